@@ -1,0 +1,258 @@
+//! The bot process's set-up, run right after the zygote forks it and before a single
+//! byte of bot code is read. Each step is one function; the order is the point:
+//! session → descriptors → namespaces → rlimits → Landlock → no_new_privs + seccomp.
+
+use super::layers::Layers;
+use super::policy::Limits;
+use super::seccomp;
+use landlock::{Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetStatus, Scope, ABI};
+use std::os::fd::RawFd;
+
+/// The three pipe ends a bot process keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct ChildFds {
+    pub request: RawFd,
+    pub log: RawFd,
+    pub reply: RawFd,
+}
+
+/// Fixed descriptor numbers inside a bot process.
+pub const FD_REQUEST: RawFd = 0;
+pub const FD_LOG: RawFd = 1;
+pub const FD_LOG_ERR: RawFd = 2;
+pub const FD_REPLY: RawFd = 3;
+
+fn os_err(what: &str) -> String {
+    format!("{what}: {}", std::io::Error::last_os_error())
+}
+
+/// Layers applied so far, waiting for the last two.
+pub struct Isolated {
+    uid: u32,
+    namespaces: Vec<String>,
+    namespaces_error: Option<String>,
+    rlimits: String,
+}
+
+/// First half of the cage: session, descriptors, namespaces, rlimits. An error means a
+/// mandatory layer failed and no bot code may run; best-effort layers are recorded.
+pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Isolated, String> {
+    // Descriptors first: until they are in place, fd 3 is still the zygote's control
+    // socket, so a failure here cannot even be reported.
+    if descriptors(fds).is_err() {
+        // SAFETY: leave at once; nothing of the bot has run.
+        unsafe { libc::_exit(2) };
+    }
+    session(zygote)?;
+    // SAFETY: getuid cannot fail. Read before the user namespace hides the real id.
+    let uid = unsafe { libc::getuid() };
+    let (namespaces, namespaces_error) = namespaces();
+    let rlimits = rlimits(limits)?;
+    Ok(Isolated {
+        uid,
+        namespaces,
+        namespaces_error,
+        rlimits,
+    })
+}
+
+/// Second half: Landlock, then no_new_privs and seccomp. Anything the bot process needs
+/// that the filter refuses (such as `fstat`) must be done before this.
+pub fn lock(isolated: Isolated) -> Result<Layers, String> {
+    let (landlock, landlock_abi) = landlock()?;
+    seccomp::install().map_err(|e| format!("seccomp: {e}"))?;
+    Ok(Layers {
+        uid: isolated.uid,
+        namespaces: isolated.namespaces,
+        namespaces_error: isolated.namespaces_error,
+        landlock,
+        landlock_abi,
+        rlimits: isolated.rlimits,
+        seccomp: format!(
+            "kill by default, {} calls allowed or failed softly, no executable memory",
+            seccomp::rules().len()
+        ),
+    })
+}
+
+/// The whole cage at once, for processes that need nothing between the halves.
+pub fn cage_self(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Layers, String> {
+    lock(isolate(fds, zygote, limits)?)
+}
+
+/// Own session (no controlling terminal, so no TIOCSTI), and die with the zygote.
+fn session(zygote: libc::pid_t) -> Result<(), String> {
+    // SAFETY: plain syscalls on the calling process.
+    unsafe {
+        if libc::setsid() < 0 {
+            return Err(os_err("setsid"));
+        }
+        if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+            return Err(os_err("PR_SET_PDEATHSIG"));
+        }
+        // The zygote may have died between fork and prctl; then nobody would kill us.
+        if libc::getppid() != zygote {
+            libc::_exit(1);
+        }
+    }
+    Ok(())
+}
+
+/// Requests on 0, printed output on 1 and 2, replies on 3, nothing else open.
+fn descriptors(fds: ChildFds) -> Result<(), String> {
+    // SAFETY: descriptor juggling on our own table. The pipe ends are first moved above
+    // the target numbers so no dup2 clobbers another.
+    unsafe {
+        let high = |fd: RawFd| libc::fcntl(fd, libc::F_DUPFD, 64);
+        let (req, log, rep) = (high(fds.request), high(fds.log), high(fds.reply));
+        if req < 0 || log < 0 || rep < 0 {
+            return Err(os_err("F_DUPFD"));
+        }
+        for (from, to) in [
+            (req, FD_REQUEST),
+            (log, FD_LOG),
+            (log, FD_LOG_ERR),
+            (rep, FD_REPLY),
+        ] {
+            if libc::dup2(from, to) < 0 {
+                return Err(os_err("dup2"));
+            }
+        }
+        if libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32) != 0 {
+            return Err(os_err("close_range"));
+        }
+    }
+    Ok(())
+}
+
+/// Unprivileged namespaces, best effort: a new user namespace makes the others possible
+/// without privilege. Whatever is missing is reported, loudly, by the host.
+fn namespaces() -> (Vec<String>, Option<String>) {
+    let all = [
+        (libc::CLONE_NEWUSER, "user"),
+        (libc::CLONE_NEWNET, "net"),
+        (libc::CLONE_NEWIPC, "ipc"),
+        (libc::CLONE_NEWUTS, "uts"),
+        (libc::CLONE_NEWNS, "mount"),
+    ];
+    let flags = all.iter().fold(0, |acc, (f, _)| acc | f);
+    // SAFETY: unshare affects only the calling, single-threaded process.
+    if unsafe { libc::unshare(flags) } == 0 {
+        drop_capabilities();
+        return (all.iter().map(|(_, n)| n.to_string()).collect(), None);
+    }
+    let together = std::io::Error::last_os_error();
+    // One at a time, so the report says exactly which ones the kernel refused.
+    let mut got = Vec::new();
+    let mut refused = Vec::new();
+    for (flag, name) in all {
+        // SAFETY: as above.
+        if unsafe { libc::unshare(flag) } == 0 {
+            got.push(name.to_string());
+        } else {
+            refused.push(name);
+        }
+    }
+    drop_capabilities();
+    let error = (!refused.is_empty()).then(|| {
+        format!(
+            "kernel refused {} namespace(s): {together}",
+            refused.join(", ")
+        )
+    });
+    (got, error)
+}
+
+/// A new user namespace grants every capability inside it; the bot needs none.
+fn drop_capabilities() {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Default, Clone, Copy)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    let mut header = Header {
+        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
+        pid: 0,
+    };
+    let data = [Data::default(); 2];
+    // SAFETY: capset with a valid header and two zeroed data words drops every capability.
+    // Failure leaves capabilities that seccomp already stops from being used.
+    unsafe {
+        libc::syscall(libc::SYS_capset, &mut header as *mut Header, data.as_ptr());
+    }
+}
+
+fn set_limit(resource: rlimit::Resource, soft: u64, hard: u64) -> Result<(), String> {
+    resource
+        .set(soft, hard)
+        .map_err(|e| format!("setrlimit {}: {e}", resource.as_name()))
+}
+
+fn rlimits(limits: &Limits) -> Result<String, String> {
+    use rlimit::Resource;
+    let mem = limits.memory_mb.saturating_mul(1024 * 1024);
+    set_limit(Resource::AS, mem, mem)?;
+    set_limit(Resource::CPU, limits.cpu_seconds, limits.cpu_seconds + 1)?;
+    // Room for the Landlock ruleset descriptor; the bot cannot create descriptors anyway.
+    set_limit(Resource::NOFILE, 8, 8)?;
+    for resource in [
+        Resource::FSIZE,
+        Resource::CORE,
+        Resource::NPROC,
+        Resource::MEMLOCK,
+        Resource::MSGQUEUE,
+    ] {
+        set_limit(resource, 0, 0)?;
+    }
+    // SAFETY: plain prctl on the calling process.
+    if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } != 0 {
+        return Err(os_err("PR_SET_DUMPABLE"));
+    }
+    Ok(format!(
+        "address space {} MiB, CPU {} s (hard {} s), no files, no core, no processes, not dumpable",
+        limits.memory_mb,
+        limits.cpu_seconds,
+        limits.cpu_seconds + 1
+    ))
+}
+
+/// Landlock with every right handled and no rule: no file, no TCP, no signal or abstract
+/// socket outside the bot's own domain. Best effort on older kernels, and reported.
+fn landlock() -> Result<(String, u32), String> {
+    let abi = ABI::V6;
+    let kernel_abi = kernel_landlock_abi();
+    let status = Ruleset::default()
+        .handle_access(AccessFs::from_all(abi))
+        .and_then(|r| r.handle_access(AccessNet::from_all(abi)))
+        .and_then(|r| r.scope(Scope::from_all(abi)))
+        .and_then(|r| r.create())
+        .and_then(|r| r.restrict_self())
+        .map_err(|e| format!("landlock: {e}"))?;
+    let level = match status.ruleset {
+        RulesetStatus::FullyEnforced => "fully enforced",
+        RulesetStatus::PartiallyEnforced => "partially enforced",
+        RulesetStatus::NotEnforced => "not enforced",
+    };
+    Ok((level.to_string(), kernel_abi))
+}
+
+fn kernel_landlock_abi() -> u32 {
+    const LANDLOCK_CREATE_RULESET_VERSION: u32 = 1;
+    // SAFETY: the documented version query: no ruleset is created.
+    let v = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            std::ptr::null::<u8>(),
+            0usize,
+            LANDLOCK_CREATE_RULESET_VERSION,
+        )
+    };
+    v.max(0) as u32
+}

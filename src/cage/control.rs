@@ -1,0 +1,50 @@
+//! Messages between the host and the zygote: one JSON object per `SOCK_SEQPACKET` packet,
+//! with descriptors passed alongside (`SCM_RIGHTS`).
+
+use nix::sys::socket::{recvmsg, sendmsg, ControlMessage, ControlMessageOwned, MsgFlags};
+use serde_json::Value;
+use std::io::{self, IoSlice, IoSliceMut};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+
+/// Largest control message (policies and replies are small).
+const MAX_MESSAGE: usize = 64 * 1024;
+/// Descriptors that come with a spawned bot: request, reply, log, status, pidfd.
+pub const BOT_FDS: usize = 5;
+
+pub fn send(sock: BorrowedFd<'_>, value: &Value, fds: &[RawFd]) -> io::Result<()> {
+    let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
+    let iov = [IoSlice::new(&bytes)];
+    let cmsgs = [ControlMessage::ScmRights(fds)];
+    let cmsgs: &[ControlMessage] = if fds.is_empty() { &[] } else { &cmsgs };
+    sendmsg::<()>(sock.as_raw_fd(), &iov, cmsgs, MsgFlags::empty(), None)?;
+    Ok(())
+}
+
+/// Receives one message; `None` when the other side has closed the socket.
+pub fn recv(sock: BorrowedFd<'_>) -> io::Result<Option<(Value, Vec<OwnedFd>)>> {
+    let mut buf = vec![0u8; MAX_MESSAGE];
+    let mut cmsg = nix::cmsg_space!([RawFd; BOT_FDS]);
+    let mut iov = [IoSliceMut::new(&mut buf)];
+    let msg = recvmsg::<()>(
+        sock.as_raw_fd(),
+        &mut iov,
+        Some(&mut cmsg),
+        MsgFlags::MSG_CMSG_CLOEXEC,
+    )?;
+    let mut fds = Vec::new();
+    for c in msg.cmsgs()? {
+        if let ControlMessageOwned::ScmRights(raw) = c {
+            // SAFETY: the kernel just installed these descriptors in our table; we own them.
+            fds.extend(
+                raw.into_iter()
+                    .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) }),
+            );
+        }
+    }
+    let len = msg.bytes;
+    if len == 0 {
+        return Ok(None);
+    }
+    let value = serde_json::from_slice(&buf[..len]).map_err(io::Error::other)?;
+    Ok(Some((value, fds)))
+}

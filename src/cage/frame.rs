@@ -1,0 +1,257 @@
+//! Frames: a `u32` little-endian length, then that many bytes of UTF-8 JSON.
+//!
+//! The host treats every frame from a bot as hostile: its size is capped before a byte of
+//! the body is buffered, and its JSON is parsed strictly (serde_json's nesting limit, no
+//! NaN, no lone surrogates, no duplicate keys).
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::io::{self, Read, Write};
+
+/// Bytes in a frame header.
+pub const HEADER: usize = 4;
+
+/// Encodes `value` as one frame.
+pub fn encode(value: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(value).expect("serialising a serde_json::Value cannot fail");
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Writes one frame (used by the trusted side of a pipe).
+pub fn write_frame(w: &mut impl Write, value: &Value) -> io::Result<()> {
+    w.write_all(&encode(value))
+}
+
+/// Reads one frame of at most `cap` bytes, blocking. Used in the bot process for
+/// requests from the host.
+pub fn read_frame(r: &mut impl Read, cap: usize) -> io::Result<Value> {
+    let mut header = [0u8; HEADER];
+    r.read_exact(&mut header)?;
+    let len = u32::from_le_bytes(header) as usize;
+    if len > cap {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "frame too large",
+        ));
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body)?;
+    serde_json::from_slice(&body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Why bytes from a bot are not a frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("announced a {announced}-byte frame; the limit is {cap} bytes")]
+    TooLarge { announced: usize, cap: usize },
+    #[error("sent a frame that is not valid JSON: {0}")]
+    BadJson(String),
+    #[error("sent {0} bytes after its reply")]
+    Trailing(usize),
+}
+
+/// Incremental frame reader for the host: feed it bytes as they arrive.
+#[derive(Debug)]
+pub struct FrameBuffer {
+    buf: Vec<u8>,
+    cap: usize,
+}
+
+impl FrameBuffer {
+    pub fn new(cap: usize) -> FrameBuffer {
+        FrameBuffer {
+            buf: Vec::new(),
+            cap,
+        }
+    }
+
+    /// How many bytes the buffer wants next, at most; never more than one frame's worth,
+    /// so a flood is never buffered.
+    pub fn want(&self) -> usize {
+        match self.announced() {
+            None => HEADER - self.buf.len(),
+            Some(len) => (HEADER + len).saturating_sub(self.buf.len()).max(1),
+        }
+    }
+
+    fn announced(&self) -> Option<usize> {
+        (self.buf.len() >= HEADER).then(|| {
+            u32::from_le_bytes([self.buf[0], self.buf[1], self.buf[2], self.buf[3]]) as usize
+        })
+    }
+
+    /// Adds bytes; returns a complete frame's JSON once one is there.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<Option<Value>, FrameError> {
+        self.buf.extend_from_slice(bytes);
+        let Some(len) = self.announced() else {
+            return Ok(None);
+        };
+        if len > self.cap {
+            return Err(FrameError::TooLarge {
+                announced: len,
+                cap: self.cap,
+            });
+        }
+        if self.buf.len() < HEADER + len {
+            return Ok(None);
+        }
+        if self.buf.len() > HEADER + len {
+            return Err(FrameError::Trailing(self.buf.len() - HEADER - len));
+        }
+        let value = parse_strict(&self.buf[HEADER..])?;
+        self.buf.clear();
+        Ok(Some(value))
+    }
+
+    /// Bytes of an unfinished frame.
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+/// Parses JSON from an untrusted source: serde_json's limits plus a refusal of duplicate
+/// object keys (which would let two readers see two different values).
+pub fn parse_strict(bytes: &[u8]) -> Result<Value, FrameError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = StrictValue::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v.0))
+        .map_err(|e| FrameError::BadJson(e.to_string()))?;
+    Ok(value)
+}
+
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number is not finite"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let StrictValue(v) = map.next_value()?;
+            if out.insert(key.clone(), v).is_some() {
+                return Err(de::Error::custom(format!("duplicate key {key:?}")));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn frame_of(body: &[u8]) -> Vec<u8> {
+        let mut v = (body.len() as u32).to_le_bytes().to_vec();
+        v.extend_from_slice(body);
+        v
+    }
+
+    #[test]
+    fn round_trip_byte_by_byte() {
+        let value = json!({"action": [1, 2.5, "x", null, true, {"k": []}]});
+        let mut fb = FrameBuffer::new(1 << 20);
+        let bytes = encode(&value);
+        let (last, head) = bytes.split_last().unwrap();
+        for b in head {
+            assert_eq!(fb.push(&[*b]).unwrap(), None);
+        }
+        assert_eq!(fb.push(&[*last]).unwrap(), Some(value));
+        assert_eq!(fb.pending(), 0);
+    }
+
+    #[test]
+    fn oversized_frame_is_refused_from_its_header() {
+        let mut fb = FrameBuffer::new(1024);
+        let err = fb.push(&(1u32 << 30).to_le_bytes()).unwrap_err();
+        assert!(
+            matches!(err, FrameError::TooLarge { announced, cap: 1024 } if announced == 1 << 30)
+        );
+    }
+
+    #[test]
+    fn hostile_json_is_refused() {
+        let deep = "[".repeat(1_000_000);
+        let cases: Vec<Vec<u8>> = vec![
+            deep.into_bytes(),
+            b"NaN".to_vec(),
+            b"{\"a\": Infinity}".to_vec(),
+            format!("1{}", "0".repeat(400)).into_bytes(),
+            b"\"\\ud800\"".to_vec(),
+            vec![b'"', 0xff, 0xfe, b'"'],
+            b"{\"action\": 1, \"action\": 2}".to_vec(),
+            b"{\"action\": 1} {}".to_vec(),
+        ];
+        for body in cases {
+            let mut fb = FrameBuffer::new(8 << 20);
+            let result = fb.push(&frame_of(&body));
+            assert!(
+                matches!(result, Err(FrameError::BadJson(_))),
+                "accepted {:?}: {result:?}",
+                String::from_utf8_lossy(&body[..body.len().min(40)])
+            );
+        }
+    }
+
+    #[test]
+    fn two_frames_at_once_are_trailing_bytes() {
+        let mut fb = FrameBuffer::new(1024);
+        let mut bytes = encode(&json!(1));
+        bytes.extend(encode(&json!(2)));
+        assert!(matches!(fb.push(&bytes), Err(FrameError::Trailing(_))));
+    }
+
+    #[test]
+    fn want_never_exceeds_one_frame() {
+        let mut fb = FrameBuffer::new(1024);
+        assert_eq!(fb.want(), 4);
+        fb.push(&10u32.to_le_bytes()).unwrap();
+        assert_eq!(fb.want(), 10);
+    }
+}

@@ -1,0 +1,60 @@
+//! The report of which sandbox layers a bot process got, sent by the child before any
+//! bot code runs (so it can be trusted) and shown by `cagematch check` and the UI.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layers {
+    /// The bot's user id as the host sees it (never 0: root runners drop to `nobody`).
+    pub uid: u32,
+    /// Namespaces the bot got its own copy of (`user`, `net`, `ipc`, `uts`, `mount`).
+    pub namespaces: Vec<String>,
+    /// Why some namespaces are missing, when they are.
+    pub namespaces_error: Option<String>,
+    /// Landlock: `fully enforced`, `partially enforced` or `not enforced`.
+    pub landlock: String,
+    /// The kernel's Landlock ABI version (0 when Landlock is unavailable).
+    pub landlock_abi: u32,
+    /// Resource limits applied (always; the bot is not started otherwise).
+    pub rlimits: String,
+    /// The seccomp filter (always; the bot is not started otherwise).
+    pub seccomp: String,
+}
+
+impl Layers {
+    /// True when every layer cagematch knows how to apply is in place.
+    pub fn complete(&self) -> bool {
+        self.namespaces_error.is_none() && self.landlock == "fully enforced"
+    }
+
+    /// One line per layer, for `cagematch check` and the bot detail screen.
+    pub fn lines(&self) -> Vec<String> {
+        let ns = if self.namespaces.is_empty() {
+            "none".to_string()
+        } else {
+            self.namespaces.join(", ")
+        };
+        let mut out = vec![
+            format!("uid:        {}", self.uid),
+            format!("namespaces: {ns}"),
+        ];
+        if let Some(e) = &self.namespaces_error {
+            out.push(format!("            MISSING: {e}"));
+        }
+        out.push(format!("rlimits:    {}", self.rlimits));
+        out.push(format!(
+            "landlock:   {} (kernel ABI {})",
+            self.landlock, self.landlock_abi
+        ));
+        out.push(format!("seccomp:    {}", self.seccomp));
+        out
+    }
+}
+
+impl fmt::Display for Layers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines().join("\n"))
+    }
+}

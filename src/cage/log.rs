@@ -1,0 +1,117 @@
+//! What bots print: capped per match, split into lines per move, and neutralised so no
+//! byte a bot prints can drive a terminal.
+
+/// Longest line kept; the rest of it is cut with a marker.
+const LINE_CHARS: usize = 1000;
+
+#[derive(Debug)]
+pub struct LogCapture {
+    left: usize,
+    cap: usize,
+    dropped: usize,
+    reported_dropped: usize,
+    partial: Vec<u8>,
+    lines: Vec<String>,
+}
+
+impl LogCapture {
+    pub fn new(cap: usize) -> LogCapture {
+        LogCapture {
+            left: cap,
+            cap,
+            dropped: 0,
+            reported_dropped: 0,
+            partial: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Takes bytes as read from the log pipe.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let keep = bytes.len().min(self.left);
+        self.left -= keep;
+        self.dropped += bytes.len() - keep;
+        for chunk in bytes[..keep].split_inclusive(|b| *b == b'\n') {
+            if let Some(line) = chunk.strip_suffix(b"\n") {
+                self.partial.extend_from_slice(line);
+                let line = std::mem::take(&mut self.partial);
+                self.lines.push(sanitize(&line));
+            } else {
+                self.partial.extend_from_slice(chunk);
+            }
+        }
+    }
+
+    /// The lines printed since the last call (an unfinished line counts as a line).
+    pub fn take_move(&mut self) -> Vec<String> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.lines.push(sanitize(&line));
+        }
+        if self.dropped > self.reported_dropped {
+            self.lines.push(format!(
+                "[cagematch: {} bytes of output dropped; the log limit is {} bytes per match]",
+                self.dropped - self.reported_dropped,
+                self.cap
+            ));
+            self.reported_dropped = self.dropped;
+        }
+        std::mem::take(&mut self.lines)
+    }
+}
+
+/// Makes a line safe to show: control characters (ESC, CR, BEL, …) and bidirectional
+/// overrides become visible escapes; invalid UTF-8 becomes U+FFFD.
+pub fn sanitize(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for (n, c) in text.chars().enumerate() {
+        if n == LINE_CHARS {
+            out.push_str(" […]");
+            break;
+        }
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c == '\t' {
+            out.push(c);
+        } else if c.is_control() || bidi {
+            if (c as u32) < 0x100 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_split_per_move_and_partial_lines_kept() {
+        let mut log = LogCapture::new(1000);
+        log.feed(b"one\ntw");
+        log.feed(b"o\nthree");
+        assert_eq!(log.take_move(), vec!["one", "two", "three"]);
+        assert!(log.take_move().is_empty());
+    }
+
+    #[test]
+    fn terminal_control_is_neutralised() {
+        let line = sanitize(b"\x1b[2J\x1b]0;pwned\x07\rok\xff\xe2\x80\xae");
+        assert!(!line.chars().any(|c| c.is_control()));
+        assert_eq!(line, "\\x1b[2J\\x1b]0;pwned\\x07\\x0dok\u{fffd}\\u{202e}");
+    }
+
+    #[test]
+    fn the_cap_drops_and_says_so() {
+        let mut log = LogCapture::new(10);
+        log.feed(&[b'x'; 100]);
+        let lines = log.take_move();
+        assert_eq!(lines[0], "xxxxxxxxxx");
+        assert!(lines[1].contains("90 bytes of output dropped"));
+    }
+}

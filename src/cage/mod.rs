@@ -1,0 +1,286 @@
+//! The cage: every bot in its own forked process, caged by the kernel before any of its
+//! code runs. [`Cage::start`] starts the zygote; [`Cage::spawn`] forks a caged bot from it.
+//!
+//! ```text
+//! host ──control socket──► zygote (one CPython, preloaded, never runs bot code)
+//!   ▲                          │ fork per bot
+//!   └── pipes + pidfd ◄────── bot process: cage_self() → load source → serve moves
+//! ```
+
+mod bot;
+mod child;
+mod control;
+mod fault;
+pub mod frame;
+mod layers;
+mod log;
+mod policy;
+mod python;
+pub mod seccomp;
+pub mod zygote;
+
+pub use bot::{backstop, Bot, BotSource, Loaded, Move};
+pub use child::cage_self as apply_layers_to_current_process;
+pub use fault::{Fault, FaultKind};
+pub use layers::Layers;
+pub use log::sanitize;
+pub use policy::{CagePolicy, Limits, DEFAULT_MODULES, FORBIDDEN_MODULES};
+
+use serde::Deserialize;
+use serde_json::json;
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long the zygote may take to start Python and preload modules.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the zygote may take to answer a spawn request, and a new bot to cage itself.
+const SPAWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Failures of the runner itself (never of a bot).
+#[derive(Debug, thiserror::Error)]
+pub enum CageError {
+    #[error("cannot start the zygote {program}: {reason}")]
+    Start { program: String, reason: String },
+    #[error("the zygote stopped answering: {0}")]
+    Zygote(String),
+    #[error("cannot cage a bot: {0}")]
+    Layer(String),
+}
+
+/// What the zygote reported once ready.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ZygoteInfo {
+    /// `sys.version` of the embedded interpreter (first line).
+    pub python: String,
+    /// The user id bots run as.
+    pub uid: u32,
+    /// Modules bots may import.
+    pub modules: Vec<String>,
+}
+
+/// A running zygote. Dropping it kills the zygote and with it every bot it forked.
+pub struct Cage {
+    control: Mutex<OwnedFd>,
+    zygote_pidfd: OwnedFd,
+    keeper: Option<JoinHandle<()>>,
+    info: ZygoteInfo,
+    limits: Limits,
+}
+
+fn poll_in(fd: std::os::fd::BorrowedFd<'_>, timeout: Duration) -> bool {
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let n = unsafe {
+        libc::poll(
+            &mut pfd,
+            1,
+            timeout.as_millis().min(i32::MAX as u128) as i32,
+        )
+    };
+    n > 0
+}
+
+impl Cage {
+    /// Starts the zygote (`policy.program __zygote`), which initialises CPython and
+    /// preloads `policy.modules`. Fails with a readable reason if Python cannot start or
+    /// a forbidden module would be loaded.
+    pub fn start(policy: &CagePolicy) -> Result<Cage, CageError> {
+        let start_err = |reason: String| CageError::Start {
+            program: policy.program.display().to_string(),
+            reason,
+        };
+        let (host, zygote_end) = socketpair().map_err(|e| start_err(format!("socketpair: {e}")))?;
+        let program = policy.program.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The zygote dies with the thread that forked it (PR_SET_PDEATHSIG follows the
+        // thread), so a dedicated thread forks it and lives exactly as long as it does.
+        let keeper = std::thread::Builder::new()
+            .name("cagematch-zygote".into())
+            .spawn(move || {
+                let raw = zygote_end.as_raw_fd();
+                let mut cmd = Command::new(&program);
+                cmd.arg(zygote::ARG)
+                    .arg(std::process::id().to_string())
+                    .env_clear()
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped());
+                // SAFETY: only async-signal-safe calls between fork and exec.
+                unsafe {
+                    cmd.pre_exec(move || {
+                        if raw == zygote::CONTROL_FD {
+                            libc::fcntl(raw, libc::F_SETFD, 0);
+                        } else if libc::dup2(raw, zygote::CONTROL_FD) < 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+                        Ok(())
+                    });
+                }
+                let spawned = cmd.spawn();
+                drop(zygote_end);
+                match spawned {
+                    Ok(mut child) => {
+                        let pidfd = pidfd_open(child.id() as libc::pid_t);
+                        let _ = tx.send(Ok((pidfd, child.stderr.take())));
+                        let _ = child.wait();
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                    }
+                }
+            })
+            .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
+        let (pidfd, stderr) = match rx.recv() {
+            Ok(Ok((Ok(pidfd), stderr))) => (pidfd, stderr),
+            Ok(Ok((Err(e), _))) => return Err(start_err(format!("pidfd_open: {e}"))),
+            Ok(Err(e)) => return Err(start_err(e)),
+            Err(_) => return Err(start_err("the start-up thread died".into())),
+        };
+        let mut cage = Cage {
+            control: Mutex::new(host),
+            zygote_pidfd: pidfd,
+            keeper: Some(keeper),
+            info: ZygoteInfo {
+                python: String::new(),
+                uid: 0,
+                modules: Vec::new(),
+            },
+            limits: policy.limits.clone(),
+        };
+        let failure = |stderr: Option<std::process::ChildStderr>, reason: String| {
+            let mut text = String::new();
+            if let Some(mut s) = stderr {
+                let _ = s.read_to_string(&mut text);
+            }
+            let text = text.trim();
+            if text.is_empty() {
+                start_err(reason)
+            } else {
+                start_err(format!("{reason}: {}", text.lines().last().unwrap_or(text)))
+            }
+        };
+        let control = cage.control.get_mut().expect("fresh mutex");
+        control::send(control.as_fd(), &json!({ "modules": policy.modules }), &[])
+            .map_err(|e| start_err(format!("cannot reach the zygote: {e}")))?;
+        if !poll_in(control.as_fd(), START_TIMEOUT) {
+            return Err(failure(stderr, "the zygote did not start in time".into()));
+        }
+        match control::recv(control.as_fd()) {
+            Ok(Some((v, _))) => {
+                if let Some(info) = v.get("ready") {
+                    cage.info = serde_json::from_value(info.clone())
+                        .map_err(|e| start_err(format!("bad ready message: {e}")))?;
+                } else {
+                    let reason = v
+                        .get("error")
+                        .and_then(|e| e.as_str())
+                        .unwrap_or("unexpected message")
+                        .to_string();
+                    return Err(start_err(reason));
+                }
+            }
+            Ok(None) | Err(_) => {
+                return Err(failure(stderr, "the zygote exited during start-up".into()))
+            }
+        }
+        Ok(cage)
+    }
+
+    pub fn info(&self) -> &ZygoteInfo {
+        &self.info
+    }
+
+    /// The limits bots get from [`Cage::spawn`].
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Forks a caged bot process with the cage's limits.
+    pub fn spawn(&self) -> Result<Bot, CageError> {
+        self.spawn_with(&self.limits)
+    }
+
+    /// Forks a caged bot process with the given limits. The bot is caged (every layer
+    /// applied and reported) before this returns; its source is sent by [`Bot::load`].
+    pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
+        let (pid, fds) = {
+            let control = self
+                .control
+                .lock()
+                .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
+            control::send(control.as_fd(), &json!({ "spawn": limits }), &[])
+                .map_err(|e| CageError::Zygote(e.to_string()))?;
+            if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
+                return Err(CageError::Zygote("no answer to a spawn request".into()));
+            }
+            match control::recv(control.as_fd()) {
+                Ok(Some((v, fds))) => match v
+                    .get("spawned")
+                    .and_then(|s| s.get("pid"))
+                    .and_then(|p| p.as_i64())
+                {
+                    Some(pid) => (pid as libc::pid_t, fds),
+                    None => {
+                        let why = v
+                            .get("error")
+                            .and_then(|e| e.as_str())
+                            .unwrap_or("unexpected reply");
+                        return Err(CageError::Zygote(why.to_string()));
+                    }
+                },
+                Ok(None) => return Err(CageError::Zygote("the zygote has exited".into())),
+                Err(e) => return Err(CageError::Zygote(e.to_string())),
+            }
+        };
+        Bot::new(pid, fds, limits, SPAWN_TIMEOUT)
+            .map(|(bot, _)| bot)
+            .map_err(CageError::Layer)
+    }
+}
+
+impl Drop for Cage {
+    fn drop(&mut self) {
+        zygote::kill(self.zygote_pidfd.as_fd());
+        if let Some(keeper) = self.keeper.take() {
+            let _ = keeper.join();
+        }
+    }
+}
+
+fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: socketpair fills two descriptors we then own.
+    if unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    } != 0
+    {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fresh descriptors.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+fn pidfd_open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
+    // SAFETY: pidfd_open on our unreaped child.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}

@@ -1,0 +1,81 @@
+//! The cage's policy as data: every limit is a named field with a documented default.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Modules a bot may import unless the tournament allows more. All are pure computation:
+/// none of them can reach a file, a socket or a process once the kernel layers are on.
+pub const DEFAULT_MODULES: &[&str] = &[
+    "math",
+    "random",
+    "itertools",
+    "functools",
+    "collections",
+    "heapq",
+    "bisect",
+    "statistics",
+    "string",
+    "re",
+    "json",
+    "copy",
+    "dataclasses",
+    "enum",
+    "typing",
+    "operator",
+    "time",
+];
+
+/// Modules that would hand a bot native code or a network: the zygote refuses to start
+/// if any of them is loaded, whatever the policy says.
+pub const FORBIDDEN_MODULES: &[&str] = &["ctypes", "_ctypes", "_socket", "cffi", "_cffi_backend"];
+
+/// Resource limits for one bot process (which lives for one match).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Address-space limit (`RLIMIT_AS`) in MiB. Python itself takes about 40 MiB of it.
+    pub memory_mb: u64,
+    /// CPU seconds for the bot's whole life (`RLIMIT_CPU`; the hard limit is one second more).
+    pub cpu_seconds: u64,
+    /// Bytes of printed output kept per bot and match; the rest is counted and dropped.
+    pub log_bytes: usize,
+    /// Largest reply frame the host accepts, in bytes.
+    pub frame_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_mb: 512,
+            cpu_seconds: 120,
+            log_bytes: 64 * 1024,
+            frame_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Everything the zygote needs to know, fixed for its lifetime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CagePolicy {
+    /// The `cagematch` executable, run as `cagematch __zygote`.
+    pub program: PathBuf,
+    /// Modules preloaded in the zygote and handed out by the import gate.
+    pub modules: Vec<String>,
+    pub limits: Limits,
+}
+
+impl CagePolicy {
+    /// A policy that runs the zygote from `program` with the default modules and limits.
+    pub fn new(program: impl Into<PathBuf>) -> CagePolicy {
+        CagePolicy {
+            program: program.into(),
+            modules: DEFAULT_MODULES.iter().map(|m| m.to_string()).collect(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The policy for the running `cagematch` binary itself.
+    pub fn for_current_exe() -> std::io::Result<CagePolicy> {
+        Ok(CagePolicy::new(std::env::current_exe()?))
+    }
+}

@@ -1,0 +1,6 @@
+//! cagematch: a tournament runner for untrusted game bots, each caged by the kernel.
+
+pub mod bench;
+pub mod cage;
+pub mod cli;
+pub mod commands;
