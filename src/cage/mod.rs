@@ -8,7 +8,7 @@
 //! ```
 
 mod bot;
-mod child;
+pub(crate) mod child;
 mod control;
 mod fault;
 pub mod frame;
@@ -20,7 +20,7 @@ pub mod seccomp;
 pub mod zygote;
 
 pub use bot::{backstop, Bot, BotSource, Loaded, Move};
-pub use child::cage_self as apply_layers_to_current_process;
+pub use child::{cage_self as apply_layers_to_current_process, ChildFds};
 pub use fault::{Fault, FaultKind};
 pub use layers::Layers;
 pub use log::sanitize;
@@ -67,6 +67,7 @@ pub struct ZygoteInfo {
 pub struct Cage {
     control: Mutex<OwnedFd>,
     zygote_pidfd: OwnedFd,
+    zygote_pid: libc::pid_t,
     keeper: Option<JoinHandle<()>>,
     info: ZygoteInfo,
     limits: Limits,
@@ -130,8 +131,8 @@ impl Cage {
                 drop(zygote_end);
                 match spawned {
                     Ok(mut child) => {
-                        let pidfd = pidfd_open(child.id() as libc::pid_t);
-                        let _ = tx.send(Ok((pidfd, child.stderr.take())));
+                        let pid = child.id() as libc::pid_t;
+                        let _ = tx.send(Ok((pid, pidfd_open(pid), child.stderr.take())));
                         let _ = child.wait();
                     }
                     Err(e) => {
@@ -140,15 +141,16 @@ impl Cage {
                 }
             })
             .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
-        let (pidfd, stderr) = match rx.recv() {
-            Ok(Ok((Ok(pidfd), stderr))) => (pidfd, stderr),
-            Ok(Ok((Err(e), _))) => return Err(start_err(format!("pidfd_open: {e}"))),
+        let (zygote_pid, pidfd, stderr) = match rx.recv() {
+            Ok(Ok((pid, Ok(pidfd), stderr))) => (pid, pidfd, stderr),
+            Ok(Ok((_, Err(e), _))) => return Err(start_err(format!("pidfd_open: {e}"))),
             Ok(Err(e)) => return Err(start_err(e)),
             Err(_) => return Err(start_err("the start-up thread died".into())),
         };
         let mut cage = Cage {
             control: Mutex::new(host),
             zygote_pidfd: pidfd,
+            zygote_pid,
             keeper: Some(keeper),
             info: ZygoteInfo {
                 python: String::new(),
@@ -194,6 +196,11 @@ impl Cage {
             }
         }
         Ok(cage)
+    }
+
+    /// The zygote's process id (the parent of every bot process).
+    pub fn zygote_pid(&self) -> libc::pid_t {
+        self.zygote_pid
     }
 
     pub fn info(&self) -> &ZygoteInfo {

@@ -1,0 +1,101 @@
+//! Shared helpers for the integration tests: a cage running the real `cagematch` binary
+//! as its zygote, fixture loading, and process-table checks.
+#![allow(dead_code)]
+
+use cagematch::cage::{Bot, BotSource, Cage, CagePolicy, Fault, Limits};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn policy(limits: Limits) -> CagePolicy {
+    let mut policy = CagePolicy::new(env!("CARGO_BIN_EXE_cagematch"));
+    policy.limits = limits;
+    policy
+}
+
+pub fn test_limits() -> Limits {
+    Limits {
+        memory_mb: 256,
+        cpu_seconds: 10,
+        ..Limits::default()
+    }
+}
+
+pub fn cage() -> Cage {
+    Cage::start(&policy(test_limits())).expect("the cage starts")
+}
+
+pub fn source(path: &Path) -> BotSource {
+    BotSource {
+        name: path.file_name().unwrap().to_string_lossy().into_owned(),
+        code: std::fs::read_to_string(path).expect("fixture readable"),
+    }
+}
+
+pub fn good(name: &str) -> BotSource {
+    source(&fixtures().join("good").join(name))
+}
+
+pub fn loaded(cage: &Cage, bot: &BotSource, seed: u64) -> Result<Bot, Fault> {
+    let mut b = cage.spawn().expect("spawn");
+    b.load(bot, seed, Duration::from_secs(5))?;
+    Ok(b)
+}
+
+/// Pids whose parent is `parent`, from /proc.
+pub fn children_of(parent: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // Fields after the command name, which may hold spaces: "state ppid ...".
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let ppid = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<i32>().ok());
+        if ppid == Some(parent) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Waits until `cond` holds, up to `limit`.
+pub fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + limit;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() > end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A line of /proc/PID/status, e.g. `Seccomp`.
+pub fn proc_status(pid: i32, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    text.lines().find_map(|l| {
+        l.strip_prefix(&format!("{key}:"))
+            .map(|v| v.trim().to_string())
+    })
+}
+
+pub fn action_str(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
+}
