@@ -74,7 +74,10 @@ unsafe fn sys(nr: libc::c_long, a: i64, b: i64, c: i64, d: i64, e: i64) -> i64 {
     libc::syscall(nr, a, b, c, d, e)
 }
 
-fn probes() -> Vec<(&'static str, fn() -> i64, Expect)> {
+/// A name, a raw system call to make inside the cage, and what must happen.
+type Probe = (&'static str, fn() -> i64, Expect);
+
+fn probes() -> Vec<Probe> {
     use Expect::*;
     vec![
         (

@@ -82,6 +82,8 @@ fn status_message(status: pyo3::ffi::PyStatus) -> String {
 
 /// Allowed module names, fixed in the zygote before any fork.
 static ALLOWED: OnceLock<Vec<String>> = OnceLock::new();
+/// The `Struct` class observations are made of.
+static STRUCT: OnceLock<Py<PyAny>> = OnceLock::new();
 /// `sys.modules` as it was when the zygote finished preloading.
 static MODULES: OnceLock<Py<PyDict>> = OnceLock::new();
 
@@ -266,6 +268,7 @@ impl Prepared {
         allowed.sort();
         let _ = ALLOWED.set(allowed);
         let _ = MODULES.set(loaded.clone().unbind());
+        let _ = STRUCT.set(struct_class.clone().unbind());
 
         warm_up(py, &traceback).map_err(|e| format!("cannot warm up the interpreter: {e}"))?;
         let version = sys
@@ -633,13 +636,12 @@ fn from_py(obj: &Bound<'_, PyAny>, depth: usize, budget: &mut Budget) -> Result<
     ))
 }
 
+/// Our own `Struct` (an observation handed back) counts as a plain dict; a bot's class of
+/// the same name does not.
 fn is_struct(obj: &Bound<'_, PyAny>) -> bool {
-    // Our own Struct (observations handed back) counts as a plain dict.
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string() == "Struct")
-        .unwrap_or(false)
-        && obj.is_instance_of::<PyDict>()
+    STRUCT
+        .get()
+        .is_some_and(|s| obj.get_type().as_ptr() == s.as_ptr())
 }
 
 /// The C-level type name: reading it runs no bot code.
@@ -661,7 +663,13 @@ fn error_value(kind: &str, ty: &str, message: &str, traceback: &str) -> Value {
 fn error_reply(py: Python<'_>, prep: &Prepared, kind: &str, e: &PyErr) -> Value {
     let is_memory = e.is_instance_of::<pyo3::exceptions::PyMemoryError>(py);
     let kind = if is_memory { "memory" } else { kind };
-    let ty = type_name(e.get_type(py).as_any());
+    // SAFETY: an exception's type is a type object; its tp_name is a C string.
+    let ty = unsafe {
+        let tp = e.get_type(py).as_ptr() as *mut pyo3::ffi::PyTypeObject;
+        std::ffi::CStr::from_ptr((*tp).tp_name)
+            .to_string_lossy()
+            .into_owned()
+    };
     let message = e
         .value(py)
         .str()
@@ -670,7 +678,13 @@ fn error_reply(py: Python<'_>, prep: &Prepared, kind: &str, e: &PyErr) -> Value 
     let traceback = prep
         .format_exception
         .bind(py)
-        .call1((e.value(py),))
+        .call1((
+            e.get_type(py),
+            e.value(py),
+            e.traceback(py)
+                .map(Bound::into_any)
+                .unwrap_or_else(|| py.None().into_bound(py)),
+        ))
         .and_then(|lines| {
             let mut out = String::new();
             for line in lines.try_iter()? {

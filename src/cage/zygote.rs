@@ -78,16 +78,15 @@ fn run(control: BorrowedFd<'_>, host: libc::pid_t) -> Result<(), String> {
 fn drop_root(host: libc::pid_t) -> Result<libc::uid_t, String> {
     // SAFETY: plain credential syscalls on this single-threaded process.
     unsafe {
-        if libc::geteuid() == 0 {
-            if libc::setgroups(0, std::ptr::null()) != 0
+        if libc::geteuid() == 0
+            && (libc::setgroups(0, std::ptr::null()) != 0
                 || libc::setresgid(NOBODY, NOBODY, NOBODY) != 0
-                || libc::setresuid(NOBODY, NOBODY, NOBODY) != 0
-            {
-                return Err(format!(
-                    "running as root, and could not switch bots to user nobody: {}",
-                    std::io::Error::last_os_error()
-                ));
-            }
+                || libc::setresuid(NOBODY, NOBODY, NOBODY) != 0)
+        {
+            return Err(format!(
+                "running as root, and could not switch bots to user nobody: {}",
+                std::io::Error::last_os_error()
+            ));
         }
         if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0
             || libc::getppid() != host
