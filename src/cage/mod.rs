@@ -132,7 +132,7 @@ impl Cage {
                 match spawned {
                     Ok(mut child) => {
                         let pid = child.id() as libc::pid_t;
-                        let _ = tx.send(Ok((pid, pidfd_open(pid), child.stderr.take())));
+                        let _ = tx.send(Ok((pid, zygote::pidfd_open(pid), child.stderr.take())));
                         let _ = child.wait();
                     }
                     Err(e) => {
@@ -280,14 +280,4 @@ fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {
     }
     // SAFETY: fresh descriptors.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-fn pidfd_open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
-    // SAFETY: pidfd_open on our unreaped child.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: a fresh descriptor.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }

@@ -204,11 +204,12 @@ fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd, String> {
-    // SAFETY: pidfd_open on our own child, which we have not reaped yet.
+/// A pidfd for a child the caller has not reaped yet (so the pid cannot be recycled).
+pub fn pidfd_open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
+    // SAFETY: pidfd_open on our own unreaped child.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
     if fd < 0 {
-        return Err(format!("pidfd_open: {}", std::io::Error::last_os_error()));
+        return Err(std::io::Error::last_os_error());
     }
     // SAFETY: a fresh descriptor.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
@@ -245,8 +246,9 @@ fn spawn(py: Python<'_>, prep: &Prepared, limits: &Limits) -> Result<Spawned, St
         return Err(format!("fork: {}", std::io::Error::last_os_error()));
     }
     drop((req_r, rep_w, log_w));
-    let host_pidfd = pidfd_open(pid)?;
-    let own_pidfd = pidfd_open(pid)?;
+    let pidfd = |pid| pidfd_open(pid).map_err(|e| format!("pidfd_open: {e}"));
+    let host_pidfd = pidfd(pid)?;
+    let own_pidfd = pidfd(pid)?;
     Ok((
         pid,
         vec![req_w, rep_r, log_r, status_r, host_pidfd],
