@@ -200,6 +200,50 @@ fn a_missing_program_is_a_clear_start_error() {
     );
 }
 
+/// A stand-in "zygote": a script that says something on stderr, then hangs or exits.
+fn fake_zygote(dir: &std::path::Path, body: &str) -> CagePolicy {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("zygote.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut policy = CagePolicy::new(path);
+    policy.start_timeout = Duration::from_secs(1);
+    policy
+}
+
+#[test]
+fn a_hung_zygote_is_a_clear_start_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = fake_zygote(
+        dir.path(),
+        "echo 'stuck preloading' >&2\nexec /bin/sleep 1000",
+    );
+    let started = std::time::Instant::now();
+    let err = Cage::start(&policy).err().expect("must fail").to_string();
+    assert!(
+        err.ends_with("the zygote did not start in time: stuck preloading"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "start-up waited too long"
+    );
+}
+
+#[test]
+fn a_zygote_that_dies_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = fake_zygote(
+        dir.path(),
+        "echo 'Fatal Python error: no stdlib' >&2\nexit 1",
+    );
+    let err = Cage::start(&policy).err().expect("must fail").to_string();
+    assert!(
+        err.ends_with("the zygote exited during start-up: Fatal Python error: no stdlib"),
+        "{err}"
+    );
+}
+
 #[test]
 fn dropping_the_cage_kills_every_bot() {
     let cage = cage();

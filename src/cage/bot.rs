@@ -91,6 +91,8 @@ pub struct Bot {
     logs: LogCapture,
     dead: Option<Fault>,
     name: String,
+    /// Read buffer, kept so no move allocates one.
+    scratch: Vec<u8>,
 }
 
 struct Exchange {
@@ -180,6 +182,7 @@ impl Bot {
             logs: LogCapture::new(limits.log_bytes),
             dead: None,
             name: String::from("bot"),
+            scratch: vec![0u8; 64 * 1024],
         };
         // The child sends this frame before it reads any bot code, so it is trusted;
         // it is still parsed strictly.
@@ -338,7 +341,6 @@ impl Bot {
         let hard_stop = start + backstop;
         let mut deadline = start + budget;
         let mut frames = FrameBuffer::new(self.limits.frame_bytes);
-        let mut buf = vec![0u8; 64 * 1024];
         let reply = loop {
             let now = Instant::now();
             if now >= deadline {
@@ -398,7 +400,7 @@ impl Bot {
                 continue; // EINTR
             }
             if pfds[3].revents != 0 {
-                self.drain_log(&mut buf);
+                self.drain_log();
             }
             if pfds[2].revents != 0 {
                 // SAFETY: writing the unsent tail of our own buffer.
@@ -416,10 +418,10 @@ impl Bot {
                 }
             }
             if pfds[0].revents != 0 {
-                let want = frames.want().min(buf.len());
-                match read_some(self.reply.as_raw_fd(), &mut buf[..want]) {
+                let want = frames.want().min(self.scratch.len());
+                match read_some(self.reply.as_raw_fd(), &mut self.scratch[..want]) {
                     Ok(0) => return Err(self.death_fault()),
-                    Ok(n) => match frames.push(&buf[..n]) {
+                    Ok(n) => match frames.push(&self.scratch[..n]) {
                         Ok(Some(v)) => break v,
                         Ok(None) => {}
                         Err(e) => return Err(self.fail(frame_fault(e))),
@@ -434,7 +436,7 @@ impl Bot {
         let cpu = self.cpu_time().unwrap_or_default().saturating_sub(cpu0);
         let wall = start.elapsed();
         // Output written before the reply is already in the pipe: take it with this move.
-        self.drain_log(&mut buf);
+        self.drain_log();
         if request.is_some() && matches!(read_some(self.reply.as_raw_fd(), &mut probe), Ok(1..)) {
             return Err(self.fail(frame_fault(FrameError::Trailing(1))));
         }
@@ -452,17 +454,17 @@ impl Bot {
 
     /// Reads what the bot printed, up to a bound per call so a flood cannot hold the
     /// host here; the rest waits for the next poll.
-    fn drain_log(&mut self, buf: &mut [u8]) {
+    fn drain_log(&mut self) {
         let Some(fd) = self.log.as_ref().map(|l| l.as_raw_fd()) else {
             return;
         };
         for _ in 0..16 {
-            match read_some(fd, buf) {
+            match read_some(fd, &mut self.scratch) {
                 Ok(0) => {
                     self.log = None;
                     return;
                 }
-                Ok(n) => self.logs.feed(&buf[..n]),
+                Ok(n) => self.logs.feed(&self.scratch[..n]),
                 Err(_) => return,
             }
         }
@@ -470,8 +472,7 @@ impl Bot {
 
     /// The bot process is gone (or going): find out how it ended.
     fn death_fault(&mut self) -> Fault {
-        let mut buf = vec![0u8; 64 * 1024];
-        self.drain_log(&mut buf);
+        self.drain_log();
         // Normally the zygote reports within a millisecond of the pipes closing. A bot
         // still alive after a moment closed its own pipe: it is killed, and said so.
         let fault = match self.wait_status(STATUS_GRACE) {

@@ -36,8 +36,6 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How long the zygote may take to start Python and preload modules.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the zygote may take to answer a spawn request, and a new bot to cage itself.
 const SPAWN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -147,55 +145,30 @@ impl Cage {
             Ok(Err(e)) => return Err(start_err(e)),
             Err(_) => return Err(start_err("the start-up thread died".into())),
         };
-        let mut cage = Cage {
-            control: Mutex::new(host),
-            zygote_pidfd: pidfd,
-            zygote_pid,
-            keeper: Some(keeper),
-            info: ZygoteInfo {
-                python: String::new(),
-                uid: 0,
-                modules: Vec::new(),
-            },
-            limits: policy.limits.clone(),
-        };
-        let failure = |stderr: Option<std::process::ChildStderr>, reason: String| {
-            let mut text = String::new();
-            if let Some(mut s) = stderr {
-                let _ = s.read_to_string(&mut text);
-            }
-            let text = text.trim();
-            if text.is_empty() {
-                start_err(reason)
-            } else {
-                start_err(format!("{reason}: {}", text.lines().last().unwrap_or(text)))
-            }
-        };
-        let control = cage.control.get_mut().expect("fresh mutex");
-        control::send(control.as_fd(), &json!({ "modules": policy.modules }), &[])
-            .map_err(|e| start_err(format!("cannot reach the zygote: {e}")))?;
-        if !poll_in(control.as_fd(), START_TIMEOUT) {
-            return Err(failure(stderr, "the zygote did not start in time".into()));
-        }
-        match control::recv(control.as_fd()) {
-            Ok(Some((v, _))) => {
-                if let Some(info) = v.get("ready") {
-                    cage.info = serde_json::from_value(info.clone())
-                        .map_err(|e| start_err(format!("bad ready message: {e}")))?;
-                } else {
-                    let reason = v
-                        .get("error")
-                        .and_then(|e| e.as_str())
-                        .unwrap_or("unexpected message")
-                        .to_string();
-                    return Err(start_err(reason));
+        match handshake(&host, policy) {
+            Ok(info) => Ok(Cage {
+                control: Mutex::new(host),
+                zygote_pidfd: pidfd,
+                zygote_pid,
+                keeper: Some(keeper),
+                info,
+                limits: policy.limits.clone(),
+            }),
+            Err(reason) => {
+                // Kill first: a hung zygote holds its stderr open, and reading that to
+                // the end would wait forever. Its last line usually says what went wrong.
+                zygote::kill(pidfd.as_fd());
+                let _ = keeper.join();
+                let mut text = String::new();
+                if let Some(mut s) = stderr {
+                    let _ = s.read_to_string(&mut text);
                 }
-            }
-            Ok(None) | Err(_) => {
-                return Err(failure(stderr, "the zygote exited during start-up".into()))
+                Err(match text.trim().lines().last() {
+                    Some(last) => start_err(format!("{reason}: {last}")),
+                    None => start_err(reason),
+                })
             }
         }
-        Ok(cage)
     }
 
     /// The zygote's process id (the parent of every bot process).
@@ -262,6 +235,28 @@ impl Drop for Cage {
             let _ = keeper.join();
         }
     }
+}
+
+/// Sends the zygote its set-up and waits for it to report ready.
+fn handshake(control: &OwnedFd, policy: &CagePolicy) -> Result<ZygoteInfo, String> {
+    // A send can only fail because the zygote is already gone.
+    control::send(control.as_fd(), &json!({ "modules": policy.modules }), &[])
+        .map_err(|_| "the zygote exited during start-up".to_string())?;
+    if !poll_in(control.as_fd(), policy.start_timeout) {
+        return Err("the zygote did not start in time".into());
+    }
+    let message = match control::recv(control.as_fd()) {
+        Ok(Some((v, _))) => v,
+        Ok(None) | Err(_) => return Err("the zygote exited during start-up".into()),
+    };
+    if let Some(info) = message.get("ready") {
+        return serde_json::from_value(info.clone()).map_err(|e| format!("bad ready message: {e}"));
+    }
+    Err(message
+        .get("error")
+        .and_then(|e| e.as_str())
+        .unwrap_or("unexpected message from the zygote")
+        .to_string())
 }
 
 fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Modules a bot may import unless the tournament allows more. All are pure computation:
 /// none of them can reach a file, a socket or a process once the kernel layers are on.
@@ -62,6 +63,8 @@ pub struct CagePolicy {
     /// Modules preloaded in the zygote and handed out by the import gate.
     pub modules: Vec<String>,
     pub limits: Limits,
+    /// How long the zygote may take to start Python and preload the modules.
+    pub start_timeout: Duration,
 }
 
 impl CagePolicy {
@@ -71,6 +74,7 @@ impl CagePolicy {
             program: program.into(),
             modules: DEFAULT_MODULES.iter().map(|m| m.to_string()).collect(),
             limits: Limits::default(),
+            start_timeout: Duration::from_secs(30),
         }
     }
 
