@@ -1,6 +1,7 @@
 //! Command-line interface (clap derive): doc comments are the help text.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,6 +17,43 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Play one match between two bots and print the result
+    Match {
+        /// The game: connectx, rps, ipd or tron
+        game: String,
+        /// The bot in seat 1 (moves first in ConnectX)
+        bot_a: PathBuf,
+        /// The bot in seat 2
+        bot_b: PathBuf,
+        /// Match seed: the same seed gives the same match (random when omitted; printed)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the replay (JSON) to this file
+        #[arg(long, value_name = "FILE")]
+        replay: Option<PathBuf>,
+        /// Keep think times in the replay (they differ from run to run)
+        #[arg(long)]
+        timings: bool,
+        /// Print one JSON object instead of text
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        rules: Rules,
+    },
+    /// Load a bot in the cage, play a few games against a built-in opponent and report
+    /// anything wrong with it in plain words
+    Check {
+        /// The bot to check
+        bot: PathBuf,
+        /// The game it is written for: connectx, rps, ipd or tron
+        #[arg(long)]
+        game: String,
+        /// How many games to play (seats alternate)
+        #[arg(long, default_value_t = 4)]
+        games: u64,
+        #[command(flatten)]
+        rules: Rules,
+    },
     /// Start a caged bot and report which sandbox layers this machine gives it
     Sandbox,
     /// Measure spawn time and per-move round trip against same-run baselines
@@ -30,4 +68,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Game settings and time control shared by `match` and `check`.
+#[derive(Debug, Args)]
+pub struct Rules {
+    /// A game setting, e.g. `--set rows=5` (repeatable; see the README for each game's)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+    /// Seconds of CPU time per move (default: the game's, e.g. 2 for ConnectX)
+    #[arg(long, value_name = "SECONDS")]
+    pub move_time: Option<f64>,
+    /// Seconds of overage bank per seat for the match (default 60)
+    #[arg(long, value_name = "SECONDS")]
+    pub overage: Option<f64>,
+    /// Seconds to load a bot (default 10)
+    #[arg(long, value_name = "SECONDS")]
+    pub load_time: Option<f64>,
 }

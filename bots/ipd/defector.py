@@ -1,0 +1,4 @@
+# IPD: Defector — always defect.
+
+def agent(observation):
+    return "D"

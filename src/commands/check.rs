@@ -1,0 +1,189 @@
+//! `cagematch check BOT --game GAME`: everything a bot author needs to know before a
+//! tournament, in plain words — the sandbox it gets, whether it loads, and how it plays
+//! a few games against the game's built-in random bot. Exits 1 if anything is wrong.
+
+use super::{settings, start_cage, time_control};
+use crate::botfile::BotFile;
+use crate::cli::Rules;
+use crate::game::GameKind;
+use crate::referee::{self, MatchRecord, MatchSpec, SeatFault};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<ExitCode, String> {
+    let bot = BotFile::read(path)?;
+    let config = settings(rules)?;
+    game.create(&config, 0)
+        .map_err(|e| format!("{game} settings: {e}"))?;
+    let clock = time_control(game, rules)?;
+    let (opponent_file, opponent_code) = game.builtin_opponent();
+    let mut opponent = BotFile::from_code(
+        "built-in random".into(),
+        PathBuf::from(format!("<built-in {game}/{opponent_file}>")),
+        opponent_code.into(),
+    );
+    if opponent.name == bot.name {
+        opponent.name.push_str(" (2)");
+    }
+    let cage = start_cage()?;
+    let mut problems = 0;
+    let mut warnings = 0;
+    let mut seen = Vec::new();
+
+    println!("checking {} for {game}", path.display());
+    let probe = cage.spawn().map_err(|e| e.to_string())?;
+    let layers = probe
+        .layers()
+        .ok_or("the bot process sent no layer report")?;
+    println!("sandbox:");
+    for line in layers.lines() {
+        println!("  {line}");
+    }
+    if !layers.complete() {
+        warnings += 1;
+        println!("  WARNING: some sandbox layers are missing on this machine (see above)");
+    }
+    drop(probe);
+
+    let mut spec = MatchSpec {
+        game,
+        config,
+        seed: 1,
+        time_control: clock,
+        bots: [&bot, &opponent],
+    };
+    for n in 0..games.max(1) {
+        let seat = (n % 2) as usize;
+        spec.seed = n + 1;
+        spec.bots = if seat == 0 {
+            [&bot, &opponent]
+        } else {
+            [&opponent, &bot]
+        };
+        let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+        if n == 0 {
+            describe_load(&record, seat);
+        }
+        let fault = record.result.faults[seat].as_ref();
+        if let Some(f) = fault.filter(|f| f.move_number == 0) {
+            // A bot that cannot load will not load in the next game either.
+            explain(f, false);
+            problems += 1;
+            break;
+        }
+        let report = Report::of(&record, seat, clock.per_move);
+        println!(
+            "game {} (seat {}, seed {}) vs built-in random: {} after {} moves{}",
+            n + 1,
+            seat + 1,
+            spec.seed,
+            record.result.outcomes[seat].as_str(),
+            report.moves,
+            report
+                .slowest
+                .map(|(ms, m)| format!(
+                    ", slowest move {ms:.1} ms (move {m}) of {} s",
+                    clock.per_move
+                ))
+                .unwrap_or_default()
+        );
+        for (m, ms) in &report.over_budget {
+            warnings += 1;
+            println!(
+                "  SLOW: move {m} used {:.2} s of CPU time, more than the {} s per move; the overage bank paid the rest",
+                ms / 1000.0,
+                clock.per_move
+            );
+        }
+        if let Some(f) = fault {
+            problems += 1;
+            let again = seen.contains(&(f.kind, f.detail.clone()));
+            explain(f, again);
+            seen.push((f.kind, f.detail.clone()));
+        }
+    }
+    if problems == 0 {
+        println!(
+            "no problems found{}",
+            if warnings > 0 {
+                format!(" ({warnings} warning(s) above)")
+            } else {
+                String::new()
+            }
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{problems} problem(s) found");
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn describe_load(record: &MatchRecord, seat: usize) {
+    let me = &record.bots[seat];
+    match &me.agent {
+        Some(agent) => println!(
+            "loads: the agent is `{agent}`{}",
+            me.timing
+                .map(|t| format!(", loading took {:.1} ms of CPU time", t.think_ms))
+                .unwrap_or_default()
+        ),
+        None => println!("loads: NO"),
+    }
+    if !me.logs.is_empty() {
+        println!("  it printed {} line(s) while loading", me.logs.len());
+    }
+}
+
+/// Plain words for each kind of fault, then the bot's own detail and traceback.
+fn explain(fault: &SeatFault, again: bool) {
+    use crate::cage::FaultKind::*;
+    let what = match fault.kind {
+        Timeout => "it ran out of time",
+        Cpu => "it used up its CPU time for the whole match",
+        Memory => "it ran out of memory",
+        Crash => "its code raised an error or crashed",
+        Violation => "it tried something the sandbox forbids and was killed",
+        IllegalAction => "it returned an action the rules do not allow",
+        Protocol => "it returned something that is not a valid action",
+        Exited => "it exited instead of returning an action",
+    };
+    println!("  PROBLEM ({}): {what}: {}", fault.kind, fault.detail);
+    if again {
+        return;
+    }
+    if let Some(tb) = &fault.traceback {
+        for line in tb.lines() {
+            println!("    {line}");
+        }
+    }
+}
+
+/// One game seen from the checked bot's seat.
+struct Report {
+    moves: u64,
+    /// (think ms, move number) of the slowest move.
+    slowest: Option<(f64, u64)>,
+    /// (move number, think ms) of moves past the per-move budget.
+    over_budget: Vec<(u64, f64)>,
+}
+
+impl Report {
+    fn of(record: &MatchRecord, seat: usize, per_move: f64) -> Report {
+        let mut report = Report {
+            moves: 0,
+            slowest: None,
+            over_budget: Vec::new(),
+        };
+        for (_, m) in record.moves().filter(|(_, m)| m.seat == seat) {
+            report.moves += 1;
+            let Some(t) = m.timing else { continue };
+            if report.slowest.is_none_or(|(ms, _)| t.think_ms > ms) {
+                report.slowest = Some((t.think_ms, report.moves));
+            }
+            if t.think_ms > per_move * 1000.0 {
+                report.over_budget.push((report.moves, t.think_ms));
+            }
+        }
+        report
+    }
+}

@@ -1,0 +1,121 @@
+//! What each subcommand does, kept out of `main.rs`.
+
+mod check;
+mod play;
+
+use crate::bench;
+use crate::cage::{Cage, CagePolicy};
+use crate::cli::{Cli, Command, Rules};
+use crate::game::{GameKind, TimeControl};
+use serde_json::{Map, Value};
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command.unwrap_or(Command::Sandbox) {
+        Command::Sandbox => sandbox(),
+        Command::Match {
+            game,
+            bot_a,
+            bot_b,
+            seed,
+            replay,
+            timings,
+            json,
+            rules,
+        } => play::run(play::Options {
+            game: GameKind::parse(&game)?,
+            bots: [bot_a, bot_b],
+            seed,
+            replay,
+            timings,
+            json,
+            rules,
+        }),
+        Command::Check {
+            bot,
+            game,
+            games,
+            rules,
+        } => check::run(&bot, GameKind::parse(&game)?, games, &rules),
+        Command::Bench {
+            spawns,
+            moves,
+            json,
+        } => bench::run(spawns, moves, json).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+/// Starts the zygote for this binary with the default policy.
+fn start_cage() -> Result<Cage, String> {
+    let policy =
+        CagePolicy::for_current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
+    Cage::start(&policy).map_err(|e| e.to_string())
+}
+
+/// The game settings from `--set KEY=VALUE` flags: values read as JSON when they parse
+/// (`5`, `0.1`, `true`), as text otherwise.
+fn settings(rules: &Rules) -> Result<Value, String> {
+    let mut map = Map::new();
+    for item in &rules.settings {
+        let (key, value) = item
+            .split_once('=')
+            .ok_or_else(|| format!("--set {item}: write it as KEY=VALUE, e.g. --set rows=5"))?;
+        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
+        map.insert(key.trim().to_string(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// The game's time control with any `--move-time`, `--overage`, `--load-time` applied.
+fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, String> {
+    let mut clock = game.default_time_control();
+    if let Some(v) = rules.move_time {
+        clock.per_move = v;
+    }
+    if let Some(v) = rules.overage {
+        clock.overage = v;
+    }
+    if let Some(v) = rules.load_time {
+        clock.load = v;
+    }
+    clock.check().map_err(|(field, why)| {
+        let flag = match field {
+            "move" => "--move-time",
+            "overage" => "--overage",
+            _ => "--load-time",
+        };
+        format!("{flag} {why}")
+    })?;
+    Ok(clock)
+}
+
+/// A fresh seed when none is given: the clock mixed with the process id.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    crate::game::SplitMix64::new(nanos ^ u64::from(std::process::id())).next_u64() % 1_000_000_000
+}
+
+/// Starts one caged bot and prints what it got, loudly flagging anything missing.
+fn sandbox() -> Result<ExitCode, String> {
+    let cage = start_cage()?;
+    let bot = cage.spawn().map_err(|e| e.to_string())?;
+    let info = cage.info();
+    println!("python:     {}", info.python);
+    println!("modules:    {}", info.modules.join(", "));
+    let layers = bot.layers().ok_or("the bot sent no layer report")?;
+    for line in layers.lines() {
+        println!("{line}");
+    }
+    if layers.complete() {
+        println!("\nEvery sandbox layer is in place.");
+    } else {
+        println!(
+            "\nWARNING: some sandbox layers are missing on this machine (see above).\n\
+             seccomp and the resource limits still hold: bots cannot open files, sockets or processes."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

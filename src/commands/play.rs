@@ -1,0 +1,108 @@
+//! `cagematch match`: one match between two bot files, as text or one JSON object.
+
+use super::{fresh_seed, settings, start_cage, time_control};
+use crate::botfile::BotFile;
+use crate::cli::Rules;
+use crate::game::{number, GameKind, SEATS};
+use crate::referee::{self, MatchRecord, MatchSpec};
+use crate::replay;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub struct Options {
+    pub game: GameKind,
+    pub bots: [PathBuf; SEATS],
+    pub seed: Option<u64>,
+    pub replay: Option<PathBuf>,
+    pub timings: bool,
+    pub json: bool,
+    pub rules: Rules,
+}
+
+pub fn run(opts: Options) -> Result<ExitCode, String> {
+    let mut files = Vec::with_capacity(SEATS);
+    for path in &opts.bots {
+        files.push(BotFile::read(path)?);
+    }
+    // Two copies of one bot need telling apart.
+    if files[0].name == files[1].name {
+        files[1].name.push_str(" (2)");
+    }
+    let config = settings(&opts.rules)?;
+    // Bad settings are the user's to fix before any process starts.
+    opts.game
+        .create(&config, 0)
+        .map_err(|e| format!("{} settings: {e}", opts.game))?;
+    let time_control = time_control(opts.game, &opts.rules)?;
+    let seed = opts.seed.unwrap_or_else(fresh_seed);
+    let cage = start_cage()?;
+    let spec = MatchSpec {
+        game: opts.game,
+        config,
+        seed,
+        time_control,
+        bots: [&files[0], &files[1]],
+    };
+    let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+    if let Some(path) = &opts.replay {
+        replay::write(path, &record, opts.timings)?;
+    }
+    if opts.json {
+        println!("{}", summary_json(&record));
+    } else {
+        print_summary(&record, opts.replay.as_deref());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one-object summary `--json` prints.
+pub fn summary_json(record: &MatchRecord) -> serde_json::Value {
+    let r = &record.result;
+    json!({
+        "game": record.game,
+        "seed": record.seed,
+        "bots": record.bots.iter().map(|b| &b.name).collect::<Vec<_>>(),
+        "scores": r.scores.iter().map(|s| s.map(number)).collect::<Vec<_>>(),
+        "outcomes": r.outcomes,
+        "faults": r.faults.iter().map(|f| f.as_ref().map(|f| json!({
+            "kind": f.kind,
+            "detail": f.detail,
+        }))).collect::<Vec<_>>(),
+        "frames": record.frames.len(),
+    })
+}
+
+fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
+    let r = &record.result;
+    println!(
+        "{} · seed {} · {} frames",
+        record.game,
+        record.seed,
+        record.frames.len()
+    );
+    let width = record.bots.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for (i, bot) in record.bots.iter().enumerate() {
+        let score = r.scores[i].map_or_else(|| "-".to_string(), |s| s.to_string());
+        println!(
+            "  seat {}  {:width$}  {:4}  score {score}",
+            i + 1,
+            bot.name,
+            r.outcomes[i].as_str(),
+        );
+    }
+    println!("{}", r.reason);
+    for (i, fault) in r.faults.iter().enumerate() {
+        if let Some(tb) = fault.as_ref().and_then(|f| f.traceback.as_ref()) {
+            println!("traceback of {}:\n{tb}", record.bots[i].name);
+        }
+    }
+    if let Some(last) = record.frames.last() {
+        for line in record.game.draw(&last.state) {
+            println!("  {line}");
+        }
+    }
+    if let Some(path) = replay {
+        println!("replay: {}", path.display());
+    }
+}

@@ -1,0 +1,233 @@
+//! ConnectX, exactly as Kaggle's `connectx` environment plays it: marks drop to the
+//! lowest empty row of a column; `inarow` marks in a line (vertical, horizontal, either
+//! diagonal) win; a full board, or reaching `episodeSteps - 1` steps, is a draw; a column
+//! outside the board or already full loses (Kaggle's `INVALID`, reward `None`).
+
+use super::{int_action, End, Game, TimeControl, Turns, SEATS};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+const EMPTY: u8 = 0;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct Config {
+    pub columns: usize,
+    pub rows: usize,
+    pub inarow: usize,
+    pub episode_steps: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            columns: 7,
+            rows: 6,
+            inarow: 4,
+            episode_steps: 1000,
+        }
+    }
+}
+
+pub struct ConnectX {
+    config: Config,
+    /// Row-major, row 0 at the top, as Kaggle's `observation.board`.
+    board: Vec<u8>,
+    step: u64,
+    /// The seat to move.
+    active: usize,
+    end: Option<End>,
+}
+
+impl ConnectX {
+    pub fn new(config: Config) -> Result<ConnectX, String> {
+        let Config {
+            columns,
+            rows,
+            inarow,
+            episode_steps,
+        } = config;
+        if !(1..=100).contains(&columns) || !(1..=100).contains(&rows) {
+            return Err(format!(
+                "columns and rows must be between 1 and 100, not {columns} and {rows}"
+            ));
+        }
+        if inarow < 1 || inarow > columns.max(rows) {
+            return Err(format!(
+                "inarow must be between 1 and {}, not {inarow}",
+                columns.max(rows)
+            ));
+        }
+        if episode_steps < 2 {
+            return Err(format!(
+                "episodeSteps must be at least 2, not {episode_steps}"
+            ));
+        }
+        Ok(ConnectX {
+            board: vec![EMPTY; columns * rows],
+            config,
+            step: 0,
+            active: 0,
+            end: None,
+        })
+    }
+
+    /// Starts from a given board (Kaggle's tests do), seat 0 to move.
+    pub fn with_board(config: Config, board: Vec<u8>) -> Result<ConnectX, String> {
+        let mut game = ConnectX::new(config)?;
+        if board.len() != game.board.len() || board.iter().any(|&c| c > 2) {
+            return Err("the board does not fit the configuration".into());
+        }
+        game.board = board;
+        Ok(game)
+    }
+
+    fn is_win(&self, row: usize, column: usize, mark: u8) -> bool {
+        let (rows, columns) = (self.config.rows as i64, self.config.columns as i64);
+        let need = self.config.inarow as i64 - 1;
+        let count = |dr: i64, dc: i64| -> i64 {
+            for i in 1..=need {
+                let (r, c) = (row as i64 + dr * i, column as i64 + dc * i);
+                if r < 0
+                    || r >= rows
+                    || c < 0
+                    || c >= columns
+                    || self.board[(c + r * columns) as usize] != mark
+                {
+                    return i - 1;
+                }
+            }
+            need
+        };
+        count(1, 0) >= need
+            || count(0, 1) + count(0, -1) >= need
+            || count(-1, -1) + count(1, 1) >= need
+            || count(-1, 1) + count(1, -1) >= need
+    }
+}
+
+impl Game for ConnectX {
+    fn turns(&self) -> Turns {
+        Turns::Alternating
+    }
+
+    fn to_move(&self) -> Vec<usize> {
+        if self.end.is_some() {
+            vec![]
+        } else {
+            vec![self.active]
+        }
+    }
+
+    fn observation(&self, seat: usize) -> Map<String, Value> {
+        let mut obs = Map::new();
+        obs.insert("board".into(), json!(self.board));
+        obs.insert("mark".into(), json!(seat + 1));
+        obs.insert("step".into(), json!(self.step));
+        obs
+    }
+
+    fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
+        let mut config = Map::new();
+        config.insert("columns".into(), json!(self.config.columns));
+        config.insert("rows".into(), json!(self.config.rows));
+        config.insert("inarow".into(), json!(self.config.inarow));
+        config.insert("episodeSteps".into(), json!(self.config.episode_steps));
+        clock.kaggle_fields(&mut config, run_timeout);
+        // ConnectX's own, older name for the move budget.
+        config.insert("timeout".into(), super::number(clock.per_move));
+        config
+    }
+
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+        let column = int_action(action)?;
+        if column < 0 || column >= self.config.columns as i64 {
+            return Err(format!(
+                "column {column} is not on the board (0 to {})",
+                self.config.columns - 1
+            ));
+        }
+        if self.board[column as usize] != EMPTY {
+            return Err(format!("column {column} is full"));
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, actions: &[Value]) {
+        let Some(column) = actions.first().and_then(Value::as_u64) else {
+            return;
+        };
+        let column = column as usize;
+        let columns = self.config.columns;
+        let mark = self.active as u8 + 1;
+        let Some(row) = (0..self.config.rows)
+            .rev()
+            .find(|r| self.board[column + r * columns] == EMPTY)
+        else {
+            return;
+        };
+        self.board[column + row * columns] = mark;
+        self.step += 1;
+        if self.is_win(row, column, mark) {
+            let mut scores = [-1.0; SEATS];
+            scores[self.active] = 1.0;
+            self.end = Some(End {
+                scores,
+                reason: format!("seat {} connected {}", self.active + 1, self.config.inarow),
+            });
+        } else if self.board.iter().all(|&c| c != EMPTY) {
+            self.end = Some(End {
+                scores: [0.0; SEATS],
+                reason: "the board is full".into(),
+            });
+        } else if self.step >= self.config.episode_steps - 1 {
+            self.end = Some(End {
+                scores: [0.0; SEATS],
+                reason: format!("the step limit ({}) was reached", self.config.episode_steps),
+            });
+        }
+        self.active = 1 - self.active;
+    }
+
+    fn end(&self) -> Option<End> {
+        self.end.clone()
+    }
+
+    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+        // Kaggle: the invalid seat's reward is None, the other keeps its 0.
+        faulted.map(|f| (!f).then_some(0.0))
+    }
+
+    fn frame(&self) -> Value {
+        json!({ "columns": self.config.columns, "board": self.board })
+    }
+}
+
+/// The board as rows of `.`, `X` (seat 1) and `O` (seat 2), with column numbers.
+pub fn draw(frame: &Value) -> Vec<String> {
+    let columns = frame["columns"].as_u64().unwrap_or(7).max(1) as usize;
+    let cells: Vec<u64> = frame["board"]
+        .as_array()
+        .map(|b| b.iter().map(|c| c.as_u64().unwrap_or(0)).collect())
+        .unwrap_or_default();
+    let mut lines: Vec<String> = cells
+        .chunks(columns)
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    1 => "X",
+                    2 => "O",
+                    _ => ".",
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    lines.push(
+        (0..columns)
+            .map(|c| (c % 10).to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    lines
+}

@@ -1,0 +1,225 @@
+//! The iterated Prisoner's Dilemma as the Axelrod library defines it: `turns` rounds
+//! (200 by default, and known to both players as Axelrod's match attributes make it),
+//! actions `"C"` and `"D"`, payoffs (R, S, T, P) = (3, 0, 5, 1). With `noise`, each
+//! player's action is flipped with that probability by the match (not the players), and
+//! the histories and payoffs record what was actually played. The higher total wins.
+
+use super::{number, End, Game, SplitMix64, TimeControl, Turns, SEATS};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+pub struct Payoffs {
+    /// Reward: both cooperate.
+    pub R: f64,
+    /// Sucker: I cooperate, you defect.
+    pub S: f64,
+    /// Temptation: I defect, you cooperate.
+    pub T: f64,
+    /// Punishment: both defect.
+    pub P: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub turns: u64,
+    pub noise: f64,
+    pub payoffs: Payoffs,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            turns: 200,
+            noise: 0.0,
+            payoffs: Payoffs {
+                R: 3.0,
+                S: 0.0,
+                T: 5.0,
+                P: 1.0,
+            },
+        }
+    }
+}
+
+pub struct Ipd {
+    config: Config,
+    rng: SplitMix64,
+    history: [Vec<char>; SEATS],
+    scores: [f64; SEATS],
+    /// Which seats' last actions the noise flipped.
+    flipped: [bool; SEATS],
+}
+
+impl Ipd {
+    pub fn new(config: Config, seed: u64) -> Result<Ipd, String> {
+        if !(1..=100_000).contains(&config.turns) {
+            return Err(format!(
+                "turns must be between 1 and 100000, not {}",
+                config.turns
+            ));
+        }
+        if !(0.0..=1.0).contains(&config.noise) {
+            return Err(format!(
+                "noise must be between 0 and 1, not {}",
+                config.noise
+            ));
+        }
+        let p = config.payoffs;
+        if [p.R, p.S, p.T, p.P].iter().any(|v| !v.is_finite()) {
+            return Err("payoffs must be finite numbers".into());
+        }
+        Ok(Ipd {
+            config,
+            rng: SplitMix64::new(seed),
+            history: [Vec::new(), Vec::new()],
+            scores: [0.0; SEATS],
+            flipped: [false; SEATS],
+        })
+    }
+
+    /// Axelrod's `Game.score`: (mine, theirs) for one round.
+    pub fn payoff(&self, mine: char, theirs: char) -> (f64, f64) {
+        let p = self.config.payoffs;
+        match (mine, theirs) {
+            ('C', 'C') => (p.R, p.R),
+            ('C', _) => (p.S, p.T),
+            (_, 'C') => (p.T, p.S),
+            _ => (p.P, p.P),
+        }
+    }
+
+    fn played(&self, seat: usize) -> Vec<String> {
+        self.history[seat].iter().map(char::to_string).collect()
+    }
+}
+
+fn flip(action: char) -> char {
+    if action == 'C' {
+        'D'
+    } else {
+        'C'
+    }
+}
+
+impl Game for Ipd {
+    fn turns(&self) -> Turns {
+        Turns::Simultaneous
+    }
+
+    fn to_move(&self) -> Vec<usize> {
+        if self.history[0].len() as u64 >= self.config.turns {
+            vec![]
+        } else {
+            (0..SEATS).collect()
+        }
+    }
+
+    fn observation(&self, seat: usize) -> Map<String, Value> {
+        let mut obs = Map::new();
+        obs.insert("step".into(), json!(self.history[0].len()));
+        obs.insert("history".into(), json!(self.played(seat)));
+        obs.insert("opponentHistory".into(), json!(self.played(1 - seat)));
+        obs.insert("score".into(), number(self.scores[seat]));
+        obs.insert("opponentScore".into(), number(self.scores[1 - seat]));
+        obs
+    }
+
+    fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
+        let p = self.config.payoffs;
+        let mut config = Map::new();
+        config.insert("turns".into(), json!(self.config.turns));
+        config.insert("noise".into(), number(self.config.noise));
+        config.insert(
+            "payoffs".into(),
+            json!({ "R": number(p.R), "S": number(p.S), "T": number(p.T), "P": number(p.P) }),
+        );
+        clock.kaggle_fields(&mut config, run_timeout);
+        config
+    }
+
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+        match action.as_str() {
+            Some("C") | Some("D") => Ok(()),
+            _ => Err(format!(
+                "the action must be \"C\" or \"D\", not {}",
+                super::describe(action)
+            )),
+        }
+    }
+
+    fn apply(&mut self, actions: &[Value]) {
+        let mut played = ['C'; SEATS];
+        for (seat, slot) in played.iter_mut().enumerate() {
+            let chosen = if actions.get(seat).and_then(Value::as_str) == Some("D") {
+                'D'
+            } else {
+                'C'
+            };
+            // As Axelrod's `Match.simultaneous_play`: the match's generator, seat order.
+            let noisy = self.config.noise > 0.0 && self.rng.next_f64() < self.config.noise;
+            self.flipped[seat] = noisy;
+            *slot = if noisy { flip(chosen) } else { chosen };
+        }
+        let (a, b) = self.payoff(played[0], played[1]);
+        self.scores[0] += a;
+        self.scores[1] += b;
+        self.history[0].push(played[0]);
+        self.history[1].push(played[1]);
+    }
+
+    fn end(&self) -> Option<End> {
+        self.to_move().is_empty().then(|| End {
+            scores: self.scores,
+            reason: format!(
+                "{} turns played; total payoffs {} to {}",
+                self.history[0].len(),
+                self.scores[0],
+                self.scores[1]
+            ),
+        })
+    }
+
+    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+        let mut out = [None; SEATS];
+        for seat in 0..SEATS {
+            if !faulted[seat] {
+                out[seat] = Some(self.scores[seat]);
+            }
+        }
+        out
+    }
+
+    fn frame(&self) -> Value {
+        let last = |seat: usize| self.history[seat].last().map(char::to_string);
+        json!({
+            "actions": self.history[0].last().map(|_| [last(0), last(1)]),
+            "flipped": self.flipped,
+            "scores": [number(self.scores[0]), number(self.scores[1])],
+        })
+    }
+}
+
+/// The last round and the running totals.
+pub fn draw(frame: &Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(actions) = frame["actions"].as_array() {
+        let shown = |i: usize| {
+            let a = actions[i].as_str().unwrap_or("?");
+            if frame["flipped"][i].as_bool() == Some(true) {
+                format!("{a} (noise)")
+            } else {
+                a.to_string()
+            }
+        };
+        lines.push(format!("last turn: {} vs {}", shown(0), shown(1)));
+    }
+    lines.push(format!(
+        "payoffs: {} to {}",
+        frame["scores"][0], frame["scores"][1]
+    ));
+    lines
+}

@@ -1,0 +1,248 @@
+//! Tron light cycles: two cycles on a `width` × `height` grid move one cell per step at
+//! the same time, each leaving a trail. Moving off the grid or into any trail (either
+//! cycle's, including the cell a head is on) crashes. One crash: the other seat wins.
+//! Both crash in the same step, or both heads enter the same cell (head-on): a draw.
+//! Reaching `episodeSteps - 1` steps is a draw too.
+
+use super::{End, Game, TimeControl, Turns, SEATS};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// The moves, as (name, dx, dy); y grows downwards (row 0 is the top).
+pub const MOVES: [(&str, i64, i64); 4] = [("N", 0, -1), ("E", 1, 0), ("S", 0, 1), ("W", -1, 0)];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct Config {
+    pub width: usize,
+    pub height: usize,
+    /// 0 means `width * height` (more than any game can last).
+    pub episode_steps: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            width: 20,
+            height: 20,
+            episode_steps: 0,
+        }
+    }
+}
+
+pub struct Tron {
+    config: Config,
+    /// Row-major: 0 empty, 1 and 2 the seats' trails (heads included).
+    board: Vec<u8>,
+    heads: [(i64, i64); SEATS],
+    crashed: [bool; SEATS],
+    step: u64,
+    end: Option<End>,
+}
+
+impl Tron {
+    pub fn new(mut config: Config) -> Result<Tron, String> {
+        if !(4..=100).contains(&config.width) || !(4..=100).contains(&config.height) {
+            return Err(format!(
+                "width and height must be between 4 and 100, not {} and {}",
+                config.width, config.height
+            ));
+        }
+        if config.episode_steps == 0 {
+            config.episode_steps = (config.width * config.height) as u64;
+        }
+        if config.episode_steps < 2 {
+            return Err("episodeSteps must be at least 2 (or 0 for no limit)".into());
+        }
+        let (w, h) = (config.width as i64, config.height as i64);
+        let heads = [(w / 4, h / 2), (w - 1 - w / 4, h / 2)];
+        let mut game = Tron {
+            board: vec![0; config.width * config.height],
+            config,
+            heads,
+            crashed: [false; SEATS],
+            step: 0,
+            end: None,
+        };
+        for (seat, &head) in heads.iter().enumerate() {
+            let i = game.index(head).expect("start on the grid");
+            game.board[i] = seat as u8 + 1;
+        }
+        Ok(game)
+    }
+
+    fn index(&self, (x, y): (i64, i64)) -> Option<usize> {
+        let (w, h) = (self.config.width as i64, self.config.height as i64);
+        (x >= 0 && y >= 0 && x < w && y < h).then(|| (y * w + x) as usize)
+    }
+
+    pub fn heads(&self) -> [(i64, i64); SEATS] {
+        self.heads
+    }
+}
+
+fn direction(action: &Value) -> Option<(i64, i64)> {
+    let name = action.as_str()?;
+    MOVES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|&(_, dx, dy)| (dx, dy))
+}
+
+impl Game for Tron {
+    fn turns(&self) -> Turns {
+        Turns::Simultaneous
+    }
+
+    fn to_move(&self) -> Vec<usize> {
+        if self.end.is_some() {
+            vec![]
+        } else {
+            (0..SEATS).collect()
+        }
+    }
+
+    fn observation(&self, seat: usize) -> Map<String, Value> {
+        let pos = |(x, y): (i64, i64)| json!([x, y]);
+        let mut obs = Map::new();
+        obs.insert("step".into(), json!(self.step));
+        obs.insert("board".into(), json!(self.board));
+        obs.insert("mark".into(), json!(seat + 1));
+        obs.insert("position".into(), pos(self.heads[seat]));
+        obs.insert("opponentPosition".into(), pos(self.heads[1 - seat]));
+        obs
+    }
+
+    fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
+        let mut config = Map::new();
+        config.insert("width".into(), json!(self.config.width));
+        config.insert("height".into(), json!(self.config.height));
+        config.insert("episodeSteps".into(), json!(self.config.episode_steps));
+        clock.kaggle_fields(&mut config, run_timeout);
+        config
+    }
+
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+        direction(action).map(|_| ()).ok_or_else(|| {
+            format!(
+                "the action must be \"N\", \"E\", \"S\" or \"W\", not {}",
+                super::describe(action)
+            )
+        })
+    }
+
+    fn apply(&mut self, actions: &[Value]) {
+        let next: [(i64, i64); SEATS] = std::array::from_fn(|seat| {
+            let (dx, dy) = actions.get(seat).and_then(direction).unwrap_or((0, -1));
+            (self.heads[seat].0 + dx, self.heads[seat].1 + dy)
+        });
+        let head_on = next[0] == next[1];
+        self.crashed =
+            next.map(|cell| head_on || self.index(cell).is_none_or(|i| self.board[i] != 0));
+        for (seat, &cell) in next.iter().enumerate() {
+            if !self.crashed[seat] {
+                let i = self.index(cell).expect("checked above");
+                self.board[i] = seat as u8 + 1;
+                self.heads[seat] = cell;
+            }
+        }
+        self.step += 1;
+        self.end = match self.crashed {
+            [true, true] => Some(End {
+                scores: [0.0; SEATS],
+                reason: if head_on {
+                    "head-on collision".into()
+                } else {
+                    "both cycles crashed".into()
+                },
+            }),
+            [true, false] | [false, true] => {
+                let loser = if self.crashed[0] { 0 } else { 1 };
+                let mut scores = [1.0; SEATS];
+                scores[loser] = -1.0;
+                Some(End {
+                    scores,
+                    reason: format!("seat {} crashed", loser + 1),
+                })
+            }
+            _ if self.step >= self.config.episode_steps - 1 => Some(End {
+                scores: [0.0; SEATS],
+                reason: format!("the step limit ({}) was reached", self.config.episode_steps),
+            }),
+            _ => None,
+        };
+    }
+
+    fn end(&self) -> Option<End> {
+        self.end.clone()
+    }
+
+    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+        faulted.map(|f| (!f).then_some(1.0))
+    }
+
+    fn frame(&self) -> Value {
+        let rows: Vec<String> = self
+            .board
+            .chunks(self.config.width)
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        1 => '1',
+                        2 => '2',
+                        _ => '.',
+                    })
+                    .collect()
+            })
+            .collect();
+        json!({
+            "rows": rows,
+            "heads": self.heads.map(|(x, y)| [x, y]),
+            "crashed": self.crashed,
+        })
+    }
+}
+
+/// The grid: trails `x` and `o`, heads `X` and `O`, a crashed head `*`.
+pub fn draw(frame: &Value) -> Vec<String> {
+    let mut grid: Vec<Vec<char>> = frame["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    r.as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .map(|c| match c {
+                            '1' => 'x',
+                            '2' => 'o',
+                            _ => '.',
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for seat in 0..SEATS {
+        let head = &frame["heads"][seat];
+        let (Some(x), Some(y)) = (head[0].as_u64(), head[1].as_u64()) else {
+            continue;
+        };
+        let mark = if frame["crashed"][seat].as_bool() == Some(true) {
+            '*'
+        } else if seat == 0 {
+            'X'
+        } else {
+            'O'
+        };
+        if let Some(cell) = grid
+            .get_mut(y as usize)
+            .and_then(|row| row.get_mut(x as usize))
+        {
+            *cell = mark;
+        }
+    }
+    grid.into_iter()
+        .map(|row| row.into_iter().collect())
+        .collect()
+}

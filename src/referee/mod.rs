@@ -1,0 +1,247 @@
+//! The referee: one match between caged bots. It asks the seats whose turn it is,
+//! charges their time to the time control, has the game check and apply the actions,
+//! records every frame and ends the match on the game's rules or on a fault (a faulting
+//! seat loses; if every seat faults in the same step, the match is a draw).
+
+mod record;
+
+pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRecord, Timing};
+
+use crate::botfile::BotFile;
+use crate::cage::{Bot, Cage, CageError, Fault, FaultKind, Move};
+use crate::game::{number, seat_seed, GameKind, Outcome, TimeControl, SEATS};
+use serde_json::Value;
+use std::time::Duration;
+
+/// One match to play.
+#[derive(Debug, Clone)]
+pub struct MatchSpec<'a> {
+    pub game: GameKind,
+    /// The game's own settings (an object; empty or null for the defaults).
+    pub config: Value,
+    pub seed: u64,
+    pub time_control: TimeControl,
+    pub bots: [&'a BotFile; SEATS],
+}
+
+/// Failures of the runner (never of a bot): the match could not be refereed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefereeError {
+    #[error("{game} configuration: {reason}")]
+    Config { game: GameKind, reason: String },
+    #[error(transparent)]
+    Cage(#[from] CageError),
+}
+
+/// One seat during the match.
+struct Seat {
+    bot: Bot,
+    bank: f64,
+    moves: u64,
+}
+
+/// Plays one match. `observe` sees every frame as soon as it exists (frame 0 included).
+pub fn play(
+    cage: &Cage,
+    spec: &MatchSpec<'_>,
+    observe: &mut dyn FnMut(&Frame),
+) -> Result<MatchRecord, RefereeError> {
+    let config_error = |reason| RefereeError::Config {
+        game: spec.game,
+        reason,
+    };
+    spec.time_control
+        .check()
+        .map_err(|(field, why)| config_error(format!("time_control.{field} {why}")))?;
+    let mut game = spec
+        .game
+        .create(&spec.config, spec.seed)
+        .map_err(config_error)?;
+    let run_timeout = cage.limits().cpu_seconds;
+    let configuration = Value::Object(game.configuration(&spec.time_control, run_timeout));
+    let clock = spec.time_control;
+
+    let mut seats = Vec::with_capacity(SEATS);
+    for _ in 0..SEATS {
+        seats.push(Seat {
+            bot: cage.spawn()?,
+            bank: clock.overage,
+            moves: 0,
+        });
+    }
+    let mut bots: Vec<SeatRecord> = spec
+        .bots
+        .iter()
+        .zip(&seats)
+        .map(|(file, seat)| SeatRecord {
+            name: file.name.clone(),
+            file: file.path.display().to_string(),
+            sha256: file.sha256.clone(),
+            agent: None,
+            layers: seat.bot.layers().cloned(),
+            logs: Vec::new(),
+            timing: None,
+        })
+        .collect();
+
+    let mut faults: Vec<Option<SeatFault>> = vec![None; SEATS];
+    for (i, seat) in seats.iter_mut().enumerate() {
+        let seed = seat_seed(spec.seed, i);
+        match seat.bot.load(&spec.bots[i].source(), seed, clock.load()) {
+            Ok(loaded) => {
+                bots[i].agent = Some(loaded.agent);
+                bots[i].logs = loaded.logs;
+                bots[i].timing = Some(timing(loaded.cpu, loaded.wall, seat.bank));
+            }
+            Err(fault) => faults[i] = Some(pinned(fault, 0, "while loading")),
+        }
+    }
+
+    let mut frames = vec![Frame {
+        step: 0,
+        state: game.frame(),
+        moves: Vec::new(),
+    }];
+    observe(&frames[0]);
+    let mut step = 0;
+    while faults.iter().all(Option::is_none) && game.end().is_none() {
+        let movers = game.to_move();
+        if movers.is_empty() {
+            break;
+        }
+        let mut moves = Vec::with_capacity(movers.len());
+        let mut actions = Vec::with_capacity(movers.len());
+        for &i in &movers {
+            let seat = &mut seats[i];
+            seat.moves += 1;
+            let mut obs = game.observation(i);
+            obs.insert("remainingOverageTime".into(), number(seat.bank));
+            let budget = Duration::from_secs_f64(clock.per_move + seat.bank);
+            let when = format!("on move {}", seat.moves);
+            let record = match seat.bot.act(&Value::Object(obs), &configuration, budget) {
+                Ok(Move {
+                    action,
+                    cpu,
+                    wall,
+                    logs,
+                }) => {
+                    // Kaggle's overage: time past the move budget comes out of the bank.
+                    let over = (cpu.as_secs_f64() - clock.per_move).max(0.0);
+                    seat.bank = (seat.bank - over).max(0.0);
+                    let fault = game.validate(i, &action).err().map(|why| {
+                        seat.bot.kill();
+                        pinned(Fault::new(FaultKind::IllegalAction, why), seat.moves, &when)
+                    });
+                    MoveRecord {
+                        seat: i,
+                        action,
+                        logs,
+                        fault,
+                        timing: Some(timing(cpu, wall, seat.bank)),
+                    }
+                }
+                Err(fault) => MoveRecord {
+                    seat: i,
+                    action: Value::Null,
+                    logs: Vec::new(),
+                    fault: Some(pinned(fault, seat.moves, &when)),
+                    timing: None,
+                },
+            };
+            if let Some(fault) = &record.fault {
+                faults[i] = Some(fault.clone());
+            }
+            actions.push(record.action.clone());
+            moves.push(record);
+        }
+        if faults.iter().all(Option::is_none) {
+            game.apply(&actions);
+            step += 1;
+        }
+        let frame = Frame {
+            step,
+            state: game.frame(),
+            moves,
+        };
+        observe(&frame);
+        frames.push(frame);
+    }
+    for seat in &mut seats {
+        seat.bot.kill();
+    }
+
+    let result = result(&*game, faults);
+    Ok(MatchRecord {
+        game: spec.game,
+        configuration,
+        seed: spec.seed,
+        time_control: clock,
+        bots,
+        frames,
+        result,
+    })
+}
+
+fn result(game: &dyn crate::game::Game, faults: Vec<Option<SeatFault>>) -> MatchResult {
+    let faulted: [bool; SEATS] = std::array::from_fn(|i| faults[i].is_some());
+    if faulted.iter().any(|&f| f) {
+        let all = faulted.iter().all(|&f| f);
+        let outcomes = faulted
+            .iter()
+            .map(|&f| match (all, f) {
+                (true, _) => Outcome::Draw,
+                (false, true) => Outcome::Loss,
+                (false, false) => Outcome::Win,
+            })
+            .collect();
+        let reason = faults
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                f.as_ref()
+                    .map(|f| format!("seat {} faulted ({}) {}", i + 1, f.kind, f.detail))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return MatchResult {
+            scores: game.forfeit(faulted).to_vec(),
+            outcomes,
+            faults,
+            reason,
+        };
+    }
+    let end = game.end().unwrap_or_else(|| crate::game::End {
+        scores: [0.0; SEATS],
+        reason: "the game stopped without a result".into(),
+    });
+    let outcomes = (0..SEATS)
+        .map(|i| Outcome::from_scores(end.scores[i], end.scores[1 - i]))
+        .collect();
+    MatchResult {
+        scores: end.scores.iter().map(|&s| Some(s)).collect(),
+        outcomes,
+        faults,
+        reason: end.reason,
+    }
+}
+
+fn pinned(fault: Fault, move_number: u64, when: &str) -> SeatFault {
+    SeatFault {
+        kind: fault.kind,
+        detail: format!("{when}: {}", fault.detail),
+        move_number,
+        traceback: fault.traceback,
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+fn timing(cpu: Duration, wall: Duration, bank: f64) -> Timing {
+    Timing {
+        think_ms: ms(cpu),
+        overhead_ms: ms(wall.saturating_sub(cpu)),
+        bank_s: (bank * 1e3).round() / 1e3,
+    }
+}

@@ -1,0 +1,127 @@
+//! What a match leaves behind: every frame with each seat's action, logs, fault and
+//! timing, and the result. This is what replays store and screens draw.
+
+use crate::cage::{FaultKind, Layers};
+use crate::game::{GameKind, Outcome, TimeControl};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One seat's bot as it played.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeatRecord {
+    pub name: String,
+    /// The bot's file as given to the runner.
+    pub file: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The function the cage picked as the agent, once loaded.
+    pub agent: Option<String>,
+    /// The sandbox layers the bot process got.
+    pub layers: Option<Layers>,
+    /// What the bot printed while loading.
+    pub logs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+}
+
+/// Time spent on a move (or on loading). Timings vary from run to run, so replays keep
+/// them only when asked.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// The bot's CPU time: what the time control charges.
+    pub think_ms: f64,
+    /// Wall-clock time of the exchange minus the bot's CPU time: pipes, scheduling,
+    /// (de)serialising — the runner's share.
+    pub overhead_ms: f64,
+    /// The seat's overage bank after the move, in seconds.
+    pub bank_s: f64,
+}
+
+/// A fault pinned to the moment it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeatFault {
+    pub kind: FaultKind,
+    /// One line in plain words, starting with when: "on move 12: …" or "while loading: …".
+    pub detail: String,
+    /// The seat's move number (1 = its first move; 0 = while loading).
+    #[serde(rename = "move")]
+    pub move_number: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceback: Option<String>,
+}
+
+/// One seat's part in a frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRecord {
+    pub seat: usize,
+    /// What the bot returned (`null` when it failed to return anything).
+    pub action: Value,
+    /// What it printed during this move.
+    pub logs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<SeatFault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+}
+
+/// The state after a step, and the moves that led to it. Frame 0 is the start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Frame {
+    pub step: u64,
+    pub state: Value,
+    pub moves: Vec<MoveRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchResult {
+    /// The game's own numbers (Kaggle's rewards for its games); `null` for a seat that
+    /// faulted, as Kaggle reports it.
+    pub scores: Vec<Option<f64>>,
+    pub outcomes: Vec<Outcome>,
+    pub faults: Vec<Option<SeatFault>>,
+    /// Why the game ended, in words.
+    pub reason: String,
+}
+
+/// Everything about one match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRecord {
+    pub game: GameKind,
+    /// The `configuration` object every agent received.
+    pub configuration: Value,
+    pub seed: u64,
+    pub time_control: TimeControl,
+    pub bots: Vec<SeatRecord>,
+    pub frames: Vec<Frame>,
+    pub result: MatchResult,
+}
+
+impl MatchRecord {
+    /// The same record without timings: for deterministic bots, a function of the seed.
+    pub fn without_timings(&self) -> MatchRecord {
+        let mut record = self.clone();
+        for bot in &mut record.bots {
+            bot.timing = None;
+        }
+        for frame in &mut record.frames {
+            for m in &mut frame.moves {
+                m.timing = None;
+            }
+        }
+        record
+    }
+
+    /// Every move of every frame, with its frame's step.
+    pub fn moves(&self) -> impl Iterator<Item = (u64, &MoveRecord)> {
+        self.frames
+            .iter()
+            .flat_map(|f| f.moves.iter().map(move |m| (f.step, m)))
+    }
+}

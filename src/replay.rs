@@ -1,0 +1,116 @@
+//! Replay files: one JSON object per match, versioned, one frame per line so that two
+//! replays diff line by line. Without timings (the default for `cagematch match`), a
+//! replay of deterministic bots is byte-for-byte the same for the same seed.
+
+use crate::referee::MatchRecord;
+use serde_json::Value;
+use std::path::Path;
+
+pub const FORMAT: &str = "cagematch-replay";
+pub const VERSION: u32 = 1;
+
+/// The header fields in front of the match record.
+struct Header {
+    format: String,
+    version: u32,
+    /// Whether moves carry `timing` (think time, overhead, bank).
+    #[allow(dead_code)]
+    timings: bool,
+}
+
+/// The replay's text: a JSON object with one member per line and one frame per line.
+pub fn to_string(record: &MatchRecord, timings: bool) -> String {
+    let record = if timings {
+        record.clone()
+    } else {
+        record.without_timings()
+    };
+    let mut members: Vec<(String, Value)> = vec![
+        ("format".into(), FORMAT.into()),
+        ("version".into(), VERSION.into()),
+        ("timings".into(), timings.into()),
+    ];
+    if let Ok(Value::Object(m)) = serde_json::to_value(&record) {
+        // serde_json's map keeps keys sorted; the record's own field order reads better.
+        for key in [
+            "game",
+            "seed",
+            "configuration",
+            "time_control",
+            "bots",
+            "result",
+            "frames",
+        ] {
+            if let Some(v) = m.get(key) {
+                members.push((key.to_string(), v.clone()));
+            }
+        }
+    }
+    let mut out = String::from("{\n");
+    for (i, (key, value)) in members.iter().enumerate() {
+        out.push_str(&format!("  {}: ", Value::String(key.clone())));
+        match value {
+            Value::Array(items) if key == "frames" || key == "bots" => {
+                out.push_str("[\n");
+                for (j, item) in items.iter().enumerate() {
+                    out.push_str("    ");
+                    out.push_str(&item.to_string());
+                    out.push_str(if j + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                out.push_str("  ]");
+            }
+            other => out.push_str(&other.to_string()),
+        }
+        out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
+}
+
+pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), String> {
+    std::fs::write(path, to_string(record, timings))
+        .map_err(|e| format!("{}: cannot write the replay: {e}", path.display()))
+}
+
+/// Reads a replay, checking its format and version.
+pub fn read(path: &Path) -> Result<MatchRecord, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    parse(&text).map_err(|e| format!("{shown}: {e}"))
+}
+
+pub fn parse(text: &str) -> Result<MatchRecord, String> {
+    let mut value: Value =
+        serde_json::from_str(text).map_err(|e| format!("not a replay (invalid JSON: {e})"))?;
+    let object = value
+        .as_object_mut()
+        .ok_or("not a replay (not a JSON object)")?;
+    let header = Header {
+        format: take(object, "format")?,
+        version: take(object, "version")?,
+        timings: take(object, "timings")?,
+    };
+    if header.format != FORMAT {
+        return Err(format!(
+            "not a replay: format is `{}`, expected `{FORMAT}`",
+            header.format
+        ));
+    }
+    if header.version != VERSION {
+        return Err(format!(
+            "replay version {} is not supported (this cagematch reads version {VERSION})",
+            header.version
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))
+}
+
+fn take<T: serde::de::DeserializeOwned>(
+    object: &mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Result<T, String> {
+    let v = object
+        .remove(key)
+        .ok_or_else(|| format!("not a replay (no `{key}` field)"))?;
+    serde_json::from_value(v).map_err(|e| format!("bad `{key}`: {e}"))
+}
