@@ -1,0 +1,416 @@
+//! Whole matches between real caged bots: determinism, Kaggle-style agents, faults ending
+//! the match with the right outcome, the time bank, and replays.
+
+mod common;
+
+use cagematch::botfile::BotFile;
+use cagematch::cage::{Cage, FaultKind};
+use cagematch::game::{GameKind, Outcome, TimeControl};
+use cagematch::referee::{self, MatchRecord, MatchSpec};
+use cagematch::replay;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+fn bot(path: &str) -> BotFile {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    BotFile::read(&root.join(path)).expect("bot file")
+}
+
+fn fixture(name: &str) -> BotFile {
+    bot(&format!("tests/fixtures/games/{name}"))
+}
+
+fn play_with(
+    cage: &Cage,
+    game: GameKind,
+    config: Value,
+    seed: u64,
+    clock: TimeControl,
+    a: &BotFile,
+    b: &BotFile,
+) -> MatchRecord {
+    let spec = MatchSpec {
+        game,
+        config,
+        seed,
+        time_control: clock,
+        bots: [a, b],
+    };
+    referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
+}
+
+fn play(cage: &Cage, game: GameKind, seed: u64, a: &BotFile, b: &BotFile) -> MatchRecord {
+    play_with(
+        cage,
+        game,
+        json!({}),
+        seed,
+        game.default_time_control(),
+        a,
+        b,
+    )
+}
+
+fn random_bot(game: GameKind) -> BotFile {
+    bot(&format!("bots/{game}/random.py"))
+}
+
+#[test]
+fn same_seed_gives_byte_identical_replays() {
+    let cage = common::cage();
+    for game in GameKind::ALL {
+        let (a, b) = (random_bot(game), random_bot(game));
+        let first = replay::to_string(&play(&cage, game, 11, &a, &b), false);
+        let again = replay::to_string(&play(&cage, game, 11, &a, &b), false);
+        assert_eq!(first, again, "{game}: same seed, different replay");
+        let other = replay::to_string(&play(&cage, game, 12, &a, &b), false);
+        assert_ne!(first, other, "{game}: the seed changes nothing");
+    }
+}
+
+#[test]
+fn seats_get_different_random_streams() {
+    let cage = common::cage();
+    let random = random_bot(GameKind::Rps);
+    let record = play(&cage, GameKind::Rps, 5, &random, &random);
+    let actions: Vec<(Value, Value)> = record
+        .frames
+        .iter()
+        .filter(|f| f.moves.len() == 2)
+        .map(|f| (f.moves[0].action.clone(), f.moves[1].action.clone()))
+        .collect();
+    assert_eq!(actions.len(), 999);
+    let same = actions.iter().filter(|(a, b)| a == b).count();
+    assert!(same < 500, "seats play the same signs {same} times of 999");
+}
+
+#[test]
+fn kaggle_connectx_agents_run_unmodified() {
+    let cage = common::cage();
+    let two_args = fixture("kaggle_connectx.py");
+    let one_arg = fixture("kaggle_one_arg.py");
+    for (a, b) in [(&two_args, &one_arg), (&one_arg, &two_args)] {
+        let record = play(&cage, GameKind::Connectx, 3, a, b);
+        assert_eq!(record.result.faults, vec![None, None], "{record:?}");
+        assert_eq!(record.bots[0].agent.as_deref(), Some(agent_name(a)));
+        let outcomes = &record.result.outcomes;
+        assert!(
+            matches!(
+                (outcomes[0], outcomes[1]),
+                (Outcome::Win, Outcome::Loss)
+                    | (Outcome::Loss, Outcome::Win)
+                    | (Outcome::Draw, Outcome::Draw)
+            ),
+            "{outcomes:?}"
+        );
+        // Every move is in the replay, one seat per frame, alternating.
+        for (i, frame) in record.frames.iter().enumerate().skip(1) {
+            assert_eq!(frame.moves.len(), 1);
+            assert_eq!(frame.moves[0].seat, (i - 1) % 2);
+        }
+    }
+}
+
+fn agent_name(bot: &BotFile) -> &'static str {
+    if bot.name == "kaggle_connectx" {
+        "my_agent"
+    } else {
+        "agent"
+    }
+}
+
+#[test]
+fn example_bots_of_every_game_play_clean_matches() {
+    let cage = common::cage();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("bots");
+    for game in GameKind::ALL {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(game.name()))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 4, "{game}: a template and three bots");
+        let opponent = random_bot(game);
+        for file in &files {
+            let me = BotFile::read(file).unwrap();
+            let record = play(&cage, game, 1, &me, &opponent);
+            assert_eq!(
+                record.result.faults,
+                vec![None, None],
+                "{}: {:?}",
+                file.display(),
+                record.result
+            );
+        }
+    }
+}
+
+#[test]
+fn stronger_example_bots_beat_weaker_ones() {
+    let cage = common::cage();
+    let wins = |game: GameKind, strong: &str, weak: &str| {
+        let (s, w) = (bot(strong), bot(weak));
+        (1..=4)
+            .map(|seed| {
+                let (a, b, seat) = if seed % 2 == 0 {
+                    (&s, &w, 0)
+                } else {
+                    (&w, &s, 1)
+                };
+                play(&cage, game, seed, a, b).result.outcomes[seat]
+            })
+            .filter(|o| *o == Outcome::Win)
+            .count()
+    };
+    assert!(
+        wins(
+            GameKind::Connectx,
+            "bots/connectx/negamax.py",
+            "bots/connectx/random.py"
+        ) >= 3
+    );
+    assert!(
+        wins(
+            GameKind::Connectx,
+            "bots/connectx/greedy.py",
+            "bots/connectx/random.py"
+        ) >= 3
+    );
+    assert_eq!(
+        wins(GameKind::Rps, "bots/rps/counter.py", "bots/rps/rock.py"),
+        4
+    );
+    assert!(wins(GameKind::Rps, "bots/rps/pattern.py", "bots/rps/counter.py") >= 3);
+    assert_eq!(
+        wins(
+            GameKind::Ipd,
+            "bots/ipd/defector.py",
+            "bots/ipd/tit_for_tat.py"
+        ),
+        4
+    );
+    assert!(
+        wins(
+            GameKind::Tron,
+            "bots/tron/space_fill.py",
+            "bots/tron/random.py"
+        ) >= 3
+    );
+}
+
+#[test]
+fn a_crash_ends_the_match_and_loses_it() {
+    let cage = common::cage();
+    let record = play(
+        &cage,
+        GameKind::Connectx,
+        1,
+        &fixture("crash_on_third.py"),
+        &fixture("kaggle_one_arg.py"),
+    );
+    let fault = record.result.faults[0].clone().expect("seat 1 faulted");
+    assert_eq!(fault.kind, FaultKind::Crash);
+    assert_eq!(fault.move_number, 3);
+    assert!(
+        fault.detail.starts_with("on move 3: ValueError: no idea"),
+        "{}",
+        fault.detail
+    );
+    assert!(fault.traceback.unwrap().contains("File \"<bot>\", line 10"));
+    assert_eq!(record.result.faults[1], None);
+    assert_eq!(record.result.outcomes, vec![Outcome::Loss, Outcome::Win]);
+    assert_eq!(
+        record.result.scores,
+        vec![None, Some(0.0)],
+        "Kaggle's rewards"
+    );
+    // The last frame shows the failed move; the board is as it was before it.
+    let last = record.frames.last().unwrap();
+    assert_eq!(last.moves[0].fault.as_ref().unwrap().kind, FaultKind::Crash);
+    assert_eq!(last.step, record.frames[record.frames.len() - 2].step);
+}
+
+#[test]
+fn an_illegal_action_in_a_simultaneous_game_loses() {
+    let cage = common::cage();
+    let record = play(
+        &cage,
+        GameKind::Rps,
+        1,
+        &random_bot(GameKind::Rps),
+        &fixture("plays_seven.py"),
+    );
+    let fault = record.result.faults[1].clone().expect("seat 2 faulted");
+    assert_eq!(fault.kind, FaultKind::IllegalAction);
+    assert_eq!(fault.detail, "on move 1: sign 7 is not one of 0 to 2");
+    assert_eq!(record.result.outcomes, vec![Outcome::Win, Outcome::Loss]);
+    assert_eq!(
+        record.result.scores,
+        vec![Some(1.0), None],
+        "Kaggle's rewards"
+    );
+    assert_eq!(record.frames.last().unwrap().moves[1].action, json!(7));
+}
+
+#[test]
+fn both_seats_failing_to_load_is_a_draw() {
+    let cage = common::cage();
+    let broken = fixture("syntax_error.py");
+    let record = play(&cage, GameKind::Ipd, 1, &broken, &broken);
+    assert_eq!(record.result.outcomes, vec![Outcome::Draw, Outcome::Draw]);
+    for fault in &record.result.faults {
+        let fault = fault.as_ref().unwrap();
+        assert_eq!(fault.kind, FaultKind::Crash);
+        assert_eq!(fault.move_number, 0);
+        assert!(
+            fault.detail.starts_with("while loading: SyntaxError"),
+            "{}",
+            fault.detail
+        );
+        assert!(fault.detail.contains("line 2"), "{}", fault.detail);
+    }
+    assert_eq!(record.frames.len(), 1, "no move was asked for");
+}
+
+#[test]
+fn a_spinning_bot_times_out_after_its_move_time_and_bank() {
+    let cage = common::cage();
+    let clock = TimeControl {
+        per_move: 0.2,
+        overage: 0.3,
+        load: 5.0,
+    };
+    let record = play_with(
+        &cage,
+        GameKind::Tron,
+        json!({}),
+        1,
+        clock,
+        &random_bot(GameKind::Tron),
+        &fixture("spin.py"),
+    );
+    let fault = record.result.faults[1].clone().expect("seat 2 timed out");
+    assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+    assert!(
+        fault.detail.contains("budget was 0.50 s"),
+        "{}",
+        fault.detail
+    );
+    assert_eq!(record.result.outcomes, vec![Outcome::Win, Outcome::Loss]);
+}
+
+#[test]
+fn moves_over_the_move_time_draw_on_the_bank_until_it_is_gone() {
+    let cage = common::cage();
+    let clock = TimeControl {
+        per_move: 0.1,
+        overage: 0.2,
+        load: 5.0,
+    };
+    let record = play_with(
+        &cage,
+        GameKind::Rps,
+        json!({}),
+        1,
+        clock,
+        &fixture("overdraw.py"),
+        &random_bot(GameKind::Rps),
+    );
+    let fault = record.result.faults[0].clone().expect("the bank ran out");
+    assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+    // Each move costs about 0.05 s of bank: about four moves, then a timeout.
+    assert!((3..=6).contains(&fault.move_number), "{fault:?}");
+    let banks: Vec<f64> = record
+        .moves()
+        .filter(|(_, m)| m.seat == 0)
+        .flat_map(|(_, m)| m.logs.clone())
+        .map(|line| line.trim_start_matches("bank ").parse::<f64>().unwrap())
+        .collect();
+    assert_eq!(banks[0], 0.2, "the bank starts full");
+    assert!(
+        banks.windows(2).all(|w| w[1] < w[0]),
+        "the bank shrinks: {banks:?}"
+    );
+}
+
+#[test]
+fn replays_round_trip_and_say_what_they_are() {
+    let cage = common::cage();
+    let (a, b) = (bot("bots/ipd/grudger.py"), bot("bots/ipd/random.py"));
+    let record = play(&cage, GameKind::Ipd, 9, &a, &b);
+    let dir = tempfile::tempdir().unwrap();
+    for timings in [false, true] {
+        let path = dir.path().join(format!("replay-{timings}.json"));
+        replay::write(&path, &record, timings).unwrap();
+        let back = replay::read(&path).unwrap();
+        let expected = if timings {
+            record.clone()
+        } else {
+            record.without_timings()
+        };
+        assert_eq!(back, expected);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["format"], "cagematch-replay");
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["bots"][0]["sha256"], json!(a.sha256));
+        assert_eq!(v["bots"][0]["file"], json!(a.path.display().to_string()));
+        assert_eq!(v["frames"].as_array().unwrap().len(), 201);
+        assert_eq!(v["frames"][1]["moves"][0].get("timing").is_some(), timings);
+        // One frame per line.
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("    {\"moves\""))
+                .count(),
+            201
+        );
+    }
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"format": "cagematch-replay", "version": 99, "timings": false}"#,
+    )
+    .unwrap();
+    let err = replay::read(&bad).unwrap_err();
+    assert!(err.contains("version 99 is not supported"), "{err}");
+}
+
+#[test]
+fn the_observer_sees_every_frame_as_it_happens() {
+    let cage = common::cage();
+    let (a, b) = (
+        bot("bots/tron/wall_follower.py"),
+        random_bot(GameKind::Tron),
+    );
+    let spec = MatchSpec {
+        game: GameKind::Tron,
+        config: json!({"width": 10, "height": 10}),
+        seed: 2,
+        time_control: GameKind::Tron.default_time_control(),
+        bots: [&a, &b],
+    };
+    let mut seen = Vec::new();
+    let record = referee::play(&cage, &spec, &mut |f| seen.push(f.clone())).unwrap();
+    assert_eq!(seen, record.frames);
+    assert_eq!(record.configuration["width"], 10);
+}
+
+#[test]
+fn bad_game_settings_are_runner_errors_not_faults() {
+    let cage = common::cage();
+    let a = random_bot(GameKind::Rps);
+    let spec = MatchSpec {
+        game: GameKind::Rps,
+        config: json!({"sings": 3}),
+        seed: 1,
+        time_control: GameKind::Rps.default_time_control(),
+        bots: [&a, &a],
+    };
+    let err = referee::play(&cage, &spec, &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("rps configuration: unknown field `sings`"),
+        "{err}"
+    );
+}
