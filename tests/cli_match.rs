@@ -1,0 +1,297 @@
+//! `cagematch match` and `cagematch check` as a user runs them: the real binary, real
+//! bot files, exit codes and output.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn path(p: &str) -> PathBuf {
+    root().join(p)
+}
+
+fn cagematch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run cagematch")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn match_json_prints_one_object_with_the_documented_fields() {
+    let out = cagematch(&[
+        "match",
+        "connectx",
+        "bots/connectx/negamax.py",
+        "bots/connectx/random.py",
+        "--seed",
+        "4",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "one line: {stdout}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["bots", "faults", "frames", "game", "outcomes", "scores", "seed"]
+    );
+    assert_eq!(v["game"], "connectx");
+    assert_eq!(v["seed"], 4);
+    assert_eq!(v["bots"], serde_json::json!(["negamax", "random"]));
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]));
+    assert_eq!(v["scores"], serde_json::json!([1, -1]));
+    assert_eq!(v["faults"], serde_json::json!([null, null]));
+    assert!(v["frames"].as_u64().unwrap() > 7);
+}
+
+#[test]
+fn a_faulting_bot_still_exits_zero_with_the_fault_in_the_json() {
+    let out = cagematch(&[
+        "match",
+        "rps",
+        "bots/rps/rock.py",
+        "tests/fixtures/games/plays_seven.py",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]));
+    assert_eq!(v["faults"][0], Value::Null);
+    assert_eq!(v["faults"][1]["kind"], "illegal_action");
+    assert_eq!(
+        v["faults"][1]["detail"],
+        "on move 1: sign 7 is not one of 0 to 2"
+    );
+    assert_eq!(v["scores"], serde_json::json!([1, null]));
+}
+
+#[test]
+fn replays_from_the_cli_are_byte_identical_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = (0..3)
+        .map(|i| dir.path().join(format!("{i}.json")))
+        .collect();
+    for (file, seed) in files.iter().zip(["21", "21", "22"]) {
+        let out = cagematch(&[
+            "match",
+            "tron",
+            "bots/tron/random.py",
+            "bots/tron/space_fill.py",
+            "--seed",
+            seed,
+            "--replay",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("replay: "));
+    }
+    let bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert_eq!(bytes[0], bytes[1]);
+    assert_ne!(bytes[0], bytes[2]);
+}
+
+#[test]
+fn match_text_output_shows_result_and_board() {
+    let out = cagematch(&[
+        "match",
+        "connectx",
+        "bots/connectx/greedy.py",
+        "bots/connectx/greedy.py",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("connectx · seed 1 · "), "{stdout}");
+    assert!(stdout.contains("seat 1  greedy    "), "{stdout}");
+    assert!(stdout.contains("seat 2  greedy (2)"), "{stdout}");
+    assert!(stdout.contains("0 1 2 3 4 5 6"), "{stdout}");
+}
+
+#[test]
+fn runner_errors_are_one_line_and_exit_nonzero() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "match",
+                "connectx",
+                "bots/nope.py",
+                "bots/connectx/random.py",
+            ],
+            "bots/nope.py: no such bot file; check the path",
+        ),
+        (
+            &["match", "chess", "bots/rps/rock.py", "bots/rps/rock.py"],
+            "unknown game `chess`: the games are connectx, rps, ipd, tron",
+        ),
+        (
+            &[
+                "match",
+                "rps",
+                "bots/rps/rock.py",
+                "bots/rps/rock.py",
+                "--set",
+                "sings=4",
+            ],
+            "rps settings: unknown field `sings`",
+        ),
+        (
+            &[
+                "match",
+                "rps",
+                "bots/rps/rock.py",
+                "bots/rps/rock.py",
+                "--set",
+                "signs",
+            ],
+            "--set signs: write it as KEY=VALUE",
+        ),
+        (
+            &[
+                "match",
+                "rps",
+                "bots/rps/rock.py",
+                "bots/rps/rock.py",
+                "--move-time",
+                "0",
+            ],
+            "--move-time must be above 0",
+        ),
+        (
+            &["match", "rps", "README.md", "bots/rps/rock.py"],
+            "README.md: a bot is a Python file ending in .py",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = cagematch(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("cagematch: {expected}")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_passes_a_good_bot() {
+    let out = cagematch(&["check", "bots/connectx/greedy.py", "--game", "connectx"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("sandbox:"), "{stdout}");
+    assert!(stdout.contains("seccomp:"), "{stdout}");
+    assert!(stdout.contains("loads: the agent is `agent`"), "{stdout}");
+    assert_eq!(
+        stdout.matches(" vs built-in random: ").count(),
+        4,
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("no problems found"), "{stdout}");
+}
+
+fn check_fails(bot: &str, game: &str, extra: &[&str], expected: &[&str]) {
+    let mut args = vec!["check", bot, "--game", game];
+    args.extend_from_slice(extra);
+    let out = cagematch(&args);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{bot}: {stdout}{}",
+        text(&out.stderr)
+    );
+    for line in expected {
+        assert!(
+            stdout.contains(line),
+            "{bot}: `{line}` missing from\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("problem(s) found"), "{stdout}");
+}
+
+#[test]
+fn check_reports_a_syntax_error_with_its_line() {
+    check_fails(
+        "tests/fixtures/games/syntax_error.py",
+        "rps",
+        &[],
+        &[
+            "loads: NO",
+            "PROBLEM (crash)",
+            "SyntaxError: invalid syntax (<bot>, line 2)",
+        ],
+    );
+}
+
+#[test]
+fn check_reports_a_forbidden_import_with_the_allowed_list() {
+    check_fails(
+        "tests/fixtures/good/import_os.py",
+        "rps",
+        &[],
+        &[
+            "module 'os' is not available",
+            "allowed modules: bisect, collections",
+        ],
+    );
+}
+
+#[test]
+fn check_reports_a_file_without_an_agent() {
+    check_fails(
+        "tests/fixtures/good/no_callable.py",
+        "ipd",
+        &[],
+        &["the bot defines no function"],
+    );
+}
+
+#[test]
+fn check_reports_crashes_with_the_traceback() {
+    check_fails(
+        "tests/fixtures/games/crash_on_third.py",
+        "connectx",
+        &[],
+        &[
+            "PROBLEM (crash): its code raised an error or crashed: on move 3: ValueError",
+            "File \"<bot>\", line 10, in agent",
+        ],
+    );
+}
+
+#[test]
+fn check_reports_illegal_moves() {
+    check_fails(
+        "tests/fixtures/games/plays_seven.py",
+        "rps",
+        &[],
+        &["PROBLEM (illegal_action): it returned an action the rules do not allow: on move 1: sign 7 is not one of 0 to 2"],
+    );
+}
+
+#[test]
+fn check_reports_slow_moves_against_the_time_control() {
+    // 0.15 s per move against 0.1 s: the bank pays, then runs out.
+    check_fails(
+        "tests/fixtures/games/overdraw.py",
+        "rps",
+        &["--move-time", "0.1", "--overage", "0.2", "--games", "1"],
+        &[
+            "SLOW: move 1 used 0.1",
+            "more than the 0.1 s per move; the overage bank paid the rest",
+            "PROBLEM (timeout): it ran out of time",
+        ],
+    );
+}
