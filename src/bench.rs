@@ -95,11 +95,11 @@ pub fn run(spawns: usize, moves: usize, as_json: bool) -> Result<(), String> {
                 )
             })
             .collect();
-        println!("{}", serde_json::Value::Object(obj));
+        say!("{}", serde_json::Value::Object(obj));
     } else {
-        println!("{:<56} {:>7} {:>12} {:>12}", "figure", "n", "median", "p95");
+        say!("{:<56} {:>7} {:>12} {:>12}", "figure", "n", "median", "p95");
         for f in &figures {
-            println!(
+            say!(
                 "{:<56} {:>7} {:>10.1}µs {:>10.1}µs",
                 f.name,
                 f.samples.len(),
@@ -111,7 +111,7 @@ pub fn run(spawns: usize, moves: usize, as_json: bool) -> Result<(), String> {
         let c = figures[1].quantile(0.5).as_secs_f64();
         let m = micros(figures[2].quantile(0.5));
         let p = micros(figures[3].quantile(0.5));
-        println!("\nspawn is {:.1}x faster than a cold python3; a move costs {:.1}µs over the raw pipe floor", c / s, m - p);
+        say!("\nspawn is {:.1}x faster than a cold python3; a move costs {:.1}µs over the raw pipe floor", c / s, m - p);
     }
     Ok(())
 }

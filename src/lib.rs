@@ -1,5 +1,17 @@
 //! cagematch: a tournament runner for untrusted game bots, each caged by the kernel.
 
+/// `println!` for command output: when stdout is closed (`cagematch … | head`), the
+/// command ends quietly with status 141 (killed-by-SIGPIPE, as shells expect) instead of
+/// panicking. SIGPIPE itself stays ignored: the host writes to pipes bots can close.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
 pub mod bench;
 pub mod botfile;
 pub mod cage;

@@ -9,7 +9,6 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-
 fn cagematch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cagematch"))
         .args(args)

@@ -227,6 +227,11 @@ fn a_crash_ends_the_match_and_loses_it() {
     // The last frame shows the failed move; the board is as it was before it.
     let last = record.frames.last().unwrap();
     assert_eq!(last.moves[0].fault.as_ref().unwrap().kind, FaultKind::Crash);
+    assert_eq!(
+        last.moves[0].logs,
+        ["about to fail"],
+        "what it printed before failing"
+    );
     assert_eq!(last.step, record.frames[record.frames.len() - 2].step);
 }
 

@@ -93,6 +93,8 @@ pub struct Bot {
     name: String,
     /// Read buffer, kept so no move allocates one.
     scratch: Vec<u8>,
+    /// Lines of a move whose reply turned out to be a fault, until the referee asks.
+    unclaimed: Vec<String>,
 }
 
 struct Exchange {
@@ -183,6 +185,7 @@ impl Bot {
             dead: None,
             name: String::from("bot"),
             scratch: vec![0u8; 64 * 1024],
+            unclaimed: Vec::new(),
         };
         // The child sends this frame before it reads any bot code, so it is trusted;
         // it is still parsed strictly.
@@ -233,13 +236,14 @@ impl Bot {
         let request =
             json!({ "load": { "name": source.name, "source": source.code, "seed": seed } });
         let ex = self.exchange(Some(&request), budget, backstop(budget))?;
+        self.unclaimed = ex.logs;
         match self.parse(ex.frame)? {
             Reply::Ready { agent, arity } if arity <= 2 => Ok(Loaded {
                 agent: cut(&agent, DETAIL_CHARS),
                 arity,
                 cpu: ex.cpu,
                 wall: ex.wall,
-                logs: ex.logs,
+                logs: std::mem::take(&mut self.unclaimed),
             }),
             _ => Err(self.fail(Fault::new(
                 FaultKind::Protocol,
@@ -257,18 +261,28 @@ impl Bot {
     ) -> Result<Move, Fault> {
         let request = json!({ "act": { "obs": observation, "config": configuration } });
         let ex = self.exchange(Some(&request), budget, backstop(budget))?;
+        self.unclaimed = ex.logs;
         match self.parse(ex.frame)? {
             Reply::Action(action) => Ok(Move {
                 action,
                 cpu: ex.cpu,
                 wall: ex.wall,
-                logs: ex.logs,
+                logs: std::mem::take(&mut self.unclaimed),
             }),
             _ => Err(self.fail(Fault::new(
                 FaultKind::Protocol,
                 "sent a reply that is not an action",
             ))),
         }
+    }
+
+    /// What the bot printed during a move that ended in a fault (a successful move hands
+    /// its lines back in [`Move::logs`]).
+    pub fn take_logs(&mut self) -> Vec<String> {
+        self.drain_log();
+        let mut lines = std::mem::take(&mut self.unclaimed);
+        lines.extend(self.logs.take_move());
+        lines
     }
 
     /// Kills the bot process now (it is also killed when dropped).

@@ -30,18 +30,18 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
     let mut warnings = 0;
     let mut seen = Vec::new();
 
-    println!("checking {} for {game}", path.display());
+    say!("checking {} for {game}", path.display());
     let probe = cage.spawn().map_err(|e| e.to_string())?;
     let layers = probe
         .layers()
         .ok_or("the bot process sent no layer report")?;
-    println!("sandbox:");
+    say!("sandbox:");
     for line in layers.lines() {
-        println!("  {line}");
+        say!("  {line}");
     }
     if !layers.complete() {
         warnings += 1;
-        println!("  WARNING: some sandbox layers are missing on this machine (see above)");
+        say!("  WARNING: some sandbox layers are missing on this machine (see above)");
     }
     drop(probe);
 
@@ -72,7 +72,7 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
             break;
         }
         let report = Report::of(&record, seat, clock.per_move);
-        println!(
+        say!(
             "game {} (seat {}, seed {}) vs built-in random: {} after {} moves{}",
             n + 1,
             seat + 1,
@@ -89,7 +89,7 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
         );
         for (m, ms) in &report.over_budget {
             warnings += 1;
-            println!(
+            say!(
                 "  SLOW: move {m} used {:.2} s of CPU time, more than the {} s per move; the overage bank paid the rest",
                 ms / 1000.0,
                 clock.per_move
@@ -103,7 +103,7 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
         }
     }
     if problems == 0 {
-        println!(
+        say!(
             "no problems found{}",
             if warnings > 0 {
                 format!(" ({warnings} warning(s) above)")
@@ -113,7 +113,7 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{problems} problem(s) found");
+        say!("{problems} problem(s) found");
         Ok(ExitCode::from(1))
     }
 }
@@ -121,16 +121,16 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
 fn describe_load(record: &MatchRecord, seat: usize) {
     let me = &record.bots[seat];
     match &me.agent {
-        Some(agent) => println!(
+        Some(agent) => say!(
             "loads: the agent is `{agent}`{}",
             me.timing
                 .map(|t| format!(", loading took {:.1} ms of CPU time", t.think_ms))
                 .unwrap_or_default()
         ),
-        None => println!("loads: NO"),
+        None => say!("loads: NO"),
     }
     if !me.logs.is_empty() {
-        println!("  it printed {} line(s) while loading", me.logs.len());
+        say!("  it printed {} line(s) while loading", me.logs.len());
     }
 }
 
@@ -147,13 +147,13 @@ fn explain(fault: &SeatFault, again: bool) {
         Protocol => "it returned something that is not a valid action",
         Exited => "it exited instead of returning an action",
     };
-    println!("  PROBLEM ({}): {what}: {}", fault.kind, fault.detail);
+    say!("  PROBLEM ({}): {what}: {}", fault.kind, fault.detail);
     if again {
         return;
     }
     if let Some(tb) = &fault.traceback {
         for line in tb.lines() {
-            println!("    {line}");
+            say!("    {line}");
         }
     }
 }

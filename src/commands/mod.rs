@@ -103,16 +103,16 @@ fn sandbox() -> Result<ExitCode, String> {
     let cage = start_cage()?;
     let bot = cage.spawn().map_err(|e| e.to_string())?;
     let info = cage.info();
-    println!("python:     {}", info.python);
-    println!("modules:    {}", info.modules.join(", "));
+    say!("python:     {}", info.python);
+    say!("modules:    {}", info.modules.join(", "));
     let layers = bot.layers().ok_or("the bot sent no layer report")?;
     for line in layers.lines() {
-        println!("{line}");
+        say!("{line}");
     }
     if layers.complete() {
-        println!("\nEvery sandbox layer is in place.");
+        say!("\nEvery sandbox layer is in place.");
     } else {
-        println!(
+        say!(
             "\nWARNING: some sandbox layers are missing on this machine (see above).\n\
              seccomp and the resource limits still hold: bots cannot open files, sockets or processes."
         );

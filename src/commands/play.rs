@@ -49,7 +49,7 @@ pub fn run(opts: Options) -> Result<ExitCode, String> {
         replay::write(path, &record, opts.timings)?;
     }
     if opts.json {
-        println!("{}", summary_json(&record));
+        say!("{}", summary_json(&record));
     } else {
         print_summary(&record, opts.replay.as_deref());
     }
@@ -75,7 +75,7 @@ pub fn summary_json(record: &MatchRecord) -> serde_json::Value {
 
 fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
     let r = &record.result;
-    println!(
+    say!(
         "{} · seed {} · {} frames",
         record.game,
         record.seed,
@@ -84,25 +84,25 @@ fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
     let width = record.bots.iter().map(|b| b.name.len()).max().unwrap_or(0);
     for (i, bot) in record.bots.iter().enumerate() {
         let score = r.scores[i].map_or_else(|| "-".to_string(), |s| s.to_string());
-        println!(
+        say!(
             "  seat {}  {:width$}  {:4}  score {score}",
             i + 1,
             bot.name,
             r.outcomes[i].as_str(),
         );
     }
-    println!("{}", r.reason);
+    say!("{}", r.reason);
     for (i, fault) in r.faults.iter().enumerate() {
         if let Some(tb) = fault.as_ref().and_then(|f| f.traceback.as_ref()) {
-            println!("traceback of {}:\n{tb}", record.bots[i].name);
+            say!("traceback of {}:\n{tb}", record.bots[i].name);
         }
     }
     if let Some(last) = record.frames.last() {
         for line in record.game.draw(&last.state) {
-            println!("  {line}");
+            say!("  {line}");
         }
     }
     if let Some(path) = replay {
-        println!("replay: {}", path.display());
+        say!("replay: {}", path.display());
     }
 }

@@ -93,7 +93,10 @@ pub fn play(
                 bots[i].logs = loaded.logs;
                 bots[i].timing = Some(timing(loaded.cpu, loaded.wall, seat.bank));
             }
-            Err(fault) => faults[i] = Some(pinned(fault, 0, "while loading")),
+            Err(fault) => {
+                bots[i].logs = seat.bot.take_logs();
+                faults[i] = Some(pinned(fault, 0, "while loading"));
+            }
         }
     }
 
@@ -143,7 +146,7 @@ pub fn play(
                 Err(fault) => MoveRecord {
                     seat: i,
                     action: Value::Null,
-                    logs: Vec::new(),
+                    logs: seat.bot.take_logs(),
                     fault: Some(pinned(fault, seat.moves, &when)),
                     timing: None,
                 },
