@@ -17,6 +17,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a round-robin tournament (a bare `cagematch` runs tournaments/default.yaml)
+    Run {
+        /// The tournament file (default: tournaments/default.yaml)
+        tournament: Option<PathBuf>,
+        /// Print progress lines and the final standings (the only mode until the UI lands)
+        #[arg(long)]
+        headless: bool,
+        /// Matches played at once (default: the tournament's `jobs`, or the number of cores)
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Override the tournament's seed
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Also write the final standings to this YAML file
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        /// Finish an interrupted run from its folder (runs/...)
+        #[arg(long, value_name = "RUN_DIR")]
+        resume: Option<PathBuf>,
+    },
     /// Play one match between two bots and print the result
     Match {
         /// The game: connectx, rps, ipd or tron

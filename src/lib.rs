@@ -20,3 +20,5 @@ pub mod commands;
 pub mod game;
 pub mod referee;
 pub mod replay;
+pub mod report;
+pub mod tournament;

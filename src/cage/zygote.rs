@@ -44,6 +44,10 @@ pub fn main(args: &[String]) -> i32 {
     if unsafe { libc::getppid() } != host {
         return 1;
     }
+    // Its own session: a Ctrl-C at the terminal is the runner's to handle (it stops
+    // cleanly and kills the bots); it must not kill the zygote under running matches.
+    // SAFETY: setsid has no memory effects; failing (already a leader) is harmless.
+    unsafe { libc::setsid() };
     match run(control.as_fd(), host) {
         Ok(()) => 0,
         Err(e) => {

@@ -2,6 +2,7 @@
 
 mod check;
 mod play;
+mod run;
 
 use crate::bench;
 use crate::cage::{Cage, CagePolicy};
@@ -11,8 +12,30 @@ use serde_json::{Map, Value};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
-    match cli.command.unwrap_or(Command::Sandbox) {
+    let bare = Command::Run {
+        tournament: None,
+        headless: false,
+        jobs: None,
+        seed: None,
+        export: None,
+        resume: None,
+    };
+    match cli.command.unwrap_or(bare) {
         Command::Sandbox => sandbox(),
+        Command::Run {
+            tournament,
+            headless: _,
+            jobs,
+            seed,
+            export,
+            resume,
+        } => run::run(run::RunArgs {
+            file: tournament,
+            jobs,
+            seed,
+            export,
+            resume,
+        }),
         Command::Match {
             game,
             bot_a,

@@ -11,6 +11,7 @@ use crate::botfile::BotFile;
 use crate::cage::{Bot, Cage, CageError, Fault, FaultKind, Move};
 use crate::game::{number, seat_seed, GameKind, Outcome, TimeControl, SEATS};
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// One match to play.
@@ -31,6 +32,9 @@ pub enum RefereeError {
     Config { game: GameKind, reason: String },
     #[error(transparent)]
     Cage(#[from] CageError),
+    /// The runner was asked to stop; the match was dropped and its bots killed.
+    #[error("the match was abandoned")]
+    Abandoned,
 }
 
 /// One seat during the match.
@@ -45,6 +49,17 @@ pub fn play(
     cage: &Cage,
     spec: &MatchSpec<'_>,
     observe: &mut dyn FnMut(&Frame),
+) -> Result<MatchRecord, RefereeError> {
+    play_until(cage, spec, observe, &AtomicBool::new(false))
+}
+
+/// [`play`], abandoning the match at the next step once `stop` is set (a move under way
+/// finishes first: at most one move's time).
+pub fn play_until(
+    cage: &Cage,
+    spec: &MatchSpec<'_>,
+    observe: &mut dyn FnMut(&Frame),
+    stop: &AtomicBool,
 ) -> Result<MatchRecord, RefereeError> {
     let config_error = |reason| RefereeError::Config {
         game: spec.game,
@@ -108,6 +123,9 @@ pub fn play(
     observe(&frames[0]);
     let mut step = 0;
     while faults.iter().all(Option::is_none) && game.end().is_none() {
+        if stop.load(Ordering::Relaxed) {
+            return Err(RefereeError::Abandoned);
+        }
         let movers = game.to_move();
         if movers.is_empty() {
             break;

@@ -1,0 +1,151 @@
+//! Headless output: one progress line per finished match, faults as they happen, and
+//! the standings table with the crosstable at the end. Plain text for logs and pipes.
+
+use crate::cage::sanitize;
+use crate::game::Outcome;
+use crate::tournament::{Entry, Standings};
+use std::time::Instant;
+
+pub struct Progress {
+    start: Instant,
+    /// Matches already in the journal when this process started (resume).
+    already: usize,
+    names: Vec<String>,
+}
+
+impl Progress {
+    pub fn new(names: Vec<String>, already: usize) -> Progress {
+        Progress {
+            start: Instant::now(),
+            already,
+            names,
+        }
+    }
+
+    /// The progress line for a finished match, and a line per fault in it.
+    pub fn finished(&self, entry: &Entry, done: usize, total: usize) -> Vec<String> {
+        let played = done.saturating_sub(self.already);
+        let secs = self.start.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            played as f64 / secs
+        } else {
+            0.0
+        };
+        let eta = if rate > 0.0 {
+            clock((total - done) as f64 / rate)
+        } else {
+            "-".into()
+        };
+        let width = total.to_string().len();
+        let [a, b] = &entry.names;
+        let what = match entry.outcomes {
+            [Outcome::Win, _] => format!("{a} beat {b}"),
+            [_, Outcome::Win] => format!("{b} beat {a}"),
+            _ => format!("{a} drew with {b}"),
+        };
+        let mut lines = vec![format!(
+            "[{done:>width$}/{total}] {rate:5.2} matches/s  ETA {eta:>5}  {what}"
+        )];
+        for (seat, fault) in entry.faults.iter().enumerate() {
+            if let Some(f) = fault {
+                lines.push(format!(
+                    "  fault: {} ({}) {}",
+                    entry.names[seat], f.kind, f.detail
+                ));
+            }
+        }
+        lines
+    }
+
+    pub fn name(&self, bot: usize) -> &str {
+        &self.names[bot]
+    }
+}
+
+fn clock(secs: f64) -> String {
+    let s = secs.round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn signed(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:+.0}", v)
+    } else if v > 0.0 {
+        "+inf".into()
+    } else {
+        "-inf".into()
+    }
+}
+
+/// The standings table and the crosstable, as lines.
+pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
+    let names: Vec<String> = names.iter().map(|n| sanitize(n.as_bytes())).collect();
+    let w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3)
+        + 4;
+    let mut out = vec![format!(
+        "{:>4}  {:w$}  {:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
+        "rank", "bot", "points", "games", "W", "D", "L", "score", "elo", "95%", "SB"
+    )];
+    for r in &s.rows {
+        let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        out.push(format!(
+            "{:>4}  {:w$}  {:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
+            r.rank,
+            names[r.bot],
+            r.points,
+            r.games,
+            r.wins,
+            r.draws,
+            r.losses,
+            r.score * 100.0,
+            signed(r.elo),
+            format!("[{}, {}]", signed(r.elo_low), signed(r.elo_high)),
+            r.sonneborn_berger,
+            if faults.is_empty() {
+                "-".into()
+            } else {
+                faults.join(", ")
+            }
+        ));
+    }
+    if s.regularised {
+        out.push(
+            "(elo: someone won or lost every game, so one virtual draw per pair keeps ratings finite)"
+                .into(),
+        );
+    }
+    out.push(String::new());
+    out.push("crosstable (points of the row bot against the column bot):".into());
+    let order: Vec<usize> = s.rows.iter().map(|r| r.bot).collect();
+    let cell = 7;
+    let mut header = format!("{:w$}", "");
+    for (i, _) in order.iter().enumerate() {
+        header.push_str(&format!(" {:>cell$}", format!("#{}", i + 1)));
+    }
+    out.push(header);
+    for (i, &a) in order.iter().enumerate() {
+        let mut line = format!("{:w$}", format!("#{} {}", i + 1, names[a]));
+        for &b in &order {
+            let (p, g) = s.cross[a][b];
+            let text = if a == b {
+                "·".to_string()
+            } else if g == 0 {
+                "-".to_string()
+            } else {
+                format!("{p}/{g}")
+            };
+            line.push_str(&format!(" {text:>cell$}"));
+        }
+        out.push(line);
+    }
+    out
+}

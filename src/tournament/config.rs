@@ -1,0 +1,356 @@
+//! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
+//! turned into one line naming the file, the line and the field.
+
+use crate::botfile::BotFile;
+use crate::cage::Limits;
+use crate::game::{GameKind, TimeControl};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The file as written. Paths in `bots` are relative to the file's folder.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TournamentFile {
+    pub name: String,
+    pub game: GameKind,
+    /// The game's own settings (see docs/games.md).
+    #[serde(default)]
+    pub configuration: serde_yaml::Mapping,
+    pub bots: BotsSpec,
+    #[serde(default = "default_games_per_pair")]
+    pub games_per_pair: u32,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Worker threads; default: the number of cores.
+    #[serde(default)]
+    pub jobs: Option<usize>,
+    /// Default: the game's (Kaggle's for ConnectX and RPS).
+    #[serde(default)]
+    pub time_control: Option<TimeControlSpec>,
+    #[serde(default)]
+    pub limits: LimitsSpec,
+    #[serde(default)]
+    pub python: PythonSpec,
+    /// Where run folders go, relative to the current directory.
+    #[serde(default = "default_output")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotsSpec {
+    /// Every `.py` file in this folder (not its subfolders).
+    #[serde(default)]
+    pub folder: Option<PathBuf>,
+    #[serde(default)]
+    pub files: Vec<BotEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum BotEntry {
+    Path(PathBuf),
+    Named {
+        file: PathBuf,
+        #[serde(default)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeControlSpec {
+    #[serde(rename = "move")]
+    pub per_move: Option<f64>,
+    pub overage: Option<f64>,
+    pub load: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSpec {
+    pub memory_mb: Option<u64>,
+    /// CPU seconds per bot for a whole match.
+    pub cpu_seconds: Option<u64>,
+    pub log_bytes: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonSpec {
+    /// Modules bots may import on top of the default list.
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+fn default_games_per_pair() -> u32 {
+    2
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_output() -> PathBuf {
+    PathBuf::from("runs")
+}
+
+/// A checked tournament, ready to run.
+#[derive(Debug, Clone)]
+pub struct Tournament {
+    /// The file it came from.
+    pub file: PathBuf,
+    pub name: String,
+    pub game: GameKind,
+    pub configuration: Value,
+    pub bots: Vec<BotFile>,
+    pub games_per_pair: u32,
+    pub seed: u64,
+    pub jobs: usize,
+    pub time_control: TimeControl,
+    pub limits: Limits,
+    pub modules: Vec<String>,
+    pub output: PathBuf,
+}
+
+/// The line of the first `key:` in the text, for errors about values.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&format!("{key}:"))
+        })
+        .map(|i| i + 1)
+}
+
+/// A one-line error about `field` in `file`, with its line when it can be found.
+fn field_error(file: &Path, text: &str, field: &str, why: &str) -> String {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    match line_of(text, key) {
+        Some(line) => format!("{}:{line}: {field}: {why}", file.display()),
+        None => format!("{}: {field}: {why}", file.display()),
+    }
+}
+
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Tournament {
+    /// Reads and checks a tournament file.
+    pub fn load(file: &Path) -> Result<Tournament, String> {
+        let text = std::fs::read_to_string(file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!(
+                    "{}: no such tournament file; check the path",
+                    file.display()
+                )
+            }
+            _ => format!("{}: cannot read: {e}", file.display()),
+        })?;
+        Tournament::parse(file, &text)
+    }
+
+    pub fn parse(file: &Path, text: &str) -> Result<Tournament, String> {
+        let raw: TournamentFile = serde_yaml::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            // serde_yaml appends " at line L column C"; put the line up front instead.
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            match e.location() {
+                Some(loc) => format!("{}:{}: {msg}", file.display(), loc.line()),
+                None => format!("{}: {msg}", file.display()),
+            }
+        })?;
+        let err = |field: &str, why: &str| field_error(file, text, field, why);
+        if raw.name.trim().is_empty() {
+            return Err(err("name", "give the tournament a name"));
+        }
+        let configuration = serde_json::to_value(&raw.configuration)
+            .map_err(|e| err("configuration", &e.to_string()))?;
+        raw.game
+            .create(&configuration, 0)
+            .map_err(|e| err("configuration", &e))?;
+        if !(1..=1000).contains(&raw.games_per_pair) {
+            return Err(err("games_per_pair", "must be between 1 and 1000"));
+        }
+        let jobs = raw.jobs.unwrap_or_else(cores);
+        if !(1..=256).contains(&jobs) {
+            return Err(err("jobs", "must be between 1 and 256"));
+        }
+        let mut clock = raw.game.default_time_control();
+        if let Some(tc) = raw.time_control {
+            clock.per_move = tc.per_move.unwrap_or(clock.per_move);
+            clock.overage = tc.overage.unwrap_or(clock.overage);
+            clock.load = tc.load.unwrap_or(clock.load);
+        }
+        clock
+            .check()
+            .map_err(|(field, why)| err(&format!("time_control.{field}"), &why))?;
+        let mut limits = Limits::default();
+        limits.memory_mb = raw.limits.memory_mb.unwrap_or(limits.memory_mb);
+        limits.cpu_seconds = raw.limits.cpu_seconds.unwrap_or(limits.cpu_seconds);
+        limits.log_bytes = raw.limits.log_bytes.unwrap_or(limits.log_bytes);
+        if !(64..=65536).contains(&limits.memory_mb) {
+            return Err(err(
+                "limits.memory_mb",
+                "must be between 64 and 65536 (MiB)",
+            ));
+        }
+        if !(1..=86400).contains(&limits.cpu_seconds) {
+            return Err(err("limits.cpu_seconds", "must be between 1 and 86400"));
+        }
+        if limits.log_bytes > 64 * 1024 * 1024 {
+            return Err(err("limits.log_bytes", "must be at most 64 MiB"));
+        }
+        let mut modules: Vec<String> = crate::cage::DEFAULT_MODULES
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        for m in &raw.python.modules {
+            if crate::cage::FORBIDDEN_MODULES.contains(&m.as_str()) {
+                return Err(err(
+                    "python.modules",
+                    &format!("`{m}` would give bots native code or a network; remove it"),
+                ));
+            }
+            if m.is_empty()
+                || !m
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            {
+                return Err(err(
+                    "python.modules",
+                    &format!("`{m}` is not a module name"),
+                ));
+            }
+            if !modules.contains(m) {
+                modules.push(m.clone());
+            }
+        }
+        let base = file.parent().unwrap_or(Path::new("."));
+        let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
+        Ok(Tournament {
+            file: file.to_path_buf(),
+            name: raw.name,
+            game: raw.game,
+            configuration,
+            bots,
+            games_per_pair: raw.games_per_pair,
+            seed: raw.seed,
+            jobs,
+            time_control: clock,
+            limits,
+            modules,
+            output: raw.output,
+        })
+    }
+}
+
+/// `tournaments/../bots/x.py` → `bots/x.py`, without touching the file system.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+impl Tournament {
+    /// The tournament a run folder was started with, its bots read again from their
+    /// files. A bot whose file changed since is an error: mixing versions in one set of
+    /// standings would be silently wrong.
+    pub fn from_run(info: &super::RunInfo, jobs: usize) -> Result<Tournament, String> {
+        let mut bots = Vec::new();
+        for b in &info.bots {
+            let mut bot = BotFile::read(Path::new(&b.file))?;
+            if bot.sha256 != b.sha256 {
+                return Err(format!(
+                    "{}: the bot changed since the run began (sha256 {} then, {} now); restore it, or start a new run",
+                    b.file,
+                    &b.sha256[..12],
+                    &bot.sha256[..12]
+                ));
+            }
+            bot.name = b.name.clone();
+            bots.push(bot);
+        }
+        Ok(Tournament {
+            file: PathBuf::from(&info.tournament_file),
+            name: info.name.clone(),
+            game: info.game,
+            configuration: info.configuration.clone(),
+            bots,
+            games_per_pair: info.games_per_pair,
+            seed: info.seed,
+            jobs,
+            time_control: info.time_control,
+            limits: info.limits.clone(),
+            modules: info.modules.clone(),
+            output: PathBuf::new(),
+        })
+    }
+
+    /// The cage policy for this tournament's limits and modules.
+    pub fn policy(&self) -> Result<crate::cage::CagePolicy, String> {
+        let mut policy = crate::cage::CagePolicy::for_current_exe()
+            .map_err(|e| format!("cannot find own executable: {e}"))?;
+        policy.limits = self.limits.clone();
+        policy.modules = self.modules.clone();
+        Ok(policy)
+    }
+}
+
+fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
+    let mut bots = Vec::new();
+    if let Some(folder) = &spec.folder {
+        let dir = tidy(&base.join(folder));
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "py"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            bots.push(BotFile::read(&path)?);
+        }
+    }
+    for entry in &spec.files {
+        let (file, name) = match entry {
+            BotEntry::Path(p) => (p, None),
+            BotEntry::Named { file, name } => (file, name.clone()),
+        };
+        let mut bot = BotFile::read(&tidy(&base.join(file)))?;
+        if let Some(name) = name {
+            bot.name = name;
+        }
+        bots.push(bot);
+    }
+    if bots.len() < 2 {
+        return Err(format!(
+            "a tournament needs at least two bots, found {}; list them under bots.folder or bots.files",
+            bots.len()
+        ));
+    }
+    for (i, bot) in bots.iter().enumerate() {
+        if let Some(other) = bots[..i].iter().find(|b| b.name == bot.name) {
+            return Err(format!(
+                "two bots are named `{}` ({} and {}); give one a `name:`",
+                bot.name,
+                other.path.display(),
+                bot.path.display()
+            ));
+        }
+    }
+    Ok(bots)
+}

@@ -1,0 +1,146 @@
+//! Standings as YAML (serde_yaml): the schema README's "Standings export" documents.
+
+use super::standings::Standings;
+use crate::cage::FaultKind;
+use crate::game::GameKind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    pub tournament: String,
+    pub game: GameKind,
+    /// UTC, ISO 8601.
+    pub date: String,
+    pub games_played: usize,
+    /// Whether the Elo fit needed virtual draws (someone won or lost everything).
+    pub elo_regularised: bool,
+    pub standings: Vec<ExportRow>,
+    /// `crosstable[bot][opponent]`: points bot scored against opponent, and games.
+    pub crosstable: BTreeMap<String, BTreeMap<String, HeadToHead>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRow {
+    pub rank: usize,
+    pub name: String,
+    pub file: String,
+    pub points: f64,
+    pub games: u32,
+    pub wins: u32,
+    pub draws: u32,
+    pub losses: u32,
+    /// Points per game, 0 to 1.
+    pub score: f64,
+    pub elo: f64,
+    pub elo_low: f64,
+    pub elo_high: f64,
+    pub sonneborn_berger: f64,
+    /// Every fault kind, with its count (0 included, so the schema is fixed).
+    pub faults: BTreeMap<FaultKind, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadToHead {
+    pub points: f64,
+    pub games: u32,
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    if v.is_finite() {
+        let f = 10f64.powi(places);
+        (v * f).round() / f
+    } else {
+        v
+    }
+}
+
+impl Export {
+    /// `bots`: (name, file) in the tournament's order.
+    pub fn new(
+        tournament: &str,
+        game: GameKind,
+        bots: &[(String, String)],
+        standings: &Standings,
+    ) -> Export {
+        let standings_rows = standings
+            .rows
+            .iter()
+            .map(|r| ExportRow {
+                rank: r.rank,
+                name: bots[r.bot].0.clone(),
+                file: bots[r.bot].1.clone(),
+                points: r.points,
+                games: r.games,
+                wins: r.wins,
+                draws: r.draws,
+                losses: r.losses,
+                score: round(r.score, 4),
+                elo: round(r.elo, 1),
+                elo_low: round(r.elo_low, 1),
+                elo_high: round(r.elo_high, 1),
+                sonneborn_berger: round(r.sonneborn_berger, 2),
+                faults: FaultKind::ALL
+                    .iter()
+                    .map(|&k| (k, r.faults.get(&k).copied().unwrap_or(0)))
+                    .collect(),
+            })
+            .collect();
+        let mut crosstable = BTreeMap::new();
+        for (i, (name, _)) in bots.iter().enumerate() {
+            let row: BTreeMap<String, HeadToHead> = bots
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(j, (other, _))| {
+                    let (points, games) = standings.cross[i][j];
+                    (other.clone(), HeadToHead { points, games })
+                })
+                .collect();
+            crosstable.insert(name.clone(), row);
+        }
+        Export {
+            tournament: tournament.to_string(),
+            game,
+            date: now_utc(),
+            games_played: standings.games_played,
+            elo_regularised: standings.regularised,
+            standings: standings_rows,
+            crosstable,
+        }
+    }
+
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        let text = serde_yaml::to_string(self).map_err(|e| e.to_string())?;
+        std::fs::write(path, text)
+            .map_err(|e| format!("{}: cannot write the standings: {e}", path.display()))
+    }
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (no date crate needed for this).
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}

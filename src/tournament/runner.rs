@@ -1,0 +1,190 @@
+//! The runner: plays the scheduled matches that are not in the journal yet on `jobs`
+//! worker threads, one match per worker at a time, each with its own caged bots. The
+//! calling thread writes the journal and replays and reports events; workers only play.
+
+use super::config::Tournament;
+use super::journal::{Entry, Journal};
+use super::schedule::{self, Scheduled};
+use super::standings::{self, Standings};
+use crate::cage::Cage;
+use crate::referee::{self, Frame, MatchRecord, MatchSpec, RefereeError};
+use crate::replay;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+/// What happens during a run, as it happens.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Started {
+        id: usize,
+        seats: [usize; 2],
+    },
+    /// Only when [`Options::frames`] is on.
+    Frame {
+        id: usize,
+        frame: &'a Frame,
+    },
+    /// The match is in the journal; `standings` include it.
+    Finished {
+        entry: &'a Entry,
+        record: &'a MatchRecord,
+        standings: &'a Standings,
+        done: usize,
+        total: usize,
+    },
+    /// Dropped because the run is stopping; it will be played on resume.
+    Abandoned {
+        id: usize,
+    },
+}
+
+pub struct Options {
+    pub jobs: usize,
+    /// Stream every frame of running matches (for live viewers).
+    pub frames: bool,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub struct Summary {
+    pub entries: Vec<Entry>,
+    pub standings: Standings,
+    pub total: usize,
+    /// Stopped before every match was played (Ctrl-C, SIGTERM).
+    pub interrupted: bool,
+}
+
+enum Msg {
+    Started(Scheduled),
+    Frame(usize, Frame),
+    Done(Scheduled, Result<MatchRecord, RefereeError>),
+}
+
+/// Plays what `journal` is missing of `t`'s schedule. `done` are the entries it holds.
+pub fn run(
+    t: &Tournament,
+    cage: &Cage,
+    journal: &mut Journal,
+    mut done: Vec<Entry>,
+    opts: &Options,
+    stop: &AtomicBool,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Summary, String> {
+    let schedule = schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed);
+    let total = schedule.len();
+    let finished: std::collections::HashSet<usize> = done.iter().map(|e| e.id).collect();
+    let queue: Mutex<VecDeque<Scheduled>> = Mutex::new(
+        schedule
+            .into_iter()
+            .filter(|m| !finished.contains(&m.id))
+            .collect(),
+    );
+    let halt = AtomicBool::new(false);
+    let mut failure: Option<String> = None;
+    let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
+    let (tx, rx) = mpsc::channel::<Msg>();
+
+    std::thread::scope(|scope| {
+        for _ in 0..opts.jobs.max(1) {
+            let tx = tx.clone();
+            let (queue, halt) = (&queue, &halt);
+            scope.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                    break;
+                };
+                let _ = tx.send(Msg::Started(m));
+                let spec = MatchSpec {
+                    game: t.game,
+                    config: t.configuration.clone(),
+                    seed: m.seed,
+                    time_control: t.time_control,
+                    bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
+                };
+                let mut observe = |f: &Frame| {
+                    if opts.frames {
+                        let _ = tx.send(Msg::Frame(m.id, f.clone()));
+                    }
+                };
+                let result = referee::play_until(cage, &spec, &mut observe, stop);
+                let _ = tx.send(Msg::Done(m, result));
+            });
+        }
+        drop(tx);
+        for msg in rx {
+            match msg {
+                Msg::Started(m) => on_event(Event::Started {
+                    id: m.id,
+                    seats: m.seats,
+                }),
+                Msg::Frame(id, frame) => on_event(Event::Frame { id, frame: &frame }),
+                Msg::Done(m, Ok(record)) => {
+                    let replay = replay_name(&m, &record);
+                    let saved =
+                        replay::write(&journal.dir.join(&replay), &record, true).and_then(|()| {
+                            let entry = Entry::from_record(m.id, m.seats, &record, &replay);
+                            journal.append(&entry).map(|()| entry)
+                        });
+                    match saved {
+                        Ok(entry) => {
+                            outcomes.push(entry.outcomes());
+                            let standings = standings::compute(t.bots.len(), &outcomes);
+                            done.push(entry);
+                            on_event(Event::Finished {
+                                entry: done.last().expect("just pushed"),
+                                record: &record,
+                                standings: &standings,
+                                done: done.len(),
+                                total,
+                            });
+                        }
+                        Err(e) => {
+                            failure.get_or_insert(e);
+                            halt.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+                Msg::Done(m, Err(RefereeError::Abandoned)) => {
+                    on_event(Event::Abandoned { id: m.id })
+                }
+                Msg::Done(_, Err(e)) => {
+                    failure.get_or_insert(e.to_string());
+                    halt.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    done.sort_by_key(|e| e.id);
+    Ok(Summary {
+        standings: standings::compute(t.bots.len(), &outcomes),
+        interrupted: done.len() < total,
+        entries: done,
+        total,
+    })
+}
+
+fn replay_name(m: &Scheduled, record: &MatchRecord) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "replays/{:05}-{}-vs-{}.json",
+        m.id,
+        clean(&record.bots[0].name),
+        clean(&record.bots[1].name)
+    )
+}

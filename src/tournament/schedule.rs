@@ -1,0 +1,54 @@
+//! The round-robin schedule: every pair plays `games_per_pair` games, in pairs of games
+//! that share a seed with the seats swapped (like colour-swapped chess openings). Rounds
+//! go over all pairs before repeating, so standings are fair at any moment.
+
+use crate::game::SplitMix64;
+use serde::{Deserialize, Serialize};
+
+/// One scheduled match: which bots (indexes into the tournament's list) sit where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheduled {
+    /// Position in the schedule; stable across runs of the same tournament.
+    pub id: usize,
+    /// `seats[0]` is seat 1.
+    pub seats: [usize; 2],
+    pub seed: u64,
+}
+
+/// Every match of a round robin among `bots` bots.
+pub fn round_robin(bots: usize, games_per_pair: u32, seed: u64) -> Vec<Scheduled> {
+    let pairs: Vec<(usize, usize)> = (0..bots)
+        .flat_map(|a| (a + 1..bots).map(move |b| (a, b)))
+        .collect();
+    let mut out = Vec::new();
+    for game in 0..games_per_pair as usize {
+        let swap_pair = game / 2;
+        for (p, &(a, b)) in pairs.iter().enumerate() {
+            // Games 2k and 2k+1 of a pair share a seed and swap seats. An odd last game
+            // alternates its seating between pairs, so seat counts stay balanced.
+            let swapped = if game % 2 == 1 {
+                true
+            } else if game + 1 == games_per_pair as usize && games_per_pair % 2 == 1 {
+                p % 2 == 1
+            } else {
+                false
+            };
+            let seats = if swapped { [b, a] } else { [a, b] };
+            out.push(Scheduled {
+                id: out.len(),
+                seats,
+                seed: match_seed(seed, p, swap_pair),
+            });
+        }
+    }
+    out
+}
+
+/// The seed of the `k`-th pair of games of pair `p`.
+fn match_seed(seed: u64, p: usize, k: usize) -> u64 {
+    let mut rng = SplitMix64::new(seed);
+    let a = rng.next_u64();
+    let mut rng = SplitMix64::new(a ^ (p as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let b = rng.next_u64();
+    SplitMix64::new(b ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64() >> 1
+}
