@@ -1,0 +1,174 @@
+//! `cagematch run` as a user runs it: the default tournament, export, Ctrl-C and resume.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn cagematch(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run cagematch")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The run folder a run printed (`run folder: …`), relative to `dir`.
+fn run_folder(dir: &Path, stdout: &str) -> PathBuf {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("run folder: "))
+        .expect("run folder line");
+    dir.join(line)
+}
+
+/// standings.yaml without its date line.
+fn standings(run: &Path) -> String {
+    std::fs::read_to_string(run.join("standings.yaml"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("date: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn bare_cagematch_runs_the_default_tournament_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tournaments")).unwrap();
+    let default = std::fs::read_to_string(repo("tournaments/default.yaml"))
+        .unwrap()
+        .replace(
+            "../bots/connectx",
+            &repo("bots/connectx").display().to_string(),
+        );
+    std::fs::write(dir.path().join("tournaments/default.yaml"), default).unwrap();
+    let out = cagematch(dir.path(), &[]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with("ConnectX showcase: 4 bots"), "{stdout}");
+    assert!(stdout.contains("[12/12]"), "{stdout}");
+    assert!(stdout.contains("rank  bot"), "{stdout}");
+    assert!(stdout.contains("crosstable"), "{stdout}");
+    let run = run_folder(dir.path(), &stdout);
+    assert_eq!(
+        std::fs::read_to_string(run.join("journal.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        12
+    );
+    assert_eq!(std::fs::read_dir(run.join("replays")).unwrap().count(), 12);
+
+    let export = dir.path().join("standings.yaml");
+    let out = cagematch(
+        dir.path(),
+        &[
+            "run",
+            "tournaments/default.yaml",
+            "--headless",
+            "--export",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    assert_eq!(yaml["tournament"].as_str(), Some("ConnectX showcase"));
+    assert_eq!(yaml["games_played"].as_u64(), Some(12));
+    assert_eq!(yaml["standings"].as_sequence().unwrap().len(), 4);
+    assert_eq!(yaml["standings"][0]["name"].as_str(), Some("negamax"));
+}
+
+#[test]
+fn a_missing_default_tournament_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cagematch(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("cagematch: tournaments/default.yaml: not found here"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_finishes_with_the_same_standings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rps.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "name: Long RPS\ngame: rps\nbots:\n  folder: {}\ngames_per_pair: 4\nseed: 9\njobs: 2\n",
+            repo("bots/rps").display()
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    // The reference: one uninterrupted run.
+    let whole = cagematch(dir.path(), &["run", file]);
+    assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
+    let whole_run = run_folder(dir.path(), &text(&whole.stdout));
+
+    // The same run, interrupted with SIGINT after its first finished match.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(["run", file])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 {
+        stdout.push_str(&line);
+        if line.starts_with("[ 1/40]") {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        }
+        line.clear();
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("stopped after"), "{stdout}");
+    assert!(
+        stdout.contains("rank  bot"),
+        "standings so far are printed: {stdout}"
+    );
+    let part_run = run_folder(dir.path(), &stdout);
+    let played = std::fs::read_to_string(part_run.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        (1..40).contains(&played),
+        "{played} matches before stopping"
+    );
+    assert!(
+        standings(&part_run).contains("games_played: "),
+        "standings so far exported"
+    );
+
+    let resumed = cagematch(dir.path(), &["run", "--resume", part_run.to_str().unwrap()]);
+    let out = text(&resumed.stdout);
+    assert_eq!(
+        resumed.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&resumed.stderr)
+    );
+    assert!(
+        out.contains(&format!("resuming: {played} matches already played")),
+        "{out}"
+    );
+    assert!(!out.contains("stopped after"), "{out}");
+    assert_eq!(standings(&part_run), standings(&whole_run));
+}
