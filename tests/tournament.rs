@@ -352,6 +352,7 @@ fn play_all(
     let opts = Options {
         jobs: 2,
         frames: false,
+        pin: true,
     };
     let summary = runner::run(t, &cage, &mut journal, Vec::new(), &opts, &stop, &mut |e| {
         if let Event::Finished { done, .. } = e {
@@ -399,6 +400,7 @@ fn an_interrupted_run_resumes_to_the_same_standings() {
     let opts = Options {
         jobs: 2,
         frames: false,
+        pin: true,
     };
     let rest = runner::run(
         &resumed_t,

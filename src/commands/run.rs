@@ -102,6 +102,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let opts = Options {
         jobs: t.jobs,
         frames: false,
+        pin: true,
     };
     let mut on_event = |event: Event<'_>| {
         if let Event::Finished {

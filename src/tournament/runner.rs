@@ -43,6 +43,10 @@ pub struct Options {
     pub jobs: usize,
     /// Stream every frame of running matches (for live viewers).
     pub frames: bool,
+    /// Pin each worker, and the bots of its match, to one core (worker k to the k-th
+    /// allowed CPU, modulo). Measured on the 2-core machine: RPS 4.3 → 14.0 matches/s
+    /// with one job (pipe round trips stay on one core), 15.6 → 20.7 with two.
+    pub pin: bool,
 }
 
 /// How a run ended.
@@ -86,31 +90,33 @@ pub fn run(
     let (tx, rx) = mpsc::channel::<Msg>();
 
     std::thread::scope(|scope| {
-        for _ in 0..opts.jobs.max(1) {
+        for worker in 0..opts.jobs.max(1) {
             let tx = tx.clone();
             let (queue, halt) = (&queue, &halt);
-            scope.spawn(move || loop {
-                if stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
-                    break;
+            scope.spawn(move || {
+                if opts.pin {
+                    crate::cage::pin_current_thread(worker);
                 }
-                let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
-                    break;
-                };
-                let _ = tx.send(Msg::Started(m));
-                let spec = MatchSpec {
-                    game: t.game,
-                    config: t.configuration.clone(),
-                    seed: m.seed,
-                    time_control: t.time_control,
-                    bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
-                };
-                let mut observe = |f: &Frame| {
-                    if opts.frames {
-                        let _ = tx.send(Msg::Frame(m.id, f.clone()));
-                    }
-                };
-                let result = referee::play_until(cage, &spec, &mut observe, stop);
-                let _ = tx.send(Msg::Done(m, result));
+                while !(stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed)) {
+                    let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                        break;
+                    };
+                    let _ = tx.send(Msg::Started(m));
+                    let spec = MatchSpec {
+                        game: t.game,
+                        config: t.configuration.clone(),
+                        seed: m.seed,
+                        time_control: t.time_control,
+                        bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
+                    };
+                    let mut observe = |f: &Frame| {
+                        if opts.frames {
+                            let _ = tx.send(Msg::Frame(m.id, f.clone()));
+                        }
+                    };
+                    let result = referee::play_until(cage, &spec, &mut observe, stop);
+                    let _ = tx.send(Msg::Done(m, result));
+                }
             });
         }
         drop(tx);
