@@ -458,3 +458,54 @@ fn a_bot_changed_since_the_run_began_is_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn faults_are_streamed_as_events_and_counted_in_the_standings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "name: Faulty\ngame: rps\nconfiguration:\n  episodeSteps: 20\nbots:\n  files:\n    - {}\n    - {}\n    - {{file: {}, name: seven}}\ngames_per_pair: 2\noutput: {}\n",
+            repo("bots/rps/rock.py"),
+            repo("bots/rps/random.py"),
+            repo("tests/fixtures/games/plays_seven.py"),
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let t = Tournament::load(&file).unwrap();
+    let cage = common::cage();
+    let mut journal = Journal::create(&t.output, &RunInfo::of(&t, 6)).unwrap();
+    let opts = Options {
+        jobs: 2,
+        frames: true,
+        pin: true,
+    };
+    let (mut started, mut frames, mut faults) = (0, 0, Vec::new());
+    let summary = runner::run(
+        &t,
+        &cage,
+        &mut journal,
+        Vec::new(),
+        &opts,
+        &AtomicBool::new(false),
+        &mut |e| match e {
+            Event::Started { .. } => started += 1,
+            Event::Frame { .. } => frames += 1,
+            Event::Fault { bot, fault, .. } => faults.push((bot, fault.kind)),
+            _ => {}
+        },
+    )
+    .unwrap();
+    assert_eq!(started, 6);
+    assert!(frames > 6, "frames were streamed: {frames}");
+    assert_eq!(
+        faults,
+        vec![(2, FaultKind::IllegalAction); 4],
+        "seven faults in all 4 of its games"
+    );
+    let seven = summary.standings.rows.iter().find(|r| r.bot == 2).unwrap();
+    assert_eq!((seven.points, seven.losses, seven.rank), (0.0, 4, 3));
+    assert_eq!(seven.faults.get(&FaultKind::IllegalAction), Some(&4));
+}

@@ -3,7 +3,7 @@
 //! calling thread writes the journal and replays and reports events; workers only play.
 
 use super::config::Tournament;
-use super::journal::{Entry, Journal};
+use super::journal::{Entry, FaultNote, Journal};
 use super::schedule::{self, Scheduled};
 use super::standings::{self, Standings};
 use crate::cage::Cage;
@@ -32,6 +32,12 @@ pub enum Event<'a> {
         standings: &'a Standings,
         done: usize,
         total: usize,
+    },
+    /// A bot faulted in a finished match (sent right after its `Finished`).
+    Fault {
+        id: usize,
+        bot: usize,
+        fault: &'a FaultNote,
     },
     /// Dropped because the run is stopping; it will be played on resume.
     Abandoned {
@@ -139,13 +145,23 @@ pub fn run(
                             outcomes.push(entry.outcomes());
                             let standings = standings::compute(t.bots.len(), &outcomes);
                             done.push(entry);
+                            let entry = done.last().expect("just pushed");
                             on_event(Event::Finished {
-                                entry: done.last().expect("just pushed"),
+                                entry,
                                 record: &record,
                                 standings: &standings,
                                 done: done.len(),
                                 total,
                             });
+                            for (seat, fault) in entry.faults.iter().enumerate() {
+                                if let Some(fault) = fault {
+                                    on_event(Event::Fault {
+                                        id: entry.id,
+                                        bot: entry.seats[seat],
+                                        fault,
+                                    });
+                                }
+                            }
                         }
                         Err(e) => {
                             failure.get_or_insert(e);
