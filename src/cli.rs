@@ -21,9 +21,13 @@ pub enum Command {
     Run {
         /// The tournament file (default: tournaments/default.yaml)
         tournament: Option<PathBuf>,
-        /// Print progress lines and the final standings (the only mode until the UI lands)
+        /// Print progress lines and the final standings instead of the terminal UI
+        /// (automatic when stdout is not a terminal)
         #[arg(long)]
         headless: bool,
+        /// Colour theme: dark, light, high-contrast, or a theme .yaml file
+        #[arg(long)]
+        theme: Option<String>,
         /// Matches played at once (default: the tournament's `jobs`, or the number of cores)
         #[arg(long)]
         jobs: Option<usize>,
@@ -59,6 +63,14 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         rules: Rules,
+    },
+    /// Open a saved replay in the match viewer
+    Replay {
+        /// The replay file (from `match --replay` or a run folder's replays/)
+        file: PathBuf,
+        /// Colour theme: dark, light, high-contrast, or a theme .yaml file
+        #[arg(long)]
+        theme: Option<String>,
     },
     /// Load a bot in the cage, play a few games against a built-in opponent and report
     /// anything wrong with it in plain words

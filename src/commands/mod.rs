@@ -15,6 +15,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     let bare = Command::Run {
         tournament: None,
         headless: false,
+        theme: None,
         jobs: None,
         seed: None,
         export: None,
@@ -24,13 +25,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Sandbox => sandbox(),
         Command::Run {
             tournament,
-            headless: _,
+            headless,
             jobs,
             seed,
             export,
             resume,
+            theme,
         } => run::run(run::RunArgs {
             file: tournament,
+            headless,
+            theme,
             jobs,
             seed,
             export,
@@ -54,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             json,
             rules,
         }),
+        Command::Replay { file, theme } => replay(&file, theme.as_deref()),
         Command::Check {
             bot,
             game,
@@ -66,6 +71,30 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             json,
         } => bench::run(spawns, moves, json).map(|()| ExitCode::SUCCESS),
     }
+}
+
+/// Opens a saved replay in the match viewer.
+fn replay(file: &std::path::Path, theme: Option<&str>) -> Result<ExitCode, String> {
+    let record = crate::replay::read(file)?;
+    let theme = crate::tui::theme::Theme::load(theme.unwrap_or("dark"))?;
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err("replay needs a terminal (stdout is not one)".into());
+    }
+    let mut app = crate::tui::app::App::for_replay(record, theme);
+    app.title = file.display().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    crate::tui::run(app, tx, rx, None, &mut |app| {
+        let path = std::path::PathBuf::from("standings.yaml");
+        let bots: Vec<(String, String)> = app
+            .names
+            .iter()
+            .cloned()
+            .zip(app.files.iter().cloned())
+            .collect();
+        crate::tournament::Export::new(&app.title, app.game, &bots, &app.standings).write(&path)?;
+        Ok(path.display().to_string())
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Starts the zygote for this binary with the default policy.

@@ -2,14 +2,25 @@
 //! standings), with a crash-safe journal, resume, and YAML export.
 
 use crate::cage::Cage;
+use crate::referee::Frame;
 use crate::report::{self, Progress};
-use crate::tournament::{self, Event, Export, Journal, Options, RunInfo, Tournament};
+use crate::tournament::{
+    self, Entry, Event, Export, Journal, Options, RunInfo, Summary, Tournament,
+};
+use crate::tui::app::{App, AppEvent, RunnerMsg};
+use crate::tui::theme::Theme;
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 
 pub struct RunArgs {
     pub file: Option<PathBuf>,
+    pub headless: bool,
+    pub theme: Option<String>,
     pub jobs: Option<usize>,
     pub seed: Option<u64>,
     pub export: Option<PathBuf>,
@@ -48,7 +59,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     if jobs_override == Some(0) {
         return Err("--jobs must be at least 1".into());
     }
-    let (t, mut journal, done) = match &args.resume {
+    let (t, mut journal, done, theme) = match &args.resume {
         Some(dir) => {
             if args.file.is_some() || args.seed.is_some() {
                 return Err(
@@ -58,7 +69,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
             }
             let (journal, info, done) = Journal::resume(dir)?;
             let jobs = jobs_override.unwrap_or_else(tournament::config::cores);
-            (Tournament::from_run(&info, jobs)?, journal, done)
+            let theme = Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
+            (Tournament::from_run(&info, jobs)?, journal, done, theme)
         }
         None => {
             let file = args
@@ -77,10 +89,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
             if let Some(jobs) = jobs_override {
                 t.jobs = jobs;
             }
+            let theme_name = args
+                .theme
+                .as_deref()
+                .or(t.theme.as_deref())
+                .unwrap_or("dark");
+            let theme = Theme::load(theme_name)?;
             let total =
                 tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
             let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
-            (t, journal, Vec::new())
+            (t, journal, Vec::new(), theme)
         }
     };
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
@@ -98,35 +116,18 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     }
     install_stop_handlers();
     let cage = Cage::start(&t.policy()?).map_err(|e| e.to_string())?;
-    let progress = Progress::new(names.clone(), done.len());
-    let opts = Options {
-        jobs: t.jobs,
-        frames: false,
-        pin: true,
+    let tui = !args.headless && std::io::stdout().is_terminal();
+    let summary = if tui {
+        live(&t, &cage, &mut journal, done, theme, args.export.clone())?
+    } else {
+        headless(&t, &cage, &mut journal, done)?
     };
-    let mut on_event = |event: Event<'_>| {
-        if let Event::Finished {
-            entry, done, total, ..
-        } = event
-        {
-            for line in progress.finished(entry, done, total) {
-                say!("{line}");
-            }
-        }
-    };
-    let summary =
-        tournament::runner::run(&t, &cage, &mut journal, done, &opts, &STOP, &mut on_event)?;
     drop(cage);
     say!("");
     for line in report::standings(&names, &summary.standings) {
         say!("{line}");
     }
-    let bots: Vec<(String, String)> = t
-        .bots
-        .iter()
-        .map(|b| (b.name.clone(), b.path.display().to_string()))
-        .collect();
-    let export = Export::new(&t.name, t.game, &bots, &summary.standings);
+    let export = Export::new(&t.name, t.game, &bots_of(&t), &summary.standings);
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
@@ -152,4 +153,147 @@ fn shell_path(p: &Path) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+fn bots_of(t: &Tournament) -> Vec<(String, String)> {
+    t.bots
+        .iter()
+        .map(|b| (b.name.clone(), b.path.display().to_string()))
+        .collect()
+}
+
+/// Progress lines as matches finish.
+fn headless(
+    t: &Tournament,
+    cage: &Cage,
+    journal: &mut Journal,
+    done: Vec<Entry>,
+) -> Result<Summary, String> {
+    let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
+    let progress = Progress::new(names, done.len());
+    let opts = Options {
+        jobs: t.jobs,
+        frames: false,
+        pin: true,
+    };
+    tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
+        if let Event::Finished {
+            entry, done, total, ..
+        } = event
+        {
+            for line in progress.finished(entry, done, total) {
+                say!("{line}");
+            }
+        }
+    })
+}
+
+/// The terminal UI on this thread, the runner on another; quitting the UI stops the run.
+fn live(
+    t: &Tournament,
+    cage: &Cage,
+    journal: &mut Journal,
+    done: Vec<Entry>,
+    theme: Theme,
+    export_to: Option<PathBuf>,
+) -> Result<Summary, String> {
+    let total = tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
+    let mut app = App::new(t.name.clone(), t.game, bots_of(t), total, theme);
+    app.already = done.len();
+    // Matches of a resumed run: their results, and their replays when still readable.
+    let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
+    app.standings = tournament::standings::compute(t.bots.len(), &outcomes);
+    for e in &done {
+        app.matches.insert(
+            e.id,
+            crate::tui::app::MatchView {
+                id: e.id,
+                seats: e.seats,
+                frames: Vec::new(),
+                count: e.frames,
+                entry: Some(e.clone()),
+                record: crate::replay::read(&journal.dir.join(&e.replay))
+                    .ok()
+                    .map(Arc::new),
+            },
+        );
+    }
+    let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
+    let (tx, rx) = mpsc::channel::<AppEvent>();
+    let opts = Options {
+        jobs: t.jobs,
+        frames: true,
+        pin: true,
+    };
+    let watched = AtomicUsize::new(usize::MAX);
+    std::thread::scope(|scope| {
+        let runner_tx = tx.clone();
+        let watched = &watched;
+        let runner = scope.spawn(move || {
+            let send = |m: RunnerMsg| {
+                let _ = runner_tx.send(AppEvent::Runner(m));
+            };
+            // Frames of running matches, kept here so a viewer opened mid-match gets the
+            // match so far; only the watched match's frames cross to the UI thread.
+            let mut live: HashMap<usize, (Vec<Frame>, usize)> = HashMap::new();
+            let result =
+                tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
+                    match event {
+                        Event::Started { id, seats } => send(RunnerMsg::Started { id, seats }),
+                        Event::Frame { id, frame } => {
+                            let (frames, sent) = live.entry(id).or_default();
+                            frames.push(frame.clone());
+                            if watched.load(Ordering::Relaxed) == id {
+                                send(RunnerMsg::Frames {
+                                    id,
+                                    frames: frames[*sent..].to_vec(),
+                                });
+                                *sent = frames.len();
+                            } else {
+                                *sent = (*sent).min(frames.len());
+                                if frames.len() % 20 == 1 {
+                                    send(RunnerMsg::FrameCount {
+                                        id,
+                                        count: frames.len(),
+                                    });
+                                }
+                            }
+                        }
+                        Event::Finished {
+                            entry,
+                            record,
+                            standings,
+                            ..
+                        } => {
+                            live.remove(&entry.id);
+                            send(RunnerMsg::Finished {
+                                entry: Box::new(entry.clone()),
+                                record: Arc::new(record.clone()),
+                                standings: Box::new(standings.clone()),
+                            })
+                        }
+                        Event::Abandoned { id } => send(RunnerMsg::Abandoned { id }),
+                        Event::Fault { .. } => {}
+                    }
+                });
+            match &result {
+                Ok(s) => send(RunnerMsg::Done {
+                    interrupted: s.interrupted,
+                }),
+                Err(e) => send(RunnerMsg::Failed(e.clone())),
+            }
+            result
+        });
+        let mut export = |app: &App| -> Result<String, String> {
+            Export::new(&app.title, app.game, &bots_of(t), &app.standings).write(&export_path)?;
+            Ok(export_path.display().to_string())
+        };
+        let ui = crate::tui::run(app, tx, rx, Some(watched), &mut export);
+        STOP.store(true, Ordering::SeqCst);
+        let summary = runner
+            .join()
+            .map_err(|_| "the runner thread panicked".to_string())?;
+        ui?;
+        summary
+    })
 }

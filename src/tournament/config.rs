@@ -35,6 +35,9 @@ pub struct TournamentFile {
     /// Where run folders go, relative to the current directory.
     #[serde(default = "default_output")]
     pub output: PathBuf,
+    /// The UI's colour theme: a built-in name or a theme file.
+    #[serde(default)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -110,6 +113,7 @@ pub struct Tournament {
     pub limits: Limits,
     pub modules: Vec<String>,
     pub output: PathBuf,
+    pub theme: Option<String>,
 }
 
 /// The line of the first `key:` in the text, for errors about values.
@@ -241,6 +245,7 @@ impl Tournament {
             limits,
             modules,
             output: raw.output,
+            theme: raw.theme,
         })
     }
 }
@@ -297,6 +302,7 @@ impl Tournament {
             limits: info.limits.clone(),
             modules: info.modules.clone(),
             output: PathBuf::new(),
+            theme: None,
         })
     }
 

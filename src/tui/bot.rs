@@ -1,0 +1,130 @@
+//! One bot: its results, its faults with tracebacks, and the sandbox layers it got.
+
+use super::app::App;
+use super::ui::{block, clean, elo_text};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme();
+    let bot = app.bot;
+    let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
+    let [results, layers_area] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    let mut lines = vec![Line::styled(
+        app.files[bot].clone(),
+        Style::new().fg(t.muted),
+    )];
+    if let Some(r) = app.standings.rows.iter().find(|r| r.bot == bot) {
+        lines.push(Line::from(format!(
+            "rank {} · {} points in {} games",
+            r.rank, r.points, r.games
+        )));
+        lines.push(Line::from(format!(
+            "won {} · drew {} · lost {}",
+            r.wins, r.draws, r.losses
+        )));
+        lines.push(Line::from(format!("score {:.1}%", r.score * 100.0)));
+        lines.push(Line::from(format!(
+            "elo {}",
+            elo_text(r.elo, r.elo_low, r.elo_high)
+        )));
+        lines.push(Line::from(format!(
+            "Sonneborn-Berger {:.2}",
+            r.sonneborn_berger
+        )));
+        let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        lines.push(Line::styled(
+            format!(
+                "faults: {}",
+                if faults.is_empty() {
+                    "none".into()
+                } else {
+                    faults.join(", ")
+                }
+            ),
+            Style::new().fg(if faults.is_empty() { t.text } else { t.fault }),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(Style::new().fg(t.text))
+            .block(block(app, format!(" {} ", app.names[bot]))),
+        results,
+    );
+
+    // The layers its processes got, from the newest finished match it played.
+    let mut faults = Vec::new();
+    let mut layers = None;
+    for m in app.matches.values().rev() {
+        let (Some(record), Some(_)) = (&m.record, &m.entry) else {
+            continue;
+        };
+        for (seat, &b) in m.seats.iter().enumerate() {
+            if b != bot {
+                continue;
+            }
+            if layers.is_none() {
+                layers = record.bots[seat].layers.clone();
+            }
+            if let Some(f) = &record.result.faults[seat] {
+                faults.push((m.id, f.clone()));
+            }
+        }
+    }
+    let layer_lines: Vec<Line> = match &layers {
+        Some(l) => {
+            let mut v: Vec<Line> = l
+                .lines()
+                .into_iter()
+                .map(|s| Line::from(clean(&s)))
+                .collect();
+            if !l.complete() {
+                v.push(Line::styled(
+                    "WARNING: some layers are missing",
+                    Style::new().fg(t.fault),
+                ));
+            }
+            v
+        }
+        None => vec![Line::styled(
+            "no finished match yet",
+            Style::new().fg(t.muted),
+        )],
+    };
+    frame.render_widget(
+        Paragraph::new(layer_lines)
+            .style(Style::new().fg(t.text))
+            .wrap(Wrap { trim: false })
+            .block(block(app, " sandbox layers ")),
+        layers_area,
+    );
+
+    let mut fault_lines = Vec::new();
+    for (id, f) in &faults {
+        fault_lines.push(Line::styled(
+            format!("match #{}: {} — {}", id + 1, f.kind, clean(&f.detail)),
+            Style::new().fg(t.fault),
+        ));
+        if let Some(tb) = &f.traceback {
+            for l in tb.lines() {
+                fault_lines.push(Line::styled(
+                    format!("  {}", clean(l)),
+                    Style::new().fg(t.muted),
+                ));
+            }
+        }
+    }
+    if fault_lines.is_empty() {
+        fault_lines.push(Line::styled("no faults", Style::new().fg(t.muted)));
+    }
+    frame.render_widget(
+        Paragraph::new(fault_lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, format!(" faults ({}) ", faults.len()))),
+        bottom,
+    );
+}

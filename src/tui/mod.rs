@@ -1,0 +1,97 @@
+//! The terminal UI (ratatui + crossterm). One event enum on one channel: keys from an
+//! input thread, runner messages from the runner thread, ticks from the loop itself.
+//! The engine knows nothing of this module; it only sends messages.
+
+pub mod app;
+mod bot;
+mod crosstable;
+mod dashboard;
+mod matches;
+pub mod theme;
+pub mod ui;
+mod viewer;
+
+use app::{App, AppEvent, Command};
+use crossterm::event::{self, Event, KeyEventKind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often the screen is redrawn at most, and ticks arrive.
+const FRAME: Duration = Duration::from_millis(50);
+/// Events handled before a redraw, so a flood of frames cannot starve the keys.
+const BATCH: usize = 2000;
+
+/// Runs the UI until the user quits. `export` writes the standings and returns where.
+/// `watch`, if given, is kept set to the running match the viewer shows (`usize::MAX`
+/// for none), so the runner streams only that match's frames.
+pub fn run(
+    mut app: App,
+    tx: Sender<AppEvent>,
+    rx: Receiver<AppEvent>,
+    watch: Option<&AtomicUsize>,
+    export: &mut dyn FnMut(&App) -> Result<String, String>,
+) -> Result<(), String> {
+    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let done = Arc::new(AtomicBool::new(false));
+    let input = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                if !event::poll(Duration::from_millis(100)).unwrap_or(false) {
+                    continue;
+                }
+                match event::read() {
+                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                        if tx.send(AppEvent::Key(k)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        })
+    };
+    let start = Instant::now();
+    let result = (|| -> Result<(), String> {
+        loop {
+            terminal
+                .draw(|f| ui::draw(&app, f))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            let first = match rx.recv_timeout(FRAME) {
+                Ok(e) => Some(e),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => None,
+            };
+            let mut events: Vec<AppEvent> = first.into_iter().collect();
+            while events.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(e) => events.push(e),
+                    Err(_) => break,
+                }
+            }
+            events.push(AppEvent::Tick(start.elapsed()));
+            for e in events {
+                match app.update(e) {
+                    Some(Command::Quit) => return Ok(()),
+                    Some(Command::Export) => {
+                        app.said = Some(match export(&app) {
+                            Ok(path) => format!("standings exported to {path}"),
+                            Err(e) => format!("export failed: {e}"),
+                        });
+                    }
+                    None => {}
+                }
+            }
+            if let Some(w) = watch {
+                w.store(app.watched().unwrap_or(usize::MAX), Ordering::Relaxed);
+            }
+        }
+    })();
+    done.store(true, Ordering::Relaxed);
+    ratatui::restore();
+    let _ = input.join();
+    result
+}
