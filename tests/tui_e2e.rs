@@ -1,0 +1,165 @@
+//! The real binary in a real terminal (tmux): run a small tournament, open a match in
+//! the viewer, step frames, export, resize, quit — and read what is on screen.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path, command: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("cagematch-test-{}-{}", std::process::id(), rand_suffix());
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "main"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .args(["-c", dir.to_str().unwrap()])
+            .arg(format!("{command}; echo EXITED $?; sleep 60"))
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(status.success(), "tmux could not start");
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "main"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "main", k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn resize(&self, width: u16, height: u16) {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "resize-window", "-t", "main"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .unwrap();
+    }
+
+    /// Waits until `needle` is on screen; panics with the screen after `secs`.
+    fn wait_for(&self, needle: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("`{needle}` never appeared; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
+}
+
+fn tournament(dir: &Path, episode_steps: u32, games_per_pair: u32) -> PathBuf {
+    let bots = Path::new(env!("CARGO_MANIFEST_DIR")).join("bots/rps");
+    let file = dir.join("t.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "name: Terminal cup\ngame: rps\nconfiguration:\n  episodeSteps: {episode_steps}\nbots:\n  files:\n    - {b}/rock.py\n    - {b}/pattern.py\n    - {b}/counter.py\ngames_per_pair: {games_per_pair}\njobs: 2\n",
+            b = bots.display()
+        ),
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn watch_a_tournament_open_a_match_step_export_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tournament(dir.path(), 60, 2);
+    let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 100, 30);
+    let screen = tmux.wait_for(" finished ", 60);
+    assert!(screen.contains("Terminal cup · rps"), "{screen}");
+    assert!(screen.contains("6/6 matches"), "{screen}");
+    assert!(screen.contains("standings"), "{screen}");
+    assert!(screen.contains("pattern"), "{screen}");
+
+    tmux.keys(&["3"]);
+    tmux.wait_for("matches (6)", 5);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("frame 0/", 5);
+    assert!(screen.contains("the start: no move yet"), "{screen}");
+    tmux.keys(&["Right", "Right"]);
+    let screen = tmux.wait_for("frame 2/", 5);
+    assert!(screen.contains("think "), "per-move think time: {screen}");
+    tmux.keys(&["Left"]);
+    tmux.wait_for("frame 1/", 5);
+    tmux.keys(&["End"]);
+    tmux.wait_for("frame 59/59", 5);
+
+    // Smallest supported size, then back.
+    tmux.resize(80, 24);
+    tmux.wait_for("frame 59/59", 5);
+    tmux.resize(100, 30);
+
+    tmux.keys(&["?"]);
+    tmux.wait_for("this help (any key closes it)", 5);
+    tmux.keys(&["Escape", "e"]);
+    let screen = tmux.wait_for("standings exported to", 5);
+    assert!(screen.contains("standings.yaml"), "{screen}");
+    tmux.keys(&["t", "1", "q"]);
+    let screen = tmux.wait_for("EXITED 0", 10);
+    // The terminal is back to normal and the final standings are printed on it.
+    assert!(screen.contains("rank  bot"), "{screen}");
+    assert!(!screen.contains("┌ standings"), "the UI is gone: {screen}");
+    let runs: Vec<_> = std::fs::read_dir(dir.path().join("runs"))
+        .unwrap()
+        .collect();
+    assert_eq!(runs.len(), 1);
+    let run = runs[0].as_ref().unwrap().path();
+    let yaml = std::fs::read_to_string(run.join("standings.yaml")).unwrap();
+    assert!(yaml.contains("games_played: 6"), "{yaml}");
+}
+
+#[test]
+fn quitting_a_running_tournament_asks_then_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tournament(dir.path(), 1000, 20);
+    let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 100, 30);
+    tmux.wait_for(" running ", 30);
+    tmux.keys(&["q"]);
+    tmux.wait_for("A run is in progress. Quit now?", 5);
+    tmux.keys(&["n"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!tmux.screen().contains("Quit now?"), "stays after `n`");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Quit now?", 5);
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("EXITED 0", 20);
+    assert!(screen.contains("stopped after"), "{screen}");
+    assert!(screen.contains("cagematch run --resume"), "{screen}");
+}
