@@ -435,3 +435,40 @@ fn a_resumed_run_shows_its_earlier_matches() {
     assert_ne!(record.result.outcomes[0], Outcome::Draw);
     let _ = Journal::resume; // the journal feeds these entries (see commands/run.rs)
 }
+
+#[test]
+fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
+    let bots: Vec<(String, String)> = (0..64)
+        .map(|i| (format!("bot{i:02}"), format!("bots/{i}.py")))
+        .collect();
+    let mut app = App::new("Big field".into(), GameKind::Rps, bots, 2016, dark());
+    let mut outcomes = Vec::new();
+    let mut id = 0;
+    for a in 0..64 {
+        for b in a + 1..64 {
+            outcomes.push(Outcomes {
+                id,
+                seats: [a, b],
+                outcomes: if (a + b) % 3 == 0 {
+                    [Outcome::Draw, Outcome::Draw]
+                } else {
+                    [Outcome::Win, Outcome::Loss]
+                },
+                faults: [None, None],
+            });
+            id += 1;
+        }
+    }
+    app.standings = standings::compute(64, &outcomes);
+    let last = app.standings.rows.last().unwrap().bot;
+    for _ in 0..70 {
+        app.update(key(KeyCode::Down));
+    }
+    assert_eq!(app.selected, 63);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let lines = render(&app, w, h);
+        assert_has(&lines, &[&format!("bot{last:02}")]);
+    }
+    app.update(key(KeyCode::Char('2')));
+    assert_has(&render(&app, 120, 40), &["crosstable"]);
+}

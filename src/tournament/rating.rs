@@ -2,7 +2,7 @@
 //!
 //! Model: bot i scores against bot j with probability `p_ij = 1 / (1 + 10^((r_j - r_i)/400))`;
 //! a draw counts as half a win for each. The ratings maximise the likelihood of all games
-//! (Hunter's MM iteration), centred so that the mean rating is 0. The 95% interval is
+//! (Newton–Raphson), centred so that the mean rating is 0. The 95% interval is
 //! `r_i ± 1.96 · se_i`, with `se_i` from the inverse of the Fisher information (its
 //! pseudo-inverse: ratings are only defined up to a common shift, fixed by the centring).
 //!
@@ -67,8 +67,7 @@ pub fn fit(results: &Results) -> Fit {
             }
         }
     }
-    let strength = mm(&r);
-    let theta: Vec<f64> = strength.iter().map(|s| s.ln()).collect();
+    let theta = newton(&r);
     let se = standard_errors(&r, &theta);
     let ratings = (0..n)
         .map(|i| {
@@ -121,42 +120,75 @@ fn mle_exists(r: &Results) -> bool {
     played.iter().all(|&i| fwd[i] && back[i])
 }
 
-/// Hunter's MM algorithm: `π_i ← W_i / Σ_j n_ij / (π_i + π_j)`, normalised to a
-/// geometric mean of 1 (mean rating 0).
-fn mm(r: &Results) -> Vec<f64> {
+/// Newton–Raphson on the log-likelihood in θ = ln π (a few iterations, each one linear
+/// solve, instead of the thousands of MM steps lopsided fields need), with step halving
+/// so the likelihood never decreases, centred to a mean of 0.
+fn newton(r: &Results) -> Vec<f64> {
     let n = r.score.len();
     let wins: Vec<f64> = r.score.iter().map(|row| row.iter().sum()).collect();
-    let mut pi = vec![1.0; n];
-    for _ in 0..100_000 {
-        let mut next = pi.clone();
-        for i in 0..n {
-            let denom: f64 = (0..n)
-                .filter(|&j| j != i && r.games[i][j] > 0.0)
-                .map(|j| r.games[i][j] / (pi[i] + pi[j]))
-                .sum();
-            if denom > 0.0 {
-                next[i] = wins[i] / denom;
+    let mut theta: Vec<f64> = vec![0.0; n];
+    for _ in 0..200 {
+        let g: Vec<f64> = (0..n)
+            .map(|i| {
+                wins[i]
+                    - (0..n)
+                        .filter(|&j| j != i && r.games[i][j] > 0.0)
+                        .map(|j| r.games[i][j] / (1.0 + (theta[j] - theta[i]).exp()))
+                        .sum::<f64>()
+            })
+            .collect();
+        let Some(cov) = pseudo_inverse(&information(r, &theta)) else {
+            break;
+        };
+        let delta: Vec<f64> = (0..n)
+            .map(|i| (0..n).map(|j| cov[i][j] * g[j]).sum())
+            .collect();
+        let before = log_likelihood(r, &theta);
+        let mut step = 1.0;
+        let mut next = theta.clone();
+        while step > 1e-9 {
+            next = theta
+                .iter()
+                .zip(&delta)
+                .map(|(t, d)| t + step * d)
+                .collect();
+            if log_likelihood(r, &next) >= before - 1e-12 {
+                break;
             }
+            step /= 2.0;
         }
-        let played: Vec<usize> = (0..n).filter(|&i| next[i] > 0.0).collect();
-        let log_mean =
-            played.iter().map(|&i| next[i].ln()).sum::<f64>() / played.len().max(1) as f64;
-        let scale = (-log_mean).exp();
-        let mut change: f64 = 0.0;
-        for i in 0..n {
-            next[i] = if next[i] > 0.0 { next[i] * scale } else { 1.0 };
-            change = change.max((next[i] / pi[i]).ln().abs());
-        }
-        pi = next;
-        if change < 1e-12 {
+        let mean = next.iter().sum::<f64>() / n.max(1) as f64;
+        let moved = next
+            .iter()
+            .zip(&theta)
+            .map(|(a, b)| (a - mean - b).abs())
+            .fold(0.0, f64::max);
+        theta = next.iter().map(|t| t - mean).collect();
+        if moved < 1e-9 {
             break;
         }
     }
-    pi
+    theta
 }
 
-/// Standard errors of θ (natural-log strengths) from the Fisher information.
-fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
+fn log_likelihood(r: &Results, theta: &[f64]) -> f64 {
+    let n = theta.len();
+    let mut ll = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            if i != j && r.score[i][j] > 0.0 {
+                // P(i scores against j) = 1 / (1 + e^(θj − θi)), in a stable form.
+                let x = theta[j] - theta[i];
+                let log_p = -(x.max(0.0) + ((-x.abs()).exp()).ln_1p());
+                ll += r.score[i][j] * log_p;
+            }
+        }
+    }
+    ll
+}
+
+/// The Fisher information of θ: `H_ii = Σ_j n_ij p_ij (1 − p_ij)`, `H_ij = −n_ij p_ij (1 − p_ij)`.
+fn information(r: &Results, theta: &[f64]) -> Vec<Vec<f64>> {
     let n = theta.len();
     let mut info = vec![vec![0.0; n]; n];
     for i in 0..n {
@@ -170,17 +202,33 @@ fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
             info[i][j] -= w;
         }
     }
-    // pinv(H) = (H + 11ᵀ/n)⁻¹ − 11ᵀ/n, since H·1 = 0 (ratings are relative).
+    info
+}
+
+/// `pinv(H) = (H + 11ᵀ/n)⁻¹ − 11ᵀ/n`, since H·1 = 0 (ratings are relative).
+fn pseudo_inverse(h: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = h.len();
     let k = 1.0 / n as f64;
-    for row in info.iter_mut() {
+    let shifted: Vec<Vec<f64>> = h
+        .iter()
+        .map(|row| row.iter().map(|v| v + k).collect())
+        .collect();
+    let mut inv = invert(shifted)?;
+    for row in inv.iter_mut() {
         for v in row.iter_mut() {
-            *v += k;
+            *v -= k;
         }
     }
-    match invert(info) {
-        Some(inv) => (0..n)
+    Some(inv)
+}
+
+/// Standard errors of θ (natural-log strengths) from the Fisher information.
+fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
+    let n = theta.len();
+    match pseudo_inverse(&information(r, theta)) {
+        Some(cov) => (0..n)
             .map(|i| {
-                let var = inv[i][i] - k;
+                let var = cov[i][i];
                 if var > 0.0 && r.games[i].iter().any(|&g| g > 0.0) {
                     var.sqrt()
                 } else {

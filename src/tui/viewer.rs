@@ -163,7 +163,8 @@ fn move_lines(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>
 fn timeline_line(frames: &[MatchFrame], at: usize, width: usize, t: &Theme) -> Line<'static> {
     let width = width.max(1);
     let len = frames.len().max(1);
-    let cell_of = |i: usize| i * width / len;
+    // The first frame on the first cell, the last on the last.
+    let cell_of = |i: usize| i * (width - 1) / (len - 1).max(1);
     let mut cells: Vec<(char, Color)> = vec![('─', t.border); width];
     for (i, f) in frames.iter().enumerate() {
         if f.moves.iter().any(|m| m.fault.is_some()) {
