@@ -163,3 +163,28 @@ fn quitting_a_running_tournament_asks_then_stops_cleanly() {
     assert!(screen.contains("stopped after"), "{screen}");
     assert!(screen.contains("cagematch run --resume"), "{screen}");
 }
+
+#[test]
+fn sigterm_closes_the_ui_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tournament(dir.path(), 1000, 20);
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "{} run {} & echo $! > {}; wait $!",
+        env!("CARGO_BIN_EXE_cagematch"),
+        file.display(),
+        pidfile.display()
+    );
+    let tmux = Tmux::start(dir.path(), &cmd, 100, 30);
+    tmux.wait_for(" running ", 30);
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: signalling the cagematch this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let screen = tmux.wait_for("EXITED 0", 20);
+    assert!(screen.contains("stopped after"), "{screen}");
+    assert!(!screen.contains("┌ standings"), "the UI is gone: {screen}");
+}

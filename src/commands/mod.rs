@@ -83,7 +83,7 @@ fn replay(file: &std::path::Path, theme: Option<&str>) -> Result<ExitCode, Strin
     let mut app = crate::tui::app::App::for_replay(record, theme);
     app.title = file.display().to_string();
     let (tx, rx) = std::sync::mpsc::channel();
-    crate::tui::run(app, tx, rx, None, &mut |app| {
+    crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");
         let bots: Vec<(String, String)> = app
             .names

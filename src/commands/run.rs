@@ -288,7 +288,7 @@ fn live(
             Export::new(&app.title, app.game, &bots_of(t), &app.standings).write(&export_path)?;
             Ok(export_path.display().to_string())
         };
-        let ui = crate::tui::run(app, tx, rx, Some(watched), &mut export);
+        let ui = crate::tui::run(app, tx, rx, Some(watched), Some(&STOP), &mut export);
         STOP.store(true, Ordering::SeqCst);
         let summary = runner
             .join()

@@ -25,12 +25,14 @@ const BATCH: usize = 2000;
 
 /// Runs the UI until the user quits. `export` writes the standings and returns where.
 /// `watch`, if given, is kept set to the running match the viewer shows (`usize::MAX`
-/// for none), so the runner streams only that match's frames.
+/// for none), so the runner streams only that match's frames. When `stop` becomes true
+/// (SIGTERM), the UI closes as if the user had quit.
 pub fn run(
     mut app: App,
     tx: Sender<AppEvent>,
     rx: Receiver<AppEvent>,
     watch: Option<&AtomicUsize>,
+    stop: Option<&AtomicBool>,
     export: &mut dyn FnMut(&App) -> Result<String, String>,
 ) -> Result<(), String> {
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
@@ -87,6 +89,9 @@ pub fn run(
             }
             if let Some(w) = watch {
                 w.store(app.watched().unwrap_or(usize::MAX), Ordering::Relaxed);
+            }
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return Ok(());
             }
         }
     })();
