@@ -279,3 +279,47 @@ fn many_bots_at_once_from_many_threads() {
     )
     .is_empty()));
 }
+
+#[test]
+fn a_pool_hands_out_fresh_caged_bots_and_dies_with_the_cage() {
+    let mut policy = policy(test_limits());
+    policy.pool = 2;
+    let cage = Cage::start(&policy).unwrap();
+    let zygote = cage.zygote_pid();
+    // The filler keeps two caged bots waiting.
+    assert!(eventually(Duration::from_secs(10), || children_of(zygote)
+        .len()
+        == 2));
+    let mut pids = Vec::new();
+    for seed in 0..5 {
+        let mut bot = cage.spawn().unwrap();
+        assert_eq!(
+            proc_status(bot.pid(), "Seccomp").as_deref(),
+            Some("2"),
+            "caged before use"
+        );
+        bot.load(&good("stateful.py"), seed, BUDGET).unwrap();
+        // A fresh process every time: module state starts over.
+        let first = bot.act(&json!({"step": 7}), &json!({}), BUDGET).unwrap();
+        assert_eq!(first.action, json!([7]));
+        pids.push(bot.pid());
+    }
+    pids.dedup();
+    assert_eq!(pids.len(), 5);
+    // Different limits bypass the pool.
+    let mut other = test_limits();
+    other.memory_mb = 200;
+    let bot = cage.spawn_with(&other).unwrap();
+    assert!(!pids.contains(&bot.pid()));
+    drop(bot);
+    let waiting = children_of(zygote);
+    drop(cage);
+    for pid in waiting {
+        // SAFETY: probing whether a pid still exists.
+        assert!(
+            eventually(Duration::from_secs(5), || unsafe { libc::kill(pid, 0) }
+                != 0),
+            "pooled bot {pid} outlived the cage"
+        );
+    }
+}

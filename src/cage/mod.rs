@@ -15,6 +15,7 @@ pub mod frame;
 mod layers;
 mod log;
 mod policy;
+mod pool;
 mod python;
 pub mod seccomp;
 pub mod zygote;
@@ -32,7 +33,7 @@ use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -63,7 +64,9 @@ pub struct ZygoteInfo {
 
 /// A running zygote. Dropping it kills the zygote and with it every bot it forked.
 pub struct Cage {
-    control: Mutex<OwnedFd>,
+    control: Arc<Mutex<OwnedFd>>,
+    pool: Option<Arc<pool::Pool>>,
+    filler: Option<JoinHandle<()>>,
     zygote_pidfd: OwnedFd,
     zygote_pid: libc::pid_t,
     keeper: Option<JoinHandle<()>>,
@@ -146,14 +149,34 @@ impl Cage {
             Err(_) => return Err(start_err("the start-up thread died".into())),
         };
         match handshake(&host, policy) {
-            Ok(info) => Ok(Cage {
-                control: Mutex::new(host),
-                zygote_pidfd: pidfd,
-                zygote_pid,
-                keeper: Some(keeper),
-                info,
-                limits: policy.limits.clone(),
-            }),
+            Ok(info) => {
+                let control = Arc::new(Mutex::new(host));
+                let (pool, filler) = if policy.pool > 0 {
+                    let pool = Arc::new(pool::Pool::new(policy.pool));
+                    let (p, c, limits) = (
+                        Arc::clone(&pool),
+                        Arc::clone(&control),
+                        policy.limits.clone(),
+                    );
+                    let filler = std::thread::Builder::new()
+                        .name("cagematch-pool".into())
+                        .spawn(move || p.fill(|| spawn_on(&c, &limits).ok()))
+                        .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
+                    (Some(pool), Some(filler))
+                } else {
+                    (None, None)
+                };
+                Ok(Cage {
+                    control,
+                    pool,
+                    filler,
+                    zygote_pidfd: pidfd,
+                    zygote_pid,
+                    keeper: Some(keeper),
+                    info,
+                    limits: policy.limits.clone(),
+                })
+            }
             Err(reason) => {
                 // Kill first: a hung zygote holds its stderr open, and reading that to
                 // the end would wait forever. Its last line usually says what went wrong.
@@ -190,43 +213,57 @@ impl Cage {
         self.spawn_with(&self.limits)
     }
 
-    /// Forks a caged bot process with the given limits. The bot is caged (every layer
-    /// applied and reported) before this returns; its source is sent by [`Bot::load`].
+    /// A caged bot process with the given limits: from the pool of ready ones when the
+    /// cage keeps one and the limits are the cage's, otherwise forked now. The bot is
+    /// caged (every layer applied and reported) before this returns; its source is sent
+    /// by [`Bot::load`]. It runs on the CPUs the calling thread is pinned to.
     pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
-        let (pid, fds) = {
-            let control = self
-                .control
-                .lock()
-                .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
-            control::send(control.as_fd(), &json!({ "spawn": limits }), &[])
-                .map_err(|e| CageError::Zygote(e.to_string()))?;
-            if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
-                return Err(CageError::Zygote("no answer to a spawn request".into()));
-            }
-            match control::recv(control.as_fd()) {
-                Ok(Some((v, fds))) => match v
-                    .get("spawned")
-                    .and_then(|s| s.get("pid"))
-                    .and_then(|p| p.as_i64())
-                {
-                    Some(pid) => (pid as libc::pid_t, fds),
-                    None => {
-                        let why = v
-                            .get("error")
-                            .and_then(|e| e.as_str())
-                            .unwrap_or("unexpected reply");
-                        return Err(CageError::Zygote(why.to_string()));
-                    }
-                },
-                Ok(None) => return Err(CageError::Zygote("the zygote has exited".into())),
-                Err(e) => return Err(CageError::Zygote(e.to_string())),
-            }
+        let pooled = match &self.pool {
+            Some(pool) if *limits == self.limits => pool.take(),
+            _ => None,
         };
-        share_affinity(pid);
-        Bot::new(pid, fds, limits, SPAWN_TIMEOUT)
-            .map(|(bot, _)| bot)
-            .map_err(CageError::Layer)
+        let bot = match pooled {
+            Some(bot) => bot,
+            None => spawn_on(&self.control, limits)?,
+        };
+        share_affinity(bot.pid());
+        Ok(bot)
     }
+}
+
+/// Asks the zygote for one caged bot.
+fn spawn_on(control: &Mutex<OwnedFd>, limits: &Limits) -> Result<Bot, CageError> {
+    let (pid, fds) = {
+        let control = control
+            .lock()
+            .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
+        control::send(control.as_fd(), &json!({ "spawn": limits }), &[])
+            .map_err(|e| CageError::Zygote(e.to_string()))?;
+        if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
+            return Err(CageError::Zygote("no answer to a spawn request".into()));
+        }
+        match control::recv(control.as_fd()) {
+            Ok(Some((v, fds))) => match v
+                .get("spawned")
+                .and_then(|s| s.get("pid"))
+                .and_then(|p| p.as_i64())
+            {
+                Some(pid) => (pid as libc::pid_t, fds),
+                None => {
+                    let why = v
+                        .get("error")
+                        .and_then(|e| e.as_str())
+                        .unwrap_or("unexpected reply");
+                    return Err(CageError::Zygote(why.to_string()));
+                }
+            },
+            Ok(None) => return Err(CageError::Zygote("the zygote has exited".into())),
+            Err(e) => return Err(CageError::Zygote(e.to_string())),
+        }
+    };
+    Bot::new(pid, fds, limits, SPAWN_TIMEOUT)
+        .map(|(bot, _)| bot)
+        .map_err(CageError::Layer)
 }
 
 /// A bot runs on the CPUs the spawning thread is pinned to, if it is pinned: a move is a
@@ -271,7 +308,17 @@ pub fn pin_current_thread(index: usize) -> Option<usize> {
 
 impl Drop for Cage {
     fn drop(&mut self) {
+        if let Some(pool) = &self.pool {
+            pool.close();
+        }
+        // Killing the zygote also ends a spawn the filler may be waiting on.
         zygote::kill(self.zygote_pidfd.as_fd());
+        if let Some(filler) = self.filler.take() {
+            let _ = filler.join();
+        }
+        if let Some(pool) = &self.pool {
+            pool.close();
+        }
         if let Some(keeper) = self.keeper.take() {
             let _ = keeper.join();
         }

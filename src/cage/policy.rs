@@ -65,6 +65,9 @@ pub struct CagePolicy {
     pub limits: Limits,
     /// How long the zygote may take to start Python and preload the modules.
     pub start_timeout: Duration,
+    /// Caged bots kept ready ahead of spawns (0: fork on demand). Ready bots are
+    /// children of the zygote that have applied every layer and wait for their source.
+    pub pool: usize,
 }
 
 impl CagePolicy {
@@ -75,6 +78,7 @@ impl CagePolicy {
             modules: DEFAULT_MODULES.iter().map(|m| m.to_string()).collect(),
             limits: Limits::default(),
             start_timeout: Duration::from_secs(30),
+            pool: 0,
         }
     }
 

@@ -312,6 +312,8 @@ impl Tournament {
             .map_err(|e| format!("cannot find own executable: {e}"))?;
         policy.limits = self.limits.clone();
         policy.modules = self.modules.clone();
+        // Two seats per match: keep a match's worth ready for each worker.
+        policy.pool = 2 * self.jobs;
         Ok(policy)
     }
 }
