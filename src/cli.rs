@@ -88,7 +88,8 @@ pub enum Command {
     },
     /// Start a caged bot and report which sandbox layers this machine gives it
     Sandbox,
-    /// Measure spawn time and per-move round trip against same-run baselines
+    /// Measure spawn time, per-move round trip, throughput and memory against same-run
+    /// baselines, and check them against the project's targets
     Bench {
         /// Number of bots to spawn for the spawn figure
         #[arg(long, default_value_t = 200)]

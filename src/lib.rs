@@ -12,6 +12,7 @@ macro_rules! say {
     }};
 }
 
+pub mod affinity;
 pub mod bench;
 pub mod botfile;
 pub mod cage;

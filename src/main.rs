@@ -10,6 +10,9 @@ fn main() -> ExitCode {
     if args.get(1).map(String::as_str) == Some(zygote::ARG) {
         return ExitCode::from(zygote::main(&args[2..]) as u8);
     }
+    if args.get(1).map(String::as_str) == Some(zygote::COLD_ARG) {
+        return ExitCode::from(zygote::cold(&args[2..]) as u8);
+    }
     let cli = cagematch::cli::Cli::parse();
     match cagematch::commands::run(cli) {
         Ok(code) => code,

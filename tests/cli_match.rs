@@ -291,3 +291,41 @@ fn check_reports_slow_moves_against_the_time_control() {
         ],
     );
 }
+
+#[test]
+fn bench_json_reports_every_figure_and_target() {
+    // Small counts: this checks the report's shape, not the machine's speed (the
+    // figures are in the README; tests never assert timings).
+    let out = cagematch(&["bench", "--spawns", "10", "--moves", "50", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (section, n) in [("spawn", 4), ("move", 6), ("throughput", 2)] {
+        let obj = v[section]
+            .as_object()
+            .unwrap_or_else(|| panic!("{section}: {v}"));
+        assert_eq!(obj.len(), n, "{section}: {obj:?}");
+    }
+    for f in v["spawn"]
+        .as_object()
+        .unwrap()
+        .values()
+        .chain(v["move"].as_object().unwrap().values())
+    {
+        assert!(f["median_us"].as_f64().unwrap() > 0.0, "{f}");
+        assert!(
+            f["p95_us"].as_f64().unwrap() >= f["median_us"].as_f64().unwrap(),
+            "{f}"
+        );
+    }
+    assert!(v["throughput"]["rps"]["scaling"].as_f64().unwrap() > 0.0);
+    assert!(
+        v["memory"]["caged_bot_pss_kib"].as_f64().unwrap() > 0.0,
+        "{}",
+        v["memory"]
+    );
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 6);
+    assert!(targets
+        .iter()
+        .all(|t| t["met"].is_boolean() && t["goal"].is_string()));
+}

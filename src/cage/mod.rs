@@ -226,7 +226,8 @@ impl Cage {
             Some(bot) => bot,
             None => spawn_on(&self.control, limits)?,
         };
-        share_affinity(bot.pid());
+        // A bot runs where the spawning thread is pinned to (a worker's core).
+        crate::affinity::share_with(bot.pid());
         Ok(bot)
     }
 }
@@ -264,46 +265,6 @@ fn spawn_on(control: &Mutex<OwnedFd>, limits: &Limits) -> Result<Bot, CageError>
     Bot::new(pid, fds, limits, SPAWN_TIMEOUT)
         .map(|(bot, _)| bot)
         .map_err(CageError::Layer)
-}
-
-/// A bot runs on the CPUs the spawning thread is pinned to, if it is pinned: a move is a
-/// pipe round trip between them, much faster within one core than across cores.
-fn share_affinity(pid: libc::pid_t) {
-    // SAFETY: cpu_set_t is plain data; both calls only read/write the set we pass.
-    unsafe {
-        let mut mine: libc::cpu_set_t = std::mem::zeroed();
-        let size = std::mem::size_of::<libc::cpu_set_t>();
-        if libc::sched_getaffinity(0, size, &mut mine) != 0 {
-            return;
-        }
-        let mut all: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(pid, size, &mut all) != 0 {
-            return;
-        }
-        if libc::CPU_COUNT(&mine) < libc::CPU_COUNT(&all) {
-            libc::sched_setaffinity(pid, size, &mine);
-        }
-    }
-}
-
-/// Pins the calling thread to one CPU (`index` modulo the CPUs it may use). Bots it
-/// spawns afterwards share the pin. Returns the CPU, or `None` if pinning failed.
-pub fn pin_current_thread(index: usize) -> Option<usize> {
-    // SAFETY: as above: plain data in, plain data out.
-    unsafe {
-        let size = std::mem::size_of::<libc::cpu_set_t>();
-        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, size, &mut allowed) != 0 {
-            return None;
-        }
-        let cpus: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
-            .filter(|&c| libc::CPU_ISSET(c, &allowed))
-            .collect();
-        let cpu = *cpus.get(index % cpus.len().max(1))?;
-        let mut one: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu, &mut one);
-        (libc::sched_setaffinity(0, size, &one) == 0).then_some(cpu)
-    }
 }
 
 impl Drop for Cage {

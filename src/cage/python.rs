@@ -416,6 +416,32 @@ pub fn redirect_output(py: Python<'_>, prep: &Prepared) -> Result<Streams, Strin
     streams.map_err(|e| format!("cannot set up the bot's output: {e}"))
 }
 
+/// The bench's "cold embedded interpreter" baseline: everything a bot process needs
+/// (start CPython, preload the modules, load the bot, answer one move) in a fresh
+/// process, without the zygote. Not a sandbox: it runs only the bench's trivial bot.
+pub fn cold_start(source: &str) -> Result<(), String> {
+    initialize()?;
+    Python::attach(|py| {
+        let modules: Vec<String> = super::DEFAULT_MODULES
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        let prep = Prepared::new(py, &modules)?;
+        let request = json!({ "load": { "name": "bot.py", "source": source, "seed": 0 } });
+        let (agent, _) = load(py, &prep, &request).map_err(|e| e.to_string())?;
+        let reply = act(
+            py,
+            &prep,
+            &agent,
+            &json!({ "act": { "obs": {}, "config": {} } }),
+        );
+        match reply.get("action") {
+            Some(_) => Ok(()),
+            None => Err(reply.to_string()),
+        }
+    })
+}
+
 /// Runs the bot's source and finds its agent: the last callable it defines (Kaggle's rule).
 fn load(py: Python<'_>, prep: &Prepared, request: &Value) -> Result<(Py<PyAny>, Value), Value> {
     let fail = |kind: &str, msg: String| error_value(kind, "", &msg, "");

@@ -15,6 +15,19 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 pub const CONTROL_FD: RawFd = 3;
 /// The argument that turns `cagematch` into a zygote.
 pub const ARG: &str = "__zygote";
+/// The argument that runs the bench's cold-start baseline (`cagematch __cold SOURCE`).
+pub const COLD_ARG: &str = "__cold";
+
+/// `cagematch __cold SOURCE`: see [`super::python::cold_start`].
+pub fn cold(args: &[String]) -> i32 {
+    match super::python::cold_start(args.first().map_or("", String::as_str)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
 /// User and group that bots run as when the runner is root.
 const NOBODY: libc::uid_t = 65534;
 

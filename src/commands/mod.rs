@@ -69,7 +69,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             spawns,
             moves,
             json,
-        } => bench::run(spawns, moves, json).map(|()| ExitCode::SUCCESS),
+        } => bench::run(bench::Options {
+            spawns,
+            moves,
+            json,
+        })
+        .map(|()| ExitCode::SUCCESS),
     }
 }
 

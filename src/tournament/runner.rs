@@ -101,7 +101,7 @@ pub fn run(
             let (queue, halt) = (&queue, &halt);
             scope.spawn(move || {
                 if opts.pin {
-                    crate::cage::pin_current_thread(worker);
+                    crate::affinity::pin_current_thread(worker);
                 }
                 while !(stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed)) {
                     let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
