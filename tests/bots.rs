@@ -323,3 +323,30 @@ fn a_pool_hands_out_fresh_caged_bots_and_dies_with_the_cage() {
         );
     }
 }
+
+#[test]
+fn bots_share_one_empty_network_namespace_that_is_not_the_hosts() {
+    let cage = cage();
+    let zygote = cage.zygote_pid();
+    let ns = |pid: &str| std::fs::read_link(format!("/proc/{pid}/ns/net")).ok();
+    let host = ns("self").unwrap();
+    let zygote_ns = ns(&zygote.to_string()).expect("the zygote's namespace is readable");
+    assert_ne!(
+        zygote_ns, host,
+        "the zygote (and so every bot) left the host's network"
+    );
+    let (a, b) = (cage.spawn().unwrap(), cage.spawn().unwrap());
+    // Bots are not dumpable: only root may look at their namespaces.
+    if let (Some(na), Some(nb)) = (ns(&a.pid().to_string()), ns(&b.pid().to_string())) {
+        assert_eq!(na, zygote_ns);
+        assert_eq!(nb, zygote_ns);
+    } else {
+        // SAFETY: geteuid cannot fail.
+        assert_ne!(
+            unsafe { libc::geteuid() },
+            0,
+            "root can read every namespace"
+        );
+    }
+    assert!(a.layers().unwrap().namespaces.contains(&"net".to_string()));
+}

@@ -7,6 +7,7 @@ use super::policy::Limits;
 use super::seccomp;
 use landlock::{Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetStatus, Scope, ABI};
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The three pipe ends a bot process keeps.
 #[derive(Debug, Clone, Copy)]
@@ -125,21 +126,43 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
     Ok(())
 }
 
+/// Set in the zygote (and so in every bot forked from it) when the zygote already sits
+/// in an empty network namespace of its own, shared by all bots.
+pub static SHARED_NETWORK: AtomicBool = AtomicBool::new(false);
+
 /// Unprivileged namespaces, best effort: a new user namespace makes the others possible
 /// without privilege. Whatever is missing is reported, loudly, by the host.
 fn namespaces() -> (Vec<String>, Option<String>) {
-    let all = [
+    let shared_net = SHARED_NETWORK.load(Ordering::Relaxed);
+    let all: Vec<(libc::c_int, &str)> = [
         (libc::CLONE_NEWUSER, "user"),
         (libc::CLONE_NEWNET, "net"),
         (libc::CLONE_NEWIPC, "ipc"),
         (libc::CLONE_NEWUTS, "uts"),
         (libc::CLONE_NEWNS, "mount"),
-    ];
+    ]
+    .into_iter()
+    .filter(|&(f, _)| !(shared_net && f == libc::CLONE_NEWNET))
+    .collect();
     let flags = all.iter().fold(0, |acc, (f, _)| acc | f);
+    let named = |got: Vec<String>| -> Vec<String> {
+        // The shared namespace is reported in the same place, in the same order.
+        let mut names = got;
+        if shared_net {
+            names.insert(
+                names.iter().position(|n| n == "user").map_or(0, |i| i + 1),
+                "net".into(),
+            );
+        }
+        names
+    };
     // SAFETY: unshare affects only the calling, single-threaded process.
     if unsafe { libc::unshare(flags) } == 0 {
         drop_capabilities();
-        return (all.iter().map(|(_, n)| n.to_string()).collect(), None);
+        return (
+            named(all.iter().map(|(_, n)| n.to_string()).collect()),
+            None,
+        );
     }
     let together = std::io::Error::last_os_error();
     // One at a time, so the report says exactly which ones the kernel refused.
@@ -154,6 +177,7 @@ fn namespaces() -> (Vec<String>, Option<String>) {
         }
     }
     drop_capabilities();
+    let got = named(got);
     let error = (!refused.is_empty()).then(|| {
         format!(
             "kernel refused {} namespace(s): {together}",
