@@ -19,6 +19,8 @@ const BUDGET: Duration = Duration::from_secs(5);
 pub struct Options {
     pub spawns: usize,
     pub moves: usize,
+    /// RPS matches per throughput run (ConnectX: three times as many).
+    pub matches: usize,
     pub json: bool,
 }
 
@@ -177,13 +179,14 @@ pub fn run(opts: Options) -> Result<(), String> {
             GameKind::Rps,
             "bots/rps/pattern.py",
             "bots/rps/counter.py",
-            24,
+            opts.matches.max(2),
         ),
         (
             GameKind::Connectx,
             "bots/connectx/greedy.py",
             "bots/connectx/random.py",
-            40,
+            // ConnectX matches are shorter: three times as many for a similar duration.
+            3 * opts.matches.max(2),
         ),
     ] {
         let bots = [BotFile::read(a.as_ref()), BotFile::read(b.as_ref())];

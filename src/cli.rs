@@ -97,6 +97,9 @@ pub enum Command {
         /// Number of moves for the round-trip figure
         #[arg(long, default_value_t = 10_000)]
         moves: usize,
+        /// RPS matches per throughput run (ConnectX plays three times as many)
+        #[arg(long, default_value_t = 40)]
+        matches: usize,
         /// Print one JSON object instead of a table
         #[arg(long)]
         json: bool,

@@ -296,7 +296,16 @@ fn check_reports_slow_moves_against_the_time_control() {
 fn bench_json_reports_every_figure_and_target() {
     // Small counts: this checks the report's shape, not the machine's speed (the
     // figures are in the README; tests never assert timings).
-    let out = cagematch(&["bench", "--spawns", "10", "--moves", "50", "--json"]);
+    let out = cagematch(&[
+        "bench",
+        "--spawns",
+        "10",
+        "--moves",
+        "50",
+        "--matches",
+        "4",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     for (section, n) in [("spawn", 4), ("move", 6), ("throughput", 2)] {

@@ -68,10 +68,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Bench {
             spawns,
             moves,
+            matches,
             json,
         } => bench::run(bench::Options {
             spawns,
             moves,
+            matches,
             json,
         })
         .map(|()| ExitCode::SUCCESS),
