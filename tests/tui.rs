@@ -472,3 +472,52 @@ fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
     app.update(key(KeyCode::Char('2')));
     assert_has(&render(&app, 120, 40), &["crosstable"]);
 }
+
+#[test]
+fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
+    let record = replay("ipd");
+    let mut app = App::new(
+        "Long run".into(),
+        GameKind::Ipd,
+        vec![("a".into(), "a.py".into()), ("b".into(), "b.py".into())],
+        100,
+        dark(),
+    );
+    app.run_dir = Some(std::path::PathBuf::from("/runs/long"));
+    let n = cagematch::tui::app::KEEP_RECORDS + 6;
+    for id in 0..n {
+        app.update(AppEvent::Runner(RunnerMsg::Started { id, seats: [0, 1] }));
+        let entry = Entry::from_record(id, [0, 1], &record, &format!("replays/{id:05}.json"));
+        app.update(AppEvent::Runner(RunnerMsg::Finished {
+            entry: Box::new(entry),
+            record: Arc::new(record.clone()),
+            standings: Box::new(standings::compute(2, &[])),
+        }));
+    }
+    let kept = app.matches.values().filter(|m| m.record.is_some()).count();
+    assert_eq!(
+        kept,
+        cagematch::tui::app::KEEP_RECORDS,
+        "only the newest keep their frames"
+    );
+    assert!(app.matches[&0].record.is_none() && app.matches[&(n - 1)].record.is_some());
+    // Open the oldest: the app asks for its replay, then shows it.
+    app.update(key(KeyCode::Char('3')));
+    for _ in 0..n {
+        app.update(key(KeyCode::Down));
+    }
+    let cmd = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        cmd,
+        Some(Command::Load {
+            id: 0,
+            path: "/runs/long/replays/00000.json".into()
+        })
+    );
+    app.update(AppEvent::Loaded {
+        id: 0,
+        record: Arc::new(record.clone()),
+    });
+    app.update(key(KeyCode::End));
+    assert_has(&render(&app, 80, 24), &["frame 30/30"]);
+}

@@ -200,6 +200,7 @@ fn live(
     let total = tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
     let mut app = App::new(t.name.clone(), t.game, bots_of(t), total, theme);
     app.already = done.len();
+    app.run_dir = Some(journal.dir.clone());
     // Matches of a resumed run: their results, and their replays when still readable.
     let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     app.standings = tournament::standings::compute(t.bots.len(), &outcomes);

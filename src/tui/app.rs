@@ -50,6 +50,11 @@ pub enum AppEvent {
     Key(KeyEvent),
     /// Time passes: `elapsed` since the run started.
     Tick(Duration),
+    /// A replay read back from the run folder.
+    Loaded {
+        id: usize,
+        record: Arc<MatchRecord>,
+    },
 }
 
 /// What the loop around the app must do.
@@ -58,6 +63,12 @@ pub enum Command {
     Quit,
     /// Write the standings as YAML; the loop reports the path with [`App::said`].
     Export,
+    /// Read a finished match's replay (its record was dropped to bound memory) and hand
+    /// it back with [`AppEvent::Loaded`].
+    Load {
+        id: usize,
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +160,8 @@ pub struct App {
     pub viewer: Option<Viewer>,
     /// A status line (export path, errors).
     pub said: Option<String>,
+    /// The run folder, where evicted matches' replays are read back from.
+    pub run_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -163,6 +176,8 @@ impl App {
 }
 
 const FEED: usize = 200;
+/// Finished matches whose every frame stays in memory.
+pub const KEEP_RECORDS: usize = 64;
 
 impl App {
     pub fn new(
@@ -207,6 +222,7 @@ impl App {
             bot: 0,
             viewer: None,
             said: None,
+            run_dir: None,
         }
     }
 
@@ -301,6 +317,30 @@ impl App {
                 None
             }
             AppEvent::Key(key) => self.key(key),
+            AppEvent::Loaded { id, record } => {
+                if let Some(m) = self.matches.get_mut(&id) {
+                    m.record = Some(record);
+                }
+                None
+            }
+        }
+    }
+
+    /// Keeps the full records (every frame) of the newest finished matches only; older
+    /// ones are read back from the run folder when opened. Bounds memory on long runs.
+    fn evict(&mut self) {
+        let viewed = self.viewer.as_ref().map(|v| v.id);
+        if self.run_dir.is_none() {
+            return;
+        }
+        let mut kept = 0;
+        for m in self.matches.values_mut().rev() {
+            if m.entry.is_some() && m.record.is_some() {
+                kept += 1;
+                if kept > KEEP_RECORDS && Some(m.id) != viewed {
+                    m.record = None;
+                }
+            }
         }
     }
 
@@ -363,6 +403,7 @@ impl App {
                 view.entry = Some(*entry);
                 self.standings = *standings;
                 self.follow(id);
+                self.evict();
             }
             RunnerMsg::Abandoned { id } => {
                 self.matches.remove(&id);
@@ -462,7 +503,7 @@ impl App {
             }
             _ => match self.screen {
                 Screen::Dashboard | Screen::Crosstable => self.standings_key(key.code),
-                Screen::Matches => self.matches_key(key.code),
+                Screen::Matches => return self.matches_key(key.code),
                 Screen::Viewer => self.viewer_key(key.code),
                 Screen::Bot => self.bot_key(key.code),
             },
@@ -496,7 +537,7 @@ impl App {
         }
     }
 
-    fn matches_key(&mut self, code: KeyCode) {
+    fn matches_key(&mut self, code: KeyCode) -> Option<Command> {
         let n = self.listed().len();
         match code {
             KeyCode::Up | KeyCode::Char('k') => {
@@ -515,8 +556,15 @@ impl App {
                 self.match_selected = 0;
             }
             KeyCode::Enter => {
-                if let Some(m) = self.listed().get(self.match_selected) {
-                    let (id, len, running) = (m.id, m.frames().len(), m.running());
+                let picked = self.listed().get(self.match_selected).map(|m| {
+                    let replay = m
+                        .entry
+                        .as_ref()
+                        .filter(|_| m.record.is_none())
+                        .map(|e| e.replay.clone());
+                    (m.id, m.frames().len(), m.running(), replay)
+                });
+                if let Some((id, len, running, replay)) = picked {
                     self.viewer = Some(Viewer {
                         id,
                         frame: if running { len.saturating_sub(1) } else { 0 },
@@ -526,10 +574,17 @@ impl App {
                         carry: Duration::ZERO,
                     });
                     self.screen = Screen::Viewer;
+                    if let (Some(replay), Some(dir)) = (replay, &self.run_dir) {
+                        return Some(Command::Load {
+                            id,
+                            path: dir.join(replay),
+                        });
+                    }
                 }
             }
             _ => {}
         }
+        None
     }
 
     fn viewer_key(&mut self, code: KeyCode) {

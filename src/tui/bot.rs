@@ -56,22 +56,29 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         results,
     );
 
-    // The layers its processes got, from the newest finished match it played.
-    let mut faults = Vec::new();
+    // Faults from the journal entries (always kept); tracebacks and the sandbox layers
+    // from the full records still in memory (the newest matches).
+    let mut faults: Vec<(usize, String, Option<String>)> = Vec::new();
     let mut layers = None;
     for m in app.matches.values().rev() {
-        let (Some(record), Some(_)) = (&m.record, &m.entry) else {
-            continue;
-        };
+        let Some(entry) = &m.entry else { continue };
         for (seat, &b) in m.seats.iter().enumerate() {
             if b != bot {
                 continue;
             }
+            let record = m.record.as_ref();
             if layers.is_none() {
-                layers = record.bots[seat].layers.clone();
+                layers = record.and_then(|r| r.bots[seat].layers.clone());
             }
-            if let Some(f) = &record.result.faults[seat] {
-                faults.push((m.id, f.clone()));
+            if let Some(f) = &entry.faults[seat] {
+                let traceback = record
+                    .and_then(|r| r.result.faults[seat].as_ref())
+                    .and_then(|f| f.traceback.clone());
+                faults.push((
+                    m.id,
+                    format!("{} — {}", f.kind, clean(&f.detail)),
+                    traceback,
+                ));
             }
         }
     }
@@ -104,12 +111,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     );
 
     let mut fault_lines = Vec::new();
-    for (id, f) in &faults {
+    for (id, what, traceback) in &faults {
         fault_lines.push(Line::styled(
-            format!("match #{}: {} — {}", id + 1, f.kind, clean(&f.detail)),
+            format!("match #{}: {what}", id + 1),
             Style::new().fg(t.fault),
         ));
-        if let Some(tb) = &f.traceback {
+        if let Some(tb) = traceback {
             for l in tb.lines() {
                 fault_lines.push(Line::styled(
                     format!("  {}", clean(l)),

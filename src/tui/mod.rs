@@ -78,6 +78,15 @@ pub fn run(
             for e in events {
                 match app.update(e) {
                     Some(Command::Quit) => return Ok(()),
+                    Some(Command::Load { id, path }) => match crate::replay::read(&path) {
+                        Ok(record) => {
+                            app.update(AppEvent::Loaded {
+                                id,
+                                record: Arc::new(record),
+                            });
+                        }
+                        Err(e) => app.said = Some(format!("cannot open the match: {e}")),
+                    },
                     Some(Command::Export) => {
                         app.said = Some(match export(&app) {
                             Ok(path) => format!("standings exported to {path}"),
