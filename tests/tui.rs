@@ -178,7 +178,10 @@ fn the_viewer_draws_every_game() {
             &["board", "● ", "0 1 2 3 4 5 6", "seat 1 connected 4"],
         ),
         ("tron", &["▀", "seat 2 crashed"]),
-        ("rps", &["rewards", "paper", "39 rounds played"]),
+        (
+            "rps",
+            &["rewards", "paper", "39 rounds played", "rock → rock (0)"],
+        ),
         ("ipd", &["payoffs", " C ", "30 turns played"]),
     ];
     for (name, needles) in cases {

@@ -123,7 +123,7 @@ fn move_lines(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>
                 Style::new().fg(t.seat(seat)).add_modifier(Modifier::BOLD),
             ),
             Span::styled(
-                format!(" → {}", clean(&mv.action.to_string())),
+                format!(" → {}", action_text(app.game, &mv.action)),
                 Style::new().fg(t.text),
             ),
         ];
@@ -157,6 +157,17 @@ fn move_lines(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>
         }
     }
     lines
+}
+
+/// An action as the game names it: RPS signs by name, everything else as JSON.
+fn action_text(game: GameKind, action: &Value) -> String {
+    let json = clean(&action.to_string());
+    match game {
+        GameKind::Rps if action.as_u64().is_some_and(|a| a < 5) => {
+            format!("{} ({json})", crate::game::rps::sign_name(action))
+        }
+        _ => json,
+    }
 }
 
 /// `───●───✖──`: one cell per stretch of frames, faults marked, the current frame as ●.
