@@ -87,13 +87,11 @@ pub fn run(opts: Options) -> Result<(), String> {
 
     // ---- Spawn ----
     let cage = Cage::start(&policy).map_err(err)?;
-    let mut forked = Figure::new("spawn: fork from the zygote, cage, load");
-    for i in 0..spawns {
-        let t = Instant::now();
+    let forked = sample("spawn: fork from the zygote, cage, load", spawns, |i| {
         let mut bot = cage.spawn().map_err(err)?;
         bot.load(&trivial, i as u64, BUDGET).map_err(err)?;
-        forked.samples.push(t.elapsed());
-    }
+        Ok(())
+    })?;
     drop(cage);
     let mut pooled_policy = policy.clone();
     pooled_policy.pool = 2;
@@ -151,17 +149,16 @@ pub fn run(opts: Options) -> Result<(), String> {
             let mut bot = cage.spawn().map_err(err)?;
             affinity::pin(bot.pid(), other);
             bot.load(&trivial, 0, BUDGET).map_err(err)?;
-            let obs = json!({"step": 0});
-            let mut caged = Figure::new(if other == 0 {
-                "move: caged bot, same core"
-            } else {
-                "move: caged bot, across cores"
-            });
-            for _ in 0..moves {
-                let t = Instant::now();
-                bot.act(&obs, &json!({}), BUDGET).map_err(err)?;
-                caged.samples.push(t.elapsed());
-            }
+            let (obs, config) = (json!({"step": 0}), json!({}));
+            let caged = sample(
+                on(
+                    other,
+                    "move: caged bot, same core",
+                    "move: caged bot, across cores",
+                ),
+                moves,
+                |_| bot.act(&obs, &config, BUDGET).map(|_| ()).map_err(err),
+            )?;
             let floor = pipe_floor(moves, request_len, other)?;
             let lines = json_lines(moves, other)?;
             Ok((caged, floor, lines))
@@ -374,21 +371,41 @@ fn print_figure(f: &Figure) {
     );
 }
 
+/// Times `n` calls of `once` (given the call's index), one sample each.
+fn sample(
+    name: &'static str,
+    n: usize,
+    mut once: impl FnMut(usize) -> Result<(), String>,
+) -> Result<Figure, String> {
+    let mut fig = Figure::new(name);
+    for i in 0..n {
+        let t = Instant::now();
+        once(i)?;
+        fig.samples.push(t.elapsed());
+    }
+    Ok(fig)
+}
+
+/// The name of a figure measured on CPU `cpu` relative to the host thread on CPU 0.
+fn on(cpu: usize, same: &'static str, across: &'static str) -> &'static str {
+    if cpu == 0 {
+        same
+    } else {
+        across
+    }
+}
+
+/// Times `runs` whole processes.
 fn time_runs(
     name: &'static str,
     runs: usize,
     mut run: impl FnMut() -> std::io::Result<std::process::ExitStatus>,
 ) -> Result<Figure, String> {
-    let mut fig = Figure::new(name);
-    for _ in 0..runs {
-        let t = Instant::now();
-        let status = run().map_err(|e| format!("{name}: {e}"))?;
-        if !status.success() {
-            return Err(format!("{name}: the baseline process failed"));
-        }
-        fig.samples.push(t.elapsed());
-    }
-    Ok(fig)
+    sample(name, runs, |_| match run() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(format!("{name}: the baseline process failed")),
+        Err(e) => Err(format!("{name}: {e}")),
+    })
 }
 
 fn spawn_pinned(cmd: &mut Command, cpu: usize) -> Result<Child, String> {
@@ -409,17 +426,18 @@ fn pipe_floor(rounds: usize, size: usize, cpu: usize) -> Result<Figure, String> 
     let mut from = child.stdout.take().ok_or("no stdout")?;
     let msg = vec![b'x'; size];
     let mut back = vec![0u8; size];
-    let mut fig = Figure::new(if cpu == 0 {
-        "baseline: raw pipe ping-pong (cat), same core"
-    } else {
-        "baseline: raw pipe ping-pong (cat), across cores"
-    });
-    for _ in 0..rounds {
-        let t = Instant::now();
-        to.write_all(&msg).map_err(err)?;
-        from.read_exact(&mut back).map_err(err)?;
-        fig.samples.push(t.elapsed());
-    }
+    let fig = sample(
+        on(
+            cpu,
+            "baseline: raw pipe ping-pong (cat), same core",
+            "baseline: raw pipe ping-pong (cat), across cores",
+        ),
+        rounds,
+        |_| {
+            to.write_all(&msg).map_err(err)?;
+            from.read_exact(&mut back).map_err(err)
+        },
+    )?;
     drop(to);
     let _ = child.wait();
     Ok(fig)
@@ -439,18 +457,19 @@ fn json_lines(rounds: usize, cpu: usize) -> Result<Figure, String> {
     let mut from = BufReader::new(child.stdout.take().ok_or("no stdout")?);
     let line = format!("{}\n", json!({"obs": {"step": 0}, "config": {}}));
     let mut back = String::new();
-    let mut fig = Figure::new(if cpu == 0 {
-        "baseline: python3 subprocess, JSON lines, same core"
-    } else {
-        "baseline: python3 subprocess, JSON lines, across cores"
-    });
-    for _ in 0..rounds {
-        let t = Instant::now();
-        to.write_all(line.as_bytes()).map_err(err)?;
-        back.clear();
-        from.read_line(&mut back).map_err(err)?;
-        fig.samples.push(t.elapsed());
-    }
+    let fig = sample(
+        on(
+            cpu,
+            "baseline: python3 subprocess, JSON lines, same core",
+            "baseline: python3 subprocess, JSON lines, across cores",
+        ),
+        rounds,
+        |_| {
+            to.write_all(line.as_bytes()).map_err(err)?;
+            back.clear();
+            from.read_line(&mut back).map(|_| ()).map_err(err)
+        },
+    )?;
     drop(to);
     let _ = child.wait();
     Ok(fig)

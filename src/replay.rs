@@ -9,15 +9,6 @@ use std::path::Path;
 pub const FORMAT: &str = "cagematch-replay";
 pub const VERSION: u32 = 1;
 
-/// The header fields in front of the match record.
-struct Header {
-    format: String,
-    version: u32,
-    /// Whether moves carry `timing` (think time, overhead, bank).
-    #[allow(dead_code)]
-    timings: bool,
-}
-
 /// The replay's text: a JSON object with one member per line and one frame per line.
 pub fn to_string(record: &MatchRecord, timings: bool) -> String {
     let record = if timings {
@@ -85,21 +76,18 @@ pub fn parse(text: &str) -> Result<MatchRecord, String> {
     let object = value
         .as_object_mut()
         .ok_or("not a replay (not a JSON object)")?;
-    let header = Header {
-        format: take(object, "format")?,
-        version: take(object, "version")?,
-        timings: take(object, "timings")?,
-    };
-    if header.format != FORMAT {
+    let format: String = take(object, "format")?;
+    let version: u32 = take(object, "version")?;
+    // Whether moves carry timings is visible in the moves themselves.
+    let _timings: bool = take(object, "timings")?;
+    if format != FORMAT {
         return Err(format!(
-            "not a replay: format is `{}`, expected `{FORMAT}`",
-            header.format
+            "not a replay: format is `{format}`, expected `{FORMAT}`"
         ));
     }
-    if header.version != VERSION {
+    if version != VERSION {
         return Err(format!(
-            "replay version {} is not supported (this cagematch reads version {VERSION})",
-            header.version
+            "replay version {version} is not supported (this cagematch reads version {VERSION})"
         ));
     }
     serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))

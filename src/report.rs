@@ -10,15 +10,13 @@ pub struct Progress {
     start: Instant,
     /// Matches already in the journal when this process started (resume).
     already: usize,
-    names: Vec<String>,
 }
 
 impl Progress {
-    pub fn new(names: Vec<String>, already: usize) -> Progress {
+    pub fn new(already: usize) -> Progress {
         Progress {
             start: Instant::now(),
             already,
-            names,
         }
     }
 
@@ -55,10 +53,6 @@ impl Progress {
             }
         }
         lines
-    }
-
-    pub fn name(&self, bot: usize) -> &str {
-        &self.names[bot]
     }
 }
 

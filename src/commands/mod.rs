@@ -92,13 +92,8 @@ fn replay(file: &std::path::Path, theme: Option<&str>) -> Result<ExitCode, Strin
     let (tx, rx) = std::sync::mpsc::channel();
     crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");
-        let bots: Vec<(String, String)> = app
-            .names
-            .iter()
-            .cloned()
-            .zip(app.files.iter().cloned())
-            .collect();
-        crate::tournament::Export::new(&app.title, app.game, &bots, &app.standings).write(&path)?;
+        crate::tournament::Export::new(&app.title, app.game, &app.bots(), &app.standings)
+            .write(&path)?;
         Ok(path.display().to_string())
     })?;
     Ok(ExitCode::SUCCESS)

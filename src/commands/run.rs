@@ -169,8 +169,7 @@ fn headless(
     journal: &mut Journal,
     done: Vec<Entry>,
 ) -> Result<Summary, String> {
-    let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
-    let progress = Progress::new(names, done.len());
+    let progress = Progress::new(done.len());
     let opts = Options {
         jobs: t.jobs,
         frames: false,

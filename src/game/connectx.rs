@@ -108,15 +108,7 @@ impl ConnectX {
 
 impl Game for ConnectX {
     fn turns(&self) -> Turns {
-        Turns::Alternating
-    }
-
-    fn to_move(&self) -> Vec<usize> {
-        if self.end.is_some() {
-            vec![]
-        } else {
-            vec![self.active]
-        }
+        Turns::Alternating { next: self.active }
     }
 
     fn observation(&self, seat: usize) -> Map<String, Value> {

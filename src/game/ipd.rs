@@ -110,14 +110,6 @@ impl Game for Ipd {
         Turns::Simultaneous
     }
 
-    fn to_move(&self) -> Vec<usize> {
-        if self.history[0].len() as u64 >= self.config.turns {
-            vec![]
-        } else {
-            (0..SEATS).collect()
-        }
-    }
-
     fn observation(&self, seat: usize) -> Map<String, Value> {
         let mut obs = Map::new();
         obs.insert("step".into(), json!(self.history[0].len()));
@@ -172,7 +164,7 @@ impl Game for Ipd {
     }
 
     fn end(&self) -> Option<End> {
-        self.to_move().is_empty().then(|| End {
+        (self.history[0].len() as u64 >= self.config.turns).then(|| End {
             scores: self.scores,
             reason: format!(
                 "{} turns played; total payoffs {} to {}",

@@ -73,10 +73,10 @@ pub fn number(v: f64) -> Value {
     }
 }
 
-/// Who moves: one seat at a time, or every seat at once.
+/// Who moves next: one seat (alternating games), or every seat at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Turns {
-    Alternating,
+    Alternating { next: usize },
     Simultaneous,
 }
 
@@ -122,7 +122,15 @@ pub struct End {
 pub trait Game: Send {
     fn turns(&self) -> Turns;
     /// Seats whose agents are asked for an action now, in order; empty once over.
-    fn to_move(&self) -> Vec<usize>;
+    fn to_move(&self) -> Vec<usize> {
+        if self.end().is_some() {
+            return vec![];
+        }
+        match self.turns() {
+            Turns::Alternating { next } => vec![next],
+            Turns::Simultaneous => (0..SEATS).collect(),
+        }
+    }
     /// What `seat` sees (without `remainingOverageTime`, which the referee adds).
     fn observation(&self, seat: usize) -> Map<String, Value>;
     /// What every seat's agent gets as `configuration`.

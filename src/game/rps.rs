@@ -78,14 +78,6 @@ impl Game for Rps {
         Turns::Simultaneous
     }
 
-    fn to_move(&self) -> Vec<usize> {
-        if self.end.is_some() {
-            vec![]
-        } else {
-            (0..SEATS).collect()
-        }
-    }
-
     fn observation(&self, seat: usize) -> Map<String, Value> {
         let mut obs = Map::new();
         obs.insert("step".into(), json!(self.step));

@@ -94,14 +94,6 @@ impl Game for Tron {
         Turns::Simultaneous
     }
 
-    fn to_move(&self) -> Vec<usize> {
-        if self.end.is_some() {
-            vec![]
-        } else {
-            (0..SEATS).collect()
-        }
-    }
-
     fn observation(&self, seat: usize) -> Map<String, Value> {
         let pos = |(x, y): (i64, i64)| json!([x, y]);
         let mut obs = Map::new();

@@ -268,6 +268,15 @@ impl App {
         app
     }
 
+    /// (name, file) of every bot, in the tournament's order (what an export needs).
+    pub fn bots(&self) -> Vec<(String, String)> {
+        self.names
+            .iter()
+            .cloned()
+            .zip(self.files.iter().cloned())
+            .collect()
+    }
+
     pub fn theme(&self) -> &Theme {
         &self.themes[self.theme]
     }
