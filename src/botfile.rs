@@ -1,80 +1,203 @@
 //! A bot as a file on disk: read once, checked, named and hashed, so a replay can say
-//! exactly which code played.
+//! exactly which code played. Three kinds:
+//!
+//! - `name.py`: Python source, run by the cage's embedded CPython;
+//! - an ELF executable with the exec bit: a compiled bot, run with no arguments;
+//! - `name.yaml`: a manifest naming an executable (relative to the manifest) and its
+//!   arguments; the bot may read the manifest's folder.
 
-use crate::cage::BotSource;
+use crate::cage::{elf_interpreter, BotSource, Native, Program};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// The largest bot source accepted. Bigger files are refused before they are read.
+/// The largest Python bot accepted. Bigger files are refused before they are read.
 pub const MAX_BOT_BYTES: u64 = 1024 * 1024;
+/// The largest executable accepted.
+pub const MAX_EXECUTABLE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest manifest accepted.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BotFile {
-    /// The display name: the file name without `.py`.
+    /// The display name: the file name without `.py` or `.yaml`.
     pub name: String,
     /// The path as given (shown in errors and stored in replays).
     pub path: PathBuf,
-    pub code: String,
-    /// SHA-256 of the file's bytes, in hex.
+    pub program: Program,
+    /// SHA-256 in hex of the file's bytes (a manifest's: of the manifest, then of the
+    /// executable it names).
     pub sha256: String,
 }
 
+/// `name.yaml` next to a compiled bot.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// The executable, relative to the manifest's folder.
+    command: PathBuf,
+    #[serde(default)]
+    args: Vec<String>,
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a file of at most `max` bytes; errors are one line naming it.
+fn read_capped(path: &Path, max: u64, what: &str) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{shown}: no such {what}; check the path"),
+        _ => format!("{shown}: cannot read the {what}: {e}"),
+    })?;
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a file; give the path of a {what}"));
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "{shown}: {} bytes is more than the {max} a {what} may have",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read the {what}: {e}"))?;
+    Ok((bytes, meta))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bot".into())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bot".into())
+}
+
+/// True for an executable ELF file (the first four bytes are read).
+pub fn is_compiled_bot(path: &Path) -> bool {
+    use std::io::Read;
+    let executable =
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    let mut magic = [0u8; 4];
+    executable
+        && std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut magic))
+            .is_ok()
+        && &magic == b"\x7fELF"
+}
+
+/// True for a `.yaml`/`.yml` file, the bot manifest's extension.
+pub fn is_manifest(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// The executable a manifest names, if it parses (for folder listings).
+pub fn manifest_command(path: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let manifest: Manifest = serde_yaml::from_str(&text).ok()?;
+    Some(path.parent()?.join(manifest.command))
+}
+
 impl BotFile {
-    /// Reads a `.py` bot. Errors are one line naming the file and what to do.
+    /// Reads a bot of any kind. Errors are one line naming the file and what to do.
     pub fn read(path: &Path) -> Result<BotFile, String> {
-        let shown = path.display();
-        if path.extension().and_then(|e| e.to_str()) != Some("py") {
-            return Err(format!(
-                "{shown}: a bot is a Python file ending in .py (compiled bots are not supported yet)"
-            ));
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("py") => BotFile::read_python(path),
+            Some("yaml" | "yml") => BotFile::read_manifest(path),
+            _ => BotFile::read_executable(path),
         }
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("{shown}: no such bot file; check the path"),
-            _ => format!("{shown}: cannot read the bot: {e}"),
-        })?;
-        if !meta.is_file() {
-            return Err(format!("{shown}: not a file; give the path of a .py bot"));
-        }
-        if meta.len() > MAX_BOT_BYTES {
-            return Err(format!(
-                "{shown}: {} bytes is more than the {MAX_BOT_BYTES} a bot may have",
-                meta.len()
-            ));
-        }
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("{shown}: cannot read the bot: {e}"))?;
-        let code = String::from_utf8(bytes)
-            .map_err(|_| format!("{shown}: the bot is not UTF-8 text; save it as UTF-8"))?;
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "bot".into());
-        Ok(BotFile::from_code(name, path.to_path_buf(), code))
     }
 
-    /// A bot whose code is already in memory (the built-in opponents).
+    fn read_python(path: &Path) -> Result<BotFile, String> {
+        let (bytes, _) = read_capped(path, MAX_BOT_BYTES, "bot file")?;
+        let code = String::from_utf8(bytes).map_err(|_| {
+            format!(
+                "{}: the bot is not UTF-8 text; save it as UTF-8",
+                path.display()
+            )
+        })?;
+        Ok(BotFile::from_code(stem(path), path.to_path_buf(), code))
+    }
+
+    fn read_executable(path: &Path) -> Result<BotFile, String> {
+        let shown = path.display();
+        let (image, meta) = read_capped(path, MAX_EXECUTABLE_BYTES, "bot file")?;
+        if meta.permissions().mode() & 0o111 == 0 {
+            return Err(format!(
+                "{shown}: a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one"
+            ));
+        }
+        elf_interpreter(&image).map_err(|why| format!("{shown}: {why}"))?;
+        let sha256 = hex(&Sha256::digest(&image));
+        Ok(BotFile {
+            name: stem(path),
+            path: path.to_path_buf(),
+            program: Program::Native(Native {
+                name: file_name(path),
+                image: Arc::from(image),
+                args: Vec::new(),
+                folder: None,
+            }),
+            sha256,
+        })
+    }
+
+    fn read_manifest(path: &Path) -> Result<BotFile, String> {
+        let shown = path.display();
+        let (text, _) = read_capped(path, MAX_MANIFEST_BYTES, "bot manifest")?;
+        let manifest: Manifest = serde_yaml::from_slice(&text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(":{}", l.line()))
+                .unwrap_or_default();
+            let why = e.to_string();
+            let why = why.split(" at line ").next().unwrap_or(&why);
+            format!("{shown}{at}: {why} (a bot manifest has `command:` and optional `args:`)")
+        })?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let command = folder.join(&manifest.command);
+        let mut bot =
+            BotFile::read_executable(&command).map_err(|e| format!("{shown}: command: {e}"))?;
+        let folder = std::fs::canonicalize(folder)
+            .map_err(|e| format!("{shown}: cannot resolve its folder: {e}"))?;
+        if let Program::Native(native) = &mut bot.program {
+            native.args = manifest.args;
+            native.folder = Some(folder);
+        }
+        let mut digest = Sha256::new();
+        digest.update(&text);
+        digest.update(bot.sha256.as_bytes());
+        bot.sha256 = hex(&digest.finalize());
+        bot.name = stem(path);
+        bot.path = path.to_path_buf();
+        Ok(bot)
+    }
+
+    /// A Python bot whose code is already in memory (the built-in opponents).
     pub fn from_code(name: String, path: PathBuf, code: String) -> BotFile {
-        let sha256 = Sha256::digest(code.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = hex(&Sha256::digest(code.as_bytes()));
+        let source = BotSource {
+            name: file_name(&path),
+            code,
+        };
         BotFile {
             name,
             path,
-            code,
+            program: Program::Python(source),
             sha256,
         }
     }
 
-    /// What the cage sends the bot process.
-    pub fn source(&self) -> BotSource {
-        BotSource {
-            name: self
-                .path
-                .file_name()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| self.name.clone()),
-            code: self.code.clone(),
-        }
+    /// True for a compiled bot.
+    pub fn is_native(&self) -> bool {
+        matches!(self.program, Program::Native(_))
     }
 }

@@ -32,6 +32,7 @@ fn caged(probe: fn() -> i64) -> Result<i64, i32> {
             request: req_r,
             log: log_w,
             reply: rep_w,
+            image: None,
         };
         if apply_layers_to_current_process(fds, parent, &Limits::default()).is_err() {
             unsafe { libc::_exit(100) };

@@ -3,7 +3,7 @@
 //! [`Fault`]. Nothing a bot sends can make it panic or block past a deadline.
 
 use super::fault::{Fault, FaultKind};
-use super::frame::{self, FrameBuffer, FrameError};
+use super::frame::{self, FrameBuffer, FrameError, LineBuffer};
 use super::layers::Layers;
 use super::log::{sanitize, LogCapture};
 use super::policy::Limits;
@@ -14,7 +14,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 /// The bot's source file, as read by the host.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BotSource {
     /// Shown in errors and replays, e.g. `greedy.py`.
     pub name: String,
@@ -60,6 +60,43 @@ enum Reply {
     Error(ErrorReply),
 }
 
+/// A compiled bot's lines: `{"ready": "name"}` (or `true`) once, then `{"action": …}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum NativeReply {
+    Ready(ReadyName),
+    Action(Value),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ReadyName {
+    Name(String),
+    Flag(bool),
+}
+
+/// Reads replies: frames from a Python bot, lines from a compiled one.
+enum Incoming {
+    Frames(FrameBuffer),
+    Lines(LineBuffer),
+}
+
+impl Incoming {
+    fn want(&self) -> usize {
+        match self {
+            Incoming::Frames(f) => f.want(),
+            Incoming::Lines(l) => l.want(),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> Result<Option<Value>, FrameError> {
+        match self {
+            Incoming::Frames(f) => f.push(bytes),
+            Incoming::Lines(l) => l.push(bytes),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ErrorReply {
@@ -95,6 +132,8 @@ pub struct Bot {
     scratch: Vec<u8>,
     /// Lines of a move whose reply turned out to be a fault, until the referee asks.
     unclaimed: Vec<String>,
+    /// A compiled bot (JSON lines on its stdin and stdout) once it reported its cage.
+    native: bool,
 }
 
 struct Exchange {
@@ -155,6 +194,7 @@ impl Bot {
         mut fds: Vec<OwnedFd>,
         limits: &Limits,
         setup_deadline: Duration,
+        native: bool,
     ) -> Result<(Bot, Layers), String> {
         if fds.len() != super::control::BOT_FDS {
             return Err(format!("the zygote sent {} descriptors, not 5", fds.len()));
@@ -186,6 +226,7 @@ impl Bot {
             name: String::from("bot"),
             scratch: vec![0u8; 64 * 1024],
             unclaimed: Vec::new(),
+            native: false,
         };
         // The child sends this frame before it reads any bot code, so it is trusted;
         // it is still parsed strictly.
@@ -195,6 +236,8 @@ impl Bot {
         match serde_json::from_value::<Hello>(hello.frame) {
             Ok(Hello::Caged(layers)) => {
                 bot.layers = Some(layers.clone());
+                // From here on a compiled bot's own code speaks.
+                bot.native = native;
                 Ok((bot, layers))
             }
             Ok(Hello::CageError(e)) => Err(format!("a mandatory sandbox layer failed: {e}")),
@@ -252,6 +295,40 @@ impl Bot {
         }
     }
 
+    /// Loads `program`: sends a Python bot its source, or starts a compiled bot (which
+    /// the cage already executed) with its seed and waits for it to say it is ready.
+    pub fn load_program(
+        &mut self,
+        program: &super::Program,
+        seed: u64,
+        budget: Duration,
+    ) -> Result<Loaded, Fault> {
+        let native = match program {
+            super::Program::Python(source) => return self.load(source, seed, budget),
+            super::Program::Native(native) => native,
+        };
+        self.name = native.name.clone();
+        let ex = self.exchange(Some(&json!({ "seed": seed })), budget, backstop(budget))?;
+        self.unclaimed = ex.logs;
+        let agent = match self.parse_native(ex.frame)? {
+            NativeReply::Ready(ReadyName::Name(name)) => cut(&name, DETAIL_CHARS),
+            NativeReply::Ready(ReadyName::Flag(true)) => native.name.clone(),
+            _ => {
+                return Err(self.fail(Fault::new(
+                    FaultKind::Protocol,
+                    r#"answered its seed with something other than {"ready": "name"}"#,
+                )))
+            }
+        };
+        Ok(Loaded {
+            agent,
+            arity: 2,
+            cpu: ex.cpu,
+            wall: ex.wall,
+            logs: std::mem::take(&mut self.unclaimed),
+        })
+    }
+
     /// Asks the agent for one action, within `budget` of CPU time.
     pub fn act(
         &mut self,
@@ -259,10 +336,27 @@ impl Bot {
         configuration: &Value,
         budget: Duration,
     ) -> Result<Move, Fault> {
-        let request = json!({ "act": { "obs": observation, "config": configuration } });
+        let request = if self.native {
+            json!({ "obs": observation, "config": configuration })
+        } else {
+            json!({ "act": { "obs": observation, "config": configuration } })
+        };
         let ex = self.exchange(Some(&request), budget, backstop(budget))?;
         self.unclaimed = ex.logs;
-        match self.parse(ex.frame)? {
+        let reply = if self.native {
+            match self.parse_native(ex.frame)? {
+                NativeReply::Action(action) => Reply::Action(action),
+                NativeReply::Ready(_) => {
+                    return Err(self.fail(Fault::new(
+                        FaultKind::Protocol,
+                        r#"answered a move with {"ready": …} instead of {"action": …}"#,
+                    )))
+                }
+            }
+        } else {
+            self.parse(ex.frame)?
+        };
+        match reply {
             Reply::Action(action) => Ok(Move {
                 action,
                 cpu: ex.cpu,
@@ -295,6 +389,13 @@ impl Bot {
         self.kill();
         self.dead = Some(fault.clone());
         fault
+    }
+
+    fn parse_native(&mut self, line: Value) -> Result<NativeReply, Fault> {
+        serde_json::from_value::<NativeReply>(line).map_err(|e| {
+            let why = format!(r#"sent a line that is not {{"action": …}} or {{"ready": …}}: {e}"#);
+            self.fail(Fault::new(FaultKind::Protocol, cut(&why, DETAIL_CHARS)))
+        })
     }
 
     fn parse(&mut self, frame: Value) -> Result<Reply, Fault> {
@@ -348,13 +449,21 @@ impl Bot {
                 "sent bytes nobody asked for",
             )));
         }
-        let out = request.map(frame::encode).unwrap_or_default();
+        let out = match (request, self.native) {
+            (Some(r), true) => frame::encode_line(r),
+            (Some(r), false) => frame::encode(r),
+            (None, _) => Vec::new(),
+        };
         let mut written = 0;
         let cpu0 = self.cpu_time().unwrap_or_default();
         let start = Instant::now();
         let hard_stop = start + backstop;
         let mut deadline = start + budget;
-        let mut frames = FrameBuffer::new(self.limits.frame_bytes);
+        let mut frames = if self.native {
+            Incoming::Lines(LineBuffer::new(self.limits.frame_bytes))
+        } else {
+            Incoming::Frames(FrameBuffer::new(self.limits.frame_bytes))
+        };
         let reply = loop {
             let now = Instant::now();
             if now >= deadline {
@@ -490,7 +599,7 @@ impl Bot {
         // Normally the zygote reports within a millisecond of the pipes closing. A bot
         // still alive after a moment closed its own pipe: it is killed, and said so.
         let fault = match self.wait_status(STATUS_GRACE) {
-            Some((code, value, cpu_ms)) => self.classify(code, value, cpu_ms),
+            Some(status) => self.classify(status),
             None => {
                 self.kill();
                 let _ = self.wait_status(STATUS_WAIT);
@@ -499,7 +608,7 @@ impl Bot {
         };
         let logs = self.logs.take_move();
         let fault = match logs.iter().rev().find(|l| !l.trim().is_empty()) {
-            Some(last) if fault.kind == FaultKind::Crash => Fault::new(
+            Some(last) if matches!(fault.kind, FaultKind::Crash | FaultKind::Exited) => Fault::new(
                 fault.kind,
                 format!("{} (last output: {})", fault.detail, last),
             ),
@@ -508,10 +617,10 @@ impl Bot {
         self.fail(fault)
     }
 
-    /// Waits up to `wait` for the zygote's report: `(si_code, si_status, cpu_ms)`.
-    fn wait_status(&mut self, wait: Duration) -> Option<(i32, i32, i32)> {
+    /// Waits up to `wait` for the zygote's report of how the process ended.
+    fn wait_status(&mut self, wait: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + wait;
-        let mut msg = [0u8; 12];
+        let mut msg = [0u8; 16];
         let mut got = 0;
         while got < msg.len() {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -532,12 +641,37 @@ impl Bot {
             }
         }
         let word = |i: usize| i32::from_le_bytes([msg[i], msg[i + 1], msg[i + 2], msg[i + 3]]);
-        Some((word(0), word(4), word(8)))
+        Some(ExitStatus {
+            code: word(0),
+            value: word(4),
+            cpu_ms: word(8),
+            peak_kib: word(12),
+        })
     }
 
-    fn classify(&self, code: i32, value: i32, cpu_ms: i32) -> Fault {
+    fn classify(&self, status: ExitStatus) -> Fault {
+        let ExitStatus {
+            code,
+            value,
+            cpu_ms,
+            peak_kib,
+        } = status;
         let cpu_limit_ms = self.limits.cpu_seconds.saturating_mul(1000);
+        let memory_kib = self.limits.memory_mb.saturating_mul(1024);
+        // A compiled bot that runs out of memory gets a failed allocation, and usually
+        // dies of it (abort, segfault, or an exit). Resident memory near the limit says why.
+        let killed_by_a_limit = code != libc::CLD_EXITED
+            && matches!(value, libc::SIGSYS | libc::SIGXCPU | libc::SIGKILL);
+        let out_of_memory = peak_kib as u64 >= memory_kib / 10 * 9 && !killed_by_a_limit;
         match code {
+            _ if out_of_memory => Fault::new(
+                FaultKind::Memory,
+                format!(
+                    "ran out of memory: {} MiB resident at its peak, the limit is {} MiB",
+                    peak_kib / 1024,
+                    self.limits.memory_mb
+                ),
+            ),
             libc::CLD_EXITED => Fault::new(
                 FaultKind::Exited,
                 format!("exited with status {value} without replying"),
@@ -564,6 +698,18 @@ impl Bot {
             ),
         }
     }
+}
+
+/// How a bot process ended, as the zygote saw it when reaping it.
+#[derive(Debug, Clone, Copy)]
+struct ExitStatus {
+    /// `si_code`: exited, killed or dumped.
+    code: i32,
+    /// The exit status or the signal.
+    value: i32,
+    cpu_ms: i32,
+    /// Peak resident memory (`ru_maxrss`).
+    peak_kib: i32,
 }
 
 fn frame_fault(e: FrameError) -> Fault {

@@ -3,25 +3,53 @@
 //! session → descriptors → namespaces → rlimits → Landlock → no_new_privs + seccomp.
 
 use super::layers::Layers;
+use super::native::ExecSpec;
 use super::policy::Limits;
 use super::seccomp;
-use landlock::{Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetStatus, Scope, ABI};
+use landlock::{
+    path_beneath_rules, Access, AccessFs, AccessNet, BitFlags, Ruleset, RulesetAttr,
+    RulesetCreatedAttr, RulesetStatus, Scope, ABI,
+};
 use std::os::fd::RawFd;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The three pipe ends a bot process keeps.
+/// The three pipe ends a bot process keeps, and a compiled bot's image.
 #[derive(Debug, Clone, Copy)]
 pub struct ChildFds {
     pub request: RawFd,
     pub log: RawFd,
     pub reply: RawFd,
+    /// The sealed copy of a compiled bot's executable; `None` for a Python bot.
+    pub image: Option<RawFd>,
 }
 
-/// Fixed descriptor numbers inside a bot process.
+/// Fixed descriptor numbers inside a Python bot process.
 pub const FD_REQUEST: RawFd = 0;
 pub const FD_LOG: RawFd = 1;
 pub const FD_LOG_ERR: RawFd = 2;
 pub const FD_REPLY: RawFd = 3;
+/// A compiled bot replies on its standard output and logs on its standard error.
+pub const FD_NATIVE_REPLY: RawFd = 1;
+pub const FD_NATIVE_LOG: RawFd = 2;
+
+impl ChildFds {
+    /// Where the child's set-up report goes once the descriptors are in place.
+    pub fn reply_fd(&self) -> RawFd {
+        if self.image.is_some() {
+            FD_NATIVE_REPLY
+        } else {
+            FD_REPLY
+        }
+    }
+}
+
+/// Descriptors a Python bot process may hold (its four pipes and the Landlock ruleset
+/// while it is built); the bot itself cannot create any.
+const PYTHON_NOFILE: u64 = 8;
+/// A compiled program's loader opens its libraries one at a time; well below
+/// [`seccomp::EXEC_FD`], so that number can never be reused after the exec.
+const NATIVE_NOFILE: u64 = 32;
 
 fn os_err(what: &str) -> String {
     format!("{what}: {}", std::io::Error::last_os_error())
@@ -34,6 +62,10 @@ pub struct Isolated {
     namespaces_error: Option<String>,
     rlimits: String,
 }
+
+/// What a Landlock ruleset grants: these rights beneath these paths (missing paths are
+/// skipped).
+type Grants<'a> = &'a [(Vec<PathBuf>, BitFlags<AccessFs>)];
 
 /// First half of the cage: session, descriptors, namespaces, rlimits. An error means a
 /// mandatory layer failed and no bot code may run; best-effort layers are recorded.
@@ -48,7 +80,12 @@ pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Is
     // SAFETY: getuid cannot fail. Read before the user namespace hides the real id.
     let uid = unsafe { libc::getuid() };
     let (namespaces, namespaces_error) = namespaces();
-    let rlimits = rlimits(limits)?;
+    let nofile = if fds.image.is_some() {
+        NATIVE_NOFILE
+    } else {
+        PYTHON_NOFILE
+    };
+    let rlimits = rlimits(limits, nofile)?;
     Ok(Isolated {
         uid,
         namespaces,
@@ -60,20 +97,68 @@ pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Is
 /// Second half: Landlock, then no_new_privs and seccomp. Anything the bot process needs
 /// that the filter refuses (such as `fstat`) must be done before this.
 pub fn lock(isolated: Isolated) -> Result<Layers, String> {
-    let (landlock, landlock_abi) = landlock()?;
-    seccomp::install().map_err(|e| format!("seccomp: {e}"))?;
-    Ok(Layers {
-        uid: isolated.uid,
-        namespaces: isolated.namespaces,
-        namespaces_error: isolated.namespaces_error,
+    let (landlock, landlock_abi) = landlock(&[])?;
+    let rules = seccomp::rules();
+    seccomp::install(&rules).map_err(|e| format!("seccomp: {e}"))?;
+    Ok(isolated.layers(
         landlock,
         landlock_abi,
-        rlimits: isolated.rlimits,
-        seccomp: format!(
+        format!(
             "kill by default, {} calls allowed or failed softly, no executable memory",
-            seccomp::rules().len()
+            rules.len()
         ),
-    })
+    ))
+}
+
+/// Second half for a compiled bot: it starts in its folder (if it has one), Landlock lets
+/// it read only the system libraries and that folder and execute only the dynamic
+/// loader, and the native seccomp filter allows exactly one `execveat`: of the image.
+pub fn lock_native(isolated: Isolated, exec: &ExecSpec) -> Result<Layers, String> {
+    super::native::enter(exec.folder.as_deref())?;
+    let read = AccessFs::ReadFile | AccessFs::ReadDir;
+    let mut grants = vec![(
+        super::native::LIBRARY_PATHS
+            .iter()
+            .map(PathBuf::from)
+            .collect(),
+        read,
+    )];
+    if let Some(interpreter) = &exec.interpreter {
+        grants.push((
+            vec![interpreter.clone()],
+            AccessFs::Execute | AccessFs::ReadFile,
+        ));
+    }
+    if let Some(folder) = &exec.folder {
+        grants.push((vec![folder.clone()], read));
+    }
+    let (landlock, landlock_abi) = landlock(&grants)?;
+    // SAFETY: getpid cannot fail; the pid stays the same across the exec.
+    let pid = unsafe { libc::getpid() };
+    let rules = seccomp::native_rules(pid);
+    seccomp::install(&rules).map_err(|e| format!("seccomp: {e}"))?;
+    Ok(isolated.layers(
+        landlock,
+        landlock_abi,
+        format!(
+            "kill by default, {} calls allowed or failed softly, one exec (the bot's own image), signals to itself only",
+            rules.len()
+        ),
+    ))
+}
+
+impl Isolated {
+    fn layers(self, landlock: String, landlock_abi: u32, seccomp: String) -> Layers {
+        Layers {
+            uid: self.uid,
+            namespaces: self.namespaces,
+            namespaces_error: self.namespaces_error,
+            landlock,
+            landlock_abi,
+            rlimits: self.rlimits,
+            seccomp,
+        }
+    }
 }
 
 /// The whole cage at once, for processes that need nothing between the halves.
@@ -99,27 +184,53 @@ fn session(zygote: libc::pid_t) -> Result<(), String> {
     Ok(())
 }
 
-/// Requests on 0, printed output on 1 and 2, replies on 3, nothing else open.
+/// A Python bot: requests on 0, printed output on 1 and 2, replies on 3. A compiled bot:
+/// requests on 0, replies on 1, log on 2, its image on [`seccomp::EXEC_FD`]
+/// (close-on-exec). Nothing else open.
 fn descriptors(fds: ChildFds) -> Result<(), String> {
+    let exec_fd = seccomp::EXEC_FD;
     // SAFETY: descriptor juggling on our own table. The pipe ends are first moved above
     // the target numbers so no dup2 clobbers another.
     unsafe {
-        let high = |fd: RawFd| libc::fcntl(fd, libc::F_DUPFD, 64);
+        let high = |fd: RawFd| libc::fcntl(fd, libc::F_DUPFD, exec_fd + 1);
         let (req, log, rep) = (high(fds.request), high(fds.log), high(fds.reply));
         if req < 0 || log < 0 || rep < 0 {
             return Err(os_err("F_DUPFD"));
         }
-        for (from, to) in [
-            (req, FD_REQUEST),
-            (log, FD_LOG),
-            (log, FD_LOG_ERR),
-            (rep, FD_REPLY),
-        ] {
+        let moves = match fds.image {
+            None => [
+                (req, FD_REQUEST),
+                (log, FD_LOG),
+                (log, FD_LOG_ERR),
+                (rep, FD_REPLY),
+            ],
+            Some(image) => {
+                if libc::dup2(image, exec_fd) < 0
+                    || libc::fcntl(exec_fd, libc::F_SETFD, libc::FD_CLOEXEC) != 0
+                {
+                    return Err(os_err("dup2"));
+                }
+                [
+                    (req, FD_REQUEST),
+                    (rep, FD_NATIVE_REPLY),
+                    (log, FD_NATIVE_LOG),
+                    (log, FD_NATIVE_LOG),
+                ]
+            }
+        };
+        for (from, to) in moves {
             if libc::dup2(from, to) < 0 {
                 return Err(os_err("dup2"));
             }
         }
-        if libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32) != 0 {
+        let (first, last) = if fds.image.is_some() {
+            (3, exec_fd - 1)
+        } else {
+            (4, exec_fd)
+        };
+        if libc::syscall(libc::SYS_close_range, first as u32, last as u32, 0u32) != 0
+            || libc::syscall(libc::SYS_close_range, exec_fd as u32 + 1, u32::MAX, 0u32) != 0
+        {
             return Err(os_err("close_range"));
         }
     }
@@ -219,13 +330,12 @@ fn set_limit(resource: rlimit::Resource, soft: u64, hard: u64) -> Result<(), Str
         .map_err(|e| format!("setrlimit {}: {e}", resource.as_name()))
 }
 
-fn rlimits(limits: &Limits) -> Result<String, String> {
+fn rlimits(limits: &Limits, nofile: u64) -> Result<String, String> {
     use rlimit::Resource;
     let mem = limits.memory_mb.saturating_mul(1024 * 1024);
     set_limit(Resource::AS, mem, mem)?;
     set_limit(Resource::CPU, limits.cpu_seconds, limits.cpu_seconds + 1)?;
-    // Room for the Landlock ruleset descriptor; the bot cannot create descriptors anyway.
-    set_limit(Resource::NOFILE, 8, 8)?;
+    set_limit(Resource::NOFILE, nofile, nofile)?;
     for resource in [
         Resource::FSIZE,
         Resource::CORE,
@@ -247,9 +357,10 @@ fn rlimits(limits: &Limits) -> Result<String, String> {
     ))
 }
 
-/// Landlock with every right handled and no rule: no file, no TCP, no signal or abstract
-/// socket outside the bot's own domain. Best effort on older kernels, and reported.
-fn landlock() -> Result<(String, u32), String> {
+/// Landlock with every right handled and only `grants` allowed (none for a Python bot):
+/// no other file, no TCP, no signal or abstract socket outside the bot's own domain.
+/// Best effort on older kernels, and reported.
+fn landlock(grants: Grants<'_>) -> Result<(String, u32), String> {
     let abi = ABI::V6;
     let kernel_abi = kernel_landlock_abi();
     let status = Ruleset::default()
@@ -257,6 +368,12 @@ fn landlock() -> Result<(String, u32), String> {
         .and_then(|r| r.handle_access(AccessNet::from_all(abi)))
         .and_then(|r| r.scope(Scope::from_all(abi)))
         .and_then(|r| r.create())
+        .and_then(|mut r| {
+            for (paths, access) in grants {
+                r = r.add_rules(path_beneath_rules(paths, *access))?;
+            }
+            Ok(r)
+        })
         .and_then(|r| r.restrict_self())
         .map_err(|e| format!("landlock: {e}"))?;
     let level = match status.ruleset {

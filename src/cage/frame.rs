@@ -1,4 +1,5 @@
-//! Frames: a `u32` little-endian length, then that many bytes of UTF-8 JSON.
+//! Frames: a `u32` little-endian length, then that many bytes of UTF-8 JSON (Python
+//! bots); lines: one JSON value and a newline (compiled bots).
 //!
 //! The host treats every frame from a bot as hostile: its size is capped before a byte of
 //! the body is buffered, and its JSON is parsed strictly (serde_json's nesting limit, no
@@ -53,6 +54,8 @@ pub enum FrameError {
     BadJson(String),
     #[error("sent {0} bytes after its reply")]
     Trailing(usize),
+    #[error("sent a line longer than the {cap}-byte limit")]
+    LineTooLong { cap: usize },
 }
 
 /// Incremental frame reader for the host: feed it bytes as they arrive.
@@ -111,6 +114,61 @@ impl FrameBuffer {
     /// Bytes of an unfinished frame.
     pub fn pending(&self) -> usize {
         self.buf.len()
+    }
+}
+
+/// One JSON value per line, encoded for a compiled bot.
+pub fn encode_line(value: &Value) -> Vec<u8> {
+    let mut out = serde_json::to_vec(value).expect("serialising a serde_json::Value cannot fail");
+    out.push(b'\n');
+    out
+}
+
+/// Incremental line reader for the host: a line is at most `cap` bytes, and nothing may
+/// follow it (a bot answers one request with one line).
+#[derive(Debug)]
+pub struct LineBuffer {
+    buf: Vec<u8>,
+    cap: usize,
+}
+
+impl LineBuffer {
+    pub fn new(cap: usize) -> LineBuffer {
+        LineBuffer {
+            buf: Vec::new(),
+            cap,
+        }
+    }
+
+    /// How many bytes to read next: never more than the rest of one line's allowance
+    /// (plus one, to see a line that is too long).
+    pub fn want(&self) -> usize {
+        (self.cap + 1).saturating_sub(self.buf.len()).max(1)
+    }
+
+    /// Adds bytes; returns the line's JSON once its newline arrived.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<Option<Value>, FrameError> {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(bytes);
+        let Some(at) = self.buf[start..].iter().position(|&b| b == b'\n') else {
+            if self.buf.len() > self.cap {
+                return Err(FrameError::LineTooLong { cap: self.cap });
+            }
+            return Ok(None);
+        };
+        let end = start + at;
+        if end > self.cap {
+            return Err(FrameError::LineTooLong { cap: self.cap });
+        }
+        if self.buf.len() > end + 1 {
+            return Err(FrameError::Trailing(self.buf.len() - end - 1));
+        }
+        let line = self.buf[..end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&self.buf[..end]);
+        let value = parse_strict(line)?;
+        self.buf.clear();
+        Ok(Some(value))
     }
 }
 
@@ -245,6 +303,27 @@ mod tests {
         let mut bytes = encode(&json!(1));
         bytes.extend(encode(&json!(2)));
         assert!(matches!(fb.push(&bytes), Err(FrameError::Trailing(_))));
+    }
+
+    #[test]
+    fn lines_arrive_in_pieces_and_are_checked() {
+        let mut lb = LineBuffer::new(64);
+        assert_eq!(lb.push(b"{\"action\"").unwrap(), None);
+        assert_eq!(lb.push(b": 3}\r\n").unwrap(), Some(json!({"action": 3})));
+        assert!(matches!(
+            lb.push(&[b'x'; 65]),
+            Err(FrameError::LineTooLong { cap: 64 })
+        ));
+        let mut lb = LineBuffer::new(64);
+        assert!(matches!(lb.push(b"1\n2\n"), Err(FrameError::Trailing(2))));
+        let mut lb = LineBuffer::new(64);
+        assert!(matches!(
+            lb.push(b"{\"a\": NaN}\n"),
+            Err(FrameError::BadJson(_))
+        ));
+        let mut lb = LineBuffer::new(64);
+        assert!(matches!(lb.push(b"\n"), Err(FrameError::BadJson(_))));
+        assert!(lb.want() <= 65);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod fault;
 pub mod frame;
 mod layers;
 mod log;
+mod native;
 mod policy;
 mod pool;
 mod python;
@@ -25,6 +26,7 @@ pub use child::{cage_self as apply_layers_to_current_process, ChildFds};
 pub use fault::{Fault, FaultKind};
 pub use layers::Layers;
 pub use log::sanitize;
+pub use native::{elf_interpreter, Native, LIBRARY_PATHS};
 pub use policy::{CagePolicy, Limits, DEFAULT_MODULES, FORBIDDEN_MODULES};
 
 use serde::Deserialize;
@@ -60,6 +62,15 @@ pub struct ZygoteInfo {
     pub uid: u32,
     /// Modules bots may import.
     pub modules: Vec<String>,
+}
+
+/// A bot's code as the cage runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    /// Source sent to a caged process of the embedded CPython.
+    Python(BotSource),
+    /// An executable run by a caged process (see `native.rs`).
+    Native(Native),
 }
 
 /// A running zygote. Dropping it kills the zygote and with it every bot it forked.
@@ -160,7 +171,7 @@ impl Cage {
                     );
                     let filler = std::thread::Builder::new()
                         .name("cagematch-pool".into())
-                        .spawn(move || p.fill(|| spawn_on(&c, &limits).ok()))
+                        .spawn(move || p.fill(|| spawn_on(&c, &limits, None).ok()))
                         .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
                     (Some(pool), Some(filler))
                 } else {
@@ -224,21 +235,47 @@ impl Cage {
         };
         let bot = match pooled {
             Some(bot) => bot,
-            None => spawn_on(&self.control, limits)?,
+            None => spawn_on(&self.control, limits, None)?,
         };
         // A bot runs where the spawning thread is pinned to (a worker's core).
         crate::affinity::share_with(bot.pid());
         Ok(bot)
     }
+
+    /// A caged process for `program`, with the cage's limits: a Python process (from the
+    /// pool when there is one) or a compiled bot's, caged and about to execute its image.
+    pub fn spawn_program(&self, program: &Program) -> Result<Bot, CageError> {
+        match program {
+            Program::Python(_) => self.spawn(),
+            Program::Native(native) => {
+                let bot = spawn_on(&self.control, &self.limits, Some(native))?;
+                crate::affinity::share_with(bot.pid());
+                Ok(bot)
+            }
+        }
+    }
 }
 
-/// Asks the zygote for one caged bot.
-fn spawn_on(control: &Mutex<OwnedFd>, limits: &Limits) -> Result<Bot, CageError> {
+/// Asks the zygote for one caged bot: a Python one, or one that executes `native`.
+fn spawn_on(
+    control: &Mutex<OwnedFd>,
+    limits: &Limits,
+    native: Option<&Native>,
+) -> Result<Bot, CageError> {
+    let image = native
+        .map(Native::memfd)
+        .transpose()
+        .map_err(|e| CageError::Layer(format!("cannot copy the bot's executable: {e}")))?;
+    let request = match native {
+        Some(n) => json!({ "spawn": limits, "exec": n.exec_spec() }),
+        None => json!({ "spawn": limits }),
+    };
     let (pid, fds) = {
         let control = control
             .lock()
             .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
-        control::send(control.as_fd(), &json!({ "spawn": limits }), &[])
+        let image_fd: Vec<_> = image.iter().map(|f| f.as_raw_fd()).collect();
+        control::send(control.as_fd(), &request, &image_fd)
             .map_err(|e| CageError::Zygote(e.to_string()))?;
         if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
             return Err(CageError::Zygote("no answer to a spawn request".into()));
@@ -262,7 +299,7 @@ fn spawn_on(control: &Mutex<OwnedFd>, limits: &Limits) -> Result<Bot, CageError>
             Err(e) => return Err(CageError::Zygote(e.to_string())),
         }
     };
-    Bot::new(pid, fds, limits, SPAWN_TIMEOUT)
+    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, native.is_some())
         .map(|(bot, _)| bot)
         .map_err(CageError::Layer)
 }

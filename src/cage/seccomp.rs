@@ -1,19 +1,56 @@
-//! The seccomp allowlist for a bot process, as a table with a reason per entry.
+//! The seccomp allowlists, as tables with a reason per entry: one for Python bot
+//! processes (which never execute new code) and one for compiled bots (which are
+//! `execve`d once from a descriptor the cage opened, then run as ordinary programs).
 //!
-//! Written as classic BPF by hand because the filter needs different actions for
-//! different calls (allow, `EACCES`, `ENOSYS`, `EPERM`, kill) and one argument check
-//! (no executable mappings); every call not in the table kills the whole process.
+//! Written as classic BPF by hand because the filters need different actions for
+//! different calls (allow, an errno, kill) and a few argument checks; every call not in
+//! a table kills the whole process.
 
 use std::io;
 
-/// What the filter does with one system call.
+/// What the filter finally does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    /// Fail with this errno instead of killing, for calls programs make and cope with.
+    Errno(i32),
+    Kill,
+}
+
+/// A check on one argument of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Test {
+    /// The whole 64-bit argument equals this value.
+    Eq(u64),
+    /// The argument's low 32 bits have none of these bits set.
+    NoBits(u32),
+    /// The argument's low 32 bits have at least one of these bits set.
+    AnyBits(u32),
+}
+
+/// What the filter does with one system call.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Allow,
     /// Allowed unless the protection argument (argument 2) asks for `PROT_EXEC`.
     AllowWithoutExec,
     /// Fails with this errno instead of killing, for calls CPython makes and copes with.
     Errno(i32),
+    /// `then` when every `(argument, test)` holds, `otherwise` when one does not.
+    When {
+        tests: Vec<(u8, Test)>,
+        then: Verdict,
+        otherwise: Verdict,
+    },
+}
+
+/// Allowed only when every test holds; a call that fails one kills the process.
+fn allow_if(tests: &[(u8, Test)]) -> Action {
+    Action::When {
+        tests: tests.to_vec(),
+        then: Verdict::Allow,
+        otherwise: Verdict::Kill,
+    }
 }
 
 /// One allowed or softened call, and why it is there.
@@ -152,6 +189,207 @@ pub fn rules() -> Vec<Rule> {
     ]
 }
 
+/// The descriptor a compiled bot's image is executed from, opened close-on-exec by the
+/// cage. It is above the descriptor limit a bot gets, so after the `execveat` the bot can
+/// never hold a descriptor of that number again.
+pub const EXEC_FD: i32 = 100;
+
+/// Flags that would make `openat` write, create or truncate.
+const WRITE_FLAGS: u32 = (libc::O_WRONLY
+    | libc::O_RDWR
+    | libc::O_CREAT
+    | libc::O_TRUNC
+    | libc::O_APPEND
+    | libc::O_TMPFILE) as u32;
+
+/// The policy for a compiled bot: what a normal single-process program needs (the
+/// dynamic loader included), with the cage's one `execveat` of [`EXEC_FD`] and signals
+/// only to `pid`, the bot itself. Anything else kills the process: sockets, `ptrace`,
+/// `process_vm_*`, `mount`, `bpf`, `keyctl`, `io_uring`, new processes, `prctl`,
+/// raising limits, `execve` of anything.
+pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
+    use Action::*;
+    let me = Test::Eq(pid as u64);
+    vec![
+        rule!(SYS_read, Allow, "requests arrive on stdin"),
+        rule!(SYS_write, Allow, "replies on stdout, log on stderr"),
+        rule!(SYS_readv, Allow, "buffered input"),
+        rule!(SYS_writev, Allow, "buffered output"),
+        rule!(SYS_pread64, Allow, "the loader reads library headers"),
+        rule!(SYS_lseek, Allow, "positions in the bot's own descriptors"),
+        rule!(
+            SYS_close,
+            Allow,
+            "closing its own descriptors harms only itself"
+        ),
+        rule!(
+            SYS_fcntl,
+            Allow,
+            "descriptor flags; new ones stay under RLIMIT_NOFILE"
+        ),
+        rule!(
+            SYS_mmap,
+            Allow,
+            "memory and the loader's code mappings (native code is the point)"
+        ),
+        rule!(
+            SYS_mprotect,
+            Allow,
+            "the loader and the allocator change protections"
+        ),
+        rule!(SYS_munmap, Allow, "the allocator returns memory"),
+        rule!(SYS_mremap, Allow, "growing allocations"),
+        rule!(SYS_brk, Allow, "the main heap"),
+        rule!(SYS_madvise, Allow, "the allocator releases pages"),
+        rule!(SYS_futex, Allow, "uncontended locks inside the C library"),
+        rule!(SYS_rt_sigaction, Allow, "signal dispositions"),
+        rule!(
+            SYS_rt_sigprocmask,
+            Allow,
+            "masking signals around critical sections"
+        ),
+        rule!(SYS_rt_sigreturn, Allow, "returning from a signal handler"),
+        rule!(SYS_sigaltstack, Allow, "Rust's stack-overflow handler"),
+        rule!(SYS_clock_gettime, Allow, "clocks outside the vDSO"),
+        rule!(SYS_clock_getres, Allow, "clock resolution"),
+        rule!(SYS_gettimeofday, Allow, "the wall clock"),
+        rule!(
+            SYS_clock_nanosleep,
+            Allow,
+            "sleeping (the host's backstop bounds it)"
+        ),
+        rule!(
+            SYS_nanosleep,
+            Allow,
+            "sleeping (the host's backstop bounds it)"
+        ),
+        rule!(SYS_getrandom, Allow, "seeding random generators"),
+        rule!(SYS_fstat, Allow, "sizes of its own descriptors"),
+        rule!(
+            SYS_newfstatat,
+            Allow,
+            "glibc's fstat; the loader stats libraries"
+        ),
+        rule!(SYS_statx, Allow, "the same, for newer C libraries"),
+        rule!(
+            SYS_getdents64,
+            Allow,
+            "listing a folder Landlock lets it read"
+        ),
+        rule!(
+            SYS_openat,
+            When {
+                tests: vec![(2, Test::NoBits(WRITE_FLAGS))],
+                then: Verdict::Allow,
+                otherwise: Verdict::Errno(libc::EACCES),
+            },
+            "read-only opens; Landlock decides which files (libraries, its own folder)"
+        ),
+        rule!(
+            SYS_open,
+            Errno(libc::EACCES),
+            "old-style open: refused softly"
+        ),
+        rule!(
+            SYS_openat2,
+            Errno(libc::ENOSYS),
+            "makes a C library fall back to openat"
+        ),
+        rule!(
+            SYS_access,
+            Errno(libc::EACCES),
+            "file probe (the loader's ld.so.preload)"
+        ),
+        rule!(SYS_faccessat, Errno(libc::EACCES), "file probe"),
+        rule!(SYS_faccessat2, Errno(libc::EACCES), "file probe"),
+        rule!(
+            SYS_readlink,
+            Errno(libc::EACCES),
+            "file probe (/proc/self/exe)"
+        ),
+        rule!(SYS_readlinkat, Errno(libc::EACCES), "file probe"),
+        rule!(
+            SYS_getcwd,
+            Errno(libc::EACCES),
+            "the working folder is not its business"
+        ),
+        rule!(
+            SYS_ioctl,
+            Errno(libc::ENOTTY),
+            "isatty checks; never reaches a terminal"
+        ),
+        rule!(
+            SYS_poll,
+            Allow,
+            "Rust checks its standard descriptors at start"
+        ),
+        rule!(SYS_ppoll, Allow, "waiting on its own descriptors"),
+        rule!(
+            SYS_arch_prctl,
+            Allow,
+            "thread-local storage set-up at start"
+        ),
+        rule!(SYS_set_tid_address, Allow, "C library start-up"),
+        rule!(SYS_set_robust_list, Allow, "C library start-up"),
+        rule!(SYS_rseq, Allow, "C library start-up"),
+        rule!(SYS_getpid, Allow, "its own process id"),
+        rule!(SYS_gettid, Allow, "its own thread id"),
+        rule!(
+            SYS_getppid,
+            Allow,
+            "harmless: signalling the parent still kills"
+        ),
+        rule!(SYS_getuid, Allow, "its own ids"),
+        rule!(SYS_geteuid, Allow, "its own ids"),
+        rule!(SYS_getgid, Allow, "its own ids"),
+        rule!(SYS_getegid, Allow, "its own ids"),
+        rule!(SYS_uname, Allow, "system name (its own UTS namespace)"),
+        rule!(SYS_getrusage, Allow, "its own CPU time"),
+        rule!(SYS_sched_getaffinity, Allow, "how many CPUs it may use"),
+        rule!(SYS_sched_yield, Allow, "yielding its CPU"),
+        rule!(
+            SYS_prlimit64,
+            allow_if(&[(2, Test::Eq(0))]),
+            "reading limits (the stack size at start); setting one kills"
+        ),
+        rule!(
+            SYS_kill,
+            allow_if(&[(0, me)]),
+            "abort() and raise() signal only itself"
+        ),
+        rule!(SYS_tkill, allow_if(&[(0, me)]), "signals to itself only"),
+        rule!(
+            SYS_tgkill,
+            allow_if(&[(0, me)]),
+            "raise() signals its own thread"
+        ),
+        rule!(
+            SYS_clone,
+            When {
+                tests: vec![(0, Test::AnyBits(libc::CLONE_THREAD as u32))],
+                then: Verdict::Errno(libc::EPERM),
+                otherwise: Verdict::Kill,
+            },
+            "threads fail cleanly; a new process kills"
+        ),
+        rule!(
+            SYS_clone3,
+            Errno(libc::ENOSYS),
+            "makes the C library fall back to clone"
+        ),
+        rule!(
+            SYS_execveat,
+            allow_if(&[
+                (0, Test::Eq(EXEC_FD as u64)),
+                (4, Test::Eq(libc::AT_EMPTY_PATH as u64))
+            ]),
+            "the cage's one exec of the bot's image; afterwards that descriptor cannot exist"
+        ),
+        rule!(SYS_exit, Allow, "leaving"),
+        rule!(SYS_exit_group, Allow, "leaving"),
+    ]
+}
+
 // Classic BPF opcodes and seccomp return values (linux/filter.h, linux/seccomp.h).
 const BPF_LD_W_ABS: u16 = 0x20; // BPF_LD (0) | BPF_W (0) | BPF_ABS (0x20)
 const BPF_JEQ_K: u16 = 0x05 | 0x10; // BPF_JMP | BPF_JEQ | BPF_K
@@ -171,7 +409,66 @@ const AUDIT_ARCH: u32 = 0xc000_00b7; // AUDIT_ARCH_AARCH64
 // Offsets into struct seccomp_data.
 const OFF_NR: u32 = 0;
 const OFF_ARCH: u32 = 4;
-const OFF_ARG2_LOW: u32 = 16 + 2 * 8;
+const OFF_ARGS: u32 = 16;
+
+fn ret(verdict: Verdict) -> libc::sock_filter {
+    stmt(
+        BPF_RET_K,
+        match verdict {
+            Verdict::Allow => RET_ALLOW,
+            Verdict::Errno(errno) => RET_ERRNO | (errno as u32 & 0xffff),
+            Verdict::Kill => RET_KILL_PROCESS,
+        },
+    )
+}
+
+/// The instructions for one call once its number matched: each test jumps to the last
+/// instruction (`otherwise`) when it fails; passing them all reaches `then`. The
+/// accumulator is only changed here, after the number matched, so the next rule's
+/// comparison still sees the call number.
+fn block(tests: &[(u8, Test)], then: Verdict, otherwise: Verdict) -> Vec<libc::sock_filter> {
+    // (instruction, jumps to `otherwise` when the test holds rather than when it fails)
+    let mut code: Vec<(libc::sock_filter, Option<bool>)> = Vec::new();
+    for &(arg, test) in tests {
+        let low = OFF_ARGS + 8 * arg as u32;
+        match test {
+            Test::Eq(value) => {
+                code.push((stmt(BPF_LD_W_ABS, low), None));
+                code.push((jump(BPF_JEQ_K, value as u32, 0, 0), Some(false)));
+                code.push((stmt(BPF_LD_W_ABS, low + 4), None));
+                code.push((jump(BPF_JEQ_K, (value >> 32) as u32, 0, 0), Some(false)));
+            }
+            Test::NoBits(mask) => {
+                code.push((stmt(BPF_LD_W_ABS, low), None));
+                code.push((jump(BPF_JSET_K, mask, 0, 0), Some(true)));
+            }
+            Test::AnyBits(mask) => {
+                code.push((stmt(BPF_LD_W_ABS, low), None));
+                code.push((jump(BPF_JSET_K, mask, 0, 0), Some(false)));
+            }
+        }
+    }
+    let otherwise_at = code.len() + 1;
+    let mut out: Vec<libc::sock_filter> = code
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut ins, fail))| {
+            let to_otherwise = (otherwise_at - i - 1) as u8;
+            match fail {
+                Some(true) => ins.jt = to_otherwise,
+                Some(false) => ins.jf = to_otherwise,
+                None => {}
+            }
+            ins
+        })
+        .collect();
+    out.push(ret(then));
+    out.push(ret(otherwise));
+    if tests.is_empty() {
+        out.pop(); // nothing can fail: `otherwise` is unreachable
+    }
+    out
+}
 
 fn stmt(code: u16, k: u32) -> libc::sock_filter {
     libc::sock_filter {
@@ -199,31 +496,32 @@ pub fn program(rules: &[Rule]) -> Vec<libc::sock_filter> {
     ];
     for rule in rules {
         let nr = rule.nr as u32;
-        match rule.action {
-            Action::Allow => {
-                p.push(jump(BPF_JEQ_K, nr, 0, 1));
-                p.push(stmt(BPF_RET_K, RET_ALLOW));
-            }
-            Action::Errno(errno) => {
-                p.push(jump(BPF_JEQ_K, nr, 0, 1));
-                p.push(stmt(BPF_RET_K, RET_ERRNO | (errno as u32 & 0xffff)));
-            }
-            Action::AllowWithoutExec => {
-                p.push(jump(BPF_JEQ_K, nr, 0, 4));
-                p.push(stmt(BPF_LD_W_ABS, OFF_ARG2_LOW));
-                p.push(jump(BPF_JSET_K, libc::PROT_EXEC as u32, 0, 1));
-                p.push(stmt(BPF_RET_K, RET_KILL_PROCESS));
-                p.push(stmt(BPF_RET_K, RET_ALLOW));
-            }
-        }
+        let (tests, then, otherwise) = match &rule.action {
+            Action::Allow => (Vec::new(), Verdict::Allow, Verdict::Kill),
+            Action::Errno(errno) => (Vec::new(), Verdict::Errno(*errno), Verdict::Kill),
+            Action::AllowWithoutExec => (
+                vec![(2, Test::NoBits(libc::PROT_EXEC as u32))],
+                Verdict::Allow,
+                Verdict::Kill,
+            ),
+            Action::When {
+                tests,
+                then,
+                otherwise,
+            } => (tests.clone(), *then, *otherwise),
+        };
+        let block = block(&tests, then, otherwise);
+        p.push(jump(BPF_JEQ_K, nr, 0, block.len() as u8));
+        p.extend(block);
     }
     p.push(stmt(BPF_RET_K, RET_KILL_PROCESS));
     p
 }
 
-/// Sets `no_new_privs` and installs the filter on the calling (single-threaded) process.
-pub fn install() -> io::Result<()> {
-    let prog = program(&rules());
+/// Sets `no_new_privs` and installs a filter of `rules` on the calling (single-threaded)
+/// process.
+pub fn install(rules: &[Rule]) -> io::Result<()> {
+    let prog = program(rules);
     let fprog = libc::sock_fprog {
         len: prog.len() as u16,
         filter: prog.as_ptr() as *mut libc::sock_filter,

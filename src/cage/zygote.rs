@@ -4,6 +4,7 @@
 
 use super::child::{self, ChildFds};
 use super::control;
+use super::native::{self, ExecSpec};
 use super::policy::Limits;
 use super::python::{self, Prepared};
 use pyo3::Python;
@@ -41,6 +42,9 @@ struct Setup {
 #[serde(deny_unknown_fields)]
 struct SpawnRequest {
     spawn: Limits,
+    /// A compiled bot: its image comes as the message's one descriptor.
+    #[serde(default)]
+    exec: Option<ExecSpec>,
 }
 
 struct Bot {
@@ -164,12 +168,19 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
         if pfds[0].revents == 0 {
             continue;
         }
-        let request = match control::recv(control) {
-            Ok(Some((v, _))) => v,
+        let (request, mut fds) = match control::recv(control) {
+            Ok(Some(message)) => message,
             Ok(None) | Err(_) => break,
         };
-        let reply = match serde_json::from_value::<SpawnRequest>(request) {
-            Ok(req) => match spawn(py, prep, &req.spawn) {
+        let request = serde_json::from_value::<SpawnRequest>(request)
+            .map_err(|e| e.to_string())
+            .and_then(|req| match (req.exec, fds.pop(), fds.is_empty()) {
+                (None, None, _) => Ok((req.spawn, None)),
+                (Some(exec), Some(image), true) => Ok((req.spawn, Some((exec, image)))),
+                _ => Err("a compiled bot comes with exactly one descriptor".into()),
+            });
+        let reply = match request {
+            Ok((limits, exec)) => match spawn(py, prep, &limits, exec.as_ref()) {
                 Ok((pid, host_fds, bot)) => {
                     bots.push(bot);
                     let raw: Vec<RawFd> = host_fds.iter().map(|f| f.as_raw_fd()).collect();
@@ -177,7 +188,7 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
                 }
                 Err(e) => control::send(control, &json!({ "error": e }), &[]),
             },
-            Err(e) => control::send(control, &json!({ "error": e.to_string() }), &[]),
+            Err(e) => control::send(control, &json!({ "error": e }), &[]),
         };
         if reply.is_err() {
             break;
@@ -202,8 +213,9 @@ pub fn kill(pidfd: BorrowedFd<'_>) {
     }
 }
 
-/// Reaps a bot and tells the host how it ended: `[si_code, si_status, cpu_ms]` as three
-/// little-endian i32 (the CPU total lets the host tell a CPU-limit kill from others).
+/// Reaps a bot and tells the host how it ended: `[si_code, si_status, cpu_ms, peak_kib]`
+/// as four little-endian i32 (the CPU total lets the host tell a CPU-limit kill from
+/// others, the peak resident memory an out-of-memory crash from others).
 fn report_exit(bot: &Bot) {
     const P_PIDFD: libc::c_int = 3;
     // SAFETY: the raw waitid (which, unlike glibc's wrapper, fills a rusage) on our own
@@ -226,11 +238,13 @@ fn report_exit(bot: &Bot) {
     };
     let ms = |t: libc::timeval| t.tv_sec * 1000 + t.tv_usec / 1000;
     let cpu_ms = (ms(usage.ru_utime) + ms(usage.ru_stime)).clamp(0, i32::MAX as i64) as i32;
-    let mut msg = [0u8; 12];
+    let peak_kib = usage.ru_maxrss.clamp(0, i32::MAX as i64) as i32;
+    let mut msg = [0u8; 16];
     msg[..4].copy_from_slice(&code.to_le_bytes());
     msg[4..8].copy_from_slice(&status.to_le_bytes());
-    msg[8..].copy_from_slice(&cpu_ms.to_le_bytes());
-    // SAFETY: writing 12 bytes to a pipe we own; a closed reader is fine.
+    msg[8..12].copy_from_slice(&cpu_ms.to_le_bytes());
+    msg[12..].copy_from_slice(&peak_kib.to_le_bytes());
+    // SAFETY: writing 16 bytes to a pipe we own; a closed reader is fine.
     unsafe { libc::write(bot.status.as_raw_fd(), msg.as_ptr().cast(), msg.len()) };
 }
 
@@ -257,8 +271,14 @@ pub fn pidfd_open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
 
 type Spawned = (libc::pid_t, Vec<OwnedFd>, Bot);
 
-/// Forks one bot process, which cages itself and then serves the host.
-fn spawn(py: Python<'_>, prep: &Prepared, limits: &Limits) -> Result<Spawned, String> {
+/// Forks one bot process, which cages itself and then serves the host (a Python bot) or
+/// executes `exec`'s image (a compiled bot).
+fn spawn(
+    py: Python<'_>,
+    prep: &Prepared,
+    limits: &Limits,
+    exec: Option<&(ExecSpec, OwnedFd)>,
+) -> Result<Spawned, String> {
     let (req_r, req_w) = pipe()?;
     let (rep_r, rep_w) = pipe()?;
     let (log_r, log_w) = pipe()?;
@@ -276,8 +296,12 @@ fn spawn(py: Python<'_>, prep: &Prepared, limits: &Limits) -> Result<Spawned, St
                 request: req_r.as_raw_fd(),
                 log: log_w.as_raw_fd(),
                 reply: rep_w.as_raw_fd(),
+                image: exec.map(|(_, image)| image.as_raw_fd()),
             };
-            bot_main(py, prep, fds, zygote, limits);
+            match exec {
+                Some((spec, _)) => native_main(fds, zygote, limits, spec),
+                None => bot_main(py, prep, fds, zygote, limits),
+            }
         }
         pyo3::ffi::PyOS_AfterFork_Parent();
         pid
@@ -314,15 +338,43 @@ fn bot_main(
         });
         match caged {
             Ok((layers, streams)) => python::serve(py, prep, &layers, streams),
-            Err(e) => {
-                let mut reply = std::mem::ManuallyDrop::new(
-                    // SAFETY: isolate returns errors only once fd 3 is the reply pipe.
-                    unsafe { std::fs::File::from_raw_fd(child::FD_REPLY) },
-                );
-                let _ = super::frame::write_frame(&mut *reply, &json!({ "cage_error": e }));
-            }
+            Err(e) => report(child::FD_REPLY, &json!({ "cage_error": e })),
         }
     }));
     // SAFETY: leave without running destructors or Python finalisation.
+    unsafe { libc::_exit(101) }
+}
+
+/// Writes one trusted frame (the set-up report) on the child's reply descriptor.
+fn report(fd: RawFd, value: &serde_json::Value) {
+    // SAFETY: `fd` is the reply pipe once the descriptors are in place (isolate returns
+    // errors only after that); ManuallyDrop keeps it open.
+    let mut reply = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });
+    let _ = super::frame::write_frame(&mut *reply, value);
+}
+
+/// A compiled bot's process: cage, report the layers, execute the image. If the exec
+/// fails the reason goes to the bot's log and the process exits 127.
+fn native_main(fds: ChildFds, zygote: libc::pid_t, limits: &Limits, spec: &ExecSpec) -> ! {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let caged = child::isolate(fds, zygote, limits).and_then(|isolated| {
+            let prepared = native::Prepared::new(spec)?;
+            Ok((child::lock_native(isolated, spec)?, prepared))
+        });
+        match caged {
+            Ok((layers, prepared)) => {
+                report(fds.reply_fd(), &json!({ "caged": layers }));
+                let error = prepared.exec();
+                let line = format!("cagematch: cannot execute the bot: {error}\n");
+                // SAFETY: writing our own buffer to the log descriptor.
+                unsafe {
+                    libc::write(child::FD_NATIVE_LOG, line.as_ptr().cast(), line.len());
+                    libc::_exit(127)
+                }
+            }
+            Err(e) => report(fds.reply_fd(), &json!({ "cage_error": e })),
+        }
+    }));
+    // SAFETY: leave without running destructors.
     unsafe { libc::_exit(101) }
 }

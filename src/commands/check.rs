@@ -31,7 +31,9 @@ pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<Exi
     let mut seen = Vec::new();
 
     say!("checking {} for {game}", path.display());
-    let probe = cage.spawn().map_err(|e| e.to_string())?;
+    let probe = cage
+        .spawn_program(&bot.program)
+        .map_err(|e| e.to_string())?;
     let layers = probe
         .layers()
         .ok_or("the bot process sent no layer report")?;

@@ -77,9 +77,9 @@ pub fn play_until(
     let clock = spec.time_control;
 
     let mut seats = Vec::with_capacity(SEATS);
-    for _ in 0..SEATS {
+    for file in spec.bots {
         seats.push(Seat {
-            bot: cage.spawn()?,
+            bot: cage.spawn_program(&file.program)?,
             bank: clock.overage,
             moves: 0,
         });
@@ -102,7 +102,10 @@ pub fn play_until(
     let mut faults: Vec<Option<SeatFault>> = vec![None; SEATS];
     for (i, seat) in seats.iter_mut().enumerate() {
         let seed = seat_seed(spec.seed, i);
-        match seat.bot.load(&spec.bots[i].source(), seed, clock.load()) {
+        match seat
+            .bot
+            .load_program(&spec.bots[i].program, seed, clock.load())
+        {
             Ok(loaded) => {
                 bots[i].agent = Some(loaded.agent);
                 bots[i].logs = loaded.logs;

@@ -1,7 +1,7 @@
 //! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
 //! turned into one line naming the file, the line and the field.
 
-use crate::botfile::BotFile;
+use crate::botfile::{is_compiled_bot, is_manifest, manifest_command, BotFile};
 use crate::cage::Limits;
 use crate::game::{GameKind, TimeControl};
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,8 @@ pub struct TournamentFile {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BotsSpec {
-    /// Every `.py` file in this folder (not its subfolders).
+    /// Every bot in this folder (not its subfolders): `.py` files, `.yaml` manifests and
+    /// ELF executables (except those a manifest there names).
     #[serde(default)]
     pub folder: Option<PathBuf>,
     #[serde(default)]
@@ -324,9 +325,25 @@ fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
         let dir = tidy(&base.join(folder));
         let entries = std::fs::read_dir(&dir)
             .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
-        let mut paths: Vec<PathBuf> = entries
+        let files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "py"))
+            .filter(|p| p.is_file())
+            .collect();
+        // An executable a manifest names is that manifest's bot, not a second one.
+        let claimed: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| is_manifest(p))
+            .filter_map(|p| manifest_command(p))
+            .filter_map(|c| std::fs::canonicalize(c).ok())
+            .collect();
+        let mut paths: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "py")
+                    || is_manifest(p)
+                    || (is_compiled_bot(p)
+                        && !std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c)))
+            })
             .collect();
         paths.sort();
         for path in paths {
