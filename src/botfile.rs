@@ -78,6 +78,35 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| "bot".into())
 }
 
+/// The bots in a folder (not its subfolders), sorted: `.py` files, `.yaml` manifests and
+/// ELF executables, except executables a manifest there names (they are that
+/// manifest's bot). Sources, build files and other files are not bots.
+pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+    let files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    let claimed: Vec<PathBuf> = files
+        .iter()
+        .filter(|p| is_manifest(p))
+        .filter_map(|p| manifest_command(p))
+        .filter_map(|c| std::fs::canonicalize(c).ok())
+        .collect();
+    let mut bots: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "py")
+                || is_manifest(p)
+                || (is_compiled_bot(p)
+                    && !std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c)))
+        })
+        .collect();
+    bots.sort();
+    Ok(bots)
+}
+
 /// True for an executable ELF file (the first four bytes are read).
 pub fn is_compiled_bot(path: &Path) -> bool {
     use std::io::Read;

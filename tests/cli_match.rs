@@ -117,7 +117,7 @@ fn match_text_output_shows_result_and_board() {
 
 #[test]
 fn runner_errors_are_one_line_and_exit_nonzero() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &[
                 "match",
@@ -166,7 +166,15 @@ fn runner_errors_are_one_line_and_exit_nonzero() {
         ),
         (
             &["match", "rps", "README.md", "bots/rps/rock.py"],
-            "README.md: a bot is a Python file ending in .py",
+            "README.md: a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one",
+        ),
+        (
+            &["match", "rps", ".ci/run", "bots/rps/rock.py"],
+            ".ci/run: a script with #! is not a compiled program",
+        ),
+        (
+            &["match", "rps", "tournaments/rps.yaml", "bots/rps/rock.py"],
+            "tournaments/rps.yaml:1: unknown field `name`, expected `command` or `args`",
         ),
     ];
     for (args, expected) in cases {

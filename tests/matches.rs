@@ -9,7 +9,7 @@ use cagematch::game::{GameKind, Outcome, TimeControl};
 use cagematch::referee::{self, MatchRecord, MatchSpec};
 use cagematch::replay;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn bot(path: &str) -> BotFile {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -124,11 +124,7 @@ fn example_bots_of_every_game_play_clean_matches() {
     let cage = common::cage();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("bots");
     for game in GameKind::ALL {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(game.name()))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
+        let files = cagematch::botfile::bots_in(&root.join(game.name())).unwrap();
         assert!(files.len() >= 4, "{game}: a template and three bots");
         let opponent = random_bot(game);
         for file in &files {

@@ -1,7 +1,7 @@
 //! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
 //! turned into one line naming the file, the line and the field.
 
-use crate::botfile::{is_compiled_bot, is_manifest, manifest_command, BotFile};
+use crate::botfile::{bots_in, BotFile};
 use crate::cage::Limits;
 use crate::game::{GameKind, TimeControl};
 use serde::{Deserialize, Serialize};
@@ -322,31 +322,7 @@ impl Tournament {
 fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
     let mut bots = Vec::new();
     if let Some(folder) = &spec.folder {
-        let dir = tidy(&base.join(folder));
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
-        let files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        // An executable a manifest names is that manifest's bot, not a second one.
-        let claimed: Vec<PathBuf> = files
-            .iter()
-            .filter(|p| is_manifest(p))
-            .filter_map(|p| manifest_command(p))
-            .filter_map(|c| std::fs::canonicalize(c).ok())
-            .collect();
-        let mut paths: Vec<PathBuf> = files
-            .into_iter()
-            .filter(|p| {
-                p.extension().is_some_and(|x| x == "py")
-                    || is_manifest(p)
-                    || (is_compiled_bot(p)
-                        && !std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c)))
-            })
-            .collect();
-        paths.sort();
-        for path in paths {
+        for path in bots_in(&tidy(&base.join(folder)))? {
             bots.push(BotFile::read(&path)?);
         }
     }

@@ -1,0 +1,418 @@
+//! Compiled bots in the cage: small C programs built with gcc at test time attempt what a
+//! hostile native bot would (files, the network, processes, the runner, memory, time,
+//! the log, the protocol), and each is contained with the right fault. The shipped C
+//! examples play whole matches, and a tournament mixing Python and compiled bots runs.
+
+mod common;
+
+use cagematch::botfile::BotFile;
+use cagematch::cage::{Cage, FaultKind, Limits};
+use cagematch::game::{GameKind, Outcome, TimeControl};
+use cagematch::referee::{self, MatchRecord, MatchSpec, SeatFault};
+use cagematch::tournament::schedule::round_robin;
+use cagematch::tournament::{runner, Event, Journal, Options, RunInfo, Tournament};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where this test binary's compiled programs go (built once per run).
+fn build_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
+        .path()
+}
+
+/// Compiles `source` with gcc into the build folder, once.
+fn compile(source: &Path) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = LOCK.lock().unwrap();
+    let out = build_dir().join(source.file_stem().unwrap());
+    if !out.exists() {
+        let status = std::process::Command::new("gcc")
+            .args(["-O2", "-o"])
+            .arg(&out)
+            .arg(source)
+            .status()
+            .expect("gcc runs");
+        assert!(status.success(), "gcc failed on {}", source.display());
+    }
+    out
+}
+
+fn fixture(name: &str) -> PathBuf {
+    compile(
+        &root()
+            .join("tests/fixtures/compiled")
+            .join(format!("{name}.c")),
+    )
+}
+
+/// A manifest running `program` with `args`, written next to it.
+fn manifest(program: &Path, name: &str, args: &[&str]) -> BotFile {
+    let path = build_dir().join(format!("{name}.yaml"));
+    let text = format!(
+        "command: {}\nargs: {}\n",
+        program.file_name().unwrap().to_string_lossy(),
+        serde_json::to_string(args).unwrap()
+    );
+    std::fs::write(&path, text).unwrap();
+    BotFile::read(&path).expect("the manifest reads")
+}
+
+fn python(path: &str) -> BotFile {
+    BotFile::read(&root().join(path)).expect("bot file")
+}
+
+fn quick_clock() -> TimeControl {
+    TimeControl {
+        per_move: 0.3,
+        overage: 0.0,
+        load: 5.0,
+    }
+}
+
+fn play(cage: &Cage, game: GameKind, a: &BotFile, b: &BotFile, clock: TimeControl) -> MatchRecord {
+    let spec = MatchSpec {
+        game,
+        config: json!({}),
+        seed: 1,
+        time_control: clock,
+        bots: [a, b],
+    };
+    referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
+}
+
+/// Plays the hostile program in `mode` (seat 2) against a Python rock bot; returns its fault.
+fn hostile(cage: &Cage, mode: &str) -> (SeatFault, MatchRecord) {
+    hostile_with(cage, mode, quick_clock())
+}
+
+fn hostile_with(cage: &Cage, mode: &str, clock: TimeControl) -> (SeatFault, MatchRecord) {
+    let bot = manifest(&fixture("hostile"), &format!("hostile_{mode}"), &[mode]);
+    let record = play(
+        cage,
+        GameKind::Rps,
+        &python("bots/rps/rock.py"),
+        &bot,
+        clock,
+    );
+    let fault = record.result.faults[1]
+        .clone()
+        .unwrap_or_else(|| panic!("{mode}: no fault: {:?}", record.result));
+    assert_eq!(
+        record.result.outcomes,
+        vec![Outcome::Win, Outcome::Loss],
+        "{mode}"
+    );
+    assert_eq!(fault.move_number, 1, "{mode}: {fault:?}");
+    (fault, record)
+}
+
+#[test]
+fn writing_a_file_is_refused() {
+    let cage = common::cage();
+    let (fault, _) = hostile(&cage, "write_file");
+    assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
+    assert!(
+        fault.detail.contains("Permission denied"),
+        "{}",
+        fault.detail
+    );
+    assert!(!Path::new("/tmp/cagematch-compiled-escape").exists());
+}
+
+#[test]
+fn reading_etc_passwd_is_refused_by_landlock() {
+    let cage = common::cage();
+    let (fault, record) = hostile(&cage, "read_passwd");
+    assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
+    assert!(
+        fault.detail.contains("read /etc/passwd: Permission denied"),
+        "{}",
+        fault.detail
+    );
+    let logs: Vec<&String> = record
+        .frames
+        .iter()
+        .flat_map(|f| &f.moves)
+        .flat_map(|m| &m.logs)
+        .collect();
+    assert!(!logs.iter().any(|l| l.contains("root:")), "{logs:?}");
+}
+
+#[test]
+fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
+    let cage = common::cage();
+    for mode in ["tcp", "fork", "exec_sh", "ptrace_parent", "kill_parent"] {
+        let (fault, _) = hostile(&cage, mode);
+        assert_eq!(fault.kind, FaultKind::Violation, "{mode}: {fault:?}");
+        assert!(fault.detail.contains("seccomp"), "{mode}: {}", fault.detail);
+    }
+    // The runner and its zygote are alive: another match plays normally.
+    let record = play(
+        &cage,
+        GameKind::Rps,
+        &python("bots/rps/rock.py"),
+        &manifest(&fixture("hostile"), "hostile_none", &[]),
+        quick_clock(),
+    );
+    assert_eq!(record.result.faults, vec![None, None]);
+}
+
+#[test]
+fn crashes_are_crashes() {
+    let cage = common::cage();
+    let (fault, _) = hostile(&cage, "segfault");
+    assert_eq!(fault.kind, FaultKind::Crash, "{fault:?}");
+    assert!(fault.detail.contains("SIGSEGV"), "{}", fault.detail);
+    // abort() signals itself, which the filter allows.
+    let (fault, _) = hostile(&cage, "abort");
+    assert_eq!(fault.kind, FaultKind::Crash, "{fault:?}");
+    assert!(fault.detail.contains("SIGABRT"), "{}", fault.detail);
+}
+
+#[test]
+fn allocating_past_the_memory_limit_is_a_memory_fault() {
+    let cage = common::cage();
+    // Touching 256 MiB page by page takes CPU time: give the move enough of it.
+    let clock = TimeControl {
+        per_move: 10.0,
+        ..quick_clock()
+    };
+    let (fault, _) = hostile_with(&cage, "memory", clock);
+    assert_eq!(fault.kind, FaultKind::Memory, "{fault:?}");
+    assert!(
+        fault.detail.contains("limit is 256 MiB"),
+        "{}",
+        fault.detail
+    );
+}
+
+#[test]
+fn spinning_forever_times_out() {
+    let cage = common::cage();
+    let (fault, _) = hostile(&cage, "spin");
+    assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+    assert!(
+        fault.detail.contains("budget was 0.30 s"),
+        "{}",
+        fault.detail
+    );
+}
+
+#[test]
+fn a_stderr_flood_is_capped_and_the_match_goes_on() {
+    let cage = Cage::start(&common::policy(Limits {
+        log_bytes: 4096,
+        ..common::test_limits()
+    }))
+    .expect("the cage starts");
+    let bot = manifest(&fixture("hostile"), "hostile_flood", &["flood"]);
+    let mut spec_clock = quick_clock();
+    spec_clock.per_move = 2.0;
+    let spec = MatchSpec {
+        game: GameKind::Rps,
+        config: json!({"episodeSteps": 4}),
+        seed: 1,
+        time_control: spec_clock,
+        bots: [&python("bots/rps/rock.py"), &bot],
+    };
+    let record = referee::play(&cage, &spec, &mut |_| {}).expect("refereed");
+    assert_eq!(
+        record.result.faults,
+        vec![None, None],
+        "{:?}",
+        record.result
+    );
+    let kept: usize = record
+        .frames
+        .iter()
+        .flat_map(|f| &f.moves)
+        .flat_map(|m| &m.logs)
+        .map(|l| l.len())
+        .sum();
+    // 3 moves × 20 MiB written; at most the cap (plus the notes saying what was dropped).
+    assert!(kept < 8192, "{kept} bytes of log kept");
+}
+
+#[test]
+fn malformed_lines_are_protocol_faults() {
+    let cage = common::cage();
+    let program = fixture("malformed");
+    for (mode, kind, says) in [
+        ("not_json", FaultKind::Protocol, "not valid JSON"),
+        ("wrong_key", FaultKind::Protocol, "unknown variant `move`"),
+        ("extra_key", FaultKind::Protocol, r#"not {"action": …}"#),
+        ("nan", FaultKind::Protocol, "not valid JSON"),
+        ("duplicate_key", FaultKind::Protocol, "duplicate key"),
+        ("two_lines", FaultKind::Protocol, "after its reply"),
+        ("binary", FaultKind::Protocol, "not valid JSON"),
+        (
+            "long_line",
+            FaultKind::Protocol,
+            "longer than the 1048576-byte limit",
+        ),
+        ("no_newline", FaultKind::Timeout, "wall-clock"),
+        ("exit", FaultKind::Exited, "exited with status 0"),
+    ] {
+        let bot = manifest(&program, &format!("malformed_{mode}"), &[mode]);
+        let record = play(
+            &cage,
+            GameKind::Rps,
+            &python("bots/rps/rock.py"),
+            &bot,
+            quick_clock(),
+        );
+        let fault = record.result.faults[1]
+            .clone()
+            .unwrap_or_else(|| panic!("{mode}: no fault"));
+        assert_eq!(fault.kind, kind, "{mode}: {fault:?}");
+        assert!(fault.detail.contains(says), "{mode}: {}", fault.detail);
+        assert_eq!(record.result.outcomes[1], Outcome::Loss, "{mode}");
+    }
+}
+
+#[test]
+fn a_program_that_cannot_run_says_why() {
+    // A manifest whose program is fine but whose folder the bot may not enter would be
+    // a cage error; an image that is not for this machine is refused when read.
+    let dir = build_dir().join("not_elf");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("script");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = BotFile::read(&script).unwrap_err();
+    assert!(
+        err.contains("a script with #! is not a compiled program"),
+        "{err}"
+    );
+    let object = dir.join("object.yaml");
+    std::fs::write(&object, "command: missing\n").unwrap();
+    let err = BotFile::read(&object).unwrap_err();
+    assert!(
+        err.contains("object.yaml: command:") && err.contains("no such bot file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn layers_are_reported_for_compiled_bots() {
+    let cage = common::cage();
+    let bot = BotFile::read(&fixture("hostile")).unwrap();
+    let probe = cage.spawn_program(&bot.program).expect("spawn");
+    let layers = probe.layers().expect("layers").clone();
+    assert_ne!(layers.uid, 0);
+    assert!(layers.seccomp.contains("one exec"), "{}", layers.seccomp);
+    for ns in ["user", "net", "ipc", "uts", "mount"] {
+        assert!(layers.namespaces.iter().any(|n| n == ns), "{layers:?}");
+    }
+}
+
+/// The C examples shipped in `bots/<game>/`, compiled here.
+fn shipped_examples(game: GameKind) -> Vec<BotFile> {
+    let dir = root().join("bots").join(game.name());
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    sources.sort();
+    sources
+        .iter()
+        .map(|s| BotFile::read(&compile(s)).expect("a compiled example reads"))
+        .collect()
+}
+
+#[test]
+fn shipped_compiled_examples_play_full_matches_in_both_seats() {
+    let cage = common::cage();
+    for game in GameKind::ALL {
+        let examples = shipped_examples(game);
+        assert!(!examples.is_empty(), "{game}: no C example in bots/{game}");
+        let random = python(&format!("bots/{game}/random.py"));
+        for bot in &examples {
+            for seats in [[bot, &random], [&random, bot]] {
+                let record = play(&cage, game, seats[0], seats[1], game.default_time_control());
+                assert_eq!(
+                    record.result.faults,
+                    vec![None, None],
+                    "{game} {}: {:?}",
+                    bot.name,
+                    record.result
+                );
+                assert!(record.frames.len() > 2, "{game}: a full match");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_tournament_mixing_python_and_compiled_bots_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bots = dir.path().join("bots");
+    std::fs::create_dir(&bots).unwrap();
+    for name in ["rock.py", "random.py", "counter.py"] {
+        std::fs::copy(root().join("bots/rps").join(name), bots.join(name)).unwrap();
+    }
+    for example in shipped_examples(GameKind::Rps) {
+        let from = match &example.program {
+            cagematch::cage::Program::Native(_) => example.path.clone(),
+            _ => unreachable!(),
+        };
+        std::fs::copy(&from, bots.join(from.file_name().unwrap())).unwrap();
+    }
+    let file = dir.path().join("mixed.yaml");
+    std::fs::write(
+        &file,
+        "name: mixed\ngame: rps\nbots:\n  folder: bots\nconfiguration:\n  episodeSteps: 50\n",
+    )
+    .unwrap();
+    let mut t = Tournament::load(&file).expect("the tournament file loads");
+    t.output = dir.path().join("runs");
+    t.limits = common::test_limits();
+    let names: Vec<&String> = t.bots.iter().map(|b| &b.name).collect();
+    assert!(t.bots.iter().any(|b| b.is_native()), "{names:?}");
+    assert!(t.bots.iter().any(|b| !b.is_native()), "{names:?}");
+    let n = t.bots.len();
+    let mut policy = t.policy().unwrap();
+    policy.program = env!("CARGO_BIN_EXE_cagematch").into();
+    let cage = Cage::start(&policy).expect("the cage starts");
+    let total = round_robin(n, t.games_per_pair, t.seed).len();
+    let mut journal = Journal::create(&t.output, &RunInfo::of(&t, total)).unwrap();
+    let opts = Options {
+        jobs: 2,
+        frames: false,
+        pin: true,
+    };
+    let mut faults = Vec::new();
+    let summary = runner::run(
+        &t,
+        &cage,
+        &mut journal,
+        Vec::new(),
+        &opts,
+        &AtomicBool::new(false),
+        &mut |e| {
+            if let Event::Fault { bot, fault, .. } = e {
+                faults.push((bot, fault.detail.clone()));
+            }
+        },
+    )
+    .expect("the tournament runs");
+    assert!(!summary.interrupted);
+    assert_eq!(summary.entries.len(), n * (n - 1), "every match finished");
+    assert_eq!(faults, vec![], "no faults");
+    // The replays say which bots were compiled: their layers name the one exec.
+    let native = t.bots.iter().position(|b| b.is_native()).unwrap();
+    let rows = &summary.standings.rows;
+    assert_eq!(
+        rows.iter().find(|r| r.bot == native).unwrap().games as usize,
+        2 * (n - 1)
+    );
+}
