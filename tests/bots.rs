@@ -162,7 +162,10 @@ fn every_layer_is_reported_and_visible_to_the_kernel() {
     // This machine supports every layer; elsewhere the report says what is missing.
     if std::env::var_os("CAGEMATCH_ALLOW_PARTIAL_CAGE").is_none() {
         assert!(layers.complete(), "{layers}");
-        assert_eq!(layers.namespaces, ["user", "net", "ipc", "uts", "mount"]);
+        assert_eq!(
+            layers.namespaces,
+            ["user", "net", "ipc", "uts", "mount", "pid"]
+        );
     }
 }
 
@@ -274,7 +277,7 @@ fn many_bots_at_once_from_many_threads() {
             });
         }
     });
-    assert!(eventually(Duration::from_secs(3), || children_of(
+    assert!(eventually(Duration::from_secs(3), || bots_of(
         cage.zygote_pid()
     )
     .is_empty()));
@@ -287,7 +290,7 @@ fn a_pool_hands_out_fresh_caged_bots_and_dies_with_the_cage() {
     let cage = Cage::start(&policy).unwrap();
     let zygote = cage.zygote_pid();
     // The filler keeps two caged bots waiting.
-    assert!(eventually(Duration::from_secs(10), || children_of(zygote)
+    assert!(eventually(Duration::from_secs(10), || bots_of(zygote)
         .len()
         == 2));
     let mut pids = Vec::new();
@@ -312,7 +315,7 @@ fn a_pool_hands_out_fresh_caged_bots_and_dies_with_the_cage() {
     let bot = cage.spawn_with(&other).unwrap();
     assert!(!pids.contains(&bot.pid()));
     drop(bot);
-    let waiting = children_of(zygote);
+    let waiting = all_children_of(zygote); // the PID namespace's init too
     drop(cage);
     for pid in waiting {
         // SAFETY: probing whether a pid still exists.

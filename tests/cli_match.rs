@@ -174,7 +174,7 @@ fn runner_errors_are_one_line_and_exit_nonzero() {
         ),
         (
             &["match", "rps", "tournaments/rps.yaml", "bots/rps/rock.py"],
-            "tournaments/rps.yaml:1: unknown field `name`, expected `command` or `args`",
+            "tournaments/rps.yaml:2: unknown field `name`, expected `command` or `args`",
         ),
     ];
     for (args, expected) in cases {

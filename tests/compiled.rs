@@ -165,6 +165,18 @@ fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
 }
 
 #[test]
+fn compiled_bots_live_in_a_pid_namespace_without_the_runner() {
+    let cage = common::cage();
+    let (fault, _) = hostile(&cage, "pids");
+    assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
+    // The zygote (its parent) is outside the namespace: it shows as 0.
+    assert!(fault.detail.contains(" ppid 0)"), "{}", fault.detail);
+    assert!(!fault
+        .detail
+        .contains(&format!("pid {} ", cage.zygote_pid())));
+}
+
+#[test]
 fn crashes_are_crashes() {
     let cage = common::cage();
     let (fault, _) = hostile(&cage, "segfault");
@@ -309,7 +321,7 @@ fn layers_are_reported_for_compiled_bots() {
     let layers = probe.layers().expect("layers").clone();
     assert_ne!(layers.uid, 0);
     assert!(layers.seccomp.contains("one exec"), "{}", layers.seccomp);
-    for ns in ["user", "net", "ipc", "uts", "mount"] {
+    for ns in ["user", "net", "ipc", "uts", "mount", "pid"] {
         assert!(layers.namespaces.iter().any(|n| n == ns), "{layers:?}");
     }
 }

@@ -113,7 +113,7 @@ fn run_hostile(name: &str) {
     // The bot is gone, reaped, and left nothing behind.
     drop(bot);
     assert!(
-        eventually(Duration::from_secs(3), || children_of(zygote).is_empty()
+        eventually(Duration::from_secs(3), || bots_of(zygote).is_empty()
             && !std::path::Path::new(&format!("/proc/{bot_pid}")).exists()),
         "{name}: bot process {bot_pid} or a child of the zygote is still there"
     );

@@ -177,7 +177,14 @@ fn session(zygote: libc::pid_t) -> Result<(), String> {
             return Err(os_err("PR_SET_PDEATHSIG"));
         }
         // The zygote may have died between fork and prctl; then nobody would kill us.
-        if libc::getppid() != zygote {
+        // In the bots' PID namespace the zygote is outside, so it shows as pid 0 (an
+        // orphan would show its new parent, the namespace's init, as 1).
+        let parent = if SHARED_PID.load(Ordering::Relaxed) {
+            0
+        } else {
+            zygote
+        };
+        if libc::getppid() != parent {
             libc::_exit(1);
         }
     }
@@ -241,6 +248,10 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
 /// in an empty network namespace of its own, shared by all bots.
 pub static SHARED_NETWORK: AtomicBool = AtomicBool::new(false);
 
+/// Set in the zygote when every process it forks lands in a PID namespace of its own
+/// (shared by all bots, with an init that only waits).
+pub static SHARED_PID: AtomicBool = AtomicBool::new(false);
+
 /// Unprivileged namespaces, best effort: a new user namespace makes the others possible
 /// without privilege. Whatever is missing is reported, loudly, by the host.
 fn namespaces() -> (Vec<String>, Option<String>) {
@@ -257,7 +268,7 @@ fn namespaces() -> (Vec<String>, Option<String>) {
     .collect();
     let flags = all.iter().fold(0, |acc, (f, _)| acc | f);
     let named = |got: Vec<String>| -> Vec<String> {
-        // The shared namespace is reported in the same place, in the same order.
+        // The shared namespaces are reported in the same place, in the same order.
         let mut names = got;
         if shared_net {
             names.insert(
@@ -265,14 +276,19 @@ fn namespaces() -> (Vec<String>, Option<String>) {
                 "net".into(),
             );
         }
+        if SHARED_PID.load(Ordering::Relaxed) {
+            names.push("pid".into());
+        }
         names
     };
     // SAFETY: unshare affects only the calling, single-threaded process.
+    let no_pid = "the zygote could not create the bots' PID namespace";
     if unsafe { libc::unshare(flags) } == 0 {
         drop_capabilities();
+        let missing = !SHARED_PID.load(Ordering::Relaxed);
         return (
             named(all.iter().map(|(_, n)| n.to_string()).collect()),
-            None,
+            missing.then(|| no_pid.to_string()),
         );
     }
     let together = std::io::Error::last_os_error();
@@ -289,13 +305,17 @@ fn namespaces() -> (Vec<String>, Option<String>) {
     }
     drop_capabilities();
     let got = named(got);
-    let error = (!refused.is_empty()).then(|| {
-        format!(
+    let mut errors = Vec::new();
+    if !refused.is_empty() {
+        errors.push(format!(
             "kernel refused {} namespace(s): {together}",
             refused.join(", ")
-        )
-    });
-    (got, error)
+        ));
+    }
+    if !SHARED_PID.load(Ordering::Relaxed) {
+        errors.push(no_pid.to_string());
+    }
+    (got, (!errors.is_empty()).then(|| errors.join("; ")))
 }
 
 /// A new user namespace grants every capability inside it; the bot needs none.

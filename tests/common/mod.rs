@@ -46,8 +46,21 @@ pub fn loaded(cage: &Cage, bot: &BotSource, seed: u64) -> Result<Bot, Fault> {
     Ok(b)
 }
 
+/// Bot processes of a zygote: its children except the init of the bots' PID namespace
+/// (the process that is pid 1 inside it).
+pub fn bots_of(zygote: i32) -> Vec<i32> {
+    all_children_of(zygote)
+        .into_iter()
+        .filter(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let nspid = status.lines().find(|l| l.starts_with("NSpid:"));
+            nspid.and_then(|l| l.split_whitespace().last()) != Some("1")
+        })
+        .collect()
+}
+
 /// Pids whose parent is `parent`, from /proc.
-pub fn children_of(parent: i32) -> Vec<i32> {
+pub fn all_children_of(parent: i32) -> Vec<i32> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
