@@ -428,3 +428,27 @@ fn a_tournament_mixing_python_and_compiled_bots_completes() {
         2 * (n - 1)
     );
 }
+
+#[test]
+fn cagematch_check_works_for_compiled_bots() {
+    let check = |bot: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+            .args(["check"])
+            .arg(bot)
+            .args(["--game", "rps", "--games", "2", "--move-time", "0.5"])
+            .output()
+            .expect("cagematch runs")
+    };
+    let good = check(&fixture("hostile"));
+    let text = String::from_utf8_lossy(&good.stdout);
+    assert_eq!(good.status.code(), Some(0), "{text}");
+    assert!(text.contains("one exec (the bot's own image)"), "{text}");
+    assert!(text.contains("loads: the agent is `hostile`"), "{text}");
+    assert!(text.contains("no problems found"), "{text}");
+
+    manifest(&fixture("hostile"), "check_tcp", &["tcp"]);
+    let bad = check(&build_dir().join("check_tcp.yaml"));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert_eq!(bad.status.code(), Some(1), "{text}");
+    assert!(text.contains("PROBLEM (violation)"), "{text}");
+}

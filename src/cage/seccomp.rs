@@ -562,6 +562,66 @@ mod tests {
     }
 
     #[test]
+    fn the_native_table_kills_what_isolate_and_nsjail_deny() {
+        let rules = native_rules(1);
+        let mut nrs: Vec<_> = rules.iter().map(|r| r.nr).collect();
+        nrs.sort();
+        nrs.dedup();
+        assert_eq!(nrs.len(), rules.len(), "a syscall is listed twice");
+        for nr in [
+            libc::SYS_socket,
+            libc::SYS_socketpair,
+            libc::SYS_connect,
+            libc::SYS_execve,
+            libc::SYS_fork,
+            libc::SYS_vfork,
+            libc::SYS_ptrace,
+            libc::SYS_process_vm_readv,
+            libc::SYS_process_vm_writev,
+            libc::SYS_mount,
+            libc::SYS_umount2,
+            libc::SYS_pivot_root,
+            libc::SYS_bpf,
+            libc::SYS_keyctl,
+            libc::SYS_add_key,
+            libc::SYS_io_uring_setup,
+            libc::SYS_io_uring_enter,
+            libc::SYS_prctl,
+            libc::SYS_setrlimit,
+            libc::SYS_unshare,
+            libc::SYS_setns,
+            libc::SYS_perf_event_open,
+            libc::SYS_userfaultfd,
+            libc::SYS_init_module,
+            libc::SYS_kexec_load,
+            libc::SYS_pidfd_open,
+            libc::SYS_pidfd_send_signal,
+            libc::SYS_rt_sigqueueinfo,
+            libc::SYS_flock,
+            libc::SYS_memfd_create,
+        ] {
+            assert!(!nrs.contains(&nr), "syscall {nr} must kill");
+        }
+        // The conditional rules kill (or refuse) when their test fails.
+        for (name, otherwise) in [
+            ("SYS_kill", Verdict::Kill),
+            ("SYS_tgkill", Verdict::Kill),
+            ("SYS_execveat", Verdict::Kill),
+            ("SYS_prlimit64", Verdict::Kill),
+            ("SYS_clone", Verdict::Kill),
+            ("SYS_openat", Verdict::Errno(libc::EACCES)),
+        ] {
+            let rule = rules.iter().find(|r| r.name == name).unwrap();
+            assert!(
+                matches!(&rule.action, Action::When { otherwise: o, .. } if *o == otherwise),
+                "{name}"
+            );
+        }
+        let prog = program(&rules);
+        assert!(prog.len() < 255 * 4, "jump offsets stay small");
+    }
+
+    #[test]
     fn dangerous_calls_are_not_in_the_table() {
         let listed: Vec<_> = rules().iter().map(|r| r.nr).collect();
         for nr in [
