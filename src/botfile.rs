@@ -164,7 +164,7 @@ impl BotFile {
                 "{shown}: a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one"
             ));
         }
-        elf_interpreter(&image).map_err(|why| format!("{shown}: {why}"))?;
+        let interpreter = elf_interpreter(&image).map_err(|why| format!("{shown}: {why}"))?;
         let sha256 = hex(&Sha256::digest(&image));
         Ok(BotFile {
             name: stem(path),
@@ -174,6 +174,7 @@ impl BotFile {
                 image: Arc::from(image),
                 args: Vec::new(),
                 folder: None,
+                interpreter,
             }),
             sha256,
         })
@@ -183,13 +184,8 @@ impl BotFile {
         let shown = path.display();
         let (text, _) = read_capped(path, MAX_MANIFEST_BYTES, "bot manifest")?;
         let manifest: Manifest = serde_yaml::from_slice(&text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(":{}", l.line()))
-                .unwrap_or_default();
-            let why = e.to_string();
-            let why = why.split(" at line ").next().unwrap_or(&why);
-            format!("{shown}{at}: {why} (a bot manifest has `command:` and optional `args:`)")
+            let why = crate::yaml::error(&shown.to_string(), &e);
+            format!("{why} (a bot manifest has `command:` and optional `args:`)")
         })?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let command = folder.join(&manifest.command);

@@ -24,3 +24,4 @@ pub mod replay;
 pub mod report;
 pub mod tournament;
 pub mod tui;
+pub mod yaml;

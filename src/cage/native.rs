@@ -23,6 +23,8 @@ pub struct Native {
     pub args: Vec<String>,
     /// The folder the bot may read and starts in (a manifest's folder), absolute.
     pub folder: Option<PathBuf>,
+    /// The image's ELF interpreter, from [`elf_interpreter`] when the bot was read.
+    pub interpreter: Option<PathBuf>,
 }
 
 /// What the zygote's child needs to exec the image it was given.
@@ -122,8 +124,7 @@ impl Native {
         ExecSpec {
             argv,
             folder: self.folder.clone(),
-            // Checked when the bot was read; a bad image fails the exec, which is reported.
-            interpreter: elf_interpreter(&self.image).ok().flatten(),
+            interpreter: self.interpreter.clone(),
         }
     }
 

@@ -156,15 +156,8 @@ impl Tournament {
     }
 
     pub fn parse(file: &Path, text: &str) -> Result<Tournament, String> {
-        let raw: TournamentFile = serde_yaml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            // serde_yaml appends " at line L column C"; put the line up front instead.
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            match e.location() {
-                Some(loc) => format!("{}:{}: {msg}", file.display(), loc.line()),
-                None => format!("{}: {msg}", file.display()),
-            }
-        })?;
+        let raw: TournamentFile = serde_yaml::from_str(text)
+            .map_err(|e| crate::yaml::error(&file.display().to_string(), &e))?;
         let err = |field: &str, why: &str| field_error(file, text, field, why);
         if raw.name.trim().is_empty() {
             return Err(err("name", "give the tournament a name"));

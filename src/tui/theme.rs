@@ -54,14 +54,8 @@ impl Theme {
     /// Parses a theme file's text; errors are one line naming `origin`, the field and
     /// the line.
     pub fn parse(origin: &str, text: &str) -> Result<Theme, String> {
-        let f: ThemeFile = serde_yaml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            match e.location() {
-                Some(l) => format!("{origin}:{}: {msg}", l.line()),
-                None => format!("{origin}: {msg}"),
-            }
-        })?;
+        let f: ThemeFile =
+            serde_yaml::from_str(text).map_err(|e| crate::yaml::error(origin, &e))?;
         let color = |field: &str, value: &str| -> Result<Color, String> {
             Color::from_str(value).map_err(|_| {
                 let line = text

@@ -1,0 +1,12 @@
+//! One-line errors for YAML files written by people (tournaments, themes, bot manifests).
+
+/// `origin:LINE: what is wrong` — serde_yaml appends " at line L column C"; the line is
+/// put up front instead, where editors and terminals make it clickable.
+pub fn error(origin: &str, e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    match e.location() {
+        Some(loc) => format!("{origin}:{}: {msg}", loc.line()),
+        None => format!("{origin}: {msg}"),
+    }
+}
