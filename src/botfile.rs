@@ -7,6 +7,7 @@
 //!   arguments; the bot may read the manifest's folder.
 
 use crate::cage::{elf_interpreter, BotSource, Native, Program};
+use crate::error::ConfigError;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::os::unix::fs::PermissionsExt;
@@ -47,22 +48,27 @@ fn hex(digest: &[u8]) -> String {
 }
 
 /// Reads a file of at most `max` bytes; errors are one line naming it.
-fn read_capped(path: &Path, max: u64, what: &str) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+fn read_capped(
+    path: &Path,
+    max: u64,
+    what: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), ConfigError> {
     let shown = path.display();
+    let err = |message: String| ConfigError::new(&shown, message);
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{shown}: no such {what}; check the path"),
-        _ => format!("{shown}: cannot read the {what}: {e}"),
+        std::io::ErrorKind::NotFound => err(format!("no such {what}; check the path")),
+        _ => err(format!("cannot read the {what}: {e}")),
     })?;
     if !meta.is_file() {
-        return Err(format!("{shown}: not a file; give the path of a {what}"));
+        return Err(err(format!("not a file; give the path of a {what}")));
     }
     if meta.len() > max {
-        return Err(format!(
-            "{shown}: {} bytes is more than the {max} a {what} may have",
+        return Err(err(format!(
+            "{} bytes is more than the {max} a {what} may have",
             meta.len()
-        ));
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read the {what}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read the {what}: {e}")))?;
     Ok((bytes, meta))
 }
 
@@ -81,9 +87,10 @@ fn file_name(path: &Path) -> String {
 /// The bots in a folder (not its subfolders), sorted: `.py` files, `.yaml` manifests and
 /// ELF executables, except executables a manifest there names (they are that
 /// manifest's bot). Sources, build files and other files are not bots.
-pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        ConfigError::setting(format!("cannot read the folder {}: {e}", dir.display()))
+    })?;
     let files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
@@ -137,7 +144,7 @@ pub fn manifest_command(path: &Path) -> Option<PathBuf> {
 
 impl BotFile {
     /// Reads a bot of any kind. Errors are one line naming the file and what to do.
-    pub fn read(path: &Path) -> Result<BotFile, String> {
+    pub fn read(path: &Path) -> Result<BotFile, ConfigError> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => BotFile::read_python(path),
             Some("yaml" | "yml") => BotFile::read_manifest(path),
@@ -145,26 +152,27 @@ impl BotFile {
         }
     }
 
-    fn read_python(path: &Path) -> Result<BotFile, String> {
+    fn read_python(path: &Path) -> Result<BotFile, ConfigError> {
         let (bytes, _) = read_capped(path, MAX_BOT_BYTES, "bot file")?;
         let code = String::from_utf8(bytes).map_err(|_| {
-            format!(
-                "{}: the bot is not UTF-8 text; save it as UTF-8",
-                path.display()
+            ConfigError::new(
+                path.display(),
+                "the bot is not UTF-8 text; save it as UTF-8",
             )
         })?;
         Ok(BotFile::from_code(stem(path), path.to_path_buf(), code))
     }
 
-    fn read_executable(path: &Path) -> Result<BotFile, String> {
+    fn read_executable(path: &Path) -> Result<BotFile, ConfigError> {
         let shown = path.display();
         let (image, meta) = read_capped(path, MAX_EXECUTABLE_BYTES, "bot file")?;
         if meta.permissions().mode() & 0o111 == 0 {
-            return Err(format!(
-                "{shown}: a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one"
+            return Err(ConfigError::new(
+                shown,
+                "a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one",
             ));
         }
-        let interpreter = elf_interpreter(&image).map_err(|why| format!("{shown}: {why}"))?;
+        let interpreter = elf_interpreter(&image).map_err(|why| ConfigError::new(&shown, why))?;
         let sha256 = hex(&Sha256::digest(&image));
         Ok(BotFile {
             name: stem(path),
@@ -180,19 +188,20 @@ impl BotFile {
         })
     }
 
-    fn read_manifest(path: &Path) -> Result<BotFile, String> {
+    fn read_manifest(path: &Path) -> Result<BotFile, ConfigError> {
         let shown = path.display();
         let (text, _) = read_capped(path, MAX_MANIFEST_BYTES, "bot manifest")?;
         let manifest: Manifest = serde_yaml::from_slice(&text).map_err(|e| {
-            let why = crate::yaml::error(&shown.to_string(), &e);
-            format!("{why} (a bot manifest has `command:` and optional `args:`)")
+            let mut why = crate::yaml::error(&shown.to_string(), &e);
+            why.message += " (a bot manifest has `command:` and optional `args:`)";
+            why
         })?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let command = folder.join(&manifest.command);
-        let mut bot =
-            BotFile::read_executable(&command).map_err(|e| format!("{shown}: command: {e}"))?;
+        let mut bot = BotFile::read_executable(&command)
+            .map_err(|e| ConfigError::new(&shown, format!("command: {e}")))?;
         let folder = std::fs::canonicalize(folder)
-            .map_err(|e| format!("{shown}: cannot resolve its folder: {e}"))?;
+            .map_err(|e| ConfigError::new(&shown, format!("cannot resolve its folder: {e}")))?;
         if let Program::Native(native) = &mut bot.program {
             native.args = manifest.args;
             native.folder = Some(folder);

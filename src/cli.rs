@@ -18,96 +18,111 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a round-robin tournament (a bare `cagematch` runs tournaments/default.yaml)
-    Run {
-        /// The tournament file (default: tournaments/default.yaml)
-        tournament: Option<PathBuf>,
-        /// Print progress lines and the final standings instead of the terminal UI
-        /// (automatic when stdout is not a terminal)
-        #[arg(long)]
-        headless: bool,
-        /// Colour theme: dark, light, high-contrast, or a theme .yaml file
-        #[arg(long)]
-        theme: Option<String>,
-        /// Matches played at once (default: the tournament's `jobs`, or the number of cores)
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Override the tournament's seed
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Also write the final standings to this YAML file
-        #[arg(long, value_name = "FILE")]
-        export: Option<PathBuf>,
-        /// Finish an interrupted run from its folder (runs/...)
-        #[arg(long, value_name = "RUN_DIR")]
-        resume: Option<PathBuf>,
-    },
+    Run(RunArgs),
     /// Play one match between two bots and print the result
-    Match {
-        /// The game: connectx, rps, ipd or tron
-        game: String,
-        /// The bot in seat 1 (moves first in ConnectX)
-        bot_a: PathBuf,
-        /// The bot in seat 2
-        bot_b: PathBuf,
-        /// Match seed: the same seed gives the same match (random when omitted; printed)
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Write the replay (JSON) to this file
-        #[arg(long, value_name = "FILE")]
-        replay: Option<PathBuf>,
-        /// Keep think times in the replay (they differ from run to run)
-        #[arg(long)]
-        timings: bool,
-        /// Print one JSON object instead of text
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        rules: Rules,
-    },
+    Match(MatchArgs),
     /// Open a saved replay in the match viewer
-    Replay {
-        /// The replay file (from `match --replay` or a run folder's replays/)
-        file: PathBuf,
-        /// Colour theme: dark, light, high-contrast, or a theme .yaml file
-        #[arg(long)]
-        theme: Option<String>,
-    },
+    Replay(ReplayArgs),
     /// Load a bot in the cage, play a few games against a built-in opponent and report
     /// anything wrong with it in plain words
-    Check {
-        /// The bot to check
-        bot: PathBuf,
-        /// The game it is written for: connectx, rps, ipd or tron
-        #[arg(long)]
-        game: String,
-        /// How many games to play (seats alternate)
-        #[arg(long, default_value_t = 4)]
-        games: u64,
-        #[command(flatten)]
-        rules: Rules,
-    },
+    Check(CheckArgs),
     /// Start a caged bot and report which sandbox layers this machine gives it
     Sandbox,
     /// Measure spawn time, per-move round trip, throughput and memory against same-run
     /// baselines, and check them against the project's targets
-    Bench {
-        /// Number of bots to spawn for the spawn figure
-        #[arg(long, default_value_t = 200)]
-        spawns: usize,
-        /// Number of moves for the round-trip figure
-        #[arg(long, default_value_t = 10_000)]
-        moves: usize,
-        /// RPS matches per throughput run (ConnectX plays three times as many)
-        #[arg(long, default_value_t = 40)]
-        matches: usize,
-        /// Print one JSON object instead of a table
-        #[arg(long)]
-        json: bool,
-    },
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct RunArgs {
+    /// The tournament file (default: tournaments/default.yaml)
+    pub tournament: Option<PathBuf>,
+    /// Print progress lines and the final standings instead of the terminal UI
+    /// (automatic when stdout is not a terminal)
+    #[arg(long)]
+    pub headless: bool,
+    /// Colour theme: dark, light, high-contrast, or a theme .yaml file
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Matches played at once (default: the tournament's `jobs`, or the number of cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Override the tournament's seed
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Also write the final standings to this YAML file
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Finish an interrupted run from its folder (runs/...)
+    #[arg(long, value_name = "RUN_DIR")]
+    pub resume: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The game: connectx, rps, ipd or tron
+    pub game: String,
+    /// The bot in seat 1 (moves first in ConnectX)
+    pub bot_a: PathBuf,
+    /// The bot in seat 2
+    pub bot_b: PathBuf,
+    /// Match seed: the same seed gives the same match (random when omitted; printed)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write the replay (JSON) to this file
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Keep think times in the replay (they differ from run to run)
+    #[arg(long)]
+    pub timings: bool,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub rules: Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The replay file (from `match --replay` or a run folder's replays/)
+    pub file: PathBuf,
+    /// Colour theme: dark, light, high-contrast, or a theme .yaml file
+    #[arg(long)]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The bot to check
+    pub bot: PathBuf,
+    /// The game it is written for: connectx, rps, ipd or tron
+    #[arg(long)]
+    pub game: String,
+    /// How many games to play (seats alternate)
+    #[arg(long, default_value_t = 4)]
+    pub games: u64,
+    #[command(flatten)]
+    pub rules: Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Number of bots to spawn for the spawn figure
+    #[arg(long, default_value_t = 200)]
+    pub spawns: usize,
+    /// Number of moves for the round-trip figure
+    #[arg(long, default_value_t = 10_000)]
+    pub moves: usize,
+    /// RPS matches per throughput run (ConnectX plays three times as many)
+    #[arg(long, default_value_t = 40)]
+    pub matches: usize,
+    /// Print one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Game settings and time control shared by `match` and `check`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct Rules {
     /// A game setting, e.g. `--set rows=5` (repeatable; see the README for each game's)
     #[arg(long = "set", value_name = "KEY=VALUE")]

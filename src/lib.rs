@@ -13,11 +13,11 @@ macro_rules! say {
 }
 
 pub mod affinity;
-pub mod bench;
 pub mod botfile;
 pub mod cage;
 pub mod cli;
 pub mod commands;
+pub mod error;
 pub mod game;
 pub mod referee;
 pub mod replay;

@@ -1,6 +1,7 @@
 //! The `cagematch` binary: parse, dispatch, map errors to exit codes.
 
 use cagematch::cage::zygote;
+use cagematch::commands::bench::cold;
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -10,15 +11,15 @@ fn main() -> ExitCode {
     if args.get(1).map(String::as_str) == Some(zygote::ARG) {
         return ExitCode::from(zygote::main(&args[2..]) as u8);
     }
-    if args.get(1).map(String::as_str) == Some(zygote::COLD_ARG) {
-        return ExitCode::from(zygote::cold(&args[2..]) as u8);
+    if args.get(1).map(String::as_str) == Some(cold::ARG) {
+        return ExitCode::from(cold::main(&args[2..]) as u8);
     }
     let cli = cagematch::cli::Cli::parse();
     match cagematch::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("cagematch: {e}");
-            ExitCode::from(1)
+            ExitCode::from(e.exit_code())
         }
     }
 }

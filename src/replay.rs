@@ -2,6 +2,7 @@
 //! replays diff line by line. Without timings (the default for `cagematch match`), a
 //! replay of deterministic bots is byte-for-byte the same for the same seed.
 
+use crate::error::ConfigError;
 use crate::referee::MatchRecord;
 use serde_json::Value;
 use std::path::Path;
@@ -64,10 +65,11 @@ pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), Str
 }
 
 /// Reads a replay, checking its format and version.
-pub fn read(path: &Path) -> Result<MatchRecord, String> {
+pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    parse(&text).map_err(|e| format!("{shown}: {e}"))
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(&shown, format!("cannot read: {e}")))?;
+    parse(&text).map_err(|e| ConfigError::new(&shown, e))
 }
 
 pub fn parse(text: &str) -> Result<MatchRecord, String> {

@@ -116,7 +116,9 @@ fn match_text_output_shows_result_and_board() {
 }
 
 #[test]
-fn runner_errors_are_one_line_and_exit_nonzero() {
+/// Bad arguments and bad files are the user's to fix: one line, exit 2 (as clap's own
+/// usage errors), never 1 as a failure of the run.
+fn usage_and_file_errors_are_one_line_and_exit_2() {
     let cases: [(&[&str], &str); 8] = [
         (
             &[
@@ -179,7 +181,7 @@ fn runner_errors_are_one_line_and_exit_nonzero() {
     ];
     for (args, expected) in cases {
         let out = cagematch(args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = text(&out.stderr);
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(

@@ -106,12 +106,59 @@ fn bare_cagematch_runs_the_default_tournament_and_exports() {
 fn a_missing_default_tournament_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = cagematch(dir.path(), &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
         stderr.starts_with("cagematch: tournaments/default.yaml: not found here"),
         "{stderr}"
     );
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_run = dir.path().join("not-a-run");
+    std::fs::create_dir(&not_a_run).unwrap();
+    let bad_tournament = dir.path().join("bad.yaml");
+    let rps = repo("bots/rps");
+    std::fs::write(
+        &bad_tournament,
+        format!(
+            "name: x\ngame: rps\njobs: 0\nbots:\n  folder: {}\n",
+            rps.display()
+        ),
+    )
+    .unwrap();
+    let default = repo("tournaments/default.yaml");
+    let cases: [(Vec<&str>, &str); 5] = [
+        (vec!["run", "--jobs", "0"], "--jobs must be at least 1"),
+        (
+            vec!["run", default.to_str().unwrap(), "--resume", "x"],
+            "--resume continues a run as it began",
+        ),
+        (
+            vec!["run", "--resume", not_a_run.to_str().unwrap()],
+            "not a run folder",
+        ),
+        (
+            vec!["run", bad_tournament.to_str().unwrap()],
+            "bad.yaml:3: jobs:",
+        ),
+        (
+            vec!["run", default.to_str().unwrap(), "--theme", "neon"],
+            "unknown theme `neon`",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = cagematch(dir.path(), &args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    // clap's own usage errors use the same code.
+    let out = cagematch(dir.path(), &["run", "--jobs", "many"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

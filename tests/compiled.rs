@@ -299,14 +299,14 @@ fn a_program_that_cannot_run_says_why() {
     std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let err = BotFile::read(&script).unwrap_err();
+    let err = BotFile::read(&script).unwrap_err().to_string();
     assert!(
         err.contains("a script with #! is not a compiled program"),
         "{err}"
     );
     let object = dir.join("object.yaml");
     std::fs::write(&object, "command: missing\n").unwrap();
-    let err = BotFile::read(&object).unwrap_err();
+    let err = BotFile::read(&object).unwrap_err().to_string();
     assert!(
         err.contains("object.yaml: command:") && err.contains("no such bot file"),
         "{err}"

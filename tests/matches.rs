@@ -372,7 +372,7 @@ fn replays_round_trip_and_say_what_they_are() {
         r#"{"format": "cagematch-replay", "version": 99, "timings": false}"#,
     )
     .unwrap();
-    let err = replay::read(&bad).unwrap_err();
+    let err = replay::read(&bad).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
 }
 

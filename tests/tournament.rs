@@ -224,7 +224,7 @@ fn export_round_trips_through_yaml() {
 // ---- Bad tournament files ----
 
 fn parse(yaml: &str) -> Result<Tournament, String> {
-    Tournament::parse(Path::new("tournaments/bad.yaml"), yaml)
+    Tournament::parse(Path::new("tournaments/bad.yaml"), yaml).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -452,7 +452,7 @@ fn a_bot_changed_since_the_run_began_is_reported() {
     let journal = Journal::create(&dir.path().join("runs"), &RunInfo::of(&t, 2)).unwrap();
     std::fs::write(bots.join("rock.py"), "def agent(o):\n    return 1\n").unwrap();
     let (_, info, _) = Journal::resume(&journal.dir).unwrap();
-    let err = Tournament::from_run(&info, 1).unwrap_err();
+    let err = Tournament::from_run(&info, 1).unwrap_err().to_string();
     assert!(
         err.contains("rock.py: the bot changed since the run began"),
         "{err}"

@@ -384,12 +384,12 @@ fn bad_themes_are_one_line_errors() {
     for (i, (text, expected)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("t{i}.yaml"));
         std::fs::write(&path, text).unwrap();
-        let err = Theme::load(path.to_str().unwrap()).unwrap_err();
+        let err = Theme::load(path.to_str().unwrap()).unwrap_err().to_string();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.contains(&path.display().to_string()), "{err}");
         assert!(err.contains(expected), "expected `{expected}` in `{err}`");
     }
-    let err = Theme::load("neon").unwrap_err();
+    let err = Theme::load("neon").unwrap_err().to_string();
     assert!(err.contains("dark, light, high-contrast"), "{err}");
 }
 

@@ -1,17 +1,18 @@
-//! Messages between the host and the zygote: one JSON object per `SOCK_SEQPACKET` packet,
-//! with descriptors passed alongside (`SCM_RIGHTS`).
+//! The control socket between the host and the zygote: one JSON message (a type from
+//! `protocol.rs`) per `SOCK_SEQPACKET` packet, with descriptors passed alongside
+//! (`SCM_RIGHTS`). Runs in both processes.
 
+use super::protocol::BOT_FDS;
 use nix::sys::socket::{recvmsg, sendmsg, ControlMessage, ControlMessageOwned, MsgFlags};
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 /// Largest control message (policies and replies are small).
 const MAX_MESSAGE: usize = 64 * 1024;
-/// Descriptors that come with a spawned bot: request, reply, log, status, pidfd.
-pub const BOT_FDS: usize = 5;
 
-pub fn send(sock: BorrowedFd<'_>, value: &Value, fds: &[RawFd]) -> io::Result<()> {
+pub fn send(sock: BorrowedFd<'_>, value: &impl Serialize, fds: &[RawFd]) -> io::Result<()> {
     let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
     let iov = [IoSlice::new(&bytes)];
     let cmsgs = [ControlMessage::ScmRights(fds)];
@@ -20,8 +21,9 @@ pub fn send(sock: BorrowedFd<'_>, value: &Value, fds: &[RawFd]) -> io::Result<()
     Ok(())
 }
 
-/// Receives one message; `None` when the other side has closed the socket.
-pub fn recv(sock: BorrowedFd<'_>) -> io::Result<Option<(Value, Vec<OwnedFd>)>> {
+/// Receives one message; `None` when the other side has closed the socket. A message
+/// of the wrong shape is an `InvalidData` error (its descriptors are closed).
+pub fn recv<T: DeserializeOwned>(sock: BorrowedFd<'_>) -> io::Result<Option<(T, Vec<OwnedFd>)>> {
     let mut buf = vec![0u8; MAX_MESSAGE];
     let mut cmsg = nix::cmsg_space!([RawFd; BOT_FDS]);
     let mut iov = [IoSliceMut::new(&mut buf)];
@@ -45,6 +47,7 @@ pub fn recv(sock: BorrowedFd<'_>) -> io::Result<Option<(Value, Vec<OwnedFd>)>> {
     if len == 0 {
         return Ok(None);
     }
-    let value = serde_json::from_slice(&buf[..len]).map_err(io::Error::other)?;
+    let value = serde_json::from_slice(&buf[..len])
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     Ok(Some((value, fds)))
 }

@@ -5,8 +5,9 @@
 //! the body is buffered, and its JSON is parsed strictly (serde_json's nesting limit, no
 //! NaN, no lone surrogates, no duplicate keys).
 
+use serde::de::DeserializeOwned;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -14,9 +15,9 @@ use std::io::{self, Read, Write};
 /// Bytes in a frame header.
 pub const HEADER: usize = 4;
 
-/// Encodes `value` as one frame.
-pub fn encode(value: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(value).expect("serialising a serde_json::Value cannot fail");
+/// Encodes `value` (a message from `protocol.rs`) as one frame.
+pub fn encode(value: &impl Serialize) -> Vec<u8> {
+    let body = serde_json::to_vec(value).expect("protocol messages always serialise");
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(&(body.len() as u32).to_le_bytes());
     out.extend_from_slice(&body);
@@ -24,13 +25,13 @@ pub fn encode(value: &Value) -> Vec<u8> {
 }
 
 /// Writes one frame (used by the trusted side of a pipe).
-pub fn write_frame(w: &mut impl Write, value: &Value) -> io::Result<()> {
+pub fn write_frame(w: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     w.write_all(&encode(value))
 }
 
 /// Reads one frame of at most `cap` bytes, blocking. Used in the bot process for
 /// requests from the host.
-pub fn read_frame(r: &mut impl Read, cap: usize) -> io::Result<Value> {
+pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> io::Result<T> {
     let mut header = [0u8; HEADER];
     r.read_exact(&mut header)?;
     let len = u32::from_le_bytes(header) as usize;
@@ -118,8 +119,8 @@ impl FrameBuffer {
 }
 
 /// One JSON value per line, encoded for a compiled bot.
-pub fn encode_line(value: &Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec(value).expect("serialising a serde_json::Value cannot fail");
+pub fn encode_line(value: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_vec(value).expect("protocol messages always serialise");
     out.push(b'\n');
     out
 }

@@ -2,19 +2,21 @@
 //! tournament, in plain words — the sandbox it gets, whether it loads, and how it plays
 //! a few games against the game's built-in random bot. Exits 1 if anything is wrong.
 
-use super::{settings, start_cage, time_control};
+use super::{game, settings, start_cage, time_control};
 use crate::botfile::BotFile;
-use crate::cli::Rules;
-use crate::game::GameKind;
+use crate::cli::CheckArgs;
+use crate::error::Error;
 use crate::referee::{self, MatchRecord, MatchSpec, SeatFault};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run(path: &Path, game: GameKind, games: u64, rules: &Rules) -> Result<ExitCode, String> {
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let (path, games, rules) = (args.bot.as_path(), args.games, &args.rules);
+    let game = game(&args.game)?;
     let bot = BotFile::read(path)?;
     let config = settings(rules)?;
     game.create(&config, 0)
-        .map_err(|e| format!("{game} settings: {e}"))?;
+        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
     let clock = time_control(game, rules)?;
     let (opponent_file, opponent_code) = game.builtin_opponent();
     let mut opponent = BotFile::from_code(

@@ -1,94 +1,44 @@
 //! What each subcommand does, kept out of `main.rs`.
 
+pub mod bench;
 mod check;
 mod play;
 mod run;
 
-use crate::bench;
 use crate::cage::{Cage, CagePolicy};
-use crate::cli::{Cli, Command, Rules};
+use crate::cli::{Cli, Command, ReplayArgs, Rules};
+use crate::error::Error;
 use crate::game::{GameKind, TimeControl};
 use serde_json::{Map, Value};
 use std::process::ExitCode;
 
-pub fn run(cli: Cli) -> Result<ExitCode, String> {
-    let bare = Command::Run {
-        tournament: None,
-        headless: false,
-        theme: None,
-        jobs: None,
-        seed: None,
-        export: None,
-        resume: None,
-    };
-    match cli.command.unwrap_or(bare) {
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command.unwrap_or(Command::Run(Default::default())) {
         Command::Sandbox => sandbox(),
-        Command::Run {
-            tournament,
-            headless,
-            jobs,
-            seed,
-            export,
-            resume,
-            theme,
-        } => run::run(run::RunArgs {
-            file: tournament,
-            headless,
-            theme,
-            jobs,
-            seed,
-            export,
-            resume,
-        }),
-        Command::Match {
-            game,
-            bot_a,
-            bot_b,
-            seed,
-            replay,
-            timings,
-            json,
-            rules,
-        } => play::run(play::Options {
-            game: GameKind::parse(&game)?,
-            bots: [bot_a, bot_b],
-            seed,
-            replay,
-            timings,
-            json,
-            rules,
-        }),
-        Command::Replay { file, theme } => replay(&file, theme.as_deref()),
-        Command::Check {
-            bot,
-            game,
-            games,
-            rules,
-        } => check::run(&bot, GameKind::parse(&game)?, games, &rules),
-        Command::Bench {
-            spawns,
-            moves,
-            matches,
-            json,
-        } => bench::run(bench::Options {
-            spawns,
-            moves,
-            matches,
-            json,
-        })
-        .map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::run(args),
+        Command::Match(args) => play::run(args),
+        Command::Replay(args) => replay(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),
     }
 }
 
+/// The game a `match` or `check` names.
+fn game(name: &str) -> Result<GameKind, Error> {
+    GameKind::parse(name).map_err(Error::Usage)
+}
+
 /// Opens a saved replay in the match viewer.
-fn replay(file: &std::path::Path, theme: Option<&str>) -> Result<ExitCode, String> {
-    let record = crate::replay::read(file)?;
-    let theme = crate::tui::theme::Theme::load(theme.unwrap_or("dark"))?;
+fn replay(args: &ReplayArgs) -> Result<ExitCode, Error> {
+    let record = crate::replay::read(&args.file)?;
+    let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return Err("replay needs a terminal (stdout is not one)".into());
+        return Err(Error::Usage(
+            "replay needs a terminal (stdout is not one)".into(),
+        ));
     }
     let mut app = crate::tui::app::App::for_replay(record, theme);
-    app.title = file.display().to_string();
+    app.title = args.file.display().to_string();
     let (tx, rx) = std::sync::mpsc::channel();
     crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");
@@ -100,20 +50,22 @@ fn replay(file: &std::path::Path, theme: Option<&str>) -> Result<ExitCode, Strin
 }
 
 /// Starts the zygote for this binary with the default policy.
-fn start_cage() -> Result<Cage, String> {
+fn start_cage() -> Result<Cage, Error> {
     let policy =
         CagePolicy::for_current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
-    Cage::start(&policy).map_err(|e| e.to_string())
+    Ok(Cage::start(&policy)?)
 }
 
 /// The game settings from `--set KEY=VALUE` flags: values read as JSON when they parse
 /// (`5`, `0.1`, `true`), as text otherwise.
-fn settings(rules: &Rules) -> Result<Value, String> {
+fn settings(rules: &Rules) -> Result<Value, Error> {
     let mut map = Map::new();
     for item in &rules.settings {
-        let (key, value) = item
-            .split_once('=')
-            .ok_or_else(|| format!("--set {item}: write it as KEY=VALUE, e.g. --set rows=5"))?;
+        let (key, value) = item.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--set {item}: write it as KEY=VALUE, e.g. --set rows=5"
+            ))
+        })?;
         let value = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
         map.insert(key.trim().to_string(), value);
     }
@@ -121,7 +73,7 @@ fn settings(rules: &Rules) -> Result<Value, String> {
 }
 
 /// The game's time control with any `--move-time`, `--overage`, `--load-time` applied.
-fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, String> {
+fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, Error> {
     let mut clock = game.default_time_control();
     if let Some(v) = rules.move_time {
         clock.per_move = v;
@@ -138,7 +90,7 @@ fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, String> {
             "overage" => "--overage",
             _ => "--load-time",
         };
-        format!("{flag} {why}")
+        Error::Usage(format!("{flag} {why}"))
     })?;
     Ok(clock)
 }
@@ -153,9 +105,9 @@ fn fresh_seed() -> u64 {
 }
 
 /// Starts one caged bot and prints what it got, loudly flagging anything missing.
-fn sandbox() -> Result<ExitCode, String> {
+fn sandbox() -> Result<ExitCode, Error> {
     let cage = start_cage()?;
-    let bot = cage.spawn().map_err(|e| e.to_string())?;
+    let bot = cage.spawn()?;
     let info = cage.info();
     say!("python:     {}", info.python);
     say!("modules:    {}", info.modules.join(", "));

@@ -2,27 +2,18 @@
 
 use super::{fresh_seed, settings, start_cage, time_control};
 use crate::botfile::BotFile;
-use crate::cli::Rules;
-use crate::game::{number, GameKind, SEATS};
+use crate::cli::MatchArgs;
+use crate::error::Error;
+use crate::game::{number, SEATS};
 use crate::referee::{self, MatchRecord, MatchSpec};
 use crate::replay;
 use serde_json::json;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub struct Options {
-    pub game: GameKind,
-    pub bots: [PathBuf; SEATS],
-    pub seed: Option<u64>,
-    pub replay: Option<PathBuf>,
-    pub timings: bool,
-    pub json: bool,
-    pub rules: Rules,
-}
-
-pub fn run(opts: Options) -> Result<ExitCode, String> {
+pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
+    let game = super::game(&opts.game)?;
     let mut files = Vec::with_capacity(SEATS);
-    for path in &opts.bots {
+    for path in [&opts.bot_a, &opts.bot_b] {
         files.push(BotFile::read(path)?);
     }
     // Two copies of one bot need telling apart.
@@ -31,14 +22,13 @@ pub fn run(opts: Options) -> Result<ExitCode, String> {
     }
     let config = settings(&opts.rules)?;
     // Bad settings are the user's to fix before any process starts.
-    opts.game
-        .create(&config, 0)
-        .map_err(|e| format!("{} settings: {e}", opts.game))?;
-    let time_control = time_control(opts.game, &opts.rules)?;
+    game.create(&config, 0)
+        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
+    let time_control = time_control(game, &opts.rules)?;
     let seed = opts.seed.unwrap_or_else(fresh_seed);
     let cage = start_cage()?;
     let spec = MatchSpec {
-        game: opts.game,
+        game,
         config,
         seed,
         time_control,

@@ -2,30 +2,20 @@
 //! standings), with a crash-safe journal, resume, and YAML export.
 
 use crate::cage::Cage;
-use crate::referee::Frame;
+use crate::cli::RunArgs;
+use crate::error::Error;
 use crate::report::{self, Progress};
 use crate::tournament::{
     self, Entry, Event, Export, Journal, Options, RunInfo, Summary, Tournament,
 };
-use crate::tui::app::{App, AppEvent, RunnerMsg};
+use crate::tui::app::{App, AppEvent};
+use crate::tui::live::{self, Bridge};
 use crate::tui::theme::Theme;
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
-
-pub struct RunArgs {
-    pub file: Option<PathBuf>,
-    pub headless: bool,
-    pub theme: Option<String>,
-    pub jobs: Option<usize>,
-    pub seed: Option<u64>,
-    pub export: Option<PathBuf>,
-    pub resume: Option<PathBuf>,
-}
+use std::sync::mpsc;
 
 /// The file a bare `cagematch` runs.
 pub const DEFAULT_TOURNAMENT: &str = "tournaments/default.yaml";
@@ -54,18 +44,18 @@ fn install_stop_handlers() {
     }
 }
 
-pub fn run(args: RunArgs) -> Result<ExitCode, String> {
+pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     let jobs_override = args.jobs;
     if jobs_override == Some(0) {
-        return Err("--jobs must be at least 1".into());
+        return Err(Error::Usage("--jobs must be at least 1".into()));
     }
     let (t, mut journal, done, theme) = match &args.resume {
         Some(dir) => {
-            if args.file.is_some() || args.seed.is_some() {
-                return Err(
+            if args.tournament.is_some() || args.seed.is_some() {
+                return Err(Error::Usage(
                     "--resume continues a run as it began; drop the tournament file and --seed"
                         .into(),
-                );
+                ));
             }
             let (journal, info, done) = Journal::resume(dir)?;
             let jobs = jobs_override.unwrap_or_else(tournament::config::cores);
@@ -74,13 +64,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         }
         None => {
             let file = args
-                .file
+                .tournament
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_TOURNAMENT));
-            if args.file.is_none() && !file.exists() {
-                return Err(format!(
+            if args.tournament.is_none() && !file.exists() {
+                return Err(Error::Usage(format!(
                     "{DEFAULT_TOURNAMENT}: not found here; run cagematch from the project folder or give a tournament file"
-                ));
+                )));
             }
             let mut t = Tournament::load(&file)?;
             if let Some(seed) = args.seed {
@@ -115,7 +105,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         say!("resuming: {} matches already played", done.len());
     }
     install_stop_handlers();
-    let cage = Cage::start(&t.policy()?).map_err(|e| e.to_string())?;
+    let cage = Cage::start(&t.policy()?)?;
     let tui = !args.headless && std::io::stdout().is_terminal();
     let summary = if tui {
         live(&t, &cage, &mut journal, done, theme, args.export.clone())?
@@ -168,14 +158,14 @@ fn headless(
     cage: &Cage,
     journal: &mut Journal,
     done: Vec<Entry>,
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     let progress = Progress::new(done.len());
     let opts = Options {
         jobs: t.jobs,
         frames: false,
         pin: true,
     };
-    tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
+    let summary = tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
         if let Event::Finished {
             entry, done, total, ..
         } = event
@@ -184,7 +174,8 @@ fn headless(
                 say!("{line}");
             }
         }
-    })
+    })?;
+    Ok(summary)
 }
 
 /// The terminal UI on this thread, the runner on another; quitting the UI stops the run.
@@ -195,105 +186,44 @@ fn live(
     done: Vec<Entry>,
     theme: Theme,
     export_to: Option<PathBuf>,
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     let total = tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
-    let mut app = App::new(t.name.clone(), t.game, bots_of(t), total, theme);
-    app.already = done.len();
-    app.run_dir = Some(journal.dir.clone());
-    // Matches of a resumed run: their results, and their replays when still readable.
-    let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
-    app.standings = tournament::standings::compute(t.bots.len(), &outcomes);
-    for e in &done {
-        app.matches.insert(
-            e.id,
-            crate::tui::app::MatchView {
-                id: e.id,
-                seats: e.seats,
-                frames: Vec::new(),
-                count: e.frames,
-                entry: Some(e.clone()),
-                record: crate::replay::read(&journal.dir.join(&e.replay))
-                    .ok()
-                    .map(Arc::new),
-            },
-        );
-    }
+    let app = live::app_for_run(
+        t.name.clone(),
+        t.game,
+        bots_of(t),
+        total,
+        theme,
+        &journal.dir,
+        &done,
+    );
     let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
     let (tx, rx) = mpsc::channel::<AppEvent>();
+    let (watch_tx, watch_rx) = mpsc::channel();
     let opts = Options {
         jobs: t.jobs,
         frames: true,
         pin: true,
     };
-    let watched = AtomicUsize::new(usize::MAX);
     std::thread::scope(|scope| {
-        let runner_tx = tx.clone();
-        let watched = &watched;
+        let mut bridge = Bridge::new(tx.clone(), watch_rx);
         let runner = scope.spawn(move || {
-            let send = |m: RunnerMsg| {
-                let _ = runner_tx.send(AppEvent::Runner(m));
-            };
-            // Frames of running matches, kept here so a viewer opened mid-match gets the
-            // match so far; only the watched match's frames cross to the UI thread.
-            let mut live: HashMap<usize, (Vec<Frame>, usize)> = HashMap::new();
-            let result =
-                tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
-                    match event {
-                        Event::Started { id, seats } => send(RunnerMsg::Started { id, seats }),
-                        Event::Frame { id, frame } => {
-                            let (frames, sent) = live.entry(id).or_default();
-                            frames.push(frame.clone());
-                            if watched.load(Ordering::Relaxed) == id {
-                                send(RunnerMsg::Frames {
-                                    id,
-                                    frames: frames[*sent..].to_vec(),
-                                });
-                                *sent = frames.len();
-                            } else {
-                                *sent = (*sent).min(frames.len());
-                                if frames.len() % 20 == 1 {
-                                    send(RunnerMsg::FrameCount {
-                                        id,
-                                        count: frames.len(),
-                                    });
-                                }
-                            }
-                        }
-                        Event::Finished {
-                            entry,
-                            record,
-                            standings,
-                            ..
-                        } => {
-                            live.remove(&entry.id);
-                            send(RunnerMsg::Finished {
-                                entry: Box::new(entry.clone()),
-                                record: Arc::new(record.clone()),
-                                standings: Box::new(standings.clone()),
-                            })
-                        }
-                        Event::Abandoned { id } => send(RunnerMsg::Abandoned { id }),
-                        Event::Fault { .. } => {}
-                    }
-                });
-            match &result {
-                Ok(s) => send(RunnerMsg::Done {
-                    interrupted: s.interrupted,
-                }),
-                Err(e) => send(RunnerMsg::Failed(e.clone())),
-            }
+            let result = tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |e| {
+                bridge.event(e)
+            });
+            bridge.finish(&result);
             result
         });
         let mut export = |app: &App| -> Result<String, String> {
             Export::new(&app.title, app.game, &bots_of(t), &app.standings).write(&export_path)?;
             Ok(export_path.display().to_string())
         };
-        let ui = crate::tui::run(app, tx, rx, Some(watched), Some(&STOP), &mut export);
+        let ui = crate::tui::run(app, tx, rx, Some(watch_tx), Some(&STOP), &mut export);
         STOP.store(true, Ordering::SeqCst);
         let summary = runner
             .join()
-            .map_err(|_| "the runner thread panicked".to_string())?;
+            .map_err(|_| Error::Runtime("the runner thread panicked".into()))?;
         ui?;
-        summary
+        Ok(summary?)
     })
 }

@@ -3,6 +3,7 @@
 
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::Limits;
+use crate::error::ConfigError;
 use crate::game::{GameKind, TimeControl};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -128,11 +129,12 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
 }
 
 /// A one-line error about `field` in `file`, with its line when it can be found.
-fn field_error(file: &Path, text: &str, field: &str, why: &str) -> String {
+fn field_error(file: &Path, text: &str, field: &str, why: &str) -> ConfigError {
     let key = field.rsplit('.').next().unwrap_or(field);
+    let message = format!("{field}: {why}");
     match line_of(text, key) {
-        Some(line) => format!("{}:{line}: {field}: {why}", file.display()),
-        None => format!("{}: {field}: {why}", file.display()),
+        Some(line) => ConfigError::at(file.display(), line, message),
+        None => ConfigError::new(file.display(), message),
     }
 }
 
@@ -142,20 +144,17 @@ pub fn cores() -> usize {
 
 impl Tournament {
     /// Reads and checks a tournament file.
-    pub fn load(file: &Path) -> Result<Tournament, String> {
+    pub fn load(file: &Path) -> Result<Tournament, ConfigError> {
         let text = std::fs::read_to_string(file).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
-                format!(
-                    "{}: no such tournament file; check the path",
-                    file.display()
-                )
+                ConfigError::new(file.display(), "no such tournament file; check the path")
             }
-            _ => format!("{}: cannot read: {e}", file.display()),
+            _ => ConfigError::new(file.display(), format!("cannot read: {e}")),
         })?;
         Tournament::parse(file, &text)
     }
 
-    pub fn parse(file: &Path, text: &str) -> Result<Tournament, String> {
+    pub fn parse(file: &Path, text: &str) -> Result<Tournament, ConfigError> {
         let raw: TournamentFile = serde_yaml::from_str(text)
             .map_err(|e| crate::yaml::error(&file.display().to_string(), &e))?;
         let err = |field: &str, why: &str| field_error(file, text, field, why);
@@ -268,16 +267,18 @@ impl Tournament {
     /// The tournament a run folder was started with, its bots read again from their
     /// files. A bot whose file changed since is an error: mixing versions in one set of
     /// standings would be silently wrong.
-    pub fn from_run(info: &super::RunInfo, jobs: usize) -> Result<Tournament, String> {
+    pub fn from_run(info: &super::RunInfo, jobs: usize) -> Result<Tournament, ConfigError> {
         let mut bots = Vec::new();
         for b in &info.bots {
             let mut bot = BotFile::read(Path::new(&b.file))?;
             if bot.sha256 != b.sha256 {
-                return Err(format!(
-                    "{}: the bot changed since the run began (sha256 {} then, {} now); restore it, or start a new run",
-                    b.file,
-                    &b.sha256[..12],
-                    &bot.sha256[..12]
+                return Err(ConfigError::new(
+                    &b.file,
+                    format!(
+                        "the bot changed since the run began (sha256 {} then, {} now); restore it, or start a new run",
+                        &b.sha256[..12],
+                        &bot.sha256[..12]
+                    ),
                 ));
             }
             bot.name = b.name.clone();
@@ -315,8 +316,8 @@ impl Tournament {
 fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
     let mut bots = Vec::new();
     if let Some(folder) = &spec.folder {
-        for path in bots_in(&tidy(&base.join(folder)))? {
-            bots.push(BotFile::read(&path)?);
+        for path in bots_in(&tidy(&base.join(folder))).map_err(|e| e.to_string())? {
+            bots.push(BotFile::read(&path).map_err(|e| e.to_string())?);
         }
     }
     for entry in &spec.files {
@@ -324,7 +325,7 @@ fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
             BotEntry::Path(p) => (p, None),
             BotEntry::Named { file, name } => (file, name.clone()),
         };
-        let mut bot = BotFile::read(&tidy(&base.join(file)))?;
+        let mut bot = BotFile::read(&tidy(&base.join(file))).map_err(|e| e.to_string())?;
         if let Some(name) = name {
             bot.name = name;
         }

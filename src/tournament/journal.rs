@@ -5,6 +5,7 @@
 use super::config::Tournament;
 use super::standings::Outcomes;
 use crate::cage::{FaultKind, Limits};
+use crate::error::{ConfigError, JournalError};
 use crate::game::{GameKind, Outcome, TimeControl};
 use crate::referee::MatchRecord;
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,7 @@ pub struct Journal {
 
 impl Journal {
     /// Creates `output/<name>-<UTC time>/` with `run.json` and an empty journal.
-    pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, String> {
+    pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
         let slug: String = info
             .name
             .chars()
@@ -162,24 +163,35 @@ impl Journal {
             n += 1;
             dir = output.join(format!("{}-{stamp}-{n}", slug.trim_matches('-')));
         }
-        std::fs::create_dir_all(dir.join("replays"))
-            .map_err(|e| format!("{}: cannot create the run folder: {e}", dir.display()))?;
-        let text = serde_json::to_string_pretty(info).map_err(|e| e.to_string())?;
-        std::fs::write(dir.join("run.json"), text + "\n")
-            .map_err(|e| format!("{}: cannot write run.json: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
+            JournalError::Write(format!(
+                "{}: cannot create the run folder: {e}",
+                dir.display()
+            ))
+        })?;
+        let text =
+            serde_json::to_string_pretty(info).map_err(|e| JournalError::Write(e.to_string()))?;
+        std::fs::write(dir.join("run.json"), text + "\n").map_err(|e| {
+            JournalError::Write(format!("{}: cannot write run.json: {e}", dir.display()))
+        })?;
         Journal::open(&dir)
     }
 
     /// Opens an existing run folder for appending, cutting off a half-written last line
     /// (the runner was killed mid-write), and returns what it already holds.
-    pub fn resume(dir: &Path) -> Result<(Journal, RunInfo, Vec<Entry>), String> {
+    pub fn resume(dir: &Path) -> Result<(Journal, RunInfo, Vec<Entry>), JournalError> {
         let shown = dir.display();
-        let text = std::fs::read_to_string(dir.join("run.json"))
-            .map_err(|e| format!("{shown}: not a run folder (no readable run.json: {e})"))?;
-        let info: RunInfo =
-            serde_json::from_str(&text).map_err(|e| format!("{shown}/run.json: malformed: {e}"))?;
+        let text = std::fs::read_to_string(dir.join("run.json")).map_err(|e| {
+            ConfigError::new(
+                &shown,
+                format!("not a run folder (no readable run.json: {e})"),
+            )
+        })?;
+        let run_json = format!("{shown}/run.json");
+        let info: RunInfo = serde_json::from_str(&text)
+            .map_err(|e| ConfigError::new(&run_json, format!("malformed: {e}")))?;
         if info.format != RUN_FORMAT || info.version != 1 {
-            return Err(format!("{shown}/run.json: not a version 1 cagematch run"));
+            return Err(ConfigError::new(&run_json, "not a version 1 cagematch run").into());
         }
         let path = dir.join("journal.jsonl");
         let journal = std::fs::read_to_string(&path).unwrap_or_default();
@@ -187,7 +199,11 @@ impl Journal {
         let mut entries = Vec::new();
         for (n, line) in journal[..complete].lines().enumerate() {
             let entry: Entry = serde_json::from_str(line).map_err(|e| {
-                format!("{}:{}: malformed journal line: {e}", path.display(), n + 1)
+                ConfigError::at(
+                    path.display(),
+                    n + 1,
+                    format!("malformed journal line: {e}"),
+                )
             })?;
             entries.push(entry);
         }
@@ -195,20 +211,20 @@ impl Journal {
             let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
             f.set_len(complete as u64)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
         }
         Ok((Journal::open(dir)?, info, entries))
     }
 
-    fn open(dir: &Path) -> Result<Journal, String> {
+    fn open(dir: &Path) -> Result<Journal, JournalError> {
         let path = dir.join("journal.jsonl");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+            .map_err(|e| JournalError::Write(format!("{}: cannot open: {e}", path.display())))?;
         Ok(Journal {
             dir: dir.to_path_buf(),
             file,
@@ -216,12 +232,18 @@ impl Journal {
     }
 
     /// Appends one finished match and makes sure it is on disk.
-    pub fn append(&mut self, entry: &Entry) -> Result<(), String> {
-        let mut line = serde_json::to_string(entry).map_err(|e| e.to_string())?;
+    pub fn append(&mut self, entry: &Entry) -> Result<(), JournalError> {
+        let mut line =
+            serde_json::to_string(entry).map_err(|e| JournalError::Write(e.to_string()))?;
         line.push('\n');
         self.file
             .write_all(line.as_bytes())
             .and_then(|()| self.file.sync_data())
-            .map_err(|e| format!("{}/journal.jsonl: cannot write: {e}", self.dir.display()))
+            .map_err(|e| {
+                JournalError::Write(format!(
+                    "{}/journal.jsonl: cannot write: {e}",
+                    self.dir.display()
+                ))
+            })
     }
 }

@@ -7,6 +7,7 @@ use super::journal::{Entry, FaultNote, Journal};
 use super::schedule::{self, Scheduled};
 use super::standings::{self, Standings};
 use crate::cage::Cage;
+use crate::error::RunError;
 use crate::referee::{self, Frame, MatchRecord, MatchSpec, RefereeError};
 use crate::replay;
 use std::collections::VecDeque;
@@ -80,7 +81,7 @@ pub fn run(
     opts: &Options,
     stop: &AtomicBool,
     on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<Summary, String> {
+) -> Result<Summary, RunError> {
     let schedule = schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed);
     let total = schedule.len();
     let finished: std::collections::HashSet<usize> = done.iter().map(|e| e.id).collect();
@@ -91,7 +92,7 @@ pub fn run(
             .collect(),
     );
     let halt = AtomicBool::new(false);
-    let mut failure: Option<String> = None;
+    let mut failure: Option<RunError> = None;
     let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
 
@@ -135,10 +136,14 @@ pub fn run(
                 Msg::Frame(id, frame) => on_event(Event::Frame { id, frame: &frame }),
                 Msg::Done(m, Ok(record)) => {
                     let replay = replay_name(&m, &record);
-                    let saved =
-                        replay::write(&journal.dir.join(&replay), &record, true).and_then(|()| {
+                    let saved = replay::write(&journal.dir.join(&replay), &record, true)
+                        .map_err(RunError::Output)
+                        .and_then(|()| {
                             let entry = Entry::from_record(m.id, m.seats, &record, &replay);
-                            journal.append(&entry).map(|()| entry)
+                            journal
+                                .append(&entry)
+                                .map(|()| entry)
+                                .map_err(RunError::from)
                         });
                     match saved {
                         Ok(entry) => {
@@ -173,7 +178,7 @@ pub fn run(
                     on_event(Event::Abandoned { id: m.id })
                 }
                 Msg::Done(_, Err(e)) => {
-                    failure.get_or_insert(e.to_string());
+                    failure.get_or_insert(e.into());
                     halt.store(true, Ordering::Relaxed);
                 }
             }

@@ -6,6 +6,7 @@ pub mod app;
 mod bot;
 mod crosstable;
 mod dashboard;
+pub mod live;
 mod matches;
 pub mod theme;
 pub mod ui;
@@ -13,7 +14,7 @@ mod viewer;
 
 use app::{App, AppEvent, Command};
 use crossterm::event::{self, Event, KeyEventKind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,14 +25,14 @@ const FRAME: Duration = Duration::from_millis(50);
 const BATCH: usize = 2000;
 
 /// Runs the UI until the user quits. `export` writes the standings and returns where.
-/// `watch`, if given, is kept set to the running match the viewer shows (`usize::MAX`
-/// for none), so the runner streams only that match's frames. When `stop` becomes true
+/// `watch`, if given, is told whenever the running match the viewer shows changes, so
+/// the runner streams only that match's frames (see [`live`]). When `stop` becomes true
 /// (SIGTERM), the UI closes as if the user had quit.
 pub fn run(
     mut app: App,
     tx: Sender<AppEvent>,
     rx: Receiver<AppEvent>,
-    watch: Option<&AtomicUsize>,
+    watch: Option<Sender<live::Watch>>,
     stop: Option<&AtomicBool>,
     export: &mut dyn FnMut(&App) -> Result<String, String>,
 ) -> Result<(), String> {
@@ -57,6 +58,7 @@ pub fn run(
         })
     };
     let start = Instant::now();
+    let mut watched = None;
     let result = (|| -> Result<(), String> {
         loop {
             terminal
@@ -96,8 +98,12 @@ pub fn run(
                     None => {}
                 }
             }
-            if let Some(w) = watch {
-                w.store(app.watched().unwrap_or(usize::MAX), Ordering::Relaxed);
+            if let Some(w) = &watch {
+                let now = app.watched();
+                if now != watched {
+                    watched = now;
+                    let _ = w.send(live::Watch(now));
+                }
             }
             if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
                 return Ok(());

@@ -1,6 +1,7 @@
 //! Colour themes, named by meaning. `themes/*.yaml` are embedded, so the binary works
 //! without the folder; a file in `./themes/` with the same name overrides the built-in.
 
+use crate::error::ConfigError;
 use ratatui::style::Color;
 use serde::Deserialize;
 use std::path::Path;
@@ -53,18 +54,21 @@ struct ThemeFile {
 impl Theme {
     /// Parses a theme file's text; errors are one line naming `origin`, the field and
     /// the line.
-    pub fn parse(origin: &str, text: &str) -> Result<Theme, String> {
+    pub fn parse(origin: &str, text: &str) -> Result<Theme, ConfigError> {
         let f: ThemeFile =
             serde_yaml::from_str(text).map_err(|e| crate::yaml::error(origin, &e))?;
-        let color = |field: &str, value: &str| -> Result<Color, String> {
+        let color = |field: &str, value: &str| -> Result<Color, ConfigError> {
             Color::from_str(value).map_err(|_| {
-                let line = text
+                let message = format!(
+                    "{field}: `{value}` is not a colour; use a name like `red` or `#rrggbb`"
+                );
+                match text
                     .lines()
                     .position(|l| l.trim_start().starts_with(&format!("{field}:")))
-                    .map_or(String::new(), |i| format!(":{}", i + 1));
-                format!(
-                    "{origin}{line}: {field}: `{value}` is not a colour; use a name like `red` or `#rrggbb`"
-                )
+                {
+                    Some(i) => ConfigError::at(origin, i + 1, message),
+                    None => ConfigError::new(origin, message),
+                }
             })
         };
         Ok(Theme {
@@ -96,7 +100,7 @@ impl Theme {
 
     /// `name` is a built-in name, a name found as `themes/NAME.yaml` in the current
     /// folder (which wins), or a path to a `.yaml` file.
-    pub fn load(name: &str) -> Result<Theme, String> {
+    pub fn load(name: &str) -> Result<Theme, ConfigError> {
         let path = if name.ends_with(".yaml") || name.contains('/') {
             Some(Path::new(name).to_path_buf())
         } else {
@@ -104,18 +108,19 @@ impl Theme {
             local.is_file().then_some(local)
         };
         if let Some(path) = path {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: cannot read the theme: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ConfigError::new(path.display(), format!("cannot read the theme: {e}"))
+            })?;
             return Theme::parse(&path.display().to_string(), &text);
         }
         Theme::built_in()
             .into_iter()
             .find(|t| t.name == name)
             .ok_or_else(|| {
-                format!(
+                ConfigError::setting(format!(
                     "unknown theme `{name}`: the built-in themes are {}, or give a .yaml file",
                     BUILT_IN.map(|(n, _)| n).join(", ")
-                )
+                ))
             })
     }
 

@@ -2,12 +2,18 @@
 //! next to a baseline measured in the same run on the same machine, and checked against
 //! the project's targets (ratios, so they hold on any machine).
 
+pub mod cold;
+
 use crate::affinity;
 use crate::botfile::BotFile;
-use crate::cage::{zygote, BotSource, Cage, CagePolicy};
+use crate::cage::protocol::Request;
+use crate::cage::{BotSource, Cage, CagePolicy};
+use crate::cli::BenchArgs;
+use crate::error::Error;
 use crate::game::GameKind;
 use crate::referee::{self, MatchSpec};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,14 +21,6 @@ use std::time::{Duration, Instant};
 
 const TRIVIAL_BOT: &str = "def agent(observation, configuration):\n    return 0\n";
 const BUDGET: Duration = Duration::from_secs(5);
-
-pub struct Options {
-    pub spawns: usize,
-    pub moves: usize,
-    /// RPS matches per throughput run (ConnectX: three times as many).
-    pub matches: usize,
-    pub json: bool,
-}
 
 struct Figure {
     name: &'static str,
@@ -73,7 +71,7 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-pub fn run(opts: Options) -> Result<(), String> {
+pub fn run(opts: &BenchArgs) -> Result<(), Error> {
     let policy = CagePolicy::for_current_exe().map_err(err)?;
     let trivial = BotSource {
         name: "trivial.py".into(),
@@ -125,7 +123,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         cold_runs,
         || {
             Command::new(&exe)
-                .args([zygote::COLD_ARG, TRIVIAL_BOT])
+                .args([cold::ARG, TRIVIAL_BOT])
                 .env_clear()
                 .stdin(Stdio::null())
                 .status()
@@ -136,8 +134,12 @@ pub fn run(opts: Options) -> Result<(), String> {
     let cpus = affinity::allowed_cpus();
     let two_cores = cpus.len() >= 2;
     let cage = Cage::start(&policy).map_err(err)?;
-    let request_len =
-        crate::cage::frame::encode(&json!({"act": {"obs": {"step": 0}, "config": {}}})).len();
+    let (obs, config) = (json!({"step": 0}), json!({}));
+    let request_len = crate::cage::frame::encode(&Request::Act {
+        obs: Cow::Borrowed(&obs),
+        config: Cow::Borrowed(&config),
+    })
+    .len();
     let mut move_figures = Vec::new();
     let layouts: &[(usize, &str)] = if two_cores {
         &[(0, "same core"), (1, "across cores")]
@@ -188,7 +190,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     ] {
         let bots = [BotFile::read(a.as_ref()), BotFile::read(b.as_ref())];
         let [Ok(a), Ok(b)] = bots else {
-            return Err(format!("throughput needs the example bots ({a}, {b}); run the bench from the project folder"));
+            return Err(Error::Usage(format!("throughput needs the example bots ({a}, {b}); run the bench from the project folder")));
         };
         // Median of three runs each: these VMs have noisy neighbours.
         let mut one = Vec::new();

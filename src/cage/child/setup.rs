@@ -1,11 +1,14 @@
 //! The bot process's set-up, run right after the zygote forks it and before a single
 //! byte of bot code is read. Each step is one function; the order is the point:
 //! session → descriptors → namespaces → rlimits → Landlock → no_new_privs + seccomp.
+//! [`isolate`] returns an [`Isolated`], which only [`lock`] or [`lock_native`] consume:
+//! the types keep a bot from running between the halves.
 
-use super::layers::Layers;
-use super::native::ExecSpec;
-use super::policy::Limits;
+use super::exec;
 use super::seccomp;
+use crate::cage::layers::Layers;
+use crate::cage::policy::Limits;
+use crate::cage::protocol::ExecSpec;
 use landlock::{
     path_beneath_rules, Access, AccessFs, AccessNet, BitFlags, Ruleset, RulesetAttr,
     RulesetCreatedAttr, RulesetStatus, Scope, ABI,
@@ -113,23 +116,20 @@ pub fn lock(isolated: Isolated) -> Result<Layers, String> {
 /// Second half for a compiled bot: it starts in its folder (if it has one), Landlock lets
 /// it read only the system libraries and that folder and execute only the dynamic
 /// loader, and the native seccomp filter allows exactly one `execveat`: of the image.
-pub fn lock_native(isolated: Isolated, exec: &ExecSpec) -> Result<Layers, String> {
-    super::native::enter(exec.folder.as_deref())?;
+pub fn lock_native(isolated: Isolated, spec: &ExecSpec) -> Result<Layers, String> {
+    exec::enter(spec.folder.as_deref())?;
     let read = AccessFs::ReadFile | AccessFs::ReadDir;
     let mut grants = vec![(
-        super::native::LIBRARY_PATHS
-            .iter()
-            .map(PathBuf::from)
-            .collect(),
+        exec::LIBRARY_PATHS.iter().map(PathBuf::from).collect(),
         read,
     )];
-    if let Some(interpreter) = &exec.interpreter {
+    if let Some(interpreter) = &spec.interpreter {
         grants.push((
             vec![interpreter.clone()],
             AccessFs::Execute | AccessFs::ReadFile,
         ));
     }
-    if let Some(folder) = &exec.folder {
+    if let Some(folder) = &spec.folder {
         grants.push((vec![folder.clone()], read));
     }
     let (landlock, landlock_abi) = landlock(&grants)?;

@@ -1,15 +1,16 @@
-//! Compiled bots: any ELF executable, run in the same cage as Python bots.
+//! Compiled bots, on the host's side: any ELF executable, run in the same cage as
+//! Python bots.
 //!
 //! The host reads the executable once (it is hashed for replays) and hands each new bot
 //! process a sealed in-memory copy. The caged child applies every layer, reports them,
-//! and only then `execveat`s that copy: the bytes that run are the bytes that were hashed,
-//! no path is opened at exec time, and the seccomp filter allows exactly that one exec.
+//! and only then `execveat`s that copy (`child/exec.rs`): the bytes that run are the
+//! bytes that were hashed, no path is opened at exec time, and the seccomp filter allows
+//! exactly that one exec.
 
-use serde::{Deserialize, Serialize};
-use std::ffi::CString;
+use crate::cage::protocol::ExecSpec;
 use std::io::Write;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A compiled bot as the cage needs it.
@@ -27,27 +28,6 @@ pub struct Native {
     pub interpreter: Option<PathBuf>,
 }
 
-/// What the zygote's child needs to exec the image it was given.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExecSpec {
-    pub argv: Vec<String>,
-    pub folder: Option<PathBuf>,
-    /// The ELF interpreter (dynamic loader) the kernel opens during the exec.
-    pub interpreter: Option<PathBuf>,
-}
-
-/// Folders of shared libraries every dynamically linked program reads, and the loader's
-/// cache. Read-only; nothing in them may be executed except the loader itself.
-pub const LIBRARY_PATHS: &[&str] = &[
-    "/lib",
-    "/lib64",
-    "/usr/lib",
-    "/usr/lib64",
-    "/usr/local/lib",
-    "/etc/ld.so.cache",
-];
-
 #[cfg(target_arch = "x86_64")]
 const ELF_MACHINE: u16 = 62; // EM_X86_64
 #[cfg(target_arch = "aarch64")]
@@ -57,20 +37,12 @@ const ELF_MACHINE: u16 = 183; // EM_AARCH64
 /// interpreter, if it has one (statically linked programs do not). Errors say what is
 /// wrong in words.
 pub fn elf_interpreter(bytes: &[u8]) -> Result<Option<PathBuf>, String> {
-    let u16_at = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let u32_at = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
-    };
+    // Every offset comes from the file: all arithmetic on them is checked.
+    let field = |at: usize, n: usize| bytes.get(at..at.checked_add(n)?);
+    let u16_at = |at: usize| field(at, 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |at: usize| field(at, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let u64_at = |at: usize| {
-        bytes
-            .get(at..at + 8)
-            .map(|b| u64::from_le_bytes(b.try_into().expect("eight bytes")))
+        field(at, 8).map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     };
     if bytes.get(..4) != Some(b"\x7fELF") {
         return Err(if bytes.starts_with(b"#!") {
@@ -96,12 +68,15 @@ pub fn elf_interpreter(bytes: &[u8]) -> Result<Option<PathBuf>, String> {
     let phnum = u16_at(0x38).ok_or_else(malformed)? as usize;
     const PT_INTERP: u32 = 3;
     for i in 0..phnum {
-        let at = phoff.saturating_add(i.saturating_mul(phentsize));
+        let at = i
+            .checked_mul(phentsize)
+            .and_then(|o| o.checked_add(phoff))
+            .ok_or_else(malformed)?;
         if u32_at(at).ok_or_else(malformed)? != PT_INTERP {
             continue;
         }
-        let offset = u64_at(at + 8).ok_or_else(malformed)? as usize;
-        let size = u64_at(at + 32).ok_or_else(malformed)? as usize;
+        let offset = at.checked_add(8).and_then(u64_at).ok_or_else(malformed)? as usize;
+        let size = at.checked_add(32).and_then(u64_at).ok_or_else(malformed)? as usize;
         let raw = bytes
             .get(offset..offset.saturating_add(size))
             .filter(|r| r.len() < 4096)
@@ -163,51 +138,47 @@ impl Native {
     }
 }
 
-/// Everything `execveat` needs, built before the seccomp filter goes on.
-pub struct Prepared {
-    argv: Vec<CString>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Prepared {
-    pub fn new(spec: &ExecSpec) -> Result<Prepared, String> {
-        let argv = spec
-            .argv
-            .iter()
-            .map(|a| {
-                CString::new(a.as_str()).map_err(|_| "an argument holds a NUL byte".to_string())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Prepared { argv })
+    /// An ELF header for this machine with `phnum` program headers at `phoff`.
+    fn header(phoff: u64, phnum: u16) -> Vec<u8> {
+        let mut elf = vec![0u8; 64];
+        elf[..4].copy_from_slice(b"\x7fELF");
+        elf[4] = 2; // 64-bit
+        elf[5] = 1; // little-endian
+        elf[16..18].copy_from_slice(&3u16.to_le_bytes()); // ET_DYN
+        elf[18..20].copy_from_slice(&ELF_MACHINE.to_le_bytes());
+        elf[0x20..0x28].copy_from_slice(&phoff.to_le_bytes());
+        elf[0x36..0x38].copy_from_slice(&56u16.to_le_bytes());
+        elf[0x38..0x3a].copy_from_slice(&phnum.to_le_bytes());
+        elf
     }
 
-    /// Executes the image on [`super::seccomp::EXEC_FD`] with an empty environment.
-    /// Returns only on failure.
-    pub fn exec(&self) -> std::io::Error {
-        let mut argv: Vec<*const libc::c_char> = self.argv.iter().map(|a| a.as_ptr()).collect();
-        argv.push(std::ptr::null());
-        let envp: [*const libc::c_char; 1] = [std::ptr::null()];
-        // SAFETY: NUL-terminated argument and environment arrays that outlive the call.
-        unsafe {
-            libc::syscall(
-                libc::SYS_execveat,
-                super::seccomp::EXEC_FD,
-                c"".as_ptr(),
-                argv.as_ptr(),
-                envp.as_ptr(),
-                libc::AT_EMPTY_PATH,
-            )
-        };
-        std::io::Error::last_os_error()
+    #[test]
+    fn huge_offsets_are_malformed_not_a_panic() {
+        for phoff in [u64::MAX, u64::MAX - 7, u64::MAX - 31, 1 << 63] {
+            assert_eq!(
+                elf_interpreter(&header(phoff, 3)),
+                Err("a malformed ELF executable".to_string()),
+                "phoff {phoff:#x}"
+            );
+        }
+        // A program header whose PT_INTERP points past the end of the file.
+        let mut elf = header(64, 1);
+        elf.extend_from_slice(&3u32.to_le_bytes());
+        elf.extend_from_slice(&[0; 4]);
+        elf.extend_from_slice(&u64::MAX.to_le_bytes());
+        elf.extend_from_slice(&[0; 16]);
+        elf.extend_from_slice(&u64::MAX.to_le_bytes());
+        elf.extend_from_slice(&[0; 16]);
+        assert!(elf_interpreter(&elf).is_err());
     }
-}
 
-/// Enters the bot's folder (a manifest bot reads its own files relative to it).
-pub fn enter(folder: Option<&Path>) -> Result<(), String> {
-    let target = folder.unwrap_or(Path::new("/"));
-    std::env::set_current_dir(target).map_err(|e| {
-        format!(
-            "cannot enter the bot's folder {} as the bots' user: {e}; make it readable by every user",
-            target.display()
-        )
-    })
+    #[test]
+    fn a_static_header_has_no_interpreter() {
+        assert_eq!(elf_interpreter(&header(64, 0)), Ok(None));
+        assert!(elf_interpreter(b"#!/bin/sh\n").unwrap_err().contains("#!"));
+    }
 }

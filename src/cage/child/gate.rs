@@ -1,0 +1,71 @@
+//! The import gate, installed as the bots' `__import__`: it hands out only modules that
+//! are allowed *and* were preloaded by the zygote. Runs in the bot process, after
+//! `lock`, whenever bot code imports: it only reads `sys.modules` (no file, no system
+//! call beyond memory), so the seccomp table needs nothing for it.
+
+use pyo3::exceptions::PyImportError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::sync::OnceLock;
+
+/// Allowed module names, fixed in the zygote before any fork.
+static ALLOWED: OnceLock<Vec<String>> = OnceLock::new();
+/// `sys.modules` as it was when the zygote finished preloading.
+static MODULES: OnceLock<Py<PyDict>> = OnceLock::new();
+
+/// Fixes what the gate hands out (in the zygote, once, before any fork).
+pub fn allow(modules: &[String], loaded: Py<PyDict>) {
+    let mut allowed = modules.to_vec();
+    allowed.sort();
+    let _ = ALLOWED.set(allowed);
+    let _ = MODULES.set(loaded);
+}
+
+/// The import gate: hands out only modules that are allowed *and* already loaded.
+#[pyfunction]
+#[pyo3(signature = (name, globals=None, locals=None, fromlist=None, level=0))]
+pub fn gate_import<'py>(
+    py: Python<'py>,
+    name: &str,
+    globals: Option<&Bound<'py, PyAny>>,
+    locals: Option<&Bound<'py, PyAny>>,
+    fromlist: Option<&Bound<'py, PyAny>>,
+    level: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let _ = (globals, locals);
+    let allowed = ALLOWED.get().map(Vec::as_slice).unwrap_or_default();
+    let listing = || allowed.join(", ");
+    if level != 0 {
+        return Err(PyImportError::new_err(format!(
+            "relative imports are not available to cagematch bots; allowed modules: {}",
+            listing()
+        )));
+    }
+    let top = name.split('.').next().unwrap_or(name);
+    let modules = MODULES
+        .get()
+        .ok_or_else(|| PyImportError::new_err("imports are not set up"))?
+        .bind(py);
+    if !allowed.iter().any(|m| m == top) {
+        return Err(PyImportError::new_err(format!(
+            "module '{name}' is not available to cagematch bots; allowed modules: {}",
+            listing()
+        )));
+    }
+    let Some(module) = modules.get_item(name)? else {
+        return Err(PyImportError::new_err(format!(
+            "module '{name}' was not preloaded; allowed modules: {}",
+            listing()
+        )));
+    };
+    let wants_names = match fromlist {
+        Some(list) => list.is_truthy()?,
+        None => false,
+    };
+    if wants_names || top == name {
+        return Ok(module);
+    }
+    modules
+        .get_item(top)?
+        .ok_or_else(|| PyImportError::new_err(format!("module '{top}' was not preloaded")))
+}

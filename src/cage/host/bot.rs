@@ -1,0 +1,251 @@
+//! The host's handle on one caged bot: load it, ask it for moves, and turn everything
+//! that goes wrong into a [`Fault`]. Nothing a bot sends can make it panic or block past
+//! a deadline: bytes move in `process.rs`, their meaning is read in `dialect.rs`.
+
+use super::dialect::{Answer, Dialect};
+use super::process::{BotProcess, Exchange, Wire};
+use crate::cage::fault::{Fault, FaultKind};
+use crate::cage::layers::Layers;
+use crate::cage::log::sanitize;
+use crate::cage::policy::Limits;
+use crate::cage::protocol::Hello;
+use serde_json::Value;
+use std::os::fd::OwnedFd;
+use std::time::Duration;
+
+/// The bot's source file, as read by the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotSource {
+    /// Shown in errors and replays, e.g. `greedy.py`.
+    pub name: String,
+    pub code: String,
+}
+
+/// One move: the action and what it cost.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub action: Value,
+    /// The bot's CPU time during the move (what the time control charges).
+    pub cpu: Duration,
+    /// Wall-clock time from sending the request to having the reply.
+    pub wall: Duration,
+    /// Lines the bot printed during the move, neutralised.
+    pub logs: Vec<String>,
+}
+
+/// A loaded bot: the agent the host found and what loading cost.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub agent: String,
+    pub arity: usize,
+    pub cpu: Duration,
+    pub wall: Duration,
+    pub logs: Vec<String>,
+}
+
+/// Caps on text taken from a bot.
+pub(super) const DETAIL_CHARS: usize = 300;
+
+pub struct Bot {
+    process: BotProcess,
+    dialect: Dialect,
+    layers: Option<Layers>,
+    dead: Option<Fault>,
+    name: String,
+    /// Lines of a move whose reply turned out to be a fault, until the referee asks.
+    unclaimed: Vec<String>,
+}
+
+/// Text from a bot, cut to `max` characters and made safe for a terminal line by line.
+pub(super) fn cut(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .collect::<String>()
+        .split('\n')
+        .map(|l| sanitize(l.as_bytes()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Bot {
+    /// Wraps the descriptors the zygote sent (request, reply, log, status, pidfd) and
+    /// waits for the child's report that it is caged.
+    pub(super) fn new(
+        pid: libc::pid_t,
+        fds: Vec<OwnedFd>,
+        limits: &Limits,
+        setup_deadline: Duration,
+        dialect: Dialect,
+    ) -> Result<Bot, String> {
+        let mut process = BotProcess::new(pid, fds, limits)?;
+        // The child sends this frame before it reads any bot code (in either dialect),
+        // so it is trusted; it is still parsed strictly.
+        let hello = process
+            .exchange(&[], Wire::Frames, setup_deadline, setup_deadline)
+            .map_err(|f| format!("the bot process failed while caging itself: {f}"))?;
+        match serde_json::from_value::<Hello>(hello.reply) {
+            Ok(Hello::Caged(layers)) => Ok(Bot {
+                process,
+                dialect,
+                layers: Some(layers),
+                dead: None,
+                name: String::from("bot"),
+                unclaimed: Vec::new(),
+            }),
+            Ok(Hello::CageError(e)) => Err(format!("a mandatory sandbox layer failed: {e}")),
+            Err(e) => Err(format!(
+                "the bot process sent a malformed set-up report: {e}"
+            )),
+        }
+    }
+
+    pub fn pid(&self) -> libc::pid_t {
+        self.process.pid()
+    }
+
+    /// The sandbox layers this bot process got.
+    pub fn layers(&self) -> Option<&Layers> {
+        self.layers.as_ref()
+    }
+
+    /// The bot's total CPU time so far.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        self.process.cpu_time()
+    }
+
+    /// Sends the bot's source, seeds its `random`, runs its top level and finds its agent.
+    pub fn load(
+        &mut self,
+        source: &BotSource,
+        seed: u64,
+        budget: Duration,
+    ) -> Result<Loaded, Fault> {
+        self.name = source.name.clone();
+        let request = Dialect::load(&source.name, &source.code, seed);
+        let (answer, ex) = self.ask(&request, budget)?;
+        match answer {
+            Answer::Ready {
+                agent: Some(agent),
+                arity,
+            } if arity <= 2 => Ok(self.loaded(agent, arity, ex)),
+            _ => Err(self.fail(Fault::new(
+                FaultKind::Protocol,
+                "sent a reply that is not a load report",
+            ))),
+        }
+    }
+
+    /// Loads `program`: sends a Python bot its source, or starts a compiled bot (which
+    /// the cage already executed) with its seed and waits for it to say it is ready.
+    pub fn load_program(
+        &mut self,
+        program: &super::cage::Program,
+        seed: u64,
+        budget: Duration,
+    ) -> Result<Loaded, Fault> {
+        let native = match program {
+            super::cage::Program::Python(source) => return self.load(source, seed, budget),
+            super::cage::Program::Native(native) => native,
+        };
+        self.name = native.name.clone();
+        let (answer, ex) = self.ask(&Dialect::seed(seed), budget)?;
+        match answer {
+            Answer::Ready { agent, .. } => {
+                let agent = agent.unwrap_or_else(|| native.name.clone());
+                Ok(self.loaded(agent, 2, ex))
+            }
+            _ => Err(self.fail(Fault::new(
+                FaultKind::Protocol,
+                r#"answered its seed with something other than {"ready": "name"}"#,
+            ))),
+        }
+    }
+
+    fn loaded(&mut self, agent: String, arity: usize, ex: Exchange) -> Loaded {
+        Loaded {
+            agent,
+            arity,
+            cpu: ex.cpu,
+            wall: ex.wall,
+            logs: std::mem::take(&mut self.unclaimed),
+        }
+    }
+
+    /// Asks the agent for one action, within `budget` of CPU time.
+    pub fn act(
+        &mut self,
+        observation: &Value,
+        configuration: &Value,
+        budget: Duration,
+    ) -> Result<Move, Fault> {
+        let request = self.dialect.act(observation, configuration);
+        let (answer, ex) = self.ask(&request, budget)?;
+        match answer {
+            Answer::Action(action) => Ok(Move {
+                action,
+                cpu: ex.cpu,
+                wall: ex.wall,
+                logs: std::mem::take(&mut self.unclaimed),
+            }),
+            _ if self.dialect == Dialect::Native => Err(self.fail(Fault::new(
+                FaultKind::Protocol,
+                r#"answered a move with {"ready": …} instead of {"action": …}"#,
+            ))),
+            _ => Err(self.fail(Fault::new(
+                FaultKind::Protocol,
+                "sent a reply that is not an action",
+            ))),
+        }
+    }
+
+    /// One request and its reply, read in the bot's dialect; the move's lines wait in
+    /// `unclaimed` until the caller takes them (with the move, or with [`Bot::take_logs`]).
+    fn ask(&mut self, request: &[u8], budget: Duration) -> Result<(Answer, Exchange), Fault> {
+        if let Some(fault) = &self.dead {
+            return Err(fault.clone());
+        }
+        let wire = self.dialect.wire();
+        let mut ex = self
+            .process
+            .exchange(request, wire, budget, backstop(budget))
+            .map_err(|f| self.fail(f))?;
+        self.unclaimed = std::mem::take(&mut ex.logs);
+        let reply = std::mem::take(&mut ex.reply);
+        let answer = self.dialect.read(reply).map_err(|f| self.fail(f))?;
+        Ok((answer, ex))
+    }
+
+    /// What the bot printed during a move that ended in a fault (a successful move hands
+    /// its lines back in [`Move::logs`]).
+    pub fn take_logs(&mut self) -> Vec<String> {
+        let mut lines = std::mem::take(&mut self.unclaimed);
+        lines.extend(self.process.take_logs());
+        lines
+    }
+
+    /// Kills the bot process now (it is also killed when dropped).
+    pub fn kill(&mut self) {
+        self.process.kill();
+    }
+
+    /// Records a fault, kills the bot and hands the fault back.
+    fn fail(&mut self, fault: Fault) -> Fault {
+        self.kill();
+        self.dead = Some(fault.clone());
+        fault
+    }
+}
+
+/// The wall-clock limit for a move whose CPU budget is `budget`.
+pub fn backstop(budget: Duration) -> Duration {
+    budget * 2 + Duration::from_secs(1)
+}
+
+impl std::fmt::Debug for Bot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bot")
+            .field("pid", &self.pid())
+            .field("name", &self.name)
+            .finish()
+    }
+}

@@ -1,0 +1,306 @@
+//! The host's side of the zygote: start it, hand it the policy, ask it for caged bots.
+
+use super::bot::{Bot, BotSource};
+use super::dialect::Dialect;
+use super::native::Native;
+use super::pool::Pool;
+use crate::cage::control;
+use crate::cage::pidfd::{self, poll_in};
+use crate::cage::policy::{CagePolicy, Limits};
+use crate::cage::protocol::{self, Setup, SpawnRequest, ZygoteInfo, ZygoteReply};
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long the zygote may take to answer a spawn request, and a new bot to cage itself.
+const SPAWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Failures of the runner itself (never of a bot).
+#[derive(Debug, thiserror::Error)]
+pub enum CageError {
+    #[error("cannot start the zygote {program}: {reason}")]
+    Start { program: String, reason: String },
+    #[error("the zygote stopped answering: {0}")]
+    Zygote(String),
+    #[error("cannot cage a bot: {0}")]
+    Layer(String),
+}
+
+/// A bot's code as the cage runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Program {
+    /// Source sent to a caged process of the embedded CPython.
+    Python(BotSource),
+    /// An executable run by a caged process (see `native.rs`).
+    Native(Native),
+}
+
+/// A running zygote. Dropping it kills the zygote and with it every bot it forked.
+pub struct Cage {
+    control: Arc<Mutex<OwnedFd>>,
+    pool: Option<Arc<Pool>>,
+    filler: Option<JoinHandle<()>>,
+    zygote_pidfd: OwnedFd,
+    zygote_pid: libc::pid_t,
+    keeper: Option<JoinHandle<()>>,
+    info: ZygoteInfo,
+    limits: Limits,
+}
+
+impl Cage {
+    /// Starts the zygote (`policy.program __zygote`), which initialises CPython and
+    /// preloads `policy.modules`. Fails with a readable reason if Python cannot start or
+    /// a forbidden module would be loaded.
+    pub fn start(policy: &CagePolicy) -> Result<Cage, CageError> {
+        let start_err = |reason: String| CageError::Start {
+            program: policy.program.display().to_string(),
+            reason,
+        };
+        let (host, zygote_end) = socketpair().map_err(|e| start_err(format!("socketpair: {e}")))?;
+        let program = policy.program.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The zygote dies with the thread that forked it (PR_SET_PDEATHSIG follows the
+        // thread), so a dedicated thread forks it and lives exactly as long as it does.
+        let keeper = std::thread::Builder::new()
+            .name("cagematch-zygote".into())
+            .spawn(move || {
+                let raw = zygote_end.as_raw_fd();
+                let mut cmd = Command::new(&program);
+                cmd.arg(protocol::ZYGOTE_ARG)
+                    .arg(std::process::id().to_string())
+                    .env_clear()
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped());
+                // SAFETY: only async-signal-safe calls between fork and exec.
+                unsafe {
+                    cmd.pre_exec(move || {
+                        if raw == protocol::CONTROL_FD {
+                            libc::fcntl(raw, libc::F_SETFD, 0);
+                        } else if libc::dup2(raw, protocol::CONTROL_FD) < 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+                        Ok(())
+                    });
+                }
+                let spawned = cmd.spawn();
+                drop(zygote_end);
+                match spawned {
+                    Ok(mut child) => {
+                        let pid = child.id() as libc::pid_t;
+                        let _ = tx.send(Ok((pid, pidfd::open(pid), child.stderr.take())));
+                        let _ = child.wait();
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                    }
+                }
+            })
+            .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
+        let (zygote_pid, pidfd, stderr) = match rx.recv() {
+            Ok(Ok((pid, Ok(pidfd), stderr))) => (pid, pidfd, stderr),
+            Ok(Ok((_, Err(e), _))) => return Err(start_err(format!("pidfd_open: {e}"))),
+            Ok(Err(e)) => return Err(start_err(e)),
+            Err(_) => return Err(start_err("the start-up thread died".into())),
+        };
+        match handshake(&host, policy) {
+            Ok(info) => {
+                let control = Arc::new(Mutex::new(host));
+                let (pool, filler) = if policy.pool > 0 {
+                    let pool = Arc::new(Pool::new(policy.pool));
+                    let (p, c, limits) = (
+                        Arc::clone(&pool),
+                        Arc::clone(&control),
+                        policy.limits.clone(),
+                    );
+                    let filler = std::thread::Builder::new()
+                        .name("cagematch-pool".into())
+                        .spawn(move || p.fill(|| spawn_on(&c, &limits, None).ok()))
+                        .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
+                    (Some(pool), Some(filler))
+                } else {
+                    (None, None)
+                };
+                Ok(Cage {
+                    control,
+                    pool,
+                    filler,
+                    zygote_pidfd: pidfd,
+                    zygote_pid,
+                    keeper: Some(keeper),
+                    info,
+                    limits: policy.limits.clone(),
+                })
+            }
+            Err(reason) => {
+                // Kill first: a hung zygote holds its stderr open, and reading that to
+                // the end would wait forever. Its last line usually says what went wrong.
+                pidfd::kill(pidfd.as_fd());
+                let _ = keeper.join();
+                let mut text = String::new();
+                if let Some(mut s) = stderr {
+                    let _ = s.read_to_string(&mut text);
+                }
+                Err(match text.trim().lines().last() {
+                    Some(last) => start_err(format!("{reason}: {last}")),
+                    None => start_err(reason),
+                })
+            }
+        }
+    }
+
+    /// The zygote's process id (the parent of every bot process).
+    pub fn zygote_pid(&self) -> libc::pid_t {
+        self.zygote_pid
+    }
+
+    pub fn info(&self) -> &ZygoteInfo {
+        &self.info
+    }
+
+    /// The limits bots get from [`Cage::spawn`].
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Forks a caged bot process with the cage's limits.
+    pub fn spawn(&self) -> Result<Bot, CageError> {
+        self.spawn_with(&self.limits)
+    }
+
+    /// A caged bot process with the given limits: from the pool of ready ones when the
+    /// cage keeps one and the limits are the cage's, otherwise forked now. The bot is
+    /// caged (every layer applied and reported) before this returns; its source is sent
+    /// by [`Bot::load`]. It runs on the CPUs the calling thread is pinned to.
+    pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
+        let pooled = match &self.pool {
+            Some(pool) if *limits == self.limits => pool.take(),
+            _ => None,
+        };
+        let bot = match pooled {
+            Some(bot) => bot,
+            None => spawn_on(&self.control, limits, None)?,
+        };
+        // A bot runs where the spawning thread is pinned to (a worker's core).
+        crate::affinity::share_with(bot.pid());
+        Ok(bot)
+    }
+
+    /// A caged process for `program`, with the cage's limits: a Python process (from the
+    /// pool when there is one) or a compiled bot's, caged and about to execute its image.
+    pub fn spawn_program(&self, program: &Program) -> Result<Bot, CageError> {
+        match program {
+            Program::Python(_) => self.spawn(),
+            Program::Native(native) => {
+                let bot = spawn_on(&self.control, &self.limits, Some(native))?;
+                crate::affinity::share_with(bot.pid());
+                Ok(bot)
+            }
+        }
+    }
+}
+
+/// Asks the zygote for one caged bot: a Python one, or one that executes `native`.
+fn spawn_on(
+    control: &Mutex<OwnedFd>,
+    limits: &Limits,
+    native: Option<&Native>,
+) -> Result<Bot, CageError> {
+    let image = native
+        .map(Native::memfd)
+        .transpose()
+        .map_err(|e| CageError::Layer(format!("cannot copy the bot's executable: {e}")))?;
+    let request = SpawnRequest {
+        spawn: limits.clone(),
+        exec: native.map(Native::exec_spec),
+    };
+    let (pid, fds) = {
+        let control = control
+            .lock()
+            .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
+        let image_fd: Vec<_> = image.iter().map(|f| f.as_raw_fd()).collect();
+        control::send(control.as_fd(), &request, &image_fd)
+            .map_err(|e| CageError::Zygote(e.to_string()))?;
+        if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
+            return Err(CageError::Zygote("no answer to a spawn request".into()));
+        }
+        match control::recv::<ZygoteReply>(control.as_fd()) {
+            Ok(Some((ZygoteReply::Spawned { pid }, fds))) => (pid, fds),
+            Ok(Some((ZygoteReply::Error(why), _))) => return Err(CageError::Zygote(why)),
+            Ok(Some((ZygoteReply::Ready(_), _))) => {
+                return Err(CageError::Zygote("unexpected reply".into()))
+            }
+            Ok(None) => return Err(CageError::Zygote("the zygote has exited".into())),
+            Err(e) => return Err(CageError::Zygote(e.to_string())),
+        }
+    };
+    let dialect = match native {
+        Some(_) => Dialect::Native,
+        None => Dialect::Python,
+    };
+    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect).map_err(CageError::Layer)
+}
+
+impl Drop for Cage {
+    fn drop(&mut self) {
+        if let Some(pool) = &self.pool {
+            pool.close();
+        }
+        // Killing the zygote also ends a spawn the filler may be waiting on.
+        pidfd::kill(self.zygote_pidfd.as_fd());
+        if let Some(filler) = self.filler.take() {
+            let _ = filler.join();
+        }
+        if let Some(pool) = &self.pool {
+            pool.close();
+        }
+        if let Some(keeper) = self.keeper.take() {
+            let _ = keeper.join();
+        }
+    }
+}
+
+/// Sends the zygote its set-up and waits for it to report ready.
+fn handshake(control: &OwnedFd, policy: &CagePolicy) -> Result<ZygoteInfo, String> {
+    // A send can only fail because the zygote is already gone.
+    let setup = Setup {
+        modules: policy.modules.clone(),
+    };
+    control::send(control.as_fd(), &setup, &[])
+        .map_err(|_| "the zygote exited during start-up".to_string())?;
+    if !poll_in(control.as_fd(), policy.start_timeout) {
+        return Err("the zygote did not start in time".into());
+    }
+    match control::recv::<ZygoteReply>(control.as_fd()) {
+        Ok(Some((ZygoteReply::Ready(info), _))) => Ok(info),
+        Ok(Some((ZygoteReply::Error(why), _))) => Err(why),
+        Ok(Some(_)) => Err("unexpected message from the zygote".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            Err(format!("bad message from the zygote: {e}"))
+        }
+        Ok(None) | Err(_) => Err("the zygote exited during start-up".into()),
+    }
+}
+
+fn socketpair() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: socketpair fills two descriptors we then own.
+    if unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    } != 0
+    {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fresh descriptors.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}

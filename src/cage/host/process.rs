@@ -1,0 +1,381 @@
+//! The transport to one caged bot process: its pipes, its CPU clock, what it prints, and
+//! how it ended. It moves bytes with deadlines and knows nothing of what they mean (that
+//! is `dialect.rs`); every failure comes back as a [`Fault`] for the caller to record.
+
+use super::exit;
+use crate::cage::fault::{Fault, FaultKind};
+use crate::cage::frame::{FrameBuffer, FrameError, LineBuffer};
+use crate::cage::log::LogCapture;
+use crate::cage::pidfd;
+use crate::cage::policy::Limits;
+use crate::cage::protocol::{ExitReport, BOT_FDS};
+use serde_json::Value;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::time::{Duration, Instant};
+
+/// How long the host waits for the zygote to report a dead bot's status.
+const STATUS_WAIT: Duration = Duration::from_secs(2);
+/// How long a bot that closed its reply pipe has to actually exit.
+const STATUS_GRACE: Duration = Duration::from_millis(250);
+
+/// How replies are cut out of the byte stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// Length-prefixed frames (the set-up report; Python bots).
+    Frames,
+    /// JSON lines (compiled bots).
+    Lines,
+}
+
+/// One reply and what it cost.
+pub struct Exchange {
+    pub reply: Value,
+    pub cpu: Duration,
+    pub wall: Duration,
+    pub logs: Vec<String>,
+}
+
+pub struct BotProcess {
+    pid: libc::pid_t,
+    pidfd: OwnedFd,
+    request: OwnedFd,
+    reply: OwnedFd,
+    log: Option<OwnedFd>,
+    status: OwnedFd,
+    cpu_clock: Option<libc::clockid_t>,
+    limits: Limits,
+    logs: LogCapture,
+    /// Read buffer, kept so no move allocates one.
+    scratch: Vec<u8>,
+}
+
+/// Reads replies: frames or lines.
+enum Incoming {
+    Frames(FrameBuffer),
+    Lines(LineBuffer),
+}
+
+impl Incoming {
+    fn new(wire: Wire, cap: usize) -> Incoming {
+        match wire {
+            Wire::Frames => Incoming::Frames(FrameBuffer::new(cap)),
+            Wire::Lines => Incoming::Lines(LineBuffer::new(cap)),
+        }
+    }
+
+    fn want(&self) -> usize {
+        match self {
+            Incoming::Frames(f) => f.want(),
+            Incoming::Lines(l) => l.want(),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> Result<Option<Value>, FrameError> {
+        match self {
+            Incoming::Frames(f) => f.push(bytes),
+            Incoming::Lines(l) => l.push(bytes),
+        }
+    }
+}
+
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: fcntl flag changes on a descriptor we own.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+}
+
+/// Reads what is there without blocking: `Ok(0)` is end of file, `Err(WouldBlock)` is
+/// nothing yet.
+fn read_some(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+    // SAFETY: reading into a buffer we own, of its length.
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+fn pollfd(fd: RawFd, events: libc::c_short) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    }
+}
+
+impl BotProcess {
+    /// Wraps the descriptors the zygote sent, in [`BOT_FDS`] order.
+    pub fn new(pid: libc::pid_t, fds: Vec<OwnedFd>, limits: &Limits) -> Result<BotProcess, String> {
+        let [request, reply, log, status, pidfd]: [OwnedFd; BOT_FDS] = fds
+            .try_into()
+            .map_err(|fds: Vec<_>| format!("the zygote sent {} descriptors, not 5", fds.len()))?;
+        for fd in [&request, &reply, &log, &status] {
+            set_nonblocking(fd.as_raw_fd());
+        }
+        let mut clock: libc::clockid_t = 0;
+        // SAFETY: asks for the pid's CPU clock id; the pid is our live (unreaped) bot.
+        let cpu_clock =
+            (unsafe { libc::clock_getcpuclockid(pid, &mut clock) } == 0).then_some(clock);
+        Ok(BotProcess {
+            pid,
+            pidfd,
+            request,
+            reply,
+            log: Some(log),
+            status,
+            cpu_clock,
+            limits: limits.clone(),
+            logs: LogCapture::new(limits.log_bytes),
+            scratch: vec![0u8; 64 * 1024],
+        })
+    }
+
+    pub fn pid(&self) -> libc::pid_t {
+        self.pid
+    }
+
+    /// The bot's total CPU time so far.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let clock = self.cpu_clock?;
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime fills ts; the clock is our bot's CPU clock.
+        (unsafe { libc::clock_gettime(clock, &mut ts) } == 0)
+            .then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+    }
+
+    pub fn kill(&self) {
+        pidfd::kill(self.pidfd.as_fd());
+    }
+
+    /// True when the bot has written bytes nobody asked for yet (between moves a bot has
+    /// nothing to say; bytes now would be read as the answer to a question it has not
+    /// seen).
+    pub fn spoke_unasked(&self) -> bool {
+        let mut probe = [0u8; 1];
+        matches!(read_some(self.reply.as_raw_fd(), &mut probe), Ok(1..))
+    }
+
+    /// Sends `out` and waits for one reply. The bot is charged CPU time, not wall time,
+    /// so a busy machine does not make it lose; `backstop` bounds the wall-clock wait
+    /// for a bot that sleeps or blocks.
+    pub fn exchange(
+        &mut self,
+        out: &[u8],
+        wire: Wire,
+        budget: Duration,
+        backstop: Duration,
+    ) -> Result<Exchange, Fault> {
+        let asked = !out.is_empty();
+        if asked && self.spoke_unasked() {
+            return Err(Fault::new(
+                FaultKind::Protocol,
+                "sent bytes nobody asked for",
+            ));
+        }
+        let mut written = 0;
+        let cpu0 = self.cpu_time().unwrap_or_default();
+        let start = Instant::now();
+        let hard_stop = start + backstop;
+        let mut deadline = start + budget;
+        let mut incoming = Incoming::new(wire, self.limits.frame_bytes);
+        let reply = loop {
+            let now = Instant::now();
+            if now >= deadline {
+                deadline = self.next_deadline(now, start, cpu0, budget, hard_stop)?;
+                continue;
+            }
+            let mut pfds = [
+                pollfd(self.reply.as_raw_fd(), libc::POLLIN),
+                pollfd(self.status.as_raw_fd(), libc::POLLIN),
+                pollfd(
+                    if written < out.len() {
+                        self.request.as_raw_fd()
+                    } else {
+                        -1
+                    },
+                    libc::POLLOUT,
+                ),
+                pollfd(
+                    self.log.as_ref().map_or(-1, |l| l.as_raw_fd()),
+                    libc::POLLIN,
+                ),
+            ];
+            let wait = deadline
+                .duration_since(now)
+                .as_millis()
+                .clamp(1, i32::MAX as u128) as i32;
+            // SAFETY: pfds is a valid pollfd array for the call.
+            if unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, wait) } < 0 {
+                continue; // EINTR
+            }
+            if pfds[3].revents != 0 {
+                self.drain_log();
+            }
+            if pfds[2].revents != 0 {
+                // SAFETY: writing the unsent tail of our own buffer.
+                let n = unsafe {
+                    libc::write(
+                        self.request.as_raw_fd(),
+                        out[written..].as_ptr().cast(),
+                        out.len() - written,
+                    )
+                };
+                if n > 0 {
+                    written += n as usize;
+                } else if std::io::Error::last_os_error().kind() != std::io::ErrorKind::WouldBlock {
+                    return Err(self.death_fault());
+                }
+            }
+            if pfds[0].revents != 0 {
+                let want = incoming.want().min(self.scratch.len());
+                match read_some(self.reply.as_raw_fd(), &mut self.scratch[..want]) {
+                    Ok(0) => return Err(self.death_fault()),
+                    Ok(n) => match incoming.push(&self.scratch[..n]) {
+                        Ok(Some(v)) => break v,
+                        Ok(None) => {}
+                        Err(e) => return Err(frame_fault(e)),
+                    },
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(_) => return Err(self.death_fault()),
+                }
+            } else if pfds[1].revents != 0 {
+                return Err(self.death_fault());
+            }
+        };
+        let cpu = self.cpu_time().unwrap_or_default().saturating_sub(cpu0);
+        let wall = start.elapsed();
+        // Output written before the reply is already in the pipe: take it with this move.
+        self.drain_log();
+        if asked && self.spoke_unasked() {
+            return Err(frame_fault(FrameError::Trailing(1)));
+        }
+        Ok(Exchange {
+            reply,
+            cpu,
+            wall,
+            logs: self.logs.take_move(),
+        })
+    }
+
+    /// The wall-clock deadline has passed: a timeout if the bot used its CPU budget or
+    /// the backstop is reached, otherwise the time left of its budget (never past the
+    /// backstop) — the machine is busy, or the bot sleeps.
+    fn next_deadline(
+        &self,
+        now: Instant,
+        start: Instant,
+        cpu0: Duration,
+        budget: Duration,
+        hard_stop: Instant,
+    ) -> Result<Instant, Fault> {
+        let cpu = self.cpu_time().unwrap_or_default().saturating_sub(cpu0);
+        if now >= hard_stop {
+            return Err(Fault::new(
+                FaultKind::Timeout,
+                format!(
+                    "no reply after {:.2} s of wall-clock time (the backstop for a {:.2} s budget; CPU used {:.2} s)",
+                    now.duration_since(start).as_secs_f64(),
+                    budget.as_secs_f64(),
+                    cpu.as_secs_f64()
+                ),
+            ));
+        }
+        if cpu >= budget {
+            return Err(Fault::new(
+                FaultKind::Timeout,
+                format!(
+                    "used {:.2} s of CPU time; the budget was {:.2} s",
+                    cpu.as_secs_f64(),
+                    budget.as_secs_f64()
+                ),
+            ));
+        }
+        Ok((now + (budget - cpu)).min(hard_stop))
+    }
+
+    /// What the bot printed since the last move.
+    pub fn take_logs(&mut self) -> Vec<String> {
+        self.drain_log();
+        self.logs.take_move()
+    }
+
+    /// Reads what the bot printed, up to a bound per call so a flood cannot hold the
+    /// host here; the rest waits for the next poll.
+    fn drain_log(&mut self) {
+        let Some(fd) = self.log.as_ref().map(|l| l.as_raw_fd()) else {
+            return;
+        };
+        for _ in 0..16 {
+            match read_some(fd, &mut self.scratch) {
+                Ok(0) => {
+                    self.log = None;
+                    return;
+                }
+                Ok(n) => self.logs.feed(&self.scratch[..n]),
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// The bot process is gone (or going): find out how it ended.
+    fn death_fault(&mut self) -> Fault {
+        self.drain_log();
+        // Normally the zygote reports within a millisecond of the pipes closing. A bot
+        // still alive after a moment closed its own pipe: it is killed, and said so.
+        let fault = match self.wait_status(STATUS_GRACE) {
+            Some(report) => exit::classify(report, &self.limits),
+            None => {
+                self.kill();
+                let _ = self.wait_status(STATUS_WAIT);
+                Fault::new(FaultKind::Protocol, "closed its reply pipe without exiting")
+            }
+        };
+        let logs = self.logs.take_move();
+        match logs.iter().rev().find(|l| !l.trim().is_empty()) {
+            Some(last) if matches!(fault.kind, FaultKind::Crash | FaultKind::Exited) => Fault::new(
+                fault.kind,
+                format!("{} (last output: {})", fault.detail, last),
+            ),
+            _ => fault,
+        }
+    }
+
+    /// Waits up to `wait` for the zygote's report of how the process ended.
+    fn wait_status(&mut self, wait: Duration) -> Option<ExitReport> {
+        let deadline = Instant::now() + wait;
+        let mut msg = [0u8; ExitReport::SIZE];
+        let mut got = 0;
+        while got < msg.len() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            pidfd::poll_in(self.status.as_fd(), left.max(Duration::from_millis(1)));
+            match read_some(self.status.as_raw_fd(), &mut msg[got..]) {
+                Ok(0) => return None,
+                Ok(n) => got += n,
+                Err(_) => {}
+            }
+        }
+        Some(ExitReport::decode(&msg))
+    }
+}
+
+fn frame_fault(e: FrameError) -> Fault {
+    Fault::new(
+        FaultKind::Protocol,
+        super::bot::cut(&e.to_string(), super::bot::DETAIL_CHARS),
+    )
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,39 @@
+//! The bench's "cold embedded interpreter" baseline, run as `cagematch __cold SOURCE`:
+//! everything a bot process needs (start CPython, preload the modules, load the bot,
+//! answer one move) in a fresh process, without the zygote. Not a sandbox: it runs only
+//! the bench's own trivial bot, to measure what the zygote saves.
+
+use crate::cage::child::agent;
+use crate::cage::protocol::Reply;
+use crate::cage::zygote::interpreter::{self, Prepared};
+use crate::cage::DEFAULT_MODULES;
+use pyo3::Python;
+use serde_json::json;
+
+/// The argument that runs the baseline.
+pub const ARG: &str = "__cold";
+
+/// Entry point of `cagematch __cold SOURCE`. Returns the exit code.
+pub fn main(args: &[String]) -> i32 {
+    match start(args.first().map_or("", String::as_str)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
+fn start(source: &str) -> Result<(), String> {
+    interpreter::initialize()?;
+    Python::attach(|py| {
+        let modules: Vec<String> = DEFAULT_MODULES.iter().map(|m| m.to_string()).collect();
+        let prep = Prepared::new(py, &modules)?;
+        let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
+        let (agent, _) = agent::load(py, &prep, source, 0).map_err(|r| describe(&r))?;
+        match agent::act(py, &prep, &agent, &json!({}), &json!({})) {
+            Reply::Action(_) => Ok(()),
+            other => Err(describe(&other)),
+        }
+    })
+}

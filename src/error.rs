@@ -1,0 +1,156 @@
+//! Errors where callers branch, and the exit code each one means: 2 when the user must
+//! change an argument or a file they handed us, 1 when the run itself failed. Every one
+//! prints as one line.
+
+use crate::cage::CageError;
+use crate::referee::RefereeError;
+use std::fmt;
+
+/// A file a user handed us (tournament, theme, bot file, manifest, replay, run folder)
+/// is wrong: which file, the line when known, and what is wrong or what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(file: impl fmt::Display, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: file.to_string(),
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// A setting that names no file of its own (a theme name, a flag's value).
+    pub fn setting(message: impl Into<String>) -> ConfigError {
+        ConfigError::new("", message)
+    }
+
+    pub fn at(file: impl fmt::Display, line: usize, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            line: Some(line),
+            ..ConfigError::new(file, message)
+        }
+    }
+}
+
+/// `file:line: message`, the form editors and terminals make clickable.
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None if self.file.is_empty() => f.write_str(&self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A run folder that cannot be continued, or a journal that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// The folder, its `run.json` or a journal line is not what a run leaves behind.
+    #[error(transparent)]
+    Unreadable(#[from] ConfigError),
+    /// Creating, writing or cutting a file failed.
+    #[error("{0}")]
+    Write(String),
+}
+
+/// Why a tournament stopped before its end (not a bot's fault: those are scored).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Match(#[from] RefereeError),
+    /// A replay or the standings could not be written.
+    #[error("{0}")]
+    Output(String),
+}
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad argument or combination of flags.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Cage(#[from] CageError),
+    /// Anything else that went wrong while running (a terminal, a write).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Error {
+        Error::Runtime(message)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(message: &str) -> Error {
+        Error::Runtime(message.to_string())
+    }
+}
+
+impl Error {
+    /// 2 for usage and configuration errors (as clap's own), 1 for failures of the run.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::Config(_) => 2,
+            Error::Journal(JournalError::Unreadable(_)) => 2,
+            Error::Run(RunError::Journal(JournalError::Unreadable(_))) => 2,
+            Error::Run(RunError::Match(RefereeError::Config { .. })) => 2,
+            Error::Journal(_) | Error::Run(_) | Error::Cage(_) | Error::Runtime(_) => 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_read_as_one_clickable_line() {
+        assert_eq!(
+            ConfigError::at("t.yaml", 3, "jobs: must be between 1 and 256").to_string(),
+            "t.yaml:3: jobs: must be between 1 and 256"
+        );
+        assert_eq!(
+            ConfigError::new("bots/x.py", "no such bot file; check the path").to_string(),
+            "bots/x.py: no such bot file; check the path"
+        );
+    }
+
+    #[test]
+    fn users_errors_exit_2_and_the_runs_exit_1() {
+        assert_eq!(
+            Error::Usage("--jobs must be at least 1".into()).exit_code(),
+            2
+        );
+        assert_eq!(Error::from(ConfigError::new("f", "m")).exit_code(), 2);
+        assert_eq!(
+            Error::from(JournalError::Unreadable(ConfigError::new("d", "m"))).exit_code(),
+            2
+        );
+        assert_eq!(
+            Error::from(JournalError::Write("disk full".into())).exit_code(),
+            1
+        );
+        assert_eq!(
+            Error::from("cannot open the terminal".to_string()).exit_code(),
+            1
+        );
+    }
+}
