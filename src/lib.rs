@@ -1,5 +1,8 @@
 //! cagematch: a tournament runner for untrusted game bots, each caged by the kernel.
 
+// A function longer than a screen is a function doing several things (clippy.toml: 100).
+#![warn(clippy::too_many_lines)]
+
 /// `println!` for command output: when stdout is closed (`cagematch … | head`), the
 /// command ends quietly with status 141 (killed-by-SIGPIPE, as shells expect) instead of
 /// panicking. SIGPIPE itself stays ignored: the host writes to pipes bots can close.

@@ -4,6 +4,7 @@
 
 use super::{game, settings, start_cage, time_control};
 use crate::botfile::BotFile;
+use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::{self, MatchRecord, MatchSpec, SeatFault};
@@ -33,21 +34,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut seen = Vec::new();
 
     say!("checking {} for {game}", path.display());
-    let probe = cage
-        .spawn_program(&bot.program)
-        .map_err(|e| e.to_string())?;
-    let layers = probe
-        .layers()
-        .ok_or("the bot process sent no layer report")?;
-    say!("sandbox:");
-    for line in layers.lines() {
-        say!("  {line}");
-    }
-    if !layers.complete() {
+    if !describe_sandbox(&cage, &bot)? {
         warnings += 1;
-        say!("  WARNING: some sandbox layers are missing on this machine (see above)");
     }
-    drop(probe);
 
     let mut spec = MatchSpec {
         game,
@@ -120,6 +109,22 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         say!("{problems} problem(s) found");
         Ok(ExitCode::from(1))
     }
+}
+
+/// Prints the layers a process of this bot gets; false when some are missing.
+fn describe_sandbox(cage: &Cage, bot: &BotFile) -> Result<bool, Error> {
+    let probe = cage.spawn_program(&bot.program)?;
+    let layers = probe
+        .layers()
+        .ok_or("the bot process sent no layer report")?;
+    say!("sandbox:");
+    for line in layers.lines() {
+        say!("  {line}");
+    }
+    if !layers.complete() {
+        say!("  WARNING: some sandbox layers are missing on this machine (see above)");
+    }
+    Ok(layers.complete())
 }
 
 fn describe_load(record: &MatchRecord, seat: usize) {

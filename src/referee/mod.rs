@@ -9,7 +9,7 @@ pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRec
 
 use crate::botfile::BotFile;
 use crate::cage::{Bot, Cage, CageError, Fault, FaultKind, Move};
-use crate::game::{number, seat_seed, GameKind, Outcome, TimeControl, SEATS};
+use crate::game::{number, seat_seed, Game, GameKind, Outcome, TimeControl, SEATS};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -76,47 +76,7 @@ pub fn play_until(
     let configuration = Value::Object(game.configuration(&spec.time_control, run_timeout));
     let clock = spec.time_control;
 
-    let mut seats = Vec::with_capacity(SEATS);
-    for file in spec.bots {
-        seats.push(Seat {
-            bot: cage.spawn_program(&file.program)?,
-            bank: clock.overage,
-            moves: 0,
-        });
-    }
-    let mut bots: Vec<SeatRecord> = spec
-        .bots
-        .iter()
-        .zip(&seats)
-        .map(|(file, seat)| SeatRecord {
-            name: file.name.clone(),
-            file: file.path.display().to_string(),
-            sha256: file.sha256.clone(),
-            agent: None,
-            layers: seat.bot.layers().cloned(),
-            logs: Vec::new(),
-            timing: None,
-        })
-        .collect();
-
-    let mut faults: Vec<Option<SeatFault>> = vec![None; SEATS];
-    for (i, seat) in seats.iter_mut().enumerate() {
-        let seed = seat_seed(spec.seed, i);
-        match seat
-            .bot
-            .load_program(&spec.bots[i].program, seed, clock.load())
-        {
-            Ok(loaded) => {
-                bots[i].agent = Some(loaded.agent);
-                bots[i].logs = loaded.logs;
-                bots[i].timing = Some(timing(loaded.cpu, loaded.wall, seat.bank));
-            }
-            Err(fault) => {
-                bots[i].logs = seat.bot.take_logs();
-                faults[i] = Some(pinned(fault, 0, "while loading"));
-            }
-        }
-    }
+    let (mut seats, bots, mut faults) = seat_bots(cage, spec)?;
 
     let mut frames = vec![Frame {
         step: 0,
@@ -136,42 +96,7 @@ pub fn play_until(
         let mut moves = Vec::with_capacity(movers.len());
         let mut actions = Vec::with_capacity(movers.len());
         for &i in &movers {
-            let seat = &mut seats[i];
-            seat.moves += 1;
-            let mut obs = game.observation(i);
-            obs.insert("remainingOverageTime".into(), number(seat.bank));
-            let budget = Duration::from_secs_f64(clock.per_move + seat.bank);
-            let when = format!("on move {}", seat.moves);
-            let record = match seat.bot.act(&Value::Object(obs), &configuration, budget) {
-                Ok(Move {
-                    action,
-                    cpu,
-                    wall,
-                    logs,
-                }) => {
-                    // Kaggle's overage: time past the move budget comes out of the bank.
-                    let over = (cpu.as_secs_f64() - clock.per_move).max(0.0);
-                    seat.bank = (seat.bank - over).max(0.0);
-                    let fault = game.validate(i, &action).err().map(|why| {
-                        seat.bot.kill();
-                        pinned(Fault::new(FaultKind::IllegalAction, why), seat.moves, &when)
-                    });
-                    MoveRecord {
-                        seat: i,
-                        action,
-                        logs,
-                        fault,
-                        timing: Some(timing(cpu, wall, seat.bank)),
-                    }
-                }
-                Err(fault) => MoveRecord {
-                    seat: i,
-                    action: Value::Null,
-                    logs: seat.bot.take_logs(),
-                    fault: Some(pinned(fault, seat.moves, &when)),
-                    timing: None,
-                },
-            };
+            let record = one_move(&mut seats[i], i, &*game, &configuration, &clock);
             if let Some(fault) = &record.fault {
                 faults[i] = Some(fault.clone());
             }
@@ -267,5 +192,101 @@ fn timing(cpu: Duration, wall: Duration, bank: f64) -> Timing {
         think_ms: ms(cpu),
         overhead_ms: ms(wall.saturating_sub(cpu)),
         bank_s: (bank * 1e3).round() / 1e3,
+    }
+}
+
+/// Both seats' bots, what the record says of them, and a fault from loading.
+type Seated = (Vec<Seat>, Vec<SeatRecord>, Vec<Option<SeatFault>>);
+
+/// Starts and loads both seats' bots. A bot that fails to load is the seat's fault
+/// (the match then ends at once); failing to start one is the runner's.
+fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> {
+    let clock = spec.time_control;
+    let mut seats = Vec::with_capacity(SEATS);
+    for file in spec.bots {
+        seats.push(Seat {
+            bot: cage.spawn_program(&file.program)?,
+            bank: clock.overage,
+            moves: 0,
+        });
+    }
+    let mut bots: Vec<SeatRecord> = spec
+        .bots
+        .iter()
+        .zip(&seats)
+        .map(|(file, seat)| SeatRecord {
+            name: file.name.clone(),
+            file: file.path.display().to_string(),
+            sha256: file.sha256.clone(),
+            agent: None,
+            layers: seat.bot.layers().cloned(),
+            logs: Vec::new(),
+            timing: None,
+        })
+        .collect();
+    let mut faults: Vec<Option<SeatFault>> = vec![None; SEATS];
+    for (i, seat) in seats.iter_mut().enumerate() {
+        let seed = seat_seed(spec.seed, i);
+        match seat
+            .bot
+            .load_program(&spec.bots[i].program, seed, clock.load())
+        {
+            Ok(loaded) => {
+                bots[i].agent = Some(loaded.agent);
+                bots[i].logs = loaded.logs;
+                bots[i].timing = Some(timing(loaded.cpu, loaded.wall, seat.bank));
+            }
+            Err(fault) => {
+                bots[i].logs = seat.bot.take_logs();
+                faults[i] = Some(pinned(fault, 0, "while loading"));
+            }
+        }
+    }
+    Ok((seats, bots, faults))
+}
+
+/// Asks the bot in seat `i` for its move: the time control charges it, the game
+/// validates it, and whatever went wrong is the seat's fault.
+fn one_move(
+    seat: &mut Seat,
+    i: usize,
+    game: &dyn Game,
+    configuration: &Value,
+    clock: &TimeControl,
+) -> MoveRecord {
+    seat.moves += 1;
+    let mut obs = game.observation(i);
+    obs.insert("remainingOverageTime".into(), number(seat.bank));
+    let budget = Duration::from_secs_f64(clock.per_move + seat.bank);
+    let when = format!("on move {}", seat.moves);
+    match seat.bot.act(&Value::Object(obs), configuration, budget) {
+        Ok(Move {
+            action,
+            cpu,
+            wall,
+            logs,
+        }) => {
+            // Kaggle's overage: time past the move budget comes out of the bank.
+            let over = (cpu.as_secs_f64() - clock.per_move).max(0.0);
+            seat.bank = (seat.bank - over).max(0.0);
+            let fault = game.validate(i, &action).err().map(|why| {
+                seat.bot.kill();
+                pinned(Fault::new(FaultKind::IllegalAction, why), seat.moves, &when)
+            });
+            MoveRecord {
+                seat: i,
+                action,
+                logs,
+                fault,
+                timing: Some(timing(cpu, wall, seat.bank)),
+            }
+        }
+        Err(fault) => MoveRecord {
+            seat: i,
+            action: Value::Null,
+            logs: seat.bot.take_logs(),
+            fault: Some(pinned(fault, seat.moves, &when)),
+            timing: None,
+        },
     }
 }

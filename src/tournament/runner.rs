@@ -100,31 +100,7 @@ pub fn run(
         for worker in 0..opts.jobs.max(1) {
             let tx = tx.clone();
             let (queue, halt) = (&queue, &halt);
-            scope.spawn(move || {
-                if opts.pin {
-                    crate::affinity::pin_current_thread(worker);
-                }
-                while !(stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed)) {
-                    let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
-                        break;
-                    };
-                    let _ = tx.send(Msg::Started(m));
-                    let spec = MatchSpec {
-                        game: t.game,
-                        config: t.configuration.clone(),
-                        seed: m.seed,
-                        time_control: t.time_control,
-                        bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
-                    };
-                    let mut observe = |f: &Frame| {
-                        if opts.frames {
-                            let _ = tx.send(Msg::Frame(m.id, f.clone()));
-                        }
-                    };
-                    let result = referee::play_until(cage, &spec, &mut observe, stop);
-                    let _ = tx.send(Msg::Done(m, result));
-                }
-            });
+            scope.spawn(move || work(worker, t, cage, opts, queue, halt, stop, &tx));
         }
         drop(tx);
         for msg in rx {
@@ -194,6 +170,44 @@ pub fn run(
         entries: done,
         total,
     })
+}
+
+/// One worker thread: plays matches from the queue until it is empty or the run stops,
+/// sending what happens to the thread that journals it.
+#[allow(clippy::too_many_arguments)] // the worker's whole context, borrowed from `run`
+fn work(
+    worker: usize,
+    t: &Tournament,
+    cage: &Cage,
+    opts: &Options,
+    queue: &Mutex<VecDeque<Scheduled>>,
+    halt: &AtomicBool,
+    stop: &AtomicBool,
+    tx: &mpsc::Sender<Msg>,
+) {
+    if opts.pin {
+        crate::affinity::pin_current_thread(worker);
+    }
+    while !(stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed)) {
+        let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+            break;
+        };
+        let _ = tx.send(Msg::Started(m));
+        let spec = MatchSpec {
+            game: t.game,
+            config: t.configuration.clone(),
+            seed: m.seed,
+            time_control: t.time_control,
+            bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
+        };
+        let mut observe = |f: &Frame| {
+            if opts.frames {
+                let _ = tx.send(Msg::Frame(m.id, f.clone()));
+            }
+        };
+        let result = referee::play_until(cage, &spec, &mut observe, stop);
+        let _ = tx.send(Msg::Done(m, result));
+    }
 }
 
 fn replay_name(m: &Scheduled, record: &MatchRecord) -> String {

@@ -1,7 +1,7 @@
 //! The crosstable: points of each bot (row) against each other bot (column).
 
 use super::app::App;
-use super::ui::block;
+use super::widgets::block;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;

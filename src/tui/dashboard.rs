@@ -1,7 +1,7 @@
 //! The dashboard: progress, live standings, running matches and the fault feed.
 
 use super::app::{App, RunState};
-use super::ui::{block, clean, elo_text};
+use super::widgets::{block, clean, elo_text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -2,7 +2,7 @@
 //! opens the viewer.
 
 use super::app::{outcome_word, App};
-use super::ui::block;
+use super::widgets::block;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

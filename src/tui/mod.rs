@@ -3,7 +3,7 @@
 //! The engine knows nothing of this module; it only sends messages.
 
 pub mod app;
-mod bot;
+mod bot_detail;
 mod crosstable;
 mod dashboard;
 pub mod live;
@@ -11,6 +11,7 @@ mod matches;
 pub mod theme;
 pub mod ui;
 mod viewer;
+pub mod widgets;
 
 use app::{App, AppEvent, Command};
 use crossterm::event::{self, Event, KeyEventKind};

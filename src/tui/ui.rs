@@ -2,19 +2,13 @@
 //! the keys or the status line; overlays (help, quit confirmation) go on top.
 
 use super::app::{App, RunState, Screen};
-use super::{bot, crosstable, dashboard, matches, viewer};
-use crate::cage::sanitize;
+use super::widgets::clean;
+use super::{bot_detail, crosstable, dashboard, matches, viewer};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-
-/// Text from a bot or a file, safe for the terminal: control characters, escapes and
-/// bidi overrides are shown as `\x..`, tabs as spaces.
-pub fn clean(text: &str) -> String {
-    sanitize(text.as_bytes()).replace('\t', " ")
-}
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let [header, body, footer] = Layout::vertical([
@@ -29,7 +23,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Crosstable => crosstable::draw(app, frame, body),
         Screen::Matches => matches::draw(app, frame, body),
         Screen::Viewer => viewer::draw(app, frame, body),
-        Screen::Bot => bot::draw(app, frame, body),
+        Screen::Bot => bot_detail::draw(app, frame, body),
     }
     draw_footer(app, frame, footer);
     if app.help {
@@ -185,20 +179,4 @@ fn draw_confirm(app: &App, frame: &mut Frame) {
         .block(Block::bordered().border_style(Style::new().fg(t.fault))),
         area,
     );
-}
-
-pub fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
-    Block::bordered()
-        .title(title)
-        .border_style(Style::new().fg(app.theme().border))
-        .title_style(Style::new().fg(app.theme().title))
-}
-
-/// `+123 ±45`, or `—` when a bot has no rating yet.
-pub fn elo_text(elo: f64, low: f64, high: f64) -> String {
-    if !low.is_finite() || !high.is_finite() {
-        "—".into()
-    } else {
-        format!("{:+.0} ±{:.0}", elo, (high - low) / 2.0)
-    }
 }

@@ -4,7 +4,7 @@
 
 use super::app::App;
 use super::theme::Theme;
-use super::ui::{block, clean};
+use super::widgets::{block, clean};
 use crate::game::GameKind;
 use crate::referee::Frame as MatchFrame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -73,6 +73,7 @@ macro_rules! rule {
 }
 
 /// The whole policy. Anything else is `SECCOMP_RET_KILL_PROCESS`: a violation.
+#[allow(clippy::too_many_lines)] // a table: one rule and its reason per entry
 pub fn rules() -> Vec<Rule> {
     use Action::*;
     vec![
@@ -207,6 +208,7 @@ const WRITE_FLAGS: u32 = (libc::O_WRONLY
 /// only to `pid`, the bot itself. Anything else kills the process: sockets, `ptrace`,
 /// `process_vm_*`, `mount`, `bpf`, `keyctl`, `io_uring`, new processes, `prctl`,
 /// raising limits, `execve` of anything.
+#[allow(clippy::too_many_lines)] // a table: one rule and its reason per entry
 pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
     use Action::*;
     let me = Test::Eq(pid as u64);

@@ -1,7 +1,9 @@
-//! One bot: its results, its faults with tracebacks, and the sandbox layers it got.
+//! The bot detail screen: one bot's results, its faults with tracebacks, and the
+//! sandbox layers it got.
 
 use super::app::App;
-use super::ui::{block, clean, elo_text};
+use super::widgets::{block, clean, elo_text};
+use crate::cage::Layers;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -9,11 +11,21 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let bot = app.bot;
     let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
     let [results, layers_area] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    draw_results(app, frame, results);
+    let (faults, layers) = faults_and_layers(app);
+    draw_layers(app, frame, layers_area, layers.as_ref());
+    draw_faults(app, frame, bottom, &faults);
+}
+
+/// A fault of the bot's: the match, what happened, and the traceback when still in memory.
+type FaultLine = (usize, String, Option<String>);
+
+fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
+    let t = app.theme();
+    let bot = app.bot;
     let mut lines = vec![Line::styled(
         app.files[bot].clone(),
         Style::new().fg(t.muted),
@@ -55,10 +67,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .block(block(app, format!(" {} ", app.names[bot]))),
         results,
     );
+}
 
-    // Faults from the journal entries (always kept); tracebacks and the sandbox layers
-    // from the full records still in memory (the newest matches).
-    let mut faults: Vec<(usize, String, Option<String>)> = Vec::new();
+/// Faults from the journal entries (always kept); tracebacks and the sandbox layers
+/// from the full records still in memory (the newest matches).
+fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<Layers>) {
+    let bot = app.bot;
+    let mut faults: Vec<FaultLine> = Vec::new();
     let mut layers = None;
     for m in app.matches.values().rev() {
         let Some(entry) = &m.entry else { continue };
@@ -82,7 +97,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    let layer_lines: Vec<Line> = match &layers {
+    (faults, layers)
+}
+
+fn draw_layers(app: &App, frame: &mut Frame, area: Rect, layers: Option<&Layers>) {
+    let t = app.theme();
+    let layer_lines: Vec<Line> = match layers {
         Some(l) => {
             let mut v: Vec<Line> = l
                 .lines()
@@ -107,11 +127,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .style(Style::new().fg(t.text))
             .wrap(Wrap { trim: false })
             .block(block(app, " sandbox layers ")),
-        layers_area,
+        area,
     );
+}
 
+fn draw_faults(app: &App, frame: &mut Frame, area: Rect, faults: &[FaultLine]) {
+    let t = app.theme();
     let mut fault_lines = Vec::new();
-    for (id, what, traceback) in &faults {
+    for (id, what, traceback) in faults {
         fault_lines.push(Line::styled(
             format!("match #{}: {what}", id + 1),
             Style::new().fg(t.fault),
@@ -132,6 +155,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(fault_lines)
             .wrap(Wrap { trim: false })
             .block(block(app, format!(" faults ({}) ", faults.len()))),
-        bottom,
+        area,
     );
 }

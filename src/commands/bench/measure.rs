@@ -1,0 +1,402 @@
+//! Measuring: every figure of `cagematch bench` and the same-run baselines it is
+//! compared with. Nothing here prints or judges.
+
+use super::cold;
+use super::{err, Figure, Measured, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use crate::affinity;
+use crate::botfile::BotFile;
+use crate::cage::protocol::Request;
+use crate::cage::{BotSource, Cage, CagePolicy};
+use crate::cli::BenchArgs;
+use crate::error::Error;
+use crate::game::GameKind;
+use crate::referee::{self, MatchSpec};
+use serde_json::json;
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Every figure, in the order they are taken.
+pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
+    let policy = CagePolicy::for_current_exe().map_err(err)?;
+    let trivial = BotSource {
+        name: "trivial.py".into(),
+        code: TRIVIAL_BOT.into(),
+    };
+    let cpus = affinity::allowed_cpus();
+    Ok(Measured {
+        spawns: spawns(&policy, &trivial, opts.spawns.max(10))?,
+        moves: moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?,
+        jobs_all: cpus.len().max(1),
+        throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1))?,
+        // Unavailable (e.g. /proc hidden) is reported, not fatal.
+        memory: memory(&policy, &trivial),
+    })
+}
+
+/// Forked and pooled spawns, and the two cold baselines.
+fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spawns, String> {
+    let cage = Cage::start(policy).map_err(err)?;
+    let forked = sample("spawn: fork from the zygote, cage, load", spawns, |i| {
+        let mut bot = cage.spawn().map_err(err)?;
+        bot.load(trivial, i as u64, BUDGET).map_err(err)?;
+        Ok(())
+    })?;
+    drop(cage);
+    let mut pooled_policy = policy.clone();
+    pooled_policy.pool = 2;
+    let cage = Cage::start(&pooled_policy).map_err(err)?;
+    let mut pooled = Figure::new("spawn: from the pool of caged bots, load");
+    for i in 0..spawns {
+        // One spawn per 5 ms, as match starts come: the pool refills in between.
+        std::thread::sleep(Duration::from_millis(5));
+        let t = Instant::now();
+        let mut bot = cage.spawn().map_err(err)?;
+        bot.load(trivial, i as u64, BUDGET).map_err(err)?;
+        pooled.samples.push(t.elapsed());
+    }
+    drop(cage);
+    let cold_runs = (spawns / 4).max(20);
+    let script = format!("{TRIVIAL_BOT}agent({{}}, {{}})\n");
+    let python = env!("CAGEMATCH_PYTHON_EXE");
+    let cold_python = time_runs(
+        "baseline: cold `python3 -c` running the same bot",
+        cold_runs,
+        || {
+            Command::new(python)
+                .args(["-c", &script])
+                .stdin(Stdio::null())
+                .status()
+        },
+    )?;
+    let exe = std::env::current_exe().map_err(err)?;
+    let cold_embedded = time_runs(
+        "baseline: cold embedded interpreter, no zygote",
+        cold_runs,
+        || {
+            Command::new(&exe)
+                .args([cold::ARG, TRIVIAL_BOT])
+                .env_clear()
+                .stdin(Stdio::null())
+                .status()
+        },
+    )?;
+    Ok(Spawns {
+        pooled,
+        forked,
+        cold_python,
+        cold_embedded,
+    })
+}
+
+/// Per-move round trips of a caged bot, a raw pipe and a JSON-lines python3, on the
+/// host's core and (with two cores) across cores.
+fn moves(
+    policy: &CagePolicy,
+    trivial: &BotSource,
+    moves: usize,
+    two_cores: bool,
+) -> Result<Vec<[Figure; 3]>, String> {
+    let cage = Cage::start(policy).map_err(err)?;
+    let (obs, config) = (json!({"step": 0}), json!({}));
+    let request_len = crate::cage::frame::encode(&Request::Act {
+        obs: Cow::Borrowed(&obs),
+        config: Cow::Borrowed(&config),
+    })
+    .len();
+    let others: &[usize] = if two_cores { &[0, 1] } else { &[0] };
+    let mut figures = Vec::new();
+    for &other in others {
+        figures.push(affinity::pinned(0, || -> Result<_, String> {
+            let mut bot = cage.spawn().map_err(err)?;
+            affinity::pin(bot.pid(), other);
+            bot.load(trivial, 0, BUDGET).map_err(err)?;
+            let caged = sample(
+                on(
+                    other,
+                    "move: caged bot, same core",
+                    "move: caged bot, across cores",
+                ),
+                moves,
+                |_| bot.act(&obs, &config, BUDGET).map(|_| ()).map_err(err),
+            )?;
+            let floor = pipe_floor(moves, request_len, other)?;
+            let lines = json_lines(moves, other)?;
+            Ok([caged, floor, lines])
+        })?);
+    }
+    Ok(figures)
+}
+
+/// Matches per second on one core and on all, median of three runs each (these VMs have
+/// noisy neighbours).
+fn throughput(
+    policy: &CagePolicy,
+    matches: usize,
+    jobs_all: usize,
+) -> Result<Vec<Throughput>, Error> {
+    let mut out = Vec::new();
+    for (game, a, b, count) in [
+        (
+            GameKind::Rps,
+            "bots/rps/pattern.py",
+            "bots/rps/counter.py",
+            matches,
+        ),
+        // ConnectX matches are shorter: three times as many for a similar duration.
+        (
+            GameKind::Connectx,
+            "bots/connectx/greedy.py",
+            "bots/connectx/random.py",
+            3 * matches,
+        ),
+    ] {
+        let bots = [BotFile::read(a.as_ref()), BotFile::read(b.as_ref())];
+        let [Ok(a), Ok(b)] = bots else {
+            return Err(Error::Usage(format!("throughput needs the example bots ({a}, {b}); run the bench from the project folder")));
+        };
+        let mut one = Vec::new();
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            one.push(matches_per_second(policy, game, [&a, &b], count, 1)?);
+            all.push(matches_per_second(policy, game, [&a, &b], count, jobs_all)?);
+        }
+        out.push(Throughput {
+            game,
+            one: median(one),
+            all: median(all),
+        });
+    }
+    Ok(out)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Times `n` calls of `once` (given the call's index), one sample each.
+fn sample(
+    name: &'static str,
+    n: usize,
+    mut once: impl FnMut(usize) -> Result<(), String>,
+) -> Result<Figure, String> {
+    let mut fig = Figure::new(name);
+    for i in 0..n {
+        let t = Instant::now();
+        once(i)?;
+        fig.samples.push(t.elapsed());
+    }
+    Ok(fig)
+}
+
+/// The name of a figure measured on CPU `cpu` relative to the host thread on CPU 0.
+fn on(cpu: usize, same: &'static str, across: &'static str) -> &'static str {
+    if cpu == 0 {
+        same
+    } else {
+        across
+    }
+}
+
+/// Times `runs` whole processes.
+fn time_runs(
+    name: &'static str,
+    runs: usize,
+    mut run: impl FnMut() -> std::io::Result<std::process::ExitStatus>,
+) -> Result<Figure, String> {
+    sample(name, runs, |_| match run() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(format!("{name}: the baseline process failed")),
+        Err(e) => Err(format!("{name}: {e}")),
+    })
+}
+
+fn spawn_pinned(cmd: &mut Command, cpu: usize) -> Result<Child, String> {
+    let child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(err)?;
+    affinity::pin(child.id() as libc::pid_t, cpu);
+    Ok(child)
+}
+
+/// The physical floor: the same number of bytes bounced through `cat` over two pipes.
+fn pipe_floor(rounds: usize, size: usize, cpu: usize) -> Result<Figure, String> {
+    let mut child = spawn_pinned(&mut Command::new("cat"), cpu)
+        .map_err(|e| format!("cannot run cat for the pipe baseline: {e}"))?;
+    let mut to = child.stdin.take().ok_or("no stdin")?;
+    let mut from = child.stdout.take().ok_or("no stdout")?;
+    let msg = vec![b'x'; size];
+    let mut back = vec![0u8; size];
+    let fig = sample(
+        on(
+            cpu,
+            "baseline: raw pipe ping-pong (cat), same core",
+            "baseline: raw pipe ping-pong (cat), across cores",
+        ),
+        rounds,
+        |_| {
+            to.write_all(&msg).map_err(err)?;
+            from.read_exact(&mut back).map_err(err)
+        },
+    )?;
+    drop(to);
+    let _ = child.wait();
+    Ok(fig)
+}
+
+/// The usual approach: a python3 subprocess reading and writing JSON lines.
+fn json_lines(rounds: usize, cpu: usize) -> Result<Figure, String> {
+    let script = format!(
+        "import sys, json\n{TRIVIAL_BOT}for line in sys.stdin:\n    m = json.loads(line)\n    sys.stdout.write(json.dumps(agent(m['obs'], m['config'])) + '\\n')\n    sys.stdout.flush()\n"
+    );
+    let mut child = spawn_pinned(
+        Command::new(env!("CAGEMATCH_PYTHON_EXE")).args(["-c", &script]),
+        cpu,
+    )
+    .map_err(|e| format!("cannot run python3 for the JSON-lines baseline: {e}"))?;
+    let mut to = child.stdin.take().ok_or("no stdin")?;
+    let mut from = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    let line = format!("{}\n", json!({"obs": {"step": 0}, "config": {}}));
+    let mut back = String::new();
+    let fig = sample(
+        on(
+            cpu,
+            "baseline: python3 subprocess, JSON lines, same core",
+            "baseline: python3 subprocess, JSON lines, across cores",
+        ),
+        rounds,
+        |_| {
+            to.write_all(line.as_bytes()).map_err(err)?;
+            back.clear();
+            from.read_line(&mut back).map(|_| ()).map_err(err)
+        },
+    )?;
+    drop(to);
+    let _ = child.wait();
+    Ok(fig)
+}
+
+/// Full matches per second with `jobs` pinned workers sharing one pooled cage, on
+/// `jobs` cores: with one job the whole runner (zygote, pool, worker, bots) is held to
+/// one core, so the ratio measures what a second core adds.
+fn matches_per_second(
+    policy: &CagePolicy,
+    game: GameKind,
+    bots: [&BotFile; 2],
+    count: usize,
+    jobs: usize,
+) -> Result<f64, String> {
+    if jobs == 1 {
+        affinity::pinned(0, || play_matches(policy, game, bots, count, 1))
+    } else {
+        play_matches(policy, game, bots, count, jobs)
+    }
+}
+
+fn play_matches(
+    policy: &CagePolicy,
+    game: GameKind,
+    bots: [&BotFile; 2],
+    count: usize,
+    jobs: usize,
+) -> Result<f64, String> {
+    let mut policy = policy.clone();
+    policy.pool = 2 * jobs;
+    let cage = Cage::start(&policy).map_err(err)?;
+    // Let the pool fill before the clock starts, as it is between a tournament's matches.
+    std::thread::sleep(Duration::from_millis(100));
+    let next = AtomicUsize::new(0);
+    let start = Instant::now();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|w| {
+                let (cage, next) = (&cage, &next);
+                s.spawn(move || -> Result<(), String> {
+                    affinity::pin_current_thread(w);
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            return Ok(());
+                        }
+                        let seats = if i % 2 == 0 {
+                            [bots[0], bots[1]]
+                        } else {
+                            [bots[1], bots[0]]
+                        };
+                        let spec = MatchSpec {
+                            game,
+                            config: json!({}),
+                            seed: i as u64,
+                            time_control: game.default_time_control(),
+                            bots: seats,
+                        };
+                        referee::play(cage, &spec, &mut |_| {}).map_err(err)?;
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .filter_map(|w| w.join().ok().and_then(Result::err))
+            .collect()
+    });
+    if let Some(e) = failures.first() {
+        return Err(e.clone());
+    }
+    Ok(count as f64 / start.elapsed().as_secs_f64())
+}
+
+/// `Pss:` of a process, in KiB.
+fn pss_kib(pid: libc::pid_t) -> Result<f64, String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            "bots are not dumpable (PR_SET_DUMPABLE 0), which hides their /proc files from \
+             their own user; run the bench as root to measure memory"
+                .to_string()
+        } else {
+            format!("cannot read /proc/{pid}/smaps_rollup: {e}")
+        }
+    })?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pss:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .ok_or_else(|| format!("no Pss line for {pid}"))
+}
+
+/// (mean PSS of 8 caged bots, PSS of a plain python3 running the same bot), in KiB.
+fn memory(policy: &CagePolicy, trivial: &BotSource) -> Result<(f64, f64), String> {
+    let cage = Cage::start(policy).map_err(err)?;
+    let mut bots = Vec::new();
+    for i in 0..8 {
+        let mut bot = cage.spawn().map_err(err)?;
+        bot.load(trivial, i, BUDGET).map_err(err)?;
+        bot.act(&json!({"step": 0}), &json!({}), BUDGET)
+            .map_err(err)?;
+        bots.push(bot);
+    }
+    let mut total = 0.0;
+    for bot in &bots {
+        total += pss_kib(bot.pid())?;
+    }
+    let caged = total / bots.len() as f64;
+    let script = format!("import sys\n{TRIVIAL_BOT}agent({{}}, {{}})\nsys.stdout.write('ready\\n')\nsys.stdout.flush()\nsys.stdin.read()\n");
+    let mut child = Command::new(env!("CAGEMATCH_PYTHON_EXE"))
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(err)?;
+    let mut ready = String::new();
+    BufReader::new(child.stdout.take().ok_or("no stdout")?)
+        .read_line(&mut ready)
+        .map_err(err)?;
+    let plain = pss_kib(child.id() as libc::pid_t);
+    drop(child.stdin.take());
+    let _ = child.wait();
+    Ok((caged, plain?))
+}

@@ -1,0 +1,106 @@
+//! Printing `cagematch bench`: a table for people, one JSON object for scripts.
+
+use super::{round1, us, Figure, Measured, Target};
+use crate::game::GameKind;
+use serde_json::{json, Value};
+
+pub fn json(m: &Measured, targets: &[Target]) {
+    let s = &m.spawns;
+    let spawn_figures = [&s.pooled, &s.forked, &s.cold_python, &s.cold_embedded];
+    let moves_json: Value = m
+        .moves
+        .iter()
+        .flatten()
+        .map(|f| (f.name.to_string(), f.json()))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    let jobs_all = m.jobs_all;
+    say!(
+        "{}",
+        json!({
+            "spawn": spawn_figures.iter().map(|f| (f.name.to_string(), f.json())).collect::<serde_json::Map<_, _>>(),
+            "move": moves_json,
+            "throughput": m.throughput.iter().map(|t| (t.game.name().to_string(), json!({
+                "jobs_1": round1(t.one), format!("jobs_{jobs_all}"): round1(t.all), "scaling": (t.all / t.one * 100.0).round() / 100.0
+            }))).collect::<serde_json::Map<_, _>>(),
+            "memory": match &m.memory {
+                Ok((c, p)) => json!({"caged_bot_pss_kib": c.round(), "python3_pss_kib": p.round()}),
+                Err(e) => json!({"unavailable": e}),
+            },
+            "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
+        })
+    );
+}
+
+pub fn table(m: &Measured, targets: &[Target]) {
+    let s = &m.spawns;
+    heading("spawn (request to a caged, loaded bot)");
+    for f in [&s.pooled, &s.forked, &s.cold_python, &s.cold_embedded] {
+        figure(f);
+    }
+    heading("per-move round trip");
+    for f in m.moves.iter().flatten() {
+        figure(f);
+    }
+    say!(
+        "\n{:<58} {:>10} {:>10} {:>8}",
+        "throughput (matches/s, median of 3 runs)",
+        "1 core",
+        format!("{} cores", m.jobs_all),
+        "scaling"
+    );
+    for t in &m.throughput {
+        let what = if t.game == GameKind::Rps {
+            "rps: pattern vs counter, 999 rounds"
+        } else {
+            "connectx: greedy vs random"
+        };
+        say!(
+            "{:<58} {:>10.1} {:>10.1} {:>7.2}×",
+            what,
+            t.one,
+            t.all,
+            t.all / t.one
+        );
+    }
+    say!("\n{:<58}", "memory (proportional set size)");
+    match &m.memory {
+        Ok((c, p)) => {
+            say!(
+                "{:<58} {:>8.0} KiB",
+                "caged bot (mean of 8, sharing the zygote's pages)",
+                c
+            );
+            say!(
+                "{:<58} {:>8.0} KiB",
+                "baseline: plain python3 running the same bot",
+                p
+            );
+        }
+        Err(e) => say!("  unavailable: {e}"),
+    }
+    say!("\n{:<40} {:>22} {:>12}  ", "target", "goal", "measured");
+    for t in targets {
+        say!(
+            "{:<40} {:>22} {:>12}  {}",
+            t.name,
+            t.goal,
+            t.value,
+            if t.met { "met" } else { "MISSED" }
+        );
+    }
+}
+
+fn heading(what: &str) {
+    say!("\n{:<58} {:>6} {:>11} {:>11}", what, "n", "median", "p95");
+}
+
+fn figure(f: &Figure) {
+    say!(
+        "{:<58} {:>6} {:>9.1}µs {:>9.1}µs",
+        f.name,
+        f.samples.len(),
+        f.median_us(),
+        us(f.quantile(0.95))
+    );
+}

@@ -1,0 +1,30 @@
+//! Pieces every screen draws with: the themed block, text made safe for the terminal,
+//! a rating as text. Screens and `ui.rs` import these; nothing here imports a screen.
+
+use super::app::App;
+use crate::cage::sanitize;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Block;
+
+/// Text from a bot or a file, safe for the terminal: control characters, escapes and
+/// bidi overrides are shown as `\x..`, tabs as spaces.
+pub fn clean(text: &str) -> String {
+    sanitize(text.as_bytes()).replace('\t', " ")
+}
+
+pub fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::bordered()
+        .title(title)
+        .border_style(Style::new().fg(app.theme().border))
+        .title_style(Style::new().fg(app.theme().title))
+}
+
+/// `+123 ±45`, or `—` when a bot has no rating yet.
+pub fn elo_text(elo: f64, low: f64, high: f64) -> String {
+    if !low.is_finite() || !high.is_finite() {
+        "—".into()
+    } else {
+        format!("{:+.0} ±{:.0}", elo, (high - low) / 2.0)
+    }
+}
