@@ -521,3 +521,55 @@ fn time_control_checks_name_the_field() {
     };
     assert_eq!(bad.check().unwrap_err().0, "overage");
 }
+
+/// Each game's frame has one typed decoder, used by its text renderer and the viewer:
+/// what `frame()` writes reads back the same, and a hostile frame (from a crafted
+/// replay) reads as something small instead of a panic or a hang.
+#[test]
+fn frames_decode_as_written_and_hostile_frames_stay_small() {
+    use cagematch::game::{ipd::TurnFrame, rps::RoundFrame, tron::ArenaFrame};
+    for kind in [
+        GameKind::Connectx,
+        GameKind::Rps,
+        GameKind::Ipd,
+        GameKind::Tron,
+    ] {
+        let mut g = game(kind, json!({}));
+        let first = g.frame();
+        let movers = g.to_move();
+        let action = if kind == GameKind::Ipd {
+            json!("C")
+        } else {
+            json!(0)
+        };
+        g.apply(&vec![action; movers.len()]);
+        for state in [first, g.frame()] {
+            let text = kind.draw(&state);
+            assert!(!text.is_empty(), "{kind}: {state}");
+            let again = match kind {
+                GameKind::Connectx => serde_json::to_value(connectx::BoardFrame::decode(&state)),
+                GameKind::Rps => serde_json::to_value(RoundFrame::decode(&state).unwrap()),
+                GameKind::Ipd => serde_json::to_value(TurnFrame::decode(&state).unwrap()),
+                GameKind::Tron => serde_json::to_value(ArenaFrame::decode(&state)),
+            }
+            .unwrap();
+            assert_eq!(again, state, "{kind}");
+        }
+    }
+    let wide = connectx::BoardFrame::decode(&json!({"columns": 1_000_000_000u64, "board": [0, 1]}));
+    assert_eq!(wide.columns, 2);
+    assert_eq!(
+        connectx::draw(&json!({"columns": "x"})),
+        vec!["0".to_string()]
+    );
+    assert!(RoundFrame::decode(&json!({"rewards": [1]})).is_none());
+    assert_eq!(GameKind::Rps.draw(&json!(null)), Vec::<String>::new());
+    let arena = ArenaFrame::decode(
+        &json!({"rows": ["1é2"], "heads": [[-1, 0], [9, 9]], "crashed": [true, false]}),
+    );
+    assert_eq!(arena.head(0), None);
+    assert_eq!(
+        GameKind::Tron.draw(&json!({"heads": 3})),
+        Vec::<String>::new()
+    );
+}

@@ -4,7 +4,7 @@
 //! outside the board or already full loses (Kaggle's `INVALID`, reward `None`).
 
 use super::{int_action, End, Game, TimeControl, Turns, SEATS};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 const EMPTY: u8 = 0;
@@ -191,19 +191,47 @@ impl Game for ConnectX {
     }
 
     fn frame(&self) -> Value {
-        json!({ "columns": self.config.columns, "board": self.board })
+        BoardFrame {
+            columns: self.config.columns,
+            board: self.board.clone(),
+        }
+        .encode()
+    }
+}
+
+/// What a ConnectX frame holds: [`Game::frame`] writes it, and both the text board below
+/// and the viewer read it back with [`BoardFrame::decode`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardFrame {
+    pub columns: usize,
+    /// Row by row from the top: 0 empty, 1 and 2 the seats' marks.
+    pub board: Vec<u8>,
+}
+
+impl BoardFrame {
+    fn encode(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// A frame's state; a malformed one (a hostile replay) reads as an empty board, and
+    /// the column count is kept between 1 and the number of cells.
+    pub fn decode(state: &Value) -> BoardFrame {
+        let mut frame: BoardFrame = serde_json::from_value(state.clone()).unwrap_or_default();
+        frame.columns = frame.columns.clamp(1, frame.board.len().max(1));
+        frame
+    }
+
+    /// The rows, top first.
+    pub fn rows(&self) -> std::slice::Chunks<'_, u8> {
+        self.board.chunks(self.columns)
     }
 }
 
 /// The board as rows of `.`, `X` (seat 1) and `O` (seat 2), with column numbers.
-pub fn draw(frame: &Value) -> Vec<String> {
-    let columns = frame["columns"].as_u64().unwrap_or(7).max(1) as usize;
-    let cells: Vec<u64> = frame["board"]
-        .as_array()
-        .map(|b| b.iter().map(|c| c.as_u64().unwrap_or(0)).collect())
-        .unwrap_or_default();
-    let mut lines: Vec<String> = cells
-        .chunks(columns)
+pub fn draw(state: &Value) -> Vec<String> {
+    let frame = BoardFrame::decode(state);
+    let mut lines: Vec<String> = frame
+        .rows()
         .map(|row| {
             row.iter()
                 .map(|c| match c {
@@ -216,7 +244,7 @@ pub fn draw(frame: &Value) -> Vec<String> {
         })
         .collect();
     lines.push(
-        (0..columns)
+        (0..frame.columns)
             .map(|c| (c % 10).to_string())
             .collect::<Vec<_>>()
             .join(" "),

@@ -5,7 +5,7 @@
 //! the histories and payoffs record what was actually played. The higher total wins.
 
 use super::{number, End, Game, SplitMix64, TimeControl, Turns, SEATS};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -195,23 +195,42 @@ impl Game for Ipd {
     }
 }
 
+/// What an IPD frame holds (`Game::frame` writes `actions`, `flipped`, `scores`); the
+/// text lines below and the viewer read it with [`TurnFrame::decode`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnFrame {
+    /// The turn just played (`"C"` or `"D"` each), `None` before the first.
+    pub actions: Option<[String; SEATS]>,
+    /// Whose action noise flipped this turn.
+    pub flipped: [bool; SEATS],
+    /// Running payoffs, as numbers were written.
+    pub scores: [serde_json::Number; SEATS],
+}
+
+impl TurnFrame {
+    /// A frame's state; a malformed one (a hostile replay) reads as no turn at all.
+    pub fn decode(state: &Value) -> Option<TurnFrame> {
+        serde_json::from_value(state.clone()).ok()
+    }
+}
+
 /// The last round and the running totals.
-pub fn draw(frame: &Value) -> Vec<String> {
+pub fn draw(state: &Value) -> Vec<String> {
+    let Some(frame) = TurnFrame::decode(state) else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
-    if let Some(actions) = frame["actions"].as_array() {
+    if let Some(actions) = &frame.actions {
         let shown = |i: usize| {
-            let a = actions[i].as_str().unwrap_or("?");
-            if frame["flipped"][i].as_bool() == Some(true) {
-                format!("{a} (noise)")
+            if frame.flipped[i] {
+                format!("{} (noise)", actions[i])
             } else {
-                a.to_string()
+                actions[i].clone()
             }
         };
         lines.push(format!("last turn: {} vs {}", shown(0), shown(1)));
     }
-    lines.push(format!(
-        "payoffs: {} to {}",
-        frame["scores"][0], frame["scores"][1]
-    ));
+    let [a, b] = &frame.scores;
+    lines.push(format!("payoffs: {a} to {b}"));
     lines
 }

@@ -5,7 +5,7 @@
 //! (both rewards 0). An invalid sign loses at once: reward `None`, the other seat 1.
 
 use super::{int_action, End, Game, TimeControl, Turns, SEATS};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 pub const SIGN_NAMES: [&str; 5] = ["rock", "paper", "scissors", "spock", "lizard"];
@@ -164,17 +164,38 @@ pub fn sign_name(sign: &Value) -> String {
         .map_or_else(|| sign.to_string(), |s| s.to_string())
 }
 
+/// What an RPS frame holds (`Game::frame` writes `signs`, `actions`, `rewards`); the
+/// text lines below and the viewer read it with [`RoundFrame::decode`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundFrame {
+    pub signs: u64,
+    /// The round just played, `None` before the first.
+    pub actions: Option<[i64; SEATS]>,
+    /// Running totals, as numbers were written (`3.0` stays `3.0`).
+    pub rewards: [serde_json::Number; SEATS],
+}
+
+impl RoundFrame {
+    /// A frame's state; a malformed one (a hostile replay) reads as no round at all.
+    pub fn decode(state: &Value) -> Option<RoundFrame> {
+        serde_json::from_value(state.clone()).ok()
+    }
+}
+
 /// The last round and the running totals.
-pub fn draw(frame: &Value) -> Vec<String> {
-    let rewards = &frame["rewards"];
+pub fn draw(state: &Value) -> Vec<String> {
+    let Some(frame) = RoundFrame::decode(state) else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
-    if let Some(actions) = frame["actions"].as_array() {
+    if let Some([a, b]) = frame.actions {
         lines.push(format!(
             "last round: {} vs {}",
-            sign_name(&actions[0]),
-            actions.get(1).map_or_else(String::new, sign_name)
+            sign_name(&Value::from(a)),
+            sign_name(&Value::from(b))
         ));
     }
-    lines.push(format!("rewards: {} to {}", rewards[0], rewards[1]));
+    let [a, b] = &frame.rewards;
+    lines.push(format!("rewards: {a} to {b}"));
     lines
 }

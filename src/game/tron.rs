@@ -5,7 +5,7 @@
 //! Reaching `episodeSteps - 1` steps is a draw too.
 
 use super::{End, Game, TimeControl, Turns, SEATS};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// The moves, as (name, dx, dy); y grows downwards (row 0 is the top).
@@ -187,50 +187,80 @@ impl Game for Tron {
                     .collect()
             })
             .collect();
-        json!({
-            "rows": rows,
-            "heads": self.heads.map(|(x, y)| [x, y]),
-            "crashed": self.crashed,
-        })
+        ArenaFrame {
+            rows,
+            heads: self.heads.map(|(x, y)| [x, y]),
+            crashed: self.crashed,
+        }
+        .encode()
+    }
+}
+
+/// What a Tron frame holds: [`Game::frame`] writes it, and both the text grid below and
+/// the viewer read it back with [`ArenaFrame::decode`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArenaFrame {
+    /// Row by row from the top: `.` empty, `1` and `2` the seats' trails.
+    pub rows: Vec<String>,
+    /// Each seat's head as `[x, y]` (off the grid once it crashed into a wall).
+    pub heads: [[i64; 2]; SEATS],
+    pub crashed: [bool; SEATS],
+}
+
+impl ArenaFrame {
+    fn encode(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// A frame's state; a malformed one (a hostile replay) reads as an empty arena.
+    pub fn decode(state: &Value) -> ArenaFrame {
+        serde_json::from_value(state.clone()).unwrap_or_default()
+    }
+
+    /// A seat's head, when it is on the grid's quarter of the plane.
+    pub fn head(&self, seat: usize) -> Option<(usize, usize)> {
+        let [x, y] = self.heads.get(seat)?;
+        Some((usize::try_from(*x).ok()?, usize::try_from(*y).ok()?))
+    }
+
+    /// The seat whose trail fills a cell, if any.
+    pub fn trail(&self, x: usize, y: usize) -> Option<usize> {
+        match self.rows.get(y)?.as_bytes().get(x)? {
+            b'1' => Some(0),
+            b'2' => Some(1),
+            _ => None,
+        }
     }
 }
 
 /// The grid: trails `x` and `o`, heads `X` and `O`, a crashed head `*`.
-pub fn draw(frame: &Value) -> Vec<String> {
-    let mut grid: Vec<Vec<char>> = frame["rows"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| {
-                    r.as_str()
-                        .unwrap_or("")
-                        .chars()
-                        .map(|c| match c {
-                            '1' => 'x',
-                            '2' => 'o',
-                            _ => '.',
-                        })
-                        .collect()
+pub fn draw(state: &Value) -> Vec<String> {
+    let frame = ArenaFrame::decode(state);
+    let mut grid: Vec<Vec<char>> = frame
+        .rows
+        .iter()
+        .map(|r| {
+            r.chars()
+                .map(|c| match c {
+                    '1' => 'x',
+                    '2' => 'o',
+                    _ => '.',
                 })
                 .collect()
         })
-        .unwrap_or_default();
+        .collect();
     for seat in 0..SEATS {
-        let head = &frame["heads"][seat];
-        let (Some(x), Some(y)) = (head[0].as_u64(), head[1].as_u64()) else {
+        let Some((x, y)) = frame.head(seat) else {
             continue;
         };
-        let mark = if frame["crashed"][seat].as_bool() == Some(true) {
+        let mark = if frame.crashed[seat] {
             '*'
         } else if seat == 0 {
             'X'
         } else {
             'O'
         };
-        if let Some(cell) = grid
-            .get_mut(y as usize)
-            .and_then(|row| row.get_mut(x as usize))
-        {
+        if let Some(cell) = grid.get_mut(y).and_then(|row| row.get_mut(x)) {
             *cell = mark;
         }
     }

@@ -5,6 +5,10 @@
 use super::app::App;
 use super::theme::Theme;
 use super::widgets::{block, clean};
+use crate::game::connectx::BoardFrame;
+use crate::game::ipd::TurnFrame;
+use crate::game::rps::RoundFrame;
+use crate::game::tron::ArenaFrame;
 use crate::game::GameKind;
 use crate::referee::Frame as MatchFrame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -210,13 +214,9 @@ pub fn board_lines(
 }
 
 fn connectx(state: &Value, t: &Theme) -> Vec<Line<'static>> {
-    let columns = state["columns"].as_u64().unwrap_or(7).max(1) as usize;
-    let cells: Vec<u64> = state["board"]
-        .as_array()
-        .map(|b| b.iter().map(|c| c.as_u64().unwrap_or(0)).collect())
-        .unwrap_or_default();
-    let mut lines: Vec<Line> = cells
-        .chunks(columns)
+    let frame = BoardFrame::decode(state);
+    let mut lines: Vec<Line> = frame
+        .rows()
         .map(|row| {
             Line::from(
                 row.iter()
@@ -230,7 +230,7 @@ fn connectx(state: &Value, t: &Theme) -> Vec<Line<'static>> {
         })
         .collect();
     lines.push(Line::styled(
-        (0..columns)
+        (0..frame.columns)
             .map(|c| format!("{} ", c % 10))
             .collect::<String>(),
         Style::new().fg(t.muted),
@@ -240,38 +240,19 @@ fn connectx(state: &Value, t: &Theme) -> Vec<Line<'static>> {
 
 /// Two grid rows per line with half blocks, so a 20×20 arena fits in 10 lines.
 fn tron(state: &Value, t: &Theme) -> Vec<Line<'static>> {
-    let rows: Vec<Vec<char>> = state["rows"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .map(|s| s.as_str().unwrap_or("").chars().collect())
-                .collect()
-        })
-        .unwrap_or_default();
-    let heads: Vec<(usize, usize)> = (0..2)
-        .filter_map(|s| {
-            let h = &state["heads"][s];
-            Some((h[0].as_u64()? as usize, h[1].as_u64()? as usize))
-        })
-        .collect();
+    let frame = ArenaFrame::decode(state);
+    let heads: Vec<Option<(usize, usize)>> = (0..2).map(|s| frame.head(s)).collect();
     let colour = |x: usize, y: usize| -> Option<Color> {
-        if heads
-            .iter()
-            .enumerate()
-            .any(|(s, &h)| h == (x, y) && state["crashed"][s].as_bool() == Some(true))
-        {
+        if (0..2).any(|s| heads[s] == Some((x, y)) && frame.crashed[s]) {
             return Some(t.fault);
         }
-        if heads.contains(&(x, y)) {
+        if heads.contains(&Some((x, y))) {
             return Some(t.title);
         }
-        match rows.get(y)?.get(x)? {
-            '1' => Some(t.seat1),
-            '2' => Some(t.seat2),
-            _ => None,
-        }
+        frame.trail(x, y).map(|seat| t.seat(seat))
     };
-    let width = rows.first().map_or(0, Vec::len);
+    let rows = &frame.rows;
+    let width = rows.first().map_or(0, String::len);
     (0..rows.len())
         .step_by(2)
         .map(|y| {
@@ -292,35 +273,58 @@ fn tron(state: &Value, t: &Theme) -> Vec<Line<'static>> {
 }
 
 /// RPS and IPD: the running totals and the latest rounds, newest at the bottom.
+/// One played round of RPS or IPD as the viewer lists it.
+struct Round {
+    step: u64,
+    shown: [String; 2],
+    /// Positive when seat 1 won the round, negative when seat 2 did (RPS only).
+    winner: f64,
+}
+
+/// A frame's round and running totals, read with the game's own frame decoder.
+fn round_of(game: GameKind, frame: &MatchFrame) -> (Option<Round>, String) {
+    let step = frame.step;
+    if game == GameKind::Rps {
+        let Some(f) = RoundFrame::decode(&frame.state) else {
+            return (None, String::new());
+        };
+        let totals = format!("rewards {} : {}", f.rewards[0], f.rewards[1]);
+        let round = f.actions.map(|[a, b]| Round {
+            step,
+            shown: [a, b].map(|x| crate::game::rps::sign_name(&Value::from(x))),
+            winner: crate::game::rps::get_score(a, b),
+        });
+        (round, totals)
+    } else {
+        let Some(f) = TurnFrame::decode(&frame.state) else {
+            return (None, String::new());
+        };
+        let totals = format!("payoffs {} : {}", f.scores[0], f.scores[1]);
+        let round = f.actions.map(|shown| Round {
+            step,
+            shown,
+            winner: 0.0,
+        });
+        (round, totals)
+    }
+}
+
+/// RPS and IPD: the running totals and the latest rounds, newest at the bottom.
 fn history(game: GameKind, frames: &[MatchFrame], t: &Theme, height: usize) -> Vec<Line<'static>> {
-    let last = frames.last().map(|f| &f.state);
-    let totals = match (game, last) {
-        (GameKind::Rps, Some(s)) => format!("rewards {} : {}", s["rewards"][0], s["rewards"][1]),
-        (_, Some(s)) => format!("payoffs {} : {}", s["scores"][0], s["scores"][1]),
-        _ => String::new(),
-    };
+    let totals = frames
+        .last()
+        .map(|f| round_of(game, f).1)
+        .unwrap_or_default();
     let mut lines = vec![Line::styled(totals, Style::new().fg(t.title))];
-    let rounds: Vec<(u64, Value)> = frames
-        .iter()
-        .filter(|f| !f.state["actions"].is_null())
-        .map(|f| (f.step, f.state["actions"].clone()))
-        .collect();
+    let rounds: Vec<Round> = frames.iter().filter_map(|f| round_of(game, f).0).collect();
     let room = height.saturating_sub(1).max(1);
-    for (step, actions) in rounds.iter().skip(rounds.len().saturating_sub(room)) {
-        let shown = |i: usize| match game {
-            GameKind::Rps => crate::game::rps::sign_name(&actions[i]),
-            _ => actions[i].as_str().unwrap_or("?").to_string(),
-        };
-        let winner = match game {
-            GameKind::Rps => {
-                let (a, b) = (
-                    actions[0].as_i64().unwrap_or(0),
-                    actions[1].as_i64().unwrap_or(0),
-                );
-                crate::game::rps::get_score(a, b)
-            }
-            _ => 0.0,
-        };
+    for round in rounds.iter().skip(rounds.len().saturating_sub(room)) {
+        let Round {
+            step,
+            shown,
+            winner,
+        } = round;
+        let winner = *winner;
         let style = |seat: usize| {
             let won = (seat == 0 && winner > 0.0) || (seat == 1 && winner < 0.0);
             let s = Style::new().fg(t.seat(seat));
@@ -332,8 +336,8 @@ fn history(game: GameKind, frames: &[MatchFrame], t: &Theme, height: usize) -> V
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{step:>4} "), Style::new().fg(t.muted)),
-            Span::styled(format!("{:<9}", shown(0)), style(0)),
-            Span::styled(format!("{:<9}", shown(1)), style(1)),
+            Span::styled(format!("{:<9}", shown[0]), style(0)),
+            Span::styled(format!("{:<9}", shown[1]), style(1)),
         ]));
     }
     lines
