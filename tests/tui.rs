@@ -5,7 +5,7 @@ use cagematch::game::{GameKind, Outcome};
 use cagematch::referee::MatchRecord;
 use cagematch::tournament::standings::{self, Outcomes};
 use cagematch::tournament::{Entry, Journal};
-use cagematch::tui::app::{App, AppEvent, Command, MatchView, RunState, RunnerMsg, Screen};
+use cagematch::tui::app::{App, AppEvent, Effect, MatchView, RunState, RunnerMsg, Screen};
 use cagematch::tui::theme::Theme;
 use cagematch::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -256,12 +256,12 @@ fn help_and_quit_confirmation_overlays() {
     );
     assert!(!app.confirm_quit);
     app.update(key(KeyCode::Char('q')));
-    assert_eq!(app.update(key(KeyCode::Char('y'))), Some(Command::Quit));
+    assert_eq!(app.update(key(KeyCode::Char('y'))), Some(Effect::Quit));
     // Ctrl-C is a quit too; once the run is over, no question.
     app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: false }));
     assert_eq!(app.state, RunState::Finished);
     let ctrl_c = AppEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-    assert_eq!(app.update(ctrl_c), Some(Command::Quit));
+    assert_eq!(app.update(ctrl_c), Some(Effect::Quit));
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn keys_drive_the_viewer() {
     // A replay has no other screens to go back to.
     app.update(key(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Viewer);
-    assert_eq!(app.update(key(KeyCode::Char('q'))), Some(Command::Quit));
+    assert_eq!(app.update(key(KeyCode::Char('q'))), Some(Effect::Quit));
 }
 
 #[test]
@@ -512,7 +512,7 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
     let cmd = app.update(key(KeyCode::Enter));
     assert_eq!(
         cmd,
-        Some(Command::Load {
+        Some(Effect::Load {
             id: 0,
             path: "/runs/long/replays/00000.json".into()
         })

@@ -57,9 +57,10 @@ pub enum AppEvent {
     },
 }
 
-/// What the loop around the app must do.
+/// What the loop around the app must do (the pure update function cannot: it has no
+/// terminal, files or run to touch).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum Effect {
     Quit,
     /// Write the standings as YAML; the loop reports the path with [`App::said`].
     Export,
@@ -311,7 +312,7 @@ impl App {
     }
 
     /// Applies one event. Returns what the surrounding loop must do, if anything.
-    pub fn update(&mut self, event: AppEvent) -> Option<Command> {
+    pub fn update(&mut self, event: AppEvent) -> Option<Effect> {
         match event {
             AppEvent::Runner(msg) => {
                 self.runner(msg);
@@ -470,14 +471,14 @@ impl App {
         }
     }
 
-    fn key(&mut self, key: KeyEvent) -> Option<Command> {
+    fn key(&mut self, key: KeyEvent) -> Option<Effect> {
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         if self.confirm_quit {
             self.confirm_quit = false;
             return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('q') | KeyCode::Enter => Some(Command::Quit),
-                _ if ctrl_c => Some(Command::Quit),
+                KeyCode::Char('y') | KeyCode::Char('q') | KeyCode::Enter => Some(Effect::Quit),
+                _ if ctrl_c => Some(Effect::Quit),
                 _ => None,
             };
         }
@@ -492,7 +493,7 @@ impl App {
         match key.code {
             KeyCode::Char('q') => return self.quit(),
             KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('e') => return Some(Command::Export),
+            KeyCode::Char('e') => return Some(Effect::Export),
             KeyCode::Char('t') => self.theme = (self.theme + 1) % self.themes.len(),
             KeyCode::Char('1') | KeyCode::Char('d') if self.state != RunState::Replay => {
                 self.screen = Screen::Dashboard
@@ -520,12 +521,12 @@ impl App {
         None
     }
 
-    fn quit(&mut self) -> Option<Command> {
+    fn quit(&mut self) -> Option<Effect> {
         if self.state == RunState::Running {
             self.confirm_quit = true;
             None
         } else {
-            Some(Command::Quit)
+            Some(Effect::Quit)
         }
     }
 
@@ -546,7 +547,7 @@ impl App {
         }
     }
 
-    fn matches_key(&mut self, code: KeyCode) -> Option<Command> {
+    fn matches_key(&mut self, code: KeyCode) -> Option<Effect> {
         let n = self.listed().len();
         match code {
             KeyCode::Up | KeyCode::Char('k') => {
@@ -584,7 +585,7 @@ impl App {
                     });
                     self.screen = Screen::Viewer;
                     if let (Some(replay), Some(dir)) = (replay, &self.run_dir) {
-                        return Some(Command::Load {
+                        return Some(Effect::Load {
                             id,
                             path: dir.join(replay),
                         });

@@ -13,7 +13,7 @@ pub mod ui;
 mod viewer;
 pub mod widgets;
 
-use app::{App, AppEvent, Command};
+use app::{App, AppEvent, Effect};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -80,8 +80,8 @@ pub fn run(
             events.push(AppEvent::Tick(start.elapsed()));
             for e in events {
                 match app.update(e) {
-                    Some(Command::Quit) => return Ok(()),
-                    Some(Command::Load { id, path }) => match crate::replay::read(&path) {
+                    Some(Effect::Quit) => return Ok(()),
+                    Some(Effect::Load { id, path }) => match crate::replay::read(&path) {
                         Ok(record) => {
                             app.update(AppEvent::Loaded {
                                 id,
@@ -90,7 +90,7 @@ pub fn run(
                         }
                         Err(e) => app.said = Some(format!("cannot open the match: {e}")),
                     },
-                    Some(Command::Export) => {
+                    Some(Effect::Export) => {
                         app.said = Some(match export(&app) {
                             Ok(path) => format!("standings exported to {path}"),
                             Err(e) => format!("export failed: {e}"),
