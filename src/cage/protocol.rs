@@ -98,10 +98,16 @@ pub enum Request<'a> {
         seed: u64,
     },
     /// Call the agent once.
-    Act {
-        obs: Cow<'a, Value>,
-        config: Cow<'a, Value>,
-    },
+    Act(Act<'a>),
+}
+
+/// One move's question, as Kaggle agents get it: the seat's observation and the game's
+/// configuration. Borrowed when the host sends it, owned when the bot process reads it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Act<'a> {
+    pub obs: Cow<'a, Value>,
+    pub config: Cow<'a, Value>,
 }
 
 /// Python bot process → host, after its own code has run (hostile).
@@ -155,13 +161,8 @@ impl Reply {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum NativeRequest<'a> {
-    Seed {
-        seed: u64,
-    },
-    Act {
-        obs: Cow<'a, Value>,
-        config: Cow<'a, Value>,
-    },
+    Seed { seed: u64 },
+    Act(Act<'a>),
 }
 
 /// A compiled bot's lines: `{"ready": "name"}` (or `true`) once, then `{"action": …}`.
@@ -255,10 +256,10 @@ mod tests {
             json!({"load": {"name": "a.py", "source": "x", "seed": 7}})
         );
         let obs = json!({"step": 1});
-        let act = NativeRequest::Act {
+        let act = NativeRequest::Act(Act {
             obs: Cow::Borrowed(&obs),
             config: Cow::Owned(json!({})),
-        };
+        });
         assert_eq!(
             serde_json::to_value(&act).unwrap(),
             json!({"obs": {"step": 1}, "config": {}})
@@ -266,6 +267,14 @@ mod tests {
         assert_eq!(
             serde_json::to_value(NativeRequest::Seed { seed: 3 }).unwrap(),
             json!({"seed": 3})
+        );
+        let act = Request::Act(Act {
+            obs: Cow::Borrowed(&obs),
+            config: Cow::Owned(json!({})),
+        });
+        assert_eq!(
+            serde_json::to_value(&act).unwrap(),
+            json!({"act": {"obs": {"step": 1}, "config": {}}})
         );
         assert_eq!(
             serde_json::to_value(ZygoteReply::Spawned { pid: 9 }).unwrap(),

@@ -72,7 +72,7 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
 
     let loaded = match pipes.receive() {
         Ok(Request::Load { source, seed, .. }) => load(py, prep, &source, seed),
-        Ok(Request::Act { .. }) => Err(Reply::error(
+        Ok(Request::Act(_)) => Err(Reply::error(
             ErrorKind::Protocol,
             "",
             "expected a load request",
@@ -94,7 +94,7 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
     };
     loop {
         let reply = match pipes.receive() {
-            Ok(Request::Act { obs, config }) => act(py, prep, &agent, &obs, &config),
+            Ok(Request::Act(question)) => act(py, prep, &agent, &question.obs, &question.config),
             Ok(Request::Load { .. }) => {
                 Reply::error(ErrorKind::Protocol, "", "expected an act request", "")
             }

@@ -7,7 +7,9 @@ use super::bot::{cut, DETAIL_CHARS};
 use super::process::Wire;
 use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::frame;
-use crate::cage::protocol::{ErrorKind, NativeReply, NativeRequest, ReadyName, Reply, Request};
+use crate::cage::protocol::{
+    Act, ErrorKind, NativeReply, NativeRequest, ReadyName, Reply, Request,
+};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -58,10 +60,13 @@ impl Dialect {
 
     /// The request for one move.
     pub fn act(self, obs: &Value, config: &Value) -> Vec<u8> {
-        let (obs, config) = (Cow::Borrowed(obs), Cow::Borrowed(config));
+        let act = Act {
+            obs: Cow::Borrowed(obs),
+            config: Cow::Borrowed(config),
+        };
         match self {
-            Dialect::Python => frame::encode(&Request::Act { obs, config }),
-            Dialect::Native => frame::encode_line(&NativeRequest::Act { obs, config }),
+            Dialect::Python => frame::encode(&Request::Act(act)),
+            Dialect::Native => frame::encode_line(&NativeRequest::Act(act)),
         }
     }
 

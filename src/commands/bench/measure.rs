@@ -5,7 +5,7 @@ use super::cold;
 use super::{err, Figure, Measured, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
 use crate::affinity;
 use crate::botfile::BotFile;
-use crate::cage::protocol::Request;
+use crate::cage::protocol::{Act, Request};
 use crate::cage::{BotSource, Cage, CagePolicy};
 use crate::cli::BenchArgs;
 use crate::error::Error;
@@ -101,10 +101,10 @@ fn moves(
 ) -> Result<Vec<[Figure; 3]>, String> {
     let cage = Cage::start(policy).map_err(err)?;
     let (obs, config) = (json!({"step": 0}), json!({}));
-    let request_len = crate::cage::frame::encode(&Request::Act {
+    let request_len = crate::cage::frame::encode(&Request::Act(Act {
         obs: Cow::Borrowed(&obs),
         config: Cow::Borrowed(&config),
-    })
+    }))
     .len();
     let others: &[usize] = if two_cores { &[0, 1] } else { &[0] };
     let mut figures = Vec::new();
