@@ -1,11 +1,10 @@
-//! Tournaments: the schedule, standings and ratings against hand-computed values,
-//! resume equivalence, the YAML export, and every kind of bad tournament file.
+//! Tournaments: resume equivalence, the YAML export, and every kind of bad tournament
+//! file. The schedule, standings and ratings are pure and tested next to their code.
 
 mod common;
 
 use cagematch::cage::FaultKind;
 use cagematch::game::Outcome;
-use cagematch::tournament::rating::{fit, Results};
 use cagematch::tournament::schedule::round_robin;
 use cagematch::tournament::standings::{compute, Outcomes};
 use cagematch::tournament::{runner, Event, Export, Journal, Options, RunInfo, Tournament};
@@ -19,184 +18,14 @@ fn repo(p: &str) -> String {
         .to_string()
 }
 
-// ---- Schedule ----
-
-#[test]
-fn every_pair_plays_every_game_with_seats_swapped_in_pairs() {
-    for bots in 2..7 {
-        for gpp in 1..6u32 {
-            let s = round_robin(bots, gpp, 42);
-            let pairs = bots * (bots - 1) / 2;
-            assert_eq!(s.len(), pairs * gpp as usize);
-            assert!(s.iter().enumerate().all(|(i, m)| m.id == i));
-            for a in 0..bots {
-                for b in a + 1..bots {
-                    let games: Vec<_> = s
-                        .iter()
-                        .filter(|m| m.seats.contains(&a) && m.seats.contains(&b))
-                        .collect();
-                    assert_eq!(games.len(), gpp as usize, "{a} vs {b}");
-                    let a_first = games.iter().filter(|m| m.seats[0] == a).count() as i64;
-                    let diff = (2 * a_first - gpp as i64).abs();
-                    assert!(
-                        diff <= 1,
-                        "seats unbalanced for {a}-{b}: {a_first} of {gpp}"
-                    );
-                    // Games 2k and 2k+1 share a seed with the seats swapped.
-                    for k in 0..(gpp as usize / 2) {
-                        let (x, y) = (games[2 * k], games[2 * k + 1]);
-                        assert_eq!(x.seed, y.seed);
-                        assert_eq!(x.seats, [y.seats[1], y.seats[0]]);
-                    }
-                }
-            }
-            if gpp % 2 == 0 {
-                for bot in 0..bots {
-                    let first = s.iter().filter(|m| m.seats[0] == bot).count();
-                    let second = s.iter().filter(|m| m.seats[1] == bot).count();
-                    assert_eq!(first, second, "bot {bot} seat balance");
-                }
-            }
-        }
-    }
-    assert_eq!(round_robin(4, 2, 1), round_robin(4, 2, 1), "deterministic");
-    assert_ne!(round_robin(4, 2, 1)[0].seed, round_robin(4, 2, 2)[0].seed);
-}
-
-// ---- Ratings ----
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 0.01
-}
-
-#[test]
-fn bradley_terry_two_bots_by_hand() {
-    // A scores 3 of 4 against B: r_A - r_B = 400·log10(3) = 190.85, centred ±95.42.
-    // Fisher information per game p(1-p) = 3/16, four games: 0.75; the pseudo-inverse's
-    // diagonal is 1/(4·0.75) = 1/3, so se = 0.57735 (natural log units), i.e. 100.296 Elo (× 400/ln 10),
-    // and the 95% half-width is 1.96 × 100.296 = 196.58.
-    let mut r = Results::new(2);
-    for p in [1.0, 1.0, 1.0, 0.0] {
-        r.add(0, 1, p);
-    }
-    let f = fit(&r);
-    assert!(!f.regularised);
-    assert!(close(f.ratings[0].elo, 95.42), "{:?}", f.ratings);
-    assert!(close(f.ratings[1].elo, -95.42));
-    assert!(
-        close(f.ratings[0].high - f.ratings[0].elo, 196.58),
-        "{:?}",
-        f.ratings
-    );
-    assert!(close(f.ratings[0].elo - f.ratings[0].low, 196.58));
-}
-
-#[test]
-fn bradley_terry_three_bots_against_an_independent_newton_fit() {
-    // A-B 3:1, B-C 3:1, A-C 3:1 (four games each). Expected values from a separate
-    // Newton–Raphson fit with numpy's pseudo-inverse.
-    let mut r = Results::new(3);
-    for (a, b) in [(0, 1), (1, 2), (0, 2)] {
-        for p in [1.0, 1.0, 1.0, 0.0] {
-            r.add(a, b, p);
-        }
-    }
-    let f = fit(&r);
-    let elo: Vec<f64> = f.ratings.iter().map(|x| x.elo).collect();
-    assert!(
-        close(elo[0], 131.384) && close(elo[1], 0.0) && close(elo[2], -131.384),
-        "{elo:?}"
-    );
-    let half: Vec<f64> = f.ratings.iter().map(|x| x.high - x.elo).collect();
-    assert!(
-        close(half[0], 188.780) && close(half[1], 172.121) && close(half[2], 188.780),
-        "{half:?}"
-    );
-}
-
-#[test]
-fn a_perfect_score_is_regularised_with_virtual_draws() {
-    // A beats B twice: no finite maximum. With one virtual draw: A 2.5 of 3, so the gap
-    // is 400·log10(2.5/0.5) = 279.59, centred ±139.79.
-    let mut r = Results::new(2);
-    r.add(0, 1, 1.0);
-    r.add(0, 1, 1.0);
-    let f = fit(&r);
-    assert!(f.regularised);
-    assert!(close(f.ratings[0].elo, 139.79), "{:?}", f.ratings);
-    assert!(f
-        .ratings
-        .iter()
-        .all(|x| x.low.is_finite() && x.high.is_finite()));
-    // Draws count half for each side: 2 draws = equal ratings.
-    let mut r = Results::new(2);
-    r.add(0, 1, 0.5);
-    r.add(1, 0, 0.5);
-    let f = fit(&r);
-    assert!(close(f.ratings[0].elo, 0.0) && close(f.ratings[1].elo, 0.0));
-}
-
-// ---- Standings ----
-
-fn game(id: usize, a: usize, b: usize, outcome_a: Outcome) -> Outcomes {
-    let outcome_b = match outcome_a {
-        Outcome::Win => Outcome::Loss,
-        Outcome::Loss => Outcome::Win,
-        Outcome::Draw => Outcome::Draw,
-    };
-    Outcomes {
-        id,
-        seats: [a, b],
-        outcomes: [outcome_a, outcome_b],
-        faults: [None, None],
-    }
-}
-
-#[test]
-fn standings_points_record_and_sonneborn_berger_by_hand() {
-    // A beat B, A drew C, B beat C; then C beat B on a timeout of B's.
-    let mut games = vec![
-        game(0, 0, 1, Outcome::Win),
-        game(1, 0, 2, Outcome::Draw),
-        game(2, 1, 2, Outcome::Win),
-    ];
-    let mut timeout = game(3, 2, 1, Outcome::Win);
-    timeout.faults[1] = Some(FaultKind::Timeout);
-    games.push(timeout);
-    let s = compute(3, &games);
-    // Points: A 1.5, B 1, C 1.5. SB = Σ points scored × opponent's total:
-    // A: 1×1 (B) + ½×1.5 (C) = 1.75;  C: ½×1.5 (A) + 1×1 (B) = 1.75;  B: 1×1.5 = 1.5.
-    // A and C tie on points and SB; the file order breaks the tie.
-    let order: Vec<usize> = s.rows.iter().map(|r| r.bot).collect();
-    assert_eq!(order, vec![0, 2, 1]);
-    let a = &s.rows[0];
-    assert_eq!(
-        (a.points, a.games, a.wins, a.draws, a.losses),
-        (1.5, 2, 1, 1, 0)
-    );
-    assert_eq!(a.score, 0.75);
-    assert_eq!(a.sonneborn_berger, 1.75);
-    let b = &s.rows[2];
-    assert_eq!((b.points, b.wins, b.losses), (1.0, 1, 2));
-    assert_eq!(b.sonneborn_berger, 1.5);
-    assert_eq!(b.faults.get(&FaultKind::Timeout), Some(&1));
-    assert_eq!(s.cross[1][2], (1.0, 2), "B against C: 1 of 2");
-    assert_eq!(s.cross[0][1], (1.0, 1));
-    assert_eq!(
-        s.rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
-        vec![1, 2, 3]
-    );
-    assert_eq!(s.games_played, 4);
-    // The order matches finished in does not matter.
-    games.reverse();
-    assert_eq!(compute(3, &games), s);
-}
-
 // ---- Export ----
 
 #[test]
 fn export_round_trips_through_yaml() {
-    let games = vec![game(0, 0, 1, Outcome::Win), game(1, 1, 0, Outcome::Draw)];
+    let games = vec![
+        Outcomes::decided(0, 0, 1, Outcome::Win),
+        Outcomes::decided(1, 1, 0, Outcome::Draw),
+    ];
     let s = compute(2, &games);
     let bots = vec![
         ("alpha".to_string(), "bots/a.py".to_string()),

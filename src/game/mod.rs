@@ -101,6 +101,15 @@ impl Outcome {
         }
     }
 
+    /// The other seat's outcome of the same game.
+    pub fn opposite(self) -> Outcome {
+        match self {
+            Outcome::Win => Outcome::Loss,
+            Outcome::Loss => Outcome::Win,
+            Outcome::Draw => Outcome::Draw,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Win => "win",

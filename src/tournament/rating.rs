@@ -272,3 +272,79 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     }
     Some(inv)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 0.01
+    }
+
+    #[test]
+    fn bradley_terry_two_bots_by_hand() {
+        // A scores 3 of 4 against B: r_A - r_B = 400·log10(3) = 190.85, centred ±95.42.
+        // Fisher information per game p(1-p) = 3/16, four games: 0.75; the pseudo-inverse's
+        // diagonal is 1/(4·0.75) = 1/3, so se = 0.57735 (natural log units), i.e. 100.296 Elo (× 400/ln 10),
+        // and the 95% half-width is 1.96 × 100.296 = 196.58.
+        let mut r = Results::new(2);
+        for p in [1.0, 1.0, 1.0, 0.0] {
+            r.add(0, 1, p);
+        }
+        let f = fit(&r);
+        assert!(!f.regularised);
+        assert!(close(f.ratings[0].elo, 95.42), "{:?}", f.ratings);
+        assert!(close(f.ratings[1].elo, -95.42));
+        assert!(
+            close(f.ratings[0].high - f.ratings[0].elo, 196.58),
+            "{:?}",
+            f.ratings
+        );
+        assert!(close(f.ratings[0].elo - f.ratings[0].low, 196.58));
+    }
+
+    #[test]
+    fn bradley_terry_three_bots_against_an_independent_newton_fit() {
+        // A-B 3:1, B-C 3:1, A-C 3:1 (four games each). Expected values from a separate
+        // Newton–Raphson fit with numpy's pseudo-inverse.
+        let mut r = Results::new(3);
+        for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+            for p in [1.0, 1.0, 1.0, 0.0] {
+                r.add(a, b, p);
+            }
+        }
+        let f = fit(&r);
+        let elo: Vec<f64> = f.ratings.iter().map(|x| x.elo).collect();
+        assert!(
+            close(elo[0], 131.384) && close(elo[1], 0.0) && close(elo[2], -131.384),
+            "{elo:?}"
+        );
+        let half: Vec<f64> = f.ratings.iter().map(|x| x.high - x.elo).collect();
+        assert!(
+            close(half[0], 188.780) && close(half[1], 172.121) && close(half[2], 188.780),
+            "{half:?}"
+        );
+    }
+
+    #[test]
+    fn a_perfect_score_is_regularised_with_virtual_draws() {
+        // A beats B twice: no finite maximum. With one virtual draw: A 2.5 of 3, so the gap
+        // is 400·log10(2.5/0.5) = 279.59, centred ±139.79.
+        let mut r = Results::new(2);
+        r.add(0, 1, 1.0);
+        r.add(0, 1, 1.0);
+        let f = fit(&r);
+        assert!(f.regularised);
+        assert!(close(f.ratings[0].elo, 139.79), "{:?}", f.ratings);
+        assert!(f
+            .ratings
+            .iter()
+            .all(|x| x.low.is_finite() && x.high.is_finite()));
+        // Draws count half for each side: 2 draws = equal ratings.
+        let mut r = Results::new(2);
+        r.add(0, 1, 0.5);
+        r.add(1, 0, 0.5);
+        let f = fit(&r);
+        assert!(close(f.ratings[0].elo, 0.0) && close(f.ratings[1].elo, 0.0));
+    }
+}

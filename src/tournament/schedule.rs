@@ -52,3 +52,50 @@ fn match_seed(seed: u64, p: usize, k: usize) -> u64 {
     let b = rng.next_u64();
     SplitMix64::new(b ^ (k as u64).wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64() >> 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pair_plays_every_game_with_seats_swapped_in_pairs() {
+        for bots in 2..7 {
+            for gpp in 1..6u32 {
+                let s = round_robin(bots, gpp, 42);
+                let pairs = bots * (bots - 1) / 2;
+                assert_eq!(s.len(), pairs * gpp as usize);
+                assert!(s.iter().enumerate().all(|(i, m)| m.id == i));
+                for a in 0..bots {
+                    for b in a + 1..bots {
+                        let games: Vec<_> = s
+                            .iter()
+                            .filter(|m| m.seats.contains(&a) && m.seats.contains(&b))
+                            .collect();
+                        assert_eq!(games.len(), gpp as usize, "{a} vs {b}");
+                        let a_first = games.iter().filter(|m| m.seats[0] == a).count() as i64;
+                        let diff = (2 * a_first - gpp as i64).abs();
+                        assert!(
+                            diff <= 1,
+                            "seats unbalanced for {a}-{b}: {a_first} of {gpp}"
+                        );
+                        // Games 2k and 2k+1 share a seed with the seats swapped.
+                        for k in 0..(gpp as usize / 2) {
+                            let (x, y) = (games[2 * k], games[2 * k + 1]);
+                            assert_eq!(x.seed, y.seed);
+                            assert_eq!(x.seats, [y.seats[1], y.seats[0]]);
+                        }
+                    }
+                }
+                if gpp % 2 == 0 {
+                    for bot in 0..bots {
+                        let first = s.iter().filter(|m| m.seats[0] == bot).count();
+                        let second = s.iter().filter(|m| m.seats[1] == bot).count();
+                        assert_eq!(first, second, "bot {bot} seat balance");
+                    }
+                }
+            }
+        }
+        assert_eq!(round_robin(4, 2, 1), round_robin(4, 2, 1), "deterministic");
+        assert_ne!(round_robin(4, 2, 1)[0].seed, round_robin(4, 2, 2)[0].seed);
+    }
+}

@@ -19,6 +19,18 @@ pub struct Outcomes {
     pub faults: [Option<FaultKind>; 2],
 }
 
+impl Outcomes {
+    /// A match without faults in which seat 1 (`a`) had `outcome_a` against `b`.
+    pub fn decided(id: usize, a: usize, b: usize, outcome_a: Outcome) -> Outcomes {
+        Outcomes {
+            id,
+            seats: [a, b],
+            outcomes: [outcome_a, outcome_a.opposite()],
+            faults: [None, None],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// Index into the tournament's bots.
@@ -134,5 +146,51 @@ pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
         cross,
         games_played: finished.len(),
         regularised: fit.regularised,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cage::FaultKind;
+
+    #[test]
+    fn standings_points_record_and_sonneborn_berger_by_hand() {
+        // A beat B, A drew C, B beat C; then C beat B on a timeout of B's.
+        let mut games = vec![
+            Outcomes::decided(0, 0, 1, Outcome::Win),
+            Outcomes::decided(1, 0, 2, Outcome::Draw),
+            Outcomes::decided(2, 1, 2, Outcome::Win),
+        ];
+        let mut timeout = Outcomes::decided(3, 2, 1, Outcome::Win);
+        timeout.faults[1] = Some(FaultKind::Timeout);
+        games.push(timeout);
+        let s = compute(3, &games);
+        // Points: A 1.5, B 1, C 1.5. SB = Σ points scored × opponent's total:
+        // A: 1×1 (B) + ½×1.5 (C) = 1.75;  C: ½×1.5 (A) + 1×1 (B) = 1.75;  B: 1×1.5 = 1.5.
+        // A and C tie on points and SB; the file order breaks the tie.
+        let order: Vec<usize> = s.rows.iter().map(|r| r.bot).collect();
+        assert_eq!(order, vec![0, 2, 1]);
+        let a = &s.rows[0];
+        assert_eq!(
+            (a.points, a.games, a.wins, a.draws, a.losses),
+            (1.5, 2, 1, 1, 0)
+        );
+        assert_eq!(a.score, 0.75);
+        assert_eq!(a.sonneborn_berger, 1.75);
+        let b = &s.rows[2];
+        assert_eq!((b.points, b.wins, b.losses), (1.0, 1, 2));
+        assert_eq!(b.sonneborn_berger, 1.5);
+        assert_eq!(b.faults.get(&FaultKind::Timeout), Some(&1));
+        assert_eq!(s.cross[1][2], (1.0, 2), "B against C: 1 of 2");
+        assert_eq!(s.cross[0][1], (1.0, 1));
+        assert_eq!(
+            s.rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(s.games_played, 4);
+        // The order matches finished in does not matter.
+        games.reverse();
+        assert_eq!(compute(3, &games), s);
     }
 }
