@@ -8,6 +8,7 @@
 
 use crate::cage::{elf_interpreter, BotSource, Native, Program};
 use crate::error::ConfigError;
+use crate::files::{read_capped, Links};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::os::unix::fs::PermissionsExt;
@@ -37,39 +38,45 @@ pub struct BotFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
-    /// The executable, relative to the manifest's folder.
+    /// The executable, a file in the manifest's folder (or below it).
     command: PathBuf,
     #[serde(default)]
     args: Vec<String>,
+    /// Files of the bot's own it may read at run time (weights, tables), in the same
+    /// folder or below. Nothing else there is readable: other bots often share it.
+    #[serde(default)]
+    files: Vec<PathBuf>,
+}
+
+/// Most data files a manifest may list.
+const MAX_MANIFEST_FILES: usize = 64;
+
+/// `path` (from a manifest in `folder`) as an absolute path inside `folder`: relative,
+/// no `..`, and no symbolic link on the way out of it.
+fn inside(folder: &Path, path: &Path, field: &str) -> Result<PathBuf, String> {
+    let plain = !path.as_os_str().is_empty()
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return Err(format!(
+            "{field}: `{}` must be a file in the manifest's folder (a relative path without `..`)",
+            crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+        ));
+    }
+    let joined = folder.join(path);
+    let parent = joined.parent().unwrap_or(folder);
+    match std::fs::canonicalize(parent) {
+        Ok(real) if real.starts_with(folder) => Ok(real.join(joined.file_name().unwrap_or_default())),
+        _ => Err(format!(
+            "{field}: `{}` leaves the manifest's folder through a symbolic link, or its folder does not exist",
+            crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+        )),
+    }
 }
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Reads a file of at most `max` bytes; errors are one line naming it.
-fn read_capped(
-    path: &Path,
-    max: u64,
-    what: &str,
-) -> Result<(Vec<u8>, std::fs::Metadata), ConfigError> {
-    let shown = path.display();
-    let err = |message: String| ConfigError::new(&shown, message);
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => err(format!("no such {what}; check the path")),
-        _ => err(format!("cannot read the {what}: {e}")),
-    })?;
-    if !meta.is_file() {
-        return Err(err(format!("not a file; give the path of a {what}")));
-    }
-    if meta.len() > max {
-        return Err(err(format!(
-            "{} bytes is more than the {max} a {what} may have",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read the {what}: {e}")))?;
-    Ok((bytes, meta))
 }
 
 fn stem(path: &Path) -> String {
@@ -137,8 +144,9 @@ pub fn is_manifest(path: &Path) -> bool {
 
 /// The executable a manifest names, if it parses (for folder listings).
 pub fn manifest_command(path: &Path) -> Option<PathBuf> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let manifest: Manifest = serde_yaml::from_str(&text).ok()?;
+    let text =
+        crate::files::read_text(path, MAX_MANIFEST_BYTES, "bot manifest", Links::Refuse).ok()?;
+    let manifest: Manifest = crate::yaml::parse("", &text).ok()?;
     Some(path.parent()?.join(manifest.command))
 }
 
@@ -153,7 +161,7 @@ impl BotFile {
     }
 
     fn read_python(path: &Path) -> Result<BotFile, ConfigError> {
-        let (bytes, _) = read_capped(path, MAX_BOT_BYTES, "bot file")?;
+        let (bytes, _) = read_capped(path, MAX_BOT_BYTES, "bot file", Links::Refuse)?;
         let code = String::from_utf8(bytes).map_err(|_| {
             ConfigError::new(
                 path.display(),
@@ -165,7 +173,7 @@ impl BotFile {
 
     fn read_executable(path: &Path) -> Result<BotFile, ConfigError> {
         let shown = path.display();
-        let (image, meta) = read_capped(path, MAX_EXECUTABLE_BYTES, "bot file")?;
+        let (image, meta) = read_capped(path, MAX_EXECUTABLE_BYTES, "bot file", Links::Refuse)?;
         if meta.permissions().mode() & 0o111 == 0 {
             return Err(ConfigError::new(
                 shown,
@@ -182,6 +190,7 @@ impl BotFile {
                 image: Arc::from(image),
                 args: Vec::new(),
                 folder: None,
+                files: Vec::new(),
                 interpreter,
             }),
             sha256,
@@ -190,25 +199,47 @@ impl BotFile {
 
     fn read_manifest(path: &Path) -> Result<BotFile, ConfigError> {
         let shown = path.display();
-        let (text, _) = read_capped(path, MAX_MANIFEST_BYTES, "bot manifest")?;
-        let manifest: Manifest = serde_yaml::from_slice(&text).map_err(|e| {
-            let mut why = crate::yaml::error(&shown.to_string(), &e);
-            why.message += " (a bot manifest has `command:` and optional `args:`)";
-            why
+        let (text, _) = read_capped(path, MAX_MANIFEST_BYTES, "bot manifest", Links::Refuse)?;
+        let text = String::from_utf8(text).map_err(|_| {
+            ConfigError::new(&shown, "the manifest is not UTF-8 text; save it as UTF-8")
         })?;
+        let manifest: Manifest =
+            crate::yaml::parse(&shown.to_string(), &text).map_err(|mut e| {
+                e.message += " (a bot manifest has `command:` and optional `args:` and `files:`)";
+                e
+            })?;
         let folder = path.parent().unwrap_or(Path::new("."));
-        let command = folder.join(&manifest.command);
-        let mut bot = BotFile::read_executable(&command)
-            .map_err(|e| ConfigError::new(&shown, format!("command: {e}")))?;
         let folder = std::fs::canonicalize(folder)
             .map_err(|e| ConfigError::new(&shown, format!("cannot resolve its folder: {e}")))?;
+        let within = |p: &Path, field: &str| {
+            inside(&folder, p, field).map_err(|why| ConfigError::new(&shown, why))
+        };
+        let command = within(&manifest.command, "command")?;
+        let mut bot = BotFile::read_executable(&command)
+            .map_err(|e| ConfigError::new(&shown, format!("command: {e}")))?;
+        if manifest.files.len() > MAX_MANIFEST_FILES {
+            return Err(ConfigError::new(
+                &shown,
+                format!("files: at most {MAX_MANIFEST_FILES} files"),
+            ));
+        }
+        let mut digest = Sha256::new();
+        digest.update(text.as_bytes());
+        digest.update(bot.sha256.as_bytes());
+        let mut files = Vec::with_capacity(manifest.files.len());
+        for file in &manifest.files {
+            let file = within(file, "files")?;
+            // A data file is part of the bot: a changed one changes its hash.
+            let (bytes, _) = read_capped(&file, MAX_EXECUTABLE_BYTES, "data file", Links::Refuse)
+                .map_err(|e| ConfigError::new(&shown, format!("files: {e}")))?;
+            digest.update(Sha256::digest(&bytes));
+            files.push(file);
+        }
         if let Program::Native(native) = &mut bot.program {
             native.args = manifest.args;
             native.folder = Some(folder);
+            native.files = files;
         }
-        let mut digest = Sha256::new();
-        digest.update(&text);
-        digest.update(bot.sha256.as_bytes());
         bot.sha256 = hex(&digest.finalize());
         bot.name = stem(path);
         bot.path = path.to_path_buf();

@@ -21,6 +21,7 @@ pub mod cage;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod files;
 pub mod game;
 pub mod referee;
 pub mod replay;

@@ -3,12 +3,16 @@
 //! replay of deterministic bots is byte-for-byte the same for the same seed.
 
 use crate::error::ConfigError;
+use crate::files::{read_text, Links};
+use crate::game::SEATS;
 use crate::referee::MatchRecord;
 use serde_json::Value;
 use std::path::Path;
 
 pub const FORMAT: &str = "cagematch-replay";
 pub const VERSION: u32 = 1;
+/// Largest replay read back (a 1,000-round RPS replay is ~280 KB; Tron's are larger).
+pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The replay's text: a JSON object with one member per line and one frame per line.
 pub fn to_string(record: &MatchRecord, timings: bool) -> String {
@@ -66,10 +70,8 @@ pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), Str
 
 /// Reads a replay, checking its format and version.
 pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::new(&shown, format!("cannot read: {e}")))?;
-    parse(&text).map_err(|e| ConfigError::new(&shown, e))
+    let text = read_text(path, MAX_BYTES, "replay", Links::Follow)?;
+    parse(&text).map_err(|e| ConfigError::new(path.display(), e))
 }
 
 pub fn parse(text: &str) -> Result<MatchRecord, String> {
@@ -92,7 +94,15 @@ pub fn parse(text: &str) -> Result<MatchRecord, String> {
             "replay version {version} is not supported (this cagematch reads version {VERSION})"
         ));
     }
-    serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))
+    let record: MatchRecord =
+        serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))?;
+    if let Some((step, m)) = record.moves().find(|(_, m)| m.seat >= SEATS) {
+        return Err(format!(
+            "malformed replay: step {step} has a move of seat {}; a match has {SEATS} seats",
+            m.seat + 1
+        ));
+    }
+    Ok(record)
 }
 
 fn take<T: serde::de::DeserializeOwned>(

@@ -176,7 +176,7 @@ fn usage_and_file_errors_are_one_line_and_exit_2() {
         ),
         (
             &["match", "rps", "tournaments/rps.yaml", "bots/rps/rock.py"],
-            "tournaments/rps.yaml:2: unknown field `name`, expected `command` or `args`",
+            "tournaments/rps.yaml:2: unknown field `name`, expected one of `command`, `args`, `files`",
         ),
     ];
     for (args, expected) in cases {

@@ -54,11 +54,17 @@ fn fixture(name: &str) -> PathBuf {
 
 /// A manifest running `program` with `args`, written next to it.
 fn manifest(program: &Path, name: &str, args: &[&str]) -> BotFile {
+    manifest_with_files(program, name, args, &[])
+}
+
+/// A manifest that also lists data `files` the bot may read.
+fn manifest_with_files(program: &Path, name: &str, args: &[&str], files: &[&str]) -> BotFile {
     let path = build_dir().join(format!("{name}.yaml"));
     let text = format!(
-        "command: {}\nargs: {}\n",
+        "command: {}\nargs: {}\nfiles: {}\n",
         program.file_name().unwrap().to_string_lossy(),
-        serde_json::to_string(args).unwrap()
+        serde_json::to_string(args).unwrap(),
+        serde_json::to_string(files).unwrap()
     );
     std::fs::write(&path, text).unwrap();
     BotFile::read(&path).expect("the manifest reads")
@@ -106,7 +112,7 @@ fn hostile_with(cage: &Cage, mode: &str, clock: TimeControl) -> (SeatFault, Matc
         .unwrap_or_else(|| panic!("{mode}: no fault: {:?}", record.result));
     assert_eq!(
         record.result.outcomes,
-        vec![Outcome::Win, Outcome::Loss],
+        [Outcome::Win, Outcome::Loss],
         "{mode}"
     );
     assert_eq!(fault.move_number, 1, "{mode}: {fault:?}");
@@ -145,6 +151,68 @@ fn reading_etc_passwd_is_refused_by_landlock() {
     assert!(!logs.iter().any(|l| l.contains("root:")), "{logs:?}");
 }
 
+/// Bots share a folder: a manifest bot starts in it but reads only the files its
+/// manifest lists, never another bot's file, and cannot list the folder.
+#[test]
+fn a_manifest_bot_reads_only_its_listed_files() {
+    let cage = common::cage();
+    let dir = build_dir();
+    std::fs::write(dir.join("neighbour.py"), "SECRET STRATEGY\n").unwrap();
+    std::fs::write(dir.join("data.txt"), "my weights\n").unwrap();
+    for (mode, says) in [
+        ("read_neighbour", "read neighbour.py: Permission denied"),
+        ("list_folder", "list .: Permission denied"),
+    ] {
+        let (fault, record) = hostile(&cage, mode);
+        assert_eq!(fault.kind, FaultKind::Exited, "{mode}: {fault:?}");
+        assert!(fault.detail.contains(says), "{mode}: {}", fault.detail);
+        let logs: Vec<&String> = record.moves().flat_map(|(_, m)| &m.logs).collect();
+        assert!(!logs.iter().any(|l| l.contains("SECRET")), "{logs:?}");
+    }
+    let own = manifest_with_files(
+        &fixture("hostile"),
+        "hostile_read_own",
+        &["read_own"],
+        &["data.txt"],
+    );
+    let record = play(
+        &cage,
+        GameKind::Rps,
+        &python("bots/rps/rock.py"),
+        &own,
+        quick_clock(),
+    );
+    assert_eq!(record.result.faults[1], None, "{:?}", record.result);
+    let logs: Vec<&String> = record.moves().flat_map(|(_, m)| &m.logs).collect();
+    assert!(
+        logs.iter().any(|l| l.contains("data: my weights")),
+        "{logs:?}"
+    );
+    // What a manifest names must stay in its folder.
+    for (command, files, says) in [
+        (
+            "../hostile",
+            "[]",
+            "command: `../hostile` must be a file in the manifest's folder",
+        ),
+        (
+            "/bin/sh",
+            "[]",
+            "command: `/bin/sh` must be a file in the manifest's folder",
+        ),
+        (
+            "hostile",
+            "[\"/etc/passwd\"]",
+            "files: `/etc/passwd` must be a file in the manifest's folder",
+        ),
+    ] {
+        let path = dir.join("escape.yaml");
+        std::fs::write(&path, format!("command: {command}\nfiles: {files}\n")).unwrap();
+        let err = BotFile::read(&path).unwrap_err().to_string();
+        assert!(err.contains(says), "{err}");
+    }
+}
+
 #[test]
 fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
     let cage = common::cage();
@@ -161,7 +229,7 @@ fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
         &manifest(&fixture("hostile"), "hostile_none", &[]),
         quick_clock(),
     );
-    assert_eq!(record.result.faults, vec![None, None]);
+    assert_eq!(record.result.faults, [None, None]);
 }
 
 #[test]
@@ -235,12 +303,7 @@ fn a_stderr_flood_is_capped_and_the_match_goes_on() {
         bots: [&python("bots/rps/rock.py"), &bot],
     };
     let record = referee::play(&cage, &spec, &mut |_| {}).expect("refereed");
-    assert_eq!(
-        record.result.faults,
-        vec![None, None],
-        "{:?}",
-        record.result
-    );
+    assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
     let kept: usize = record
         .frames
         .iter()
@@ -353,7 +416,7 @@ fn shipped_compiled_examples_play_full_matches_in_both_seats() {
                 let record = play(&cage, game, seats[0], seats[1], game.default_time_control());
                 assert_eq!(
                     record.result.faults,
-                    vec![None, None],
+                    [None, None],
                     "{game} {}: {:?}",
                     bot.name,
                     record.result

@@ -91,7 +91,7 @@ fn kaggle_connectx_agents_run_unmodified() {
     let one_arg = fixture("kaggle_one_arg.py");
     for (a, b) in [(&two_args, &one_arg), (&one_arg, &two_args)] {
         let record = play(&cage, GameKind::Connectx, 3, a, b);
-        assert_eq!(record.result.faults, vec![None, None], "{record:?}");
+        assert_eq!(record.result.faults, [None, None], "{record:?}");
         assert_eq!(record.bots[0].agent.as_deref(), Some(agent_name(a)));
         let outcomes = &record.result.outcomes;
         assert!(
@@ -132,7 +132,7 @@ fn example_bots_of_every_game_play_clean_matches() {
             let record = play(&cage, game, 1, &me, &opponent);
             assert_eq!(
                 record.result.faults,
-                vec![None, None],
+                [None, None],
                 "{}: {:?}",
                 file.display(),
                 record.result
@@ -214,12 +214,8 @@ fn a_crash_ends_the_match_and_loses_it() {
     );
     assert!(fault.traceback.unwrap().contains("File \"<bot>\", line 10"));
     assert_eq!(record.result.faults[1], None);
-    assert_eq!(record.result.outcomes, vec![Outcome::Loss, Outcome::Win]);
-    assert_eq!(
-        record.result.scores,
-        vec![None, Some(0.0)],
-        "Kaggle's rewards"
-    );
+    assert_eq!(record.result.outcomes, [Outcome::Loss, Outcome::Win]);
+    assert_eq!(record.result.scores, [None, Some(0.0)], "Kaggle's rewards");
     // The last frame shows the failed move; the board is as it was before it.
     let last = record.frames.last().unwrap();
     assert_eq!(last.moves[0].fault.as_ref().unwrap().kind, FaultKind::Crash);
@@ -244,12 +240,8 @@ fn an_illegal_action_in_a_simultaneous_game_loses() {
     let fault = record.result.faults[1].clone().expect("seat 2 faulted");
     assert_eq!(fault.kind, FaultKind::IllegalAction);
     assert_eq!(fault.detail, "on move 1: sign 7 is not one of 0 to 2");
-    assert_eq!(record.result.outcomes, vec![Outcome::Win, Outcome::Loss]);
-    assert_eq!(
-        record.result.scores,
-        vec![Some(1.0), None],
-        "Kaggle's rewards"
-    );
+    assert_eq!(record.result.outcomes, [Outcome::Win, Outcome::Loss]);
+    assert_eq!(record.result.scores, [Some(1.0), None], "Kaggle's rewards");
     assert_eq!(record.frames.last().unwrap().moves[1].action, json!(7));
 }
 
@@ -258,7 +250,7 @@ fn both_seats_failing_to_load_is_a_draw() {
     let cage = common::cage();
     let broken = fixture("syntax_error.py");
     let record = play(&cage, GameKind::Ipd, 1, &broken, &broken);
-    assert_eq!(record.result.outcomes, vec![Outcome::Draw, Outcome::Draw]);
+    assert_eq!(record.result.outcomes, [Outcome::Draw, Outcome::Draw]);
     for fault in &record.result.faults {
         let fault = fault.as_ref().unwrap();
         assert_eq!(fault.kind, FaultKind::Crash);
@@ -297,7 +289,7 @@ fn a_spinning_bot_times_out_after_its_move_time_and_bank() {
         "{}",
         fault.detail
     );
-    assert_eq!(record.result.outcomes, vec![Outcome::Win, Outcome::Loss]);
+    assert_eq!(record.result.outcomes, [Outcome::Win, Outcome::Loss]);
 }
 
 #[test]
@@ -414,4 +406,43 @@ fn bad_game_settings_are_runner_errors_not_faults() {
         err.starts_with("rps configuration: unknown field `sings`"),
         "{err}"
     );
+}
+
+/// A replay is a file handed to us: one with the wrong number of seats, outcomes or a
+/// move of a seat that does not exist is a one-line error, not a panic in the viewer.
+#[test]
+fn crafted_replays_are_refused_in_one_line() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replays/rps.json"),
+    )
+    .unwrap();
+    let replay: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    type Breaks = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(Breaks, &str)> = vec![
+        (
+            Box::new(|r| r["result"]["outcomes"] = serde_json::json!([])),
+            "malformed replay",
+        ),
+        (
+            Box::new(|r| {
+                let one = r["bots"][0].clone();
+                r["bots"] = serde_json::json!([one]);
+            }),
+            "malformed replay",
+        ),
+        (
+            Box::new(|r| r["frames"][1]["moves"][0]["seat"] = 5.into()),
+            "has a move of seat 6",
+        ),
+    ];
+    for (i, (break_it, says)) in cases.iter().enumerate() {
+        let mut r = replay.clone();
+        break_it(&mut r);
+        let path = dir.path().join(format!("r{i}.json"));
+        std::fs::write(&path, r.to_string()).unwrap();
+        let err = replay::read(&path).unwrap_err().to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "expected `{says}` in `{err}`");
+    }
 }

@@ -338,3 +338,104 @@ fn faults_are_streamed_as_events_and_counted_in_the_standings() {
     assert_eq!((seven.points, seven.losses, seven.rank), (0.0, 4, 3));
     assert_eq!(seven.faults.get(&FaultKind::IllegalAction), Some(&4));
 }
+
+/// A run folder is a file handed to us like any other: a crafted `run.json` or journal
+/// line is a one-line error naming the file (and line), never a panic, a hang or a wrong
+/// standings table.
+#[test]
+fn crafted_run_folders_are_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = small_tournament(dir.path());
+    let (run, _) = play_all(&t, Some(2));
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).unwrap();
+    let first = journal.lines().next().unwrap().to_string();
+    let run_json = std::fs::read_to_string(run.join("run.json")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let with = |key: &str, value: serde_json::Value| {
+        let mut e = entry.clone();
+        e[key] = value;
+        e.to_string()
+    };
+    let info: serde_json::Value = serde_json::from_str(&run_json).unwrap();
+    let info_with = |path: &[&str], value: serde_json::Value| {
+        let mut i = info.clone();
+        let mut at = &mut i;
+        for key in path {
+            at = if let Ok(n) = key.parse::<usize>() {
+                &mut at[n]
+            } else {
+                &mut at[*key]
+            };
+        }
+        *at = value;
+        i.to_string()
+    };
+    let journal_cases: Vec<(String, &str)> = vec![
+        (
+            with("seats", serde_json::json!([0, 99])),
+            "has seats [0, 99]",
+        ),
+        (
+            with("id", serde_json::json!(100_000)),
+            "is not in this run's schedule",
+        ),
+        (
+            with("replay", serde_json::json!("../../etc/shadow")),
+            "its replay must be a file in replays/",
+        ),
+        (format!("{first}\n{first}"), "is already recorded on line 1"),
+    ];
+    for (lines, says) in journal_cases {
+        std::fs::write(run.join("journal.jsonl"), format!("{lines}\n")).unwrap();
+        let err = Journal::resume(&run).err().expect("refused").to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("journal.jsonl:"), "{err}");
+        assert!(err.contains(says), "expected `{says}` in `{err}`");
+    }
+    std::fs::write(run.join("journal.jsonl"), format!("{first}\n")).unwrap();
+    let info_cases: Vec<(String, &str)> = vec![
+        (
+            info_with(&["bots", "0", "sha256"], "a".into()),
+            "is not 64 hexadecimal digits",
+        ),
+        (
+            info_with(&["limits", "cpu_seconds"], u64::MAX.into()),
+            "limits.cpu_seconds",
+        ),
+        (info_with(&["games_per_pair"], 0.into()), "games_per_pair"),
+        (info_with(&["matches"], 7.into()), "matches:"),
+        (
+            info_with(&["modules"], serde_json::json!(["ctypes"])),
+            "native code",
+        ),
+        (
+            info_with(&["bots"], serde_json::json!([])),
+            "bots: a run has 2 to",
+        ),
+    ];
+    for (text, says) in info_cases {
+        std::fs::write(run.join("run.json"), text).unwrap();
+        let err = Journal::resume(&run).err().expect("refused").to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("run.json"), "{err}");
+        assert!(err.contains(says), "expected `{says}` in `{err}`");
+    }
+    std::fs::write(run.join("run.json"), &run_json).unwrap();
+    assert!(
+        Journal::resume(&run).is_ok(),
+        "the untouched folder still resumes"
+    );
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_before_parsing() {
+    let deep = format!("name: x\ngame: rps\nbots: {}\n", "[".repeat(100_000));
+    let err = parse(&deep).expect_err("refused");
+    assert!(
+        err.contains("tournaments/bad.yaml:3: nested deeper than 64 levels"),
+        "{err}"
+    );
+    let big = format!("name: x\n# {}\n", "x".repeat(2 * 1024 * 1024));
+    let err = parse(&big).expect_err("refused");
+    assert!(err.contains("bytes is more than"), "{err}");
+}

@@ -50,7 +50,11 @@ pub struct SpawnRequest {
 #[serde(deny_unknown_fields)]
 pub struct ExecSpec {
     pub argv: Vec<String>,
+    /// The folder it starts in (it is granted nothing there).
     pub folder: Option<PathBuf>,
+    /// The files it may read, each one alone.
+    #[serde(default)]
+    pub files: Vec<PathBuf>,
     /// The ELF interpreter (dynamic loader) the kernel opens during the exec.
     pub interpreter: Option<PathBuf>,
 }

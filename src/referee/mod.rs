@@ -131,18 +131,15 @@ pub fn play_until(
     })
 }
 
-fn result(game: &dyn crate::game::Game, faults: Vec<Option<SeatFault>>) -> MatchResult {
+fn result(game: &dyn crate::game::Game, faults: [Option<SeatFault>; SEATS]) -> MatchResult {
     let faulted: [bool; SEATS] = std::array::from_fn(|i| faults[i].is_some());
     if faulted.iter().any(|&f| f) {
         let all = faulted.iter().all(|&f| f);
-        let outcomes = faulted
-            .iter()
-            .map(|&f| match (all, f) {
-                (true, _) => Outcome::Draw,
-                (false, true) => Outcome::Loss,
-                (false, false) => Outcome::Win,
-            })
-            .collect();
+        let outcomes = faulted.map(|f| match (all, f) {
+            (true, _) => Outcome::Draw,
+            (false, true) => Outcome::Loss,
+            (false, false) => Outcome::Win,
+        });
         let reason = faults
             .iter()
             .enumerate()
@@ -153,7 +150,7 @@ fn result(game: &dyn crate::game::Game, faults: Vec<Option<SeatFault>>) -> Match
             .collect::<Vec<_>>()
             .join("; ");
         return MatchResult {
-            scores: game.forfeit(faulted).to_vec(),
+            scores: game.forfeit(faulted),
             outcomes,
             faults,
             reason,
@@ -163,11 +160,9 @@ fn result(game: &dyn crate::game::Game, faults: Vec<Option<SeatFault>>) -> Match
         scores: [0.0; SEATS],
         reason: "the game stopped without a result".into(),
     });
-    let outcomes = (0..SEATS)
-        .map(|i| Outcome::from_scores(end.scores[i], end.scores[1 - i]))
-        .collect();
+    let outcomes = std::array::from_fn(|i| Outcome::from_scores(end.scores[i], end.scores[1 - i]));
     MatchResult {
-        scores: end.scores.iter().map(|&s| Some(s)).collect(),
+        scores: end.scores.map(Some),
         outcomes,
         faults,
         reason: end.reason,
@@ -196,7 +191,7 @@ fn timing(cpu: Duration, wall: Duration, bank: f64) -> Timing {
 }
 
 /// Both seats' bots, what the record says of them, and a fault from loading.
-type Seated = (Vec<Seat>, Vec<SeatRecord>, Vec<Option<SeatFault>>);
+type Seated = (Vec<Seat>, [SeatRecord; SEATS], [Option<SeatFault>; SEATS]);
 
 /// Starts and loads both seats' bots. A bot that fails to load is the seat's fault
 /// (the match then ends at once); failing to start one is the runner's.
@@ -210,21 +205,16 @@ fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> 
             moves: 0,
         });
     }
-    let mut bots: Vec<SeatRecord> = spec
-        .bots
-        .iter()
-        .zip(&seats)
-        .map(|(file, seat)| SeatRecord {
-            name: file.name.clone(),
-            file: file.path.display().to_string(),
-            sha256: file.sha256.clone(),
-            agent: None,
-            layers: seat.bot.layers().cloned(),
-            logs: Vec::new(),
-            timing: None,
-        })
-        .collect();
-    let mut faults: Vec<Option<SeatFault>> = vec![None; SEATS];
+    let mut bots: [SeatRecord; SEATS] = std::array::from_fn(|i| SeatRecord {
+        name: spec.bots[i].name.clone(),
+        file: spec.bots[i].path.display().to_string(),
+        sha256: spec.bots[i].sha256.clone(),
+        agent: None,
+        layers: seats[i].bot.layers().cloned(),
+        logs: Vec::new(),
+        timing: None,
+    });
+    let mut faults: [Option<SeatFault>; SEATS] = std::array::from_fn(|_| None);
     for (i, seat) in seats.iter_mut().enumerate() {
         let seed = seat_seed(spec.seed, i);
         match seat

@@ -2,7 +2,7 @@
 //! timing, and the result. This is what replays store and screens draw.
 
 use crate::cage::{FaultKind, Layers};
-use crate::game::{GameKind, Outcome, TimeControl};
+use crate::game::{GameKind, Outcome, TimeControl, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -82,9 +82,9 @@ pub struct Frame {
 pub struct MatchResult {
     /// The game's own numbers (Kaggle's rewards for its games); `null` for a seat that
     /// faulted, as Kaggle reports it.
-    pub scores: Vec<Option<f64>>,
-    pub outcomes: Vec<Outcome>,
-    pub faults: Vec<Option<SeatFault>>,
+    pub scores: [Option<f64>; SEATS],
+    pub outcomes: [Outcome; SEATS],
+    pub faults: [Option<SeatFault>; SEATS],
     /// Why the game ended, in words.
     pub reason: String,
 }
@@ -98,7 +98,8 @@ pub struct MatchRecord {
     pub configuration: Value,
     pub seed: u64,
     pub time_control: TimeControl,
-    pub bots: Vec<SeatRecord>,
+    /// Seat 1 first; exactly one per seat (a replay with another count is refused).
+    pub bots: [SeatRecord; SEATS],
     pub frames: Vec<Frame>,
     pub result: MatchResult,
 }

@@ -4,6 +4,7 @@
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::Limits;
 use crate::error::ConfigError;
+use crate::files::{read_text, Links};
 use crate::game::{GameKind, TimeControl};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -138,6 +139,59 @@ fn field_error(file: &Path, text: &str, field: &str, why: &str) -> ConfigError {
     }
 }
 
+/// What a tournament file and a run folder's `run.json` must both satisfy: `run.json` is
+/// held to exactly the checks the tournament file got.
+pub struct Rules<'a> {
+    pub games_per_pair: u32,
+    pub time_control: &'a TimeControl,
+    pub limits: &'a Limits,
+    /// Modules beyond the default ones.
+    pub modules: &'a [String],
+}
+
+impl Rules<'_> {
+    /// The first field out of range, and why.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let fail = |field: &str, why: &str| Err((field.to_string(), why.to_string()));
+        if !(1..=1000).contains(&self.games_per_pair) {
+            return fail("games_per_pair", "must be between 1 and 1000");
+        }
+        self.time_control
+            .check()
+            .map_err(|(field, why)| (format!("time_control.{field}"), why))?;
+        let limits = self.limits;
+        if !(64..=65536).contains(&limits.memory_mb) {
+            return fail("limits.memory_mb", "must be between 64 and 65536 (MiB)");
+        }
+        if !(1..=86400).contains(&limits.cpu_seconds) {
+            return fail("limits.cpu_seconds", "must be between 1 and 86400");
+        }
+        if limits.log_bytes > 64 * 1024 * 1024 {
+            return fail("limits.log_bytes", "must be at most 64 MiB");
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&limits.frame_bytes) {
+            return fail("limits.frame_bytes", "must be between 1 KiB and 16 MiB");
+        }
+        for m in self.modules {
+            if crate::cage::FORBIDDEN_MODULES.contains(&m.as_str()) {
+                return fail(
+                    "python.modules",
+                    &format!("`{m}` would give bots native code or a network; remove it"),
+                );
+            }
+            if m.is_empty()
+                || m.len() > 200
+                || !m
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            {
+                return fail("python.modules", &format!("`{m}` is not a module name"));
+            }
+        }
+        Ok(())
+    }
+}
+
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -145,18 +199,13 @@ pub fn cores() -> usize {
 impl Tournament {
     /// Reads and checks a tournament file.
     pub fn load(file: &Path) -> Result<Tournament, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                ConfigError::new(file.display(), "no such tournament file; check the path")
-            }
-            _ => ConfigError::new(file.display(), format!("cannot read: {e}")),
-        })?;
+        let max = crate::yaml::MAX_BYTES as u64;
+        let text = read_text(file, max, "tournament file", Links::Follow)?;
         Tournament::parse(file, &text)
     }
 
     pub fn parse(file: &Path, text: &str) -> Result<Tournament, ConfigError> {
-        let raw: TournamentFile = serde_yaml::from_str(text)
-            .map_err(|e| crate::yaml::error(&file.display().to_string(), &e))?;
+        let raw: TournamentFile = crate::yaml::parse(&file.display().to_string(), text)?;
         let err = |field: &str, why: &str| field_error(file, text, field, why);
         if raw.name.trim().is_empty() {
             return Err(err("name", "give the tournament a name"));
@@ -166,9 +215,6 @@ impl Tournament {
         raw.game
             .create(&configuration, 0)
             .map_err(|e| err("configuration", &e))?;
-        if !(1..=1000).contains(&raw.games_per_pair) {
-            return Err(err("games_per_pair", "must be between 1 and 1000"));
-        }
         let jobs = raw.jobs.unwrap_or_else(cores);
         if !(1..=256).contains(&jobs) {
             return Err(err("jobs", "must be between 1 and 256"));
@@ -179,50 +225,26 @@ impl Tournament {
             clock.overage = tc.overage.unwrap_or(clock.overage);
             clock.load = tc.load.unwrap_or(clock.load);
         }
-        clock
-            .check()
-            .map_err(|(field, why)| err(&format!("time_control.{field}"), &why))?;
         let mut limits = Limits::default();
         limits.memory_mb = raw.limits.memory_mb.unwrap_or(limits.memory_mb);
         limits.cpu_seconds = raw.limits.cpu_seconds.unwrap_or(limits.cpu_seconds);
         limits.log_bytes = raw.limits.log_bytes.unwrap_or(limits.log_bytes);
-        if !(64..=65536).contains(&limits.memory_mb) {
-            return Err(err(
-                "limits.memory_mb",
-                "must be between 64 and 65536 (MiB)",
-            ));
-        }
-        if !(1..=86400).contains(&limits.cpu_seconds) {
-            return Err(err("limits.cpu_seconds", "must be between 1 and 86400"));
-        }
-        if limits.log_bytes > 64 * 1024 * 1024 {
-            return Err(err("limits.log_bytes", "must be at most 64 MiB"));
-        }
         let mut modules: Vec<String> = crate::cage::DEFAULT_MODULES
             .iter()
             .map(|m| m.to_string())
             .collect();
         for m in &raw.python.modules {
-            if crate::cage::FORBIDDEN_MODULES.contains(&m.as_str()) {
-                return Err(err(
-                    "python.modules",
-                    &format!("`{m}` would give bots native code or a network; remove it"),
-                ));
-            }
-            if m.is_empty()
-                || !m
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            {
-                return Err(err(
-                    "python.modules",
-                    &format!("`{m}` is not a module name"),
-                ));
-            }
             if !modules.contains(m) {
                 modules.push(m.clone());
             }
         }
+        let rules = Rules {
+            games_per_pair: raw.games_per_pair,
+            time_control: &clock,
+            limits: &limits,
+            modules: &raw.python.modules,
+        };
+        rules.check().map_err(|(field, why)| err(&field, &why))?;
         let base = file.parent().unwrap_or(Path::new("."));
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
         Ok(Tournament {

@@ -2,18 +2,28 @@
 //! `journal.jsonl` (one finished match per line, flushed to disk as each ends),
 //! `replays/`, and the standings. It is what makes a run resumable and crash-safe.
 
-use super::config::Tournament;
+use super::config::{Rules, Tournament};
+use super::schedule::{round_robin, Scheduled};
 use super::standings::Outcomes;
 use crate::cage::{FaultKind, Limits};
 use crate::error::{ConfigError, JournalError};
+use crate::files::{read_text, Links};
 use crate::game::{GameKind, Outcome, TimeControl};
 use crate::referee::MatchRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const RUN_FORMAT: &str = "cagematch-run";
+/// The most bots a run folder may name: its schedule (at most ~5·10¹⁰ matches with 1000
+/// games per pair) is only built once `matches` agrees with it and is at most
+/// [`MAX_MATCHES`].
+const MAX_BOTS: usize = 10_000;
+const MAX_MATCHES: u64 = 10_000_000;
+/// Largest `run.json` read (10,000 bots with names and paths fit in a few MB).
+const MAX_RUN_JSON_BYTES: u64 = 16 * 1024 * 1024;
 
 /// `run.json`: enough to rebuild the exact schedule, and to notice changed bots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,7 +78,90 @@ pub struct FaultNote {
     pub detail: String,
 }
 
+/// Largest journal read back (a 100-bot double round-robin is ~5 MB).
+const MAX_JOURNAL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The journal's text (a missing journal is an empty one: the run stopped before its
+/// first match ended).
+fn read_journal(path: &Path) -> Result<String, ConfigError> {
+    if !path.exists() {
+        return Ok(String::new());
+    }
+    read_text(path, MAX_JOURNAL_BYTES, "journal", Links::Follow)
+}
+
+impl RunInfo {
+    /// `run.json` is hostile too: held to the checks its tournament file got, and its
+    /// numbers and hashes to their shapes.
+    pub fn check(&self) -> Result<(), String> {
+        Rules {
+            games_per_pair: self.games_per_pair,
+            time_control: &self.time_control,
+            limits: &self.limits,
+            modules: &self.modules,
+        }
+        .check()
+        .map_err(|(field, why)| format!("{field}: {why}"))?;
+        if !(2..=MAX_BOTS).contains(&self.bots.len()) {
+            return Err(format!("bots: a run has 2 to {MAX_BOTS} bots"));
+        }
+        for bot in &self.bots {
+            let hex = bot.sha256.len() == 64 && bot.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+            if !hex {
+                return Err(format!(
+                    "bots: the sha256 of {} is not 64 hexadecimal digits",
+                    crate::cage::sanitize(bot.name.as_bytes())
+                ));
+            }
+        }
+        let n = self.bots.len() as u64;
+        let total = n * (n - 1) / 2 * u64::from(self.games_per_pair);
+        if self.matches as u64 != total {
+            return Err(format!(
+                "matches: {} bots playing {} games per pair play {total} matches, not {}",
+                self.bots.len(),
+                self.games_per_pair,
+                self.matches
+            ));
+        }
+        if total > MAX_MATCHES {
+            return Err(format!("matches: more than {MAX_MATCHES} in one run"));
+        }
+        Ok(())
+    }
+}
+
 impl Entry {
+    /// A journal line must be a match of the run's schedule, with its seats, and its
+    /// replay inside the run folder's `replays/`.
+    fn check(&self, schedule: &[Scheduled]) -> Result<(), String> {
+        let Some(planned) = schedule.get(self.id) else {
+            return Err(format!(
+                "match #{} is not in this run's schedule of {} matches",
+                self.id + 1,
+                schedule.len()
+            ));
+        };
+        if planned.seats != self.seats {
+            return Err(format!(
+                "match #{} has seats {:?}, but the schedule gives {:?}",
+                self.id + 1,
+                self.seats,
+                planned.seats
+            ));
+        }
+        let name = self.replay.strip_prefix("replays/").unwrap_or("");
+        let plain =
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
+        if !plain {
+            return Err(format!(
+                "match #{}: its replay must be a file in replays/",
+                self.id + 1
+            ));
+        }
+        Ok(())
+    }
+
     pub fn from_record(id: usize, seats: [usize; 2], record: &MatchRecord, replay: &str) -> Entry {
         let r = &record.result;
         Entry {
@@ -181,30 +274,38 @@ impl Journal {
     /// (the runner was killed mid-write), and returns what it already holds.
     pub fn resume(dir: &Path) -> Result<(Journal, RunInfo, Vec<Entry>), JournalError> {
         let shown = dir.display();
-        let text = std::fs::read_to_string(dir.join("run.json")).map_err(|e| {
-            ConfigError::new(
-                &shown,
-                format!("not a run folder (no readable run.json: {e})"),
-            )
-        })?;
+        let run_file = dir.join("run.json");
+        if !run_file.is_file() {
+            return Err(ConfigError::new(&shown, "not a run folder (no run.json in it)").into());
+        }
+        let text = read_text(&run_file, MAX_RUN_JSON_BYTES, "run.json", Links::Follow)?;
         let run_json = format!("{shown}/run.json");
         let info: RunInfo = serde_json::from_str(&text)
             .map_err(|e| ConfigError::new(&run_json, format!("malformed: {e}")))?;
         if info.format != RUN_FORMAT || info.version != 1 {
             return Err(ConfigError::new(&run_json, "not a version 1 cagematch run").into());
         }
+        info.check()
+            .map_err(|why| ConfigError::new(&run_json, why))?;
+        let schedule = round_robin(info.bots.len(), info.games_per_pair, info.seed);
         let path = dir.join("journal.jsonl");
-        let journal = std::fs::read_to_string(&path).unwrap_or_default();
+        let journal = read_journal(&path)?;
         let complete = journal.rfind('\n').map_or(0, |i| i + 1);
         let mut entries = Vec::new();
+        // The line each match was recorded on, to refuse a second one.
+        let mut seen: HashMap<usize, usize> = HashMap::new();
         for (n, line) in journal[..complete].lines().enumerate() {
-            let entry: Entry = serde_json::from_str(line).map_err(|e| {
-                ConfigError::at(
-                    path.display(),
-                    n + 1,
-                    format!("malformed journal line: {e}"),
-                )
-            })?;
+            let at = |why: String| ConfigError::at(path.display(), n + 1, why);
+            let entry: Entry = serde_json::from_str(line)
+                .map_err(|e| at(format!("malformed journal line: {e}")))?;
+            entry.check(&schedule).map_err(at)?;
+            if let Some(first) = seen.insert(entry.id, n + 1) {
+                return Err(at(format!(
+                    "match #{} is already recorded on line {first}; a journal holds each match once (remove one of the lines)",
+                    entry.id + 1
+                ))
+                .into());
+            }
             entries.push(entry);
         }
         if complete < journal.len() {

@@ -69,7 +69,7 @@ pub struct Summary {
 enum Msg {
     Started(Scheduled),
     Frame(usize, Frame),
-    Done(Scheduled, Result<MatchRecord, RefereeError>),
+    Done(Scheduled, Result<Box<MatchRecord>, RefereeError>),
 }
 
 /// Plays what `journal` is missing of `t`'s schedule. `done` are the entries it holds.
@@ -206,7 +206,7 @@ fn work(
             }
         };
         let result = referee::play_until(cage, &spec, &mut observe, stop);
-        let _ = tx.send(Msg::Done(m, result));
+        let _ = tx.send(Msg::Done(m, result.map(Box::new)));
     }
 }
 

@@ -2,6 +2,7 @@
 //! without the folder; a file in `./themes/` with the same name overrides the built-in.
 
 use crate::error::ConfigError;
+use crate::files::{read_text, Links};
 use ratatui::style::Color;
 use serde::Deserialize;
 use std::path::Path;
@@ -55,8 +56,7 @@ impl Theme {
     /// Parses a theme file's text; errors are one line naming `origin`, the field and
     /// the line.
     pub fn parse(origin: &str, text: &str) -> Result<Theme, ConfigError> {
-        let f: ThemeFile =
-            serde_yaml::from_str(text).map_err(|e| crate::yaml::error(origin, &e))?;
+        let f: ThemeFile = crate::yaml::parse(origin, text)?;
         let color = |field: &str, value: &str| -> Result<Color, ConfigError> {
             Color::from_str(value).map_err(|_| {
                 let message = format!(
@@ -108,9 +108,8 @@ impl Theme {
             local.is_file().then_some(local)
         };
         if let Some(path) = path {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ConfigError::new(path.display(), format!("cannot read the theme: {e}"))
-            })?;
+            let max = crate::yaml::MAX_BYTES as u64;
+            let text = read_text(&path, max, "theme", Links::Follow)?;
             return Theme::parse(&path.display().to_string(), &text);
         }
         Theme::built_in()

@@ -114,7 +114,8 @@ pub fn lock(isolated: Isolated) -> Result<Layers, String> {
 }
 
 /// Second half for a compiled bot: it starts in its folder (if it has one), Landlock lets
-/// it read only the system libraries and that folder and execute only the dynamic
+/// it read only the system libraries and the files its manifest lists (not the folder:
+/// bots often share one) and execute only the dynamic
 /// loader, and the native seccomp filter allows exactly one `execveat`: of the image.
 pub fn lock_native(isolated: Isolated, spec: &ExecSpec) -> Result<Layers, String> {
     exec::enter(spec.folder.as_deref())?;
@@ -129,8 +130,9 @@ pub fn lock_native(isolated: Isolated, spec: &ExecSpec) -> Result<Layers, String
             AccessFs::Execute | AccessFs::ReadFile,
         ));
     }
-    if let Some(folder) = &spec.folder {
-        grants.push((vec![folder.clone()], read));
+    // Each data file alone, never the folder: bots often share one.
+    if !spec.files.is_empty() {
+        grants.push((spec.files.clone(), AccessFs::ReadFile.into()));
     }
     let (landlock, landlock_abi) = landlock(&grants)?;
     // SAFETY: getpid cannot fail; the pid stays the same across the exec.
@@ -354,7 +356,8 @@ fn rlimits(limits: &Limits, nofile: u64) -> Result<String, String> {
     use rlimit::Resource;
     let mem = limits.memory_mb.saturating_mul(1024 * 1024);
     set_limit(Resource::AS, mem, mem)?;
-    set_limit(Resource::CPU, limits.cpu_seconds, limits.cpu_seconds + 1)?;
+    let hard = limits.cpu_seconds.saturating_add(1);
+    set_limit(Resource::CPU, limits.cpu_seconds, hard)?;
     set_limit(Resource::NOFILE, nofile, nofile)?;
     for resource in [
         Resource::FSIZE,
@@ -371,9 +374,7 @@ fn rlimits(limits: &Limits, nofile: u64) -> Result<String, String> {
     }
     Ok(format!(
         "address space {} MiB, CPU {} s (hard {} s), no files, no core, no processes, not dumpable",
-        limits.memory_mb,
-        limits.cpu_seconds,
-        limits.cpu_seconds + 1
+        limits.memory_mb, limits.cpu_seconds, hard
     ))
 }
 

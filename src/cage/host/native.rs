@@ -22,8 +22,11 @@ pub struct Native {
     pub image: Arc<[u8]>,
     /// Arguments after `argv[0]` (from a manifest).
     pub args: Vec<String>,
-    /// The folder the bot may read and starts in (a manifest's folder), absolute.
+    /// The folder the bot starts in (a manifest's folder), absolute. It cannot list or
+    /// read it: other bots' files are often there.
     pub folder: Option<PathBuf>,
+    /// The only files of its own it may read (a manifest's `files:`), absolute.
+    pub files: Vec<PathBuf>,
     /// The image's ELF interpreter, from [`elf_interpreter`] when the bot was read.
     pub interpreter: Option<PathBuf>,
 }
@@ -99,6 +102,7 @@ impl Native {
         ExecSpec {
             argv,
             folder: self.folder.clone(),
+            files: self.files.clone(),
             interpreter: self.interpreter.clone(),
         }
     }

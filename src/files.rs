@@ -1,0 +1,120 @@
+//! Reading a file someone handed us (bot files, manifests, tournaments, themes, replays,
+//! run folders): a regular file only, never more than a cap, opened without blocking (a
+//! FIFO would hang the open) and, for bots, without following a symbolic link — so a
+//! `bot.py` that links to `/etc/shadow` is refused, not quoted back in a traceback.
+//! Errors are one line naming the file.
+
+use crate::error::ConfigError;
+use std::fs::Metadata;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Whether the last component of the path may be a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// A file the user named on purpose (a tournament, a replay).
+    Follow,
+    /// A bot's files: what runs and is hashed must be the file itself.
+    Refuse,
+}
+
+/// The file's bytes and metadata, taken from the one descriptor that was opened.
+pub fn read_capped(
+    path: &Path,
+    max: u64,
+    what: &str,
+    links: Links,
+) -> Result<(Vec<u8>, Metadata), ConfigError> {
+    let shown = path.display();
+    let err = |message: String| ConfigError::new(&shown, message);
+    let mut flags = libc::O_NONBLOCK | libc::O_CLOEXEC;
+    if links == Links::Refuse {
+        flags |= libc::O_NOFOLLOW;
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => err(format!("no such {what}; check the path")),
+            _ if e.raw_os_error() == Some(libc::ELOOP) => err(format!(
+                "is a symbolic link; give the {what} itself (links are not followed)"
+            )),
+            _ => err(format!("cannot read the {what}: {e}")),
+        })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
+    if !meta.is_file() {
+        return Err(err(format!(
+            "not a regular file; give the path of a {what}"
+        )));
+    }
+    if meta.len() > max {
+        return Err(err(format!(
+            "{} bytes is more than the {max} a {what} may have",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read still stops at the cap.
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
+    if bytes.len() as u64 > max {
+        return Err(err(format!(
+            "is more than the {max} bytes a {what} may have"
+        )));
+    }
+    Ok((bytes, meta))
+}
+
+/// As [`read_capped`], as UTF-8 text.
+pub fn read_text(path: &Path, max: u64, what: &str, links: Links) -> Result<String, ConfigError> {
+    let (bytes, _) = read_capped(path, max, what, links)?;
+    String::from_utf8(bytes).map_err(|_| {
+        ConfigError::new(
+            path.display(),
+            format!("the {what} is not UTF-8 text; save it as UTF-8"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_fifos_folders_and_big_files_are_refused_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "hunter2").unwrap();
+        let link = dir.path().join("bot.py");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let e = read_capped(&link, 100, "bot file", Links::Refuse).unwrap_err();
+        assert!(e.to_string().contains("is a symbolic link"), "{e}");
+        assert!(!e.to_string().contains("hunter2"));
+        assert!(read_capped(&link, 100, "replay", Links::Follow).is_ok());
+
+        let fifo = dir.path().join("fifo.py");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo on a path in our own temporary folder.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = read_capped(&fifo, 100, "bot file", Links::Refuse).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+
+        let e = read_capped(dir.path(), 100, "bot file", Links::Refuse).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let e = read_capped(Path::new("/dev/zero"), 100, "replay", Links::Follow).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+
+        let e = read_capped(&secret, 3, "bot file", Links::Refuse).unwrap_err();
+        assert!(e.to_string().contains("more than the 3"), "{e}");
+        let e = read_text(&dir.path().join("nope"), 3, "theme", Links::Follow).unwrap_err();
+        assert!(
+            e.to_string().ends_with("no such theme; check the path"),
+            "{e}"
+        );
+    }
+}
