@@ -6,7 +6,7 @@
 //! - `name.yaml`: a manifest naming an executable (relative to the manifest) and its
 //!   arguments; the bot may read the manifest's folder.
 
-use crate::cage::{elf_interpreter, BotSource, Native, Program};
+use crate::cage::{elf_interpreter, sanitize, BotSource, Native, Program};
 use crate::error::ConfigError;
 use crate::files::{read_capped, Links};
 use serde::Deserialize;
@@ -79,15 +79,17 @@ fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A bot's display name: its file name without the extension, made safe for a terminal
+/// here, once, since names reach every output (standings, progress, replays, the UI).
 fn stem(path: &Path) -> String {
     path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| sanitize(s.as_encoded_bytes()))
         .unwrap_or_else(|| "bot".into())
 }
 
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| sanitize(s.as_encoded_bytes()))
         .unwrap_or_else(|| "bot".into())
 }
 

@@ -18,7 +18,11 @@ fn main() -> ExitCode {
     match cagematch::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("cagematch: {e}");
+            // Errors quote file names and file contents: one safe line, always.
+            eprintln!(
+                "cagematch: {}",
+                cagematch::cage::sanitize(e.to_string().as_bytes())
+            );
             ExitCode::from(e.exit_code())
         }
     }

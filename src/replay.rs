@@ -2,6 +2,7 @@
 //! replays diff line by line. Without timings (the default for `cagematch match`), a
 //! replay of deterministic bots is byte-for-byte the same for the same seed.
 
+use crate::cage::sanitize;
 use crate::error::ConfigError;
 use crate::files::{read_text, Links};
 use crate::game::SEATS;
@@ -94,8 +95,13 @@ pub fn parse(text: &str) -> Result<MatchRecord, String> {
             "replay version {version} is not supported (this cagematch reads version {VERSION})"
         ));
     }
-    let record: MatchRecord =
+    let mut record: MatchRecord =
         serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))?;
+    // Names and paths are shown everywhere a replay is: made safe once, here.
+    for bot in &mut record.bots {
+        bot.name = sanitize(bot.name.as_bytes());
+        bot.file = sanitize(bot.file.as_bytes());
+    }
     if let Some((step, m)) = record.moves().find(|(_, m)| m.seat >= SEATS) {
         return Err(format!(
             "malformed replay: step {step} has a move of seat {}; a match has {SEATS} seats",

@@ -35,7 +35,8 @@ impl Progress {
             "-".into()
         };
         let width = total.to_string().len();
-        let [a, b] = &entry.names;
+        // Names and details may come from a run folder someone else wrote.
+        let [a, b] = &entry.names.clone().map(|n| sanitize(n.as_bytes()));
         let what = match entry.outcomes {
             [Outcome::Win, _] => format!("{a} beat {b}"),
             [_, Outcome::Win] => format!("{b} beat {a}"),
@@ -48,7 +49,9 @@ impl Progress {
             if let Some(f) = fault {
                 lines.push(format!(
                     "  fault: {} ({}) {}",
-                    entry.names[seat], f.kind, f.detail
+                    sanitize(entry.names[seat].as_bytes()),
+                    f.kind,
+                    sanitize(f.detail.as_bytes())
                 ));
             }
         }

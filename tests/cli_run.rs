@@ -239,3 +239,44 @@ fn ctrl_c_stops_cleanly_and_resume_finishes_with_the_same_standings() {
     assert!(!out.contains("stopped after"), "{out}");
     assert_eq!(standings(&part_run), standings(&whole_run));
 }
+
+/// Every byte of every command's output that came from a file name is safe for a
+/// terminal: a bot named with ESC, OSC, BEL, CR, LF and bidi controls changes nothing
+/// on the screen but its own visible, escaped name.
+#[test]
+fn hostile_names_reach_no_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let bots = dir.path().join("bots");
+    std::fs::create_dir(&bots).unwrap();
+    let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nline\u{202e}gnp";
+    let rock = std::fs::read_to_string(repo("bots/rps/rock.py")).unwrap();
+    std::fs::write(bots.join(format!("{evil}.py")), &rock).unwrap();
+    std::fs::write(bots.join("rock.py"), &rock).unwrap();
+    std::fs::write(bots.join(format!("{evil}.txt")), "not a bot").unwrap();
+    let tournament = dir.path().join("t.yaml");
+    std::fs::write(
+        &tournament,
+        "name: \"n\\e[31m\\a\"\ngame: rps\nconfiguration:\n  episodeSteps: 20\nbots:\n  folder: bots\ngames_per_pair: 2\n",
+    )
+    .unwrap();
+    let evil_py = format!("bots/{evil}.py");
+    let evil_txt = format!("bots/{evil}.txt");
+    let runs: [&[&str]; 4] = [
+        &["match", "rps", &evil_py, "bots/rock.py", "--seed", "1"],
+        &["check", &evil_py, "--game", "rps", "--games", "2"],
+        &["run", "--headless", "t.yaml"],
+        &["match", "rps", &evil_txt, "bots/rock.py"],
+    ];
+    for args in runs {
+        let out = cagematch(dir.path(), args);
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = text(bytes);
+            let raw = text
+                .chars()
+                .find(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}');
+            assert_eq!(raw, None, "{args:?} {stream}: {text:?}");
+        }
+        let all = text(&out.stdout) + &text(&out.stderr);
+        assert!(all.contains("\\x1b]0;pwned"), "{args:?}: {all}");
+    }
+}

@@ -87,6 +87,7 @@ fn play(cage: &Cage, game: GameKind, a: &BotFile, b: &BotFile, clock: TimeContro
         game,
         config: json!({}),
         seed: 1,
+        key: common::seed_key(),
         time_control: clock,
         bots: [a, b],
     };
@@ -221,6 +222,14 @@ fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
         assert_eq!(fault.kind, FaultKind::Violation, "{mode}: {fault:?}");
         assert!(fault.detail.contains("seccomp"), "{mode}: {}", fault.detail);
     }
+    // What it wrote just before the forbidden call is kept with the move.
+    let (fault, record) = hostile(&cage, "say_then_tcp");
+    assert_eq!(fault.kind, FaultKind::Violation, "{fault:?}");
+    let logs: Vec<&String> = record.moves().flat_map(|(_, m)| &m.logs).collect();
+    assert!(
+        logs.iter().any(|l| l.contains("about to open a socket")),
+        "{logs:?}"
+    );
     // The runner and its zygote are alive: another match plays normally.
     let record = play(
         &cage,
@@ -299,6 +308,7 @@ fn a_stderr_flood_is_capped_and_the_match_goes_on() {
         game: GameKind::Rps,
         config: json!({"episodeSteps": 4}),
         seed: 1,
+        key: common::seed_key(),
         time_control: spec_clock,
         bots: [&python("bots/rps/rock.py"), &bot],
     };

@@ -33,6 +33,7 @@ fn play_with(
         game,
         config,
         seed,
+        key: common::seed_key(),
         time_control: clock,
         bots: [a, b],
     };
@@ -379,6 +380,7 @@ fn the_observer_sees_every_frame_as_it_happens() {
         game: GameKind::Tron,
         config: json!({"width": 10, "height": 10}),
         seed: 2,
+        key: common::seed_key(),
         time_control: GameKind::Tron.default_time_control(),
         bots: [&a, &b],
     };
@@ -396,6 +398,7 @@ fn bad_game_settings_are_runner_errors_not_faults() {
         game: GameKind::Rps,
         config: json!({"sings": 3}),
         seed: 1,
+        key: common::seed_key(),
         time_control: GameKind::Rps.default_time_control(),
         bots: [&a, &a],
     };

@@ -7,7 +7,7 @@ use crate::botfile::BotFile;
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::referee::{self, MatchRecord, MatchSpec, SeatFault};
+use crate::referee::{self, MatchRecord, MatchSpec, SeatFault, SeedKey};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,7 +33,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut warnings = 0;
     let mut seen = Vec::new();
 
-    say!("checking {} for {game}", path.display());
+    say!("checking {} for {game}", super::shown(path));
     if !describe_sandbox(&cage, &bot)? {
         warnings += 1;
     }
@@ -42,6 +42,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         game,
         config,
         seed: 1,
+        key: SeedKey::local()?,
         time_control: clock,
         bots: [&bot, &opponent],
     };

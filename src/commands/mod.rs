@@ -49,6 +49,11 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A path as printed: names come from strangers, so it is made safe for a terminal.
+fn shown(path: &std::path::Path) -> String {
+    crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+}
+
 /// Starts the zygote for this binary with the default policy.
 fn start_cage() -> Result<Cage, Error> {
     let policy =

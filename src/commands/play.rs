@@ -5,7 +5,7 @@ use crate::botfile::BotFile;
 use crate::cli::MatchArgs;
 use crate::error::Error;
 use crate::game::{number, SEATS};
-use crate::referee::{self, MatchRecord, MatchSpec};
+use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use crate::replay;
 use serde_json::json;
 use std::process::ExitCode;
@@ -31,6 +31,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         game,
         config,
         seed,
+        key: SeedKey::local()?,
         time_control,
         bots: [&files[0], &files[1]],
     };
@@ -93,6 +94,6 @@ fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
         }
     }
     if let Some(path) = replay {
-        say!("replay: {}", path.display());
+        say!("replay: {}", super::shown(path));
     }
 }

@@ -76,6 +76,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
             if let Some(seed) = args.seed {
                 t.seed = seed;
             }
+            // Seeds from this machine's secret key and the (final) tournament seed.
+            t.key = crate::referee::SeedKey::local()?.for_tournament(t.seed);
             if let Some(jobs) = jobs_override {
                 t.jobs = jobs;
             }
@@ -100,7 +102,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
         t.jobs,
         t.seed
     );
-    say!("run folder: {}", journal.dir.display());
+    say!("run folder: {}", super::shown(&journal.dir));
     if !done.is_empty() {
         say!("resuming: {} matches already played", done.len());
     }
@@ -121,7 +123,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
-        say!("standings exported to {}", path.display());
+        say!("standings exported to {}", super::shown(path));
     }
     if summary.interrupted {
         say!(
@@ -135,7 +137,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
 }
 
 fn shell_path(p: &Path) -> String {
-    let s = p.display().to_string();
+    // A path with control characters cannot be pasted back anyway: shown escaped.
+    let s = super::shown(p);
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
     {
@@ -148,7 +151,7 @@ fn shell_path(p: &Path) -> String {
 fn bots_of(t: &Tournament) -> Vec<(String, String)> {
     t.bots
         .iter()
-        .map(|b| (b.name.clone(), b.path.display().to_string()))
+        .map(|b| (b.name.clone(), super::shown(&b.path)))
         .collect()
 }
 

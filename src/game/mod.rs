@@ -298,10 +298,3 @@ impl SplitMix64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
-
-/// The seed of seat `seat`'s `random` in a match seeded `seed`: distinct per seat, fixed
-/// per match, and below 2^63 so every language reads it as a plain integer.
-pub fn seat_seed(seed: u64, seat: usize) -> u64 {
-    let mut rng = SplitMix64::new(seed ^ (seat as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F));
-    rng.next_u64() >> 1
-}

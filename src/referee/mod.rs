@@ -4,12 +4,14 @@
 //! seat loses; if every seat faults in the same step, the match is a draw).
 
 mod record;
+mod seeds;
 
 pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRecord, Timing};
+pub use seeds::SeedKey;
 
 use crate::botfile::BotFile;
 use crate::cage::{Bot, Cage, CageError, Fault, FaultKind, Move};
-use crate::game::{number, seat_seed, Game, GameKind, Outcome, TimeControl, SEATS};
+use crate::game::{number, Game, GameKind, Outcome, TimeControl, SEATS};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -21,6 +23,8 @@ pub struct MatchSpec<'a> {
     /// The game's own settings (an object; empty or null for the defaults).
     pub config: Value,
     pub seed: u64,
+    /// What turns the match seed into the seats' seeds; bots never see it.
+    pub key: SeedKey,
     pub time_control: TimeControl,
     pub bots: [&'a BotFile; SEATS],
 }
@@ -216,7 +220,7 @@ fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> 
     });
     let mut faults: [Option<SeatFault>; SEATS] = std::array::from_fn(|_| None);
     for (i, seat) in seats.iter_mut().enumerate() {
-        let seed = seat_seed(spec.seed, i);
+        let seed = spec.key.seat_seed(spec.seed, i);
         match seat
             .bot
             .load_program(&spec.bots[i].program, seed, clock.load())

@@ -2,10 +2,11 @@
 //! turned into one line naming the file, the line and the field.
 
 use crate::botfile::{bots_in, BotFile};
-use crate::cage::Limits;
+use crate::cage::{sanitize, Limits};
 use crate::error::ConfigError;
 use crate::files::{read_text, Links};
 use crate::game::{GameKind, TimeControl};
+use crate::referee::SeedKey;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -111,6 +112,10 @@ pub struct Tournament {
     pub bots: Vec<BotFile>,
     pub games_per_pair: u32,
     pub seed: u64,
+    /// Turns match seeds into the seats' seeds; never seen by a bot, kept in `run.json`
+    /// (never in a replay). Random when the file is loaded; `cagematch run` derives it
+    /// from this machine's key and the seed, so a re-run plays the same matches.
+    pub key: SeedKey,
     pub jobs: usize,
     pub time_control: TimeControl,
     pub limits: Limits,
@@ -249,7 +254,7 @@ impl Tournament {
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
         Ok(Tournament {
             file: file.to_path_buf(),
-            name: raw.name,
+            name: sanitize(raw.name.as_bytes()),
             game: raw.game,
             configuration,
             bots,
@@ -260,6 +265,9 @@ impl Tournament {
             limits,
             modules,
             output: raw.output,
+            key: SeedKey::random().map_err(|e| {
+                ConfigError::new(file.display(), format!("cannot make a seed key: {e}"))
+            })?,
             theme: raw.theme,
         })
     }
@@ -290,6 +298,17 @@ impl Tournament {
     /// files. A bot whose file changed since is an error: mixing versions in one set of
     /// standings would be silently wrong.
     pub fn from_run(info: &super::RunInfo, jobs: usize) -> Result<Tournament, ConfigError> {
+        // `Journal::resume` checked the key's shape; a run from before keys has none.
+        let key = info
+            .seed_key
+            .as_deref()
+            .and_then(SeedKey::from_hex)
+            .ok_or_else(|| {
+                ConfigError::new(
+                    &info.tournament_file,
+                    "this run was started by an older cagematch (its run.json has no seed key); start a new run",
+                )
+            })?;
         let mut bots = Vec::new();
         for b in &info.bots {
             let mut bot = BotFile::read(Path::new(&b.file))?;
@@ -303,12 +322,12 @@ impl Tournament {
                     ),
                 ));
             }
-            bot.name = b.name.clone();
+            bot.name = sanitize(b.name.as_bytes());
             bots.push(bot);
         }
         Ok(Tournament {
             file: PathBuf::from(&info.tournament_file),
-            name: info.name.clone(),
+            name: sanitize(info.name.as_bytes()),
             game: info.game,
             configuration: info.configuration.clone(),
             bots,
@@ -319,6 +338,7 @@ impl Tournament {
             limits: info.limits.clone(),
             modules: info.modules.clone(),
             output: PathBuf::new(),
+            key,
             theme: None,
         })
     }
@@ -349,7 +369,7 @@ fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
         };
         let mut bot = BotFile::read(&tidy(&base.join(file))).map_err(|e| e.to_string())?;
         if let Some(name) = name {
-            bot.name = name;
+            bot.name = sanitize(name.as_bytes());
         }
         bots.push(bot);
     }

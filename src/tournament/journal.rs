@@ -9,7 +9,7 @@ use crate::cage::{FaultKind, Limits};
 use crate::error::{ConfigError, JournalError};
 use crate::files::{read_text, Links};
 use crate::game::{GameKind, Outcome, TimeControl};
-use crate::referee::MatchRecord;
+use crate::referee::{MatchRecord, SeedKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -43,6 +43,10 @@ pub struct RunInfo {
     pub bots: Vec<RunBot>,
     pub started: String,
     pub matches: usize,
+    /// The run's seed key (64 hex digits): bots' seeds come from it and the match seed.
+    /// Secret like the run folder itself; replays do not hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +127,13 @@ impl RunInfo {
                 self.games_per_pair,
                 self.matches
             ));
+        }
+        if self
+            .seed_key
+            .as_deref()
+            .is_some_and(|k| SeedKey::from_hex(k).is_none())
+        {
+            return Err("seed_key: not 64 hexadecimal digits".into());
         }
         if total > MAX_MATCHES {
             return Err(format!("matches: more than {MAX_MATCHES} in one run"));
@@ -221,6 +232,7 @@ impl RunInfo {
                 .collect(),
             started: super::export::now_utc(),
             matches,
+            seed_key: Some(t.key.hex()),
         }
     }
 }

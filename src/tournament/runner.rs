@@ -197,6 +197,7 @@ fn work(
             game: t.game,
             config: t.configuration.clone(),
             seed: m.seed,
+            key: t.key,
             time_control: t.time_control,
             bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
         };

@@ -112,3 +112,9 @@ pub fn action_str(v: &Value) -> String {
         .map(str::to_string)
         .unwrap_or_else(|| v.to_string())
 }
+
+/// A fixed seed key, so tests replay the same seeds run after run.
+#[allow(dead_code)]
+pub fn seed_key() -> cagematch::referee::SeedKey {
+    cagematch::referee::SeedKey::from_hex(&"5e".repeat(32)).expect("64 hex digits")
+}

@@ -47,6 +47,8 @@ pub struct BotProcess {
     logs: LogCapture,
     /// Read buffer, kept so no move allocates one.
     scratch: Vec<u8>,
+    /// Lines read while finding out how the process died, until they are taken.
+    carried: Vec<String>,
 }
 
 /// Reads replies: frames or lines.
@@ -130,6 +132,7 @@ impl BotProcess {
             limits: limits.clone(),
             logs: LogCapture::new(limits.log_bytes),
             scratch: vec![0u8; 64 * 1024],
+            carried: Vec::new(),
         })
     }
 
@@ -302,7 +305,9 @@ impl BotProcess {
     /// What the bot printed since the last move.
     pub fn take_logs(&mut self) -> Vec<String> {
         self.drain_log();
-        self.logs.take_move()
+        let mut lines = std::mem::take(&mut self.carried);
+        lines.extend(self.logs.take_move());
+        lines
     }
 
     /// Reads what the bot printed, up to a bound per call so a flood cannot hold the
@@ -336,14 +341,19 @@ impl BotProcess {
                 Fault::new(FaultKind::Protocol, "closed its reply pipe without exiting")
             }
         };
+        // It is dead now: what it wrote last is all in the pipe. Those lines are the
+        // evidence of the fault, so they are kept for the record, not only quoted.
+        self.drain_log();
         let logs = self.logs.take_move();
-        match logs.iter().rev().find(|l| !l.trim().is_empty()) {
+        let fault = match logs.iter().rev().find(|l| !l.trim().is_empty()) {
             Some(last) if matches!(fault.kind, FaultKind::Crash | FaultKind::Exited) => Fault::new(
                 fault.kind,
                 format!("{} (last output: {})", fault.detail, last),
             ),
             _ => fault,
-        }
+        };
+        self.carried.extend(logs);
+        fault
     }
 
     /// Waits up to `wait` for the zygote's report of how the process ended.

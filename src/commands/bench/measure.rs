@@ -10,7 +10,7 @@ use crate::cage::{BotSource, Cage, CagePolicy};
 use crate::cli::BenchArgs;
 use crate::error::Error;
 use crate::game::GameKind;
-use crate::referee::{self, MatchSpec};
+use crate::referee::{self, MatchSpec, SeedKey};
 use serde_json::json;
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -311,6 +311,7 @@ fn play_matches(
     // Let the pool fill before the clock starts, as it is between a tournament's matches.
     std::thread::sleep(Duration::from_millis(100));
     let next = AtomicUsize::new(0);
+    let key = SeedKey::random().map_err(err)?;
     let start = Instant::now();
     let failures: Vec<String> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
@@ -332,6 +333,7 @@ fn play_matches(
                             game,
                             config: json!({}),
                             seed: i as u64,
+                            key,
                             time_control: game.default_time_control(),
                             bots: seats,
                         };

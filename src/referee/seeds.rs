@@ -1,0 +1,227 @@
+//! The seeds bots get, derived so that knowing its own tells a bot nothing about its
+//! opponent's. A seat's seed is HMAC-SHA256 of (match seed, seat) under a 256-bit
+//! [`SeedKey`] that no bot ever sees. This machine's key is made at random once and kept
+//! in the user's state folder: `match` and `check` use it (so `--seed N` replays a match
+//! byte for byte here), and a tournament uses a key derived from it and the tournament's
+//! seed (so the same file and seed play the same matches here), kept in the run's
+//! `run.json` so a resumed run plays on with it. Replays never hold a key: they are shared.
+//!
+//! Before this, a seat's seed was one SplitMix64 step of the public match seed: a bot
+//! could invert it, derive its opponent's seed and replay its opponent's `random`.
+
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+const BLOCK: usize = 64;
+
+/// The secret mixed into every seed a bot sees.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SeedKey([u8; 32]);
+
+/// Never printed: a key in a log would be a key in a bot author's hands.
+impl std::fmt::Debug for SeedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SeedKey(…)")
+    }
+}
+
+impl SeedKey {
+    /// 32 bytes from the kernel's generator.
+    pub fn random() -> std::io::Result<SeedKey> {
+        let mut key = [0u8; 32];
+        let mut got = 0;
+        while got < key.len() {
+            // SAFETY: getrandom fills the rest of our own buffer.
+            let n = unsafe { libc::getrandom(key[got..].as_mut_ptr().cast(), key.len() - got, 0) };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            } else {
+                got += n as usize;
+            }
+        }
+        Ok(SeedKey(key))
+    }
+
+    /// 64 hexadecimal digits, as `run.json` keeps it.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn from_hex(text: &str) -> Option<SeedKey> {
+        if text.len() != 64 || !text.is_ascii() {
+            return None;
+        }
+        let mut key = [0u8; 32];
+        for (i, byte) in key.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(SeedKey(key))
+    }
+
+    /// This machine's key for `match` and `check`: read from the user's state folder,
+    /// made there (readable by the user only) the first time. Bots cannot read it: they
+    /// have no file access at all.
+    pub fn local() -> Result<SeedKey, String> {
+        let path = local_key_path()
+            .ok_or("no HOME or XDG_STATE_HOME to keep this machine's seed key in")?;
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return SeedKey::from_hex(text.trim()).ok_or_else(|| {
+                format!(
+                    "{}: not a seed key (64 hexadecimal digits); delete it to make a new one",
+                    path.display()
+                )
+            });
+        }
+        let key = SeedKey::random().map_err(|e| format!("cannot make a seed key: {e}"))?;
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| writeln!(f, "{}", key.hex()));
+        match written {
+            Ok(()) => Ok(key),
+            // Another process made it first: use theirs, so both agree.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SeedKey::local(),
+            Err(e) => Err(format!("{}: cannot keep the seed key: {e}", path.display())),
+        }
+    }
+
+    /// The seed of seat `seat`'s `random` in a match seeded `seed`: distinct per seat,
+    /// fixed per match and key, below 2^63 so every language reads it as a plain integer.
+    pub fn seat_seed(&self, seed: u64, seat: usize) -> u64 {
+        let mut message = Vec::with_capacity(32);
+        message.extend_from_slice(b"cagematch seat seed\0");
+        message.extend_from_slice(&seed.to_le_bytes());
+        message.extend_from_slice(&(seat as u64).to_le_bytes());
+        let mac = self.hmac(&message);
+        u64::from_le_bytes(mac[..8].try_into().expect("eight bytes")) >> 1
+    }
+
+    /// The key of a tournament seeded `seed` on this machine: the same tournament file
+    /// and seed play the same matches here, as they always did; elsewhere, or to anyone
+    /// without this machine's key, the seats' seeds say nothing.
+    pub fn for_tournament(&self, seed: u64) -> SeedKey {
+        let mut message = Vec::with_capacity(32);
+        message.extend_from_slice(b"cagematch tournament key\0");
+        message.extend_from_slice(&seed.to_le_bytes());
+        SeedKey(self.hmac(&message))
+    }
+
+    /// HMAC-SHA256 (RFC 2104) with this key.
+    fn hmac(&self, message: &[u8]) -> [u8; 32] {
+        let mut inner = [0x36u8; BLOCK];
+        let mut outer = [0x5cu8; BLOCK];
+        for (i, k) in self.0.iter().enumerate() {
+            inner[i] ^= k;
+            outer[i] ^= k;
+        }
+        let inner_hash = Sha256::new()
+            .chain_update(inner)
+            .chain_update(message)
+            .finalize();
+        Sha256::new()
+            .chain_update(outer)
+            .chain_update(inner_hash)
+            .finalize()
+            .into()
+    }
+}
+
+/// `$XDG_STATE_HOME/cagematch/seed-key`, or `~/.local/state/cagematch/seed-key`.
+fn local_key_path() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(state.join("cagematch").join("seed-key"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::SplitMix64;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // RFC 4231 test case 2 uses a short key; ours are 32 bytes, zero-padded like
+        // HMAC pads them: key "Jefe" followed by zeros is the same key.
+        let mut key = [0u8; 32];
+        key[..4].copy_from_slice(b"Jefe");
+        let mac = SeedKey(key).hmac(b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn seeds_are_reproducible_per_key_and_unrelated_across_keys() {
+        let a = SeedKey([7; 32]);
+        let b = SeedKey([8; 32]);
+        assert_eq!(a.seat_seed(5, 0), a.seat_seed(5, 0));
+        assert_ne!(a.seat_seed(5, 0), a.seat_seed(5, 1));
+        assert_ne!(a.seat_seed(5, 0), b.seat_seed(5, 0));
+        assert!(a.seat_seed(u64::MAX, 1) < 1 << 63);
+        assert_eq!(SeedKey::from_hex(&a.hex()), Some(a));
+        assert_eq!(SeedKey::from_hex("zz"), None);
+        assert_eq!(format!("{a:?}"), "SeedKey(…)");
+    }
+
+    /// The attack that worked on the old derivation: invert one SplitMix64 step from
+    /// my seat's seed back to the match seed, then derive my opponent's seed.
+    fn predict_opponent(my_seed: u64, my_seat: usize) -> Vec<u64> {
+        let mix = |seat: usize| (seat as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F);
+        let unmix = |mut z: u64| {
+            z ^= z >> 31 ^ z >> 62;
+            z = z.wrapping_mul(0x3196_42B2_D24D_8EC3);
+            z ^= z >> 27 ^ z >> 54;
+            z = z.wrapping_mul(0x96DE_1B17_3F11_9089);
+            z ^ (z >> 30) ^ (z >> 60)
+        };
+        // The top bit was dropped: two candidates.
+        [my_seed << 1, my_seed << 1 | 1]
+            .into_iter()
+            .map(|out| {
+                let match_seed = unmix(out).wrapping_sub(0x9E37_79B9_7F4A_7C15) ^ mix(my_seat);
+                SplitMix64::new(match_seed ^ mix(1 - my_seat)).next_u64() >> 1
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bot_cannot_predict_its_opponent_from_its_own_seed() {
+        // The attack itself is right: against the old derivation it finds the opponent.
+        let old = |seed: u64, seat: usize| {
+            SplitMix64::new(seed ^ (seat as u64 + 1).wrapping_mul(0xA076_1D64_78BD_642F)).next_u64()
+                >> 1
+        };
+        for seed in [0, 7, 123_456_789, u64::MAX / 3] {
+            assert!(predict_opponent(old(seed, 0), 0).contains(&old(seed, 1)));
+        }
+        // Against the keyed derivation it finds nothing.
+        let key = SeedKey::random().unwrap();
+        for seed in 0..1000 {
+            for seat in 0..2 {
+                let guesses = predict_opponent(key.seat_seed(seed, seat), seat);
+                assert!(
+                    !guesses.contains(&key.seat_seed(seed, 1 - seat)),
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+}
