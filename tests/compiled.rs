@@ -222,6 +222,19 @@ fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
         assert_eq!(fault.kind, FaultKind::Violation, "{mode}: {fault:?}");
         assert!(fault.detail.contains("seccomp"), "{mode}: {}", fault.detail);
     }
+    // The native cage's finer rules: its one exec cannot be reused for the loader, and
+    // calls that name a process work only on itself.
+    for mode in ["exec_loader", "prlimit_other", "affinity_other"] {
+        let (fault, _) = hostile(&cage, mode);
+        assert_eq!(fault.kind, FaultKind::Violation, "{mode}: {fault:?}");
+    }
+    let (fault, _) = hostile(&cage, "setown");
+    assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
+    assert!(
+        fault.detail.contains("fcntl F_SETOWN: Invalid argument"),
+        "{}",
+        fault.detail
+    );
     // What it wrote just before the forbidden call is kept with the move.
     let (fault, record) = hostile(&cage, "say_then_tcp");
     assert_eq!(fault.kind, FaultKind::Violation, "{fault:?}");

@@ -21,6 +21,9 @@ pub const LIBRARY_PATHS: &[&str] = &[
 /// arguments is fine under seccomp, but failing there could not be reported as clearly).
 pub struct Exec {
     argv: Vec<CString>,
+    /// An empty string on a page at a random address: the path `execveat` is given, and
+    /// the only one the seccomp rule accepts (see [`Exec::path`]).
+    path: *const libc::c_char,
 }
 
 impl Exec {
@@ -32,7 +35,18 @@ impl Exec {
                 CString::new(a.as_str()).map_err(|_| "an argument holds a NUL byte".to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Exec { argv })
+        Ok(Exec {
+            argv,
+            path: random_empty_string()?,
+        })
+    }
+
+    /// The address the seccomp rule for `execveat` requires. After the exec the bot's
+    /// address space is new: to pass the rule with a path of its own (the loader, run as
+    /// a second program) it would have to guess this address — 34 random bits, and each
+    /// wrong guess is killed.
+    pub fn path(&self) -> u64 {
+        self.path as u64
     }
 
     /// Executes the image on [`super::seccomp::EXEC_FD`] with an empty environment.
@@ -46,7 +60,7 @@ impl Exec {
             libc::syscall(
                 libc::SYS_execveat,
                 super::seccomp::EXEC_FD,
-                c"".as_ptr(),
+                self.path,
                 argv.as_ptr(),
                 envp.as_ptr(),
                 libc::AT_EMPTY_PATH,
@@ -54,6 +68,42 @@ impl Exec {
         };
         std::io::Error::last_os_error()
     }
+}
+
+/// Maps one zeroed, read-only page at a random page-aligned address in [2^32, 2^46) and
+/// returns it (its first byte is the empty string).
+fn random_empty_string() -> Result<*const libc::c_char, String> {
+    const PAGE: u64 = 4096;
+    const LOW: u64 = 1 << 32;
+    const HIGH: u64 = 1 << 46;
+    for _ in 0..16 {
+        let mut random = [0u8; 8];
+        // SAFETY: getrandom fills our own 8 bytes.
+        if unsafe { libc::getrandom(random.as_mut_ptr().cast(), 8, 0) } != 8 {
+            return Err(format!("getrandom: {}", std::io::Error::last_os_error()));
+        }
+        let addr = (LOW + u64::from_le_bytes(random) % (HIGH - LOW)) & !(PAGE - 1);
+        // SAFETY: a new anonymous mapping where nothing is mapped (NOREPLACE).
+        let got = unsafe {
+            libc::mmap(
+                addr as *mut libc::c_void,
+                PAGE as usize,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
+                -1,
+                0,
+            )
+        };
+        if got as u64 == addr {
+            return Ok(got as *const libc::c_char);
+        }
+        if got != libc::MAP_FAILED {
+            // An old kernel that ignores NOREPLACE put it elsewhere: fine, but not random.
+            // SAFETY: unmapping the page we were just given.
+            unsafe { libc::munmap(got, PAGE as usize) };
+        }
+    }
+    Err("cannot map the exec path page".into())
 }
 
 /// Enters the bot's folder (a manifest bot reads its own files relative to it).

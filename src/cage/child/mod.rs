@@ -53,7 +53,7 @@ pub fn native_bot(fds: ChildFds, zygote: libc::pid_t, limits: &Limits, spec: &Ex
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let caged = setup::isolate(fds, zygote, limits).and_then(|isolated| {
             let image = exec::Exec::new(spec)?;
-            Ok((setup::lock_native(isolated, spec)?, image))
+            Ok((setup::lock_native(isolated, spec, &image)?, image))
         });
         match caged {
             Ok((layers, image)) => {

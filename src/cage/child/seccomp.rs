@@ -18,10 +18,12 @@ pub enum Verdict {
 }
 
 /// A check on one argument of a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Test {
     /// The whole 64-bit argument equals this value.
     Eq(u64),
+    /// The argument's low 32 bits (an `int`: a command, a pid) are one of these.
+    OneOf(Vec<u32>),
     /// The argument's low 32 bits have none of these bits set.
     NoBits(u32),
     /// The argument's low 32 bits have at least one of these bits set.
@@ -209,9 +211,12 @@ const WRITE_FLAGS: u32 = (libc::O_WRONLY
 /// `process_vm_*`, `mount`, `bpf`, `keyctl`, `io_uring`, new processes, `prctl`,
 /// raising limits, `execve` of anything.
 #[allow(clippy::too_many_lines)] // a table: one rule and its reason per entry
-pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
+pub fn native_rules(pid: libc::pid_t, exec_path: u64) -> Vec<Rule> {
     use Action::*;
     let me = Test::Eq(pid as u64);
+    // Calls that name a process: itself (0 or its pid), never a neighbour in the shared
+    // PID namespace.
+    let itself = Test::OneOf(vec![0, pid as u32]);
     vec![
         rule!(SYS_read, Allow, "requests arrive on stdin"),
         rule!(SYS_write, Allow, "replies on stdout, log on stderr"),
@@ -226,8 +231,22 @@ pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
         ),
         rule!(
             SYS_fcntl,
-            Allow,
-            "descriptor flags; new ones stay under RLIMIT_NOFILE"
+            When {
+                tests: vec![(
+                    1,
+                    Test::OneOf(vec![
+                        libc::F_DUPFD as u32,
+                        libc::F_DUPFD_CLOEXEC as u32,
+                        libc::F_GETFD as u32,
+                        libc::F_SETFD as u32,
+                        libc::F_GETFL as u32,
+                        libc::F_SETFL as u32,
+                    ])
+                )],
+                then: Verdict::Allow,
+                otherwise: Verdict::Errno(libc::EINVAL),
+            },
+            "descriptor flags and copies (under RLIMIT_NOFILE); F_SETOWN/F_SETSIG would aim signals at others, leases and notifications reach outside: refused"
         ),
         rule!(
             SYS_mmap,
@@ -347,19 +366,23 @@ pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
         rule!(SYS_getegid, Allow, "its own ids"),
         rule!(SYS_uname, Allow, "system name (its own UTS namespace)"),
         rule!(SYS_getrusage, Allow, "its own CPU time"),
-        rule!(SYS_sched_getaffinity, Allow, "how many CPUs it may use"),
+        rule!(
+            SYS_sched_getaffinity,
+            allow_if(&[(0, itself.clone())]),
+            "how many CPUs it may use; another process's kills"
+        ),
         rule!(SYS_sched_yield, Allow, "yielding its CPU"),
         rule!(
             SYS_prlimit64,
-            allow_if(&[(2, Test::Eq(0))]),
-            "reading limits (the stack size at start); setting one kills"
+            allow_if(&[(0, itself), (2, Test::Eq(0))]),
+            "reading its own limits (the stack size at start); setting one, or reading another process's, kills"
         ),
         rule!(
             SYS_kill,
-            allow_if(&[(0, me)]),
+            allow_if(&[(0, me.clone())]),
             "abort() and raise() signal only itself"
         ),
-        rule!(SYS_tkill, allow_if(&[(0, me)]), "signals to itself only"),
+        rule!(SYS_tkill, allow_if(&[(0, me.clone())]), "signals to itself only"),
         rule!(
             SYS_tgkill,
             allow_if(&[(0, me)]),
@@ -383,9 +406,10 @@ pub fn native_rules(pid: libc::pid_t) -> Vec<Rule> {
             SYS_execveat,
             allow_if(&[
                 (0, Test::Eq(EXEC_FD as u64)),
+                (1, Test::Eq(exec_path)),
                 (4, Test::Eq(libc::AT_EMPTY_PATH as u64))
             ]),
-            "the cage's one exec of the bot's image; afterwards that descriptor cannot exist"
+            "the cage's one exec of the bot's image: that descriptor cannot exist afterwards, and the empty path lives at a random address only the filter knows, so an absolute path (the loader) cannot pass"
         ),
         rule!(SYS_exit, Allow, "leaving"),
         rule!(SYS_exit_group, Allow, "leaving"),
@@ -431,14 +455,26 @@ fn ret(verdict: Verdict) -> libc::sock_filter {
 fn block(tests: &[(u8, Test)], then: Verdict, otherwise: Verdict) -> Vec<libc::sock_filter> {
     // (instruction, jumps to `otherwise` when the test holds rather than when it fails)
     let mut code: Vec<(libc::sock_filter, Option<bool>)> = Vec::new();
-    for &(arg, test) in tests {
-        let low = OFF_ARGS + 8 * arg as u32;
-        match test {
+    for (arg, test) in tests {
+        let low = OFF_ARGS + 8 * *arg as u32;
+        match *test {
             Test::Eq(value) => {
                 code.push((stmt(BPF_LD_W_ABS, low), None));
                 code.push((jump(BPF_JEQ_K, value as u32, 0, 0), Some(false)));
                 code.push((stmt(BPF_LD_W_ABS, low + 4), None));
                 code.push((jump(BPF_JEQ_K, (value >> 32) as u32, 0, 0), Some(false)));
+            }
+            Test::OneOf(ref values) => {
+                // A match jumps past the rest of the list; only the last miss fails.
+                code.push((stmt(BPF_LD_W_ABS, low), None));
+                let n = values.len();
+                for (i, &value) in values.iter().enumerate() {
+                    if i + 1 == n {
+                        code.push((jump(BPF_JEQ_K, value, 0, 0), Some(false)));
+                    } else {
+                        code.push((jump(BPF_JEQ_K, value, (n - 1 - i) as u8, 0), None));
+                    }
+                }
             }
             Test::NoBits(mask) => {
                 code.push((stmt(BPF_LD_W_ABS, low), None));
@@ -565,7 +601,7 @@ mod tests {
 
     #[test]
     fn the_native_table_kills_what_isolate_and_nsjail_deny() {
-        let rules = native_rules(1);
+        let rules = native_rules(1, 0x7f00_dead_b000);
         let mut nrs: Vec<_> = rules.iter().map(|r| r.nr).collect();
         nrs.sort();
         nrs.dedup();
@@ -610,6 +646,8 @@ mod tests {
             ("SYS_tgkill", Verdict::Kill),
             ("SYS_execveat", Verdict::Kill),
             ("SYS_prlimit64", Verdict::Kill),
+            ("SYS_sched_getaffinity", Verdict::Kill),
+            ("SYS_fcntl", Verdict::Errno(libc::EINVAL)),
             ("SYS_clone", Verdict::Kill),
             ("SYS_openat", Verdict::Errno(libc::EACCES)),
         ] {

@@ -117,7 +117,11 @@ pub fn lock(isolated: Isolated) -> Result<Layers, String> {
 /// it read only the system libraries and the files its manifest lists (not the folder:
 /// bots often share one) and execute only the dynamic
 /// loader, and the native seccomp filter allows exactly one `execveat`: of the image.
-pub fn lock_native(isolated: Isolated, spec: &ExecSpec) -> Result<Layers, String> {
+pub fn lock_native(
+    isolated: Isolated,
+    spec: &ExecSpec,
+    image: &exec::Exec,
+) -> Result<Layers, String> {
     exec::enter(spec.folder.as_deref())?;
     let read = AccessFs::ReadFile | AccessFs::ReadDir;
     let mut grants = vec![(
@@ -137,7 +141,7 @@ pub fn lock_native(isolated: Isolated, spec: &ExecSpec) -> Result<Layers, String
     let (landlock, landlock_abi) = landlock(&grants)?;
     // SAFETY: getpid cannot fail; the pid stays the same across the exec.
     let pid = unsafe { libc::getpid() };
-    let rules = seccomp::native_rules(pid);
+    let rules = seccomp::native_rules(pid, image.path());
     seccomp::install(&rules).map_err(|e| format!("seccomp: {e}"))?;
     Ok(isolated.layers(
         landlock,
