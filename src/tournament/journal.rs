@@ -94,7 +94,41 @@ fn read_journal(path: &Path) -> Result<String, ConfigError> {
     read_text(path, MAX_JOURNAL_BYTES, "journal", Links::Follow)
 }
 
+/// The journal's complete lines, each checked against the run's schedule; a match
+/// recorded twice is refused. `origin` names the file in errors.
+pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<Entry>, ConfigError> {
+    let schedule = round_robin(info.bots.len(), info.games_per_pair, info.seed);
+    let mut entries = Vec::new();
+    // The line each match was recorded on, to refuse a second one.
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    for (n, line) in lines.lines().enumerate() {
+        let at = |why: String| ConfigError::at(origin, n + 1, why);
+        let entry: Entry =
+            serde_json::from_str(line).map_err(|e| at(format!("malformed journal line: {e}")))?;
+        entry.check(&schedule).map_err(at)?;
+        if let Some(first) = seen.insert(entry.id, n + 1) {
+            return Err(at(format!(
+                "match #{} is already recorded on line {first}; a journal holds each match once (remove one of the lines)",
+                entry.id + 1
+            )));
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
 impl RunInfo {
+    /// Parses and checks a `run.json` (named `origin` in errors).
+    pub fn parse(origin: &str, text: &str) -> Result<RunInfo, ConfigError> {
+        let info: RunInfo = serde_json::from_str(text)
+            .map_err(|e| ConfigError::new(origin, format!("malformed: {e}")))?;
+        if info.format != RUN_FORMAT || info.version != 1 {
+            return Err(ConfigError::new(origin, "not a version 1 cagematch run"));
+        }
+        info.check().map_err(|why| ConfigError::new(origin, why))?;
+        Ok(info)
+    }
+
     /// `run.json` is hostile too: held to the checks its tournament file got, and its
     /// numbers and hashes to their shapes.
     pub fn check(&self) -> Result<(), String> {
@@ -291,35 +325,11 @@ impl Journal {
             return Err(ConfigError::new(&shown, "not a run folder (no run.json in it)").into());
         }
         let text = read_text(&run_file, MAX_RUN_JSON_BYTES, "run.json", Links::Follow)?;
-        let run_json = format!("{shown}/run.json");
-        let info: RunInfo = serde_json::from_str(&text)
-            .map_err(|e| ConfigError::new(&run_json, format!("malformed: {e}")))?;
-        if info.format != RUN_FORMAT || info.version != 1 {
-            return Err(ConfigError::new(&run_json, "not a version 1 cagematch run").into());
-        }
-        info.check()
-            .map_err(|why| ConfigError::new(&run_json, why))?;
-        let schedule = round_robin(info.bots.len(), info.games_per_pair, info.seed);
+        let info = RunInfo::parse(&format!("{shown}/run.json"), &text)?;
         let path = dir.join("journal.jsonl");
         let journal = read_journal(&path)?;
         let complete = journal.rfind('\n').map_or(0, |i| i + 1);
-        let mut entries = Vec::new();
-        // The line each match was recorded on, to refuse a second one.
-        let mut seen: HashMap<usize, usize> = HashMap::new();
-        for (n, line) in journal[..complete].lines().enumerate() {
-            let at = |why: String| ConfigError::at(path.display(), n + 1, why);
-            let entry: Entry = serde_json::from_str(line)
-                .map_err(|e| at(format!("malformed journal line: {e}")))?;
-            entry.check(&schedule).map_err(at)?;
-            if let Some(first) = seen.insert(entry.id, n + 1) {
-                return Err(at(format!(
-                    "match #{} is already recorded on line {first}; a journal holds each match once (remove one of the lines)",
-                    entry.id + 1
-                ))
-                .into());
-            }
-            entries.push(entry);
-        }
+        let entries = parse_entries(&path.display().to_string(), &journal[..complete], &info)?;
         if complete < journal.len() {
             let f = std::fs::OpenOptions::new()
                 .write(true)
