@@ -123,6 +123,29 @@ pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
     Ok(bots)
 }
 
+/// The executable itself names the path the cage grants read and execute on (its
+/// `PT_INTERP`), so it must be a regular file inside the system library folders: a
+/// crafted `/tmp` or `/` would otherwise open a whole tree to the bot.
+fn check_interpreter(interp: &Path) -> Result<(), String> {
+    let refuse = || {
+        format!(
+            "its ELF interpreter `{}` is not a program loader in the system library folders",
+            sanitize(interp.as_os_str().as_encoded_bytes())
+        )
+    };
+    let real = std::fs::canonicalize(interp).map_err(|_| refuse())?;
+    let regular = std::fs::metadata(&real).is_ok_and(|m| m.is_file());
+    let inside = crate::cage::LIBRARY_PATHS
+        .iter()
+        .filter_map(|dir| std::fs::canonicalize(dir).ok())
+        .any(|dir| real.starts_with(&dir) && real != dir);
+    if regular && inside {
+        Ok(())
+    } else {
+        Err(refuse())
+    }
+}
+
 /// True for an executable ELF file (the first four bytes are read).
 pub fn is_compiled_bot(path: &Path) -> bool {
     use std::io::Read;
@@ -183,6 +206,9 @@ impl BotFile {
             ));
         }
         let interpreter = elf_interpreter(&image).map_err(|why| ConfigError::new(&shown, why))?;
+        if let Some(interp) = &interpreter {
+            check_interpreter(interp).map_err(|why| ConfigError::new(&shown, why))?;
+        }
         let sha256 = hex(&Sha256::digest(&image));
         Ok(BotFile {
             name: stem(path),

@@ -214,6 +214,34 @@ fn a_manifest_bot_reads_only_its_listed_files() {
     }
 }
 
+/// The executable names its own ELF interpreter, which the cage makes executable: one
+/// that points anywhere but a loader in the library folders is refused when read.
+#[test]
+fn an_executable_cannot_choose_what_the_cage_makes_executable() {
+    let image = std::fs::read(fixture("hostile")).unwrap();
+    let loader = b"/lib64/ld-linux-x86-64.so.2";
+    let at = image
+        .windows(loader.len())
+        .position(|w| w == loader)
+        .expect("a dynamically linked test program");
+    use std::os::unix::fs::PermissionsExt;
+    for interp in ["/tmp", "/", "/etc/passwd", "/lib64"] {
+        let mut crafted = image.clone();
+        crafted[at..at + loader.len()].fill(0);
+        crafted[at..at + interp.len()].copy_from_slice(interp.as_bytes());
+        let path = build_dir().join("crafted_interp");
+        std::fs::write(&path, &crafted).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let err = BotFile::read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "its ELF interpreter `{interp}` is not a program loader"
+            )),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
     let cage = common::cage();
