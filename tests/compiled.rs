@@ -7,6 +7,7 @@ mod common;
 
 use cagematch::botfile::BotFile;
 use cagematch::cage::{Cage, FaultKind, Limits};
+use cagematch::game::rps::get_score;
 use cagematch::game::{GameKind, Outcome, TimeControl};
 use cagematch::referee::{self, MatchRecord, MatchSpec, SeatFault};
 use cagematch::tournament::schedule::round_robin;
@@ -240,6 +241,42 @@ fn an_executable_cannot_choose_what_the_cage_makes_executable() {
             "{err}"
         );
     }
+}
+
+/// The attack that worked when a seat's seed was one SplitMix64 step of the match seed:
+/// `predictor` recovers its opponent's seed from its own and plays what beats each of
+/// `seeded`'s seed-determined signs. With keyed seeds it wins no more than chance.
+#[test]
+fn a_bot_cannot_predict_its_opponent_from_its_own_seed() {
+    let cage = common::cage();
+    let predictor = BotFile::read(&fixture("predictor")).unwrap();
+    let seeded = BotFile::read(&fixture("seeded")).unwrap();
+    let (mut won, mut decided) = (0, 0);
+    for (seats, me) in [([&predictor, &seeded], 0), ([&seeded, &predictor], 1)] {
+        let record = play(&cage, GameKind::Rps, seats[0], seats[1], quick_clock());
+        assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
+        for frame in &record.frames {
+            let [a, b] = [0, 1].map(|s| {
+                frame
+                    .moves
+                    .iter()
+                    .find(|m| m.seat == s)
+                    .and_then(|m| m.action.as_i64())
+            });
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            let score = get_score(a, b) * if me == 0 { 1.0 } else { -1.0 };
+            if score != 0.0 {
+                decided += 1;
+                won += usize::from(score > 0.0);
+            }
+        }
+    }
+    assert!(decided > 1000, "{decided} decided rounds");
+    // Chance is one half; the attack on the old seeds won nearly every round.
+    assert!(
+        won * 10 < decided * 6,
+        "the predictor won {won} of {decided}"
+    );
 }
 
 #[test]
