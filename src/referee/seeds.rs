@@ -67,30 +67,46 @@ impl SeedKey {
     pub fn local() -> Result<SeedKey, String> {
         let path = local_key_path()
             .ok_or("no HOME or XDG_STATE_HOME to keep this machine's seed key in")?;
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return SeedKey::from_hex(text.trim()).ok_or_else(|| {
+        let read = |path: &std::path::Path| -> Result<SeedKey, String> {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the seed key: {e}", path.display()))?;
+            SeedKey::from_hex(text.trim()).ok_or_else(|| {
                 format!(
                     "{}: not a seed key (64 hexadecimal digits); delete it to make a new one",
                     path.display()
                 )
-            });
+            })
+        };
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => return read(&path),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("{}: {e}", path.display()))
+            }
+            Err(_) => {}
         }
         let key = SeedKey::random().map_err(|e| format!("cannot make a seed key: {e}"))?;
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
+        // Written whole under a private name, then linked into place: a concurrent
+        // `cagematch` either wins the link or reads a complete key, never half of one.
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let written = std::fs::OpenOptions::new()
+        let draft = path.with_extension(format!("new-{}", std::process::id()));
+        let _ = std::fs::remove_file(&draft);
+        std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&path)
-            .and_then(|mut f| writeln!(f, "{}", key.hex()));
-        match written {
+            .open(&draft)
+            .and_then(|mut f| writeln!(f, "{}", key.hex()))
+            .map_err(|e| format!("{}: cannot keep the seed key: {e}", draft.display()))?;
+        let linked = std::fs::hard_link(&draft, &path);
+        let _ = std::fs::remove_file(&draft);
+        match linked {
             Ok(()) => Ok(key),
             // Another process made it first: use theirs, so both agree.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SeedKey::local(),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
             Err(e) => Err(format!("{}: cannot keep the seed key: {e}", path.display())),
         }
     }
@@ -136,16 +152,24 @@ impl SeedKey {
     }
 }
 
-/// `$XDG_STATE_HOME/cagematch/seed-key`, or `~/.local/state/cagematch/seed-key`.
+/// `$XDG_STATE_HOME/cagematch/seed-key`, or `~/.local/state/cagematch/seed-key` (the
+/// home folder from `HOME`, or from the user database when it is unset).
 fn local_key_path() -> Option<PathBuf> {
+    let home = || {
+        std::env::var_os("HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                nix::unistd::User::from_uid(nix::unistd::getuid())
+                    .ok()
+                    .flatten()
+                    .map(|u| u.dir)
+            })
+    };
     let state = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/state"))
-        })?;
+        .or_else(|| home().map(|h| h.join(".local/state")))?;
     Some(state.join("cagematch").join("seed-key"))
 }
 
@@ -179,6 +203,38 @@ mod tests {
         assert_eq!(SeedKey::from_hex(&a.hex()), Some(a));
         assert_eq!(SeedKey::from_hex("zz"), None);
         assert_eq!(format!("{a:?}"), "SeedKey(…)");
+    }
+
+    #[test]
+    fn the_machine_key_is_made_once_even_by_racing_processes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // Only this test reads XDG_STATE_HOME in this test binary.
+        std::env::set_var("XDG_STATE_HOME", dir.path());
+        let keys: Vec<SeedKey> = std::thread::scope(|s| {
+            let racers: Vec<_> = (0..8).map(|_| s.spawn(SeedKey::local)).collect();
+            racers
+                .into_iter()
+                .map(|r| r.join().unwrap().unwrap())
+                .collect()
+        });
+        assert!(keys.iter().all(|k| *k == keys[0]));
+        let file = dir.path().join("cagematch/seed-key");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            SeedKey::local().unwrap(),
+            keys[0],
+            "read back, not made again"
+        );
+        std::fs::write(&file, "short").unwrap();
+        assert!(SeedKey::local().unwrap_err().contains("not a seed key"));
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("cagematch"))
+                .unwrap()
+                .count(),
+            1
+        );
     }
 
     /// The attack that worked on the old derivation: invert one SplitMix64 step from
