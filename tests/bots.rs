@@ -51,7 +51,7 @@ fn state_survives_between_moves_and_prints_are_kept_per_move() {
         if step == 2 {
             assert_eq!(m.action, json!([0, 1, 2]));
         }
-        assert!(m.cpu <= m.wall + Duration::from_millis(20));
+        assert!(m.charged <= m.wall + Duration::from_millis(20));
     }
 }
 

@@ -279,6 +279,42 @@ fn a_bot_cannot_predict_its_opponent_from_its_own_seed() {
     );
 }
 
+/// A bot that sleeps or blocks uses no CPU, but it keeps the match waiting: that time is
+/// charged (wall time less run-queue wait), so it times out at its budget, not at the
+/// wall-clock backstop (2 × budget + 1 s) that once bounded it.
+#[test]
+fn sleeping_and_blocked_bots_are_charged_the_time_they_keep_the_match_waiting() {
+    let cage = common::cage();
+    let clock = TimeControl {
+        per_move: 1.0,
+        overage: 0.5,
+        load: 5.0,
+    };
+    let budget = clock.per_move + clock.overage;
+    let sleeper = python("tests/fixtures/hostile/sleep_forever.py");
+    let blocked = manifest(&fixture("hostile"), "hostile_block_stdin", &["block_stdin"]);
+    for bot in [&sleeper, &blocked] {
+        let started = std::time::Instant::now();
+        let record = play(
+            &cage,
+            GameKind::Rps,
+            &python("bots/rps/rock.py"),
+            bot,
+            clock,
+        );
+        let took = started.elapsed().as_secs_f64();
+        let fault = record.result.faults[1].clone().expect("a fault");
+        assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+        assert!(
+            fault.detail.contains("kept the match waiting"),
+            "{}",
+            fault.detail
+        );
+        // Generous: the backstop alone would have taken 2 × 1.5 + 1 = 4 s.
+        assert!(took < budget + 1.5, "{} took {took:.2} s", bot.name);
+    }
+}
+
 #[test]
 fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
     let cage = common::cage();

@@ -84,7 +84,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         for (m, ms) in &report.over_budget {
             warnings += 1;
             say!(
-                "  SLOW: move {m} used {:.2} s of CPU time, more than the {} s per move; the overage bank paid the rest",
+                "  SLOW: move {m} used {:.2} s of its time, more than the {} s per move; the overage bank paid the rest",
                 ms / 1000.0,
                 clock.per_move
             );
@@ -122,6 +122,7 @@ fn describe_sandbox(cage: &Cage, bot: &BotFile) -> Result<bool, Error> {
     for line in layers.lines() {
         say!("  {line}");
     }
+    say!("  clock:      {}", probe.clock());
     if !layers.complete() {
         say!("  WARNING: some sandbox layers are missing on this machine (see above)");
     }
@@ -134,7 +135,7 @@ fn describe_load(record: &MatchRecord, seat: usize) {
         Some(agent) => say!(
             "loads: the agent is `{agent}`{}",
             me.timing
-                .map(|t| format!(", loading took {:.1} ms of CPU time", t.think_ms))
+                .map(|t| format!(", loading took {:.1} ms of its time", t.think_ms))
                 .unwrap_or_default()
         ),
         None => say!("loads: NO"),

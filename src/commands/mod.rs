@@ -120,6 +120,7 @@ fn sandbox() -> Result<ExitCode, Error> {
     for line in layers.lines() {
         say!("{line}");
     }
+    say!("clock:      {}", bot.clock());
     if layers.complete() {
         say!("\nEvery sandbox layer is in place.");
     } else {

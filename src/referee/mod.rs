@@ -228,7 +228,7 @@ fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> 
             Ok(loaded) => {
                 bots[i].agent = Some(loaded.agent);
                 bots[i].logs = loaded.logs;
-                bots[i].timing = Some(timing(loaded.cpu, loaded.wall, seat.bank));
+                bots[i].timing = Some(timing(loaded.charged, loaded.wall, seat.bank));
             }
             Err(fault) => {
                 bots[i].logs = seat.bot.take_logs();
@@ -256,12 +256,12 @@ fn one_move(
     match seat.bot.act(&Value::Object(obs), configuration, budget) {
         Ok(Move {
             action,
-            cpu,
+            charged,
             wall,
             logs,
         }) => {
             // Kaggle's overage: time past the move budget comes out of the bank.
-            let over = (cpu.as_secs_f64() - clock.per_move).max(0.0);
+            let over = (charged.as_secs_f64() - clock.per_move).max(0.0);
             seat.bank = (seat.bank - over).max(0.0);
             let fault = game.validate(i, &action).err().map(|why| {
                 seat.bot.kill();
@@ -272,7 +272,7 @@ fn one_move(
                 action,
                 logs,
                 fault,
-                timing: Some(timing(cpu, wall, seat.bank)),
+                timing: Some(timing(charged, wall, seat.bank)),
             }
         }
         Err(fault) => MoveRecord {

@@ -123,7 +123,7 @@ pub fn rules() -> Vec<Rule> {
         rule!(
             SYS_clock_nanosleep,
             Allow,
-            "time.sleep (the host's wall-clock backstop bounds it)"
+            "time.sleep (charged to the move; the host ends it at its budget)"
         ),
         rule!(SYS_getrandom, Allow, "os.urandom and hash/random seeding"),
         rule!(
@@ -277,12 +277,12 @@ pub fn native_rules(pid: libc::pid_t, exec_path: u64) -> Vec<Rule> {
         rule!(
             SYS_clock_nanosleep,
             Allow,
-            "sleeping (the host's backstop bounds it)"
+            "sleeping (charged to the move; the host ends it at its budget)"
         ),
         rule!(
             SYS_nanosleep,
             Allow,
-            "sleeping (the host's backstop bounds it)"
+            "sleeping (charged to the move; the host ends it at its budget)"
         ),
         rule!(SYS_getrandom, Allow, "seeding random generators"),
         rule!(SYS_fstat, Allow, "sizes of its own descriptors"),

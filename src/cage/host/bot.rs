@@ -25,8 +25,9 @@ pub struct BotSource {
 #[derive(Debug, Clone)]
 pub struct Move {
     pub action: Value,
-    /// The bot's CPU time during the move (what the time control charges).
-    pub cpu: Duration,
+    /// What the time control charges for the move: wall time less the time the machine
+    /// kept the bot from running (CPU time where the kernel cannot tell).
+    pub charged: Duration,
     /// Wall-clock time from sending the request to having the reply.
     pub wall: Duration,
     /// Lines the bot printed during the move, neutralised.
@@ -38,7 +39,8 @@ pub struct Move {
 pub struct Loaded {
     pub agent: String,
     pub arity: usize,
-    pub cpu: Duration,
+    /// Charged like a move.
+    pub charged: Duration,
     pub wall: Duration,
     pub logs: Vec<String>,
 }
@@ -113,6 +115,11 @@ impl Bot {
         self.process.cpu_time()
     }
 
+    /// The clock the time control uses for this bot, in words.
+    pub fn clock(&self) -> &'static str {
+        self.process.clock()
+    }
+
     /// Sends the bot's source, seeds its `random`, runs its top level and finds its agent.
     pub fn load(
         &mut self,
@@ -165,13 +172,13 @@ impl Bot {
         Loaded {
             agent,
             arity,
-            cpu: ex.cpu,
+            charged: ex.charged,
             wall: ex.wall,
             logs: std::mem::take(&mut self.unclaimed),
         }
     }
 
-    /// Asks the agent for one action, within `budget` of CPU time.
+    /// Asks the agent for one action, within `budget` of charged time.
     pub fn act(
         &mut self,
         observation: &Value,
@@ -183,7 +190,7 @@ impl Bot {
         match answer {
             Answer::Action(action) => Ok(Move {
                 action,
-                cpu: ex.cpu,
+                charged: ex.charged,
                 wall: ex.wall,
                 logs: std::mem::take(&mut self.unclaimed),
             }),
@@ -236,7 +243,9 @@ impl Bot {
     }
 }
 
-/// The wall-clock limit for a move whose CPU budget is `budget`.
+/// The wall-clock limit for a move whose budget is `budget`: the last resort for a
+/// machine so overloaded that a bot is never charged (it waits in the run queue the whole
+/// time), or where only CPU time can be charged and the bot sleeps.
 pub fn backstop(budget: Duration) -> Duration {
     budget * 2 + Duration::from_secs(1)
 }

@@ -30,7 +30,8 @@ pub enum Wire {
 /// One reply and what it cost.
 pub struct Exchange {
     pub reply: Value,
-    pub cpu: Duration,
+    /// What the time control charges (see [`Meter`]).
+    pub charged: Duration,
     pub wall: Duration,
     pub logs: Vec<String>,
 }
@@ -49,6 +50,48 @@ pub struct BotProcess {
     scratch: Vec<u8>,
     /// Lines read while finding out how the process died, until they are taken.
     carried: Vec<String>,
+    /// `/proc/PID/schedstat`, kept open: the kernel's count of the time the bot spent
+    /// runnable but waiting for a CPU. `None` where it cannot be read.
+    schedstat: Option<std::fs::File>,
+}
+
+/// How long a bot kept the match waiting, less what the machine stole: wall time minus
+/// the time it sat in the run queue, runnable but without a CPU (`/proc/PID/schedstat`,
+/// second field). Sleeping, blocking on a pipe or spinning are all charged; waiting for
+/// a busy CPU is not. Where schedstat cannot be read, CPU time is charged instead (a
+/// sleeping bot is then stopped only by the wall-clock backstop).
+struct Meter {
+    start: Instant,
+    cpu0: Duration,
+    wait0: Option<Duration>,
+}
+
+impl Meter {
+    fn start(process: &BotProcess) -> Meter {
+        Meter {
+            start: Instant::now(),
+            cpu0: process.cpu_time().unwrap_or_default(),
+            wait0: process.run_queue_wait(),
+        }
+    }
+
+    fn cpu(&self, process: &BotProcess) -> Duration {
+        process
+            .cpu_time()
+            .unwrap_or_default()
+            .saturating_sub(self.cpu0)
+    }
+
+    /// What the time control charges so far, and the run-queue wait it forgave.
+    fn charged(&self, process: &BotProcess) -> (Duration, Duration) {
+        match (self.wait0, process.run_queue_wait()) {
+            (Some(w0), Some(w)) => {
+                let stolen = w.saturating_sub(w0);
+                (self.start.elapsed().saturating_sub(stolen), stolen)
+            }
+            _ => (self.cpu(process), Duration::ZERO),
+        }
+    }
 }
 
 /// Reads replies: frames or lines.
@@ -133,6 +176,7 @@ impl BotProcess {
             logs: LogCapture::new(limits.log_bytes),
             scratch: vec![0u8; 64 * 1024],
             carried: Vec::new(),
+            schedstat: std::fs::File::open(format!("/proc/{pid}/schedstat")).ok(),
         })
     }
 
@@ -150,6 +194,25 @@ impl BotProcess {
         // SAFETY: clock_gettime fills ts; the clock is our bot's CPU clock.
         (unsafe { libc::clock_gettime(clock, &mut ts) } == 0)
             .then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+    }
+
+    /// Time spent runnable but waiting for a CPU, as the kernel counts it.
+    fn run_queue_wait(&self) -> Option<Duration> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = [0u8; 128];
+        let n = self.schedstat.as_ref()?.read_at(&mut buf, 0).ok()?;
+        let text = std::str::from_utf8(&buf[..n]).ok()?;
+        let waited: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
+        Some(Duration::from_nanos(waited))
+    }
+
+    /// Which clock the time control uses for this bot.
+    pub fn clock(&self) -> &'static str {
+        if self.run_queue_wait().is_some() {
+            "wall time less run-queue wait (/proc/PID/schedstat)"
+        } else {
+            "CPU time (schedstat unavailable)"
+        }
     }
 
     pub fn kill(&self) {
@@ -182,15 +245,15 @@ impl BotProcess {
             ));
         }
         let mut written = 0;
-        let cpu0 = self.cpu_time().unwrap_or_default();
-        let start = Instant::now();
+        let meter = Meter::start(self);
+        let start = meter.start;
         let hard_stop = start + backstop;
         let mut deadline = start + budget;
         let mut incoming = Incoming::new(wire, self.limits.frame_bytes);
         let reply = loop {
             let now = Instant::now();
             if now >= deadline {
-                deadline = self.next_deadline(now, start, cpu0, budget, hard_stop)?;
+                deadline = self.next_deadline(now, &meter, budget, hard_stop)?;
                 continue;
             }
             let mut pfds = [
@@ -251,7 +314,7 @@ impl BotProcess {
                 return Err(self.death_fault());
             }
         };
-        let cpu = self.cpu_time().unwrap_or_default().saturating_sub(cpu0);
+        let (charged, _) = meter.charged(self);
         let wall = start.elapsed();
         // Output written before the reply is already in the pipe: take it with this move.
         self.drain_log();
@@ -260,46 +323,48 @@ impl BotProcess {
         }
         Ok(Exchange {
             reply,
-            cpu,
+            charged,
             wall,
             logs: self.logs.take_move(),
         })
     }
 
-    /// The wall-clock deadline has passed: a timeout if the bot used its CPU budget or
-    /// the backstop is reached, otherwise the time left of its budget (never past the
-    /// backstop) — the machine is busy, or the bot sleeps.
+    /// The deadline has passed: a timeout if the bot was charged its budget or the
+    /// backstop is reached, otherwise the time left of its budget (never past the
+    /// backstop) — the machine kept it from running.
     fn next_deadline(
         &self,
         now: Instant,
-        start: Instant,
-        cpu0: Duration,
+        meter: &Meter,
         budget: Duration,
         hard_stop: Instant,
     ) -> Result<Instant, Fault> {
-        let cpu = self.cpu_time().unwrap_or_default().saturating_sub(cpu0);
+        let (charged, stolen) = meter.charged(self);
+        let wall = now.duration_since(meter.start).as_secs_f64();
         if now >= hard_stop {
             return Err(Fault::new(
                 FaultKind::Timeout,
                 format!(
-                    "no reply after {:.2} s of wall-clock time (the backstop for a {:.2} s budget; CPU used {:.2} s)",
-                    now.duration_since(start).as_secs_f64(),
+                    "no reply after {wall:.2} s of wall-clock time (the backstop for a {:.2} s budget; charged {:.2} s, CPU used {:.2} s)",
                     budget.as_secs_f64(),
-                    cpu.as_secs_f64()
+                    charged.as_secs_f64(),
+                    meter.cpu(self).as_secs_f64()
                 ),
             ));
         }
-        if cpu >= budget {
+        if charged >= budget {
             return Err(Fault::new(
                 FaultKind::Timeout,
                 format!(
-                    "used {:.2} s of CPU time; the budget was {:.2} s",
-                    cpu.as_secs_f64(),
+                    "kept the match waiting {:.2} s ({wall:.2} s of wall-clock time, less {:.2} s waiting for a CPU; CPU used {:.2} s); the budget was {:.2} s",
+                    charged.as_secs_f64(),
+                    stolen.as_secs_f64(),
+                    meter.cpu(self).as_secs_f64(),
                     budget.as_secs_f64()
                 ),
             ));
         }
-        Ok((now + (budget - cpu)).min(hard_stop))
+        Ok((now + (budget - charged)).min(hard_stop))
     }
 
     /// What the bot printed since the last move.
