@@ -92,8 +92,14 @@ impl SeedKey {
         // `cagematch` either wins the link or reads a complete key, never half of one.
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let draft = path.with_extension(format!("new-{}", std::process::id()));
-        let _ = std::fs::remove_file(&draft);
+        // A name of its own per attempt: racing threads of one process share a pid.
+        let draft = path.with_extension(format!(
+            "new-{}-{}",
+            std::process::id(),
+            &SeedKey::random()
+                .map_err(|e| format!("cannot make a seed key: {e}"))?
+                .hex()[..16]
+        ));
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
