@@ -319,7 +319,8 @@ impl BotProcess {
         let wall = start.elapsed();
         // A move this short is far below any budget: its wall time is charged as is (at
         // most its run-queue wait more), which saves reading schedstat on the hot path.
-        let charged = if wall < SHORT_MOVE {
+        // Without schedstat the charge is CPU time, short move or not.
+        let charged = if wall < SHORT_MOVE && meter.wait0.is_some() {
             wall
         } else {
             meter.charged(self).0
