@@ -16,6 +16,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -408,35 +409,76 @@ fn spinning_forever_times_out() {
     );
 }
 
-#[test]
-fn a_stderr_flood_is_capped_and_the_match_goes_on() {
-    let cage = Cage::start(&common::policy(Limits {
-        log_bytes: 4096,
-        ..common::test_limits()
-    }))
-    .expect("the cage starts");
-    let bot = manifest(&fixture("hostile"), "hostile_flood", &["flood"]);
-    let mut spec_clock = quick_clock();
-    spec_clock.per_move = 2.0;
+/// The CPU time the calling thread has used (the referee runs on it).
+fn thread_cpu() -> Duration {
+    // SAFETY: getrusage fills the zeroed structure.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_THREAD, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+fn log_test_match(cage: &Cage, mode: &str) -> MatchRecord {
+    let bot = manifest(&fixture("hostile"), &format!("hostile_{mode}"), &[mode]);
+    let mut clock = quick_clock();
+    clock.per_move = 2.0;
     let spec = MatchSpec {
         game: GameKind::Rps,
         config: json!({"episodeSteps": 4}),
         seed: 1,
         key: common::seed_key(),
-        time_control: spec_clock,
+        time_control: clock,
         bots: [&python("bots/rps/rock.py"), &bot],
     };
-    let record = referee::play(&cage, &spec, &mut |_| {}).expect("refereed");
-    assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
-    let kept: usize = record
+    referee::play(cage, &spec, &mut |_| {}).expect("refereed")
+}
+
+fn kept_log_bytes(record: &MatchRecord) -> usize {
+    let moves: usize = record
         .frames
         .iter()
         .flat_map(|f| &f.moves)
         .flat_map(|m| &m.logs)
         .map(|l| l.len())
         .sum();
-    // 3 moves × 20 MiB written; at most the cap (plus the notes saying what was dropped).
-    assert!(kept < 8192, "{kept} bytes of log kept");
+    moves + record.bots.iter().flat_map(|b| &b.logs).map(|l| l.len()).sum::<usize>()
+}
+
+#[test]
+fn a_stderr_flood_blocks_the_writer_which_times_out_costing_the_host_little() {
+    let cage = Cage::start(&common::policy(Limits {
+        log_bytes: 4096,
+        ..common::test_limits()
+    }))
+    .expect("the cage starts");
+    let before = thread_cpu();
+    let record = log_test_match(&cage, "flood");
+    let host_cpu = thread_cpu() - before;
+    let fault = record.result.faults[1].as_ref().expect("the flooder faults");
+    assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+    assert!(fault.detail.contains("filled the log"), "{}", fault.detail);
+    assert!(record.result.faults[0].is_none(), "{:?}", record.result);
+    // The cap, the notes saying what was dropped, and what a dead bot's pipe held.
+    assert!(kept_log_bytes(&record) < 8192, "{} bytes of log kept", kept_log_bytes(&record));
+    // It wrote for its whole 2 s budget; the host read about 1 MiB of it, where it used
+    // to read (and spend its own CPU on) everything the bot could write.
+    assert!(host_cpu < Duration::from_millis(500), "host CPU {host_cpu:?}");
+}
+
+#[test]
+fn a_chatty_bot_keeps_playing_past_the_log_cap() {
+    let cage = Cage::start(&common::policy(Limits {
+        log_bytes: 4096,
+        ..common::test_limits()
+    }))
+    .expect("the cage starts");
+    // 512 KiB a move: over the 4 KiB cap at once, but within what a move may drop.
+    let record = log_test_match(&cage, "chatty");
+    assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
+    assert!(kept_log_bytes(&record) < 8192, "{} bytes of log kept", kept_log_bytes(&record));
 }
 
 #[test]

@@ -3,6 +3,11 @@
 
 /// Longest line kept; the rest of it is cut with a marker.
 const LINE_CHARS: usize = 1000;
+/// Past the cap, bytes the host still reads (and drops) in one move before it stops
+/// reading: then the bot's writes block once the pipe is full, and it is charged that
+/// wait like any other. A chatty bot goes on; one that writes forever costs the host at
+/// most this much copying per move, and times out.
+pub const DRAIN_PER_MOVE: usize = 1024 * 1024;
 
 #[derive(Debug)]
 pub struct LogCapture {
@@ -10,6 +15,8 @@ pub struct LogCapture {
     cap: usize,
     dropped: usize,
     reported_dropped: usize,
+    /// `dropped` when the current move began.
+    dropped_at_move: usize,
     partial: Vec<u8>,
     lines: Vec<String>,
 }
@@ -21,6 +28,7 @@ impl LogCapture {
             cap,
             dropped: 0,
             reported_dropped: 0,
+            dropped_at_move: 0,
             partial: Vec::new(),
             lines: Vec::new(),
         }
@@ -40,6 +48,21 @@ impl LogCapture {
                 self.partial.extend_from_slice(chunk);
             }
         }
+    }
+
+    /// A move begins: the bot may have [`DRAIN_PER_MOVE`] more bytes read past the cap.
+    pub fn begin_move(&mut self) {
+        self.dropped_at_move = self.dropped;
+    }
+
+    /// True once this move's allowance past the cap is used up: the host stops reading.
+    pub fn full(&self) -> bool {
+        self.dropped - self.dropped_at_move >= DRAIN_PER_MOVE
+    }
+
+    /// The per-match cap on kept bytes.
+    pub fn cap(&self) -> usize {
+        self.cap
     }
 
     /// The lines printed since the last call (an unfinished line counts as a line).
@@ -113,5 +136,17 @@ mod tests {
         let lines = log.take_move();
         assert_eq!(lines[0], "xxxxxxxxxx");
         assert!(lines[1].contains("90 bytes of output dropped"));
+    }
+
+    #[test]
+    fn each_move_may_drop_a_bounded_amount_then_the_log_is_full() {
+        let mut log = LogCapture::new(10);
+        log.begin_move();
+        log.feed(&vec![b'x'; 10 + DRAIN_PER_MOVE - 1]);
+        assert!(!log.full());
+        log.feed(b"x");
+        assert!(log.full());
+        log.begin_move();
+        assert!(!log.full(), "a new move may write again");
     }
 }

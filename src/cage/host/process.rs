@@ -252,6 +252,7 @@ impl BotProcess {
         let hard_stop = start + backstop;
         let mut deadline = start + budget;
         let mut incoming = Incoming::new(wire, self.limits.frame_bytes);
+        self.logs.begin_move();
         let reply = loop {
             let now = Instant::now();
             if now >= deadline {
@@ -269,8 +270,12 @@ impl BotProcess {
                     },
                     libc::POLLOUT,
                 ),
+                // A full log is not read: the bot's writes block, and that is charged.
                 pollfd(
-                    self.log.as_ref().map_or(-1, |l| l.as_raw_fd()),
+                    match &self.log {
+                        Some(log) if !self.logs.full() => log.as_raw_fd(),
+                        _ => -1,
+                    },
                     libc::POLLIN,
                 ),
             ];
@@ -362,10 +367,19 @@ impl BotProcess {
             ));
         }
         if charged >= budget {
+            let blocked = if self.logs.full() {
+                format!(
+                    "; its output filled the log (the host keeps {} bytes a match and reads at most {} more a move), so its writes blocked",
+                    self.logs.cap(),
+                    crate::cage::log::DRAIN_PER_MOVE
+                )
+            } else {
+                String::new()
+            };
             return Err(Fault::new(
                 FaultKind::Timeout,
                 format!(
-                    "kept the match waiting {:.2} s ({wall:.2} s of wall-clock time, less {:.2} s waiting for a CPU; CPU used {:.2} s); the budget was {:.2} s",
+                    "kept the match waiting {:.2} s ({wall:.2} s of wall-clock time, less {:.2} s waiting for a CPU; CPU used {:.2} s); the budget was {:.2} s{blocked}",
                     charged.as_secs_f64(),
                     stolen.as_secs_f64(),
                     meter.cpu(self).as_secs_f64(),
@@ -378,15 +392,24 @@ impl BotProcess {
 
     /// What the bot printed since the last move.
     pub fn take_logs(&mut self) -> Vec<String> {
-        self.drain_log();
+        self.drain_log_all();
         let mut lines = std::mem::take(&mut self.carried);
         lines.extend(self.logs.take_move());
         lines
     }
 
     /// Reads what the bot printed, up to a bound per call so a flood cannot hold the
-    /// host here; the rest waits for the next poll.
+    /// host here (the rest waits for the next poll), and nothing once the move's log is
+    /// full.
     fn drain_log(&mut self) {
+        if !self.logs.full() {
+            self.drain_log_all();
+        }
+    }
+
+    /// [`Self::drain_log`] past a full log: for a bot that is dead or being killed, whose
+    /// pipe holds at most its capacity.
+    fn drain_log_all(&mut self) {
         let Some(fd) = self.log.as_ref().map(|l| l.as_raw_fd()) else {
             return;
         };
@@ -404,7 +427,7 @@ impl BotProcess {
 
     /// The bot process is gone (or going): find out how it ended.
     fn death_fault(&mut self) -> Fault {
-        self.drain_log();
+        self.drain_log_all();
         // Normally the zygote reports within a millisecond of the pipes closing. A bot
         // still alive after a moment closed its own pipe: it is killed, and said so.
         let fault = match self.wait_status(STATUS_GRACE) {
@@ -417,7 +440,7 @@ impl BotProcess {
         };
         // It is dead now: what it wrote last is all in the pipe. Those lines are the
         // evidence of the fault, so they are kept for the record, not only quoted.
-        self.drain_log();
+        self.drain_log_all();
         let logs = self.logs.take_move();
         let fault = match logs.iter().rev().find(|l| !l.trim().is_empty()) {
             Some(last) if matches!(fault.kind, FaultKind::Crash | FaultKind::Exited) => Fault::new(
