@@ -92,6 +92,7 @@ fn play(cage: &Cage, game: GameKind, a: &BotFile, b: &BotFile, clock: TimeContro
         key: common::seed_key(),
         time_control: clock,
         bots: [a, b],
+        fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
 }
@@ -432,6 +433,7 @@ fn log_test_match(cage: &Cage, mode: &str) -> MatchRecord {
         key: common::seed_key(),
         time_control: clock,
         bots: [&python("bots/rps/rock.py"), &bot],
+        fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("refereed")
 }
@@ -444,7 +446,13 @@ fn kept_log_bytes(record: &MatchRecord) -> usize {
         .flat_map(|m| &m.logs)
         .map(|l| l.len())
         .sum();
-    moves + record.bots.iter().flat_map(|b| &b.logs).map(|l| l.len()).sum::<usize>()
+    moves
+        + record
+            .bots
+            .iter()
+            .flat_map(|b| &b.logs)
+            .map(|l| l.len())
+            .sum::<usize>()
 }
 
 #[test]
@@ -457,15 +465,24 @@ fn a_stderr_flood_blocks_the_writer_which_times_out_costing_the_host_little() {
     let before = thread_cpu();
     let record = log_test_match(&cage, "flood");
     let host_cpu = thread_cpu() - before;
-    let fault = record.result.faults[1].as_ref().expect("the flooder faults");
+    let fault = record.result.faults[1]
+        .as_ref()
+        .expect("the flooder faults");
     assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
     assert!(fault.detail.contains("filled the log"), "{}", fault.detail);
     assert!(record.result.faults[0].is_none(), "{:?}", record.result);
     // The cap, the notes saying what was dropped, and what a dead bot's pipe held.
-    assert!(kept_log_bytes(&record) < 8192, "{} bytes of log kept", kept_log_bytes(&record));
+    assert!(
+        kept_log_bytes(&record) < 8192,
+        "{} bytes of log kept",
+        kept_log_bytes(&record)
+    );
     // It wrote for its whole 2 s budget; the host read about 1 MiB of it, where it used
     // to read (and spend its own CPU on) everything the bot could write.
-    assert!(host_cpu < Duration::from_millis(500), "host CPU {host_cpu:?}");
+    assert!(
+        host_cpu < Duration::from_millis(500),
+        "host CPU {host_cpu:?}"
+    );
 }
 
 #[test]
@@ -478,7 +495,11 @@ fn a_chatty_bot_keeps_playing_past_the_log_cap() {
     // 512 KiB a move: over the 4 KiB cap at once, but within what a move may drop.
     let record = log_test_match(&cage, "chatty");
     assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
-    assert!(kept_log_bytes(&record) < 8192, "{} bytes of log kept", kept_log_bytes(&record));
+    assert!(
+        kept_log_bytes(&record) < 8192,
+        "{} bytes of log kept",
+        kept_log_bytes(&record)
+    );
 }
 
 #[test]
@@ -680,4 +701,73 @@ fn cagematch_check_works_for_compiled_bots() {
     let text = String::from_utf8_lossy(&bad.stdout);
     assert_eq!(bad.status.code(), Some(1), "{text}");
     assert!(text.contains("PROBLEM (violation)"), "{text}");
+}
+
+/// The ponderer's CPU time while it was not its turn (from its last log line) and its
+/// opponent's think time, over one ConnectX match.
+fn pondering(cage: &Cage, fairness: cagematch::cage::Fairness) -> (f64, f64) {
+    let ponderer = BotFile::read(&fixture("ponderer")).expect("the ponderer reads");
+    let thinker = python("tests/fixtures/games/thinker.py");
+    let spec = MatchSpec {
+        game: GameKind::Connectx,
+        config: json!({}),
+        seed: 1,
+        key: common::seed_key(),
+        time_control: TimeControl {
+            per_move: 2.0,
+            overage: 0.0,
+            load: 5.0,
+        },
+        bots: [&ponderer, &thinker],
+        fairness,
+    };
+    let record = referee::play(cage, &spec, &mut |_| {}).expect("refereed");
+    assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
+    let moves: Vec<_> = record.frames.iter().flat_map(|f| &f.moves).collect();
+    let pondered = moves
+        .iter()
+        .filter(|m| m.seat == 0)
+        .flat_map(|m| &m.logs)
+        .filter_map(|l| l.strip_prefix("off-turn cpu "))
+        .next_back()
+        .expect("the ponderer logs")
+        .parse::<f64>()
+        .unwrap();
+    let thought: f64 = moves
+        .iter()
+        .filter(|m| m.seat == 1)
+        .filter_map(|m| m.timing)
+        .map(|t| t.think_ms / 1e3)
+        .sum();
+    let off_turn = &record.bots[0].supervision.as_ref().unwrap().off_turn;
+    let expected = if fairness.freeze_off_turn {
+        "frozen"
+    } else {
+        "running"
+    };
+    assert!(off_turn.starts_with(expected), "{off_turn}");
+    (pondered, thought)
+}
+
+#[test]
+fn an_off_turn_bot_is_frozen_and_cannot_ponder() {
+    let cage = common::cage();
+    let (pondered, thought) = pondering(&cage, Default::default());
+    assert!(thought > 1.0, "the thinker thought {thought} s");
+    // What it still gets is the host's reaction time between its reply and the stop
+    // (measured 0.2-5 ms a move on the 2-core VM), never its opponent's thinking.
+    assert!(
+        pondered < thought * 0.1,
+        "frozen, it still computed {pondered} s while its opponent thought {thought} s"
+    );
+    // The same match without the freeze: the ponderer does compute on its opponent's time.
+    let unfrozen = cagematch::cage::Fairness {
+        freeze_off_turn: false,
+        ..Default::default()
+    };
+    let (pondered, thought) = pondering(&cage, unfrozen);
+    assert!(
+        pondered > thought * 0.3,
+        "unfrozen, it computed only {pondered} s while its opponent thought {thought} s"
+    );
 }

@@ -36,6 +36,7 @@ fn play_with(
         key: common::seed_key(),
         time_control: clock,
         bots: [a, b],
+        fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
 }
@@ -383,6 +384,7 @@ fn the_observer_sees_every_frame_as_it_happens() {
         key: common::seed_key(),
         time_control: GameKind::Tron.default_time_control(),
         bots: [&a, &b],
+        fairness: Default::default(),
     };
     let mut seen = Vec::new();
     let record = referee::play(&cage, &spec, &mut |f| seen.push(f.clone())).unwrap();
@@ -401,6 +403,7 @@ fn bad_game_settings_are_runner_errors_not_faults() {
         key: common::seed_key(),
         time_control: GameKind::Rps.default_time_control(),
         bots: [&a, &a],
+        fairness: Default::default(),
     };
     let err = referee::play(&cage, &spec, &mut |_| {})
         .unwrap_err()

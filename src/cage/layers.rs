@@ -23,6 +23,24 @@ pub struct Layers {
     pub seccomp: String,
 }
 
+/// What the host applies to a bot from outside, recorded next to [`Layers`] (which the
+/// bot process reports about itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supervision {
+    /// The clock the time control charges, in words.
+    pub clock: String,
+    /// What happens to the bot while it is not its turn, in words.
+    pub off_turn: String,
+}
+
+impl Supervision {
+    /// The off-turn line for a bot that is frozen, and for one that keeps running.
+    pub const FROZEN: &'static str =
+        "frozen: SIGSTOP from its reply to its next request (SIGCONT), through a pidfd";
+    pub const RUNNING: &'static str = "running (simultaneous game: both seats think at once)";
+}
+
 impl Layers {
     /// True when every layer cagematch knows how to apply is in place.
     pub fn complete(&self) -> bool {

@@ -16,15 +16,20 @@ pub fn open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
 
 /// Sends SIGKILL through a pidfd.
 pub fn kill(pidfd: BorrowedFd<'_>) {
+    signal(pidfd, libc::SIGKILL);
+}
+
+/// Sends `sig` through a pidfd; false when the process is already gone.
+pub fn signal(pidfd: BorrowedFd<'_>, sig: libc::c_int) -> bool {
     // SAFETY: pidfd_send_signal on a descriptor we own; failure means it is already gone.
     unsafe {
         libc::syscall(
             libc::SYS_pidfd_send_signal,
             pidfd.as_raw_fd(),
-            libc::SIGKILL,
+            sig,
             std::ptr::null::<libc::siginfo_t>(),
             0,
-        );
+        ) == 0
     }
 }
 

@@ -55,6 +55,38 @@ impl Default for Limits {
     }
 }
 
+/// What the host does to a bot from outside during a match, so that neither seat can
+/// gain time from the other or from the machine. Both on by default; `cagematch bench`
+/// turns them off for its baseline (what cutechess and Kaggle do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fairness {
+    /// In alternating games, stop a bot from its reply until its next request, so it
+    /// cannot compute (ponder) on its opponent's time.
+    pub freeze_off_turn: bool,
+    /// Charge wall time less the time the bot waited in the run queue (true), or plain
+    /// wall time (false: a busy machine then makes bots lose).
+    pub forgive_run_queue: bool,
+}
+
+impl Default for Fairness {
+    fn default() -> Self {
+        Fairness {
+            freeze_off_turn: true,
+            forgive_run_queue: true,
+        }
+    }
+}
+
+impl Fairness {
+    /// Neither measure: the baseline other runners offer.
+    pub fn unprotected() -> Fairness {
+        Fairness {
+            freeze_off_turn: false,
+            forgive_run_queue: false,
+        }
+    }
+}
+
 /// Everything the zygote needs to know, fixed for its lifetime.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CagePolicy {

@@ -7,6 +7,7 @@ use crate::botfile::BotFile;
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
+use crate::game::Turns;
 use crate::referee::{self, MatchRecord, MatchSpec, SeatFault, SeedKey};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +35,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut seen = Vec::new();
 
     say!("checking {} for {game}", super::shown(path));
-    if !describe_sandbox(&cage, &bot)? {
+    let turns = game.create(&config, 1).map_err(|e| e.to_string())?.turns();
+    if !describe_sandbox(&cage, &bot, turns)? {
         warnings += 1;
     }
 
@@ -45,6 +47,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         key: SeedKey::local()?,
         time_control: clock,
         bots: [&bot, &opponent],
+        fairness: Default::default(),
     };
     for n in 0..games.max(1) {
         let seat = (n % 2) as usize;
@@ -113,7 +116,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
 }
 
 /// Prints the layers a process of this bot gets; false when some are missing.
-fn describe_sandbox(cage: &Cage, bot: &BotFile) -> Result<bool, Error> {
+fn describe_sandbox(cage: &Cage, bot: &BotFile, turns: Turns) -> Result<bool, Error> {
     let probe = cage.spawn_program(&bot.program)?;
     let layers = probe
         .layers()
@@ -123,6 +126,8 @@ fn describe_sandbox(cage: &Cage, bot: &BotFile) -> Result<bool, Error> {
         say!("  {line}");
     }
     say!("  clock:      {}", probe.clock());
+    let (_, off_turn) = referee::off_turn(turns, Default::default());
+    say!("  off turn:   {off_turn}");
     if !layers.complete() {
         say!("  WARNING: some sandbox layers are missing on this machine (see above)");
     }

@@ -121,6 +121,7 @@ fn sandbox() -> Result<ExitCode, Error> {
         say!("{line}");
     }
     say!("clock:      {}", bot.clock());
+    say!("off turn:   frozen in alternating games (SIGSTOP from its reply to its next request, SIGCONT, through a pidfd); running in simultaneous ones");
     if layers.complete() {
         say!("\nEvery sandbox layer is in place.");
     } else {

@@ -34,6 +34,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         key: SeedKey::local()?,
         time_control,
         bots: [&files[0], &files[1]],
+        fairness: Default::default(),
     };
     let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
     if let Some(path) = &opts.replay {

@@ -10,8 +10,8 @@ pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRec
 pub use seeds::SeedKey;
 
 use crate::botfile::BotFile;
-use crate::cage::{Bot, Cage, CageError, Fault, FaultKind, Move};
-use crate::game::{number, Game, GameKind, Outcome, TimeControl, SEATS};
+use crate::cage::{Bot, Cage, CageError, Fairness, Fault, FaultKind, Move, Supervision};
+use crate::game::{number, Game, GameKind, Outcome, TimeControl, Turns, SEATS};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -27,6 +27,8 @@ pub struct MatchSpec<'a> {
     pub key: SeedKey,
     pub time_control: TimeControl,
     pub bots: [&'a BotFile; SEATS],
+    /// Off-turn freezing and run-queue forgiveness (both on, but for benchmarks).
+    pub fairness: Fairness,
 }
 
 /// Failures of the runner (never of a bot): the match could not be refereed.
@@ -80,7 +82,8 @@ pub fn play_until(
     let configuration = Value::Object(game.configuration(&spec.time_control, run_timeout));
     let clock = spec.time_control;
 
-    let (mut seats, bots, mut faults) = seat_bots(cage, spec)?;
+    let (freeze, off_turn) = off_turn(game.turns(), spec.fairness);
+    let (mut seats, bots, mut faults) = seat_bots(cage, spec, freeze, off_turn)?;
 
     let mut frames = vec![Frame {
         step: 0,
@@ -103,6 +106,8 @@ pub fn play_until(
             let record = one_move(&mut seats[i], i, &*game, &configuration, &clock);
             if let Some(fault) = &record.fault {
                 faults[i] = Some(fault.clone());
+            } else if freeze {
+                seats[i].bot.freeze();
             }
             actions.push(record.action.clone());
             moves.push(record);
@@ -133,6 +138,17 @@ pub fn play_until(
         frames,
         result,
     })
+}
+
+/// Whether a seat is stopped while it is not its turn, and that in words: in alternating
+/// games it is (unless a benchmark's baseline turns it off); in simultaneous games both
+/// seats think at once.
+pub fn off_turn(turns: Turns, fairness: Fairness) -> (bool, &'static str) {
+    match turns {
+        Turns::Alternating { .. } if fairness.freeze_off_turn => (true, Supervision::FROZEN),
+        Turns::Alternating { .. } => (false, "running (not frozen: a benchmark's baseline)"),
+        Turns::Simultaneous => (false, Supervision::RUNNING),
+    }
 }
 
 fn result(game: &dyn crate::game::Game, faults: [Option<SeatFault>; SEATS]) -> MatchResult {
@@ -197,24 +213,40 @@ fn timing(cpu: Duration, wall: Duration, bank: f64) -> Timing {
 /// Both seats' bots, what the record says of them, and a fault from loading.
 type Seated = (Vec<Seat>, [SeatRecord; SEATS], [Option<SeatFault>; SEATS]);
 
-/// Starts and loads both seats' bots. A bot that fails to load is the seat's fault
-/// (the match then ends at once); failing to start one is the runner's.
-fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> {
+/// Starts and loads both seats' bots (frozen from the start when `freeze`: a compiled
+/// bot runs from its exec, before it is asked anything). A bot that fails to load is the
+/// seat's fault (the match then ends at once); failing to start one is the runner's.
+fn seat_bots(
+    cage: &Cage,
+    spec: &MatchSpec<'_>,
+    freeze: bool,
+    off_turn: &str,
+) -> Result<Seated, RefereeError> {
     let clock = spec.time_control;
     let mut seats = Vec::with_capacity(SEATS);
     for file in spec.bots {
+        let mut bot = cage.spawn_program(&file.program)?;
+        bot.set_fairness(spec.fairness);
+        if freeze {
+            bot.freeze();
+        }
         seats.push(Seat {
-            bot: cage.spawn_program(&file.program)?,
+            bot,
             bank: clock.overage,
             moves: 0,
         });
     }
+
     let mut bots: [SeatRecord; SEATS] = std::array::from_fn(|i| SeatRecord {
         name: spec.bots[i].name.clone(),
         file: spec.bots[i].path.display().to_string(),
         sha256: spec.bots[i].sha256.clone(),
         agent: None,
         layers: seats[i].bot.layers().cloned(),
+        supervision: Some(Supervision {
+            clock: seats[i].bot.clock().to_string(),
+            off_turn: off_turn.to_string(),
+        }),
         logs: Vec::new(),
         timing: None,
     });
@@ -226,6 +258,9 @@ fn seat_bots(cage: &Cage, spec: &MatchSpec<'_>) -> Result<Seated, RefereeError> 
             .load_program(&spec.bots[i].program, seed, clock.load())
         {
             Ok(loaded) => {
+                if freeze {
+                    seat.bot.freeze();
+                }
                 bots[i].agent = Some(loaded.agent);
                 bots[i].logs = loaded.logs;
                 bots[i].timing = Some(timing(loaded.charged, loaded.wall, seat.bank));

@@ -1,7 +1,7 @@
 //! What a match leaves behind: every frame with each seat's action, logs, fault and
 //! timing, and the result. This is what replays store and screens draw.
 
-use crate::cage::{FaultKind, Layers};
+use crate::cage::{FaultKind, Layers, Supervision};
 use crate::game::{GameKind, Outcome, TimeControl, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +19,9 @@ pub struct SeatRecord {
     pub agent: Option<String>,
     /// The sandbox layers the bot process got.
     pub layers: Option<Layers>,
+    /// What the host applied from outside (absent in replays from before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervision: Option<Supervision>,
     /// What the bot printed while loading.
     pub logs: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -200,6 +200,7 @@ fn work(
             key: t.key,
             time_control: t.time_control,
             bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
+            fairness: Default::default(),
         };
         let mut observe = |f: &Frame| {
             if opts.frames {

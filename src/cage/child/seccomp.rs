@@ -116,6 +116,11 @@ pub fn rules() -> Vec<Rule> {
         ),
         rule!(SYS_rt_sigreturn, Allow, "returning from a signal handler"),
         rule!(
+            SYS_restart_syscall,
+            Allow,
+            "the kernel resumes a sleep or poll after the host's SIGSTOP/SIGCONT (off-turn freeze); it only restarts a call this table already allowed"
+        ),
+        rule!(
             SYS_clock_gettime,
             Allow,
             "time.process_time and clocks outside the vDSO"
@@ -270,6 +275,11 @@ pub fn native_rules(pid: libc::pid_t, exec_path: u64) -> Vec<Rule> {
             "masking signals around critical sections"
         ),
         rule!(SYS_rt_sigreturn, Allow, "returning from a signal handler"),
+        rule!(
+            SYS_restart_syscall,
+            Allow,
+            "the kernel resumes a sleep or poll after the host's SIGSTOP/SIGCONT (off-turn freeze); it only restarts a call this table already allowed"
+        ),
         rule!(SYS_sigaltstack, Allow, "Rust's stack-overflow handler"),
         rule!(SYS_clock_gettime, Allow, "clocks outside the vDSO"),
         rule!(SYS_clock_getres, Allow, "clock resolution"),

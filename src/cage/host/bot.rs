@@ -230,6 +230,18 @@ impl Bot {
         lines
     }
 
+    /// Stops the bot until its next request (see [`BotProcess::freeze`]).
+    pub fn freeze(&mut self) {
+        if self.dead.is_none() {
+            self.process.freeze();
+        }
+    }
+
+    /// How the host treats this bot from now on.
+    pub fn set_fairness(&mut self, fairness: crate::cage::Fairness) {
+        self.process.charge_wall_time(!fairness.forgive_run_queue);
+    }
+
     /// Kills the bot process now (it is also killed when dropped).
     pub fn kill(&mut self) {
         self.process.kill();

@@ -55,6 +55,10 @@ pub struct BotProcess {
     /// `/proc/PID/schedstat`, kept open: the kernel's count of the time the bot spent
     /// runnable but waiting for a CPU. `None` where it cannot be read.
     schedstat: Option<std::fs::File>,
+    /// Stopped (SIGSTOP) since its last reply; continued when next asked.
+    frozen: bool,
+    /// Charge plain wall time (a benchmark's baseline), not [`Meter`]'s rule.
+    wall_only: bool,
 }
 
 /// How long a bot kept the match waiting, less what the machine stole: wall time minus
@@ -66,6 +70,7 @@ struct Meter {
     start: Instant,
     cpu0: Duration,
     wait0: Option<Duration>,
+    wall_only: bool,
 }
 
 impl Meter {
@@ -74,6 +79,7 @@ impl Meter {
             start: Instant::now(),
             cpu0: process.cpu_time().unwrap_or_default(),
             wait0: process.run_queue_wait(),
+            wall_only: process.wall_only,
         }
     }
 
@@ -86,6 +92,9 @@ impl Meter {
 
     /// What the time control charges so far, and the run-queue wait it forgave.
     fn charged(&self, process: &BotProcess) -> (Duration, Duration) {
+        if self.wall_only {
+            return (self.start.elapsed(), Duration::ZERO);
+        }
         match (self.wait0, process.run_queue_wait()) {
             (Some(w0), Some(w)) => {
                 let stolen = w.saturating_sub(w0);
@@ -179,7 +188,30 @@ impl BotProcess {
             scratch: vec![0u8; 64 * 1024],
             carried: Vec::new(),
             schedstat: std::fs::File::open(format!("/proc/{pid}/schedstat")).ok(),
+            frozen: false,
+            wall_only: false,
         })
+    }
+
+    /// Stops the bot until it is next asked something: it cannot compute meanwhile.
+    /// SIGSTOP cannot be caught, blocked or ignored; a stopped process still dies of
+    /// SIGKILL, and the zygote's `waitid` (exits only) does not see the stop.
+    pub fn freeze(&mut self) {
+        if !self.frozen {
+            self.frozen = pidfd::signal(self.pidfd.as_fd(), libc::SIGSTOP);
+        }
+    }
+
+    fn thaw(&mut self) {
+        if self.frozen {
+            pidfd::signal(self.pidfd.as_fd(), libc::SIGCONT);
+            self.frozen = false;
+        }
+    }
+
+    /// Charge plain wall time from now on (see [`crate::cage::Fairness`]).
+    pub fn charge_wall_time(&mut self, on: bool) {
+        self.wall_only = on;
     }
 
     pub fn pid(&self) -> libc::pid_t {
@@ -210,7 +242,9 @@ impl BotProcess {
 
     /// Which clock the time control uses for this bot.
     pub fn clock(&self) -> &'static str {
-        if self.run_queue_wait().is_some() {
+        if self.wall_only {
+            "wall time (run-queue wait not forgiven)"
+        } else if self.run_queue_wait().is_some() {
             "wall time less run-queue wait (/proc/PID/schedstat)"
         } else {
             "CPU time (schedstat unavailable)"
@@ -246,8 +280,11 @@ impl BotProcess {
                 "sent bytes nobody asked for",
             ));
         }
-        let mut written = 0;
         let meter = Meter::start(self);
+        // The request is in the pipe before a frozen bot wakes: from then on it can only
+        // answer (or compute on its own clock), never get ahead while the host writes.
+        let mut written = if asked { self.write_some(out)? } else { 0 };
+        self.thaw();
         let start = meter.start;
         let hard_stop = start + backstop;
         let mut deadline = start + budget;
@@ -291,19 +328,7 @@ impl BotProcess {
                 self.drain_log();
             }
             if pfds[2].revents != 0 {
-                // SAFETY: writing the unsent tail of our own buffer.
-                let n = unsafe {
-                    libc::write(
-                        self.request.as_raw_fd(),
-                        out[written..].as_ptr().cast(),
-                        out.len() - written,
-                    )
-                };
-                if n > 0 {
-                    written += n as usize;
-                } else if std::io::Error::last_os_error().kind() != std::io::ErrorKind::WouldBlock {
-                    return Err(self.death_fault());
-                }
+                written += self.write_some(&out[written..])?;
             }
             if pfds[0].revents != 0 {
                 let want = incoming.want().min(self.scratch.len());
@@ -325,7 +350,7 @@ impl BotProcess {
         // A move this short is far below any budget: its wall time is charged as is (at
         // most its run-queue wait more), which saves reading schedstat on the hot path.
         // Without schedstat the charge is CPU time, short move or not.
-        let charged = if wall < SHORT_MOVE && meter.wait0.is_some() {
+        let charged = if wall < SHORT_MOVE && (meter.wait0.is_some() || meter.wall_only) {
             wall
         } else {
             meter.charged(self).0
@@ -341,6 +366,20 @@ impl BotProcess {
             wall,
             logs: self.logs.take_move(),
         })
+    }
+
+    /// Writes what the request pipe takes now; the count, or the fault of a dead bot.
+    fn write_some(&mut self, bytes: &[u8]) -> Result<usize, Fault> {
+        // SAFETY: writing from our own buffer, of its length.
+        let n =
+            unsafe { libc::write(self.request.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
+        if n >= 0 {
+            Ok(n as usize)
+        } else if std::io::Error::last_os_error().kind() == std::io::ErrorKind::WouldBlock {
+            Ok(0)
+        } else {
+            Err(self.death_fault())
+        }
     }
 
     /// The deadline has passed: a timeout if the bot was charged its budget or the

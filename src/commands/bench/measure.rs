@@ -336,6 +336,7 @@ fn play_matches(
                             key,
                             time_control: game.default_time_control(),
                             bots: seats,
+                            fairness: Default::default(),
                         };
                         referee::play(cage, &spec, &mut |_| {}).map_err(err)?;
                     }
