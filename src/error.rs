@@ -71,6 +71,14 @@ pub enum RunError {
     /// A replay or the standings could not be written.
     #[error("{0}")]
     Output(String),
+    /// The runner's own failures kept a match from being played (see the journal's retry
+    /// lines); nothing of it was scored.
+    #[error("match #{} failed {attempts} times for reasons of the runner, not the bots, and the run stopped; the last: {reason} (fix the machine, then finish the run with --resume)", id + 1)]
+    Infrastructure {
+        id: usize,
+        attempts: usize,
+        reason: String,
+    },
 }
 
 /// Everything a command can fail with.

@@ -384,6 +384,18 @@ fn crafted_run_folders_are_refused_in_one_line() {
             "its replay must be a file in replays/",
         ),
         (format!("{first}\n{first}"), "is already recorded on line 1"),
+        (
+            r#"{"retry":{"id":0,"attempt":1,"reason":"x","extra":1}}"#.to_string(),
+            "malformed retry line",
+        ),
+        (
+            r#"{"retry":{"id":0,"attempt":99,"reason":"x"}}"#.to_string(),
+            "does not fit this run",
+        ),
+        (
+            r#"{"retry":{"id":100000,"attempt":1,"reason":"x"}}"#.to_string(),
+            "does not fit this run",
+        ),
     ];
     for (lines, says) in journal_cases {
         std::fs::write(run.join("journal.jsonl"), format!("{lines}\n")).unwrap();
@@ -438,4 +450,82 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
     let big = format!("name: x\n# {}\n", "x".repeat(2 * 1024 * 1024));
     let err = parse(&big).expect_err("refused");
     assert!(err.contains("bytes is more than"), "{err}");
+}
+
+#[test]
+fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = small_tournament(dir.path());
+    let (_, whole) = play_all(&t, None);
+
+    let cage = common::cage();
+    let total = round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
+    let mut journal = Journal::create(&t.output, &RunInfo::of(&t, total)).unwrap();
+    let opts = Options {
+        jobs: 1,
+        frames: true,
+        pin: true,
+    };
+    let first_zygote = cage.zygote_pid();
+    let mut killed = false;
+    let mut retried = Vec::new();
+    let summary = runner::run(
+        &t,
+        &cage,
+        &mut journal,
+        Vec::new(),
+        &opts,
+        &AtomicBool::new(false),
+        &mut |e| match e {
+            // Mid-match (a frame past the first) of the fourth match: the machine kills
+            // the zygote under it.
+            Event::Frame { id: 3, frame } if frame.step == 5 && !killed => {
+                killed = true;
+                // SAFETY: a plain signal to the zygote this test started.
+                unsafe { libc::kill(first_zygote, libc::SIGKILL) };
+            }
+            Event::Retried {
+                id,
+                attempt,
+                reason,
+            } => retried.push((id, attempt, reason.to_string())),
+            _ => {}
+        },
+    )
+    .expect("the run survives a dead zygote");
+    assert!(killed);
+    assert!(cage.restarts() >= 1, "a new zygote was started");
+    assert_ne!(cage.zygote_pid(), first_zygote);
+    assert_eq!(retried.len(), 1, "{retried:?}");
+    assert_eq!((retried[0].0, retried[0].1), (3, 1));
+    assert!(retried[0].2.contains("zygote"), "{}", retried[0].2);
+
+    // Every match scored once, exactly as an undisturbed run scores them; no fault.
+    assert!(!summary.interrupted);
+    let strip = |es: &[cagematch::tournament::Entry]| -> Vec<_> {
+        es.iter()
+            .map(|e| {
+                (
+                    e.id,
+                    e.seats,
+                    e.seed,
+                    e.outcomes,
+                    e.scores,
+                    e.faults.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(strip(&summary.entries), strip(&whole.entries));
+    assert_eq!(summary.standings, whole.standings);
+    // The journal says what happened, and the run folder still resumes.
+    let lines = std::fs::read_to_string(journal.dir.join("journal.jsonl")).unwrap();
+    let retry_lines: Vec<_> = lines
+        .lines()
+        .filter(|l| l.starts_with(r#"{"retry":"#))
+        .collect();
+    assert_eq!(retry_lines.len(), 1, "{lines}");
+    assert!(retry_lines[0].contains(r#""id":3"#), "{}", retry_lines[0]);
+    let (_, _, done) = Journal::resume(&journal.dir).unwrap();
+    assert_eq!(done.len(), total);
 }

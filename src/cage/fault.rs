@@ -23,6 +23,10 @@ pub enum FaultKind {
     Protocol,
     /// The bot process ended without replying.
     Exited,
+    /// Not the bot's fault: the runner failed under it (the zygote died, the machine ran
+    /// out of memory). Never scored: the referee turns it into an error and the match is
+    /// played again. Not in [`FaultKind::ALL`], which lists what a bot can be blamed for.
+    Runner,
 }
 
 impl FaultKind {
@@ -47,6 +51,7 @@ impl FaultKind {
             FaultKind::IllegalAction => "illegal_action",
             FaultKind::Protocol => "protocol",
             FaultKind::Exited => "exited",
+            FaultKind::Runner => "runner",
         }
     }
 }

@@ -162,6 +162,7 @@ fn explain(fault: &SeatFault, again: bool) {
         IllegalAction => "it returned an action the rules do not allow",
         Protocol => "it returned something that is not a valid action",
         Exited => "it exited instead of returning an action",
+        Runner => "the runner failed under it (not the bot's fault)",
     };
     say!("  PROBLEM ({}): {what}: {}", fault.kind, fault.detail);
     if again {

@@ -169,13 +169,26 @@ fn headless(
         pin: true,
     };
     let summary = tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
-        if let Event::Finished {
-            entry, done, total, ..
-        } = event
-        {
-            for line in progress.finished(entry, done, total) {
-                say!("{line}");
+        match event {
+            Event::Finished {
+                entry, done, total, ..
+            } => {
+                for line in progress.finished(entry, done, total) {
+                    say!("{line}");
+                }
             }
+            Event::Retried {
+                id,
+                attempt,
+                reason,
+            } => say!(
+                "match #{} not scored: the runner failed under it ({}); playing it again ({} of {})",
+                id + 1,
+                crate::cage::sanitize(reason.as_bytes()),
+                attempt + 1,
+                tournament::runner::ATTEMPTS
+            ),
+            _ => {}
         }
     })?;
     Ok(summary)

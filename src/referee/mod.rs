@@ -38,9 +38,35 @@ pub enum RefereeError {
     Config { game: GameKind, reason: String },
     #[error(transparent)]
     Cage(#[from] CageError),
+    /// The runner failed under a bot (see [`FaultKind::Runner`]): nothing is scored.
+    #[error("the runner failed during the match (not a bot): {0}")]
+    Infrastructure(String),
     /// The runner was asked to stop; the match was dropped and its bots killed.
     #[error("the match was abandoned")]
     Abandoned,
+}
+
+impl RefereeError {
+    /// A failure of the runner's own machinery, which playing the match again may cure
+    /// (as opposed to a bad configuration, or a stop that was asked for).
+    pub fn is_infrastructure(&self) -> bool {
+        matches!(
+            self,
+            RefereeError::Infrastructure(_) | RefereeError::Cage(_)
+        )
+    }
+}
+
+/// A seat's fault that is the runner's, as the error that ends the match unscored.
+fn runners(faults: &[Option<SeatFault>]) -> Result<(), RefereeError> {
+    match faults
+        .iter()
+        .flatten()
+        .find(|f| f.kind == FaultKind::Runner)
+    {
+        Some(f) => Err(RefereeError::Infrastructure(f.detail.clone())),
+        None => Ok(()),
+    }
 }
 
 /// One seat during the match.
@@ -84,6 +110,7 @@ pub fn play_until(
 
     let (freeze, off_turn) = off_turn(game.turns(), spec.fairness);
     let (mut seats, bots, mut faults) = seat_bots(cage, spec, freeze, off_turn)?;
+    runners(&faults)?;
 
     let mut frames = vec![Frame {
         step: 0,
@@ -112,6 +139,7 @@ pub fn play_until(
             actions.push(record.action.clone());
             moves.push(record);
         }
+        runners(&faults)?;
         if faults.iter().all(Option::is_none) {
             game.apply(&actions);
             step += 1;

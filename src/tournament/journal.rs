@@ -82,6 +82,26 @@ pub struct FaultNote {
     pub detail: String,
 }
 
+/// A journal line saying a match was played again because the runner failed under it
+/// (`{"retry": {...}}`): a record of what happened, never a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryNote {
+    pub id: usize,
+    /// The play that failed, from 1.
+    pub attempt: usize,
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryLine {
+    retry: RetryNote,
+}
+
+/// Longest retry reason kept (it is the runner's own text, but the file is read back).
+const RETRY_REASON_CHARS: usize = 1000;
+
 /// Largest journal read back (a 100-bot double round-robin is ~5 MB).
 const MAX_JOURNAL_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -103,6 +123,20 @@ pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<En
     let mut seen: HashMap<usize, usize> = HashMap::new();
     for (n, line) in lines.lines().enumerate() {
         let at = |why: String| ConfigError::at(origin, n + 1, why);
+        if line.starts_with(r#"{"retry":"#) {
+            let RetryLine { retry } =
+                serde_json::from_str(line).map_err(|e| at(format!("malformed retry line: {e}")))?;
+            if retry.id >= schedule.len()
+                || !(1..=super::runner::ATTEMPTS).contains(&retry.attempt)
+                || retry.reason.chars().count() > RETRY_REASON_CHARS
+            {
+                return Err(at(format!(
+                    "retry line for match #{} does not fit this run (remove the line)",
+                    retry.id.saturating_add(1)
+                )));
+            }
+            continue;
+        }
         let entry: Entry =
             serde_json::from_str(line).map_err(|e| at(format!("malformed journal line: {e}")))?;
         entry.check(&schedule).map_err(at)?;
@@ -356,8 +390,19 @@ impl Journal {
 
     /// Appends one finished match and makes sure it is on disk.
     pub fn append(&mut self, entry: &Entry) -> Result<(), JournalError> {
+        self.write_line(entry)
+    }
+
+    /// Records that a match is being played again after the runner failed under it.
+    pub fn append_retry(&mut self, note: &RetryNote) -> Result<(), JournalError> {
+        let mut retry = note.clone();
+        retry.reason = retry.reason.chars().take(RETRY_REASON_CHARS).collect();
+        self.write_line(&RetryLine { retry })
+    }
+
+    fn write_line(&mut self, value: &impl Serialize) -> Result<(), JournalError> {
         let mut line =
-            serde_json::to_string(entry).map_err(|e| JournalError::Write(e.to_string()))?;
+            serde_json::to_string(value).map_err(|e| JournalError::Write(e.to_string()))?;
         line.push('\n');
         self.file
             .write_all(line.as_bytes())

@@ -3,7 +3,7 @@
 //! calling thread writes the journal and replays and reports events; workers only play.
 
 use super::config::Tournament;
-use super::journal::{Entry, FaultNote, Journal};
+use super::journal::{Entry, FaultNote, Journal, RetryNote};
 use super::schedule::{self, Scheduled};
 use super::standings::{self, Standings};
 use crate::cage::Cage;
@@ -44,7 +44,17 @@ pub enum Event<'a> {
     Abandoned {
         id: usize,
     },
+    /// The runner failed under the match (not a bot): nothing was scored, and it is being
+    /// played again from the start (`attempt` is the one that failed, from 1).
+    Retried {
+        id: usize,
+        attempt: usize,
+        reason: &'a str,
+    },
 }
+
+/// Plays of one match the runner's own failures may cost before the run stops.
+pub const ATTEMPTS: usize = 3;
 
 pub struct Options {
     pub jobs: usize,
@@ -68,6 +78,7 @@ pub struct Summary {
 
 enum Msg {
     Started(Scheduled),
+    Retried(Scheduled, usize, String),
     Frame(usize, Frame),
     Done(Scheduled, Result<Box<MatchRecord>, RefereeError>),
 }
@@ -110,48 +121,60 @@ pub fn run(
                     seats: m.seats,
                 }),
                 Msg::Frame(id, frame) => on_event(Event::Frame { id, frame: &frame }),
-                Msg::Done(m, Ok(record)) => {
-                    let replay = replay_name(&m, &record);
-                    let saved = replay::write(&journal.dir.join(&replay), &record, true)
-                        .map_err(RunError::Output)
-                        .and_then(|()| {
-                            let entry = Entry::from_record(m.id, m.seats, &record, &replay);
-                            journal
-                                .append(&entry)
-                                .map(|()| entry)
-                                .map_err(RunError::from)
+                Msg::Retried(m, attempt, reason) => {
+                    let note = RetryNote {
+                        id: m.id,
+                        attempt,
+                        reason: reason.clone(),
+                    };
+                    if let Err(e) = journal.append_retry(&note) {
+                        failure.get_or_insert(e.into());
+                        halt.store(true, Ordering::Relaxed);
+                    }
+                    on_event(Event::Retried {
+                        id: m.id,
+                        attempt,
+                        reason: &reason,
+                    });
+                }
+                Msg::Done(m, Ok(record)) => match save(journal, &m, &record) {
+                    Ok(entry) => {
+                        outcomes.push(entry.outcomes());
+                        let standings = standings::compute(t.bots.len(), &outcomes);
+                        done.push(entry);
+                        let entry = done.last().expect("just pushed");
+                        on_event(Event::Finished {
+                            entry,
+                            record: &record,
+                            standings: &standings,
+                            done: done.len(),
+                            total,
                         });
-                    match saved {
-                        Ok(entry) => {
-                            outcomes.push(entry.outcomes());
-                            let standings = standings::compute(t.bots.len(), &outcomes);
-                            done.push(entry);
-                            let entry = done.last().expect("just pushed");
-                            on_event(Event::Finished {
-                                entry,
-                                record: &record,
-                                standings: &standings,
-                                done: done.len(),
-                                total,
-                            });
-                            for (seat, fault) in entry.faults.iter().enumerate() {
-                                if let Some(fault) = fault {
-                                    on_event(Event::Fault {
-                                        id: entry.id,
-                                        bot: entry.seats[seat],
-                                        fault,
-                                    });
-                                }
+                        for (seat, fault) in entry.faults.iter().enumerate() {
+                            if let Some(fault) = fault {
+                                on_event(Event::Fault {
+                                    id: entry.id,
+                                    bot: entry.seats[seat],
+                                    fault,
+                                });
                             }
                         }
-                        Err(e) => {
-                            failure.get_or_insert(e);
-                            halt.store(true, Ordering::Relaxed);
-                        }
                     }
-                }
+                    Err(e) => {
+                        failure.get_or_insert(e);
+                        halt.store(true, Ordering::Relaxed);
+                    }
+                },
                 Msg::Done(m, Err(RefereeError::Abandoned)) => {
                     on_event(Event::Abandoned { id: m.id })
+                }
+                Msg::Done(m, Err(e)) if e.is_infrastructure() => {
+                    failure.get_or_insert(RunError::Infrastructure {
+                        id: m.id,
+                        attempts: ATTEMPTS,
+                        reason: e.to_string(),
+                    });
+                    halt.store(true, Ordering::Relaxed);
                 }
                 Msg::Done(_, Err(e)) => {
                     failure.get_or_insert(e.into());
@@ -170,6 +193,15 @@ pub fn run(
         entries: done,
         total,
     })
+}
+
+/// Writes a finished match's replay, then its journal line.
+fn save(journal: &mut Journal, m: &Scheduled, record: &MatchRecord) -> Result<Entry, RunError> {
+    let replay = replay_name(m, record);
+    replay::write(&journal.dir.join(&replay), record, true).map_err(RunError::Output)?;
+    let entry = Entry::from_record(m.id, m.seats, record, &replay);
+    journal.append(&entry)?;
+    Ok(entry)
 }
 
 /// One worker thread: plays matches from the queue until it is empty or the run stops,
@@ -207,8 +239,35 @@ fn work(
                 let _ = tx.send(Msg::Frame(m.id, f.clone()));
             }
         };
-        let result = referee::play_until(cage, &spec, &mut observe, stop);
+        let result = play_with_retries(cage, &spec, &mut observe, stop, |attempt, e| {
+            let _ = tx.send(Msg::Retried(m, attempt, e.to_string()));
+        });
         let _ = tx.send(Msg::Done(m, result.map(Box::new)));
+    }
+}
+
+/// Plays a match; a failure of the runner's own (a dead zygote, a spawn that failed, the
+/// machine out of memory) is never scored: `retried` hears of it and the match is played
+/// again from the start, up to [`ATTEMPTS`] plays in all. The same seed and seat seeds
+/// give the same match, so a retried match records exactly what one play would have.
+fn play_with_retries(
+    cage: &Cage,
+    spec: &MatchSpec<'_>,
+    observe: &mut dyn FnMut(&Frame),
+    stop: &AtomicBool,
+    mut retried: impl FnMut(usize, &RefereeError),
+) -> Result<MatchRecord, RefereeError> {
+    let mut attempt = 1;
+    loop {
+        match referee::play_until(cage, spec, observe, stop) {
+            Err(e)
+                if e.is_infrastructure() && attempt < ATTEMPTS && !stop.load(Ordering::Relaxed) =>
+            {
+                retried(attempt, &e);
+                attempt += 1;
+            }
+            result => return result,
+        }
     }
 }
 

@@ -37,6 +37,12 @@ pub enum RunnerMsg {
     Abandoned {
         id: usize,
     },
+    /// The runner failed under a match, which starts again (`attempt` failed, from 1).
+    Retried {
+        id: usize,
+        attempt: usize,
+        reason: String,
+    },
     /// The run is over (`interrupted`: stopped before the end).
     Done {
         interrupted: bool,
@@ -415,6 +421,25 @@ impl App {
                 self.follow(id);
                 self.evict();
             }
+            RunnerMsg::Retried {
+                id,
+                attempt,
+                reason,
+            } => {
+                if let Some(m) = self.matches.get_mut(&id) {
+                    m.frames.clear();
+                    m.count = 0;
+                }
+                self.feed.push_back(format!(
+                    "match #{} not scored, the runner failed: {reason}; playing it again ({} of {})",
+                    id + 1,
+                    attempt + 1,
+                    crate::tournament::runner::ATTEMPTS
+                ));
+                if self.feed.len() > FEED {
+                    self.feed.pop_front();
+                }
+            }
             RunnerMsg::Abandoned { id } => {
                 self.matches.remove(&id);
                 if self.viewer.as_ref().is_some_and(|v| v.id == id) {
@@ -663,6 +688,7 @@ pub fn fault_words(kind: crate::cage::FaultKind) -> &'static str {
         IllegalAction => "made an illegal move",
         Protocol => "sent a malformed reply",
         Exited => "exited",
+        Runner => "lost its runner (not its fault)",
     }
 }
 

@@ -73,6 +73,18 @@ impl Bridge {
                 });
             }
             Event::Abandoned { id } => self.send(RunnerMsg::Abandoned { id }),
+            Event::Retried {
+                id,
+                attempt,
+                reason,
+            } => {
+                self.running.remove(&id);
+                self.send(RunnerMsg::Retried {
+                    id,
+                    attempt,
+                    reason: crate::cage::sanitize(reason.as_bytes()),
+                });
+            }
             Event::Fault { .. } => {}
         }
     }

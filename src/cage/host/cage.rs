@@ -12,7 +12,8 @@ use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -39,8 +40,9 @@ pub enum Program {
     Native(Native),
 }
 
-/// A running zygote. Dropping it kills the zygote and with it every bot it forked.
-pub struct Cage {
+/// A running zygote and the bots it keeps ready. Dropping it kills the zygote and with it
+/// every bot it forked.
+struct Zygote {
     control: Arc<Mutex<OwnedFd>>,
     pool: Option<Arc<Pool>>,
     filler: Option<JoinHandle<()>>,
@@ -48,7 +50,15 @@ pub struct Cage {
     zygote_pid: libc::pid_t,
     keeper: Option<JoinHandle<()>>,
     info: ZygoteInfo,
-    limits: Limits,
+}
+
+/// The cage: a zygote that forks caged bots, started again if it dies (the matches it
+/// was serving fail as the runner's fault, never the bots', and are played again).
+pub struct Cage {
+    policy: CagePolicy,
+    zygote: RwLock<Arc<Zygote>>,
+    /// Zygotes started after the first one died.
+    restarts: AtomicUsize,
 }
 
 impl Cage {
@@ -56,6 +66,94 @@ impl Cage {
     /// preloads `policy.modules`. Fails with a readable reason if Python cannot start or
     /// a forbidden module would be loaded.
     pub fn start(policy: &CagePolicy) -> Result<Cage, CageError> {
+        Ok(Cage {
+            policy: policy.clone(),
+            zygote: RwLock::new(Arc::new(Zygote::start(policy)?)),
+            restarts: AtomicUsize::new(0),
+        })
+    }
+
+    fn current(&self) -> Arc<Zygote> {
+        match self.zygote.read() {
+            Ok(z) => Arc::clone(&z),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// The zygote to spawn from: the current one, or a new one if it has died.
+    fn live(&self) -> Result<Arc<Zygote>, CageError> {
+        let current = self.current();
+        if !current.dead() {
+            return Ok(current);
+        }
+        let mut slot = self.zygote.write().unwrap_or_else(|p| p.into_inner());
+        if Arc::ptr_eq(&slot, &current) {
+            *slot = Arc::new(Zygote::start(&self.policy)?);
+            self.restarts.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(Arc::clone(&slot))
+    }
+
+    /// How many times the zygote died and was started again.
+    pub fn restarts(&self) -> usize {
+        self.restarts.load(Ordering::Relaxed)
+    }
+
+    /// The zygote's process id (the parent of every bot process).
+    pub fn zygote_pid(&self) -> libc::pid_t {
+        self.current().zygote_pid
+    }
+
+    pub fn info(&self) -> ZygoteInfo {
+        self.current().info.clone()
+    }
+
+    /// The limits bots get from [`Cage::spawn`].
+    pub fn limits(&self) -> &Limits {
+        &self.policy.limits
+    }
+
+    /// Forks a caged bot process with the cage's limits.
+    pub fn spawn(&self) -> Result<Bot, CageError> {
+        self.spawn_with(&self.policy.limits)
+    }
+
+    /// A caged bot process with the given limits: from the pool of ready ones when the
+    /// cage keeps one and the limits are the cage's, otherwise forked now. The bot is
+    /// caged (every layer applied and reported) before this returns; its source is sent
+    /// by [`Bot::load`]. It runs on the CPUs the calling thread is pinned to.
+    pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
+        let zygote = self.live()?;
+        let pooled = match &zygote.pool {
+            Some(pool) if *limits == self.policy.limits => pool.take(),
+            _ => None,
+        };
+        let bot = match pooled {
+            Some(bot) => bot,
+            None => spawn_on(&zygote.control, limits, None)?,
+        };
+        // A bot runs where the spawning thread is pinned to (a worker's core).
+        crate::affinity::share_with(bot.pid());
+        Ok(bot)
+    }
+
+    /// A caged process for `program`, with the cage's limits: a Python process (from the
+    /// pool when there is one) or a compiled bot's, caged and about to execute its image.
+    pub fn spawn_program(&self, program: &Program) -> Result<Bot, CageError> {
+        match program {
+            Program::Python(_) => self.spawn(),
+            Program::Native(native) => {
+                let zygote = self.live()?;
+                let bot = spawn_on(&zygote.control, &self.policy.limits, Some(native))?;
+                crate::affinity::share_with(bot.pid());
+                Ok(bot)
+            }
+        }
+    }
+}
+
+impl Zygote {
+    fn start(policy: &CagePolicy) -> Result<Zygote, CageError> {
         let start_err = |reason: String| CageError::Start {
             program: policy.program.display().to_string(),
             reason,
@@ -126,7 +224,7 @@ impl Cage {
                 } else {
                     (None, None)
                 };
-                Ok(Cage {
+                Ok(Zygote {
                     control,
                     pool,
                     filler,
@@ -134,7 +232,6 @@ impl Cage {
                     zygote_pid,
                     keeper: Some(keeper),
                     info,
-                    limits: policy.limits.clone(),
                 })
             }
             Err(reason) => {
@@ -154,54 +251,9 @@ impl Cage {
         }
     }
 
-    /// The zygote's process id (the parent of every bot process).
-    pub fn zygote_pid(&self) -> libc::pid_t {
-        self.zygote_pid
-    }
-
-    pub fn info(&self) -> &ZygoteInfo {
-        &self.info
-    }
-
-    /// The limits bots get from [`Cage::spawn`].
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
-    /// Forks a caged bot process with the cage's limits.
-    pub fn spawn(&self) -> Result<Bot, CageError> {
-        self.spawn_with(&self.limits)
-    }
-
-    /// A caged bot process with the given limits: from the pool of ready ones when the
-    /// cage keeps one and the limits are the cage's, otherwise forked now. The bot is
-    /// caged (every layer applied and reported) before this returns; its source is sent
-    /// by [`Bot::load`]. It runs on the CPUs the calling thread is pinned to.
-    pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
-        let pooled = match &self.pool {
-            Some(pool) if *limits == self.limits => pool.take(),
-            _ => None,
-        };
-        let bot = match pooled {
-            Some(bot) => bot,
-            None => spawn_on(&self.control, limits, None)?,
-        };
-        // A bot runs where the spawning thread is pinned to (a worker's core).
-        crate::affinity::share_with(bot.pid());
-        Ok(bot)
-    }
-
-    /// A caged process for `program`, with the cage's limits: a Python process (from the
-    /// pool when there is one) or a compiled bot's, caged and about to execute its image.
-    pub fn spawn_program(&self, program: &Program) -> Result<Bot, CageError> {
-        match program {
-            Program::Python(_) => self.spawn(),
-            Program::Native(native) => {
-                let bot = spawn_on(&self.control, &self.limits, Some(native))?;
-                crate::affinity::share_with(bot.pid());
-                Ok(bot)
-            }
-        }
+    /// True once the zygote process has exited.
+    fn dead(&self) -> bool {
+        poll_in(self.zygote_pidfd.as_fd(), Duration::ZERO)
     }
 }
 
@@ -246,7 +298,7 @@ fn spawn_on(
     Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect).map_err(CageError::Layer)
 }
 
-impl Drop for Cage {
+impl Drop for Zygote {
     fn drop(&mut self) {
         if let Some(pool) = &self.pool {
             pool.close();

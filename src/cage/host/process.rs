@@ -59,6 +59,8 @@ pub struct BotProcess {
     frozen: bool,
     /// Charge plain wall time (a benchmark's baseline), not [`Meter`]'s rule.
     wall_only: bool,
+    /// The kernel's count of out-of-memory kills when the bot started.
+    oom_kills: Option<u64>,
 }
 
 /// How long a bot kept the match waiting, less what the machine stole: wall time minus
@@ -190,6 +192,7 @@ impl BotProcess {
             schedstat: std::fs::File::open(format!("/proc/{pid}/schedstat")).ok(),
             frozen: false,
             wall_only: false,
+            oom_kills: global_oom_kills(),
         })
     }
 
@@ -470,8 +473,12 @@ impl BotProcess {
         // Normally the zygote reports within a millisecond of the pipes closing. A bot
         // still alive after a moment closed its own pipe: it is killed, and said so.
         let fault = match self.wait_status(STATUS_GRACE) {
-            Some(report) => exit::classify(report, &self.limits),
-            None => {
+            Status::Report(report) => self.classify(report),
+            Status::ZygoteGone => Fault::new(
+                FaultKind::Runner,
+                "the zygote died under the bot (the runner failed, not the bot)",
+            ),
+            Status::Silent => {
                 self.kill();
                 let _ = self.wait_status(STATUS_WAIT);
                 Fault::new(FaultKind::Protocol, "closed its reply pipe without exiting")
@@ -492,25 +499,64 @@ impl BotProcess {
         fault
     }
 
+    /// The zygote's report, read as a fault; a SIGKILL that came from the kernel's
+    /// out-of-memory killer while the machine (not the bot's limit) ran out of memory is
+    /// the runner's failure.
+    fn classify(&self, report: ExitReport) -> Fault {
+        let fault = exit::classify(report, &self.limits);
+        let sigkill = report.code != libc::CLD_EXITED && report.value == libc::SIGKILL;
+        if fault.kind == FaultKind::Crash && sigkill {
+            if let (Some(before), Some(now)) = (self.oom_kills, global_oom_kills()) {
+                if now > before {
+                    return Fault::new(
+                        FaultKind::Runner,
+                        "killed by the kernel's out-of-memory killer while the machine ran out of memory (the runner's failure, not the bot's)",
+                    );
+                }
+            }
+        }
+        fault
+    }
+
     /// Waits up to `wait` for the zygote's report of how the process ended.
-    fn wait_status(&mut self, wait: Duration) -> Option<ExitReport> {
+    fn wait_status(&mut self, wait: Duration) -> Status {
         let deadline = Instant::now() + wait;
         let mut msg = [0u8; ExitReport::SIZE];
         let mut got = 0;
         while got < msg.len() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return None;
+                return Status::Silent;
             }
             pidfd::poll_in(self.status.as_fd(), left.max(Duration::from_millis(1)));
             match read_some(self.status.as_raw_fd(), &mut msg[got..]) {
-                Ok(0) => return None,
+                // The zygote writes a report before it closes a bot's status pipe; the
+                // pipe closing without one means the zygote itself is gone.
+                Ok(0) => return Status::ZygoteGone,
                 Ok(n) => got += n,
                 Err(_) => {}
             }
         }
-        Some(ExitReport::decode(&msg))
+        Status::Report(ExitReport::decode(&msg))
     }
+}
+
+/// What the status pipe said about a bot's end.
+enum Status {
+    Report(ExitReport),
+    /// Closed without a report: the zygote died.
+    ZygoteGone,
+    /// Nothing in time: the bot closed its pipes but is still alive.
+    Silent,
+}
+
+/// How many processes the kernel's out-of-memory killer has killed since boot
+/// (`oom_kill` in `/proc/vmstat`).
+fn global_oom_kills() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/vmstat").ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("oom_kill "))
+        .and_then(|n| n.trim().parse().ok())
 }
 
 fn frame_fault(e: FrameError) -> Fault {
