@@ -353,3 +353,54 @@ fn bots_share_one_empty_network_namespace_that_is_not_the_hosts() {
     }
     assert!(a.layers().unwrap().namespaces.contains(&"net".to_string()));
 }
+
+#[test]
+fn a_bot_past_its_cgroup_memory_is_a_memory_fault_and_without_cgroups_the_runner_says_so() {
+    let limits = cagematch::cage::Limits {
+        memory_mb: 1024,
+        resident_mb: Some(64),
+        ..test_limits()
+    };
+    let cage = Cage::start(&policy(limits)).expect("the cage starts");
+    let hog = source(&fixtures().join("games/resident_hog.py"));
+    let mut bot = loaded(&cage, &hog, 1).expect("loads");
+    let joined = std::fs::read_to_string(format!("/proc/{}/cgroup", bot.pid())).unwrap();
+    let answer = bot.act(&json!({"step": 0}), &json!({}), Duration::from_secs(20));
+    // CI's root run sets this: there, the cgroup path must be the one tested.
+    let expected =
+        std::env::var_os("CAGEMATCH_EXPECT_CGROUPS").is_some() && unsafe { libc::geteuid() } == 0;
+    let sandbox = std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .arg("sandbox")
+        .output()
+        .unwrap();
+    let sandbox = String::from_utf8_lossy(&sandbox.stdout);
+    match cage.cgroups() {
+        Ok(limits) => {
+            assert!(limits.contains("memory 64 MiB"), "{limits}");
+            assert!(
+                joined.contains("/cagematch-"),
+                "the bot is in its cgroup: {joined}"
+            );
+            let fault = answer.expect_err("the hog is stopped");
+            assert_eq!(fault.kind, FaultKind::Memory, "{fault:?}");
+            assert!(
+                fault.detail.contains("cgroup's limit of 64 MiB"),
+                "{}",
+                fault.detail
+            );
+            assert!(sandbox.contains("cgroup:     v"), "{sandbox}");
+        }
+        Err(why) => {
+            assert!(!expected, "root here must get cgroups: {why}");
+            // Everything else holds: the bot is caged as ever, and the address-space
+            // limit (not the missing cgroup) is what bounds it, so 200 MiB plays.
+            assert!(
+                bot.layers().is_some_and(|l| l.complete()),
+                "{:?}",
+                bot.layers()
+            );
+            assert!(answer.is_ok(), "{answer:?}");
+            assert!(sandbox.contains("cgroup:     WARNING: none"), "{sandbox}");
+        }
+    }
+}

@@ -33,6 +33,7 @@ fn caged(probe: fn() -> i64) -> Result<i64, i32> {
             log: log_w,
             reply: rep_w,
             image: None,
+            cgroups: [-1; 3],
         };
         if apply_layers_to_current_process(fds, parent, &Limits::default()).is_err() {
             unsafe { libc::_exit(100) };

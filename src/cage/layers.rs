@@ -32,6 +32,8 @@ pub struct Supervision {
     pub clock: String,
     /// What happens to the bot while it is not its turn, in words.
     pub off_turn: String,
+    /// The bot's cgroup limits, or `None` when the runner could create none.
+    pub cgroup: Option<String>,
 }
 
 impl Supervision {

@@ -36,6 +36,10 @@ pub const FORBIDDEN_MODULES: &[&str] = &["ctypes", "_ctypes", "_socket", "cffi",
 pub struct Limits {
     /// Address-space limit (`RLIMIT_AS`) in MiB. Python itself takes about 40 MiB of it.
     pub memory_mb: u64,
+    /// Resident-memory limit in MiB, held by the bot's cgroup (with no swap) where the
+    /// runner can create one; `None`: the same as `memory_mb`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resident_mb: Option<u64>,
     /// CPU seconds for the bot's whole life (`RLIMIT_CPU`; the hard limit is one second more).
     pub cpu_seconds: u64,
     /// Bytes of printed output kept per bot and match; the rest is counted and dropped.
@@ -44,10 +48,18 @@ pub struct Limits {
     pub frame_bytes: usize,
 }
 
+impl Limits {
+    /// The cgroup's memory limit, in MiB.
+    pub fn resident(&self) -> u64 {
+        self.resident_mb.unwrap_or(self.memory_mb)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             memory_mb: 512,
+            resident_mb: None,
             cpu_seconds: 120,
             log_bytes: 64 * 1024,
             frame_bytes: 1024 * 1024,

@@ -36,13 +36,17 @@ pub struct Setup {
 }
 
 /// Host → zygote: fork one caged bot process with these limits. A compiled bot's image
-/// comes as the message's one descriptor.
+/// comes as the message's first descriptor, then the cgroups to join.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpawnRequest {
     pub spawn: Limits,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exec: Option<ExecSpec>,
+    /// How many of the message's descriptors (after the image) are `cgroup.procs` files
+    /// the bot process joins before anything else.
+    #[serde(default)]
+    pub cgroups: usize,
 }
 
 /// What the zygote's child needs to exec the image it was given.

@@ -128,10 +128,14 @@ fn describe_sandbox(cage: &Cage, bot: &BotFile, turns: Turns) -> Result<bool, Er
     say!("  clock:      {}", probe.clock());
     let (_, off_turn) = referee::off_turn(turns, Default::default());
     say!("  off turn:   {off_turn}");
+    let cgroup_missing = super::say_cgroup("  ", &cage.cgroups());
     if !layers.complete() {
         say!("  WARNING: some sandbox layers are missing on this machine (see above)");
     }
-    Ok(layers.complete())
+    if cgroup_missing {
+        say!("  WARNING: no cgroup for bots on this machine: memory is bounded by the address-space limit alone");
+    }
+    Ok(layers.complete() && !cgroup_missing)
 }
 
 fn describe_load(record: &MatchRecord, seat: usize) {

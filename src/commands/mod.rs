@@ -109,6 +109,23 @@ fn fresh_seed() -> u64 {
     crate::game::SplitMix64::new(nanos ^ u64::from(std::process::id())).next_u64() % 1_000_000_000
 }
 
+/// Prints the cgroup line (`indent` before it); true when bots get no cgroup.
+pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, String>) -> bool {
+    match cgroups {
+        Ok(limits) => {
+            say!("{indent}cgroup:     {limits}");
+            false
+        }
+        Err(why) => {
+            say!(
+                "{indent}cgroup:     WARNING: none ({})",
+                crate::cage::sanitize(why.as_bytes())
+            );
+            true
+        }
+    }
+}
+
 /// Starts one caged bot and prints what it got, loudly flagging anything missing.
 fn sandbox() -> Result<ExitCode, Error> {
     let cage = start_cage()?;
@@ -121,9 +138,15 @@ fn sandbox() -> Result<ExitCode, Error> {
         say!("{line}");
     }
     say!("clock:      {}", bot.clock());
+    let cgroup_missing = say_cgroup("", &cage.cgroups());
     say!("off turn:   frozen in alternating games (SIGSTOP from its reply to its next request, SIGCONT, through a pidfd); running in simultaneous ones");
-    if layers.complete() {
+    if layers.complete() && !cgroup_missing {
         say!("\nEvery sandbox layer is in place.");
+    } else if layers.complete() {
+        say!(
+            "\nWARNING: bots get no cgroup here (see above): memory is bounded by the address-space limit alone,\n\
+             and nothing but the seccomp table bounds processes. Every other layer is in place."
+        );
     } else {
         say!(
             "\nWARNING: some sandbox layers are missing on this machine (see above).\n\

@@ -274,6 +274,7 @@ fn seat_bots(
         supervision: Some(Supervision {
             clock: seats[i].bot.clock().to_string(),
             off_turn: off_turn.to_string(),
+            cgroup: seats[i].bot.cgroup(),
         }),
         logs: Vec::new(),
         timing: None,

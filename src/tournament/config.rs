@@ -78,6 +78,8 @@ pub struct TimeControlSpec {
 #[serde(deny_unknown_fields)]
 pub struct LimitsSpec {
     pub memory_mb: Option<u64>,
+    /// Resident memory held by the bot's cgroup; default: `memory_mb`.
+    pub resident_mb: Option<u64>,
     /// CPU seconds per bot for a whole match.
     pub cpu_seconds: Option<u64>,
     pub log_bytes: Option<usize>,
@@ -168,6 +170,12 @@ impl Rules<'_> {
         if !(64..=65536).contains(&limits.memory_mb) {
             return fail("limits.memory_mb", "must be between 64 and 65536 (MiB)");
         }
+        if limits
+            .resident_mb
+            .is_some_and(|m| !(16..=65536).contains(&m))
+        {
+            return fail("limits.resident_mb", "must be between 16 and 65536 (MiB)");
+        }
         if !(1..=86400).contains(&limits.cpu_seconds) {
             return fail("limits.cpu_seconds", "must be between 1 and 86400");
         }
@@ -232,6 +240,7 @@ impl Tournament {
         }
         let mut limits = Limits::default();
         limits.memory_mb = raw.limits.memory_mb.unwrap_or(limits.memory_mb);
+        limits.resident_mb = raw.limits.resident_mb;
         limits.cpu_seconds = raw.limits.cpu_seconds.unwrap_or(limits.cpu_seconds);
         limits.log_bytes = raw.limits.log_bytes.unwrap_or(limits.log_bytes);
         let mut modules: Vec<String> = crate::cage::DEFAULT_MODULES

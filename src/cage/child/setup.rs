@@ -25,7 +25,12 @@ pub struct ChildFds {
     pub reply: RawFd,
     /// The sealed copy of a compiled bot's executable; `None` for a Python bot.
     pub image: Option<RawFd>,
+    /// `cgroup.procs` files the process joins first (-1: none).
+    pub cgroups: [RawFd; MAX_CGROUPS],
 }
+
+/// Cgroups a bot joins at most: v1's memory, pids and cpu hierarchies.
+pub const MAX_CGROUPS: usize = 3;
 
 /// Fixed descriptor numbers inside a Python bot process.
 pub const FD_REQUEST: RawFd = 0;
@@ -73,12 +78,16 @@ type Grants<'a> = &'a [(Vec<PathBuf>, BitFlags<AccessFs>)];
 /// First half of the cage: session, descriptors, namespaces, rlimits. An error means a
 /// mandatory layer failed and no bot code may run; best-effort layers are recorded.
 pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Isolated, String> {
+    // The cgroups before anything else, so every page and process of the bot is
+    // counted; their descriptors are closed with the rest just after.
+    let joined = join_cgroups(&fds.cgroups);
     // Descriptors first: until they are in place, fd 3 is still the zygote's control
     // socket, so a failure here cannot even be reported.
     if descriptors(fds).is_err() {
         // SAFETY: leave at once; nothing of the bot has run.
         unsafe { libc::_exit(2) };
     }
+    joined?;
     session(zygote)?;
     // SAFETY: getuid cannot fail. Read before the user namespace hides the real id.
     let uid = unsafe { libc::getuid() };
@@ -170,6 +179,18 @@ impl Isolated {
 /// The whole cage at once, for processes that need nothing between the halves.
 pub fn cage_self(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Layers, String> {
     lock(isolate(fds, zygote, limits)?)
+}
+
+/// Moves this process into each cgroup whose `cgroup.procs` the host opened (writing
+/// `0` means "the writer"; the kernel checks the opener's rights, not ours).
+fn join_cgroups(procs: &[RawFd]) -> Result<(), String> {
+    for &fd in procs.iter().filter(|&&fd| fd >= 0) {
+        // SAFETY: writing two bytes from a static buffer to a descriptor we were given.
+        if unsafe { libc::write(fd, b"0\n".as_ptr().cast(), 2) } != 2 {
+            return Err(os_err("joining the bot's cgroup"));
+        }
+    }
+    Ok(())
 }
 
 /// Own session (no controlling terminal, so no TIOCSTI), and die with the zygote.

@@ -2,6 +2,7 @@
 //! that goes wrong into a [`Fault`]. Nothing a bot sends can make it panic or block past
 //! a deadline: bytes move in `process.rs`, their meaning is read in `dialect.rs`.
 
+use super::cgroup::BotCgroup;
 use super::dialect::{Answer, Dialect};
 use super::process::{BotProcess, Exchange, Wire};
 use crate::cage::fault::{Fault, FaultKind};
@@ -78,8 +79,9 @@ impl Bot {
         limits: &Limits,
         setup_deadline: Duration,
         dialect: Dialect,
+        cgroup: Option<BotCgroup>,
     ) -> Result<Bot, String> {
-        let mut process = BotProcess::new(pid, fds, limits)?;
+        let mut process = BotProcess::new(pid, fds, limits, cgroup)?;
         // The child sends this frame before it reads any bot code (in either dialect),
         // so it is trusted; it is still parsed strictly.
         let hello = process
@@ -113,6 +115,11 @@ impl Bot {
     /// The bot's total CPU time so far.
     pub fn cpu_time(&self) -> Option<Duration> {
         self.process.cpu_time()
+    }
+
+    /// The bot's cgroup limits in words, or `None` when it has no cgroup.
+    pub fn cgroup(&self) -> Option<String> {
+        self.process.cgroup()
     }
 
     /// The clock the time control uses for this bot, in words.

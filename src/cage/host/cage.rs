@@ -1,6 +1,7 @@
 //! The host's side of the zygote: start it, hand it the policy, ask it for caged bots.
 
 use super::bot::{Bot, BotSource};
+use super::cgroup::Cgroups;
 use super::dialect::Dialect;
 use super::native::Native;
 use super::pool::Pool;
@@ -56,6 +57,8 @@ struct Zygote {
 /// was serving fail as the runner's fault, never the bots', and are played again).
 pub struct Cage {
     policy: CagePolicy,
+    /// Where each bot gets a cgroup of its own, or why it cannot.
+    cgroups: Result<Arc<Cgroups>, String>,
     zygote: RwLock<Arc<Zygote>>,
     /// Zygotes started after the first one died.
     restarts: AtomicUsize,
@@ -66,9 +69,11 @@ impl Cage {
     /// preloads `policy.modules`. Fails with a readable reason if Python cannot start or
     /// a forbidden module would be loaded.
     pub fn start(policy: &CagePolicy) -> Result<Cage, CageError> {
+        let cgroups = Cgroups::probe().map(Arc::new);
         Ok(Cage {
             policy: policy.clone(),
-            zygote: RwLock::new(Arc::new(Zygote::start(policy)?)),
+            zygote: RwLock::new(Arc::new(Zygote::start(policy, cgroups.as_ref().ok())?)),
+            cgroups,
             restarts: AtomicUsize::new(0),
         })
     }
@@ -88,10 +93,18 @@ impl Cage {
         }
         let mut slot = self.zygote.write().unwrap_or_else(|p| p.into_inner());
         if Arc::ptr_eq(&slot, &current) {
-            *slot = Arc::new(Zygote::start(&self.policy)?);
+            *slot = Arc::new(Zygote::start(&self.policy, self.cgroups.as_ref().ok())?);
             self.restarts.fetch_add(1, Ordering::Relaxed);
         }
         Ok(Arc::clone(&slot))
+    }
+
+    /// Each bot's cgroup limits in words, or why bots get none (the other layers hold).
+    pub fn cgroups(&self) -> Result<String, String> {
+        match &self.cgroups {
+            Ok(c) => Ok(c.describe(self.policy.limits.resident())),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// How many times the zygote died and was started again.
@@ -130,7 +143,7 @@ impl Cage {
         };
         let bot = match pooled {
             Some(bot) => bot,
-            None => spawn_on(&zygote.control, limits, None)?,
+            None => spawn_on(&zygote.control, limits, None, self.cgroups.as_deref().ok())?,
         };
         // A bot runs where the spawning thread is pinned to (a worker's core).
         crate::affinity::share_with(bot.pid());
@@ -144,7 +157,8 @@ impl Cage {
             Program::Python(_) => self.spawn(),
             Program::Native(native) => {
                 let zygote = self.live()?;
-                let bot = spawn_on(&zygote.control, &self.policy.limits, Some(native))?;
+                let cgroups = self.cgroups.as_deref().ok();
+                let bot = spawn_on(&zygote.control, &self.policy.limits, Some(native), cgroups)?;
                 crate::affinity::share_with(bot.pid());
                 Ok(bot)
             }
@@ -153,7 +167,7 @@ impl Cage {
 }
 
 impl Zygote {
-    fn start(policy: &CagePolicy) -> Result<Zygote, CageError> {
+    fn start(policy: &CagePolicy, cgroups: Option<&Arc<Cgroups>>) -> Result<Zygote, CageError> {
         let start_err = |reason: String| CageError::Start {
             program: policy.program.display().to_string(),
             reason,
@@ -216,9 +230,12 @@ impl Zygote {
                         Arc::clone(&control),
                         policy.limits.clone(),
                     );
+                    let groups = cgroups.cloned();
                     let filler = std::thread::Builder::new()
                         .name("cagematch-pool".into())
-                        .spawn(move || p.fill(|| spawn_on(&c, &limits, None).ok()))
+                        .spawn(move || {
+                            p.fill(|| spawn_on(&c, &limits, None, groups.as_deref()).ok())
+                        })
                         .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
                     (Some(pool), Some(filler))
                 } else {
@@ -257,26 +274,38 @@ impl Zygote {
     }
 }
 
-/// Asks the zygote for one caged bot: a Python one, or one that executes `native`.
+/// Asks the zygote for one caged bot: a Python one, or one that executes `native`; in a
+/// cgroup of its own when `cgroups` can make one.
 fn spawn_on(
     control: &Mutex<OwnedFd>,
     limits: &Limits,
     native: Option<&Native>,
+    cgroups: Option<&Cgroups>,
 ) -> Result<Bot, CageError> {
     let image = native
         .map(Native::memfd)
         .transpose()
         .map_err(|e| CageError::Layer(format!("cannot copy the bot's executable: {e}")))?;
+    let (cgroup, procs) = match cgroups {
+        Some(c) => {
+            let (group, procs) = c
+                .create(limits.resident())
+                .map_err(|e| CageError::Layer(format!("cannot create the bot's cgroup: {e}")))?;
+            (Some(group), procs)
+        }
+        None => (None, Vec::new()),
+    };
     let request = SpawnRequest {
         spawn: limits.clone(),
         exec: native.map(Native::exec_spec),
+        cgroups: procs.len(),
     };
     let (pid, fds) = {
         let control = control
             .lock()
             .map_err(|_| CageError::Zygote("a spawn panicked".into()))?;
-        let image_fd: Vec<_> = image.iter().map(|f| f.as_raw_fd()).collect();
-        control::send(control.as_fd(), &request, &image_fd)
+        let sent: Vec<_> = image.iter().chain(&procs).map(|f| f.as_raw_fd()).collect();
+        control::send(control.as_fd(), &request, &sent)
             .map_err(|e| CageError::Zygote(e.to_string()))?;
         if !poll_in(control.as_fd(), SPAWN_TIMEOUT) {
             return Err(CageError::Zygote("no answer to a spawn request".into()));
@@ -295,7 +324,7 @@ fn spawn_on(
         Some(_) => Dialect::Native,
         None => Dialect::Python,
     };
-    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect).map_err(CageError::Layer)
+    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect, cgroup).map_err(CageError::Layer)
 }
 
 impl Drop for Zygote {

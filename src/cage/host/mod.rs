@@ -5,6 +5,7 @@
 
 pub mod bot;
 pub mod cage;
+pub mod cgroup;
 mod dialect;
 mod exit;
 pub mod native;

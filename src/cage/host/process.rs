@@ -2,6 +2,7 @@
 //! how it ended. It moves bytes with deadlines and knows nothing of what they mean (that
 //! is `dialect.rs`); every failure comes back as a [`Fault`] for the caller to record.
 
+use super::cgroup::BotCgroup;
 use super::exit;
 use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::frame::{FrameBuffer, FrameError, LineBuffer};
@@ -61,6 +62,9 @@ pub struct BotProcess {
     wall_only: bool,
     /// The kernel's count of out-of-memory kills when the bot started.
     oom_kills: Option<u64>,
+    /// Its cgroup (memory, pids, CPU weight), removed after it (fields drop after
+    /// `drop`, which kills the bot).
+    cgroup: Option<BotCgroup>,
 }
 
 /// How long a bot kept the match waiting, less what the machine stole: wall time minus
@@ -166,7 +170,12 @@ fn pollfd(fd: RawFd, events: libc::c_short) -> libc::pollfd {
 
 impl BotProcess {
     /// Wraps the descriptors the zygote sent, in [`BOT_FDS`] order.
-    pub fn new(pid: libc::pid_t, fds: Vec<OwnedFd>, limits: &Limits) -> Result<BotProcess, String> {
+    pub fn new(
+        pid: libc::pid_t,
+        fds: Vec<OwnedFd>,
+        limits: &Limits,
+        cgroup: Option<BotCgroup>,
+    ) -> Result<BotProcess, String> {
         let [request, reply, log, status, pidfd]: [OwnedFd; BOT_FDS] = fds
             .try_into()
             .map_err(|fds: Vec<_>| format!("the zygote sent {} descriptors, not 5", fds.len()))?;
@@ -193,7 +202,15 @@ impl BotProcess {
             frozen: false,
             wall_only: false,
             oom_kills: global_oom_kills(),
+            cgroup,
         })
+    }
+
+    /// Its cgroup's limits in words, when it has one.
+    pub fn cgroup(&self) -> Option<String> {
+        self.cgroup
+            .as_ref()
+            .map(|c| format!("{} MiB of memory, no swap, one process", c.memory_mb()))
     }
 
     /// Stops the bot until it is next asked something: it cannot compute meanwhile.
@@ -505,6 +522,18 @@ impl BotProcess {
     fn classify(&self, report: ExitReport) -> Fault {
         let fault = exit::classify(report, &self.limits);
         let sigkill = report.code != libc::CLD_EXITED && report.value == libc::SIGKILL;
+        if let Some(group) = self.cgroup.as_ref().filter(|g| g.oom_killed()) {
+            let peak = group
+                .peak_mb()
+                .map_or(String::new(), |p| format!(" ({p} MiB at its peak)"));
+            return Fault::new(
+                FaultKind::Memory,
+                format!(
+                    "ran out of memory: killed by the kernel at its cgroup's limit of {} MiB{peak}",
+                    group.memory_mb()
+                ),
+            );
+        }
         if fault.kind == FaultKind::Crash && sigkill {
             if let (Some(before), Some(now)) = (self.oom_kills, global_oom_kills()) {
                 if now > before {

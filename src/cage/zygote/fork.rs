@@ -2,7 +2,10 @@
 //! `child/`; the zygote keeps only what it needs to reap it.
 
 use super::interpreter::Prepared;
-use crate::cage::child::{self, setup::ChildFds};
+use crate::cage::child::{
+    self,
+    setup::{ChildFds, MAX_CGROUPS},
+};
 use crate::cage::pidfd;
 use crate::cage::policy::Limits;
 use crate::cage::protocol::ExecSpec;
@@ -37,7 +40,12 @@ pub fn spawn(
     prep: &Prepared,
     limits: &Limits,
     exec: Option<&(ExecSpec, OwnedFd)>,
+    cgroups: &[OwnedFd],
 ) -> Result<Spawned, String> {
+    let mut joins = [-1; MAX_CGROUPS];
+    for (slot, fd) in joins.iter_mut().zip(cgroups) {
+        *slot = fd.as_raw_fd();
+    }
     let (req_r, req_w) = pipe()?;
     let (rep_r, rep_w) = pipe()?;
     let (log_r, log_w) = pipe()?;
@@ -56,6 +64,7 @@ pub fn spawn(
                 log: log_w.as_raw_fd(),
                 reply: rep_w.as_raw_fd(),
                 image: exec.map(|(_, image)| image.as_raw_fd()),
+                cgroups: joins,
             };
             match exec {
                 Some((spec, _)) => child::native_bot(fds, zygote, limits, spec),

@@ -7,9 +7,12 @@ mod fork;
 pub mod interpreter;
 mod namespaces;
 
+use crate::cage::child::setup::MAX_CGROUPS;
 use crate::cage::control;
 use crate::cage::pidfd;
-use crate::cage::protocol::{ExitReport, Setup, SpawnRequest, ZygoteInfo, ZygoteReply, CONTROL_FD};
+use crate::cage::protocol::{
+    ExecSpec, ExitReport, Setup, SpawnRequest, ZygoteInfo, ZygoteReply, CONTROL_FD,
+};
 use fork::Reaped;
 use interpreter::Prepared;
 use pyo3::Python;
@@ -92,23 +95,18 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(e.to_string()),
             Ok(None) | Err(_) => break,
         };
-        let request =
-            request.and_then(
-                |(req, mut fds)| match (req.exec, fds.pop(), fds.is_empty()) {
-                    (None, None, _) => Ok((req.spawn, None)),
-                    (Some(exec), Some(image), true) => Ok((req.spawn, Some((exec, image)))),
-                    _ => Err("a compiled bot comes with exactly one descriptor".into()),
-                },
-            );
+        let request = request.and_then(|(req, fds)| split_descriptors(req, fds));
         let reply = match request {
-            Ok((limits, exec)) => match fork::spawn(py, prep, &limits, exec.as_ref()) {
-                Ok((pid, host_fds, bot)) => {
-                    bots.push(bot);
-                    let raw: Vec<RawFd> = host_fds.iter().map(|f| f.as_raw_fd()).collect();
-                    control::send(control, &ZygoteReply::Spawned { pid }, &raw)
+            Ok((limits, exec, cgroups)) => {
+                match fork::spawn(py, prep, &limits, exec.as_ref(), &cgroups) {
+                    Ok((pid, host_fds, bot)) => {
+                        bots.push(bot);
+                        let raw: Vec<RawFd> = host_fds.iter().map(|f| f.as_raw_fd()).collect();
+                        control::send(control, &ZygoteReply::Spawned { pid }, &raw)
+                    }
+                    Err(e) => control::send(control, &ZygoteReply::Error(e), &[]),
                 }
-                Err(e) => control::send(control, &ZygoteReply::Error(e), &[]),
-            },
+            }
             Err(e) => control::send(control, &ZygoteReply::Error(e), &[]),
         };
         if reply.is_err() {
@@ -117,6 +115,30 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
     }
     for bot in &bots {
         pidfd::kill(bot.pidfd.as_fd());
+    }
+}
+
+/// A spawn request's descriptors: a compiled bot's image first, then the cgroups to join.
+#[allow(clippy::type_complexity)] // the three parts of one request
+fn split_descriptors(
+    req: SpawnRequest,
+    mut fds: Vec<OwnedFd>,
+) -> Result<
+    (
+        crate::cage::Limits,
+        Option<(ExecSpec, OwnedFd)>,
+        Vec<OwnedFd>,
+    ),
+    String,
+> {
+    if req.cgroups > MAX_CGROUPS || req.cgroups > fds.len() {
+        return Err(format!("a spawn request names {} cgroups", req.cgroups));
+    }
+    let cgroups = fds.split_off(fds.len() - req.cgroups);
+    match (req.exec, fds.pop(), fds.is_empty()) {
+        (None, None, _) => Ok((req.spawn, None, cgroups)),
+        (Some(exec), Some(image), true) => Ok((req.spawn, Some((exec, image)), cgroups)),
+        _ => Err("a compiled bot comes with exactly one image descriptor".into()),
     }
 }
 
