@@ -116,6 +116,9 @@ pub struct BenchArgs {
     /// RPS matches per throughput run (ConnectX plays three times as many)
     #[arg(long, default_value_t = 40)]
     pub matches: usize,
+    /// Matches per game and per mode in the fairness figure (played 4 × cores at once)
+    #[arg(long, default_value_t = 8)]
+    pub fairness_matches: usize,
     /// Print one JSON object instead of a table
     #[arg(long)]
     pub json: bool,

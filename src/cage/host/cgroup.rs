@@ -13,6 +13,7 @@
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A bot is one process with one thread; the seccomp tables forbid more already, so
@@ -38,14 +39,18 @@ pub struct Cgroups {
     /// Whether swap is limited to nothing (v1 needs swap accounting for it).
     no_swap: bool,
     next: AtomicU64,
+    /// Folders of bots that were not yet reaped when their handle was dropped (a
+    /// cgroup holds its processes until they are reaped): removed at the next spawn.
+    graveyard: Arc<Mutex<Vec<PathBuf>>>,
 }
 
-/// One bot's cgroup. Removed when dropped (the bot must be dead by then).
+/// One bot's cgroup. Removed when dropped, or soon after if the bot is not reaped yet.
 #[derive(Debug)]
 pub struct BotCgroup {
     version: Version,
     dirs: Vec<PathBuf>,
     memory_mb: u64,
+    graveyard: Arc<Mutex<Vec<PathBuf>>>,
 }
 
 fn write(path: &Path, value: &str) -> Result<(), String> {
@@ -142,6 +147,7 @@ impl Cgroups {
             cpu,
             no_swap,
             next: AtomicU64::new(0),
+            graveyard: Arc::default(),
         })
     }
 
@@ -173,6 +179,7 @@ impl Cgroups {
             cpu,
             no_swap,
             next: AtomicU64::new(0),
+            graveyard: Arc::default(),
         })
     }
 
@@ -200,11 +207,17 @@ impl Cgroups {
     /// A new cgroup for one bot, with its limits set, and its `cgroup.procs` opened for
     /// the bot process to join.
     pub fn create(&self, memory_mb: u64) -> Result<(BotCgroup, Vec<OwnedFd>), String> {
+        if let Ok(mut graves) = self.graveyard.lock() {
+            graves.retain(|dir| {
+                std::fs::remove_dir(dir).is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY))
+            });
+        }
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let mut bot = BotCgroup {
             version: self.version,
             dirs: Vec::with_capacity(self.bases.len()),
             memory_mb,
+            graveyard: Arc::clone(&self.graveyard),
         };
         for base in &self.bases {
             let dir = base.join(format!("bot-{n}"));
@@ -346,8 +359,14 @@ impl BotCgroup {
 
 impl Drop for BotCgroup {
     fn drop(&mut self) {
-        for dir in &self.dirs {
-            remove(dir);
+        // Never wait here (a worker is between matches): a bot killed a moment ago may
+        // not be reaped yet, and its folder is then removed later.
+        for dir in self.dirs.drain(..) {
+            if std::fs::remove_dir(&dir).is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY)) {
+                if let Ok(mut graves) = self.graveyard.lock() {
+                    graves.push(dir);
+                }
+            }
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1))?,
         // Unavailable (e.g. /proc hidden) is reported, not fatal.
         memory: memory(&policy, &trivial),
+        fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
     })
 }
 

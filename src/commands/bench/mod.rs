@@ -4,6 +4,7 @@
 //! (`measure.rs`), judging ([`judge`]) and printing (`print.rs`) are apart.
 
 pub mod cold;
+mod fairness;
 mod measure;
 mod print;
 
@@ -89,6 +90,7 @@ struct Measured {
     throughput: Vec<Throughput>,
     /// (caged bot, plain python3) PSS in KiB, or why it could not be read.
     memory: Result<(f64, f64), String>,
+    fairness: fairness::FairnessFigures,
 }
 
 pub fn run(opts: &BenchArgs) -> Result<(), Error> {
@@ -143,6 +145,35 @@ fn judge(m: &Measured) -> Vec<Target> {
             // Shown rounded down, so a value shown as 1.80 has met 1.8.
             value: format!("{:.2}×", (scaling * 100.0).floor() / 100.0),
             met: m.jobs_all < 2 || scaling >= 1.8,
+        });
+    }
+    for l in &m.fairness.losses {
+        let (protected, baseline) = (
+            fairness::per_thousand(l.protected),
+            fairness::per_thousand(l.baseline),
+        );
+        targets.push(Target {
+            name: if l.game == GameKind::Rps {
+                "time losses per 1000 moves, rps"
+            } else {
+                "time losses per 1000 moves, connectx"
+            },
+            goal: "0".into(),
+            value: format!("{protected:.1} (wall: {baseline:.0})"),
+            met: l.protected.1 == 0,
+        });
+    }
+    for s in &m.fairness.stalls {
+        let over = s.wall.as_secs_f64() - s.budget.as_secs_f64();
+        targets.push(Target {
+            name: if s.what.starts_with("sleeping") {
+                "sleeping bot's move past its budget"
+            } else {
+                "blocked bot's move past its budget"
+            },
+            goal: "≤ 1 s".into(),
+            value: format!("{over:+.2} s"),
+            met: over <= 1.0,
         });
     }
     if let Ok((caged, plain)) = m.memory {

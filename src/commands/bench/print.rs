@@ -27,6 +27,16 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 Ok((c, p)) => json!({"caged_bot_pss_kib": c.round(), "python3_pss_kib": p.round()}),
                 Err(e) => json!({"unavailable": e}),
             },
+            "fairness": json!({
+                "jobs": m.fairness.jobs,
+                "matches": m.fairness.matches,
+                "time_losses_per_1000_moves": m.fairness.losses.iter().map(|l| (l.game.name().to_string(), json!({
+                    "charged": round1(super::fairness::per_thousand(l.protected)),
+                    "wall_clock": round1(super::fairness::per_thousand(l.baseline)),
+                    "moves": [l.protected.0, l.baseline.0],
+                }))).collect::<serde_json::Map<_, _>>(),
+                "stalls": m.fairness.stalls.iter().map(|s| json!({"what": s.what, "budget_s": s.budget.as_secs_f64(), "wall_s": (s.wall.as_secs_f64() * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
+            }),
             "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
         })
     );
@@ -61,6 +71,37 @@ pub fn table(m: &Measured, targets: &[Target]) {
             t.one,
             t.all,
             t.all / t.one
+        );
+    }
+    let f = &m.fairness;
+    say!(
+        "\n{:<58} {:>10} {:>10}",
+        format!(
+            "time losses per 1000 moves ({} matches, {} at once)",
+            f.matches, f.jobs
+        ),
+        "charged",
+        "wall clock"
+    );
+    for l in &f.losses {
+        say!(
+            "{:<58} {:>10.1} {:>10.1}",
+            format!(
+                "{}: bots think 70 % of a 0.1 s budget ({} / {} moves)",
+                l.game.name(),
+                l.protected.0,
+                l.baseline.0
+            ),
+            super::fairness::per_thousand(l.protected),
+            super::fairness::per_thousand(l.baseline)
+        );
+    }
+    for s in &f.stalls {
+        say!(
+            "{:<58} {:>7.2} s of a {:.1} s budget",
+            format!("{}: wall time of its move", s.what),
+            s.wall.as_secs_f64(),
+            s.budget.as_secs_f64()
         );
     }
     say!("\n{:<58}", "memory (proportional set size)");

@@ -1,0 +1,213 @@
+//! The fairness figures of `cagematch bench`: how often a bot loses on time when
+//! 4 × cores matches share the machine, each bot thinking for 70 % of its budget —
+//! with the runner's measures on (charged time forgives run-queue wait; off-turn bots are
+//! frozen) and, as the baseline, with plain wall-clock charging and no freeze (what
+//! cutechess and Kaggle do) — and the wall time a sleeping or a blocked bot costs.
+
+use super::err;
+use crate::botfile::BotFile;
+use crate::cage::{BotSource, Cage, CagePolicy, Fairness, FaultKind, Program};
+use crate::game::{GameKind, TimeControl};
+use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The move budget the thinking bots play under, and what they think of it.
+const MOVE_BUDGET: f64 = 0.1;
+const THINK: f64 = 0.07;
+/// The budget the sleeping and blocked bots get.
+const STALL_BUDGET: f64 = 1.0;
+
+/// Time losses in one game, protected and baseline.
+pub struct Losses {
+    pub game: GameKind,
+    /// (moves asked, timeouts) with the measures on, then for the baseline.
+    pub protected: (usize, usize),
+    pub baseline: (usize, usize),
+}
+
+/// One stalling bot: its budget and the wall time its timed-out move took.
+pub struct Stall {
+    pub what: &'static str,
+    pub budget: Duration,
+    pub wall: Duration,
+}
+
+pub struct FairnessFigures {
+    pub jobs: usize,
+    pub matches: usize,
+    pub losses: Vec<Losses>,
+    pub stalls: Vec<Stall>,
+}
+
+pub fn per_thousand((moves, timeouts): (usize, usize)) -> f64 {
+    if moves == 0 {
+        0.0
+    } else {
+        timeouts as f64 * 1000.0 / moves as f64
+    }
+}
+
+/// A bot that spends `THINK` seconds of CPU on every move, then plays `play`.
+fn thinker(game: GameKind) -> BotFile {
+    let play = match game {
+        GameKind::Connectx => {
+            "random.choice([c for c in range(config.columns) if obs.board[c] == 0])"
+        }
+        _ => "random.randrange(3)",
+    };
+    let code = format!(
+        "import random\nimport time\n\n\ndef agent(obs, config):\n    end = time.process_time() + {THINK}\n    while time.process_time() < end:\n        pass\n    return {play}\n"
+    );
+    python_bot("thinker.py", code)
+}
+
+fn python_bot(name: &str, code: String) -> BotFile {
+    BotFile {
+        name: name.trim_end_matches(".py").into(),
+        path: PathBuf::from(name),
+        sha256: String::new(),
+        program: Program::Python(BotSource {
+            name: name.into(),
+            code,
+        }),
+    }
+}
+
+pub fn measure(
+    policy: &CagePolicy,
+    cores: usize,
+    matches: usize,
+) -> Result<FairnessFigures, String> {
+    let jobs = 4 * cores.max(1);
+    let mut losses = Vec::new();
+    for game in [GameKind::Connectx, GameKind::Rps] {
+        let bot = thinker(game);
+        let count = |fairness| -> Result<(usize, usize), String> {
+            let records = play_at_once(policy, game, &bot, matches, jobs, fairness)?;
+            Ok(tally(&records))
+        };
+        losses.push(Losses {
+            game,
+            protected: count(Fairness::default())?,
+            baseline: count(Fairness::unprotected())?,
+        });
+    }
+    Ok(FairnessFigures {
+        jobs,
+        matches,
+        losses,
+        stalls: stalls(policy)?,
+    })
+}
+
+/// Moves asked and moves lost on time.
+fn tally(records: &[MatchRecord]) -> (usize, usize) {
+    let moves = records
+        .iter()
+        .flat_map(|r| &r.frames)
+        .flat_map(|f| &f.moves);
+    moves.fold((0, 0), |(n, t), m| {
+        let timeout = m
+            .fault
+            .as_ref()
+            .is_some_and(|f| f.kind == FaultKind::Timeout);
+        (n + 1, t + usize::from(timeout))
+    })
+}
+
+/// `count` matches of `bot` against itself, `jobs` at a time, unpinned (the scheduler
+/// shares the cores as it would on a busy machine).
+fn play_at_once(
+    policy: &CagePolicy,
+    game: GameKind,
+    bot: &BotFile,
+    count: usize,
+    jobs: usize,
+    fairness: Fairness,
+) -> Result<Vec<MatchRecord>, String> {
+    let mut policy = policy.clone();
+    policy.pool = jobs;
+    let cage = Cage::start(&policy).map_err(err)?;
+    let key = SeedKey::random().map_err(err)?;
+    let next = AtomicUsize::new(0);
+    let records = Mutex::new(Vec::with_capacity(count));
+    let clock = TimeControl {
+        per_move: MOVE_BUDGET,
+        overage: 0.0,
+        load: 10.0,
+    };
+    let config = match game {
+        GameKind::Rps => json!({"episodeSteps": 20}),
+        _ => json!({}),
+    };
+    std::thread::scope(|s| -> Result<(), String> {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| -> Result<(), String> {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            return Ok(());
+                        }
+                        let spec = MatchSpec {
+                            game,
+                            config: config.clone(),
+                            seed: i as u64,
+                            key,
+                            time_control: clock,
+                            bots: [bot, bot],
+                            fairness,
+                        };
+                        let record = referee::play(&cage, &spec, &mut |_| {}).map_err(err)?;
+                        records.lock().map_err(err)?.push(record);
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join()
+                .map_err(|_| "a bench worker panicked".to_string())??;
+        }
+        Ok(())
+    })?;
+    records.into_inner().map_err(err)
+}
+
+/// The wall time a bot that sleeps, and one blocked writing its log, cost per move.
+fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
+    let cage = Cage::start(policy).map_err(err)?;
+    let budget = Duration::from_secs_f64(STALL_BUDGET);
+    let mut out = Vec::new();
+    for (what, code) in [
+        (
+            "sleeping bot (time.sleep)",
+            "import time\n\n\ndef agent(obs, config):\n    time.sleep(10 ** 6)\n",
+        ),
+        (
+            "bot blocked writing its log",
+            "def agent(obs, config):\n    while True:\n        print('x' * 65536)\n",
+        ),
+    ] {
+        let source = BotSource {
+            name: "stall.py".into(),
+            code: code.into(),
+        };
+        let mut bot = cage.spawn().map_err(err)?;
+        bot.load(&source, 1, Duration::from_secs(10))
+            .map_err(|f| format!("{what}: {f}"))?;
+        let start = Instant::now();
+        match bot.act(&json!({"step": 0}), &json!({}), budget) {
+            Err(f) if f.kind == FaultKind::Timeout => out.push(Stall {
+                what,
+                budget,
+                wall: start.elapsed(),
+            }),
+            other => return Err(format!("{what}: expected a timeout, got {other:?}")),
+        }
+    }
+    Ok(out)
+}
