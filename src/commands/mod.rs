@@ -138,8 +138,8 @@ fn sandbox() -> Result<ExitCode, Error> {
         say!("{line}");
     }
     say!("clock:      {}", bot.clock());
-    let cgroup_missing = say_cgroup("", &cage.cgroups());
     say!("off turn:   frozen in alternating games (SIGSTOP from its reply to its next request, SIGCONT, through a pidfd); running in simultaneous ones");
+    let cgroup_missing = say_cgroup("", &cage.cgroups());
     if layers.complete() && !cgroup_missing {
         say!("\nEvery sandbox layer is in place.");
     } else if layers.complete() {
