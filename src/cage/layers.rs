@@ -41,6 +41,20 @@ impl Supervision {
     pub const FROZEN: &'static str =
         "frozen: SIGSTOP from its reply to its next request (SIGCONT), through a pidfd";
     pub const RUNNING: &'static str = "running (simultaneous game: both seats think at once)";
+
+    /// One line per measure, aligned with [`Layers::lines`].
+    pub fn lines(&self) -> Vec<String> {
+        vec![
+            format!("clock:      {}", self.clock),
+            format!("off turn:   {}", self.off_turn),
+            format!(
+                "cgroup:     {}",
+                self.cgroup
+                    .as_deref()
+                    .unwrap_or("none (WARNING: no cgroup on that machine)")
+            ),
+        ]
+    }
 }
 
 impl Layers {

@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::widgets::{block, clean, elo_text};
-use crate::cage::Layers;
+use crate::cage::{Layers, Supervision};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -71,7 +71,7 @@ fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
 
 /// Faults from the journal entries (always kept); tracebacks and the sandbox layers
 /// from the full records still in memory (the newest matches).
-fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<Layers>) {
+fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<(Layers, Option<Supervision>)>) {
     let bot = app.bot;
     let mut faults: Vec<FaultLine> = Vec::new();
     let mut layers = None;
@@ -83,7 +83,10 @@ fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<Layers>) {
             }
             let record = m.record.as_ref();
             if layers.is_none() {
-                layers = record.and_then(|r| r.bots[seat].layers.clone());
+                layers = record.and_then(|r| {
+                    let seat = &r.bots[seat];
+                    Some((seat.layers.clone()?, seat.supervision.clone()))
+                });
             }
             if let Some(f) = &entry.faults[seat] {
                 let traceback = record
@@ -100,15 +103,18 @@ fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<Layers>) {
     (faults, layers)
 }
 
-fn draw_layers(app: &App, frame: &mut Frame, area: Rect, layers: Option<&Layers>) {
+fn draw_layers(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    layers: Option<&(Layers, Option<Supervision>)>,
+) {
     let t = app.theme();
     let layer_lines: Vec<Line> = match layers {
-        Some(l) => {
-            let mut v: Vec<Line> = l
-                .lines()
-                .into_iter()
-                .map(|s| Line::from(clean(&s)))
-                .collect();
+        Some((l, supervision)) => {
+            let mut lines = l.lines();
+            lines.extend(supervision.iter().flat_map(Supervision::lines));
+            let mut v: Vec<Line> = lines.into_iter().map(|s| Line::from(clean(&s))).collect();
             if !l.complete() {
                 v.push(Line::styled(
                     "WARNING: some layers are missing",
