@@ -314,6 +314,8 @@ fn bench_json_reports_every_figure_and_target() {
         "50",
         "--matches",
         "4",
+        "--fairness-matches",
+        "2",
         "--json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -337,6 +339,19 @@ fn bench_json_reports_every_figure_and_target() {
         );
     }
     assert!(v["throughput"]["rps"]["scaling"].as_f64().unwrap() > 0.0);
+    let fairness = &v["fairness"];
+    for game in ["connectx", "rps"] {
+        let losses = &fairness["time_losses_per_1000_moves"][game];
+        assert!(losses["charged"].as_f64().is_some(), "{fairness}");
+        assert!(losses["moves"][0].as_u64().unwrap() > 0, "{fairness}");
+    }
+    let stalls = fairness["stalls"].as_array().unwrap();
+    assert_eq!(stalls.len(), 2, "{fairness}");
+    for s in stalls {
+        // Wide bounds (a shared machine): it ends at its budget, not at a backstop.
+        let wall = s["wall_s"].as_f64().unwrap();
+        assert!(wall >= 1.0 && wall < 10.0, "{s}");
+    }
     // Root can read a caged bot's /proc files; its own user cannot (not dumpable).
     // SAFETY: geteuid cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
@@ -344,11 +359,11 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 6);
+        assert_eq!(targets.len(), 10);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 5);
+        assert_eq!(targets.len(), 9);
     }
     assert!(targets
         .iter()
