@@ -23,6 +23,12 @@ fn main() {
     let prefix = lines.next().unwrap_or_default().trim();
     let executable = lines.next().unwrap_or_default().trim();
     println!("cargo:rustc-env=CAGEMATCH_PYTHON_HOME={prefix}");
+    // major.minor, which a venv's packages must have been built for.
+    println!(
+        "cargo:rustc-env=CAGEMATCH_PYTHON_VERSION={}.{}",
+        config.version().major,
+        config.version().minor
+    );
     // The real interpreter (not a version-manager shim), for benchmark baselines.
     println!("cargo:rustc-env=CAGEMATCH_PYTHON_EXE={executable}");
     if let Some(dir) = config.lib_dir() {

@@ -139,4 +139,10 @@ pub struct Rules {
     /// Seconds to load a bot (default 10)
     #[arg(long, value_name = "SECONDS")]
     pub load_time: Option<f64>,
+    /// A venv whose packages bots may use (with --module), made with the embedded Python
+    #[arg(long, value_name = "DIR")]
+    pub venv: Option<PathBuf>,
+    /// A module bots may import on top of the default list, e.g. --module numpy (repeatable)
+    #[arg(long = "module", value_name = "NAME")]
+    pub modules: Vec<String>,
 }

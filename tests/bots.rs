@@ -181,13 +181,30 @@ fn the_zygote_refuses_modules_that_give_native_code() {
 }
 
 #[test]
-fn an_unknown_module_is_a_clear_start_error() {
+fn an_unknown_module_is_reported_and_faults_only_the_bots_that_import_it() {
     let mut policy = policy(test_limits());
     policy.modules.push("no_such_module_here".into());
-    let err = Cage::start(&policy).err().expect("must fail").to_string();
+    let cage = Cage::start(&policy).expect("one missing module does not stop the cage");
+    let failed = cage.info().failed;
+    assert_eq!(failed.len(), 1, "{failed:?}");
     assert!(
-        err.contains("cannot preload module 'no_such_module_here'"),
-        "{err}"
+        failed[0]
+            .1
+            .contains("No module named 'no_such_module_here'"),
+        "{failed:?}"
+    );
+    let needs = cagematch::cage::BotSource {
+        name: "needs.py".into(),
+        code: "import no_such_module_here\n\ndef agent(o, c):\n    return 0\n".into(),
+    };
+    let fault = loaded(&cage, &needs, 1).expect_err("the bot that needs it faults");
+    assert!(
+        fault.detail.contains("could not be loaded by the runner"),
+        "{fault:?}"
+    );
+    assert!(
+        loaded(&cage, &good("stateful.py"), 1).is_ok(),
+        "the others play"
     );
 }
 

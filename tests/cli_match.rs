@@ -204,7 +204,13 @@ fn check_passes_a_good_bot() {
         4,
         "{stdout}"
     );
-    assert!(stdout.trim_end().ends_with("no problems found"), "{stdout}");
+    // Where bots get no cgroup (an unprivileged user), that is a warning, not a problem.
+    let last = stdout.trim_end().lines().last().unwrap_or_default();
+    if stdout.contains("cgroup:     WARNING: none") {
+        assert_eq!(last, "no problems found (1 warning(s) above)", "{stdout}");
+    } else {
+        assert_eq!(last, "no problems found", "{stdout}");
+    }
 }
 
 fn check_fails(bot: &str, game: &str, extra: &[&str], expected: &[&str]) {
@@ -350,7 +356,7 @@ fn bench_json_reports_every_figure_and_target() {
     for s in stalls {
         // Wide bounds (a shared machine): it ends at its budget, not at a backstop.
         let wall = s["wall_s"].as_f64().unwrap();
-        assert!(wall >= 1.0 && wall < 10.0, "{s}");
+        assert!((1.0..10.0).contains(&wall), "{s}");
     }
     // Root can read a caged bot's /proc files; its own user cannot (not dumpable).
     // SAFETY: geteuid cannot fail.

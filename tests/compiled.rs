@@ -468,7 +468,11 @@ fn a_stderr_flood_blocks_the_writer_which_times_out_costing_the_host_little() {
     let host_cpu = thread_cpu() - before;
     // Its 2 s budget, then the end of the match: far below the old 2 x budget + 1 s
     // backstop a move, and the 125 s of Kaggle's defaults (a wide bound: noisy machines).
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
     let fault = record.result.faults[1]
         .as_ref()
         .expect("the flooder faults");

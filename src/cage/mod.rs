@@ -42,6 +42,7 @@ pub use fault::{Fault, FaultKind};
 pub use host::bot::{backstop, Bot, BotSource, Loaded, Move};
 pub use host::cage::{Cage, CageError, Program};
 pub use host::native::{elf_interpreter, Native};
+pub use host::venv::{add_python, site_packages, EMBEDDED_PYTHON};
 pub use layers::{Layers, Supervision};
 pub use log::sanitize;
 pub use policy::{CagePolicy, Fairness, Limits, DEFAULT_MODULES, FORBIDDEN_MODULES};

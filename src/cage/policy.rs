@@ -26,9 +26,41 @@ pub const DEFAULT_MODULES: &[&str] = &[
     "time",
 ];
 
+/// The zygote's whole environment (it starts with an empty one): numerical libraries
+/// (OpenBLAS, OpenMP, MKL, numexpr) start no thread pool at import. The zygote sits in
+/// the bots' PID namespace, where a process cannot create threads, and bots may not.
+pub const ZYGOTE_ENV: &[(&str, &str)] = &[
+    ("OPENBLAS_NUM_THREADS", "1"),
+    ("OMP_NUM_THREADS", "1"),
+    ("MKL_NUM_THREADS", "1"),
+    ("NUMEXPR_NUM_THREADS", "1"),
+    ("VECLIB_MAXIMUM_THREADS", "1"),
+];
+
 /// Modules that would hand a bot native code or a network: the zygote refuses to start
 /// if any of them is loaded, whatever the policy says.
 pub const FORBIDDEN_MODULES: &[&str] = &["ctypes", "_ctypes", "_socket", "cffi", "_cffi_backend"];
+
+/// Why `name` cannot be a module bots may import, if it cannot.
+pub fn check_module(name: &str) -> Result<(), String> {
+    if FORBIDDEN_MODULES.contains(&name) {
+        return Err(format!(
+            "`{name}` would give bots native code or a network; remove it"
+        ));
+    }
+    let valid = !name.is_empty()
+        && name.len() <= 200
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !valid {
+        return Err(format!(
+            "`{}` is not a module name",
+            crate::cage::sanitize(name.as_bytes())
+        ));
+    }
+    Ok(())
+}
 
 /// Resource limits for one bot process (which lives for one match).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +138,9 @@ pub struct CagePolicy {
     pub program: PathBuf,
     /// Modules preloaded in the zygote and handed out by the import gate.
     pub modules: Vec<String>,
+    /// Folders of third-party packages (a venv's site-packages) added to the zygote's
+    /// `sys.path` before preloading; read before any bot exists, never after.
+    pub site: Vec<PathBuf>,
     pub limits: Limits,
     /// How long the zygote may take to start Python and preload the modules.
     pub start_timeout: Duration,
@@ -120,6 +155,7 @@ impl CagePolicy {
         CagePolicy {
             program: program.into(),
             modules: DEFAULT_MODULES.iter().map(|m| m.to_string()).collect(),
+            site: Vec::new(),
             limits: Limits::default(),
             start_timeout: Duration::from_secs(30),
             pool: 0,

@@ -33,6 +33,9 @@ pub const BOT_FDS: usize = 5;
 #[serde(deny_unknown_fields)]
 pub struct Setup {
     pub modules: Vec<String>,
+    /// Third-party package folders for `sys.path`.
+    #[serde(default)]
+    pub site: Vec<PathBuf>,
 }
 
 /// Host → zygote: fork one caged bot process with these limits. A compiled bot's image
@@ -84,6 +87,14 @@ pub struct ZygoteInfo {
     pub uid: u32,
     /// Modules bots may import.
     pub modules: Vec<String>,
+    /// Listed modules that failed to preload, and why: bots that import one fault with
+    /// that reason; the others play.
+    #[serde(default)]
+    pub failed: Vec<(String, String)>,
+    /// Modules that give native code or sockets, loaded as dependencies of a listed
+    /// package (never handed to bots by the import gate).
+    #[serde(default)]
+    pub native: Vec<String>,
 }
 
 /// Bot process → host, the first message, before it has read any bot code (so it can be

@@ -29,7 +29,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     if opponent.name == bot.name {
         opponent.name.push_str(" (2)");
     }
-    let cage = start_cage()?;
+    let cage = start_cage(rules)?;
     let mut problems = 0;
     let mut warnings = 0;
     let mut seen = Vec::new();
@@ -122,6 +122,7 @@ fn describe_sandbox(cage: &Cage, bot: &BotFile, turns: Turns) -> Result<bool, Er
         .layers()
         .ok_or("the bot process sent no layer report")?;
     say!("sandbox:");
+    super::say_modules("  ", &cage.info());
     for line in layers.lines() {
         say!("  {line}");
     }

@@ -55,10 +55,49 @@ fn shown(path: &std::path::Path) -> String {
 }
 
 /// Starts the zygote for this binary with the default policy.
-fn start_cage() -> Result<Cage, Error> {
-    let policy =
+/// The cage for `match` and `check`: the default modules, plus `--module`s from `--venv`.
+fn start_cage(rules: &Rules) -> Result<Cage, Error> {
+    let mut policy =
         CagePolicy::for_current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
-    Ok(Cage::start(&policy)?)
+    crate::cage::add_python(&mut policy, &rules.modules, rules.venv.as_deref())
+        .map_err(|why| Error::Usage(format!("--venv/--module: {why}")))?;
+    let cage = Cage::start(&policy)?;
+    say_failed_modules(&cage);
+    Ok(cage)
+}
+
+/// What bots may import, what failed to load, and what native-code modules came in as
+/// dependencies (never importable by bots).
+pub(crate) fn say_modules(indent: &str, info: &crate::cage::ZygoteInfo) {
+    let clean = |names: Vec<&str>| crate::cage::sanitize(names.join(", ").as_bytes());
+    say!(
+        "{indent}modules:    {}",
+        clean(info.modules.iter().map(String::as_str).collect())
+    );
+    for (module, why) in &info.failed {
+        say!(
+            "{indent}            FAILED: {}: {}",
+            crate::cage::sanitize(module.as_bytes()),
+            crate::cage::sanitize(why.as_bytes())
+        );
+    }
+    if !info.native.is_empty() {
+        say!(
+            "{indent}            loaded for them, never importable: {} (what they reach, the kernel layers contain)",
+            clean(info.native.iter().map(String::as_str).collect())
+        );
+    }
+}
+
+/// Modules that could not be preloaded: bots that import one fault, the others play.
+fn say_failed_modules(cage: &Cage) {
+    for (module, why) in cage.info().failed {
+        eprintln!(
+            "cagematch: WARNING: module {} could not be loaded; bots that import it will fault: {}",
+            crate::cage::sanitize(module.as_bytes()),
+            crate::cage::sanitize(why.as_bytes())
+        );
+    }
 }
 
 /// The game settings from `--set KEY=VALUE` flags: values read as JSON when they parse
@@ -128,11 +167,11 @@ pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, String>) -> bool
 
 /// Starts one caged bot and prints what it got, loudly flagging anything missing.
 fn sandbox() -> Result<ExitCode, Error> {
-    let cage = start_cage()?;
+    let cage = start_cage(&Rules::default())?;
     let bot = cage.spawn()?;
     let info = cage.info();
     say!("python:     {}", info.python);
-    say!("modules:    {}", info.modules.join(", "));
+    say_modules("", &info);
     let layers = bot.layers().ok_or("the bot sent no layer report")?;
     for line in layers.lines() {
         say!("{line}");

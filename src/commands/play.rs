@@ -26,7 +26,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
     let time_control = time_control(game, &opts.rules)?;
     let seed = opts.seed.unwrap_or_else(fresh_seed);
-    let cage = start_cage()?;
+    let cage = start_cage(&opts.rules)?;
     let spec = MatchSpec {
         game,
         config,

@@ -91,6 +91,10 @@ pub struct PythonSpec {
     /// Modules bots may import on top of the default list.
     #[serde(default)]
     pub modules: Vec<String>,
+    /// A venv (made with the embedded Python) whose packages those modules come from,
+    /// relative to the tournament file.
+    #[serde(default)]
+    pub venv: Option<PathBuf>,
 }
 
 fn default_games_per_pair() -> u32 {
@@ -122,6 +126,8 @@ pub struct Tournament {
     pub time_control: TimeControl,
     pub limits: Limits,
     pub modules: Vec<String>,
+    /// Where third-party modules come from (checked when the file was read).
+    pub venv: Option<PathBuf>,
     pub output: PathBuf,
     pub theme: Option<String>,
 }
@@ -186,20 +192,8 @@ impl Rules<'_> {
             return fail("limits.frame_bytes", "must be between 1 KiB and 16 MiB");
         }
         for m in self.modules {
-            if crate::cage::FORBIDDEN_MODULES.contains(&m.as_str()) {
-                return fail(
-                    "python.modules",
-                    &format!("`{m}` would give bots native code or a network; remove it"),
-                );
-            }
-            if m.is_empty()
-                || m.len() > 200
-                || !m
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            {
-                return fail("python.modules", &format!("`{m}` is not a module name"));
-            }
+            crate::cage::policy::check_module(m)
+                .map_err(|why| ("python.modules".to_string(), why))?;
         }
         Ok(())
     }
@@ -260,6 +254,10 @@ impl Tournament {
         };
         rules.check().map_err(|(field, why)| err(&field, &why))?;
         let base = file.parent().unwrap_or(Path::new("."));
+        let venv = raw.python.venv.as_ref().map(|v| tidy(&base.join(v)));
+        if let Some(v) = &venv {
+            crate::cage::site_packages(v).map_err(|why| err("python.venv", &why))?;
+        }
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
         Ok(Tournament {
             file: file.to_path_buf(),
@@ -273,6 +271,7 @@ impl Tournament {
             time_control: clock,
             limits,
             modules,
+            venv,
             output: raw.output,
             key: SeedKey::random().map_err(|e| {
                 ConfigError::new(file.display(), format!("cannot make a seed key: {e}"))
@@ -346,6 +345,7 @@ impl Tournament {
             time_control: info.time_control,
             limits: info.limits.clone(),
             modules: info.modules.clone(),
+            venv: info.venv.as_ref().map(PathBuf::from),
             output: PathBuf::new(),
             key,
             theme: None,
@@ -358,6 +358,7 @@ impl Tournament {
             .map_err(|e| format!("cannot find own executable: {e}"))?;
         policy.limits = self.limits.clone();
         policy.modules = self.modules.clone();
+        crate::cage::add_python(&mut policy, &[], self.venv.as_deref())?;
         // Two seats per match: keep a match's worth ready for each worker.
         policy.pool = 2 * self.jobs;
         Ok(policy)

@@ -40,6 +40,9 @@ pub struct RunInfo {
     pub time_control: TimeControl,
     pub limits: Limits,
     pub modules: Vec<String>,
+    /// The venv third-party modules come from, as the tournament file named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venv: Option<String>,
     pub bots: Vec<RunBot>,
     pub started: String,
     pub matches: usize,
@@ -289,6 +292,7 @@ impl RunInfo {
             time_control: t.time_control,
             limits: t.limits.clone(),
             modules: t.modules.clone(),
+            venv: t.venv.as_ref().map(|v| v.display().to_string()),
             bots: t
                 .bots
                 .iter()

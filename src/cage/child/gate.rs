@@ -10,14 +10,17 @@ use std::sync::OnceLock;
 
 /// Allowed module names, fixed in the zygote before any fork.
 static ALLOWED: OnceLock<Vec<String>> = OnceLock::new();
+/// Allowed modules that failed to preload, and why.
+static FAILED: OnceLock<Vec<(String, String)>> = OnceLock::new();
 /// `sys.modules` as it was when the zygote finished preloading.
 static MODULES: OnceLock<Py<PyDict>> = OnceLock::new();
 
 /// Fixes what the gate hands out (in the zygote, once, before any fork).
-pub fn allow(modules: &[String], loaded: Py<PyDict>) {
+pub fn allow(modules: &[String], failed: &[(String, String)], loaded: Py<PyDict>) {
     let mut allowed = modules.to_vec();
     allowed.sort();
     let _ = ALLOWED.set(allowed);
+    let _ = FAILED.set(failed.to_vec());
     let _ = MODULES.set(loaded);
 }
 
@@ -50,6 +53,12 @@ pub fn gate_import<'py>(
         return Err(PyImportError::new_err(format!(
             "module '{name}' is not available to cagematch bots; allowed modules: {}",
             listing()
+        )));
+    }
+    let failed = FAILED.get().map(Vec::as_slice).unwrap_or_default();
+    if let Some((_, why)) = failed.iter().find(|(m, _)| m == top) {
+        return Err(PyImportError::new_err(format!(
+            "module '{top}' could not be loaded by the runner, so this bot cannot run here: {why}"
         )));
     }
     let Some(module) = modules.get_item(name)? else {

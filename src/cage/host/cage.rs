@@ -185,6 +185,7 @@ impl Zygote {
                 cmd.arg(protocol::ZYGOTE_ARG)
                     .arg(std::process::id().to_string())
                     .env_clear()
+                    .envs(crate::cage::policy::ZYGOTE_ENV.iter().copied())
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
                     .stderr(Stdio::piped());
@@ -351,6 +352,7 @@ fn handshake(control: &OwnedFd, policy: &CagePolicy) -> Result<ZygoteInfo, Strin
     // A send can only fail because the zygote is already gone.
     let setup = Setup {
         modules: policy.modules.clone(),
+        site: policy.site.clone(),
     };
     control::send(control.as_fd(), &setup, &[])
         .map_err(|_| "the zygote exited during start-up".to_string())?;

@@ -11,3 +11,4 @@ mod exit;
 pub mod native;
 mod pool;
 mod process;
+pub mod venv;

@@ -106,6 +106,145 @@ const REMOVED_BUILTINS: &[(&str, &str)] = &[
     ("vars", "introspection is not available"),
 ];
 
+/// Imports a listed package from the site folders and, since a bot cannot read a file
+/// once caged, every submodule it has (a lazy `import numpy.linalg` inside a bot would
+/// fail otherwise), skipping tests and build tools. Runs in the zygote with the real
+/// builtins, before any bot exists. Returns the submodules that failed to import.
+const PRELOAD_SOURCE: &str = r#"
+import importlib, pkgutil, sys
+
+SKIP = {"tests", "test", "testing", "conftest", "benchmarks", "setup", "__main__",
+        "f2py", "distutils", "_pyinstaller", "__pyinstaller", "_distributor_init"}
+
+def _walk(module, missed):
+    for info in pkgutil.iter_modules(module.__path__, module.__name__ + "."):
+        last = info.name.rsplit(".", 1)[1]
+        if last in SKIP or last.startswith(("test_", "_test")):
+            continue
+        try:
+            sub = importlib.import_module(info.name)
+        except BaseException:
+            missed.append(info.name)
+            continue
+        if info.ispkg and hasattr(sub, "__path__"):
+            _walk(sub, missed)
+
+WALKED = set()
+
+def _third_party(module, site):
+    where = getattr(module, "__file__", None) or ""
+    return hasattr(module, "__path__") and any(where.startswith(s) for s in site)
+
+def preload(name, site):
+    module = importlib.import_module(name)
+    missed = []
+    # The package, then every third-party package it pulled in, until none is new: a
+    # dependency's lazy imports (scikit-learn's narwhals, pandas' dateutil) must be
+    # loaded too.
+    todo = [module]
+    while todo:
+        package = todo.pop()
+        WALKED.add(package.__name__)
+        if _third_party(package, site):
+            _walk(package, missed)
+        for other, loaded in list(sys.modules.items()):
+            top = other.partition(".")[0]
+            if top not in WALKED and loaded is not None and _third_party(sys.modules.get(top), site):
+                WALKED.add(top)
+                todo.append(sys.modules[top])
+    return missed
+"#;
+
+/// What preloading left: modules bots may import, those that failed (and why), and
+/// modules with native code or sockets that came in as dependencies.
+struct Preloaded {
+    failed: Vec<(String, String)>,
+    native: Vec<String>,
+}
+
+/// Adds `site` to `sys.path` (after the standard library, which a venv cannot shadow),
+/// imports `modules` (walking third-party packages), and checks what got loaded: with no
+/// site folders nothing that gives native code or sockets may be; with them such
+/// modules may come in as dependencies and are listed, and the gate never hands them out.
+fn preload(
+    py: Python<'_>,
+    modules: &[String],
+    site: &[std::path::PathBuf],
+) -> Result<Preloaded, String> {
+    let err = |e: PyErr| format!("{e}");
+    let sys = py.import("sys").map_err(err)?;
+    let path = sys.getattr("path").map_err(err)?;
+    let site: Vec<String> = site.iter().map(|p| p.display().to_string()).collect();
+    for s in &site {
+        path.call_method1("append", (s,)).map_err(err)?;
+    }
+    let helper = PyDict::new(py);
+    let builtins_mod = py.import("builtins").map_err(err)?;
+    helper
+        .set_item("__builtins__", &builtins_mod)
+        .map_err(err)?;
+    builtins_mod
+        .getattr("exec")
+        .and_then(|exec| exec.call1((PRELOAD_SOURCE, &helper)))
+        .map_err(err)?;
+    let walk = helper
+        .get_item("preload")
+        .map_err(err)?
+        .ok_or("no preload")?;
+    let mut failed = Vec::new();
+    for name in modules {
+        let stdlib = crate::cage::policy::DEFAULT_MODULES.contains(&name.as_str());
+        match walk.call1((name.as_str(), site.clone())) {
+            Ok(_) => {}
+            Err(e) if stdlib => return Err(format!("cannot preload module '{name}': {e}")),
+            Err(e) => failed.push((name.clone(), one_line(&e.to_string()))),
+        }
+    }
+    let loaded = sys.getattr("modules").map_err(err)?;
+    let loaded = loaded
+        .cast::<PyDict>()
+        .map_err(|_| "sys.modules is not a dict".to_string())?;
+    let mut native = Vec::new();
+    for name in FORBIDDEN_MODULES {
+        if loaded.contains(*name).map_err(err)? {
+            native.push(name.to_string());
+        }
+    }
+    if site.is_empty() && !native.is_empty() {
+        return Err(format!(
+            "module '{}' is loaded after preloading {modules:?}; it would give bots native \
+             code or sockets, so the cage refuses to start",
+            native[0]
+        ));
+    }
+    clear_environment(py).map_err(err)?;
+    Ok(Preloaded { failed, native })
+}
+
+/// The zygote's environment (the thread limits of [`crate::cage::policy::ZYGOTE_ENV`])
+/// has done its work once the libraries are loaded; bots get none of it, neither in C
+/// nor in `posix.environ` or `os.environ`, which copied it at start-up.
+fn clear_environment(py: Python<'_>) -> PyResult<()> {
+    // SAFETY: the zygote is single-threaded; nothing holds a pointer into the environment.
+    unsafe { libc::clearenv() };
+    py.import("posix")?
+        .getattr("environ")?
+        .call_method0("clear")?;
+    let modules = py.import("sys")?.getattr("modules")?;
+    if let Some(os) = modules.cast::<PyDict>()?.get_item("os")? {
+        os.getattr("environ")?
+            .getattr("_data")?
+            .call_method0("clear")?;
+    }
+    Ok(())
+}
+
+/// An exception's text on one line, cut to a readable length.
+fn one_line(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text);
+    line.chars().take(300).collect()
+}
+
 /// What the zygote prepares once and every bot process inherits.
 pub struct Prepared {
     /// The `Struct` class observations are made of.
@@ -119,30 +258,27 @@ pub struct Prepared {
     pub sys: Py<PyAny>,
     pub io: Py<PyAny>,
     pub version: String,
+    /// Listed modules that failed to preload, and why.
+    pub failed: Vec<(String, String)>,
+    /// Native-code or socket modules loaded as dependencies of listed packages.
+    pub native: Vec<String>,
 }
 
 impl Prepared {
-    /// Preloads `modules`, refuses to go on if a forbidden one got loaded, and builds the
-    /// bot's builtins. Runs in the zygote, before privileges are dropped.
-    pub fn new(py: Python<'_>, modules: &[String]) -> Result<Prepared, String> {
+    /// Preloads `modules` (with `site` on the path), checks what got loaded, and builds
+    /// the bot's builtins. Runs in the zygote, before privileges are dropped.
+    pub fn new(
+        py: Python<'_>,
+        modules: &[String],
+        site: &[std::path::PathBuf],
+    ) -> Result<Prepared, String> {
         let err = |e: PyErr| format!("{e}");
-        for name in modules {
-            py.import(name.as_str())
-                .map_err(|e| format!("cannot preload module '{name}': {e}"))?;
-        }
+        let Preloaded { failed, native } = preload(py, modules, site)?;
         let sys = py.import("sys").map_err(err)?;
         let loaded = sys.getattr("modules").map_err(err)?;
         let loaded = loaded
             .cast::<PyDict>()
             .map_err(|_| "sys.modules is not a dict".to_string())?;
-        for name in FORBIDDEN_MODULES {
-            if loaded.contains(*name).map_err(err)? {
-                return Err(format!(
-                    "module '{name}' is loaded after preloading {modules:?}; it would give bots \
-                     native code or sockets, so the cage refuses to start"
-                ));
-            }
-        }
         let traceback = py.import("traceback").map_err(err)?;
         let linecache = py.import("linecache").map_err(err)?;
         let random = py.import("random").map_err(err)?;
@@ -194,7 +330,7 @@ impl Prepared {
             )
             .map_err(err)?;
 
-        gate::allow(modules, loaded.clone().unbind());
+        gate::allow(modules, &failed, loaded.clone().unbind());
 
         warm_up(py, &traceback).map_err(|e| format!("cannot warm up the interpreter: {e}"))?;
         let version = sys
@@ -222,6 +358,8 @@ impl Prepared {
             sys: sys.into_any().unbind(),
             io: io.into_any().unbind(),
             version: version.lines().next().unwrap_or_default().to_string(),
+            failed,
+            native,
         })
     }
 }

@@ -50,12 +50,14 @@ fn run(control: BorrowedFd<'_>, host: libc::pid_t) -> Result<(), String> {
     namespaces::shared_namespaces();
     interpreter::initialize()?;
     Python::attach(|py| {
-        let prep = Prepared::new(py, &setup.modules)?;
+        let prep = Prepared::new(py, &setup.modules, &setup.site)?;
         let uid = namespaces::drop_root(host)?;
         let info = ZygoteInfo {
             python: prep.version.clone(),
             uid,
             modules: setup.modules,
+            failed: prep.failed.clone(),
+            native: prep.native.clone(),
         };
         control::send(control, &ZygoteReply::Ready(info), &[]).map_err(|e| e.to_string())?;
         serve(py, &prep, control);

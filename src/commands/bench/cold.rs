@@ -28,7 +28,7 @@ fn start(source: &str) -> Result<(), String> {
     interpreter::initialize()?;
     Python::attach(|py| {
         let modules: Vec<String> = DEFAULT_MODULES.iter().map(|m| m.to_string()).collect();
-        let prep = Prepared::new(py, &modules)?;
+        let prep = Prepared::new(py, &modules, &[])?;
         let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
         let (agent, _) = agent::load(py, &prep, source, 0).map_err(|r| describe(&r))?;
         match agent::act(py, &prep, &agent, &json!({}), &json!({})) {

@@ -6,7 +6,7 @@
 
 use super::err;
 use crate::botfile::BotFile;
-use crate::cage::{BotSource, Cage, CagePolicy, Fairness, FaultKind, Program};
+use crate::cage::{BotSource, Cage, CagePolicy, Fairness, FaultKind};
 use crate::game::{GameKind, TimeControl};
 use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use serde_json::json;
@@ -62,19 +62,7 @@ fn thinker(game: GameKind) -> BotFile {
     let code = format!(
         "import random\nimport time\n\n\ndef agent(obs, config):\n    end = time.process_time() + {THINK}\n    while time.process_time() < end:\n        pass\n    return {play}\n"
     );
-    python_bot("thinker.py", code)
-}
-
-fn python_bot(name: &str, code: String) -> BotFile {
-    BotFile {
-        name: name.trim_end_matches(".py").into(),
-        path: PathBuf::from(name),
-        sha256: String::new(),
-        program: Program::Python(BotSource {
-            name: name.into(),
-            code,
-        }),
-    }
+    BotFile::from_code("thinker".into(), PathBuf::from("thinker.py"), code)
 }
 
 pub fn measure(
