@@ -452,3 +452,57 @@ fn crafted_replays_are_refused_in_one_line() {
         assert!(err.contains(says), "expected `{says}` in `{err}`");
     }
 }
+
+#[test]
+fn kaggle_agents_that_import_kaggle_environments_run_unmodified_in_both_seats() {
+    let cage = common::cage();
+    for (game, name, config) in [
+        (
+            GameKind::Rps,
+            "kaggle_rps_utils.py",
+            json!({"episodeSteps": 100}),
+        ),
+        (GameKind::Connectx, "kaggle_connectx_negamax.py", json!({})),
+    ] {
+        let me = fixture(name);
+        let other = random_bot(game);
+        let clock = game.default_time_control();
+        let first = play_with(&cage, game, config.clone(), 3, clock, &me, &other);
+        let second = play_with(&cage, game, config, 4, clock, &other, &me);
+        for record in [&first, &second] {
+            assert_eq!(
+                record.result.faults,
+                [None, None],
+                "{name}: {:?}",
+                record.result
+            );
+            assert!(record.frames.len() > 5, "{name}: a full match");
+        }
+        if game == GameKind::Connectx {
+            // Kaggle's negamax beats Kaggle's random agent.
+            assert_eq!(first.result.outcomes[0], Outcome::Win, "{:?}", first.result);
+            assert_eq!(
+                second.result.outcomes[1],
+                Outcome::Win,
+                "{:?}",
+                second.result
+            );
+        }
+    }
+    // `make` is there for notebooks' imports, and says why it cannot be used.
+    let code = "from kaggle_environments import make\n\ndef agent(o, c):\n    make('rps')\n";
+    let calls_make = BotFile::from_code("calls_make".into(), "calls_make.py".into(), code.into());
+    let record = play(
+        &cage,
+        GameKind::Rps,
+        1,
+        &calls_make,
+        &random_bot(GameKind::Rps),
+    );
+    let fault = record.result.faults[0].as_ref().expect("make() is refused");
+    assert!(
+        fault.detail.contains("cagematch runs the match"),
+        "{}",
+        fault.detail
+    );
+}

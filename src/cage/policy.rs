@@ -24,7 +24,12 @@ pub const DEFAULT_MODULES: &[&str] = &[
     "typing",
     "operator",
     "time",
+    KAGGLE_ENVIRONMENTS,
 ];
+
+/// The built-in stand-in for Kaggle's package (`zygote/kaggle/`): pure Python, made in
+/// the zygote from its own sources, never imported from a venv.
+pub const KAGGLE_ENVIRONMENTS: &str = "kaggle_environments";
 
 /// The zygote's whole environment (it starts with an empty one): numerical libraries
 /// (OpenBLAS, OpenMP, MKL, numexpr) start no thread pool at import. The zygote sits in

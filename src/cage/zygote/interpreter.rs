@@ -7,7 +7,7 @@
 //! the kernel layers applied before any bot code runs are.
 
 use crate::cage::child::gate;
-use crate::cage::policy::FORBIDDEN_MODULES;
+use crate::cage::policy::{FORBIDDEN_MODULES, KAGGLE_ENVIRONMENTS};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
 
@@ -193,6 +193,9 @@ fn preload(
         .ok_or("no preload")?;
     let mut failed = Vec::new();
     for name in modules {
+        if name == KAGGLE_ENVIRONMENTS {
+            continue; // built in, installed with the bots' builtins
+        }
         let stdlib = crate::cage::policy::DEFAULT_MODULES.contains(&name.as_str());
         match walk.call1((name.as_str(), site.clone())) {
             Ok(_) => {}
@@ -331,6 +334,10 @@ impl Prepared {
             .map_err(err)?;
 
         gate::allow(modules, &failed, loaded.clone().unbind());
+        if modules.iter().any(|m| m == KAGGLE_ENVIRONMENTS) {
+            install_kaggle(py, &builtins, &loaded)
+                .map_err(|e| format!("cannot build the kaggle_environments stand-in: {e}"))?;
+        }
 
         warm_up(py, &traceback).map_err(|e| format!("cannot warm up the interpreter: {e}"))?;
         let version = sys
@@ -362,6 +369,66 @@ impl Prepared {
             native,
         })
     }
+}
+
+/// The `kaggle_environments` stand-in, parents first: (module, source, is a package).
+const KAGGLE: &[(&str, &str, bool)] = &[
+    (
+        "kaggle_environments",
+        include_str!("kaggle/__init__.py"),
+        true,
+    ),
+    (
+        "kaggle_environments.utils",
+        include_str!("kaggle/utils.py"),
+        false,
+    ),
+    ("kaggle_environments.envs", "", true),
+    ("kaggle_environments.envs.rps", "", true),
+    (
+        "kaggle_environments.envs.rps.utils",
+        include_str!("kaggle/rps_utils.py"),
+        false,
+    ),
+    (
+        "kaggle_environments.envs.rps.agents",
+        include_str!("kaggle/rps_agents.py"),
+        false,
+    ),
+    ("kaggle_environments.envs.connectx", "", true),
+    (
+        "kaggle_environments.envs.connectx.connectx",
+        include_str!("kaggle/connectx.py"),
+        false,
+    ),
+];
+
+/// Builds the stand-in's modules in `sys.modules`. Their code runs with the bots' own
+/// builtins and imports through the gate, so nothing in them reaches further than a
+/// bot's code could.
+fn install_kaggle(
+    py: Python<'_>,
+    builtins: &Bound<'_, PyDict>,
+    modules: &Bound<'_, PyDict>,
+) -> PyResult<()> {
+    let module_type = py.import("types")?.getattr("ModuleType")?;
+    let exec = py.import("builtins")?.getattr("exec")?;
+    for (name, source, package) in KAGGLE {
+        let module = module_type.call1((*name,))?;
+        let globals = module.getattr("__dict__")?;
+        globals.set_item("__builtins__", builtins)?;
+        if *package {
+            globals.set_item("__path__", pyo3::types::PyList::empty(py))?;
+        }
+        modules.set_item(*name, &module)?;
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            if let Some(parent) = modules.get_item(parent)? {
+                parent.setattr(child, &module)?;
+            }
+        }
+        exec.call1((*source, &globals))?;
+    }
+    Ok(())
 }
 
 /// Runs once, in the zygote, what a bot process will need later, so that every lazy import
