@@ -119,6 +119,9 @@ pub struct BenchArgs {
     /// Matches per game and per mode in the fairness figure (played 4 × cores at once)
     #[arg(long, default_value_t = 8)]
     pub fairness_matches: usize,
+    /// Also measure a bot importing numpy from this venv (spawn and memory)
+    #[arg(long, value_name = "DIR")]
+    pub venv: Option<PathBuf>,
     /// Print one JSON object instead of a table
     #[arg(long)]
     pub json: bool,

@@ -32,7 +32,12 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         jobs_all: cpus.len().max(1),
         throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1))?,
         // Unavailable (e.g. /proc hidden) is reported, not fatal.
-        memory: memory(&policy, &trivial),
+        memory: memory(
+            &policy,
+            &trivial,
+            std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE")),
+        ),
+        numpy: numpy_figures(&policy, opts)?,
         fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
     })
 }
@@ -46,19 +51,12 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
         Ok(())
     })?;
     drop(cage);
-    let mut pooled_policy = policy.clone();
-    pooled_policy.pool = 2;
-    let cage = Cage::start(&pooled_policy).map_err(err)?;
-    let mut pooled = Figure::new("spawn: from the pool of caged bots, load");
-    for i in 0..spawns {
-        // One spawn per 5 ms, as match starts come: the pool refills in between.
-        std::thread::sleep(Duration::from_millis(5));
-        let t = Instant::now();
-        let mut bot = cage.spawn().map_err(err)?;
-        bot.load(trivial, i as u64, BUDGET).map_err(err)?;
-        pooled.samples.push(t.elapsed());
-    }
-    drop(cage);
+    let pooled = pooled_spawns(
+        policy,
+        trivial,
+        spawns,
+        "spawn: from the pool of caged bots, load",
+    )?;
     let cold_runs = (spawns / 4).max(20);
     let script = format!("{TRIVIAL_BOT}agent({{}}, {{}})\n");
     let python = env!("CAGEMATCH_PYTHON_EXE");
@@ -91,6 +89,58 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
         cold_embedded,
     })
 }
+
+/// Spawns from a pool of two, one per 5 ms as match starts come (the pool refills in
+/// between), each loading `bot`.
+fn pooled_spawns(
+    policy: &CagePolicy,
+    bot: &BotSource,
+    spawns: usize,
+    name: &'static str,
+) -> Result<Figure, String> {
+    let mut pooled_policy = policy.clone();
+    pooled_policy.pool = 2;
+    let cage = Cage::start(&pooled_policy).map_err(err)?;
+    let mut pooled = Figure::new(name);
+    for i in 0..spawns {
+        std::thread::sleep(Duration::from_millis(5));
+        let t = Instant::now();
+        let mut caged = cage.spawn().map_err(err)?;
+        caged.load(bot, i as u64, BUDGET).map_err(err)?;
+        pooled.samples.push(t.elapsed());
+    }
+    Ok(pooled)
+}
+
+/// With `--venv`: a numpy bot's pooled spawn and memory, next to a plain python3 of that
+/// venv running the same bot.
+fn numpy_figures(
+    policy: &CagePolicy,
+    opts: &BenchArgs,
+) -> Result<Option<super::NumpyFigures>, Error> {
+    let Some(venv) = &opts.venv else {
+        return Ok(None);
+    };
+    let mut policy = policy.clone();
+    crate::cage::add_python(&mut policy, &["numpy".to_string()], Some(venv))
+        .map_err(|why| Error::Usage(format!("--venv: {why}")))?;
+    let bot = BotSource {
+        name: "numpy_bot.py".into(),
+        code: NUMPY_BOT.into(),
+    };
+    let python = venv.join("bin/python");
+    Ok(Some(super::NumpyFigures {
+        pooled: pooled_spawns(
+            &policy,
+            &bot,
+            opts.spawns.max(10),
+            "spawn: from the pool, a bot importing numpy, load",
+        )?,
+        memory: memory(&policy, &bot, python.as_os_str()),
+    }))
+}
+
+const NUMPY_BOT: &str = "import numpy as np\n\n\ndef agent(observation, configuration):\n    return int(np.zeros(3).sum())\n";
 
 /// Per-move round trips of a caged bot, a raw pipe and a JSON-lines python3, on the
 /// host's core and (with two cores) across cores.
@@ -372,8 +422,12 @@ fn pss_kib(pid: libc::pid_t) -> Result<f64, String> {
         .ok_or_else(|| format!("no Pss line for {pid}"))
 }
 
-/// (mean PSS of 8 caged bots, PSS of a plain python3 running the same bot), in KiB.
-fn memory(policy: &CagePolicy, trivial: &BotSource) -> Result<(f64, f64), String> {
+/// (mean PSS of 8 caged bots, PSS of a plain `python` running the same bot), in KiB.
+fn memory(
+    policy: &CagePolicy,
+    trivial: &BotSource,
+    python: &std::ffi::OsStr,
+) -> Result<(f64, f64), String> {
     let cage = Cage::start(policy).map_err(err)?;
     let mut bots = Vec::new();
     for i in 0..8 {
@@ -388,8 +442,11 @@ fn memory(policy: &CagePolicy, trivial: &BotSource) -> Result<(f64, f64), String
         total += pss_kib(bot.pid())?;
     }
     let caged = total / bots.len() as f64;
-    let script = format!("import sys\n{TRIVIAL_BOT}agent({{}}, {{}})\nsys.stdout.write('ready\\n')\nsys.stdout.flush()\nsys.stdin.read()\n");
-    let mut child = Command::new(env!("CAGEMATCH_PYTHON_EXE"))
+    let script = format!(
+        "import sys\n{}agent({{}}, {{}})\nsys.stdout.write('ready\\n')\nsys.stdout.flush()\nsys.stdin.read()\n",
+        trivial.code
+    );
+    let mut child = Command::new(python)
         .args(["-c", &script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

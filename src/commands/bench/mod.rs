@@ -91,6 +91,14 @@ struct Measured {
     /// (caged bot, plain python3) PSS in KiB, or why it could not be read.
     memory: Result<(f64, f64), String>,
     fairness: fairness::FairnessFigures,
+    /// With `--venv`: a numpy bot's spawn and memory.
+    numpy: Option<NumpyFigures>,
+}
+
+struct NumpyFigures {
+    pooled: Figure,
+    /// (caged numpy bot, plain python3 with numpy) PSS in KiB, or why not.
+    memory: Result<(f64, f64), String>,
 }
 
 pub fn run(opts: &BenchArgs) -> Result<(), Error> {
@@ -175,6 +183,23 @@ fn judge(m: &Measured) -> Vec<Target> {
             value: format!("{over:+.2} s"),
             met: over <= 1.0,
         });
+    }
+    if let Some(n) = &m.numpy {
+        let spawn_ms = n.pooled.median_us() / 1000.0;
+        targets.push(Target {
+            name: "spawn median, numpy bot",
+            goal: "≤ 3 ms".into(),
+            value: format!("{spawn_ms:.2} ms"),
+            met: spawn_ms <= 3.0,
+        });
+        if let Ok((caged, plain)) = n.memory {
+            targets.push(Target {
+                name: "PSS per numpy bot vs python3 + numpy",
+                goal: "≤ ½".into(),
+                value: format!("{:.2}", caged / plain),
+                met: caged * 2.0 <= plain,
+            });
+        }
     }
     if let Ok((caged, plain)) = m.memory {
         targets.push(Target {

@@ -37,6 +37,13 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 }))).collect::<serde_json::Map<_, _>>(),
                 "stalls": m.fairness.stalls.iter().map(|s| json!({"what": s.what, "budget_s": s.budget.as_secs_f64(), "wall_s": (s.wall.as_secs_f64() * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
             }),
+            "numpy": m.numpy.as_ref().map(|n| json!({
+                "spawn": n.pooled.json(),
+                "memory": match &n.memory {
+                    Ok((c, p)) => json!({"caged_bot_pss_kib": c.round(), "python3_pss_kib": p.round()}),
+                    Err(e) => json!({"unavailable": e}),
+                },
+            })),
             "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
         })
     );
@@ -103,6 +110,21 @@ pub fn table(m: &Measured, targets: &[Target]) {
             s.wall.as_secs_f64(),
             s.budget.as_secs_f64()
         );
+    }
+    if let Some(n) = &m.numpy {
+        heading("numpy (--venv)");
+        figure(&n.pooled);
+        match &n.memory {
+            Ok((c, p)) => {
+                say!("{:<58} {:>8.0} KiB", "numpy bot, caged (mean of 8)", c);
+                say!(
+                    "{:<58} {:>8.0} KiB",
+                    "baseline: the venv's python3 running it",
+                    p
+                );
+            }
+            Err(e) => say!("  memory unavailable: {e}"),
+        }
     }
     say!("\n{:<58}", "memory (proportional set size)");
     match &m.memory {
