@@ -335,7 +335,7 @@ impl Prepared {
 
         gate::allow(modules, &failed, loaded.clone().unbind());
         if modules.iter().any(|m| m == KAGGLE_ENVIRONMENTS) {
-            install_kaggle(py, &builtins, &loaded)
+            install_kaggle(py, &builtins, loaded)
                 .map_err(|e| format!("cannot build the kaggle_environments stand-in: {e}"))?;
         }
 

@@ -80,51 +80,9 @@ pub fn table(m: &Measured, targets: &[Target]) {
             t.all / t.one
         );
     }
-    let f = &m.fairness;
-    say!(
-        "\n{:<58} {:>10} {:>10}",
-        format!(
-            "time losses per 1000 moves ({} matches, {} at once)",
-            f.matches, f.jobs
-        ),
-        "charged",
-        "wall clock"
-    );
-    for l in &f.losses {
-        say!(
-            "{:<58} {:>10.1} {:>10.1}",
-            format!(
-                "{}: bots think 70 % of a 0.1 s budget ({} / {} moves)",
-                l.game.name(),
-                l.protected.0,
-                l.baseline.0
-            ),
-            super::fairness::per_thousand(l.protected),
-            super::fairness::per_thousand(l.baseline)
-        );
-    }
-    for s in &f.stalls {
-        say!(
-            "{:<58} {:>7.2} s of a {:.1} s budget",
-            format!("{}: wall time of its move", s.what),
-            s.wall.as_secs_f64(),
-            s.budget.as_secs_f64()
-        );
-    }
+    fairness_table(&m.fairness);
     if let Some(n) = &m.numpy {
-        heading("numpy (--venv)");
-        figure(&n.pooled);
-        match &n.memory {
-            Ok((c, p)) => {
-                say!("{:<58} {:>8.0} KiB", "numpy bot, caged (mean of 8)", c);
-                say!(
-                    "{:<58} {:>8.0} KiB",
-                    "baseline: the venv's python3 running it",
-                    p
-                );
-            }
-            Err(e) => say!("  memory unavailable: {e}"),
-        }
+        numpy_table(n);
     }
     say!("\n{:<58}", "memory (proportional set size)");
     match &m.memory {
@@ -166,4 +124,53 @@ fn figure(f: &Figure) {
         f.median_us(),
         us(f.quantile(0.95))
     );
+}
+
+fn fairness_table(f: &super::fairness::FairnessFigures) {
+    say!(
+        "\n{:<58} {:>10} {:>10}",
+        format!(
+            "time losses per 1000 moves ({} matches, {} at once)",
+            f.matches, f.jobs
+        ),
+        "charged",
+        "wall clock"
+    );
+    for l in &f.losses {
+        say!(
+            "{:<58} {:>10.1} {:>10.1}",
+            format!(
+                "{}: bots think 70 % of a 0.1 s budget ({} / {} moves)",
+                l.game.name(),
+                l.protected.0,
+                l.baseline.0
+            ),
+            super::fairness::per_thousand(l.protected),
+            super::fairness::per_thousand(l.baseline)
+        );
+    }
+    for s in &f.stalls {
+        say!(
+            "{:<58} {:>7.2} s of a {:.1} s budget",
+            format!("{}: wall time of its move", s.what),
+            s.wall.as_secs_f64(),
+            s.budget.as_secs_f64()
+        );
+    }
+}
+
+fn numpy_table(n: &super::NumpyFigures) {
+    heading("numpy (--venv)");
+    figure(&n.pooled);
+    match &n.memory {
+        Ok((c, p)) => {
+            say!("{:<58} {:>8.0} KiB", "numpy bot, caged (mean of 8)", c);
+            say!(
+                "{:<58} {:>8.0} KiB",
+                "baseline: the venv's python3 running it",
+                p
+            );
+        }
+        Err(e) => say!("  memory unavailable: {e}"),
+    }
 }
