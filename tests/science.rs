@@ -364,3 +364,8 @@ fn check_works_for_a_numpy_bot_with_venv_and_module() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_worker_pool_is_an_error_the_bot_can_read_not_a_kill() {
+    contained("sklearn_n_jobs.py");
+}

@@ -194,6 +194,11 @@ pub fn rules() -> Vec<Rule> {
         rule!(SYS_clone, Errno(libc::EPERM), "no new processes or threads"),
         rule!(SYS_fork, Errno(libc::EPERM), "no new processes"),
         rule!(SYS_vfork, Errno(libc::EPERM), "no new processes"),
+        // Worker pools (multiprocessing, scikit-learn's n_jobs through joblib) make a pipe
+        // before anything else: refused as the descriptor limit would, so the bot sees an
+        // OSError it can read instead of being killed. No descriptor is ever created.
+        rule!(SYS_pipe, Errno(libc::EMFILE), "no new descriptors (worker pools)"),
+        rule!(SYS_pipe2, Errno(libc::EMFILE), "no new descriptors (worker pools)"),
     ]
 }
 
