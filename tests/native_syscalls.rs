@@ -256,12 +256,12 @@ fn probes() -> Vec<Probe> {
             Killed,
         ),
         (
-            "pipe (new descriptors)",
+            "pipe (new descriptors: refused as at the descriptor limit)",
             || unsafe {
                 let mut f = [0; 2];
                 libc::pipe(f.as_mut_ptr()) as i64
             },
-            Killed,
+            Errno(libc::EMFILE),
         ),
         (
             "getppid (no process ids)",

@@ -264,6 +264,8 @@ fn play_with_retries(
                 if e.is_infrastructure() && attempt < ATTEMPTS && !stop.load(Ordering::Relaxed) =>
             {
                 retried(attempt, &e);
+                // A moment for whatever failed (memory pressure, a zygote's restart).
+                std::thread::sleep(std::time::Duration::from_millis(100 * attempt as u64));
                 attempt += 1;
             }
             result => return result,

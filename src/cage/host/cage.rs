@@ -20,6 +20,8 @@ use std::time::Duration;
 
 /// How long the zygote may take to answer a spawn request, and a new bot to cage itself.
 const SPAWN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a zygote that stopped answering may take to be seen exiting.
+const ZYGOTE_EXIT_WAIT: Duration = Duration::from_secs(1);
 
 /// Failures of the runner itself (never of a bot).
 #[derive(Debug, thiserror::Error)]
@@ -136,18 +138,34 @@ impl Cage {
     /// caged (every layer applied and reported) before this returns; its source is sent
     /// by [`Bot::load`]. It runs on the CPUs the calling thread is pinned to.
     pub fn spawn_with(&self, limits: &Limits) -> Result<Bot, CageError> {
-        let zygote = self.live()?;
-        let pooled = match &zygote.pool {
-            Some(pool) if *limits == self.policy.limits => pool.take(),
-            _ => None,
-        };
-        let bot = match pooled {
-            Some(bot) => bot,
-            None => spawn_on(&zygote.control, limits, None, self.cgroups.as_deref().ok())?,
-        };
+        let bot = self.on_live_zygote(|zygote| {
+            let pooled = match &zygote.pool {
+                Some(pool) if *limits == self.policy.limits => pool.take(),
+                _ => None,
+            };
+            match pooled {
+                Some(bot) => Ok(bot),
+                None => spawn_on(&zygote.control, limits, None, self.cgroups.as_deref().ok()),
+            }
+        })?;
         // A bot runs where the spawning thread is pinned to (a worker's core).
         crate::affinity::share_with(bot.pid());
         Ok(bot)
+    }
+
+    /// `spawn` on the live zygote; if the zygote turns out to be dying (its socket closes
+    /// a moment before its pidfd says it exited), once more on the one started after it.
+    fn on_live_zygote(
+        &self,
+        spawn: impl Fn(&Zygote) -> Result<Bot, CageError>,
+    ) -> Result<Bot, CageError> {
+        let zygote = self.live()?;
+        match spawn(&zygote) {
+            Err(CageError::Zygote(_)) if zygote.exits_within(ZYGOTE_EXIT_WAIT) => {
+                spawn(self.live()?.as_ref())
+            }
+            other => other,
+        }
     }
 
     /// A caged process for `program`, with the cage's limits: a Python process (from the
@@ -156,9 +174,10 @@ impl Cage {
         match program {
             Program::Python(_) => self.spawn(),
             Program::Native(native) => {
-                let zygote = self.live()?;
                 let cgroups = self.cgroups.as_deref().ok();
-                let bot = spawn_on(&zygote.control, &self.policy.limits, Some(native), cgroups)?;
+                let bot = self.on_live_zygote(|zygote| {
+                    spawn_on(&zygote.control, &self.policy.limits, Some(native), cgroups)
+                })?;
                 crate::affinity::share_with(bot.pid());
                 Ok(bot)
             }
@@ -272,6 +291,11 @@ impl Zygote {
     /// True once the zygote process has exited.
     fn dead(&self) -> bool {
         poll_in(self.zygote_pidfd.as_fd(), Duration::ZERO)
+    }
+
+    /// True if the zygote has exited, or does within `wait`.
+    fn exits_within(&self, wait: Duration) -> bool {
+        poll_in(self.zygote_pidfd.as_fd(), wait)
     }
 }
 
