@@ -761,6 +761,9 @@ fn pondering(cage: &Cage, fairness: cagematch::cage::Fairness) -> (f64, f64) {
 fn an_off_turn_bot_is_frozen_and_cannot_ponder() {
     let cage = common::cage();
     let (pondered, thought) = pondering(&cage, Default::default());
+    eprintln!(
+        "frozen: it computed {pondered:.3} s off turn while its opponent thought {thought:.3} s"
+    );
     assert!(thought > 1.0, "the thinker thought {thought} s");
     // What it still gets is the host's reaction time between its reply and the stop
     // (measured 0.2-5 ms a move on the 2-core VM), never its opponent's thinking.
@@ -774,6 +777,9 @@ fn an_off_turn_bot_is_frozen_and_cannot_ponder() {
         ..Default::default()
     };
     let (pondered, thought) = pondering(&cage, unfrozen);
+    eprintln!(
+        "unfrozen: it computed {pondered:.3} s off turn while its opponent thought {thought:.3} s"
+    );
     assert!(
         pondered > thought * 0.3,
         "unfrozen, it computed only {pondered} s while its opponent thought {thought} s"
