@@ -421,3 +421,25 @@ fn a_bot_past_its_cgroup_memory_is_a_memory_fault_and_without_cgroups_the_runner
         }
     }
 }
+
+#[test]
+fn a_third_party_import_without_a_venv_says_who_can_provide_it() {
+    let cage = cage();
+    let bot = cagematch::cage::BotSource {
+        name: "numpy_bot.py".into(),
+        code: "import numpy as np\n\ndef agent(o, c):\n    return 0\n".into(),
+    };
+    let fault = loaded(&cage, &bot, 1).expect_err("numpy is not there");
+    assert!(
+        fault.detail.contains("module 'numpy' is not available to cagematch bots (third-party: the organiser provides it with `python: {venv: DIR, modules: [numpy]}` or --venv DIR --module numpy)"),
+        "{}",
+        fault.detail
+    );
+    // A standard-library module gets no such hint (it needs no venv).
+    let os = cagematch::cage::BotSource {
+        name: "os_bot.py".into(),
+        code: "import os\n\ndef agent(o, c):\n    return 0\n".into(),
+    };
+    let fault = loaded(&cage, &os, 1).expect_err("os is refused");
+    assert!(!fault.detail.contains("third-party"), "{}", fault.detail);
+}

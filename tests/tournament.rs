@@ -455,7 +455,10 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
 #[test]
 fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
     let dir = tempfile::tempdir().unwrap();
-    let t = small_tournament(dir.path());
+    let mut t = small_tournament(dir.path());
+    // Long matches, so the zygote surely dies in the middle of one (frames reach this
+    // thread a moment after they happen).
+    t.configuration = serde_json::json!({"episodeSteps": 999});
     let (_, whole) = play_all(&t, None);
 
     let cage = common::cage();

@@ -12,15 +12,24 @@ use std::sync::OnceLock;
 static ALLOWED: OnceLock<Vec<String>> = OnceLock::new();
 /// Allowed modules that failed to preload, and why.
 static FAILED: OnceLock<Vec<(String, String)>> = OnceLock::new();
+/// The standard library's top-level module names (`sys.stdlib_module_names`): any other
+/// name a bot imports is a third-party package, which only the organiser can provide.
+static STDLIB: OnceLock<Vec<String>> = OnceLock::new();
 /// `sys.modules` as it was when the zygote finished preloading.
 static MODULES: OnceLock<Py<PyDict>> = OnceLock::new();
 
 /// Fixes what the gate hands out (in the zygote, once, before any fork).
-pub fn allow(modules: &[String], failed: &[(String, String)], loaded: Py<PyDict>) {
+pub fn allow(py: Python<'_>, modules: &[String], failed: &[(String, String)], loaded: Py<PyDict>) {
     let mut allowed = modules.to_vec();
     allowed.sort();
     let _ = ALLOWED.set(allowed);
     let _ = FAILED.set(failed.to_vec());
+    let stdlib: Vec<String> = py
+        .import("sys")
+        .and_then(|sys| sys.getattr("stdlib_module_names"))
+        .and_then(|names| names.try_iter()?.map(|n| n?.extract::<String>()).collect())
+        .unwrap_or_default();
+    let _ = STDLIB.set(stdlib);
     let _ = MODULES.set(loaded);
 }
 
@@ -50,8 +59,17 @@ pub fn gate_import<'py>(
         .ok_or_else(|| PyImportError::new_err("imports are not set up"))?
         .bind(py);
     if !allowed.iter().any(|m| m == top) {
+        let stdlib = STDLIB.get().map(Vec::as_slice).unwrap_or_default();
+        // The hint goes first: fault details are cut to a few hundred characters.
+        let hint = if stdlib.is_empty() || stdlib.iter().any(|m| m == top) {
+            String::new()
+        } else {
+            format!(
+                " (third-party: the organiser provides it with `python: {{venv: DIR, modules: [{top}]}}` or --venv DIR --module {top})"
+            )
+        };
         return Err(PyImportError::new_err(format!(
-            "module '{name}' is not available to cagematch bots; allowed modules: {}",
+            "module '{name}' is not available to cagematch bots{hint}; allowed modules: {}",
             listing()
         )));
     }

@@ -333,7 +333,7 @@ impl Prepared {
             )
             .map_err(err)?;
 
-        gate::allow(modules, &failed, loaded.clone().unbind());
+        gate::allow(py, modules, &failed, loaded.clone().unbind());
         if modules.iter().any(|m| m == KAGGLE_ENVIRONMENTS) {
             install_kaggle(py, &builtins, loaded)
                 .map_err(|e| format!("cannot build the kaggle_environments stand-in: {e}"))?;
