@@ -21,7 +21,9 @@ pub enum Command {
     Run(RunArgs),
     /// Play one match between two bots and print the result
     Match(MatchArgs),
-    /// Open a saved replay in the match viewer
+    /// Open a saved replay in the match viewer, or a run folder (finished or
+    /// interrupted) read-only in the full UI
+    #[command(alias = "open")]
     Replay(ReplayArgs),
     /// Load a bot in the cage, play a few games against a built-in opponent and report
     /// anything wrong with it in plain words
@@ -84,7 +86,8 @@ pub struct MatchArgs {
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// The replay file (from `match --replay` or a run folder's replays/)
+    /// A replay file (from `match --replay` or a run folder's replays/), or a run
+    /// folder (runs/NAME-…) to browse read-only
     pub file: PathBuf,
     /// Colour theme: dark, light, high-contrast, or a theme .yaml file
     #[arg(long)]

@@ -69,6 +69,20 @@ fn tracebacks_name_bot_lines() {
 }
 
 #[test]
+fn tracebacks_leave_out_the_hosts_own_frames() {
+    let cage = cage();
+    let mut bot = loaded(&cage, &good("missing_attribute.py"), 0).unwrap();
+    let fault = bot.act(&json!({}), &json!({}), BUDGET).unwrap_err();
+    assert_eq!(fault.detail, "AttributeError: no_such_key");
+    let tb = fault.traceback.unwrap();
+    assert!(tb.contains("File \"<bot>\", line 4, in agent"), "{tb}");
+    assert!(
+        !tb.contains("__getattr__") && !tb.contains("<string>") && !tb.contains("<cagematch>"),
+        "a host frame in the bot's traceback: {tb}"
+    );
+}
+
+#[test]
 fn kaggle_attribute_access_and_arity() {
     let cage = cage();
     let mut bot = loaded(&cage, &good("attribute_access.py"), 0).unwrap();

@@ -1,15 +1,18 @@
 //! The terminal UI without a terminal: every screen rendered into ratatui's TestBackend
-//! at 80×24 and 120×40 from real replays, keys as pure state updates, and themes.
+//! at 80×24, 120×40 and 200×60 from real replays, keys and clicks as pure state
+//! updates, themes, and each bug found in use (named in the test).
 
 use cagematch::game::{GameKind, Outcome};
 use cagematch::referee::MatchRecord;
 use cagematch::tournament::standings::{self, Outcomes};
-use cagematch::tournament::{Entry, Journal};
-use cagematch::tui::app::{App, AppEvent, Effect, MatchView, RunState, RunnerMsg, Screen};
-use cagematch::tui::theme::Theme;
-use cagematch::tui::ui;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cagematch::tournament::Entry;
+use cagematch::tui::app::{App, AppEvent, Effect, RunState, RunnerMsg, Screen, SortKey};
+use cagematch::tui::theme::{distance, Theme, MEANINGFUL};
+use cagematch::tui::{board, live, ui};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
 use ratatui::Terminal;
 use std::path::Path;
 use std::sync::Arc;
@@ -26,11 +29,19 @@ fn dark() -> Theme {
     Theme::load("dark").unwrap()
 }
 
-/// The screen as text lines.
-fn render(app: &App, width: u16, height: u16) -> Vec<String> {
+/// The three sizes every screen is checked at.
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+fn buffer(app: &mut App, width: u16, height: u16) -> Buffer {
+    app.update(AppEvent::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| ui::draw(app, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text lines (the app learns the size first, as the loop tells it).
+fn render(app: &mut App, width: u16, height: u16) -> Vec<String> {
+    let buffer = buffer(app, width, height);
     (0..height)
         .map(|y| {
             (0..width)
@@ -90,71 +101,170 @@ fn tournament_app() -> App {
         id: 2,
         seats: [0, 2],
     }));
-    app.update(AppEvent::Runner(RunnerMsg::FrameCount { id: 2, count: 4 }));
+    let latest = Box::new(replay("connectx").frames[4].clone());
+    app.update(AppEvent::Runner(RunnerMsg::Progress {
+        id: 2,
+        count: 5,
+        latest,
+    }));
     app.update(AppEvent::Tick(Duration::from_secs(2)));
     app
 }
 
+fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.update(key(code))
+}
+
+fn chars(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn click(app: &mut App, kind: MouseEventKind, x: u16, y: u16) -> Option<Effect> {
+    app.update(AppEvent::Mouse(MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    }))
+}
+
+fn left_click(app: &mut App, x: u16, y: u16) -> Option<Effect> {
+    click(app, MouseEventKind::Down(MouseButton::Left), x, y)
+}
+
+/// Where `needle` is on the screen (column, line), counted in cells.
+fn find(lines: &[String], needle: &str) -> Option<(u16, u16)> {
+    lines.iter().enumerate().find_map(|(y, l)| {
+        let byte = l.find(needle)?;
+        Some((l[..byte].chars().count() as u16, y as u16))
+    })
+}
+
+/// Columns from the first to the last non-blank cell of the board's box rows.
+fn used_columns(lines: &[String]) -> usize {
+    lines
+        .iter()
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+fn finish_run(app: &mut App) {
+    app.update(AppEvent::Runner(RunnerMsg::Abandoned { id: 2 }));
+    app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: false }));
+}
+
 #[test]
-fn dashboard_shows_progress_standings_running_matches_and_faults() {
-    let app = tournament_app();
-    for (w, h) in [(80, 24), (120, 40)] {
-        let lines = render(&app, w, h);
+fn the_dashboard_at_every_size_while_running_and_after() {
+    let mut app = tournament_app();
+    for (w, h) in SIZES {
+        let lines = render(&mut app, w, h);
         assert_has(
             &lines,
             &[
                 "cagematch",
                 "Render cup",
                 "2/6 matches",
+                "finished/time",
                 "standings",
+                "games",
                 "greedy",
                 "1-0-0",
+                "points over the run",
                 "running (1)",
-                "#3       4 fr  greedy vs prints_es",
+                "#3",
+                "4 steps",
+                "latest results",
                 "faults (1)",
-                "random crashed: on move 3: ValueError",
+                "#2   random crashed: on move 3: ValueError",
                 "q quit",
             ],
         );
     }
+    // Games played differ mid-run: the order is by score %, and the title says so.
+    assert!(app.games_differ());
+    assert_has(
+        &render(&mut app, 200, 60),
+        &["by score % while games differ"],
+    );
+    // After the run: its story instead of an empty running panel.
+    finish_run(&mut app);
+    for (w, h) in SIZES {
+        let lines = render(&mut app, w, h);
+        assert_has(
+            &lines,
+            &["the run's story", "winner", "1 fault", "longest: #"],
+        );
+        assert!(!screen_has(&lines, "running (0)"), "{}", lines.join("\n"));
+    }
 }
 
 #[test]
-fn crosstable_matches_and_bot_screens_render() {
+fn crosstable_matches_wall_and_bot_screens_at_every_size() {
     let mut app = tournament_app();
-    app.update(key(KeyCode::Char('2')));
-    for (w, h) in [(80, 24), (120, 40)] {
-        assert_has(&render(&app, w, h), &["crosstable", "#1", "1/1", "0/1"]);
-    }
-    app.update(key(KeyCode::Char('3')));
-    for (w, h) in [(80, 24), (120, 40)] {
+    press(&mut app, KeyCode::Char('2'));
+    for (w, h) in SIZES {
         assert_has(
-            &render(&app, w, h),
+            &render(&mut app, w, h),
+            &["crosstable", "#1", "1/1", "0/1", "enter: their matches"],
+        );
+    }
+    press(&mut app, KeyCode::Char('3'));
+    for (w, h) in SIZES {
+        assert_has(
+            &render(&mut app, w, h),
             &[
                 "matches (3)",
-                "running, 4 frames",
-                "greedy won",
+                "running, 4 steps",
+                "greedy won · 31 steps",
                 "random crash",
             ],
         );
     }
-    app.update(key(KeyCode::Char('1')));
-    app.update(key(KeyCode::Enter));
-    assert_eq!(app.screen, Screen::Bot);
-    for (w, h) in [(80, 24), (120, 40)] {
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.screen, Screen::Wall);
+    for (w, h) in SIZES {
+        let lines = render(&mut app, w, h);
         assert_has(
-            &render(&app, w, h),
-            &["greedy", "rank 1", "sandbox layers", "seccomp", "no faults"],
+            &lines,
+            &["live wall", "#3 greedy v prints_e", "4 steps", "0 "],
         );
     }
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Bot);
+    for (w, h) in SIZES {
+        assert_has(
+            &render(&mut app, w, h),
+            &[
+                "greedy",
+                "rank 1",
+                "sandbox layers",
+                "seccomp",
+                "matches (2)",
+                "think time per move",
+            ],
+        );
+    }
+    assert_has(
+        &render(&mut app, 200, 60),
+        &["no faults", "output (newest matches first)"],
+    );
 }
 
 #[test]
-fn the_bot_screen_shows_faults_with_tracebacks() {
+fn the_bot_screen_shows_faults_with_tracebacks_and_scrolls() {
     let mut app = tournament_app();
-    app.selected = app.standings.rows.iter().position(|r| r.bot == 1).unwrap();
-    app.update(key(KeyCode::Enter));
-    let lines = render(&app, 120, 40);
+    app.selected = app
+        .standings_order()
+        .iter()
+        .position(|&i| app.standings.rows[i].bot == 1)
+        .unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.bot, 1);
+    let lines = render(&mut app, 120, 40);
     assert_has(
         &lines,
         &[
@@ -162,8 +272,17 @@ fn the_bot_screen_shows_faults_with_tracebacks() {
             "faults (1)",
             "match #2: crash",
             "File \"<bot>\", line 10, in agent",
+            "output (newest matches first)",
         ],
     );
+    let top = render(&mut app, 80, 24);
+    for _ in 0..8 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_ne!(render(&mut app, 80, 24), top, "the page scrolls");
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.screen, Screen::Matches);
+    assert_eq!(app.listed().len(), 2, "its matches");
 }
 
 fn viewer_for(name: &str) -> App {
@@ -171,93 +290,160 @@ fn viewer_for(name: &str) -> App {
 }
 
 #[test]
-fn the_viewer_draws_every_game() {
+fn the_viewer_draws_every_game_at_every_size() {
     let cases: [(&str, &[&str]); 4] = [
-        (
-            "connectx",
-            &["board", "● ", "0 1 2 3 4 5 6", "seat 1 connected 4"],
-        ),
-        ("tron", &["▀", "seat 2 crashed"]),
+        ("connectx", &["board", "seat 1 connected 4", "moves"]),
+        ("tron", &["seat 2 crashed", "moves"]),
         (
             "rps",
-            &["rewards", "paper", "39 rounds played", "rock → rock (0)"],
+            &[
+                "rewards",
+                "round",
+                "39 rounds played",
+                "rock → rock (0)",
+                "rewards through the match",
+            ],
         ),
-        ("ipd", &["payoffs", " C ", "30 turns played"]),
+        (
+            "ipd",
+            &[
+                "payoffs",
+                "seat1",
+                "30 turns played",
+                "payoffs through the match",
+            ],
+        ),
     ];
     for (name, needles) in cases {
         let mut app = viewer_for(name);
-        app.update(key(KeyCode::End));
-        for (w, h) in [(80, 24), (120, 40)] {
-            let lines = render(&app, w, h);
+        press(&mut app, KeyCode::End);
+        for (w, h) in SIZES {
+            let lines = render(&mut app, w, h);
             assert_has(&lines, needles);
-            assert_has(&lines, &["frame ", "think ", "●"]);
+            assert_has(&lines, &["replay", "step ", "think", "●"]);
         }
     }
 }
 
 #[test]
+fn boards_fill_the_screen() {
+    // ConnectX at 200×60: discs of 10×5 cells, the board at least 70 columns wide.
+    let mut app = viewer_for("connectx");
+    press(&mut app, KeyCode::End);
+    let lines = render(&mut app, 200, 60);
+    let board: Vec<String> = lines
+        .iter()
+        .map(|l| l.chars().take_while(|&c| c != '┐').collect::<String>())
+        .collect();
+    assert!(used_columns(&board) >= 70, "{}", lines.join("\n"));
+    assert!(
+        lines.iter().filter(|l| l.contains("▄███████▄")).count() >= 1,
+        "{}",
+        lines.join("\n")
+    );
+    // Tron at 200×60: cells scaled up (▓ trails several wide), not one character each.
+    let mut app = viewer_for("tron");
+    press(&mut app, KeyCode::End);
+    let lines = render(&mut app, 200, 60);
+    assert!(screen_has(&lines, "▓▓▓▓"), "{}", lines.join("\n"));
+    // RPS at 200×60: the history grid runs across the screen.
+    let mut app = viewer_for("rps");
+    press(&mut app, KeyCode::End);
+    let lines = render(&mut app, 200, 60);
+    let seat_line = lines.iter().find(|l| l.contains("seat1 ")).unwrap();
+    assert!(seat_line.trim_end().chars().count() > 40, "{seat_line}");
+}
+
+#[test]
+fn the_connectx_board_marks_the_last_move_and_the_winning_line() {
+    let mut app = viewer_for("connectx");
+    press(&mut app, KeyCode::End);
+    let t = app.theme().clone();
+    let b = buffer(&mut app, 120, 40);
+    let cells = (0..40).flat_map(|y| (0..120).map(move |x| (x, y)));
+    let cells: Vec<_> = cells.map(|(x, y)| b[(x, y)].clone()).collect();
+    assert!(
+        cells.iter().any(|c| c.symbol() == "◆"),
+        "the last disc is marked"
+    );
+    assert!(
+        cells.iter().any(|c| c.bg == t.win),
+        "the winning line is highlighted"
+    );
+}
+
+#[test]
 fn the_viewer_shows_logs_and_faults_and_never_passes_escapes_through() {
     let mut app = viewer_for("faults");
-    app.update(key(KeyCode::Right));
-    let lines = render(&app, 120, 40);
+    press(&mut app, KeyCode::Right);
+    let lines = render(&mut app, 120, 40);
     assert_has(
         &lines,
         &[
-            "frame 1/",
+            "step 1/",
             "prints_escape_codes → 1",
             "│ \\x1b[2J\\x1b]0;owned\\x07clear",
             "\\x1b]0;owned by a replay file\\x07",
         ],
     );
-    assert!(
-        lines
-            .iter()
-            .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
-        "a control character reached the screen"
-    );
-    app.update(key(KeyCode::End));
+    for (w, h) in SIZES {
+        let lines = render(&mut app, w, h);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
+            "a control character reached the screen"
+        );
+    }
+    press(&mut app, KeyCode::End);
     assert_has(
-        &render(&app, 80, 24),
+        &render(&mut app, 80, 24),
         &["FAULT crash: on move 3: ValueError"],
     );
-    app.update(key(KeyCode::Home));
-    assert_has(&render(&app, 80, 24), &["✖"]);
+    press(&mut app, KeyCode::Home);
+    assert_has(&render(&mut app, 80, 24), &["✖"]);
 }
 
 #[test]
 fn help_and_quit_confirmation_overlays() {
     let mut app = tournament_app();
-    app.update(key(KeyCode::Char('?')));
+    press(&mut app, KeyCode::Char('?'));
     assert!(app.help);
-    let lines = render(&app, 80, 24);
-    assert_has(
-        &lines,
-        &[
-            "keys",
-            "viewer: play / pause",
-            "export the standings as YAML",
-            "next colour theme",
-        ],
-    );
+    for (w, h) in SIZES {
+        assert_has(
+            &render(&mut app, w, h),
+            &[
+                "keys",
+                "viewer: play / pause",
+                "export the standings as YAML",
+                "TV mode",
+            ],
+        );
+    }
     assert_eq!(
-        app.update(key(KeyCode::Char('x'))),
+        press(&mut app, KeyCode::Char('x')),
         None,
         "any key closes help"
     );
     assert!(!app.help);
-    // A run in progress: q asks first.
-    assert_eq!(app.update(key(KeyCode::Char('q'))), None);
+    // A run in progress: q asks first, and the dialog says which key confirms (bug 10:
+    // its last line used to be cut off by a box too small for the wrapped text).
+    assert_eq!(press(&mut app, KeyCode::Char('q')), None);
     assert!(app.confirm_quit);
-    assert_has(&render(&app, 80, 24), &["A run is in progress. Quit now?"]);
+    for (w, h) in SIZES {
+        assert_has(
+            &render(&mut app, w, h),
+            &["A run is in progress. Quit now?", "y or q: quit"],
+        );
+    }
     assert_eq!(
-        app.update(key(KeyCode::Char('n'))),
+        press(&mut app, KeyCode::Char('n')),
         None,
         "any other key stays"
     );
     assert!(!app.confirm_quit);
-    app.update(key(KeyCode::Char('q')));
-    assert_eq!(app.update(key(KeyCode::Char('y'))), Some(Effect::Quit));
-    // Ctrl-C is a quit too; once the run is over, no question.
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(press(&mut app, KeyCode::Char('y')), Some(Effect::Quit));
     app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: false }));
     assert_eq!(app.state, RunState::Finished);
     let ctrl_c = AppEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
@@ -269,48 +455,106 @@ fn keys_drive_the_viewer() {
     let mut app = viewer_for("rps");
     let len = app.matches[&0].frames().len();
     let frame = |app: &App| app.viewer.as_ref().unwrap().frame;
-    assert_eq!(frame(&app), 0);
-    app.update(key(KeyCode::Right));
-    app.update(key(KeyCode::Right));
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
     assert_eq!(frame(&app), 2);
-    app.update(key(KeyCode::Left));
+    press(&mut app, KeyCode::Left);
     assert_eq!(frame(&app), 1);
-    app.update(key(KeyCode::End));
-    assert_eq!(frame(&app), len - 1);
-    app.update(key(KeyCode::Right));
-    assert_eq!(frame(&app), len - 1, "stays on the last frame");
-    app.update(key(KeyCode::Home));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(frame(&app), 11);
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
     assert_eq!(frame(&app), 0);
+    press(&mut app, KeyCode::Char('>'));
+    assert_eq!(frame(&app), len - 1, "+100 stops at the end");
+    press(&mut app, KeyCode::Char('<'));
+    assert_eq!(frame(&app), 0);
+    press(&mut app, KeyCode::Char('g'));
+    chars(&mut app, "17");
+    assert_has(&render(&mut app, 80, 24), &["go to step: 17"]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(frame(&app), 17);
+    press(&mut app, KeyCode::Char('g'));
+    chars(&mut app, "x");
+    press(&mut app, KeyCode::Enter);
+    assert_has(&render(&mut app, 80, 24), &["`x` is not a step number"]);
+    press(&mut app, KeyCode::End);
+    assert_eq!(frame(&app), len - 1);
+    press(&mut app, KeyCode::Home);
     // Play at 10 frames/s: one second of ticks is ten frames.
-    app.update(key(KeyCode::Char('+')));
+    press(&mut app, KeyCode::Char('+'));
     assert_eq!(app.viewer.as_ref().unwrap().speed, 10);
-    app.update(key(KeyCode::Char(' ')));
-    assert!(app.viewer.as_ref().unwrap().playing);
+    press(&mut app, KeyCode::Char(' '));
     app.update(AppEvent::Tick(Duration::from_millis(1000)));
     assert_eq!(frame(&app), 10);
-    app.update(key(KeyCode::Char(' ')));
+    press(&mut app, KeyCode::Char(' '));
     app.update(AppEvent::Tick(Duration::from_millis(2000)));
     assert_eq!(frame(&app), 10, "paused");
-    app.update(key(KeyCode::Char('-')));
-    app.update(key(KeyCode::Char('-')));
-    assert_eq!(app.viewer.as_ref().unwrap().speed, 2);
-    // A replay has no other screens to go back to.
-    app.update(key(KeyCode::Esc));
+    press(&mut app, KeyCode::Char('-'));
+    press(&mut app, KeyCode::Char('-'));
+    press(&mut app, KeyCode::Char('-'));
+    press(&mut app, KeyCode::Char('-'));
+    assert_eq!(app.viewer.as_ref().unwrap().speed, 1);
+    // "1 frame/s", never "1 frames/s" (bug 5).
+    assert_has(&render(&mut app, 120, 40), &["(1 frame/s)"]);
+    // A replay: esc quits, as the footer says (bug 7: it did nothing).
+    assert_has(&render(&mut app, 120, 40), &["esc/q quit"]);
+    assert_eq!(press(&mut app, KeyCode::Esc), Some(Effect::Quit));
+}
+
+#[test]
+fn faults_and_marked_events_can_be_jumped_to() {
+    let mut app = viewer_for("faults");
+    let faults: Vec<usize> = board::marks(GameKind::Connectx, app.matches[&0].frames())
+        .iter()
+        .map(|m| m.0)
+        .collect();
+    assert!(!faults.is_empty());
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.viewer.as_ref().unwrap().frame, faults[0]);
+    press(&mut app, KeyCode::Char(']'));
+    assert_has(
+        &render(&mut app, 120, 40),
+        &["no more faults or marked events"],
+    );
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(app.viewer.as_ref().unwrap().frame, *faults.last().unwrap());
+}
+
+#[test]
+fn playback_after_the_run_steps_at_its_speed() {
+    // Bug 1: `Tick` advanced the clock only while the run was going, so after it ended
+    // the first tick's delta was the whole time since, and playback jumped to the end.
+    let mut app = tournament_app();
+    app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: false }));
+    app.update(AppEvent::Tick(Duration::from_secs(100)));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Viewer);
-    assert_eq!(app.update(key(KeyCode::Char('q'))), Some(Effect::Quit));
+    press(&mut app, KeyCode::Char(' '));
+    app.update(AppEvent::Tick(Duration::from_millis(100_400)));
+    assert_eq!(
+        app.viewer.as_ref().unwrap().frame,
+        2,
+        "5 frames/s for 0.4 s"
+    );
+    let rate = app.rate();
+    app.update(AppEvent::Tick(Duration::from_secs(200)));
+    assert_eq!(app.rate(), rate, "the run's rate stops with the run");
 }
 
 #[test]
 fn a_running_match_can_be_followed_paused_and_stepped_back() {
     let mut app = tournament_app();
     let record = replay("connectx");
-    app.update(key(KeyCode::Char('3')));
-    // The running match is listed first.
-    app.update(key(KeyCode::Enter));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Viewer);
     assert_eq!(app.watched(), Some(2));
-    let v = app.viewer.clone().unwrap();
-    assert!(v.follow);
+    assert!(app.viewer.as_ref().unwrap().follow);
     app.update(AppEvent::Runner(RunnerMsg::Frames {
         id: 2,
         frames: record.frames[..3].to_vec(),
@@ -320,48 +564,357 @@ fn a_running_match_can_be_followed_paused_and_stepped_back() {
         2,
         "following the newest frame"
     );
-    app.update(key(KeyCode::Left));
+    press(&mut app, KeyCode::Left);
     app.update(AppEvent::Runner(RunnerMsg::Frames {
         id: 2,
         frames: record.frames[3..5].to_vec(),
     }));
     assert_eq!(app.viewer.as_ref().unwrap().frame, 1, "paused: stays put");
-    app.update(key(KeyCode::End));
+    press(&mut app, KeyCode::End);
     assert_eq!(app.viewer.as_ref().unwrap().frame, 4);
-    assert_has(&render(&app, 80, 24), &["● following live"]);
-    app.update(key(KeyCode::Esc));
+    assert_has(&render(&mut app, 80, 24), &["● following live"]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Matches, "back where it was opened");
+}
+
+#[test]
+fn tv_mode_follows_the_newest_match_and_moves_on() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.tv);
+    assert_eq!(app.screen, Screen::Viewer);
+    assert_eq!(app.watched(), Some(2));
+    assert_has(&render(&mut app, 120, 40), &["TV: following live matches"]);
+    // The watched match ends; the next one to start is picked up by itself.
+    let record = replay("connectx");
+    let entry = Entry::from_record(2, [0, 2], &record, "replays/x.json");
+    let s = app.standings.clone();
+    app.update(AppEvent::Runner(RunnerMsg::Finished {
+        entry: Box::new(entry),
+        record: Arc::new(record),
+        standings: Box::new(s),
+    }));
+    assert_eq!(app.viewer.as_ref().unwrap().id, 2, "stays to show the end");
+    app.update(AppEvent::Runner(RunnerMsg::Started {
+        id: 3,
+        seats: [1, 2],
+    }));
+    assert_eq!(app.watched(), Some(3));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(!app.tv);
+}
+
+#[test]
+fn the_wall_selects_and_opens_matches() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(
+        app.wall().len(),
+        3,
+        "the running match, then the finished ones"
+    );
+    assert_eq!(app.wall()[0].id, 2);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.wall_selected, 1);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Viewer);
+    assert_eq!(app.viewer.as_ref().unwrap().id, 1);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Wall);
+}
+
+#[test]
+fn a_crosstable_cell_opens_that_pairs_matches() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('x'));
+    // Row and column in standings order: find greedy (0) and random (1).
+    let pos = |app: &App, bot| {
+        app.standings
+            .rows
+            .iter()
+            .position(|r| r.bot == bot)
+            .unwrap()
+    };
+    app.selected = pos(&app, 0);
+    app.column = pos(&app, 1);
+    press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Matches);
+    assert_eq!(app.listed().len(), 1);
+    assert_has(
+        &render(&mut app, 80, 24),
+        &["matches between greedy and random (1)"],
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.listed().len(), 3, "esc shows all again");
+}
+
+#[test]
+fn a_fault_in_the_feed_opens_its_match_at_the_fault() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Right);
+    assert_has(&render(&mut app, 120, 40), &["enter: open at the fault"]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Viewer);
+    let v = app.viewer.clone().unwrap();
+    assert_eq!(v.id, 1);
+    let frames = app.matches[&1].frames();
+    assert!(
+        frames[v.frame].moves.iter().any(|m| m.fault.is_some()),
+        "at the fault's frame"
+    );
+}
+
+#[test]
+fn search_finds_bots_and_matches() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "rand");
+    assert_has(
+        &render(&mut app, 80, 24),
+        &["search bots and matches: rand"],
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.selected_bot(),
+        Some(1),
+        "the standings select the bot found"
+    );
+    assert_eq!(app.listed().len(), 2);
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "#3");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.listed().iter().map(|m| m.id).collect::<Vec<_>>(), [2]);
+    press(&mut app, KeyCode::Char('3'));
+    assert_has(&render(&mut app, 80, 24), &["found by “#3”"]);
+    // Esc in a prompt cancels it without searching.
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "zzz");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.listed().len(), 1);
+}
+
+#[test]
+fn standings_sort_by_each_column() {
+    let mut app = tournament_app();
+    let bots = |app: &App| -> Vec<usize> {
+        app.standings_order()
+            .iter()
+            .map(|&i| app.standings.rows[i].bot)
+            .collect()
+    };
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.sort, SortKey::Name);
+    assert_eq!(bots(&app), [0, 2, 1], "greedy, prints_escape_codes, random");
+    assert_has(&render(&mut app, 120, 40), &["by name", "bot▼"]);
+    while app.sort != SortKey::Faults {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    assert_eq!(bots(&app)[0], 1, "random has the fault");
 }
 
 #[test]
 fn the_matches_filter_cycles_through_bots() {
     let mut app = tournament_app();
-    app.update(key(KeyCode::Char('m')));
+    press(&mut app, KeyCode::Char('m'));
     assert_eq!(app.listed().len(), 3);
-    app.update(key(KeyCode::Char('f')));
-    assert_eq!(app.filter, Some(0));
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.filter.bot, Some(0));
     assert_eq!(app.listed().len(), 2, "greedy played two of them");
-    assert_has(&render(&app, 80, 24), &["matches of greedy"]);
-    app.update(key(KeyCode::Char('f')));
-    app.update(key(KeyCode::Char('f')));
-    app.update(key(KeyCode::Char('f')));
-    assert_eq!(app.filter, None);
+    assert_has(&render(&mut app, 80, 24), &["matches of greedy"]);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('f'));
+    }
+    assert!(app.filter.is_empty());
 }
 
 #[test]
-fn themes_cycle_and_every_built_in_renders() {
+fn the_mouse_clicks_tabs_rows_and_seeks_on_the_timeline() {
+    let mut app = tournament_app();
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "3 matches").unwrap();
+    left_click(&mut app, x + 1, y);
+    assert_eq!(app.screen, Screen::Matches);
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "#2 ").unwrap();
+    left_click(&mut app, x, y);
+    assert_eq!(
+        app.match_selected, 1,
+        "a click selects (#3 runs, so is listed first)"
+    );
+    let effect = left_click(&mut app, x, y);
+    assert_eq!(effect, None);
+    assert_eq!(app.screen, Screen::Viewer, "a click on the selected opens");
+    assert_eq!(app.viewer.as_ref().unwrap().id, 1);
+    // The timeline is the body's last line: click its end, drag to the middle.
+    let len = app.matches[&1].frames().len();
+    left_click(&mut app, 119, 38);
+    assert_eq!(app.viewer.as_ref().unwrap().frame, len - 1);
+    click(&mut app, MouseEventKind::Drag(MouseButton::Left), 0, 38);
+    assert_eq!(app.viewer.as_ref().unwrap().frame, 0);
+    click(&mut app, MouseEventKind::Up(MouseButton::Left), 0, 38);
+    click(&mut app, MouseEventKind::Drag(MouseButton::Left), 119, 38);
+    assert_eq!(
+        app.viewer.as_ref().unwrap().frame,
+        0,
+        "no drag after release"
+    );
+    click(&mut app, MouseEventKind::ScrollDown, 50, 10);
+    assert_eq!(app.viewer.as_ref().unwrap().frame, 1, "the wheel steps");
+    // Standings: a header sorts, a row selects, the selected row opens.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('1'));
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "elo").unwrap();
+    left_click(&mut app, x, y);
+    assert_eq!(app.sort, SortKey::Elo);
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "random").unwrap();
+    left_click(&mut app, x, y);
+    assert_eq!(app.selected_bot(), Some(1));
+    left_click(&mut app, x, y);
+    assert_eq!(app.screen, Screen::Bot);
+    // Crosstable: a cell selects, then opens the pair's matches.
+    press(&mut app, KeyCode::Char('2'));
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "1/1").unwrap();
+    left_click(&mut app, x, y);
+    left_click(&mut app, x, y);
+    assert_eq!(app.screen, Screen::Matches);
+    assert!(app.filter.pair.is_some());
+}
+
+#[test]
+fn themes_cycle_every_built_in_renders_and_paints_its_background() {
     let mut app = tournament_app();
     let first = app.theme().name.clone();
     let mut seen = vec![first.clone()];
-    for _ in 0..Theme::built_in().len() - 1 {
-        app.update(key(KeyCode::Char('t')));
+    for _ in 0..Theme::built_in().len() {
+        let t = app.theme().clone();
+        // Bug 6: the light theme set no background and was unreadable on a dark
+        // terminal. Every built-in paints one, under every cell.
+        assert_ne!(t.background, Color::Reset, "{} has no background", t.name);
+        let b = buffer(&mut app, 80, 24);
+        let unpainted = b.content().iter().position(|c| c.bg == Color::Reset);
+        assert_eq!(unpainted, None, "{}: a cell without the background", t.name);
+        press(&mut app, KeyCode::Char('t'));
         seen.push(app.theme().name.clone());
-        assert_has(&render(&app, 80, 24), &["standings"]);
     }
     seen.sort();
+    seen.dedup();
     assert_eq!(seen, ["dark", "high-contrast", "light"]);
-    app.update(key(KeyCode::Char('t')));
     assert_eq!(app.theme().name, first);
+}
+
+#[test]
+fn every_theme_tells_its_meaningful_colours_apart() {
+    // Bug 2: Tron heads were drawn in `title`, close to `seat1`; `loss` was `seat2`'s
+    // red, so seat 2's names read as losers. Every pair of the colours that carry
+    // meaning, and each against the background, must be far apart.
+    for t in Theme::built_in() {
+        for (i, a) in MEANINGFUL.iter().enumerate() {
+            for b in &MEANINGFUL[i + 1..] {
+                let d = distance(t.slot(a).unwrap(), t.slot(b).unwrap()).unwrap();
+                assert!(d >= 100.0, "{}: {a} and {b} are {d:.0} apart", t.name);
+            }
+            let d = distance(t.slot(a).unwrap(), t.background).unwrap();
+            assert!(d >= 150.0, "{}: {a} on the background: {d:.0}", t.name);
+        }
+    }
+}
+
+#[test]
+fn tron_heads_stand_out_from_both_trails() {
+    let mut app = viewer_for("tron");
+    press(&mut app, KeyCode::PageDown);
+    let t = app.theme().clone();
+    let b = buffer(&mut app, 200, 60);
+    let heads: Vec<_> = b.content().iter().filter(|c| c.symbol() == "◆").collect();
+    assert_eq!(heads.len(), 2, "one mark per head");
+    assert!(heads.iter().any(|c| c.bg == t.seat1) && heads.iter().any(|c| c.bg == t.seat2));
+    // Crashed heads: ✖ on the fault colour (at the end seat 2 crashed).
+    press(&mut app, KeyCode::End);
+    let b = buffer(&mut app, 200, 60);
+    assert!(b
+        .content()
+        .iter()
+        .any(|c| c.symbol() == "✖" && c.bg == t.fault));
+}
+
+#[test]
+fn nothing_is_cut_off_at_80_columns() {
+    // Bug 3: crosstable cells, match results, names and the bot screen's seccomp line
+    // were cut off at 80 columns.
+    let bots: Vec<(String, String)> = (0..16)
+        .map(|i| {
+            (
+                format!("a_rather_long_bot_name_{i}"),
+                format!("bots/{i}.py"),
+            )
+        })
+        .collect();
+    let mut app = App::new("Wide field".into(), GameKind::Rps, bots, 120, dark());
+    let mut outcomes = Vec::new();
+    for (id, (a, b)) in (0..16)
+        .flat_map(|a| (a + 1..16).map(move |b| (a, b)))
+        .enumerate()
+    {
+        outcomes.push(Outcomes {
+            id,
+            seats: [a, b],
+            outcomes: [Outcome::Win, Outcome::Loss],
+            faults: [None, None],
+        });
+    }
+    app.standings = standings::compute(16, &outcomes);
+    press(&mut app, KeyCode::Char('2'));
+    let lines = render(&mut app, 80, 24);
+    assert_has(&lines, &["1/1", "0/1", "columns 1–", "a_rather_long…"]);
+    for _ in 0..15 {
+        press(&mut app, KeyCode::Right);
+    }
+    assert_has(&render(&mut app, 80, 24), &["#16", "of 16 (←→)"]);
+    // The bot screen wraps its layer lines instead of cutting them.
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Enter);
+    let lines = render(&mut app, 80, 24);
+    assert_has(&lines, &["seccomp:", "executable memory"]);
+    // Match results fit.
+    press(&mut app, KeyCode::Char('3'));
+    assert_has(&render(&mut app, 80, 24), &["greedy won · 31 steps"]);
+}
+
+#[test]
+fn numbers_read_right() {
+    // Bug 5: `-0` Elo, `0.0%` for a bot with no games, "1 frames/s", and the matches
+    // list counting frames where the viewer counts steps.
+    assert_eq!(
+        cagematch::tui::widgets::elo_text(-0.3, -10.0, 10.0),
+        "+0 ±10"
+    );
+    assert_eq!(cagematch::tui::widgets::percent(0.0, 0), "—");
+    assert_eq!(cagematch::tui::widgets::count(1, "move", "moves"), "1 move");
+    let bots = vec![("a".into(), "a.py".into()), ("b".into(), "b.py".into())];
+    let mut fresh = App::new("Fresh".into(), GameKind::Rps, bots, 1, dark());
+    assert_has(&render(&mut fresh, 120, 40), &["—"]);
+    assert!(!screen_has(&render(&mut fresh, 120, 40), "0.0%"));
+    let mut app = tournament_app();
+    let steps = app.matches[&0].entry.as_ref().unwrap().frames - 1;
+    press(&mut app, KeyCode::Char('3'));
+    assert_has(&render(&mut app, 120, 40), &[&format!("{steps} steps")]);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    assert_has(
+        &render(&mut app, 120, 40),
+        &[&format!("step {steps}/{steps}")],
+    );
+    // The YAML export writes 0.0, never -0.0.
+    let export =
+        cagematch::tournament::Export::new("t", GameKind::Rps, &app.bots(), &app.standings);
+    let yaml = serde_yaml::to_string(&export).unwrap();
+    assert!(!yaml.contains("-0.0"), "{yaml}");
 }
 
 #[test]
@@ -372,8 +925,8 @@ fn bad_themes_are_one_line_errors() {
             .unwrap();
     let cases = [
         (
-            good.replace("win: \"#9ccfd8\"", "win: \"#zzzzzz\""),
-            ":9: win: `#zzzzzz` is not a colour",
+            good.replace("win: \"#a6e3a1\"", "win: \"#zzzzzz\""),
+            ":12: win: `#zzzzzz` is not a colour",
         ),
         (good.replace("loss:", "lost:"), "unknown field `lost`"),
         (
@@ -389,43 +942,35 @@ fn bad_themes_are_one_line_errors() {
         assert!(err.contains(&path.display().to_string()), "{err}");
         assert!(err.contains(expected), "expected `{expected}` in `{err}`");
     }
+    // A theme from before `background` existed still loads (the terminal's own).
+    let path = dir.path().join("old.yaml");
+    std::fs::write(&path, good.replace("background: \"#191724\"\n", "")).unwrap();
+    assert_eq!(
+        Theme::load(path.to_str().unwrap()).unwrap().background,
+        Color::Reset
+    );
     let err = Theme::load("neon").unwrap_err().to_string();
     assert!(err.contains("dark, light, high-contrast"), "{err}");
 }
 
 #[test]
-fn a_resumed_run_shows_its_earlier_matches() {
-    // The runner's events for matches played before a resume are not replayed; the UI
-    // is seeded from the journal instead. This checks that path's pieces fit.
-    let record = replay("ipd");
-    let entry = Entry::from_record(0, [0, 1], &record, "replays/x.json");
-    let mut app = App::new(
+fn a_resumed_run_shows_its_earlier_matches_and_faults() {
+    // Bug 4: faults from before a --resume vanished from the feed.
+    let dir = tempfile::tempdir().unwrap();
+    let record = replay("faults");
+    let path = dir.path().join("replays/00000.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    cagematch::replay::write(&path, &record, true).unwrap();
+    let entry = Entry::from_record(0, [0, 1], &record, "replays/00000.json");
+    let bots = vec![("a".into(), "a.py".into()), ("b".into(), "b.py".into())];
+    let mut app = live::app_for_run(
         "Resumed".into(),
-        GameKind::Ipd,
-        vec![("a".into(), "a.py".into()), ("b".into(), "b.py".into())],
+        GameKind::Connectx,
+        bots,
         4,
         dark(),
-    );
-    app.already = 1;
-    app.standings = standings::compute(
-        2,
-        &[Outcomes {
-            id: 0,
-            seats: [0, 1],
-            outcomes: [record.result.outcomes[0], record.result.outcomes[1]],
-            faults: [None, None],
-        }],
-    );
-    app.matches.insert(
-        0,
-        MatchView {
-            id: 0,
-            seats: [0, 1],
-            frames: vec![],
-            count: entry.frames,
-            entry: Some(entry),
-            record: Some(Arc::new(record.clone())),
-        },
+        dir.path(),
+        &[entry],
     );
     assert_eq!(app.done(), 1);
     assert_eq!(
@@ -433,10 +978,10 @@ fn a_resumed_run_shows_its_earlier_matches() {
         0.0,
         "matches from before the resume do not count"
     );
-    let lines = render(&app, 80, 24);
-    assert_has(&lines, &["1/4 matches"]);
-    assert_ne!(record.result.outcomes[0], Outcome::Draw);
-    let _ = Journal::resume; // the journal feeds these entries (see commands/run.rs)
+    assert_eq!(app.feed.len(), 1);
+    let lines = render(&mut app, 80, 24);
+    assert_has(&lines, &["1/4 matches", "faults (1)", "#1   b crashed"]);
+    assert!(app.matches[&0].record.is_some(), "its replay was read back");
 }
 
 #[test]
@@ -465,15 +1010,21 @@ fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
     app.standings = standings::compute(64, &outcomes);
     let last = app.standings.rows.last().unwrap().bot;
     for _ in 0..70 {
-        app.update(key(KeyCode::Down));
+        press(&mut app, KeyCode::Down);
     }
     assert_eq!(app.selected, 63);
-    for (w, h) in [(80, 24), (120, 40)] {
-        let lines = render(&app, w, h);
-        assert_has(&lines, &[&format!("bot{last:02}")]);
+    for (w, h) in SIZES {
+        assert_has(&render(&mut app, w, h), &[&format!("bot{last:02}")]);
     }
-    app.update(key(KeyCode::Char('2')));
-    assert_has(&render(&app, 120, 40), &["crosstable"]);
+    // A click lands on the row drawn there, even scrolled.
+    press(&mut app, KeyCode::Up);
+    let lines = render(&mut app, 120, 40);
+    let above = app.standings.rows[app.standings_order()[61]].bot;
+    let (x, y) = find(&lines, &format!("bot{above:02}")).unwrap();
+    left_click(&mut app, x, y);
+    assert_eq!(app.selected_bot(), Some(above));
+    press(&mut app, KeyCode::Char('2'));
+    assert_has(&render(&mut app, 120, 40), &["crosstable"]);
 }
 
 #[test]
@@ -504,12 +1055,9 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
         "only the newest keep their frames"
     );
     assert!(app.matches[&0].record.is_none() && app.matches[&(n - 1)].record.is_some());
-    // Open the oldest: the app asks for its replay, then shows it.
-    app.update(key(KeyCode::Char('3')));
-    for _ in 0..n {
-        app.update(key(KeyCode::Down));
-    }
-    let cmd = app.update(key(KeyCode::Enter));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::End);
+    let cmd = press(&mut app, KeyCode::Enter);
     assert_eq!(
         cmd,
         Some(Effect::Load {
@@ -521,6 +1069,6 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
         id: 0,
         record: Arc::new(record.clone()),
     });
-    app.update(key(KeyCode::End));
-    assert_has(&render(&app, 80, 24), &["frame 30/30"]);
+    press(&mut app, KeyCode::End);
+    assert_has(&render(&mut app, 80, 24), &["step 30/30"]);
 }

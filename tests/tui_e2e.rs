@@ -1,5 +1,6 @@
 //! The real binary in a real terminal (tmux): run a small tournament, open a match in
-//! the viewer, step frames, export, resize, quit — and read what is on screen.
+//! the viewer, step frames, seek with the mouse, export, resize, quit, reopen the run
+//! folder; watch the live wall and TV mode during a run — and read what is on screen.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,6 +41,19 @@ impl Tmux {
                 .unwrap();
             std::thread::sleep(Duration::from_millis(150));
         }
+    }
+
+    /// A left click at (column, line), 0-based, as an xterm SGR mouse report — what
+    /// the terminal sends the program when mouse reporting is on.
+    fn click(&self, x: u16, y: u16) {
+        for end in ['M', 'm'] {
+            let report = format!("\x1b[<0;{};{}{end}", x + 1, y + 1);
+            Command::new("tmux")
+                .args(["-L", &self.socket, "send-keys", "-t", "main", "-l", &report])
+                .status()
+                .unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(150));
     }
 
     fn resize(&self, width: u16, height: u16) {
@@ -107,22 +121,39 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
     assert!(screen.contains("standings"), "{screen}");
     assert!(screen.contains("pattern"), "{screen}");
 
-    tmux.keys(&["3"]);
+    assert!(screen.contains("the run's story"), "{screen}");
+
+    // The matches tab by mouse, then the viewer by keys.
+    let tab = screen.lines().next().unwrap().find("3 matches").unwrap();
+    tmux.click(
+        screen.lines().next().unwrap()[..tab].chars().count() as u16 + 1,
+        0,
+    );
     tmux.wait_for("matches (6)", 5);
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("frame 0/", 5);
+    let screen = tmux.wait_for("step 0/", 5);
     assert!(screen.contains("the start: no move yet"), "{screen}");
+    assert!(screen.contains("rewards through the match"), "{screen}");
     tmux.keys(&["Right", "Right"]);
-    let screen = tmux.wait_for("frame 2/", 5);
+    let screen = tmux.wait_for("step 2/", 5);
     assert!(screen.contains("think "), "per-move think time: {screen}");
     tmux.keys(&["Left"]);
-    tmux.wait_for("frame 1/", 5);
+    tmux.wait_for("step 1/", 5);
+    tmux.keys(&["PageDown"]);
+    tmux.wait_for("step 11/", 5);
+    tmux.keys(&["g", "4", "2", "Enter"]);
+    tmux.wait_for("step 42/", 5);
+    // The timeline is the line above the footer: a click at its far right is the end.
+    tmux.click(99, 28);
+    tmux.wait_for("step 59/59", 5);
+    tmux.click(0, 28);
+    tmux.wait_for("step 0/59", 5);
     tmux.keys(&["End"]);
-    tmux.wait_for("frame 59/59", 5);
+    tmux.wait_for("step 59/59", 5);
 
     // Smallest supported size, then back.
     tmux.resize(80, 24);
-    tmux.wait_for("frame 59/59", 5);
+    tmux.wait_for("step 59/59", 5);
     tmux.resize(100, 30);
 
     tmux.keys(&["?"]);
@@ -142,6 +173,54 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
     let run = runs[0].as_ref().unwrap().path();
     let yaml = std::fs::read_to_string(run.join("standings.yaml")).unwrap();
     assert!(yaml.contains("games_played: 6"), "{yaml}");
+    drop(tmux);
+
+    // The finished run reopens read-only from its folder.
+    let cmd = format!(
+        "{} replay {}",
+        env!("CARGO_BIN_EXE_cagematch"),
+        run.display()
+    );
+    let tmux = Tmux::start(dir.path(), &cmd, 100, 30);
+    let screen = tmux.wait_for("read-only: the finished run", 10);
+    assert!(screen.contains("6/6 matches"), "{screen}");
+    tmux.keys(&["3"]);
+    tmux.wait_for("matches (6)", 5);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0", 10);
+}
+
+#[test]
+fn the_live_wall_and_tv_mode_follow_a_running_tournament() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tournament(dir.path(), 1000, 20);
+    let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
+    tmux.wait_for(" running ", 30);
+    tmux.keys(&["4"]);
+    let screen = tmux.wait_for("live wall:", 5);
+    // Two jobs: two live cards, each counting its steps as it plays.
+    let steps = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .filter_map(|l| l.split('└').nth(1))
+            .filter(|l| l.contains(" steps"))
+            .map(|l| l.split(" steps").next().unwrap().to_string())
+            .collect()
+    };
+    let first = steps(&screen);
+    assert!(screen.matches("┌ #").count() >= 2, "{screen}");
+    assert!(screen.contains("seat1"), "mini-boards drawn: {screen}");
+    std::thread::sleep(Duration::from_millis(800));
+    let later = steps(&tmux.screen());
+    assert_ne!(first, later, "the wall updates live");
+    tmux.keys(&["v"]);
+    let screen = tmux.wait_for("TV: following live matches", 5);
+    assert!(screen.contains("rewards through the match"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("Quit now?", 5);
+    tmux.keys(&["y"]);
+    tmux.wait_for("EXITED 0", 20);
 }
 
 #[test]

@@ -70,12 +70,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         }
         let report = Report::of(&record, seat, clock.per_move);
         say!(
-            "game {} (seat {}, seed {}) vs built-in random: {} after {} moves{}",
+            "game {} (seat {}, seed {}) vs built-in random: {} after {}{}",
             n + 1,
             seat + 1,
             spec.seed,
             record.result.outcomes[seat].as_str(),
-            report.moves,
+            crate::tui::widgets::count(report.moves as usize, "move", "moves"),
             report
                 .slowest
                 .map(|(ms, m)| format!(

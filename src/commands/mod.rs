@@ -28,17 +28,26 @@ fn game(name: &str) -> Result<GameKind, Error> {
     GameKind::parse(name).map_err(Error::Usage)
 }
 
-/// Opens a saved replay in the match viewer.
+/// Opens a saved replay in the match viewer, or a run folder in the whole UI.
 fn replay(args: &ReplayArgs) -> Result<ExitCode, Error> {
-    let record = crate::replay::read(&args.file)?;
     let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
+    let app = if args.file.is_dir() {
+        crate::tui::live::app_for_folder(&args.file, theme)?
+    } else {
+        let record = crate::replay::read(&args.file)?;
+        let mut app = crate::tui::app::App::for_replay(record, theme);
+        // The file's name: a path cut short by the header would say nothing.
+        app.title = args
+            .file
+            .file_name()
+            .map_or_else(|| shown(&args.file), |n| shown(std::path::Path::new(n)));
+        app
+    };
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(Error::Usage(
             "replay needs a terminal (stdout is not one)".into(),
         ));
     }
-    let mut app = crate::tui::app::App::for_replay(record, theme);
-    app.title = args.file.display().to_string();
     let (tx, rx) = std::sync::mpsc::channel();
     crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");

@@ -53,7 +53,8 @@ pub struct HeadToHead {
 fn round(v: f64, places: i32) -> f64 {
     if v.is_finite() {
         let f = 10f64.powi(places);
-        (v * f).round() / f
+        // `+ 0.0`: a value that rounds to zero is written `0.0`, never `-0.0`.
+        (v * f).round() / f + 0.0
     } else {
         v
     }

@@ -357,6 +357,28 @@ impl Journal {
     /// Opens an existing run folder for appending, cutting off a half-written last line
     /// (the runner was killed mid-write), and returns what it already holds.
     pub fn resume(dir: &Path) -> Result<(Journal, RunInfo, Vec<Entry>), JournalError> {
+        let (info, entries, complete, len) = Journal::read_parts(dir)?;
+        let path = dir.join("journal.jsonl");
+        if complete < len {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
+            f.set_len(complete as u64)
+                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
+        }
+        Ok((Journal::open(dir)?, info, entries))
+    }
+
+    /// Reads a run folder without changing it (`cagematch replay RUN_DIR`): what it was
+    /// and the matches it finished (a half-written last line is ignored).
+    pub fn read(dir: &Path) -> Result<(RunInfo, Vec<Entry>), JournalError> {
+        let (info, entries, _, _) = Journal::read_parts(dir)?;
+        Ok((info, entries))
+    }
+
+    /// The run, its complete entries, and the journal's complete and whole lengths.
+    fn read_parts(dir: &Path) -> Result<(RunInfo, Vec<Entry>, usize, usize), JournalError> {
         let shown = dir.display();
         let run_file = dir.join("run.json");
         if !run_file.is_file() {
@@ -368,15 +390,7 @@ impl Journal {
         let journal = read_journal(&path)?;
         let complete = journal.rfind('\n').map_or(0, |i| i + 1);
         let entries = parse_entries(&path.display().to_string(), &journal[..complete], &info)?;
-        if complete < journal.len() {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
-            f.set_len(complete as u64)
-                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
-        }
-        Ok((Journal::open(dir)?, info, entries))
+        Ok((info, entries, complete, journal.len()))
     }
 
     fn open(dir: &Path) -> Result<Journal, JournalError> {

@@ -1,13 +1,16 @@
 //! The UI's state and its pure update function: events in, state changed, maybe a
-//! command out. Nothing here touches the terminal, so every key can be unit-tested.
+//! command out. Nothing here touches the terminal, so every key and click can be
+//! unit-tested. Keys are handled in [`super::keys`], the mouse in [`super::mouse`].
 
+use super::history::RunHistory;
 use super::theme::Theme;
 use crate::cage::sanitize;
 use crate::game::{GameKind, Outcome};
 use crate::referee::{Frame, MatchRecord};
 use crate::tournament::standings::{self, Standings};
 use crate::tournament::Entry;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::layout::Rect;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,10 +27,12 @@ pub enum RunnerMsg {
         id: usize,
         frames: Vec<Frame>,
     },
-    /// How many frames a running match has, for the ones nobody watches.
-    FrameCount {
+    /// How far a running match nobody watches has got, and its newest frame (for the
+    /// live wall), sent a few times a second at most.
+    Progress {
         id: usize,
         count: usize,
+        latest: Box<Frame>,
     },
     Finished {
         entry: Box<Entry>,
@@ -54,7 +59,11 @@ pub enum RunnerMsg {
 pub enum AppEvent {
     Runner(RunnerMsg),
     Key(KeyEvent),
-    /// Time passes: `elapsed` since the run started.
+    Mouse(MouseEvent),
+    /// The terminal's size (sent before the first draw and on every resize), so clicks
+    /// can be mapped to what is drawn where.
+    Resize(u16, u16),
+    /// Time passes: `elapsed` since the UI started.
     Tick(Duration),
     /// A replay read back from the run folder.
     Loaded {
@@ -83,9 +92,18 @@ pub enum Screen {
     Dashboard,
     Crosstable,
     Matches,
+    Wall,
     Viewer,
     Bot,
 }
+
+/// The screens with a tab in the header, in order (key `1` is the first).
+pub const TABS: [(Screen, &str); 4] = [
+    (Screen::Dashboard, "dashboard"),
+    (Screen::Crosstable, "crosstable"),
+    (Screen::Matches, "matches"),
+    (Screen::Wall, "wall"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunState {
@@ -105,11 +123,25 @@ pub struct MatchView {
     pub frames: Vec<Frame>,
     /// Frames played so far, watched or not.
     pub count: usize,
+    /// The newest frame of a running match nobody watches (the live wall draws it).
+    pub latest: Option<Frame>,
     pub entry: Option<Entry>,
     pub record: Option<Arc<MatchRecord>>,
 }
 
 impl MatchView {
+    pub fn new(id: usize, seats: [usize; 2]) -> MatchView {
+        MatchView {
+            id,
+            seats,
+            frames: Vec::new(),
+            count: 0,
+            latest: None,
+            entry: None,
+            record: None,
+        }
+    }
+
     pub fn frames(&self) -> &[Frame] {
         match &self.record {
             Some(r) => &r.frames,
@@ -117,8 +149,15 @@ impl MatchView {
         }
     }
 
+    /// The newest frame known: the last streamed or recorded one, else the wall's.
+    pub fn newest(&self) -> Option<&Frame> {
+        self.frames().last().or(self.latest.as_ref())
+    }
+
+    /// Not finished: no journal entry and no whole record (a replay file has the
+    /// record only).
     pub fn running(&self) -> bool {
-        self.entry.is_none()
+        self.entry.is_none() && self.record.is_none()
     }
 }
 
@@ -133,9 +172,88 @@ pub struct Viewer {
     pub follow: bool,
     /// Time banked towards the next frame while playing.
     pub carry: Duration,
+    /// Go to this seat's first fault once the frames are here (opened from a fault).
+    pub seek_fault: Option<usize>,
+}
+
+impl Viewer {
+    pub fn new(id: usize) -> Viewer {
+        Viewer {
+            id,
+            frame: 0,
+            playing: false,
+            speed: 5,
+            follow: false,
+            carry: Duration::ZERO,
+            seek_fault: None,
+        }
+    }
 }
 
 pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
+
+/// A line of the fault feed, with the match (and seat) it opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    pub id: usize,
+    /// The seat that faulted; `None` for a runner note (a retry).
+    pub seat: Option<usize>,
+    pub text: String,
+}
+
+/// How the standings are ordered on screen (the rank column stays the table's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Points; by score % while games played differ (see [`App::standings_order`]).
+    Rank,
+    Name,
+    Games,
+    Score,
+    Elo,
+    Faults,
+}
+
+pub const SORT_KEYS: [SortKey; 6] = [
+    SortKey::Rank,
+    SortKey::Name,
+    SortKey::Games,
+    SortKey::Score,
+    SortKey::Elo,
+    SortKey::Faults,
+];
+
+/// Which matches the matches screen lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Matches of this bot.
+    pub bot: Option<usize>,
+    /// Matches between these two bots (from a crosstable cell).
+    pub pair: Option<[usize; 2]>,
+    /// Matches whose bot names contain this text, or whose number it is (`/`).
+    pub query: Option<String>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// A line being typed at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// `/`: search bots and matches.
+    Search(String),
+    /// `g` in the viewer: go to a step number.
+    Goto(String),
+}
+
+/// Which dashboard panel the arrow keys move in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Standings,
+    Feed,
+}
 
 pub struct App {
     pub title: String,
@@ -147,42 +265,51 @@ pub struct App {
     /// Every match seen, by id.
     pub matches: BTreeMap<usize, MatchView>,
     /// Faults in plain words, newest last.
-    pub feed: VecDeque<String>,
+    pub feed: VecDeque<FeedItem>,
     pub state: RunState,
+    /// Run time: stops when the run does (for the rate and the ETA).
     pub elapsed: Duration,
+    /// The last tick's time, which keeps running after the run (for playback).
+    pub clock: Duration,
     /// Matches already finished before this process (resume), for the rate.
     pub already: usize,
     pub screen: Screen,
+    /// Where `esc` goes from the viewer and the bot screen.
+    pub back: Screen,
     pub help: bool,
     pub confirm_quit: bool,
     pub themes: Vec<Theme>,
     pub theme: usize,
-    /// Selected row on the standings, matches and crosstable screens.
+    /// Selected row on the standings (in display order) and crosstable screens.
     pub selected: usize,
+    /// Selected column on the crosstable (in standings order).
+    pub column: usize,
     pub match_selected: usize,
-    /// Show only matches of this bot on the matches screen.
-    pub filter: Option<usize>,
-    /// The bot shown on the bot screen.
+    pub feed_selected: usize,
+    pub focus: Focus,
+    pub sort: SortKey,
+    pub filter: Filter,
+    /// The bot shown on the bot screen, and how far its page is scrolled.
     pub bot: usize,
+    pub bot_scroll: u16,
+    pub wall_selected: usize,
+    /// TV mode: the viewer follows live matches by itself, moving on when one ends.
+    pub tv: bool,
     pub viewer: Option<Viewer>,
+    pub prompt: Option<Prompt>,
     /// A status line (export path, errors).
     pub said: Option<String>,
     /// The run folder, where evicted matches' replays are read back from.
     pub run_dir: Option<std::path::PathBuf>,
+    /// Points over the run and finishing times, for the dashboard's charts.
+    pub history: RunHistory,
+    /// The terminal's area (from [`AppEvent::Resize`]), for the mouse.
+    pub area: Rect,
+    /// The timeline is being dragged.
+    pub dragging: bool,
 }
 
-impl App {
-    /// The running match the viewer shows, whose frames the runner must send.
-    pub fn watched(&self) -> Option<usize> {
-        let v = self.viewer.as_ref()?;
-        self.matches
-            .get(&v.id)
-            .filter(|m| m.running())
-            .map(|m| m.id)
-    }
-}
-
-const FEED: usize = 200;
+const FEED: usize = 500;
 /// Finished matches whose every frame stays in memory.
 pub const KEEP_RECORDS: usize = 64;
 
@@ -217,19 +344,32 @@ impl App {
             feed: VecDeque::new(),
             state: RunState::Running,
             elapsed: Duration::ZERO,
+            clock: Duration::ZERO,
             already: 0,
             screen: Screen::Dashboard,
+            back: Screen::Dashboard,
             help: false,
             confirm_quit: false,
             themes,
             theme: theme_index,
             selected: 0,
+            column: 0,
             match_selected: 0,
-            filter: None,
+            feed_selected: 0,
+            focus: Focus::Standings,
+            sort: SortKey::Rank,
+            filter: Filter::default(),
             bot: 0,
+            bot_scroll: 0,
+            wall_selected: 0,
+            tv: false,
             viewer: None,
+            prompt: None,
             said: None,
             run_dir: None,
+            history: RunHistory::new(n),
+            area: Rect::new(0, 0, 80, 24),
+            dragging: false,
         }
     }
 
@@ -252,26 +392,11 @@ impl App {
             ],
         };
         app.standings = standings::compute(2, &[outcomes]);
-        app.matches.insert(
-            0,
-            MatchView {
-                id: 0,
-                seats: [0, 1],
-                frames: Vec::new(),
-                count: 0,
-                entry: None,
-                record: Some(Arc::new(record)),
-            },
-        );
+        let mut view = MatchView::new(0, [0, 1]);
+        view.record = Some(Arc::new(record));
+        app.matches.insert(0, view);
         app.screen = Screen::Viewer;
-        app.viewer = Some(Viewer {
-            id: 0,
-            frame: 0,
-            playing: false,
-            speed: 5,
-            follow: false,
-            carry: Duration::ZERO,
-        });
+        app.viewer = Some(Viewer::new(0));
         app
     }
 
@@ -296,16 +421,92 @@ impl App {
         self.matches.values().filter(|m| m.running())
     }
 
+    /// The running match the viewer shows, whose frames the runner must send.
+    pub fn watched(&self) -> Option<usize> {
+        let v = self.viewer.as_ref()?;
+        self.matches
+            .get(&v.id)
+            .filter(|m| m.running())
+            .map(|m| m.id)
+    }
+
+    /// Whether a match passes the matches screen's filter.
+    fn shown(&self, m: &MatchView) -> bool {
+        let f = &self.filter;
+        f.bot.is_none_or(|b| m.seats.contains(&b))
+            && f.pair
+                .is_none_or(|[a, b]| m.seats == [a, b] || m.seats == [b, a])
+            && f.query.as_ref().is_none_or(|q| {
+                let q = q.to_lowercase();
+                let number = q.trim_start_matches('#');
+                number.parse::<usize>().ok() == Some(m.id + 1)
+                    || m.seats
+                        .iter()
+                        .any(|&s| self.names[s].to_lowercase().contains(&q))
+            })
+    }
+
     /// Matches on the matches screen, in order: running first, then finished, newest
-    /// first; only the filtered bot's if a filter is set.
+    /// first; only those the filter lets through.
     pub fn listed(&self) -> Vec<&MatchView> {
-        let mut list: Vec<&MatchView> = self
-            .matches
-            .values()
-            .filter(|m| self.filter.is_none_or(|b| m.seats.contains(&b)))
-            .collect();
+        let mut list: Vec<&MatchView> = self.matches.values().filter(|m| self.shown(m)).collect();
         list.sort_by_key(|m| (!m.running(), std::cmp::Reverse(m.id)));
         list
+    }
+
+    /// Whether bots have played different numbers of games (mid-run): points then
+    /// favour whoever played more, so the live order is by score %.
+    pub fn games_differ(&self) -> bool {
+        let mut games = self.standings.rows.iter().map(|r| r.games);
+        let first = games.next();
+        games.any(|g| Some(g) != first)
+    }
+
+    /// Indexes into `standings.rows`, in the order the standings are shown.
+    pub fn standings_order(&self) -> Vec<usize> {
+        let rows = &self.standings.rows;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let faults = |i: usize| rows[i].faults.values().sum::<u32>();
+        match self.sort {
+            SortKey::Rank if self.games_differ() => order.sort_by(|&a, &b| {
+                rows[b]
+                    .score
+                    .total_cmp(&rows[a].score)
+                    .then(rows[a].rank.cmp(&rows[b].rank))
+            }),
+            SortKey::Rank => {}
+            SortKey::Name => order.sort_by(|&a, &b| {
+                self.names[rows[a].bot]
+                    .to_lowercase()
+                    .cmp(&self.names[rows[b].bot].to_lowercase())
+            }),
+            SortKey::Games => order.sort_by_key(|&i| std::cmp::Reverse(rows[i].games)),
+            SortKey::Score => order.sort_by(|&a, &b| rows[b].score.total_cmp(&rows[a].score)),
+            SortKey::Elo => order.sort_by(|&a, &b| rows[b].elo.total_cmp(&rows[a].elo)),
+            SortKey::Faults => order.sort_by_key(|&i| std::cmp::Reverse(faults(i))),
+        }
+        order
+    }
+
+    /// The bot on the selected standings row.
+    pub fn selected_bot(&self) -> Option<usize> {
+        let order = self.standings_order();
+        order
+            .get(self.selected)
+            .map(|&i| self.standings.rows[i].bot)
+    }
+
+    /// What the live wall shows: running matches (newest first), then the newest
+    /// finished ones whose frames are still in memory.
+    pub fn wall(&self) -> Vec<&MatchView> {
+        let mut running: Vec<&MatchView> = self.running().collect();
+        running.sort_by_key(|m| std::cmp::Reverse(m.id));
+        let finished = self
+            .matches
+            .values()
+            .rev()
+            .filter(|m| !m.running() && m.record.is_some());
+        running.into_iter().chain(finished).collect()
     }
 
     pub fn rate(&self) -> f64 {
@@ -324,19 +525,28 @@ impl App {
                 self.runner(msg);
                 None
             }
-            AppEvent::Tick(elapsed) => {
-                let dt = elapsed.saturating_sub(self.elapsed);
+            AppEvent::Tick(now) => {
+                // Playback runs on the clock, which keeps going after the run ends; the
+                // run's own time stops with it.
+                let dt = now.saturating_sub(self.clock);
+                self.clock = now;
                 if self.state == RunState::Running || self.state == RunState::Replay {
-                    self.elapsed = elapsed;
+                    self.elapsed = self.elapsed.max(now);
                 }
                 self.play(dt);
                 None
             }
             AppEvent::Key(key) => self.key(key),
+            AppEvent::Mouse(mouse) => self.mouse(mouse),
+            AppEvent::Resize(w, h) => {
+                self.area = Rect::new(0, 0, w, h);
+                None
+            }
             AppEvent::Loaded { id, record } => {
                 if let Some(m) = self.matches.get_mut(&id) {
                     m.record = Some(record);
                 }
+                self.seek_pending();
                 None
             }
         }
@@ -360,20 +570,39 @@ impl App {
         }
     }
 
+    /// Adds a finished match's faults to the feed (also for matches before a resume).
+    pub fn note_faults(&mut self, entry: &Entry) {
+        for (seat, fault) in entry.faults.iter().enumerate() {
+            if let Some(f) = fault {
+                let text = format!(
+                    "{} {}: {}",
+                    self.names[entry.seats[seat]],
+                    fault_words(f.kind),
+                    f.detail
+                );
+                self.push_feed(FeedItem {
+                    id: entry.id,
+                    seat: Some(seat),
+                    text,
+                });
+            }
+        }
+    }
+
+    fn push_feed(&mut self, item: FeedItem) {
+        self.feed.push_back(item);
+        if self.feed.len() > FEED {
+            self.feed.pop_front();
+        }
+    }
+
     fn runner(&mut self, msg: RunnerMsg) {
         match msg {
             RunnerMsg::Started { id, seats } => {
-                self.matches.insert(
-                    id,
-                    MatchView {
-                        id,
-                        seats,
-                        frames: Vec::new(),
-                        count: 0,
-                        entry: None,
-                        record: None,
-                    },
-                );
+                self.matches.insert(id, MatchView::new(id, seats));
+                if self.tv {
+                    self.tv_next();
+                }
             }
             RunnerMsg::Frames { id, frames } => {
                 if let Some(m) = self.matches.get_mut(&id) {
@@ -382,45 +611,17 @@ impl App {
                 }
                 self.follow(id);
             }
-            RunnerMsg::FrameCount { id, count } => {
+            RunnerMsg::Progress { id, count, latest } => {
                 if let Some(m) = self.matches.get_mut(&id) {
                     m.count = count;
+                    m.latest = Some(*latest);
                 }
             }
             RunnerMsg::Finished {
                 entry,
                 record,
                 standings,
-            } => {
-                for (seat, fault) in entry.faults.iter().enumerate() {
-                    if let Some(f) = fault {
-                        self.feed.push_back(format!(
-                            "{} {}: {}",
-                            self.names[entry.seats[seat]],
-                            fault_words(f.kind),
-                            f.detail
-                        ));
-                        if self.feed.len() > FEED {
-                            self.feed.pop_front();
-                        }
-                    }
-                }
-                let id = entry.id;
-                let view = self.matches.entry(id).or_insert_with(|| MatchView {
-                    id,
-                    seats: entry.seats,
-                    frames: Vec::new(),
-                    count: 0,
-                    entry: None,
-                    record: None,
-                });
-                view.frames = Vec::new();
-                view.record = Some(record);
-                view.entry = Some(*entry);
-                self.standings = *standings;
-                self.follow(id);
-                self.evict();
-            }
+            } => self.finished(*entry, record, *standings),
             RunnerMsg::Retried {
                 id,
                 attempt,
@@ -428,17 +629,19 @@ impl App {
             } => {
                 if let Some(m) = self.matches.get_mut(&id) {
                     m.frames.clear();
+                    m.latest = None;
                     m.count = 0;
                 }
-                self.feed.push_back(format!(
-                    "match #{} not scored, the runner failed: {reason}; playing it again ({} of {})",
-                    id + 1,
+                let text = format!(
+                    "not scored, the runner failed: {reason}; playing it again ({} of {})",
                     attempt + 1,
                     crate::tournament::runner::ATTEMPTS
-                ));
-                if self.feed.len() > FEED {
-                    self.feed.pop_front();
-                }
+                );
+                self.push_feed(FeedItem {
+                    id,
+                    seat: None,
+                    text,
+                });
             }
             RunnerMsg::Abandoned { id } => {
                 self.matches.remove(&id);
@@ -461,6 +664,43 @@ impl App {
         }
     }
 
+    fn finished(&mut self, entry: Entry, record: Arc<MatchRecord>, standings: Standings) {
+        self.note_faults(&entry);
+        let id = entry.id;
+        let seats = entry.seats;
+        let view = self
+            .matches
+            .entry(id)
+            .or_insert_with(|| MatchView::new(id, seats));
+        view.frames = Vec::new();
+        view.latest = None;
+        view.record = Some(record);
+        view.entry = Some(entry);
+        self.standings = standings;
+        self.history.finished(&self.standings, self.elapsed);
+        self.follow(id);
+        self.evict();
+    }
+
+    /// TV mode: watch the newest running match (the viewer stays on a finished one
+    /// until another starts, so its end can be seen).
+    pub fn tv_next(&mut self) {
+        let current = self.viewer.as_ref().map(|v| v.id);
+        if current
+            .and_then(|id| self.matches.get(&id))
+            .is_some_and(MatchView::running)
+        {
+            return;
+        }
+        let Some(next) = self.running().map(|m| m.id).max() else {
+            return;
+        };
+        let mut viewer = Viewer::new(next);
+        viewer.follow = true;
+        self.viewer = Some(viewer);
+        self.follow(next);
+    }
+
     /// Keeps a following viewer on the newest frame.
     fn follow(&mut self, id: usize) {
         let last = self
@@ -470,6 +710,29 @@ impl App {
         if let Some(v) = self.viewer.as_mut().filter(|v| v.id == id && v.follow) {
             v.frame = last;
         }
+    }
+
+    /// A viewer opened from a fault goes to that fault once its frames are here.
+    pub fn seek_pending(&mut self) {
+        let Some(v) = self.viewer.as_mut() else {
+            return;
+        };
+        let Some(seat) = v.seek_fault else { return };
+        let Some(m) = self.matches.get(&v.id) else {
+            return;
+        };
+        if m.record.is_none() {
+            return;
+        }
+        let at = m.frames().iter().position(|f| {
+            f.moves
+                .iter()
+                .any(|mv| mv.seat == seat && mv.fault.is_some())
+        });
+        if let Some(at) = at {
+            v.frame = at;
+        }
+        v.seek_fault = None;
     }
 
     fn play(&mut self, dt: Duration) {
@@ -496,182 +759,42 @@ impl App {
         }
     }
 
-    fn key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        if self.confirm_quit {
-            self.confirm_quit = false;
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('q') | KeyCode::Enter => Some(Effect::Quit),
-                _ if ctrl_c => Some(Effect::Quit),
-                _ => None,
-            };
+    /// Opens the viewer on a match; asks for its replay if its frames were dropped.
+    pub fn open_match(&mut self, id: usize, fault_seat: Option<usize>) -> Option<Effect> {
+        let m = self.matches.get(&id)?;
+        let running = m.running();
+        let len = m.frames().len();
+        let replay = m
+            .entry
+            .as_ref()
+            .filter(|_| m.record.is_none())
+            .map(|e| e.replay.clone());
+        let mut viewer = Viewer::new(id);
+        viewer.frame = if running { len.saturating_sub(1) } else { 0 };
+        viewer.follow = running;
+        viewer.seek_fault = fault_seat;
+        self.viewer = Some(viewer);
+        if self.screen != Screen::Viewer {
+            self.back = self.screen;
         }
-        if self.help {
-            self.help = false;
-            return if ctrl_c { self.quit() } else { None };
+        self.screen = Screen::Viewer;
+        self.tv = false;
+        self.seek_pending();
+        match (replay, &self.run_dir) {
+            (Some(replay), Some(dir)) => Some(Effect::Load {
+                id,
+                path: dir.join(replay),
+            }),
+            _ => None,
         }
-        if ctrl_c {
-            return self.quit();
-        }
-        self.said = None;
-        match key.code {
-            KeyCode::Char('q') => return self.quit(),
-            KeyCode::Char('?') => self.help = true,
-            KeyCode::Char('e') => return Some(Effect::Export),
-            KeyCode::Char('t') => self.theme = (self.theme + 1) % self.themes.len(),
-            KeyCode::Char('1') | KeyCode::Char('d') if self.state != RunState::Replay => {
-                self.screen = Screen::Dashboard
-            }
-            KeyCode::Char('2') | KeyCode::Char('x') if self.state != RunState::Replay => {
-                self.screen = Screen::Crosstable
-            }
-            KeyCode::Char('3') | KeyCode::Char('m') if self.state != RunState::Replay => {
-                self.screen = Screen::Matches
-            }
-            KeyCode::Tab if self.state != RunState::Replay => {
-                self.screen = match self.screen {
-                    Screen::Dashboard => Screen::Crosstable,
-                    Screen::Crosstable => Screen::Matches,
-                    _ => Screen::Dashboard,
-                }
-            }
-            _ => match self.screen {
-                Screen::Dashboard | Screen::Crosstable => self.standings_key(key.code),
-                Screen::Matches => return self.matches_key(key.code),
-                Screen::Viewer => self.viewer_key(key.code),
-                Screen::Bot => self.bot_key(key.code),
-            },
-        }
-        None
     }
 
-    fn quit(&mut self) -> Option<Effect> {
+    pub fn quit(&mut self) -> Option<Effect> {
         if self.state == RunState::Running {
             self.confirm_quit = true;
             None
         } else {
             Some(Effect::Quit)
-        }
-    }
-
-    fn standings_key(&mut self, code: KeyCode) {
-        let n = self.standings.rows.len();
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(n.saturating_sub(1))
-            }
-            KeyCode::Enter => {
-                if let Some(row) = self.standings.rows.get(self.selected) {
-                    self.bot = row.bot;
-                    self.screen = Screen::Bot;
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn matches_key(&mut self, code: KeyCode) -> Option<Effect> {
-        let n = self.listed().len();
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.match_selected = self.match_selected.saturating_sub(1)
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.match_selected = (self.match_selected + 1).min(n.saturating_sub(1))
-            }
-            KeyCode::Char('f') => {
-                // Cycle the bot filter: all → bot 1 → bot 2 → … → all.
-                self.filter = match self.filter {
-                    None if !self.names.is_empty() => Some(0),
-                    Some(b) if b + 1 < self.names.len() => Some(b + 1),
-                    _ => None,
-                };
-                self.match_selected = 0;
-            }
-            KeyCode::Enter => {
-                let picked = self.listed().get(self.match_selected).map(|m| {
-                    let replay = m
-                        .entry
-                        .as_ref()
-                        .filter(|_| m.record.is_none())
-                        .map(|e| e.replay.clone());
-                    (m.id, m.frames().len(), m.running(), replay)
-                });
-                if let Some((id, len, running, replay)) = picked {
-                    self.viewer = Some(Viewer {
-                        id,
-                        frame: if running { len.saturating_sub(1) } else { 0 },
-                        playing: false,
-                        speed: 5,
-                        follow: running,
-                        carry: Duration::ZERO,
-                    });
-                    self.screen = Screen::Viewer;
-                    if let (Some(replay), Some(dir)) = (replay, &self.run_dir) {
-                        return Some(Effect::Load {
-                            id,
-                            path: dir.join(replay),
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
-        None
-    }
-
-    fn viewer_key(&mut self, code: KeyCode) {
-        let replay = self.state == RunState::Replay;
-        let Some(v) = self.viewer.as_mut() else {
-            self.screen = Screen::Matches;
-            return;
-        };
-        let len = self.matches.get(&v.id).map_or(0, |m| m.frames().len());
-        let last = len.saturating_sub(1);
-        match code {
-            KeyCode::Left | KeyCode::Char('h') => {
-                v.frame = v.frame.saturating_sub(1);
-                v.follow = false;
-                v.playing = false;
-            }
-            KeyCode::Right | KeyCode::Char('l') => {
-                v.frame = (v.frame + 1).min(last);
-                v.follow = false;
-                v.playing = false;
-            }
-            KeyCode::Home => {
-                v.frame = 0;
-                v.follow = false;
-            }
-            KeyCode::End => {
-                v.frame = last;
-                v.follow = true;
-            }
-            KeyCode::Char(' ') => {
-                v.playing = !v.playing;
-                v.follow = false;
-                if v.playing && v.frame >= last {
-                    v.frame = 0;
-                }
-            }
-            KeyCode::Char('+') | KeyCode::Char('=') => {
-                let i = SPEEDS.iter().position(|&s| s == v.speed).unwrap_or(2);
-                v.speed = SPEEDS[(i + 1).min(SPEEDS.len() - 1)];
-            }
-            KeyCode::Char('-') => {
-                let i = SPEEDS.iter().position(|&s| s == v.speed).unwrap_or(2);
-                v.speed = SPEEDS[i.saturating_sub(1)];
-            }
-            KeyCode::Esc | KeyCode::Backspace if !replay => self.screen = Screen::Matches,
-            _ => {}
-        }
-    }
-
-    fn bot_key(&mut self, code: KeyCode) {
-        if matches!(code, KeyCode::Esc | KeyCode::Backspace) {
-            self.screen = Screen::Dashboard;
         }
     }
 }

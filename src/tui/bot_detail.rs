@@ -1,27 +1,38 @@
-//! The bot detail screen: one bot's results, its faults with tracebacks, and the
-//! sandbox layers it got.
+//! The bot screen: one bot's results and think-time distribution, then a scrollable page
+//! of the sandbox layers it got, its matches, its faults with tracebacks, and what it
+//! printed across the matches still in memory.
 
-use super::app::App;
-use super::widgets::{block, clean, elo_text};
+use super::app::{outcome_word, App};
+use super::widgets::{block, clean, count, elo_text, percent};
 use crate::cage::{Layers, Supervision};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 use ratatui::Frame;
+
+/// Lines of printed output shown, newest matches first.
+const LOG_LINES: usize = 200;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
-    let [results, layers_area] =
+    let [results, think] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
     draw_results(app, frame, results);
-    let (faults, layers) = faults_and_layers(app);
-    draw_layers(app, frame, layers_area, layers.as_ref());
-    draw_faults(app, frame, bottom, &faults);
+    draw_think(app, frame, think);
+    let lines = page(app);
+    let scroll = app.bot_scroll.min(lines.len().saturating_sub(1) as u16);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block(
+                app,
+                " layers · matches · faults · output (↑↓ pgup/pgdn scroll · m: its matches) ",
+            )),
+        bottom,
+    );
 }
-
-/// A fault of the bot's: the match, what happened, and the traceback when still in memory.
-type FaultLine = (usize, String, Option<String>);
 
 fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
     let t = app.theme();
@@ -32,14 +43,16 @@ fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
     )];
     if let Some(r) = app.standings.rows.iter().find(|r| r.bot == bot) {
         lines.push(Line::from(format!(
-            "rank {} · {} points in {} games",
-            r.rank, r.points, r.games
+            "rank {} · {} points in {}",
+            r.rank,
+            r.points,
+            count(r.games as usize, "game", "games")
         )));
         lines.push(Line::from(format!(
             "won {} · drew {} · lost {}",
             r.wins, r.draws, r.losses
         )));
-        lines.push(Line::from(format!("score {:.1}%", r.score * 100.0)));
+        lines.push(Line::from(format!("score {}", percent(r.score, r.games))));
         lines.push(Line::from(format!(
             "elo {}",
             elo_text(r.elo, r.elo_low, r.elo_high)
@@ -64,103 +77,255 @@ fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .style(Style::new().fg(t.text))
+            .wrap(Wrap { trim: false })
             .block(block(app, format!(" {} ", app.names[bot]))),
         results,
     );
 }
 
-/// Faults from the journal entries (always kept); tracebacks and the sandbox layers
-/// from the full records still in memory (the newest matches).
-fn faults_and_layers(app: &App) -> (Vec<FaultLine>, Option<(Layers, Option<Supervision>)>) {
-    let bot = app.bot;
-    let mut faults: Vec<FaultLine> = Vec::new();
-    let mut layers = None;
-    for m in app.matches.values().rev() {
-        let Some(entry) = &m.entry else { continue };
+/// Buckets of think time (ms, upper bounds) for the distribution.
+const BUCKETS: [(f64, &str); 8] = [
+    (0.1, "<.1"),
+    (0.3, "<.3"),
+    (1.0, "<1"),
+    (3.0, "<3"),
+    (10.0, "<10"),
+    (30.0, "<30"),
+    (100.0, "<100"),
+    (f64::INFINITY, "100+"),
+];
+
+/// How long the bot thought per move, over the matches still in memory.
+fn draw_think(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme();
+    let mut counts = [0u64; BUCKETS.len()];
+    let mut moves = 0;
+    for m in app.matches.values() {
+        let Some(record) = &m.record else { continue };
         for (seat, &b) in m.seats.iter().enumerate() {
-            if b != bot {
+            if b != app.bot {
                 continue;
             }
-            let record = m.record.as_ref();
-            if layers.is_none() {
-                layers = record.and_then(|r| {
-                    let seat = &r.bots[seat];
-                    Some((seat.layers.clone()?, seat.supervision.clone()))
-                });
-            }
-            if let Some(f) = &entry.faults[seat] {
-                let traceback = record
-                    .and_then(|r| r.result.faults[seat].as_ref())
-                    .and_then(|f| f.traceback.clone());
-                faults.push((
-                    m.id,
-                    format!("{} — {}", f.kind, clean(&f.detail)),
-                    traceback,
-                ));
+            for (_, mv) in record.moves().filter(|(_, mv)| mv.seat == seat) {
+                if let Some(tm) = mv.timing {
+                    let i = BUCKETS.iter().position(|(top, _)| tm.think_ms < *top);
+                    counts[i.unwrap_or(BUCKETS.len() - 1)] += 1;
+                    moves += 1;
+                }
             }
         }
     }
-    (faults, layers)
-}
-
-fn draw_layers(
-    app: &App,
-    frame: &mut Frame,
-    area: Rect,
-    layers: Option<&(Layers, Option<Supervision>)>,
-) {
-    let t = app.theme();
-    let layer_lines: Vec<Line> = match layers {
-        Some((l, supervision)) => {
-            let mut lines = l.lines();
-            lines.extend(supervision.iter().flat_map(Supervision::lines));
-            let mut v: Vec<Line> = lines.into_iter().map(|s| Line::from(clean(&s))).collect();
-            if !l.complete() {
-                v.push(Line::styled(
-                    "WARNING: some layers are missing",
-                    Style::new().fg(t.fault),
-                ));
-            }
-            v
-        }
-        None => vec![Line::styled(
-            "no finished match yet",
-            Style::new().fg(t.muted),
-        )],
-    };
+    let title = format!(
+        " think time per move, ms ({}) ",
+        count(moves, "move", "moves")
+    );
+    if moves == 0 {
+        frame.render_widget(
+            Paragraph::new("no timed moves in memory yet")
+                .style(Style::new().fg(t.muted))
+                .block(block(app, title)),
+            area,
+        );
+        return;
+    }
+    let bars: Vec<Bar> = BUCKETS
+        .iter()
+        .zip(counts)
+        .map(|((_, label), n)| {
+            Bar::default()
+                .value(n)
+                .label(Line::from(*label))
+                .style(Style::new().fg(t.gauge))
+                .value_style(Style::new().fg(t.text).bg(t.gauge))
+        })
+        .collect();
+    let inner = area.width.saturating_sub(2);
+    let width = (inner / BUCKETS.len() as u16).saturating_sub(1).max(1);
     frame.render_widget(
-        Paragraph::new(layer_lines)
-            .style(Style::new().fg(t.text))
-            .wrap(Wrap { trim: false })
-            .block(block(app, " sandbox layers ")),
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(width)
+            .bar_gap(1)
+            .label_style(Style::new().fg(t.muted))
+            .block(block(app, title)),
         area,
     );
 }
 
-fn draw_faults(app: &App, frame: &mut Frame, area: Rect, faults: &[FaultLine]) {
+/// The scrollable page: layers, matches, faults, output.
+fn page(app: &App) -> Vec<Line<'static>> {
     let t = app.theme();
-    let mut fault_lines = Vec::new();
-    for (id, what, traceback) in faults {
-        fault_lines.push(Line::styled(
-            format!("match #{}: {what}", id + 1),
-            Style::new().fg(t.fault),
-        ));
-        if let Some(tb) = traceback {
-            for l in tb.lines() {
-                fault_lines.push(Line::styled(
-                    format!("  {}", clean(l)),
+    let head = |s: &str| {
+        Line::styled(
+            s.to_string(),
+            Style::new().fg(t.title).add_modifier(Modifier::BOLD),
+        )
+    };
+    let mut lines = vec![head("sandbox layers")];
+    match layers(app) {
+        Some((l, supervision)) => {
+            let mut text = l.lines();
+            text.extend(supervision.iter().flat_map(Supervision::lines));
+            lines.extend(
+                text.into_iter()
+                    .map(|s| Line::from(format!("  {}", clean(&s)))),
+            );
+            if !l.complete() {
+                lines.push(Line::styled(
+                    "  WARNING: some layers are missing",
+                    Style::new().fg(t.fault),
+                ));
+            }
+        }
+        None => lines.push(Line::styled(
+            "  no finished match yet",
+            Style::new().fg(t.muted),
+        )),
+    }
+    lines.push(Line::from(""));
+    let mine: Vec<_> = app
+        .matches
+        .values()
+        .rev()
+        .filter(|m| m.seats.contains(&app.bot))
+        .collect();
+    lines.push(head(&format!("matches ({})", mine.len())));
+    for m in &mine {
+        let seat = usize::from(m.seats[0] != app.bot);
+        let other = app.names[m.seats[1 - seat]].clone();
+        let (text, colour) = match &m.entry {
+            None => (
+                format!(
+                    "running, {}",
+                    count(m.count.saturating_sub(1), "step", "steps")
+                ),
+                t.title,
+            ),
+            Some(e) => {
+                let o = e.outcomes[seat];
+                let colour = match o {
+                    crate::game::Outcome::Win => t.win,
+                    crate::game::Outcome::Loss => t.loss,
+                    crate::game::Outcome::Draw => t.draw,
+                };
+                let fault = e.faults[seat]
+                    .as_ref()
+                    .map(|f| format!(" · {}", f.kind))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "{} · {}{fault}",
+                        outcome_word(o),
+                        count(e.frames.saturating_sub(1), "step", "steps")
+                    ),
+                    colour,
+                )
+            }
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  #{:<5}", m.id + 1), Style::new().fg(t.muted)),
+            Span::styled(
+                format!("seat {} vs {other}  ", seat + 1),
+                Style::new().fg(t.text),
+            ),
+            Span::styled(text, Style::new().fg(colour)),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.extend(faults(app));
+    lines.push(Line::from(""));
+    lines.extend(output(app));
+    lines
+}
+
+/// The layers of the newest finished match whose record is in memory.
+fn layers(app: &App) -> Option<(Layers, Option<Supervision>)> {
+    app.matches.values().rev().find_map(|m| {
+        let record = m.record.as_ref()?;
+        let seat = m.seats.iter().position(|&b| b == app.bot)?;
+        let s = &record.bots[seat];
+        Some((s.layers.clone()?, s.supervision.clone()))
+    })
+}
+
+/// Faults from the journal entries (always kept); tracebacks from the records still in
+/// memory (the newest matches).
+fn faults(app: &App) -> Vec<Line<'static>> {
+    let t = app.theme();
+    let mut lines = Vec::new();
+    let mut n = 0;
+    for m in app.matches.values().rev() {
+        let Some(entry) = &m.entry else { continue };
+        for (seat, &b) in m.seats.iter().enumerate() {
+            let Some(f) = entry.faults[seat].as_ref().filter(|_| b == app.bot) else {
+                continue;
+            };
+            n += 1;
+            lines.push(Line::styled(
+                format!("  match #{}: {} — {}", m.id + 1, f.kind, clean(&f.detail)),
+                Style::new().fg(t.fault),
+            ));
+            let traceback = m
+                .record
+                .as_ref()
+                .and_then(|r| r.result.faults[seat].as_ref())
+                .and_then(|f| f.traceback.clone());
+            for l in traceback.iter().flat_map(|tb| tb.lines()) {
+                lines.push(Line::styled(
+                    format!("    {}", clean(l)),
                     Style::new().fg(t.muted),
                 ));
             }
         }
     }
-    if fault_lines.is_empty() {
-        fault_lines.push(Line::styled("no faults", Style::new().fg(t.muted)));
+    if n == 0 {
+        lines.push(Line::styled("  no faults", Style::new().fg(t.muted)));
     }
-    frame.render_widget(
-        Paragraph::new(fault_lines)
-            .wrap(Wrap { trim: false })
-            .block(block(app, format!(" faults ({}) ", faults.len()))),
-        area,
+    lines.insert(
+        0,
+        Line::styled(
+            format!("faults ({n})"),
+            Style::new().fg(t.title).add_modifier(Modifier::BOLD),
+        ),
     );
+    lines
+}
+
+/// What the bot printed, newest matches first, across the records in memory.
+fn output(app: &App) -> Vec<Line<'static>> {
+    let t = app.theme();
+    let mut lines = vec![Line::styled(
+        "output (newest matches first)",
+        Style::new().fg(t.title).add_modifier(Modifier::BOLD),
+    )];
+    let mut shown = 0;
+    'matches: for m in app.matches.values().rev() {
+        let Some(record) = &m.record else { continue };
+        let Some(seat) = m.seats.iter().position(|&b| b == app.bot) else {
+            continue;
+        };
+        for (step, mv) in record.moves().filter(|(_, mv)| mv.seat == seat) {
+            for log in &mv.logs {
+                if shown == LOG_LINES {
+                    lines.push(Line::styled(
+                        format!("  … more in the replays (first {LOG_LINES} lines shown)"),
+                        Style::new().fg(t.muted),
+                    ));
+                    break 'matches;
+                }
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  #{} step {step}: ", m.id + 1),
+                        Style::new().fg(t.muted),
+                    ),
+                    Span::styled(clean(log), Style::new().fg(t.text)),
+                ]));
+                shown += 1;
+            }
+        }
+    }
+    if shown == 0 {
+        lines.push(Line::styled("  nothing printed", Style::new().fg(t.muted)));
+    }
+    lines
 }

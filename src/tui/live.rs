@@ -13,19 +13,23 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The UI → runner back-channel: the running match the viewer now shows (`None`: none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Watch(pub Option<usize>);
 
-/// Unwatched running matches report their frame count every this many frames.
-const COUNT_EVERY: usize = 20;
+/// Unwatched running matches report their progress (and newest frame, for the live
+/// wall) at most this often.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
-/// Frames of one running match, and how many of them the UI already has.
+/// Frames of one running match, how many of them the UI already has, and when its
+/// progress was last reported.
 #[derive(Default)]
 struct Running {
     frames: Vec<Frame>,
     sent: usize,
+    reported: Option<Instant>,
 }
 
 /// Runs on the runner thread; see the module doc.
@@ -100,8 +104,14 @@ impl Bridge {
             self.send(RunnerMsg::Frames { id, frames });
         } else {
             running.sent = running.sent.min(count);
-            if count % COUNT_EVERY == 1 {
-                self.send(RunnerMsg::FrameCount { id, count });
+            let now = Instant::now();
+            if running
+                .reported
+                .is_none_or(|at| now.duration_since(at) >= PROGRESS_EVERY)
+            {
+                running.reported = Some(now);
+                let latest = Box::new(frame.clone());
+                self.send(RunnerMsg::Progress { id, count, latest });
             }
         }
     }
@@ -133,20 +143,70 @@ pub fn app_for_run(
     app.run_dir = Some(run_dir.to_path_buf());
     let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     app.standings = standings::compute(bots.len(), &outcomes);
-    for e in done {
-        app.matches.insert(
-            e.id,
-            MatchView {
-                id: e.id,
-                seats: e.seats,
-                frames: Vec::new(),
-                count: e.frames,
-                entry: Some(e.clone()),
-                record: crate::replay::read(&run_dir.join(&e.replay))
-                    .ok()
-                    .map(Arc::new),
-            },
-        );
+    app.history = history_of(bots.len(), &outcomes);
+    // Only the newest replays are read back (what the app would have kept in memory).
+    let keep = done.len().saturating_sub(super::app::KEEP_RECORDS);
+    for (i, e) in done.iter().enumerate() {
+        let mut view = MatchView::new(e.id, e.seats);
+        view.count = e.frames;
+        view.entry = Some(e.clone());
+        if i >= keep {
+            view.record = crate::replay::read(&run_dir.join(&e.replay))
+                .ok()
+                .map(Arc::new);
+        }
+        app.matches.insert(e.id, view);
+        app.note_faults(e);
     }
     app
+}
+
+/// The points chart's history of matches played before this process: standings at up
+/// to 200 evenly spaced points of the journal (each is a full recount).
+fn history_of(bots: usize, outcomes: &[standings::Outcomes]) -> super::history::RunHistory {
+    let mut history = super::history::RunHistory::new(bots);
+    let n = outcomes.len();
+    let every = n.div_ceil(200).max(1);
+    let mut sorted = outcomes.to_vec();
+    sorted.sort_by_key(|o| o.id);
+    for i in 1..=n {
+        if i % every == 0 || i == n {
+            history.add(i, &standings::compute(bots, &sorted[..i]));
+        }
+    }
+    history
+}
+
+/// A run folder opened read-only (`cagematch replay RUN_DIR`): the whole UI over what
+/// its journal holds, nothing played.
+pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Error> {
+    let (info, done) = crate::tournament::Journal::read(dir)?;
+    let bots = info
+        .bots
+        .iter()
+        .map(|b| (b.name.clone(), b.file.clone()))
+        .collect();
+    let mut app = app_for_run(
+        info.name.clone(),
+        info.game,
+        bots,
+        info.matches,
+        theme,
+        dir,
+        &done,
+    );
+    app.already = done.len();
+    let folder = crate::cage::sanitize(dir.as_os_str().as_encoded_bytes());
+    if done.len() < info.matches {
+        app.state = super::app::RunState::Stopped;
+        app.said = Some(format!(
+            "read-only: {} of {} matches were played; finish with cagematch run --resume {folder}",
+            done.len(),
+            info.matches
+        ));
+    } else {
+        app.state = super::app::RunState::Finished;
+        app.said = Some(format!("read-only: the finished run in {folder}"));
+    }
+    Ok(app)
 }

@@ -3,14 +3,20 @@
 //! The engine knows nothing of this module; it only sends messages.
 
 pub mod app;
+pub mod board;
 mod bot_detail;
+mod charts;
 mod crosstable;
 mod dashboard;
+pub mod history;
+mod keys;
 pub mod live;
 mod matches;
+mod mouse;
 pub mod theme;
 pub mod ui;
-mod viewer;
+pub mod viewer;
+mod wall;
 pub mod widgets;
 
 use app::{App, AppEvent, Effect};
@@ -38,6 +44,11 @@ pub fn run(
     export: &mut dyn FnMut(&App) -> Result<String, String>,
 ) -> Result<(), String> {
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    // The mouse is a convenience: a terminal that cannot report it still has every key.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    if let Ok(size) = terminal.size() {
+        app.update(AppEvent::Resize(size.width, size.height));
+    }
     let done = Arc::new(AtomicBool::new(false));
     let input = {
         let done = Arc::clone(&done);
@@ -47,12 +58,17 @@ pub fn run(
                     continue;
                 }
                 match event::read() {
-                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
-                        if tx.send(AppEvent::Key(k)).is_err() {
+                    Ok(event) => {
+                        let event = match event {
+                            Event::Key(k) if k.kind != KeyEventKind::Release => AppEvent::Key(k),
+                            Event::Mouse(m) => AppEvent::Mouse(m),
+                            Event::Resize(w, h) => AppEvent::Resize(w, h),
+                            _ => continue,
+                        };
+                        if tx.send(event).is_err() {
                             break;
                         }
                     }
-                    Ok(_) => {}
                     Err(_) => break,
                 }
             }
@@ -112,6 +128,7 @@ pub fn run(
         }
     })();
     done.store(true, Ordering::Relaxed);
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
     let _ = input.join();
     result

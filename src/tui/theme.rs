@@ -20,6 +20,8 @@ const BUILT_IN: [(&str, &str); 3] = [
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
+    /// Painted under everything, so a theme reads the same on any terminal.
+    pub background: Color,
     pub title: Color,
     pub text: Color,
     pub muted: Color,
@@ -38,6 +40,9 @@ pub struct Theme {
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
     name: String,
+    /// Optional for themes written before it existed: `reset` (the terminal's own).
+    #[serde(default = "reset")]
+    background: String,
     title: String,
     text: String,
     muted: String,
@@ -50,6 +55,10 @@ struct ThemeFile {
     seat1: String,
     seat2: String,
     gauge: String,
+}
+
+fn reset() -> String {
+    "reset".into()
 }
 
 impl Theme {
@@ -72,6 +81,7 @@ impl Theme {
             })
         };
         Ok(Theme {
+            background: color("background", &f.background)?,
             title: color("title", &f.title)?,
             text: color("text", &f.text)?,
             muted: color("muted", &f.muted)?,
@@ -129,5 +139,63 @@ impl Theme {
         } else {
             self.seat2
         }
+    }
+}
+
+/// The colours that carry meaning and must be told apart, by slot name.
+pub const MEANINGFUL: [&str; 6] = ["seat1", "seat2", "win", "loss", "fault", "title"];
+
+/// How far apart two colours look ("redmean" weighted RGB distance, 0 to ~765); `None`
+/// when either is the terminal's own colour (unknown here).
+pub fn distance(a: Color, b: Color) -> Option<f64> {
+    let (a, b) = (rgb(a)?, rgb(b)?);
+    let mean = (a.0 + b.0) / 2.0;
+    let (dr, dg, db) = (a.0 - b.0, a.1 - b.1, a.2 - b.2);
+    Some(
+        ((2.0 + mean / 256.0) * dr * dr + 4.0 * dg * dg + (2.0 + (255.0 - mean) / 256.0) * db * db)
+            .sqrt(),
+    )
+}
+
+/// A colour as xterm draws it by default.
+fn rgb(c: Color) -> Option<(f64, f64, f64)> {
+    let (r, g, b) = match c {
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Black => (0, 0, 0),
+        Color::Red => (205, 0, 0),
+        Color::Green => (0, 205, 0),
+        Color::Yellow => (205, 205, 0),
+        Color::Blue => (0, 0, 238),
+        Color::Magenta => (205, 0, 205),
+        Color::Cyan => (0, 205, 205),
+        Color::Gray => (229, 229, 229),
+        Color::DarkGray => (127, 127, 127),
+        Color::LightRed => (255, 0, 0),
+        Color::LightGreen => (0, 255, 0),
+        Color::LightYellow => (255, 255, 0),
+        Color::LightBlue => (92, 92, 255),
+        Color::LightMagenta => (255, 0, 255),
+        Color::LightCyan => (0, 255, 255),
+        Color::White => (255, 255, 255),
+        Color::Indexed(_) | Color::Reset => return None,
+    };
+    Some((f64::from(r), f64::from(g), f64::from(b)))
+}
+
+impl Theme {
+    /// A colour slot by name (for checks that go over slots).
+    pub fn slot(&self, name: &str) -> Option<Color> {
+        Some(match name {
+            "background" => self.background,
+            "title" => self.title,
+            "text" => self.text,
+            "muted" => self.muted,
+            "seat1" => self.seat1,
+            "seat2" => self.seat2,
+            "win" => self.win,
+            "loss" => self.loss,
+            "fault" => self.fault,
+            _ => return None,
+        })
     }
 }

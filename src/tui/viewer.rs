@@ -1,14 +1,14 @@
-//! The match viewer: the board drawn by each game's renderer, the moves of the current
-//! frame (action, think time, what the bot printed, faults) and a timeline with faults
-//! marked. Works the same on a running match, a finished one and a replay file.
+//! The match viewer: the board drawn to fill its space, the moves (the current one in
+//! full: action, think time, what the bot printed, faults; then the moves around it),
+//! charts of the scores and think times with a cursor at the frame, and a timeline with
+//! faults and marked events that the mouse can click and drag. Works the same on a
+//! running match, a finished one and a replay file.
 
-use super::app::App;
+use super::app::{App, MatchView, Viewer};
+use super::board::{self, Canvas, Mark};
+use super::charts::{self, Series};
 use super::theme::Theme;
-use super::widgets::{block, clean};
-use crate::game::connectx::BoardFrame;
-use crate::game::ipd::TurnFrame;
-use crate::game::rps::RoundFrame;
-use crate::game::tron::ArenaFrame;
+use super::widgets::{block, clean, count};
 use crate::game::GameKind;
 use crate::referee::Frame as MatchFrame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,99 +18,273 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use serde_json::Value;
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let (Some(v), Some(m)) = (
-        app.viewer.as_ref(),
-        app.viewer.as_ref().and_then(|v| app.matches.get(&v.id)),
-    ) else {
-        frame.render_widget(
-            Paragraph::new("no match selected").block(block(app, " viewer ")),
-            area,
-        );
-        return;
-    };
-    let frames = m.frames();
-    let len = frames.len();
-    let at = v.frame.min(len.saturating_sub(1));
+/// Where the viewer draws what (the mouse maps clicks with the same numbers).
+pub struct Areas {
+    pub title: Rect,
+    pub board: Rect,
+    pub moves: Rect,
+    pub think: Rect,
+    /// RPS and IPD: the scores through the match.
+    pub scores: Option<Rect>,
+    pub timeline: Rect,
+}
+
+/// The side panel's narrowest width.
+const SIDE: u16 = 34;
+
+pub fn areas(app: &App, area: Rect) -> Areas {
     let [title, middle, timeline] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
         Constraint::Length(1),
     ])
     .areas(area);
-
-    let mode = if v.playing {
-        format!("▶ playing {} frames/s", v.speed)
-    } else if v.follow && m.running() {
-        "● following live".to_string()
-    } else {
-        format!("❚❚ paused ({} frames/s)", v.speed)
-    };
-    let result = match &m.entry {
-        Some(e) => clean(&e.reason),
-        None => match m.record.as_ref() {
-            Some(r) => clean(&r.result.reason),
-            None => "running".into(),
-        },
-    };
-    frame.render_widget(
-        Line::from(vec![
-            Span::styled(format!(" #{} ", m.id + 1), Style::new().fg(t.muted)),
-            Span::styled(
-                app.names[m.seats[0]].clone(),
-                Style::new().fg(t.seat1).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(" vs ", Style::new().fg(t.muted)),
-            Span::styled(
-                app.names[m.seats[1]].clone(),
-                Style::new().fg(t.seat2).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!("  frame {}/{}  ", at, len.saturating_sub(1)),
-                Style::new().fg(t.text),
-            ),
-            Span::styled(mode, Style::new().fg(t.title)),
-            Span::styled(format!("  {result}"), Style::new().fg(t.muted)),
-        ]),
-        title,
-    );
-
-    let board = board_lines(
-        app.game,
-        frames,
-        at,
-        t,
-        middle.height.saturating_sub(2) as usize,
-    );
-    let board_width = board.iter().map(Line::width).max().unwrap_or(10) as u16 + 2;
-    let [left, right] = Layout::horizontal([
-        Constraint::Length(board_width.clamp(12, middle.width / 2)),
-        Constraint::Min(20),
+    let rounds = matches!(app.game, GameKind::Rps | GameKind::Ipd);
+    if rounds {
+        // The history grid across the top, charts and moves below it.
+        let grid = (board_size(app, middle.width, middle.height / 2).1 + 2).min(middle.height / 2);
+        let [board, bottom] =
+            Layout::vertical([Constraint::Length(grid.max(6)), Constraint::Min(4)]).areas(middle);
+        let [scores, side] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        let [moves, think] = split_side(side);
+        return Areas {
+            title,
+            board,
+            moves,
+            think,
+            scores: Some(scores),
+            timeline,
+        };
+    }
+    let room = middle.width.saturating_sub(SIDE);
+    let (width, _) = board_size(app, room.saturating_sub(2), middle.height.saturating_sub(2));
+    let [board, side] = Layout::horizontal([
+        Constraint::Length((width + 2).clamp(12, room.max(12))),
+        Constraint::Min(SIDE.min(middle.width / 2)),
     ])
     .areas(middle);
-    frame.render_widget(Paragraph::new(board).block(block(app, " board ")), left);
-    let moves = frames
-        .get(at)
-        .map(|f| move_lines(app, m.seats, f))
-        .unwrap_or_default();
+    let [moves, think] = split_side(side);
+    Areas {
+        title,
+        board,
+        moves,
+        think,
+        scores: None,
+        timeline,
+    }
+}
+
+fn split_side(side: Rect) -> [Rect; 2] {
+    let chart = if side.height >= 16 {
+        side.height * 2 / 5
+    } else {
+        0
+    };
+    Layout::vertical([Constraint::Min(4), Constraint::Length(chart)]).areas(side)
+}
+
+fn viewed(app: &App) -> Option<(&Viewer, &MatchView)> {
+    let v = app.viewer.as_ref()?;
+    Some((v, app.matches.get(&v.id)?))
+}
+
+/// Pieces in a row that win this match (ConnectX), from its configuration.
+fn inarow(m: &MatchView) -> usize {
+    m.record
+        .as_ref()
+        .and_then(|r| r.configuration.get("inarow")?.as_u64())
+        .map_or(4, |n| n.min(64) as usize)
+}
+
+/// The board's drawn size (columns, lines) in at most `width` × `height`.
+fn board_size(app: &App, width: u16, height: u16) -> (u16, u16) {
+    let Some((v, m)) = viewed(app) else {
+        return (10, 3);
+    };
+    let frames = m.frames();
+    let at = v.frame.min(frames.len().saturating_sub(1));
+    let canvas = Canvas {
+        theme: app.theme(),
+        width: width as usize,
+        height: height as usize,
+        inarow: inarow(m),
+    };
+    let lines = board::draw(app.game, frames, at, &canvas);
+    let w = lines.iter().map(Line::width).max().unwrap_or(10);
+    (w as u16, lines.len() as u16)
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme();
+    let Some((v, m)) = viewed(app) else {
+        let text = if app.tv {
+            "TV: waiting for a match to start (v: stop)"
+        } else {
+            "no match selected"
+        };
+        frame.render_widget(Paragraph::new(text).block(block(app, " viewer ")), area);
+        return;
+    };
+    let frames = m.frames();
+    let len = frames.len();
+    let at = v.frame.min(len.saturating_sub(1));
+    let a = areas(app, area);
+    frame.render_widget(title_line(app, v, m, at), a.title);
+
+    let canvas = Canvas {
+        theme: t,
+        width: a.board.width.saturating_sub(2) as usize,
+        height: a.board.height.saturating_sub(2) as usize,
+        inarow: inarow(m),
+    };
+    let lines = board::draw(app.game, frames, at, &canvas);
+    frame.render_widget(Paragraph::new(lines).block(block(app, " board ")), a.board);
+    let step = frames.get(at).map_or(0, |f| f.step);
+    let inner = (
+        a.moves.width.saturating_sub(2),
+        a.moves.height.saturating_sub(2),
+    );
+    let moves = move_lines(app, m, at, inner);
     frame.render_widget(
         Paragraph::new(moves)
             .wrap(Wrap { trim: false })
-            .block(block(
-                app,
-                format!(" step {} ", frames.get(at).map_or(0, |f| f.step)),
-            )),
-        right,
+            .block(block(app, format!(" step {step} "))),
+        a.moves,
     );
+    if a.think.height > 0 {
+        draw_think(app, frame, a.think, m, at);
+    }
+    if let Some(scores) = a.scores {
+        draw_scores(app, frame, scores, m, at);
+    }
     frame.render_widget(
-        timeline_line(frames, at, timeline.width as usize, t),
-        timeline,
+        timeline_line(
+            &board::marks(app.game, frames),
+            len,
+            at,
+            a.timeline.width as usize,
+            t,
+        ),
+        a.timeline,
     );
 }
 
+fn title_line(app: &App, v: &Viewer, m: &MatchView, at: usize) -> Line<'static> {
+    let t = app.theme();
+    let last = m.frames().len().saturating_sub(1);
+    let mode = if app.tv {
+        "◉ TV: following live matches (v: stop)".to_string()
+    } else if v.playing {
+        format!("▶ playing {}/s", count(v.speed as usize, "frame", "frames"))
+    } else if v.follow && m.running() {
+        "● following live".to_string()
+    } else {
+        format!(
+            "❚❚ paused ({}/s)",
+            count(v.speed as usize, "frame", "frames")
+        )
+    };
+    let label = match app.state {
+        super::app::RunState::Replay => " replay ".to_string(),
+        _ => format!(" #{} ", m.id + 1),
+    };
+    Line::from(vec![
+        Span::styled(label, Style::new().fg(t.muted)),
+        Span::styled(
+            app.names[m.seats[0]].clone(),
+            Style::new().fg(t.seat1).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(" vs ", Style::new().fg(t.muted)),
+        Span::styled(
+            app.names[m.seats[1]].clone(),
+            Style::new().fg(t.seat2).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(format!("  step {at}/{last}  "), Style::new().fg(t.text)),
+        Span::styled(mode, Style::new().fg(t.title)),
+    ])
+}
+
+/// How the match ended (or that it is still running), for the moves panel's top.
+fn result_line(app: &App, m: &MatchView) -> Line<'static> {
+    let t = app.theme();
+    match (&m.entry, m.record.as_ref()) {
+        (Some(e), _) => Line::styled(
+            format!("result: {}", clean(&e.reason)),
+            Style::new().fg(t.title),
+        ),
+        (None, Some(r)) => Line::styled(
+            format!("result: {}", clean(&r.result.reason)),
+            Style::new().fg(t.title),
+        ),
+        _ => Line::styled("running", Style::new().fg(t.muted)),
+    }
+}
+
+/// The current frame's moves in full, then the moves around it (current reversed).
+fn move_lines(
+    app: &App,
+    m: &MatchView,
+    at: usize,
+    (width, height): (u16, u16),
+) -> Vec<Line<'static>> {
+    let (width, height) = (width.max(1) as usize, height as usize);
+    let t = app.theme();
+    let frames = m.frames();
+    let mut lines = vec![result_line(app, m)];
+    lines.extend(
+        frames
+            .get(at)
+            .map(|f| current_move(app, m.seats, f))
+            .unwrap_or_default(),
+    );
+    // Rows the wrapped lines above take.
+    let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    let room = height.saturating_sub(used + 1);
+    if room < 2 || frames.len() < 2 {
+        return lines;
+    }
+    lines.push(Line::styled("moves", Style::new().fg(t.muted)));
+    let before = room / 2;
+    let start = at
+        .saturating_sub(before)
+        .min(frames.len().saturating_sub(room));
+    for (i, f) in frames.iter().enumerate().skip(start).take(room) {
+        let mut spans = vec![Span::styled(
+            format!("{:>5} ", f.step),
+            Style::new().fg(t.muted),
+        )];
+        if f.moves.is_empty() {
+            spans.push(Span::styled("start", Style::new().fg(t.muted)));
+        }
+        for mv in &f.moves {
+            let seat = mv.seat.min(1);
+            let mut text = format!(
+                "{:<10}",
+                crate::tui::widgets::fit(&action_text(app.game, &mv.action), 10)
+            );
+            if mv.fault.is_some() {
+                text = format!("{:<10}", "✖ fault");
+            }
+            let colour = if mv.fault.is_some() {
+                t.fault
+            } else {
+                t.seat(seat)
+            };
+            spans.push(Span::styled(text, Style::new().fg(colour)));
+        }
+        let mut line = Line::from(spans);
+        if i == at {
+            line = line.style(Style::new().bg(t.highlight).add_modifier(Modifier::BOLD));
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Each seat's move that led to this frame: action, time, printed lines, fault.
-fn move_lines(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>> {
+fn current_move(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut lines = Vec::new();
     if f.moves.is_empty() {
@@ -174,171 +348,111 @@ fn action_text(game: GameKind, action: &Value) -> String {
     }
 }
 
-/// `───●───✖──`: one cell per stretch of frames, faults marked, the current frame as ●.
-fn timeline_line(frames: &[MatchFrame], at: usize, width: usize, t: &Theme) -> Line<'static> {
-    let width = width.max(1);
-    let len = frames.len().max(1);
-    // The first frame on the first cell, the last on the last.
-    let cell_of = |i: usize| i * (width - 1) / (len - 1).max(1);
-    let mut cells: Vec<(char, Color)> = vec![('─', t.border); width];
-    for (i, f) in frames.iter().enumerate() {
-        if f.moves.iter().any(|m| m.fault.is_some()) {
-            cells[cell_of(i).min(width - 1)] = ('✖', t.fault);
+/// Think time per seat through the match, the cursor at the current frame.
+fn draw_think(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
+    let t = app.theme();
+    let frames = m.frames();
+    let mut series: Vec<Series> = (0..2)
+        .map(|seat| Series {
+            name: app.names[m.seats[seat]].clone(),
+            colour: t.seat(seat),
+            points: Vec::new(),
+        })
+        .collect();
+    for f in frames {
+        for mv in &f.moves {
+            if let (Some(tm), Some(s)) = (mv.timing, series.get_mut(mv.seat)) {
+                s.points.push((f.step as f64, tm.think_ms));
+            }
         }
     }
-    cells[cell_of(at).min(width - 1)] = ('●', t.title);
+    let width = area.width as usize * 2;
+    for s in &mut series {
+        s.points = charts::thin(std::mem::take(&mut s.points), width);
+    }
+    if series.iter().all(|s| s.points.is_empty()) {
+        frame.render_widget(
+            Paragraph::new("no think times (this replay was written without them)")
+                .style(Style::new().fg(t.muted))
+                .wrap(Wrap { trim: true })
+                .block(block(app, " think time (ms) ")),
+            area,
+        );
+        return;
+    }
+    let cursor = frames.get(at).map(|f| f.step as f64);
+    charts::draw(
+        frame,
+        area,
+        block(app, " think time (ms) "),
+        &series,
+        cursor,
+        t,
+    );
+}
+
+/// RPS rewards or IPD payoffs through the match.
+fn draw_scores(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
+    let t = app.theme();
+    let frames = m.frames();
+    let series: Vec<Series> = (0..2)
+        .map(|seat| Series {
+            name: app.names[m.seats[seat]].clone(),
+            colour: t.seat(seat),
+            points: charts::thin(
+                frames
+                    .iter()
+                    .filter_map(|f| Some((f.step as f64, board::scores(app.game, f)?[seat])))
+                    .collect(),
+                area.width as usize * 2,
+            ),
+        })
+        .collect();
+    let title = if app.game == GameKind::Rps {
+        " rewards through the match "
+    } else {
+        " payoffs through the match "
+    };
+    let cursor = frames.get(at).map(|f| f.step as f64);
+    charts::draw(frame, area, block(app, title), &series, cursor, t);
+}
+
+/// Which cell of a `width`-cell timeline frame `i` of `len` falls on: the first frame
+/// on the first cell, the last on the last.
+pub fn cell_of(i: usize, len: usize, width: usize) -> usize {
+    (i * width.saturating_sub(1) / len.saturating_sub(1).max(1)).min(width.saturating_sub(1))
+}
+
+/// The frame a click on cell `x` of a `width`-cell timeline means.
+pub fn frame_at(x: usize, len: usize, width: usize) -> usize {
+    let last = len.saturating_sub(1);
+    let cells = width.saturating_sub(1).max(1);
+    ((x.min(cells) * last + cells / 2) / cells).min(last)
+}
+
+/// `───●───✖──~─`: faults ✖, marked events ~, the current frame ●.
+fn timeline_line(
+    marks: &[(usize, Mark)],
+    len: usize,
+    at: usize,
+    width: usize,
+    t: &Theme,
+) -> Line<'static> {
+    let width = width.max(1);
+    let mut cells: Vec<(char, Color)> = vec![('─', t.border); width];
+    for &(i, mark) in marks {
+        let cell = &mut cells[cell_of(i, len, width)];
+        match mark {
+            Mark::Fault => *cell = ('✖', t.fault),
+            Mark::Flip if cell.0 != '✖' => *cell = ('~', t.title),
+            Mark::Flip => {}
+        }
+    }
+    cells[cell_of(at, len, width)] = ('●', t.title);
     Line::from(
         cells
             .into_iter()
             .map(|(c, col)| Span::styled(c.to_string(), Style::new().fg(col)))
             .collect::<Vec<_>>(),
     )
-}
-
-/// The board at frame `at`, drawn by the game's renderer, in at most `height` lines.
-pub fn board_lines(
-    game: GameKind,
-    frames: &[MatchFrame],
-    at: usize,
-    t: &Theme,
-    height: usize,
-) -> Vec<Line<'static>> {
-    let Some(f) = frames.get(at) else {
-        return vec![];
-    };
-    match game {
-        GameKind::Connectx => connectx(&f.state, t),
-        GameKind::Tron => tron(&f.state, t),
-        GameKind::Rps | GameKind::Ipd => history(game, &frames[..=at], t, height),
-    }
-}
-
-fn connectx(state: &Value, t: &Theme) -> Vec<Line<'static>> {
-    let frame = BoardFrame::decode(state);
-    let mut lines: Vec<Line> = frame
-        .rows()
-        .map(|row| {
-            Line::from(
-                row.iter()
-                    .map(|c| match c {
-                        1 => Span::styled("● ", Style::new().fg(t.seat1)),
-                        2 => Span::styled("● ", Style::new().fg(t.seat2)),
-                        _ => Span::styled("· ", Style::new().fg(t.muted)),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    lines.push(Line::styled(
-        (0..frame.columns)
-            .map(|c| format!("{} ", c % 10))
-            .collect::<String>(),
-        Style::new().fg(t.muted),
-    ));
-    lines
-}
-
-/// Two grid rows per line with half blocks, so a 20×20 arena fits in 10 lines.
-fn tron(state: &Value, t: &Theme) -> Vec<Line<'static>> {
-    let frame = ArenaFrame::decode(state);
-    let heads: Vec<Option<(usize, usize)>> = (0..2).map(|s| frame.head(s)).collect();
-    let colour = |x: usize, y: usize| -> Option<Color> {
-        if (0..2).any(|s| heads[s] == Some((x, y)) && frame.crashed[s]) {
-            return Some(t.fault);
-        }
-        if heads.contains(&Some((x, y))) {
-            return Some(t.title);
-        }
-        frame.trail(x, y).map(|seat| t.seat(seat))
-    };
-    let rows = &frame.rows;
-    let width = rows.first().map_or(0, String::len);
-    (0..rows.len())
-        .step_by(2)
-        .map(|y| {
-            Line::from(
-                (0..width)
-                    .map(|x| match (colour(x, y), colour(x, y + 1)) {
-                        (None, None) => Span::styled("·", Style::new().fg(t.border)),
-                        (Some(top), None) => Span::styled("▀", Style::new().fg(top)),
-                        (None, Some(bottom)) => Span::styled("▄", Style::new().fg(bottom)),
-                        (Some(top), Some(bottom)) => {
-                            Span::styled("▀", Style::new().fg(top).bg(bottom))
-                        }
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect()
-}
-
-/// RPS and IPD: the running totals and the latest rounds, newest at the bottom.
-/// One played round of RPS or IPD as the viewer lists it.
-struct Round {
-    step: u64,
-    shown: [String; 2],
-    /// Positive when seat 1 won the round, negative when seat 2 did (RPS only).
-    winner: f64,
-}
-
-/// A frame's round and running totals, read with the game's own frame decoder.
-fn round_of(game: GameKind, frame: &MatchFrame) -> (Option<Round>, String) {
-    let step = frame.step;
-    if game == GameKind::Rps {
-        let Some(f) = RoundFrame::decode(&frame.state) else {
-            return (None, String::new());
-        };
-        let totals = format!("rewards {} : {}", f.rewards[0], f.rewards[1]);
-        let round = f.actions.map(|[a, b]| Round {
-            step,
-            shown: [a, b].map(|x| crate::game::rps::sign_name(&Value::from(x))),
-            winner: crate::game::rps::get_score(a, b),
-        });
-        (round, totals)
-    } else {
-        let Some(f) = TurnFrame::decode(&frame.state) else {
-            return (None, String::new());
-        };
-        let totals = format!("payoffs {} : {}", f.scores[0], f.scores[1]);
-        let round = f.actions.map(|shown| Round {
-            step,
-            shown,
-            winner: 0.0,
-        });
-        (round, totals)
-    }
-}
-
-/// RPS and IPD: the running totals and the latest rounds, newest at the bottom.
-fn history(game: GameKind, frames: &[MatchFrame], t: &Theme, height: usize) -> Vec<Line<'static>> {
-    let totals = frames
-        .last()
-        .map(|f| round_of(game, f).1)
-        .unwrap_or_default();
-    let mut lines = vec![Line::styled(totals, Style::new().fg(t.title))];
-    let rounds: Vec<Round> = frames.iter().filter_map(|f| round_of(game, f).0).collect();
-    let room = height.saturating_sub(1).max(1);
-    for round in rounds.iter().skip(rounds.len().saturating_sub(room)) {
-        let Round {
-            step,
-            shown,
-            winner,
-        } = round;
-        let winner = *winner;
-        let style = |seat: usize| {
-            let won = (seat == 0 && winner > 0.0) || (seat == 1 && winner < 0.0);
-            let s = Style::new().fg(t.seat(seat));
-            if won {
-                s.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-            } else {
-                s
-            }
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{step:>4} "), Style::new().fg(t.muted)),
-            Span::styled(format!("{:<9}", shown[0]), style(0)),
-            Span::styled(format!("{:<9}", shown[1]), style(1)),
-        ]));
-    }
-    lines
 }

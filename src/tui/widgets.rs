@@ -25,6 +25,31 @@ pub fn elo_text(elo: f64, low: f64, high: f64) -> String {
     if !low.is_finite() || !high.is_finite() {
         "—".into()
     } else {
-        format!("{:+.0} ±{:.0}", elo, (high - low) / 2.0)
+        // Rounded first, then `+ 0.0`: a rating of -0.3 reads `+0`, never `-0`.
+        format!("{:+.0} ±{:.0}", elo.round() + 0.0, (high - low) / 2.0)
+    }
+}
+
+/// "1 match", "2 matches".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Text cut to `width` columns, with `…` when something was cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A score as a percentage, or `—` for a bot with no games.
+pub fn percent(score: f64, games: u32) -> String {
+    if games == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", score * 100.0)
     }
 }

@@ -196,8 +196,13 @@ pub fn error_reply(py: Python<'_>, prep: &Prepared, e: &PyErr) -> Reply {
         ))
         .and_then(|lines| {
             let mut out = String::new();
+            // One item per frame; the host's helper frames are not the bot's business.
+            let host = format!("  File \"{}\"", crate::cage::zygote::interpreter::HOST_FILE);
             for line in lines.try_iter()? {
-                out.push_str(&line?.extract::<String>()?);
+                let line = line?.extract::<String>()?;
+                if !line.starts_with(&host) {
+                    out.push_str(&line);
+                }
             }
             Ok(out)
         })

@@ -65,6 +65,9 @@ fn status_message(status: pyo3::ffi::PyStatus) -> String {
     )
 }
 
+/// The file name the host's helper code is compiled under.
+pub const HOST_FILE: &str = "<cagematch>";
+
 const HELPER_SOURCE: &str = r#"
 class Struct(dict):
     """A dict whose keys also read as attributes, as Kaggle agents expect."""
@@ -308,7 +311,13 @@ impl Prepared {
             .map_err(err)?;
         helper.set_item("__name__", "cagematch").map_err(err)?;
         let exec = builtins_mod.getattr("exec").map_err(err)?;
-        exec.call1((HELPER_SOURCE, &helper)).map_err(err)?;
+        // Named so a bot's traceback can leave the host's own frames out (see
+        // `HOST_FRAME`): `obs.missing` raises inside `Struct.__getattr__`.
+        let code = builtins_mod
+            .getattr("compile")
+            .and_then(|c| c.call1((HELPER_SOURCE, HOST_FILE, "exec")))
+            .map_err(err)?;
+        exec.call1((code, &helper)).map_err(err)?;
         let struct_class = helper.get_item("Struct").map_err(err)?.ok_or("no Struct")?;
         let unavailable = helper
             .get_item("unavailable")

@@ -1,0 +1,66 @@
+//! Each game's board, drawn to fill the space it is given: the viewer's board, the live
+//! wall's mini-boards and a replay all use these. Input comes from the game's own frame
+//! decoders, which read a malformed (hostile) frame as an empty one.
+
+mod connectx;
+mod rounds;
+mod tron;
+
+use super::theme::Theme;
+use crate::game::GameKind;
+use crate::referee::Frame;
+use ratatui::text::Line;
+
+pub use rounds::{scores, Round};
+
+/// Something worth jumping to on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Fault,
+    /// IPD: noise flipped an action.
+    Flip,
+}
+
+/// Frames with a fault or a marked event, in order.
+pub fn marks(game: GameKind, frames: &[Frame]) -> Vec<(usize, Mark)> {
+    frames
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            if f.moves.iter().any(|m| m.fault.is_some()) {
+                Some((i, Mark::Fault))
+            } else if game == GameKind::Ipd && rounds::flipped(f) {
+                Some((i, Mark::Flip))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// How a board is drawn: the space it fills and what it marks.
+pub struct Canvas<'a> {
+    pub theme: &'a Theme,
+    pub width: usize,
+    pub height: usize,
+    /// Pieces in a row that win (ConnectX's `inarow`).
+    pub inarow: usize,
+}
+
+/// The board at frame `at` in at most `width` × `height` cells.
+pub fn draw(game: GameKind, frames: &[Frame], at: usize, canvas: &Canvas) -> Vec<Line<'static>> {
+    let Some(frame) = frames.get(at) else {
+        return vec![];
+    };
+    match game {
+        GameKind::Connectx => connectx::draw(frame, canvas),
+        GameKind::Tron => tron::draw(&frame.state, canvas),
+        GameKind::Rps | GameKind::Ipd => rounds::draw(game, &frames[..=at], canvas),
+    }
+}
+
+/// A board from one frame only (the live wall's unwatched matches): RPS and IPD show
+/// the running totals and the latest round.
+pub fn draw_one(game: GameKind, frame: &Frame, canvas: &Canvas) -> Vec<Line<'static>> {
+    draw(game, std::slice::from_ref(frame), 0, canvas)
+}

@@ -1,0 +1,136 @@
+//! The live wall: every running match as a mini-board that updates as it plays (as
+//! many as fit), then the newest finished ones; enter opens one, `v` starts TV mode.
+
+use super::app::{App, MatchView};
+use super::board::{self, Canvas};
+use super::widgets::{block, count, fit};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+/// A card's size (columns, lines) for this game, border included.
+fn card_size(app: &App) -> (u16, u16) {
+    use crate::game::GameKind::*;
+    match app.game {
+        Connectx => (30, 12),
+        Tron => (44, 14),
+        Rps | Ipd => (40, 9),
+    }
+}
+
+/// Cards per row on the current terminal (for ↑↓ on the wall).
+pub fn across(app: &App) -> usize {
+    let width = super::ui::body(app.area).width;
+    (width / card_size(app).0).max(1) as usize
+}
+
+/// The cards' rectangles in `area`, in the wall's order.
+pub fn cards(app: &App, area: Rect) -> Vec<Rect> {
+    let (w, h) = card_size(app);
+    let inner = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1),
+    );
+    let across = (inner.width / w).max(1);
+    let down = (inner.height / h).max(1);
+    // Cards share the spare room, so the wall fills the screen.
+    let w = (inner.width / across).max(w.min(inner.width));
+    let h = (inner.height / down).max(h.min(inner.height));
+    let mut rects = Vec::new();
+    for row in 0..down {
+        for col in 0..across {
+            let r = Rect::new(inner.x + col * w, inner.y + row * h, w, h);
+            if r.right() <= inner.right() && r.bottom() <= inner.bottom() {
+                rects.push(r);
+            }
+        }
+    }
+    rects
+}
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let t = app.theme();
+    let shown = app.wall();
+    let running = app.running().count();
+    let rects = cards(app, area);
+    let head = format!(
+        " live wall: {} running, {} shown · arrows select · enter watch · v TV mode (follows live matches)",
+        running,
+        shown.len().min(rects.len())
+    );
+    frame.render_widget(
+        Line::styled(fit(&head, area.width as usize), Style::new().fg(t.muted)),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    if shown.is_empty() {
+        let text = match app.state {
+            super::app::RunState::Running => "no match running yet",
+            _ => "no match on the wall: the run is over and no finished match is in memory",
+        };
+        frame.render_widget(
+            Paragraph::new(text).block(block(app, " live wall ")),
+            Rect::new(
+                area.x,
+                area.y + 1,
+                area.width,
+                area.height.saturating_sub(1),
+            ),
+        );
+        return;
+    }
+    // Keep the selected card on screen.
+    let page = rects.len().max(1);
+    let first = (app.wall_selected / page) * page;
+    for (i, (m, rect)) in shown.iter().skip(first).zip(&rects).enumerate() {
+        draw_card(app, frame, *rect, m, first + i == app.wall_selected);
+    }
+}
+
+fn draw_card(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, selected: bool) {
+    let t = app.theme();
+    let border = if selected { t.title } else { t.border };
+    let status = match &m.entry {
+        None => format!("{} ", count(m.count.saturating_sub(1), "step", "steps")),
+        Some(e) => format!("{} ", fit(&super::widgets::clean(&e.reason), 24)),
+    };
+    let name_room = (area.width as usize).saturating_sub(12) / 2;
+    let title = Line::from(vec![
+        Span::styled(format!(" #{} ", m.id + 1), Style::new().fg(t.muted)),
+        Span::styled(
+            fit(&app.names[m.seats[0]], name_room),
+            Style::new().fg(t.seat1),
+        ),
+        Span::styled(" v ", Style::new().fg(t.muted)),
+        Span::styled(
+            fit(&app.names[m.seats[1]], name_room),
+            Style::new().fg(t.seat2),
+        ),
+        Span::raw(" "),
+    ]);
+    let mut card = Block::bordered()
+        .title(title)
+        .title_bottom(Line::styled(status, Style::new().fg(t.muted)))
+        .border_style(Style::new().fg(border));
+    if selected {
+        card = card.border_style(Style::new().fg(border).add_modifier(Modifier::BOLD));
+    }
+    let inner = card.inner(area);
+    frame.render_widget(card, area);
+    let canvas = Canvas {
+        theme: t,
+        width: inner.width as usize,
+        height: inner.height as usize,
+        inarow: 4,
+    };
+    let lines = match (m.record.as_ref(), m.frames().len(), m.newest()) {
+        // Whole frames (a watched or finished match): the board with its history.
+        (_, n, _) if n > 0 => board::draw(app.game, m.frames(), n - 1, &canvas),
+        (_, _, Some(latest)) => board::draw_one(app.game, latest, &canvas),
+        _ => vec![Line::styled("starting…", Style::new().fg(t.muted))],
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
