@@ -29,8 +29,10 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         Constraint::Min(6),
     ])
     .areas(area);
+    // No faults: no empty feed box; the running matches (or the story) take its room.
+    let feed_rows = if app.feed.is_empty() { 0 } else { 1 };
     if area.width >= 110 {
-        let top = rows.clamp(10, rest.height * 3 / 5);
+        let top = rows.max(rest.height / 2).clamp(10, rest.height * 3 / 5);
         let [top_row, bottom] =
             Layout::vertical([Constraint::Length(top), Constraint::Min(4)]).areas(rest);
         // The standings as wide as their longest name needs; the chart takes the rest.
@@ -43,12 +45,14 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         let needed = table_width(longest.clamp(8, 32) as u16);
         let [standings, chart] = Layout::horizontal([
             Constraint::Length(needed.clamp(area.width * 2 / 5, area.width * 3 / 5)),
-            Constraint::Min(20),
+            Constraint::Fill(1),
         ])
         .areas(top_row);
-        let [running, feed] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-                .areas(bottom);
+        let [running, feed] = Layout::horizontal([
+            Constraint::Percentage(100 - 55 * feed_rows),
+            Constraint::Percentage(55 * feed_rows),
+        ])
+        .areas(bottom);
         return Areas {
             progress,
             spark,
@@ -62,11 +66,16 @@ pub fn areas(app: &App, area: Rect) -> Areas {
     let [standings, middle, feed] = Layout::vertical([
         Constraint::Length(top),
         Constraint::Min(5),
-        Constraint::Percentage(30),
+        Constraint::Percentage(30 * feed_rows),
     ])
     .areas(rest);
-    let [chart, running] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(middle);
+    // A chart a few lines high says nothing: then the running panel takes the row.
+    let chart_share = if middle.height >= 8 { 50 } else { 0 };
+    let [chart, running] = Layout::horizontal([
+        Constraint::Percentage(chart_share),
+        Constraint::Percentage(100 - chart_share),
+    ])
+    .areas(middle);
     Areas {
         progress,
         spark,
@@ -82,7 +91,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     draw_progress(app, frame, a.progress);
     draw_spark(app, frame, a.spark);
     draw_standings(app, frame, a.standings);
-    draw_points(app, frame, a.chart);
+    if a.chart.width > 0 {
+        draw_points(app, frame, a.chart);
+    }
     if app.state == RunState::Running || app.running().next().is_some() {
         draw_running(app, frame, a.running);
     } else {
@@ -351,30 +362,13 @@ fn result_line(app: &App, m: &super::app::MatchView, width: usize) -> Line<'stat
 fn draw_story(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme();
     let rows = &app.standings.rows;
-    let mut lines = Vec::new();
     let state = if app.state == RunState::Stopped {
         "stopped"
     } else {
         "finished"
     };
     let width = area.width.saturating_sub(2) as usize;
-    for (label, row) in ["winner", "2nd", "3rd"].iter().zip(rows) {
-        let longest = app.names[row.bot].chars().count().min(16);
-        let mut numbers = format!("  {} pts · {}", row.points, percent(row.score, row.games));
-        let elo = format!(" · elo {}", elo_text(row.elo, row.elo_low, row.elo_high));
-        if 7 + longest + numbers.chars().count() + elo.chars().count() <= width {
-            numbers.push_str(&elo);
-        }
-        let room = width.saturating_sub(7 + numbers.chars().count()).max(6);
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<7}"), Style::new().fg(t.muted)),
-            Span::styled(
-                fit(&app.names[row.bot], room),
-                Style::new().fg(t.title).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(numbers, Style::new().fg(t.text)),
-        ]));
-    }
+    let mut lines = podium(app, width);
     let finished: Vec<_> = app
         .matches
         .values()
@@ -438,15 +432,45 @@ fn draw_story(app: &App, frame: &mut Frame, area: Rect) {
     lines.extend(more);
     lines.extend(third);
     lines.push(Line::styled(
-        "3 matches · 4 live wall · → faults · e export",
+        "3 matches · 4 wall · → faults · e export",
         Style::new().fg(t.muted),
     ));
+    let room = (area.height as usize).saturating_sub(lines.len() + 3);
+    if room > 0 {
+        lines.push(Line::styled("latest results", Style::new().fg(t.muted)));
+        let latest = app.matches.values().rev().filter(|m| !m.running());
+        lines.extend(latest.take(room).map(|m| result_line(app, m, width)));
+    }
     frame.render_widget(
         ratatui::widgets::Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: true })
             .block(block(app, " the run's story ")),
         area,
     );
+}
+
+/// The top three, each on a line that fits `width` (the Elo is left out when short).
+fn podium(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = app.theme();
+    let mut lines = Vec::new();
+    for (label, row) in ["winner", "2nd", "3rd"].iter().zip(&app.standings.rows) {
+        let longest = app.names[row.bot].chars().count().min(16);
+        let mut numbers = format!("  {} pts · {}", row.points, percent(row.score, row.games));
+        let elo = format!(" · elo {}", elo_text(row.elo, row.elo_low, row.elo_high));
+        if 7 + longest + numbers.chars().count() + elo.chars().count() <= width {
+            numbers.push_str(&elo);
+        }
+        let room = width.saturating_sub(7 + numbers.chars().count()).max(6);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:<7}"), Style::new().fg(t.muted)),
+            Span::styled(
+                fit(&app.names[row.bot], room),
+                Style::new().fg(t.title).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(numbers, Style::new().fg(t.text)),
+        ]));
+    }
+    lines
 }
 
 fn draw_feed(app: &App, frame: &mut Frame, area: Rect) {

@@ -8,7 +8,7 @@ use super::app::{App, MatchView, Viewer};
 use super::board::{self, Canvas, Mark};
 use super::charts::{self, Series};
 use super::theme::Theme;
-use super::widgets::{block, clean, count};
+use super::widgets::{block, clean, count, fit};
 use crate::game::GameKind;
 use crate::referee::Frame as MatchFrame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -260,10 +260,7 @@ fn move_lines(
         }
         for mv in &f.moves {
             let seat = mv.seat.min(1);
-            let mut text = format!(
-                "{:<10}",
-                crate::tui::widgets::fit(&action_text(app.game, &mv.action), 10)
-            );
+            let mut text = format!("{:<10}", fit(&short_action(app.game, &mv.action), 10));
             if mv.fault.is_some() {
                 text = format!("{:<10}", "✖ fault");
             }
@@ -345,6 +342,15 @@ fn action_text(game: GameKind, action: &Value) -> String {
             format!("{} ({json})", crate::game::rps::sign_name(action))
         }
         _ => json,
+    }
+}
+
+/// An action in the moves list: RPS signs by name, strings without quotes.
+fn short_action(game: GameKind, action: &Value) -> String {
+    match (game, action) {
+        (GameKind::Rps, a) if a.as_u64().is_some_and(|a| a < 5) => crate::game::rps::sign_name(a),
+        (_, Value::String(s)) => clean(s),
+        _ => clean(&action.to_string()),
     }
 }
 

@@ -14,7 +14,7 @@ use ratatui::Frame;
 fn card_size(app: &App) -> (u16, u16) {
     use crate::game::GameKind::*;
     match app.game {
-        Connectx => (30, 12),
+        Connectx => (32, 15),
         Tron => (44, 14),
         Rps | Ipd => (40, 9),
     }
