@@ -1072,3 +1072,61 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
     press(&mut app, KeyCode::End);
     assert_has(&render(&mut app, 80, 24), &["step 30/30"]);
 }
+
+/// A replay file is hostile input: frames with absurd boards, unknown actions or a huge
+/// `inarow` draw what fits, at every size, without a panic.
+#[test]
+fn hostile_frames_draw_what_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, serde_json::Value, serde_json::Value); 4] = [
+        (
+            "connectx",
+            serde_json::json!({"columns": 1, "board": vec![1; 50_000]}),
+            serde_json::json!(1_000_000_000u64),
+        ),
+        (
+            "tron",
+            serde_json::json!({
+                "rows": vec!["12".repeat(5_000); 3_000],
+                "heads": [[-5, 9_000_000_000i64], [1, 1]],
+                "crashed": [true, false]
+            }),
+            serde_json::json!("Q"),
+        ),
+        (
+            "rps",
+            serde_json::json!({"signs": 3, "actions": [-1, 1_000_000_000_000i64], "rewards": [1e308, -1e308]}),
+            serde_json::json!(-7),
+        ),
+        (
+            "ipd",
+            serde_json::json!({"actions": ["X", "\u{1b}[2J"], "flipped": [true, true], "scores": [0, 0]}),
+            serde_json::json!("\u{1b}]0;owned\u{7}"),
+        ),
+    ];
+    for (game, state, action) in cases {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/fixtures/replays/{game}.json")),
+        )
+        .unwrap();
+        let mut replay: serde_json::Value = serde_json::from_str(&text).unwrap();
+        replay["configuration"]["inarow"] = serde_json::json!(u64::MAX);
+        let last = replay["frames"].as_array().unwrap().len() - 1;
+        replay["frames"][last]["state"] = state;
+        replay["frames"][last]["moves"][0]["action"] = action;
+        let path = dir.path().join(format!("{game}.json"));
+        std::fs::write(&path, replay.to_string()).unwrap();
+        let mut app = App::for_replay(cagematch::replay::read(&path).unwrap(), dark());
+        press(&mut app, KeyCode::End);
+        for (w, h) in SIZES {
+            let lines = render(&mut app, w, h);
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
+                "{game}: a control character reached the screen"
+            );
+        }
+    }
+}

@@ -241,6 +241,25 @@ fn quitting_a_running_tournament_asks_then_stops_cleanly() {
     let screen = tmux.wait_for("EXITED 0", 20);
     assert!(screen.contains("stopped after"), "{screen}");
     assert!(screen.contains("cagematch run --resume"), "{screen}");
+    drop(tmux);
+
+    // The interrupted run reopens read-only: it says how to finish, and changes nothing.
+    let run = std::fs::read_dir(dir.path().join("runs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let journal = std::fs::read(run.join("journal.jsonl")).unwrap();
+    let cmd = format!("{} open {}", env!("CARGO_BIN_EXE_cagematch"), run.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
+    tmux.wait_for(
+        "matches were played; finish with cagematch run --resume",
+        10,
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0", 10);
+    assert_eq!(std::fs::read(run.join("journal.jsonl")).unwrap(), journal);
 }
 
 #[test]
