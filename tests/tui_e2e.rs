@@ -188,6 +188,23 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
     tmux.wait_for("matches (6)", 5);
     tmux.keys(&["q"]);
     tmux.wait_for("EXITED 0", 10);
+    drop(tmux);
+
+    // One replay file: labelled as a replay, titled by its file name, esc quits.
+    let replay = std::fs::read_dir(run.join("replays"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let name = replay.file_name().unwrap().to_str().unwrap().to_string();
+    let cmd = format!("{} replay {}", env!("CARGO_BIN_EXE_cagematch"), replay.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
+    let screen = tmux.wait_for(" replay ", 10);
+    assert!(screen.lines().next().unwrap().contains(&name), "{screen}");
+    assert!(!screen.contains(" #1 "), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("EXITED 0", 10);
 }
 
 #[test]
