@@ -3,6 +3,7 @@
 
 use crate::cage::sanitize;
 use crate::game::Outcome;
+use crate::tournament::standings::Ranking;
 use crate::tournament::{Entry, Standings};
 use std::time::Instant;
 
@@ -88,14 +89,22 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         .unwrap_or(3)
         .max(3)
         + 4;
+    // Ranked by payoff: the measure leads the table.
+    let payoff = s.ranking == Ranking::Payoff;
+    let lead = if payoff { "payoff/turn  " } else { "" };
     let mut out = vec![format!(
-        "{:>4}  {:w$}  {:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
+        "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
         "rank", "bot", "points", "games", "W", "D", "L", "score", "elo", "95%", "SB"
     )];
     for r in &s.rows {
         let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let lead = if payoff {
+            format!("{:>11.4}  ", r.payoff_per_turn)
+        } else {
+            String::new()
+        };
         out.push(format!(
-            "{:>4}  {:w$}  {:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
+            "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
             r.rank,
             names[r.bot],
             r.points,

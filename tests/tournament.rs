@@ -6,7 +6,7 @@ mod common;
 use cagematch::cage::FaultKind;
 use cagematch::game::Outcome;
 use cagematch::tournament::schedule::round_robin;
-use cagematch::tournament::standings::{compute, Outcomes};
+use cagematch::tournament::standings::{compute, Outcomes, Ranking};
 use cagematch::tournament::{runner, Event, Export, Journal, Options, RunInfo, Tournament};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +26,7 @@ fn export_round_trips_through_yaml() {
         Outcomes::decided(0, 0, 1, Outcome::Win),
         Outcomes::decided(1, 1, 0, Outcome::Draw),
     ];
-    let s = compute(2, &games);
+    let s = compute(2, &games, Ranking::Points);
     let bots = vec![
         ("alpha".to_string(), "bots/a.py".to_string()),
         ("beta".to_string(), "bots/b.py".to_string()),

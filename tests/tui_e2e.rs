@@ -198,7 +198,11 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
         .unwrap()
         .path();
     let name = replay.file_name().unwrap().to_str().unwrap().to_string();
-    let cmd = format!("{} replay {}", env!("CARGO_BIN_EXE_cagematch"), replay.display());
+    let cmd = format!(
+        "{} replay {}",
+        env!("CARGO_BIN_EXE_cagematch"),
+        replay.display()
+    );
     let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
     let screen = tmux.wait_for(" replay ", 10);
     assert!(screen.lines().next().unwrap().contains(&name), "{screen}");

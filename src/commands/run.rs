@@ -204,15 +204,14 @@ fn live(
     export_to: Option<PathBuf>,
 ) -> Result<Summary, Error> {
     let total = tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
-    let app = live::app_for_run(
-        t.name.clone(),
-        t.game,
-        bots_of(t),
+    let header = live::RunHeader {
+        title: t.name.clone(),
+        game: t.game,
+        bots: bots_of(t),
         total,
-        theme,
-        &journal.dir,
-        &done,
-    );
+        ranking: t.ranking,
+    };
+    let app = live::app_for_run(header, theme, &journal.dir, &done);
     let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
     let (tx, rx) = mpsc::channel::<AppEvent>();
     let (watch_tx, watch_rx) = mpsc::channel();

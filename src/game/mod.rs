@@ -185,6 +185,17 @@ impl GameKind {
         }
     }
 
+    /// How the game's tournaments rank players unless the tournament file says
+    /// otherwise: IPD by mean payoff per turn (Axelrod's convention), the rest by match
+    /// points.
+    pub fn ranking(self) -> crate::tournament::standings::Ranking {
+        use crate::tournament::standings::Ranking;
+        match self {
+            GameKind::Ipd => Ranking::Payoff,
+            GameKind::Connectx | GameKind::Rps | GameKind::Tron => Ranking::Points,
+        }
+    }
+
     pub fn parse(name: &str) -> Result<GameKind, String> {
         GameKind::ALL
             .into_iter()

@@ -1,6 +1,7 @@
 //! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
 //! turned into one line naming the file, the line and the field.
 
+use super::standings::Ranking;
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::{sanitize, Limits};
 use crate::error::ConfigError;
@@ -23,6 +24,9 @@ pub struct TournamentFile {
     pub bots: BotsSpec,
     #[serde(default = "default_games_per_pair")]
     pub games_per_pair: u32,
+    /// How standings rank: `points` or `payoff`; default: the game's (IPD: payoff).
+    #[serde(default)]
+    pub ranking: Option<Ranking>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// Worker threads; default: the number of cores.
@@ -117,6 +121,7 @@ pub struct Tournament {
     pub configuration: Value,
     pub bots: Vec<BotFile>,
     pub games_per_pair: u32,
+    pub ranking: Ranking,
     pub seed: u64,
     /// Turns match seeds into the seats' seeds; never seen by a bot, kept in `run.json`
     /// (never in a replay). Random when the file is loaded; `cagematch run` derives it
@@ -266,6 +271,7 @@ impl Tournament {
             configuration,
             bots,
             games_per_pair: raw.games_per_pair,
+            ranking: raw.ranking.unwrap_or(raw.game.ranking()),
             seed: raw.seed,
             jobs,
             time_control: clock,
@@ -340,6 +346,7 @@ impl Tournament {
             configuration: info.configuration.clone(),
             bots,
             games_per_pair: info.games_per_pair,
+            ranking: info.ranking,
             seed: info.seed,
             jobs,
             time_control: info.time_control,

@@ -1,6 +1,6 @@
 //! Standings as YAML (serde_yaml): the schema README's "Standings export" documents.
 
-use super::standings::Standings;
+use super::standings::{Ranking, Standings};
 use crate::cage::FaultKind;
 use crate::game::GameKind;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,9 @@ pub struct Export {
     /// UTC, ISO 8601.
     pub date: String,
     pub games_played: usize,
+    /// What `rank` orders by: `points`, or `payoff` (mean payoff per turn).
+    #[serde(default)]
+    pub ranking: Ranking,
     /// Whether the Elo fit needed virtual draws (someone won or lost everything).
     pub elo_regularised: bool,
     pub standings: Vec<ExportRow>,
@@ -39,6 +42,11 @@ pub struct ExportRow {
     pub elo_low: f64,
     pub elo_high: f64,
     pub sonneborn_berger: f64,
+    /// The game's own numbers summed over every match (IPD payoffs), and per turn.
+    #[serde(default)]
+    pub payoff: f64,
+    #[serde(default)]
+    pub payoff_per_turn: f64,
     /// Every fault kind, with its count (0 included, so the schema is fixed).
     pub faults: BTreeMap<FaultKind, u32>,
 }
@@ -85,6 +93,8 @@ impl Export {
                 elo_low: round(r.elo_low, 1),
                 elo_high: round(r.elo_high, 1),
                 sonneborn_berger: round(r.sonneborn_berger, 2),
+                payoff: round(r.payoff, 4),
+                payoff_per_turn: round(r.payoff_per_turn, 6),
                 faults: FaultKind::ALL
                     .iter()
                     .map(|&k| (k, r.faults.get(&k).copied().unwrap_or(0)))
@@ -109,6 +119,7 @@ impl Export {
             game,
             date: now_utc(),
             games_played: standings.games_played,
+            ranking: standings.ranking,
             elo_regularised: standings.regularised,
             standings: standings_rows,
             crosstable,

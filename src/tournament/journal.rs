@@ -4,7 +4,7 @@
 
 use super::config::{Rules, Tournament};
 use super::schedule::{round_robin, Scheduled};
-use super::standings::Outcomes;
+use super::standings::{Outcomes, Ranking};
 use crate::cage::{FaultKind, Limits};
 use crate::error::{ConfigError, JournalError};
 use crate::files::{read_text, Links};
@@ -36,6 +36,9 @@ pub struct RunInfo {
     pub game: GameKind,
     pub configuration: Value,
     pub games_per_pair: u32,
+    /// How standings rank (runs from before it existed ranked by points).
+    #[serde(default)]
+    pub ranking: Ranking,
     pub seed: u64,
     pub time_control: TimeControl,
     pub limits: Limits,
@@ -274,6 +277,8 @@ impl Entry {
                 self.faults[0].as_ref().map(|f| f.kind),
                 self.faults[1].as_ref().map(|f| f.kind),
             ],
+            scores: self.scores,
+            turns: self.frames.saturating_sub(1) as u32,
         }
     }
 }
@@ -288,6 +293,7 @@ impl RunInfo {
             game: t.game,
             configuration: t.configuration.clone(),
             games_per_pair: t.games_per_pair,
+            ranking: t.ranking,
             seed: t.seed,
             time_control: t.time_control,
             limits: t.limits.clone(),

@@ -140,7 +140,7 @@ pub fn run(
                 Msg::Done(m, Ok(record)) => match save(journal, &m, &record) {
                     Ok(entry) => {
                         outcomes.push(entry.outcomes());
-                        let standings = standings::compute(t.bots.len(), &outcomes);
+                        let standings = standings::compute(t.bots.len(), &outcomes, t.ranking);
                         done.push(entry);
                         let entry = done.last().expect("just pushed");
                         on_event(Event::Finished {
@@ -188,7 +188,7 @@ pub fn run(
     }
     done.sort_by_key(|e| e.id);
     Ok(Summary {
-        standings: standings::compute(t.bots.len(), &outcomes),
+        standings: standings::compute(t.bots.len(), &outcomes, t.ranking),
         interrupted: done.len() < total,
         entries: done,
         total,

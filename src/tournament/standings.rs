@@ -1,13 +1,39 @@
-//! Standings from finished matches: points (win 1, draw ½), W/D/L, score, faults by
-//! kind, Bradley–Terry Elo with its 95% interval, the Sonneborn–Berger tie-break and the
-//! head-to-head crosstable. A function of the set of results only, so a resumed run
-//! ends with exactly the standings of an uninterrupted one.
+//! Standings from finished matches: points (win 1, draw ½), W/D/L, score, mean payoff
+//! per turn, faults by kind, Bradley–Terry Elo with its 95% interval, the
+//! Sonneborn–Berger tie-break and the head-to-head crosstable, ranked by the game's own
+//! measure ([`Ranking`]). A function of the set of results only, so a resumed run ends
+//! with exactly the standings of an uninterrupted one.
 
 use super::rating::{self, Results};
 use crate::cage::FaultKind;
 use crate::game::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How a tournament ranks its players: the game says (see [`GameKind::ranking`]), the
+/// tournament file may say otherwise (`ranking:`).
+///
+/// [`GameKind::ranking`]: crate::game::GameKind::ranking
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ranking {
+    /// Match points (win 1, draw ½), then Sonneborn–Berger: chess, ConnectX, RPS, Tron.
+    #[default]
+    Points,
+    /// Mean payoff per turn over every match played, as `axelrod.Tournament` ranks the
+    /// iterated Prisoner's Dilemma (a player that never loses head-to-head can still
+    /// rank low); then points.
+    Payoff,
+}
+
+impl Ranking {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ranking::Points => "points",
+            Ranking::Payoff => "payoff",
+        }
+    }
+}
 
 /// What standings need from one finished match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +43,10 @@ pub struct Outcomes {
     pub seats: [usize; 2],
     pub outcomes: [Outcome; 2],
     pub faults: [Option<FaultKind>; 2],
+    /// The game's own numbers (IPD payoffs); a faulted seat's `None` counts as 0.
+    pub scores: [Option<f64>; 2],
+    /// Turns played (frames after the start).
+    pub turns: u32,
 }
 
 impl Outcomes {
@@ -27,6 +57,8 @@ impl Outcomes {
             seats: [a, b],
             outcomes: [outcome_a, outcome_a.opposite()],
             faults: [None, None],
+            scores: [None, None],
+            turns: 0,
         }
     }
 }
@@ -47,6 +79,10 @@ pub struct Row {
     pub elo_low: f64,
     pub elo_high: f64,
     pub sonneborn_berger: f64,
+    /// The game's numbers summed over every match, and per turn played (0 before any).
+    pub payoff: f64,
+    pub payoff_per_turn: f64,
+    pub turns: u64,
     pub faults: BTreeMap<FaultKind, u32>,
 }
 
@@ -59,6 +95,7 @@ pub struct Standings {
     pub games_played: usize,
     /// Whether the Elo fit needed its virtual draws (see `rating`).
     pub regularised: bool,
+    pub ranking: Ranking,
 }
 
 fn points(o: Outcome) -> f64 {
@@ -69,8 +106,8 @@ fn points(o: Outcome) -> f64 {
     }
 }
 
-/// Standings of `bots` bots after `finished` (in any order).
-pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
+/// Standings of `bots` bots after `finished` (in any order), ranked by `ranking`.
+pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standings {
     let mut rows: Vec<Row> = (0..bots)
         .map(|bot| Row {
             bot,
@@ -85,6 +122,9 @@ pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
             elo_low: 0.0,
             elo_high: 0.0,
             sonneborn_berger: 0.0,
+            payoff: 0.0,
+            payoff_per_turn: 0.0,
+            turns: 0,
             faults: BTreeMap::new(),
         })
         .collect();
@@ -108,6 +148,9 @@ pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
             if let Some(kind) = m.faults[seat] {
                 *row.faults.entry(kind).or_insert(0) += 1;
             }
+            let payoff = m.scores[seat].filter(|s| s.is_finite()).unwrap_or(0.0);
+            row.payoff += payoff;
+            row.turns += u64::from(m.turns);
             cross[me][them].0 += p;
             cross[me][them].1 += 1;
         }
@@ -127,16 +170,29 @@ pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
         } else {
             0.0
         };
+        row.payoff_per_turn = if row.turns > 0 {
+            row.payoff / row.turns as f64
+        } else {
+            0.0
+        };
         let r = &fit.ratings[row.bot];
         row.elo = r.elo;
         row.elo_low = r.low;
         row.elo_high = r.high;
     }
     rows.sort_by(|a, b| {
-        b.points
+        let by_points = b
+            .points
             .total_cmp(&a.points)
-            .then(b.sonneborn_berger.total_cmp(&a.sonneborn_berger))
-            .then(a.bot.cmp(&b.bot))
+            .then(b.sonneborn_berger.total_cmp(&a.sonneborn_berger));
+        match ranking {
+            Ranking::Points => by_points,
+            Ranking::Payoff => b
+                .payoff_per_turn
+                .total_cmp(&a.payoff_per_turn)
+                .then(by_points),
+        }
+        .then(a.bot.cmp(&b.bot))
     });
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
@@ -146,6 +202,7 @@ pub fn compute(bots: usize, finished: &[Outcomes]) -> Standings {
         cross,
         games_played: finished.len(),
         regularised: fit.regularised,
+        ranking,
     }
 }
 
@@ -165,7 +222,7 @@ mod tests {
         let mut timeout = Outcomes::decided(3, 2, 1, Outcome::Win);
         timeout.faults[1] = Some(FaultKind::Timeout);
         games.push(timeout);
-        let s = compute(3, &games);
+        let s = compute(3, &games, Ranking::Points);
         // Points: A 1.5, B 1, C 1.5. SB = Σ points scored × opponent's total:
         // A: 1×1 (B) + ½×1.5 (C) = 1.75;  C: ½×1.5 (A) + 1×1 (B) = 1.75;  B: 1×1.5 = 1.5.
         // A and C tie on points and SB; the file order breaks the tie.
@@ -191,6 +248,40 @@ mod tests {
         assert_eq!(s.games_played, 4);
         // The order matches finished in does not matter.
         games.reverse();
-        assert_eq!(compute(3, &games), s);
+        assert_eq!(compute(3, &games, Ranking::Payoff).ranking, Ranking::Payoff);
+        assert_eq!(compute(3, &games, Ranking::Points), s);
+    }
+
+    /// 200-turn IPD: two Tit For Tats cooperate (600 each); each against Defector gets
+    /// 199 to its 204. Defector wins every match yet has the lowest payoff per turn —
+    /// the ranking Axelrod's tournaments give.
+    #[test]
+    fn payoff_ranking_puts_defector_last_though_it_never_loses() {
+        let ipd = |id, a, b, sa: f64, sb: f64| {
+            let outcome = if sa > sb {
+                Outcome::Win
+            } else if sa < sb {
+                Outcome::Loss
+            } else {
+                Outcome::Draw
+            };
+            let mut o = Outcomes::decided(id, a, b, outcome);
+            o.scores = [Some(sa), Some(sb)];
+            o.turns = 200;
+            o
+        };
+        let games = vec![
+            ipd(0, 0, 1, 600.0, 600.0),
+            ipd(1, 0, 2, 199.0, 204.0),
+            ipd(2, 1, 2, 199.0, 204.0),
+        ];
+        let by_points = compute(3, &games, Ranking::Points);
+        assert_eq!(by_points.rows[0].bot, 2, "Defector has the most points");
+        let by_payoff = compute(3, &games, Ranking::Payoff);
+        let order: Vec<usize> = by_payoff.rows.iter().map(|r| r.bot).collect();
+        assert_eq!(order, [0, 1, 2]);
+        assert_eq!(by_payoff.rows[0].payoff, 799.0);
+        assert_eq!(by_payoff.rows[0].payoff_per_turn, 799.0 / 400.0);
+        assert_eq!(by_payoff.rows[2].payoff_per_turn, 408.0 / 400.0);
     }
 }

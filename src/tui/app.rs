@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::cage::sanitize;
 use crate::game::{GameKind, Outcome};
 use crate::referee::{Frame, MatchRecord};
-use crate::tournament::standings::{self, Standings};
+use crate::tournament::standings::{self, Ranking, Standings};
 use crate::tournament::Entry;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -339,7 +339,7 @@ impl App {
             names: bots.iter().map(|(n, _)| sanitize(n.as_bytes())).collect(),
             files: bots.iter().map(|(_, f)| sanitize(f.as_bytes())).collect(),
             total,
-            standings: standings::compute(n, &[]),
+            standings: standings::compute(n, &[], game.ranking()),
             matches: BTreeMap::new(),
             feed: VecDeque::new(),
             state: RunState::Running,
@@ -390,8 +390,10 @@ impl App {
                 record.result.faults[0].as_ref().map(|f| f.kind),
                 record.result.faults[1].as_ref().map(|f| f.kind),
             ],
+            scores: record.result.scores,
+            turns: record.frames.len().saturating_sub(1) as u32,
         };
-        app.standings = standings::compute(2, &[outcomes]);
+        app.standings = standings::compute(2, &[outcomes], record.game.ranking());
         let mut view = MatchView::new(0, [0, 1]);
         view.record = Some(Arc::new(record));
         app.matches.insert(0, view);
@@ -468,12 +470,15 @@ impl App {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         let faults = |i: usize| rows[i].faults.values().sum::<u32>();
         match self.sort {
-            SortKey::Rank if self.games_differ() => order.sort_by(|&a, &b| {
-                rows[b]
-                    .score
-                    .total_cmp(&rows[a].score)
-                    .then(rows[a].rank.cmp(&rows[b].rank))
-            }),
+            // Payoff per turn is already per game played; points are not.
+            SortKey::Rank if self.games_differ() && self.standings.ranking == Ranking::Points => {
+                order.sort_by(|&a, &b| {
+                    rows[b]
+                        .score
+                        .total_cmp(&rows[a].score)
+                        .then(rows[a].rank.cmp(&rows[b].rank))
+                })
+            }
             SortKey::Rank => {}
             SortKey::Name => order.sort_by(|&a, &b| {
                 self.names[rows[a].bot]

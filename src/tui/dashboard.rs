@@ -5,6 +5,7 @@
 use super::app::{App, Focus, RunState, SortKey};
 use super::charts::{self, Series};
 use super::widgets::{block, clean, count, elo_text, fit, percent};
+use crate::tournament::standings::Ranking;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -185,7 +186,14 @@ pub fn draw_standings(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.theme();
     let widths = column_widths(area.width);
     let name_width = widths[1] as usize;
+    let payoff = app.standings.ranking == Ranking::Payoff;
     let header = Row::new(COLUMNS[..8].iter().map(|(name, _, key)| {
+        // Ranked by payoff, the points column shows the measure instead.
+        let name = if payoff && *name == "pts" {
+            &"pay/t"
+        } else {
+            name
+        };
         let sorted = *key == Some(app.sort) && *name != "pts";
         if sorted {
             Line::styled(format!("{name}▼"), Style::new().fg(t.title))
@@ -206,7 +214,11 @@ pub fn draw_standings(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from((pos + 1).to_string()),
                 Line::from(fit(&app.names[r.bot], name_width)),
                 Line::from(r.games.to_string()),
-                Line::from(format!("{}", r.points)),
+                Line::from(if payoff {
+                    format!("{:.3}", r.payoff_per_turn)
+                } else {
+                    format!("{}", r.points)
+                }),
                 Line::from(vec![
                     Span::styled(r.wins.to_string(), Style::new().fg(t.win)),
                     Span::raw("-"),
@@ -241,6 +253,9 @@ pub fn draw_standings(app: &App, frame: &mut Frame, area: Rect) {
 /// What the order means: the live ranking is explained while games played differ.
 fn standings_title(app: &App) -> String {
     match app.sort {
+        SortKey::Rank if app.standings.ranking == Ranking::Payoff => {
+            " standings · by mean payoff per turn (s: sort) ".into()
+        }
         SortKey::Rank if app.games_differ() => {
             " standings · by score % while games differ (final: points) ".into()
         }

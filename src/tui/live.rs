@@ -129,21 +129,30 @@ impl Bridge {
 
 /// The app for a tournament run, with the matches of a resumed run already in it (their
 /// replays read back from `run_dir` while still readable).
-pub fn app_for_run(
-    title: String,
-    game: GameKind,
-    bots: Vec<(String, String)>,
-    total: usize,
-    theme: Theme,
-    run_dir: &Path,
-    done: &[Entry],
-) -> App {
+/// What the UI shows of a run before any match: its name, game, bots (name, file), how
+/// many matches it has and how it ranks.
+pub struct RunHeader {
+    pub title: String,
+    pub game: GameKind,
+    pub bots: Vec<(String, String)>,
+    pub total: usize,
+    pub ranking: standings::Ranking,
+}
+
+pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry]) -> App {
+    let RunHeader {
+        title,
+        game,
+        bots,
+        total,
+        ranking,
+    } = run;
     let mut app = App::new(title, game, bots.clone(), total, theme);
     app.already = done.len();
     app.run_dir = Some(run_dir.to_path_buf());
     let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
-    app.standings = standings::compute(bots.len(), &outcomes);
-    app.history = history_of(bots.len(), &outcomes);
+    app.standings = standings::compute(bots.len(), &outcomes, ranking);
+    app.history = history_of(bots.len(), &outcomes, ranking);
     // Only the newest replays are read back (what the app would have kept in memory).
     let keep = done.len().saturating_sub(super::app::KEEP_RECORDS);
     for (i, e) in done.iter().enumerate() {
@@ -163,7 +172,11 @@ pub fn app_for_run(
 
 /// The points chart's history of matches played before this process: standings at up
 /// to 200 evenly spaced points of the journal (each is a full recount).
-fn history_of(bots: usize, outcomes: &[standings::Outcomes]) -> super::history::RunHistory {
+fn history_of(
+    bots: usize,
+    outcomes: &[standings::Outcomes],
+    ranking: standings::Ranking,
+) -> super::history::RunHistory {
     let mut history = super::history::RunHistory::new(bots);
     let n = outcomes.len();
     let every = n.div_ceil(200).max(1);
@@ -171,7 +184,7 @@ fn history_of(bots: usize, outcomes: &[standings::Outcomes]) -> super::history::
     sorted.sort_by_key(|o| o.id);
     for i in 1..=n {
         if i % every == 0 || i == n {
-            history.add(i, &standings::compute(bots, &sorted[..i]));
+            history.add(i, &standings::compute(bots, &sorted[..i], ranking));
         }
     }
     history
@@ -186,15 +199,14 @@ pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Err
         .iter()
         .map(|b| (b.name.clone(), b.file.clone()))
         .collect();
-    let mut app = app_for_run(
-        info.name.clone(),
-        info.game,
+    let header = RunHeader {
+        title: info.name.clone(),
+        game: info.game,
         bots,
-        info.matches,
-        theme,
-        dir,
-        &done,
-    );
+        total: info.matches,
+        ranking: info.ranking,
+    };
+    let mut app = app_for_run(header, theme, dir, &done);
     app.already = done.len();
     let folder = crate::cage::sanitize(dir.as_os_str().as_encoded_bytes());
     if done.len() < info.matches {
