@@ -21,6 +21,9 @@ pub enum Command {
     Run(RunArgs),
     /// Play one match between two bots and print the result
     Match(MatchArgs),
+    /// Test whether bot A is stronger than bot B: seat-swapped pairs of games until a
+    /// sequential probability ratio test decides (resume with `run --resume`)
+    Sprt(SprtArgs),
     /// Open a saved replay in the match viewer, or a run folder (finished or
     /// interrupted) read-only in the full UI
     #[command(alias = "open")]
@@ -80,6 +83,45 @@ pub struct MatchArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub rules: Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct SprtArgs {
+    /// The game: connectx, rps, ipd or tron
+    pub game: String,
+    /// Bot A, the one whose strength is tested
+    pub bot_a: PathBuf,
+    /// Bot B, the reference
+    pub bot_b: PathBuf,
+    /// H0: A is this many Elo stronger (logistic Elo)
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub elo0: f64,
+    /// H1: A is this many Elo stronger
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
+    pub elo1: f64,
+    /// The chance of accepting H1 when H0 is true
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// The chance of accepting H0 when H1 is true
+    #[arg(long, default_value_t = 0.05)]
+    pub beta: f64,
+    /// Pairs of games at most; then the test is inconclusive
+    #[arg(long, default_value_t = 10_000)]
+    pub max_pairs: u32,
+    /// Seed (default 1)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Matches played at once (default: the number of cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Where the run folder goes
+    #[arg(long, value_name = "DIR", default_value = "runs")]
+    pub output: PathBuf,
+    /// Print progress lines instead of the terminal UI (automatic without a terminal)
+    #[arg(long)]
+    pub headless: bool,
     #[command(flatten)]
     pub rules: Rules,
 }

@@ -89,20 +89,43 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         .unwrap_or(3)
         .max(3)
         + 4;
-    // Ranked by payoff: the measure leads the table.
+    // What ranks first leads the table: a knockout's round reached, the payoff, and a
+    // Swiss tournament's Buchholz after the points.
     let payoff = s.ranking == Ranking::Payoff;
-    let lead = if payoff { "payoff/turn  " } else { "" };
+    let knockout = s.rows.iter().any(|r| r.stage.is_some());
+    let swiss = s.rows.iter().any(|r| r.byes > 0 || r.buchholz > 0.0) && !knockout;
+    let mut lead = String::new();
+    if knockout {
+        lead.push_str("reached   ");
+    }
+    if payoff {
+        lead.push_str("payoff/turn  ");
+    }
+    if swiss {
+        lead.push_str("buchholz  ");
+    }
     let mut out = vec![format!(
         "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
         "rank", "bot", "points", "games", "W", "D", "L", "score", "elo", "95%", "SB"
     )];
     for r in &s.rows {
         let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        let lead = if payoff {
-            format!("{:>11.4}  ", r.payoff_per_turn)
-        } else {
-            String::new()
-        };
+        let mut lead = String::new();
+        if let Some(stage) = r.stage {
+            let rounds = s.rows.iter().filter_map(|r| r.stage).max().unwrap_or(0);
+            let reached = if stage == rounds && stage > 0 {
+                "champion".to_string()
+            } else {
+                format!("round {}", stage + 1)
+            };
+            lead.push_str(&format!("{reached:<8}  "));
+        }
+        if payoff {
+            lead.push_str(&format!("{:>11.4}  ", r.payoff_per_turn));
+        }
+        if swiss {
+            lead.push_str(&format!("{:>8}  ", r.buchholz));
+        }
         out.push(format!(
             "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
             r.rank,
@@ -154,4 +177,46 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+/// An SPRT's outcome in words: the verdict, the LLR against its bounds, the pairs, the
+/// pentanomial counts and A's Elo.
+pub fn sprt(
+    names: &[String],
+    spec: &crate::tournament::sprt::SprtSpec,
+    entries: &[Entry],
+) -> Vec<String> {
+    use crate::tournament::sprt::{self, Verdict};
+    let s = sprt::status(spec, entries);
+    let (lower, upper) = spec.bounds();
+    let [a, b] = [0, 1].map(|i| sanitize(names.get(i).map_or("?", |n| n).as_bytes()));
+    let verdict = match s.verdict {
+        Verdict::H1 => format!(
+            "H1 accepted: {a} is at least {} Elo stronger than {b} (as far as α and β allow)",
+            spec.elo1
+        ),
+        Verdict::H0 => format!(
+            "H0 accepted: {a} is not {} Elo stronger than {b}",
+            spec.elo1
+        ),
+        Verdict::Inconclusive => format!("inconclusive after the {} pairs allowed", spec.max_pairs),
+        Verdict::Continue => "not decided yet (the run stopped early)".to_string(),
+    };
+    let [ll, ld, dd, wd, ww] = s.penta;
+    let elo = sprt::elo(&s.penta).map_or("—".into(), |(e, w)| format!("{e:+.1} ± {w:.1}"));
+    vec![
+        String::new(),
+        format!(
+            "SPRT elo0 {} elo1 {} alpha {} beta {}: {verdict}",
+            spec.elo0, spec.elo1, spec.alpha, spec.beta
+        ),
+        format!(
+            "LLR {:.2} (bounds {lower:.2}, {upper:.2}) after {} pairs ({} games)",
+            s.llr,
+            s.pairs,
+            2 * s.pairs
+        ),
+        format!("pentanomial (pairs by {a}'s points: 0 ½ 1 1½ 2): {ll} {ld} {dd} {wd} {ww}"),
+        format!("{a} against {b}: Elo {elo} (95%, pentanomial)"),
+    ]
 }

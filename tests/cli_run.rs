@@ -59,7 +59,7 @@ fn bare_cagematch_runs_the_default_tournament_and_exports() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     assert!(
-        stdout.starts_with(&format!("ConnectX showcase: {bots} bots")),
+        stdout.starts_with(&format!("ConnectX showcase: round-robin, {bots} bots")),
         "{stdout}"
     );
     assert!(
@@ -279,4 +279,51 @@ fn hostile_names_reach_no_terminal_raw() {
         let all = text(&out.stdout) + &text(&out.stderr);
         assert!(all.contains("\\x1b]0;pwned"), "{args:?}: {all}");
     }
+}
+
+#[test]
+fn sprt_decides_a_lopsided_head_to_head_and_refuses_bad_hypotheses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (repo("bots/rps/pattern.py"), repo("bots/rps/rock.py"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = cagematch(
+        dir.path(),
+        &[
+            "sprt",
+            "rps",
+            a,
+            b,
+            "--elo1",
+            "300",
+            "--set",
+            "episodeSteps=100",
+            "--jobs",
+            "2",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("SPRT pattern vs rock: sprt, elo [0, 300]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("H1 accepted: pattern is at least 300 Elo stronger than rock"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(bounds -2.94, 2.94)"), "{stdout}");
+    assert!(
+        stdout.contains("pentanomial (pairs by pattern's points: 0 ½ 1 1½ 2): 0 0 0 0 "),
+        "{stdout}"
+    );
+    let yaml = standings(&run_folder(dir.path(), &stdout));
+    assert!(yaml.contains("format: sprt"), "{yaml}");
+    let out = cagematch(
+        dir.path(),
+        &["sprt", "rps", a, b, "--elo0", "5", "--elo1", "0"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("sprt: elo0 must be below elo1"), "{stderr}");
 }

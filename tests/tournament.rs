@@ -85,6 +85,26 @@ fn every_kind_of_bad_tournament_file_gives_a_one_line_error() {
             "tournaments/bad.yaml:5: jobs: must be between 1 and 256",
         ),
         (
+            format!("name: x\ngame: rps\nbots:\n  folder: {rps}\nformat: swiss\n"),
+            "tournaments/bad.yaml: rounds: a Swiss tournament needs `rounds: N`",
+        ),
+        (
+            format!("name: x\ngame: rps\nbots:\n  folder: {rps}\nformat: swiss\nrounds: 9\n"),
+            "tournaments/bad.yaml:6: rounds: 1 to 5 for 6 bots",
+        ),
+        (
+            format!("name: x\ngame: rps\nbots:\n  folder: {rps}\nformat: gauntlet\nchampions: [nobody]\n"),
+            "tournaments/bad.yaml:6: champions: no bot is named `nobody`; the bots are counter,",
+        ),
+        (
+            format!("name: x\ngame: rps\nbots:\n  folder: {rps}\nrounds: 3\n"),
+            "tournaments/bad.yaml:5: rounds: not used by a round-robin tournament",
+        ),
+        (
+            format!("name: x\ngame: rps\nbots:\n  folder: {rps}\nformat: ladder\n"),
+            "tournaments/bad.yaml:5: format: unknown variant `ladder`",
+        ),
+        (
             format!("name: x\ngame: rps\nconfiguration:\n  sings: 4\nbots:\n  folder: {rps}\n"),
             "tournaments/bad.yaml:3: configuration: unknown field `sings`",
         ),
@@ -175,7 +195,7 @@ fn play_all(
     stop_after: Option<usize>,
 ) -> (PathBuf, cagematch::tournament::Summary) {
     let cage = common::cage();
-    let total = round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
+    let total = t.plan(&[]).total;
     let mut journal = Journal::create(&t.output, &RunInfo::of(t, total)).unwrap();
     let stop = AtomicBool::new(false);
     let opts = Options {
@@ -531,4 +551,211 @@ fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
     assert!(retry_lines[0].contains(r#""id":3"#), "{}", retry_lines[0]);
     let (_, _, done) = Journal::resume(&journal.dir).unwrap();
     assert_eq!(done.len(), total);
+}
+
+// ---- Formats on real caged bots ----
+
+/// Six RPS bots, short matches, with `format` lines added to the tournament file.
+fn format_tournament(dir: &Path, format: &str) -> Tournament {
+    let yaml = format!(
+        "name: Format test\ngame: rps\nconfiguration:\n  episodeSteps: 40\nbots:\n  folder: {}\ngames_per_pair: 2\nseed: 9\njobs: 2\noutput: {}\n{format}",
+        repo("bots/rps"),
+        dir.display()
+    );
+    let file = dir.join("t.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let mut t = Tournament::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    t.limits = common::test_limits();
+    t
+}
+
+/// A match as a run decided it: id, seats, seed, outcomes.
+type Decided = (usize, [usize; 2], u64, [Outcome; 2]);
+
+/// What a run decided, without timings: the matches and the standings' order.
+fn decided(s: &cagematch::tournament::Summary) -> (Vec<Decided>, Vec<usize>) {
+    (
+        s.entries
+            .iter()
+            .map(|e| (e.id, e.seats, e.seed, e.outcomes))
+            .collect(),
+        s.standings.rows.iter().map(|r| r.bot).collect(),
+    )
+}
+
+/// Plays `t` whole; plays it again stopped after `stop_after` matches and resumed;
+/// both must decide the same. Returns the whole run.
+fn whole_and_resumed(t: &Tournament, stop_after: usize) -> cagematch::tournament::Summary {
+    let (_, whole) = play_all(t, None);
+    assert!(!whole.interrupted, "{:?}", whole.entries.len());
+    let (run_dir, part) = play_all(t, Some(stop_after));
+    assert!(part.interrupted);
+    let (mut journal, info, done) = Journal::resume(&run_dir).unwrap();
+    let resumed_t = Tournament::from_run(&info, 2).unwrap();
+    let opts = Options {
+        jobs: 2,
+        frames: false,
+        pin: true,
+    };
+    let rest = runner::run(
+        &resumed_t,
+        &common::cage(),
+        &mut journal,
+        done,
+        &opts,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(!rest.interrupted);
+    assert_eq!(decided(&rest), decided(&whole), "resumed = uninterrupted");
+    assert_eq!(rest.standings, whole.standings);
+    whole
+}
+
+#[test]
+fn a_gauntlet_plays_the_challenger_against_the_field_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = format_tournament(dir.path(), "format: gauntlet\nchallengers: [pattern]\n");
+    let pattern = t.bots.iter().position(|b| b.name == "pattern").unwrap();
+    let whole = whole_and_resumed(&t, 3);
+    assert_eq!(whole.entries.len(), (t.bots.len() - 1) * 2);
+    assert!(whole.entries.iter().all(|e| e.seats.contains(&pattern)));
+    let bots: Vec<(String, String)> = t
+        .bots
+        .iter()
+        .map(|b| (b.name.clone(), b.path.display().to_string()))
+        .collect();
+    let export = Export::of_format(&t.name, t.game, "gauntlet", &bots, &whole.standings);
+    assert_eq!(export.format, "gauntlet");
+}
+
+#[test]
+fn a_swiss_tournament_pairs_without_repeats_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = format_tournament(dir.path(), "format: swiss\nrounds: 3\n");
+    let whole = whole_and_resumed(&t, 5);
+    let n = t.bots.len();
+    assert_eq!(whole.entries.len(), 3 * (n / 2) * 2);
+    let mut pairs = std::collections::HashSet::new();
+    for e in whole.entries.iter().filter(|e| e.id % 2 == 0) {
+        let [a, b] = e.seats;
+        assert!(pairs.insert((a.min(b), a.max(b))), "{a}-{b} met twice");
+    }
+    // Every bot plays every round (six bots: no byes).
+    for bot in 0..n {
+        assert_eq!(
+            whole
+                .entries
+                .iter()
+                .filter(|e| e.seats.contains(&bot))
+                .count(),
+            6
+        );
+    }
+    assert!(whole.standings.rows.iter().any(|r| r.buchholz > 0.0));
+    // The same seed gives the same tournament.
+    let (_, again) = play_all(&t, None);
+    assert_eq!(decided(&again), decided(&whole));
+}
+
+#[test]
+fn a_knockout_bracket_crowns_one_bot_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = format_tournament(dir.path(), "format: knockout\ntiebreak_pairs: 1\n");
+    let whole = whole_and_resumed(&t, 2);
+    let stages: Vec<u32> = whole
+        .standings
+        .rows
+        .iter()
+        .map(|r| r.stage.unwrap())
+        .collect();
+    // Six bots in a bracket of eight: seeds 1 and 2 have byes; three rounds.
+    assert_eq!(stages[0], 4, "the champion went past the final (round 3)");
+    assert_eq!(
+        stages.iter().filter(|&&s| s == 4).count(),
+        1,
+        "one champion"
+    );
+    assert!(
+        stages.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by round reached: {stages:?}"
+    );
+    // Five real pairings (six bots), two games each, plus at most one tie-break pair each.
+    assert!(
+        (10..=20).contains(&whole.entries.len()),
+        "{}",
+        whole.entries.len()
+    );
+    let top_seeds = [0usize, 1];
+    for e in whole.entries.iter().filter(|e| e.id < 4 * 4) {
+        assert!(
+            !e.seats.iter().any(|b| top_seeds.contains(b)),
+            "seeds 1 and 2 have byes in round 1"
+        );
+    }
+}
+
+#[test]
+fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = format!(
+        "name: SPRT test\ngame: rps\nconfiguration:\n  episodeSteps: 100\nbots:\n  files: [{}, {}]\nformat: sprt\nsprt: {{elo0: 0, elo1: 300, max_pairs: 200}}\nseed: 4\njobs: 2\noutput: {}\n",
+        repo("bots/rps/pattern.py"),
+        repo("bots/rps/rock.py"),
+        dir.path().display()
+    );
+    let file = dir.path().join("t.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let mut t = Tournament::load(&file).unwrap();
+    t.limits = common::test_limits();
+    let cagematch::tournament::format::Format::Sprt(spec) = t.format else {
+        panic!("an SPRT")
+    };
+    let (_, whole) = play_all(&t, None);
+    assert!(!whole.interrupted);
+    let status = cagematch::tournament::sprt::status(&spec, &whole.entries);
+    // Stopped after 2 matches and resumed: the same verdict from the same pairs. (Games
+    // in flight when the test decided are played and kept, but never counted, so which
+    // ones they are may differ between runs.)
+    let (run_dir, part) = play_all(&t, Some(2));
+    assert!(part.interrupted);
+    let (mut journal, info, done) = Journal::resume(&run_dir).unwrap();
+    let opts = Options {
+        jobs: 2,
+        frames: false,
+        pin: true,
+    };
+    let rest = runner::run(
+        &Tournament::from_run(&info, 2).unwrap(),
+        &common::cage(),
+        &mut journal,
+        done,
+        &opts,
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(!rest.interrupted);
+    assert_eq!(
+        cagematch::tournament::sprt::status(&spec, &rest.entries),
+        status
+    );
+    let counted = |s: &cagematch::tournament::Summary| -> Vec<Decided> {
+        decided(s)
+            .0
+            .into_iter()
+            .filter(|d| d.0 < 2 * status.pairs as usize)
+            .collect()
+    };
+    assert_eq!(counted(&rest), counted(&whole));
+    // pattern beats rock every game: H1 long before 200 pairs.
+    assert_eq!(status.verdict, cagematch::tournament::sprt::Verdict::H1);
+    assert!(status.pairs < 20, "{}", status.pairs);
+    assert_eq!(status.penta, [0, 0, 0, 0, status.pairs]);
+    assert!(
+        whole.entries.len() < 2 * 20,
+        "stopped early: {}",
+        whole.entries.len()
+    );
 }

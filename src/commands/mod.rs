@@ -4,6 +4,7 @@ pub mod bench;
 mod check;
 mod play;
 mod run;
+mod sprt;
 
 use crate::cage::{Cage, CagePolicy};
 use crate::cli::{Cli, Command, ReplayArgs, Rules};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sandbox => sandbox(),
         Command::Run(args) => run::run(args),
         Command::Match(args) => play::run(args),
+        Command::Sprt(args) => sprt::run(&args),
         Command::Replay(args) => replay(&args),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),

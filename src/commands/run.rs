@@ -49,7 +49,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     if jobs_override == Some(0) {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
-    let (t, mut journal, done, theme) = match &args.resume {
+    let (t, journal, done, theme) = match &args.resume {
         Some(dir) => {
             if args.tournament.is_some() || args.seed.is_some() {
                 return Err(Error::Usage(
@@ -72,31 +72,51 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
                     "{DEFAULT_TOURNAMENT}: not found here; run cagematch from the project folder or give a tournament file"
                 )));
             }
-            let mut t = Tournament::load(&file)?;
-            if let Some(seed) = args.seed {
-                t.seed = seed;
-            }
-            // Seeds from this machine's secret key and the (final) tournament seed.
-            t.key = crate::referee::SeedKey::local()?.for_tournament(t.seed);
-            if let Some(jobs) = jobs_override {
-                t.jobs = jobs;
-            }
-            let theme_name = args
-                .theme
-                .as_deref()
-                .or(t.theme.as_deref())
-                .unwrap_or("dark");
-            let theme = Theme::load(theme_name)?;
-            let total =
-                tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
-            let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
-            (t, journal, Vec::new(), theme)
+            start(Tournament::load(&file)?, &args)?
         }
     };
+    play(t, journal, done, theme, &args)
+}
+
+/// A new run of `t`: the seed, jobs and theme the arguments override, its seed key, a
+/// fresh run folder.
+pub fn start(
+    mut t: Tournament,
+    args: &RunArgs,
+) -> Result<(Tournament, Journal, Vec<Entry>, Theme), Error> {
+    if let Some(seed) = args.seed {
+        t.seed = seed;
+    }
+    // Seeds from this machine's secret key and the (final) tournament seed.
+    t.key = crate::referee::SeedKey::local()?.for_tournament(t.seed);
+    if let Some(jobs) = args.jobs {
+        t.jobs = jobs;
+    }
+    let theme_name = args
+        .theme
+        .as_deref()
+        .or(t.theme.as_deref())
+        .unwrap_or("dark");
+    let theme = Theme::load(theme_name)?;
+    let total = t.plan(&[]).total;
+    let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
+    Ok((t, journal, Vec::new(), theme))
+}
+
+/// Plays a run (new or resumed) in the UI or headless, then prints and writes the
+/// standings.
+pub fn play(
+    t: Tournament,
+    mut journal: Journal,
+    done: Vec<Entry>,
+    theme: Theme,
+    args: &RunArgs,
+) -> Result<ExitCode, Error> {
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
     say!(
-        "{}: {} bots, {} games per pair, {} jobs, seed {}",
+        "{}: {}, {} bots, {} games per pair, {} jobs, seed {}",
         t.name,
+        t.format.describe(),
         t.bots.len(),
         t.games_per_pair,
         t.jobs,
@@ -119,7 +139,18 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     for line in report::standings(&names, &summary.standings) {
         say!("{line}");
     }
-    let export = Export::new(&t.name, t.game, &bots_of(&t), &summary.standings);
+    if let tournament::format::Format::Sprt(spec) = &t.format {
+        for line in report::sprt(&names, spec, &summary.entries) {
+            say!("{line}");
+        }
+    }
+    let export = Export::of_format(
+        &t.name,
+        t.game,
+        t.format.name(),
+        &bots_of(&t),
+        &summary.standings,
+    );
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
@@ -203,7 +234,7 @@ fn live(
     theme: Theme,
     export_to: Option<PathBuf>,
 ) -> Result<Summary, Error> {
-    let total = tournament::schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
+    let total = t.plan(&done).total;
     let header = live::RunHeader {
         title: t.name.clone(),
         game: t.game,
@@ -230,7 +261,14 @@ fn live(
             result
         });
         let mut export = |app: &App| -> Result<String, String> {
-            Export::new(&app.title, app.game, &bots_of(t), &app.standings).write(&export_path)?;
+            Export::of_format(
+                &app.title,
+                app.game,
+                t.format.name(),
+                &bots_of(t),
+                &app.standings,
+            )
+            .write(&export_path)?;
             Ok(export_path.display().to_string())
         };
         let ui = crate::tui::run(app, tx, rx, Some(watch_tx), Some(&STOP), &mut export);

@@ -1,6 +1,7 @@
 //! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
 //! turned into one line naming the file, the line and the field.
 
+use super::format::Format;
 use super::standings::Ranking;
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::{sanitize, Limits};
@@ -27,6 +28,28 @@ pub struct TournamentFile {
     /// How standings rank: `points` or `payoff`; default: the game's (IPD: payoff).
     #[serde(default)]
     pub ranking: Option<Ranking>,
+    /// Who plays whom: `round-robin` (default), `gauntlet`, `swiss` or `knockout`.
+    #[serde(default)]
+    pub format: FormatName,
+    /// Gauntlet: the bots (by name) that play every other bot (`challengers:` says the
+    /// same for a new bot against the field).
+    #[serde(default)]
+    pub champions: Vec<String>,
+    #[serde(default)]
+    pub challengers: Vec<String>,
+    /// Swiss: how many rounds.
+    #[serde(default)]
+    pub rounds: Option<u32>,
+    /// Knockout: `file` (the bots' order, the default), `random` (from the seed), or a
+    /// standings export (`…/standings.yaml`, e.g. of a round robin) to seed by rank.
+    #[serde(default)]
+    pub seeding: Option<String>,
+    /// Knockout: extra seat-swapped pairs a level pairing plays (default 2).
+    #[serde(default)]
+    pub tiebreak_pairs: Option<u32>,
+    /// SPRT (two bots, the first is A): the hypotheses and error rates.
+    #[serde(default)]
+    pub sprt: Option<SprtFile>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// Worker threads; default: the number of cores.
@@ -122,6 +145,7 @@ pub struct Tournament {
     pub bots: Vec<BotFile>,
     pub games_per_pair: u32,
     pub ranking: Ranking,
+    pub format: Format,
     pub seed: u64,
     /// Turns match seeds into the seats' seeds; never seen by a bot, kept in `run.json`
     /// (never in a replay). Random when the file is loaded; `cagematch run` derives it
@@ -209,6 +233,12 @@ pub fn cores() -> usize {
 }
 
 impl Tournament {
+    /// What the format plans after `done`.
+    pub fn plan(&self, done: &[super::Entry]) -> super::format::Plan {
+        self.format
+            .plan(self.bots.len(), self.games_per_pair, self.seed, done)
+    }
+
     /// Reads and checks a tournament file.
     pub fn load(file: &Path) -> Result<Tournament, ConfigError> {
         let max = crate::yaml::MAX_BYTES as u64;
@@ -264,7 +294,9 @@ impl Tournament {
             crate::cage::site_packages(v).map_err(|why| err("python.venv", &why))?;
         }
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
+        let format = resolve_format(&raw, &bots, base).map_err(|(field, why)| err(field, &why))?;
         Ok(Tournament {
+            format,
             file: file.to_path_buf(),
             name: sanitize(raw.name.as_bytes()),
             game: raw.game,
@@ -347,6 +379,7 @@ impl Tournament {
             bots,
             games_per_pair: info.games_per_pair,
             ranking: info.ranking,
+            format: info.schedule.clone(),
             seed: info.seed,
             jobs,
             time_control: info.time_control,
@@ -407,4 +440,178 @@ fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
         }
     }
     Ok(bots)
+}
+
+/// `sprt:` in a tournament file; every field has fastchess's usual default.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SprtFile {
+    pub elo0: Option<f64>,
+    pub elo1: Option<f64>,
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub max_pairs: Option<u32>,
+}
+
+impl SprtFile {
+    pub fn spec(&self) -> super::sprt::SprtSpec {
+        super::sprt::SprtSpec {
+            elo0: self.elo0.unwrap_or(0.0),
+            elo1: self.elo1.unwrap_or(5.0),
+            alpha: self.alpha.unwrap_or(0.05),
+            beta: self.beta.unwrap_or(0.05),
+            max_pairs: self.max_pairs.unwrap_or(10_000),
+        }
+    }
+}
+
+/// The `format:` a tournament file names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormatName {
+    #[default]
+    RoundRobin,
+    Gauntlet,
+    Swiss,
+    Knockout,
+    Sprt,
+}
+
+/// The file's format with bot names turned into indexes; an error names the field.
+fn resolve_format(
+    raw: &TournamentFile,
+    bots: &[BotFile],
+    base: &Path,
+) -> Result<Format, (&'static str, String)> {
+    let index = |field: &'static str, name: &str| {
+        bots.iter().position(|b| b.name == name).ok_or_else(|| {
+            let known: Vec<&str> = bots.iter().map(|b| b.name.as_str()).collect();
+            (
+                field,
+                format!(
+                    "no bot is named `{}`; the bots are {}",
+                    sanitize(name.as_bytes()),
+                    known.join(", ")
+                ),
+            )
+        })
+    };
+    refuse_unused(raw)?;
+    let format = match raw.format {
+        FormatName::RoundRobin => Format::RoundRobin,
+        FormatName::Gauntlet => {
+            let field = if raw.champions.is_empty() {
+                "challengers"
+            } else {
+                "champions"
+            };
+            let names = raw.champions.iter().chain(&raw.challengers);
+            let named = names
+                .map(|n| index(field, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            Format::Gauntlet { named }
+        }
+        FormatName::Swiss => Format::Swiss {
+            rounds: raw
+                .rounds
+                .ok_or(("rounds", "a Swiss tournament needs `rounds: N`".to_string()))?,
+        },
+        FormatName::Knockout => Format::Knockout {
+            seeds: seeding(
+                raw.seeding.as_deref().unwrap_or("file"),
+                bots,
+                base,
+                raw.seed,
+            )
+            .map_err(|why| ("seeding", why))?,
+            tiebreak_pairs: raw.tiebreak_pairs.unwrap_or(2),
+        },
+        FormatName::Sprt => Format::Sprt(raw.sprt.unwrap_or_default().spec()),
+    };
+    let field = match raw.format {
+        FormatName::Gauntlet => "champions",
+        FormatName::Swiss => "rounds",
+        FormatName::Knockout => "tiebreak_pairs",
+        FormatName::Sprt => "sprt",
+        FormatName::RoundRobin => "format",
+    };
+    format.check(bots.len()).map_err(|why| (field, why))?;
+    Ok(format)
+}
+
+/// A format's own field in a file of another format is a mistake worth saying.
+fn refuse_unused(raw: &TournamentFile) -> Result<(), (&'static str, String)> {
+    let unused = |field: &'static str, set: bool| -> Result<(), (&'static str, String)> {
+        if set {
+            return Err((
+                field,
+                format!(
+                    "not used by a {} tournament; remove it or set `format:`",
+                    format_label(raw.format)
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if raw.format != FormatName::Gauntlet {
+        unused(
+            "champions",
+            !raw.champions.is_empty() || !raw.challengers.is_empty(),
+        )?;
+    }
+    if raw.format != FormatName::Swiss {
+        unused("rounds", raw.rounds.is_some())?;
+    }
+    if raw.format != FormatName::Knockout {
+        unused(
+            "seeding",
+            raw.seeding.is_some() || raw.tiebreak_pairs.is_some(),
+        )?;
+    }
+    if raw.format != FormatName::Sprt {
+        unused("sprt", raw.sprt.is_some())?;
+    }
+    Ok(())
+}
+
+fn format_label(f: FormatName) -> &'static str {
+    match f {
+        FormatName::RoundRobin => "round-robin",
+        FormatName::Gauntlet => "gauntlet",
+        FormatName::Swiss => "swiss",
+        FormatName::Knockout => "knockout",
+        FormatName::Sprt => "sprt",
+    }
+}
+
+/// A knockout's seeds (bot indexes, top seed first).
+fn seeding(how: &str, bots: &[BotFile], base: &Path, seed: u64) -> Result<Vec<usize>, String> {
+    let mut order: Vec<usize> = (0..bots.len()).collect();
+    match how {
+        "file" => {}
+        "random" => {
+            let mut rng = crate::game::SplitMix64::new(seed ^ 0x6b6e_6f63_6b6f_7574);
+            for i in (1..order.len()).rev() {
+                order.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+            }
+        }
+        path => {
+            let path = base.join(path);
+            let max = crate::yaml::MAX_BYTES as u64;
+            let text = read_text(&path, max, "standings export", Links::Follow)
+                .map_err(|e| e.to_string())?;
+            let export: super::Export = crate::yaml::parse(&path.display().to_string(), &text)
+                .map_err(|e| e.to_string())?;
+            // By rank in the export; bots it does not list after them, in file order.
+            let rank = |b: usize| {
+                export
+                    .standings
+                    .iter()
+                    .find(|r| r.name == bots[b].name)
+                    .map_or(usize::MAX, |r| r.rank)
+            };
+            order.sort_by_key(|&b| (rank(b), b));
+        }
+    }
+    Ok(order)
 }

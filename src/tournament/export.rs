@@ -12,6 +12,9 @@ use std::path::Path;
 pub struct Export {
     pub tournament: String,
     pub game: GameKind,
+    /// round-robin, gauntlet, swiss or knockout.
+    #[serde(default = "round_robin")]
+    pub format: String,
     /// UTC, ISO 8601.
     pub date: String,
     pub games_played: usize,
@@ -47,6 +50,14 @@ pub struct ExportRow {
     pub payoff: f64,
     #[serde(default)]
     pub payoff_per_turn: f64,
+    /// Swiss: the Buchholz tie-break (opponents' points) and byes received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buchholz: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byes: Option<u32>,
+    /// Knockout: the round reached (the champion's is one past the final).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_reached: Option<u32>,
     /// Every fault kind, with its count (0 included, so the schema is fixed).
     pub faults: BTreeMap<FaultKind, u32>,
 }
@@ -56,6 +67,10 @@ pub struct ExportRow {
 pub struct HeadToHead {
     pub points: f64,
     pub games: u32,
+}
+
+fn round_robin() -> String {
+    "round-robin".into()
 }
 
 fn round(v: f64, places: i32) -> f64 {
@@ -73,6 +88,17 @@ impl Export {
     pub fn new(
         tournament: &str,
         game: GameKind,
+        bots: &[(String, String)],
+        standings: &Standings,
+    ) -> Export {
+        Export::of_format(tournament, game, "round-robin", bots, standings)
+    }
+
+    /// An export naming the run's format (`round-robin`, `swiss`, …).
+    pub fn of_format(
+        tournament: &str,
+        game: GameKind,
+        format: &str,
         bots: &[(String, String)],
         standings: &Standings,
     ) -> Export {
@@ -95,6 +121,9 @@ impl Export {
                 sonneborn_berger: round(r.sonneborn_berger, 2),
                 payoff: round(r.payoff, 4),
                 payoff_per_turn: round(r.payoff_per_turn, 6),
+                buchholz: (format == "swiss").then(|| round(r.buchholz, 2)),
+                byes: (format == "swiss").then_some(r.byes),
+                round_reached: r.stage,
                 faults: FaultKind::ALL
                     .iter()
                     .map(|&k| (k, r.faults.get(&k).copied().unwrap_or(0)))
@@ -117,6 +146,7 @@ impl Export {
         Export {
             tournament: tournament.to_string(),
             game,
+            format: format.to_string(),
             date: now_utc(),
             games_played: standings.games_played,
             ranking: standings.ranking,

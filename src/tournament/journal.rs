@@ -3,7 +3,8 @@
 //! `replays/`, and the standings. It is what makes a run resumable and crash-safe.
 
 use super::config::{Rules, Tournament};
-use super::schedule::{round_robin, Scheduled};
+use super::format::Format;
+use super::schedule::Scheduled;
 use super::standings::{Outcomes, Ranking};
 use crate::cage::{FaultKind, Limits};
 use crate::error::{ConfigError, JournalError};
@@ -39,6 +40,9 @@ pub struct RunInfo {
     /// How standings rank (runs from before it existed ranked by points).
     #[serde(default)]
     pub ranking: Ranking,
+    /// Who plays whom (runs from before it existed were round robins).
+    #[serde(default)]
+    pub schedule: Format,
     pub seed: u64,
     pub time_control: TimeControl,
     pub limits: Limits,
@@ -120,11 +124,12 @@ fn read_journal(path: &Path) -> Result<String, ConfigError> {
     read_text(path, MAX_JOURNAL_BYTES, "journal", Links::Follow)
 }
 
-/// The journal's complete lines, each checked against the run's schedule; a match
-/// recorded twice is refused. `origin` names the file in errors.
+/// The journal's complete lines, each checked against the run's schedule — which for
+/// Swiss and knockout runs is the plan those very results give; a match recorded twice
+/// is refused. `origin` names the file in errors.
 pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<Entry>, ConfigError> {
-    let schedule = round_robin(info.bots.len(), info.games_per_pair, info.seed);
     let mut entries = Vec::new();
+    let mut retries = Vec::new();
     // The line each match was recorded on, to refuse a second one.
     let mut seen: HashMap<usize, usize> = HashMap::new();
     for (n, line) in lines.lines().enumerate() {
@@ -132,32 +137,52 @@ pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<En
         if line.starts_with(r#"{"retry":"#) {
             let RetryLine { retry } =
                 serde_json::from_str(line).map_err(|e| at(format!("malformed retry line: {e}")))?;
-            if retry.id >= schedule.len()
-                || !(1..=super::runner::ATTEMPTS).contains(&retry.attempt)
-                || retry.reason.chars().count() > RETRY_REASON_CHARS
-            {
-                return Err(at(format!(
-                    "retry line for match #{} does not fit this run (remove the line)",
-                    retry.id.saturating_add(1)
-                )));
-            }
+            retries.push((n, retry));
             continue;
         }
         let entry: Entry =
             serde_json::from_str(line).map_err(|e| at(format!("malformed journal line: {e}")))?;
-        entry.check(&schedule).map_err(at)?;
         if let Some(first) = seen.insert(entry.id, n + 1) {
             return Err(at(format!(
                 "match #{} is already recorded on line {first}; a journal holds each match once (remove one of the lines)",
                 entry.id + 1
             )));
         }
-        entries.push(entry);
+        entries.push((n, entry));
     }
-    Ok(entries)
+    let done: Vec<Entry> = entries.iter().map(|(_, e)| e.clone()).collect();
+    let plan = info.plan(&done);
+    let planned: HashMap<usize, &Scheduled> = plan.matches.iter().map(|m| (m.id, m)).collect();
+    for (n, entry) in &entries {
+        entry
+            .check(planned.get(&entry.id).copied(), plan.matches.len())
+            .map_err(|why| ConfigError::at(origin, n + 1, why))?;
+    }
+    for (n, retry) in retries {
+        if !planned.contains_key(&retry.id)
+            || !(1..=super::runner::ATTEMPTS).contains(&retry.attempt)
+            || retry.reason.chars().count() > RETRY_REASON_CHARS
+        {
+            return Err(ConfigError::at(
+                origin,
+                n + 1,
+                format!(
+                    "retry line for match #{} does not fit this run (remove the line)",
+                    retry.id.saturating_add(1)
+                ),
+            ));
+        }
+    }
+    Ok(entries.into_iter().map(|(_, e)| e).collect())
 }
 
 impl RunInfo {
+    /// What the run's format plans after `done`.
+    pub fn plan(&self, done: &[Entry]) -> super::format::Plan {
+        self.schedule
+            .plan(self.bots.len(), self.games_per_pair, self.seed, done)
+    }
+
     /// Parses and checks a `run.json` (named `origin` in errors).
     pub fn parse(origin: &str, text: &str) -> Result<RunInfo, ConfigError> {
         let info: RunInfo = serde_json::from_str(text)
@@ -192,13 +217,16 @@ impl RunInfo {
                 ));
             }
         }
-        let n = self.bots.len() as u64;
-        let total = n * (n - 1) / 2 * u64::from(self.games_per_pair);
+        self.schedule
+            .check(self.bots.len())
+            .map_err(|why| format!("schedule: {why}"))?;
+        let total = self.plan(&[]).total as u64;
         if self.matches as u64 != total {
             return Err(format!(
-                "matches: {} bots playing {} games per pair play {total} matches, not {}",
+                "matches: {} bots playing {} games per pair in a {} play {total} matches, not {}",
                 self.bots.len(),
                 self.games_per_pair,
+                self.schedule.name(),
                 self.matches
             ));
         }
@@ -219,12 +247,11 @@ impl RunInfo {
 impl Entry {
     /// A journal line must be a match of the run's schedule, with its seats, and its
     /// replay inside the run folder's `replays/`.
-    fn check(&self, schedule: &[Scheduled]) -> Result<(), String> {
-        let Some(planned) = schedule.get(self.id) else {
+    fn check(&self, planned: Option<&Scheduled>, matches: usize) -> Result<(), String> {
+        let Some(planned) = planned else {
             return Err(format!(
-                "match #{} is not in this run's schedule of {} matches",
+                "match #{} is not in this run's schedule of {matches} matches",
                 self.id + 1,
-                schedule.len()
             ));
         };
         if planned.seats != self.seats {
@@ -268,6 +295,23 @@ impl Entry {
         }
     }
 
+    /// A finished match with only what schedules read (for the formats' unit tests).
+    #[cfg(test)]
+    pub fn test_entry(id: usize, seats: [usize; 2], seed: u64, first: Outcome) -> Entry {
+        Entry {
+            id,
+            seats,
+            names: [String::new(), String::new()],
+            seed,
+            outcomes: [first, first.opposite()],
+            scores: [None, None],
+            faults: [None, None],
+            frames: 1,
+            reason: String::new(),
+            replay: String::new(),
+        }
+    }
+
     pub fn outcomes(&self) -> Outcomes {
         Outcomes {
             id: self.id,
@@ -294,6 +338,7 @@ impl RunInfo {
             configuration: t.configuration.clone(),
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
+            schedule: t.format.clone(),
             seed: t.seed,
             time_control: t.time_control,
             limits: t.limits.clone(),

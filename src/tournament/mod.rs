@@ -1,13 +1,18 @@
-//! Round-robin tournaments: the file format, the schedule, the parallel runner, the
-//! crash-safe journal, standings with Bradley–Terry ratings, and the YAML export.
+//! Tournaments: the file format, the formats (round robin, gauntlet, Swiss, knockout)
+//! and their schedules, the parallel runner, the crash-safe journal, standings with
+//! Bradley–Terry ratings, and the YAML export.
 
 pub mod config;
 pub mod export;
+pub mod format;
 pub mod journal;
+mod knockout;
 pub mod rating;
 pub mod runner;
 pub mod schedule;
+pub mod sprt;
 pub mod standings;
+mod swiss;
 
 pub use config::Tournament;
 pub use export::Export;

@@ -1,18 +1,21 @@
-//! The runner: plays the scheduled matches that are not in the journal yet on `jobs`
-//! worker threads, one match per worker at a time, each with its own caged bots. The
-//! calling thread writes the journal and replays and reports events; workers only play.
+//! The runner: plays the matches the tournament's format plans that are not in the
+//! journal yet on `jobs` worker threads, one match per worker at a time, each with its
+//! own caged bots. The calling thread writes the journal and replays, plans again as
+//! results come in (a Swiss round, a knockout's next pairing) and reports events;
+//! workers only play.
 
 use super::config::Tournament;
+use super::format::Plan;
 use super::journal::{Entry, FaultNote, Journal, RetryNote};
-use super::schedule::{self, Scheduled};
-use super::standings::{self, Standings};
+use super::schedule::Scheduled;
+use super::standings::Standings;
 use crate::cage::Cage;
 use crate::error::RunError;
 use crate::referee::{self, Frame, MatchRecord, MatchSpec, RefereeError};
 use crate::replay;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Condvar, Mutex};
 
 /// What happens during a run, as it happens.
 #[derive(Debug)]
@@ -83,6 +86,97 @@ enum Msg {
     Done(Scheduled, Result<Box<MatchRecord>, RefereeError>),
 }
 
+/// The matches waiting for a worker. Workers wait for more while the format may still
+/// add some (a Swiss round after the one being played); `close` sends them home.
+struct WorkQueue {
+    state: Mutex<(VecDeque<Scheduled>, bool)>,
+    ready: Condvar,
+}
+
+impl WorkQueue {
+    fn new() -> WorkQueue {
+        WorkQueue {
+            state: Mutex::new((VecDeque::new(), false)),
+            ready: Condvar::new(),
+        }
+    }
+
+    fn push(&self, m: Scheduled) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0.push_back(m);
+        }
+        self.ready.notify_one();
+    }
+
+    /// Drops waiting matches `keep` says no to (an SPRT that has decided); how many.
+    fn retain(&self, keep: impl Fn(&Scheduled) -> bool) -> usize {
+        let Ok(mut s) = self.state.lock() else {
+            return 0;
+        };
+        let before = s.0.len();
+        s.0.retain(|m| keep(m));
+        before - s.0.len()
+    }
+
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 = true;
+        }
+        self.ready.notify_all();
+    }
+
+    /// The next match; `None` once closed, or when `quit` says so (checked every 100 ms).
+    fn pop(&self, quit: &dyn Fn() -> bool) -> Option<Scheduled> {
+        let mut s = self.state.lock().ok()?;
+        loop {
+            if quit() {
+                return None;
+            }
+            if let Some(m) = s.0.pop_front() {
+                return Some(m);
+            }
+            if s.1 {
+                return None;
+            }
+            s = self
+                .ready
+                .wait_timeout(s, std::time::Duration::from_millis(100))
+                .ok()?
+                .0;
+        }
+    }
+}
+
+/// What the coordinating thread knows of the run's matches.
+struct Progress {
+    plan: Plan,
+    /// Ids already handed to the queue (or finished before this process).
+    queued: HashSet<usize>,
+    /// Handed out and not finished or abandoned.
+    in_flight: usize,
+}
+
+impl Progress {
+    /// Plans again after `done` and queues what is new; closes the queue when nothing
+    /// is left to wait for.
+    fn replan(&mut self, t: &Tournament, done: &[Entry], queue: &WorkQueue) {
+        self.plan = t.plan(done);
+        for m in &self.plan.matches {
+            if self.queued.insert(m.id) {
+                self.in_flight += 1;
+                queue.push(*m);
+            }
+        }
+        if self.plan.complete {
+            let planned: HashSet<usize> = self.plan.matches.iter().map(|m| m.id).collect();
+            self.in_flight -= queue.retain(|m| planned.contains(&m.id));
+        }
+        if self.in_flight == 0 && self.plan.complete {
+            queue.close();
+        }
+    }
+}
+
 /// Plays what `journal` is missing of `t`'s schedule. `done` are the entries it holds.
 pub fn run(
     t: &Tournament,
@@ -93,19 +187,18 @@ pub fn run(
     stop: &AtomicBool,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Summary, RunError> {
-    let schedule = schedule::round_robin(t.bots.len(), t.games_per_pair, t.seed);
-    let total = schedule.len();
-    let finished: std::collections::HashSet<usize> = done.iter().map(|e| e.id).collect();
-    let queue: Mutex<VecDeque<Scheduled>> = Mutex::new(
-        schedule
-            .into_iter()
-            .filter(|m| !finished.contains(&m.id))
-            .collect(),
-    );
+    let queue = WorkQueue::new();
+    let mut progress = Progress {
+        plan: Plan::default(),
+        queued: done.iter().map(|e| e.id).collect(),
+        in_flight: 0,
+    };
+    progress.replan(t, &done, &queue);
     let halt = AtomicBool::new(false);
     let mut failure: Option<RunError> = None;
     let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
+    let swiss = matches!(t.format, super::format::Format::Swiss { .. });
 
     std::thread::scope(|scope| {
         for worker in 0..opts.jobs.max(1) {
@@ -114,6 +207,11 @@ pub fn run(
             scope.spawn(move || work(worker, t, cage, opts, queue, halt, stop, &tx));
         }
         drop(tx);
+        let fail = |e: RunError, failure: &mut Option<RunError>| {
+            failure.get_or_insert(e);
+            halt.store(true, Ordering::Relaxed);
+            queue.close();
+        };
         for msg in rx {
             match msg {
                 Msg::Started(m) => on_event(Event::Started {
@@ -122,33 +220,29 @@ pub fn run(
                 }),
                 Msg::Frame(id, frame) => on_event(Event::Frame { id, frame: &frame }),
                 Msg::Retried(m, attempt, reason) => {
-                    let note = RetryNote {
-                        id: m.id,
-                        attempt,
-                        reason: reason.clone(),
-                    };
-                    if let Err(e) = journal.append_retry(&note) {
-                        failure.get_or_insert(e.into());
-                        halt.store(true, Ordering::Relaxed);
+                    if let Err(e) = retried(journal, &m, attempt, &reason, on_event) {
+                        fail(e, &mut failure);
                     }
-                    on_event(Event::Retried {
-                        id: m.id,
-                        attempt,
-                        reason: &reason,
-                    });
                 }
                 Msg::Done(m, Ok(record)) => match save(journal, &m, &record) {
                     Ok(entry) => {
+                        progress.in_flight -= 1;
                         outcomes.push(entry.outcomes());
-                        let standings = standings::compute(t.bots.len(), &outcomes, t.ranking);
                         done.push(entry);
+                        if !stop.load(Ordering::Relaxed) {
+                            progress.replan(t, &done, &queue);
+                        }
+                        let standings =
+                            progress
+                                .plan
+                                .standings(t.bots.len(), &outcomes, t.ranking, swiss);
                         let entry = done.last().expect("just pushed");
                         on_event(Event::Finished {
                             entry,
                             record: &record,
                             standings: &standings,
                             done: done.len(),
-                            total,
+                            total: progress.plan.total,
                         });
                         for (seat, fault) in entry.faults.iter().enumerate() {
                             if let Some(fault) = fault {
@@ -160,39 +254,70 @@ pub fn run(
                             }
                         }
                     }
-                    Err(e) => {
-                        failure.get_or_insert(e);
-                        halt.store(true, Ordering::Relaxed);
-                    }
+                    Err(e) => fail(e, &mut failure),
                 },
                 Msg::Done(m, Err(RefereeError::Abandoned)) => {
+                    progress.in_flight -= 1;
                     on_event(Event::Abandoned { id: m.id })
                 }
-                Msg::Done(m, Err(e)) if e.is_infrastructure() => {
-                    failure.get_or_insert(RunError::Infrastructure {
+                Msg::Done(m, Err(e)) if e.is_infrastructure() => fail(
+                    RunError::Infrastructure {
                         id: m.id,
                         attempts: ATTEMPTS,
                         reason: e.to_string(),
-                    });
-                    halt.store(true, Ordering::Relaxed);
-                }
-                Msg::Done(_, Err(e)) => {
-                    failure.get_or_insert(e.into());
-                    halt.store(true, Ordering::Relaxed);
-                }
+                    },
+                    &mut failure,
+                ),
+                Msg::Done(_, Err(e)) => fail(e.into(), &mut failure),
+            }
+            if stop.load(Ordering::Relaxed) && progress.in_flight == 0 {
+                queue.close();
             }
         }
     });
-    if let Some(e) = failure {
-        return Err(e);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(summary(t, done, &outcomes)),
     }
+}
+
+/// A retry is a journal line and an event.
+fn retried(
+    journal: &mut Journal,
+    m: &Scheduled,
+    attempt: usize,
+    reason: &str,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), RunError> {
+    let note = RetryNote {
+        id: m.id,
+        attempt,
+        reason: reason.to_string(),
+    };
+    let written = journal.append_retry(&note);
+    on_event(Event::Retried {
+        id: m.id,
+        attempt,
+        reason,
+    });
+    Ok(written?)
+}
+
+/// How the run stands once the workers are done.
+fn summary(
+    t: &Tournament,
+    mut done: Vec<Entry>,
+    outcomes: &[super::standings::Outcomes],
+) -> Summary {
     done.sort_by_key(|e| e.id);
-    Ok(Summary {
-        standings: standings::compute(t.bots.len(), &outcomes, t.ranking),
-        interrupted: done.len() < total,
+    let plan = t.plan(&done);
+    let swiss = matches!(t.format, super::format::Format::Swiss { .. });
+    Summary {
+        standings: plan.standings(t.bots.len(), outcomes, t.ranking, swiss),
+        interrupted: !plan.complete || done.len() < plan.matches.len(),
         entries: done,
-        total,
-    })
+        total: plan.total,
+    }
 }
 
 /// Writes a finished match's replay, then its journal line.
@@ -212,7 +337,7 @@ fn work(
     t: &Tournament,
     cage: &Cage,
     opts: &Options,
-    queue: &Mutex<VecDeque<Scheduled>>,
+    queue: &WorkQueue,
     halt: &AtomicBool,
     stop: &AtomicBool,
     tx: &mpsc::Sender<Msg>,
@@ -220,10 +345,8 @@ fn work(
     if opts.pin {
         crate::affinity::pin_current_thread(worker);
     }
-    while !(stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed)) {
-        let Some(m) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
-            break;
-        };
+    let quit = || stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed);
+    while let Some(m) = queue.pop(&quit) {
         let _ = tx.send(Msg::Started(m));
         let spec = MatchSpec {
             game: t.game,

@@ -1,6 +1,7 @@
-//! The round-robin schedule: every pair plays `games_per_pair` games, in pairs of games
+//! Fixed schedules: every listed pair plays `games_per_pair` games, in pairs of games
 //! that share a seed with the seats swapped (like colour-swapped chess openings). Rounds
-//! go over all pairs before repeating, so standings are fair at any moment.
+//! go over all pairs before repeating, so standings are fair at any moment. A round robin
+//! lists every pair; a gauntlet the named bots' pairs ([`super::format`]).
 
 use crate::game::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,11 @@ pub fn round_robin(bots: usize, games_per_pair: u32, seed: u64) -> Vec<Scheduled
     let pairs: Vec<(usize, usize)> = (0..bots)
         .flat_map(|a| (a + 1..bots).map(move |b| (a, b)))
         .collect();
+    of_pairs(&pairs, games_per_pair, seed)
+}
+
+/// Every match of `pairs`, `games_per_pair` games each, ids from 0.
+pub fn of_pairs(pairs: &[(usize, usize)], games_per_pair: u32, seed: u64) -> Vec<Scheduled> {
     let mut out = Vec::new();
     for game in 0..games_per_pair as usize {
         let swap_pair = game / 2;
@@ -45,7 +51,7 @@ pub fn round_robin(bots: usize, games_per_pair: u32, seed: u64) -> Vec<Scheduled
 }
 
 /// The seed of the `k`-th pair of games of pair `p`.
-fn match_seed(seed: u64, p: usize, k: usize) -> u64 {
+pub fn match_seed(seed: u64, p: usize, k: usize) -> u64 {
     let mut rng = SplitMix64::new(seed);
     let a = rng.next_u64();
     let mut rng = SplitMix64::new(a ^ (p as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -79,6 +79,12 @@ pub struct Row {
     pub elo_low: f64,
     pub elo_high: f64,
     pub sonneborn_berger: f64,
+    /// Swiss: the sum of the opponents' points over every game (the first tie-break).
+    pub buchholz: f64,
+    /// Swiss: byes received (each worth a win's point, counted in `points`).
+    pub byes: u32,
+    /// Knockout: the round reached (the champion's is the highest); ranks first.
+    pub stage: Option<u32>,
     /// The game's numbers summed over every match, and per turn played (0 before any).
     pub payoff: f64,
     pub payoff_per_turn: f64,
@@ -106,8 +112,27 @@ fn points(o: Outcome) -> f64 {
     }
 }
 
+/// What a format adds to the results: Swiss byes and its Buchholz tie-break, the
+/// knockout's rounds reached.
+#[derive(Debug, Clone, Default)]
+pub struct Extras<'a> {
+    pub byes: &'a [usize],
+    pub buchholz: bool,
+    pub stage: Option<&'a [u32]>,
+}
+
 /// Standings of `bots` bots after `finished` (in any order), ranked by `ranking`.
 pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standings {
+    compute_with(bots, finished, ranking, &Extras::default())
+}
+
+/// [`compute`], with what the tournament's format adds.
+pub fn compute_with(
+    bots: usize,
+    finished: &[Outcomes],
+    ranking: Ranking,
+    extras: &Extras,
+) -> Standings {
     let mut rows: Vec<Row> = (0..bots)
         .map(|bot| Row {
             bot,
@@ -122,6 +147,9 @@ pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standing
             elo_low: 0.0,
             elo_high: 0.0,
             sonneborn_berger: 0.0,
+            buchholz: 0.0,
+            byes: 0,
+            stage: extras.stage.and_then(|s| s.get(bot).copied()),
             payoff: 0.0,
             payoff_per_turn: 0.0,
             turns: 0,
@@ -156,11 +184,20 @@ pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standing
         }
         results.add(m.seats[0], m.seats[1], points(m.outcomes[0]));
     }
+    for &b in extras.byes {
+        if let Some(row) = rows.get_mut(b) {
+            row.byes += 1;
+            row.points += 1.0;
+        }
+    }
     let totals: Vec<f64> = rows.iter().map(|r| r.points).collect();
     for m in &sorted {
         for seat in 0..2 {
             let (me, them) = (m.seats[seat], m.seats[1 - seat]);
             rows[me].sonneborn_berger += points(m.outcomes[seat]) * totals[them];
+            if extras.buchholz {
+                rows[me].buchholz += totals[them];
+            }
         }
     }
     let fit = rating::fit(&results);
@@ -180,20 +217,7 @@ pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standing
         row.elo_low = r.low;
         row.elo_high = r.high;
     }
-    rows.sort_by(|a, b| {
-        let by_points = b
-            .points
-            .total_cmp(&a.points)
-            .then(b.sonneborn_berger.total_cmp(&a.sonneborn_berger));
-        match ranking {
-            Ranking::Points => by_points,
-            Ranking::Payoff => b
-                .payoff_per_turn
-                .total_cmp(&a.payoff_per_turn)
-                .then(by_points),
-        }
-        .then(a.bot.cmp(&b.bot))
-    });
+    rows.sort_by(|a, b| rank_order(a, b, ranking, extras.buchholz));
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
     }
@@ -204,6 +228,29 @@ pub fn compute(bots: usize, finished: &[Outcomes], ranking: Ranking) -> Standing
         regularised: fit.regularised,
         ranking,
     }
+}
+
+/// Best first: the knockout round reached, then the measure (payoff per turn, or
+/// points), then Buchholz (Swiss), Sonneborn–Berger, and the file order.
+fn rank_order(a: &Row, b: &Row, ranking: Ranking, buchholz: bool) -> std::cmp::Ordering {
+    let tie_break = if buchholz {
+        b.buchholz.total_cmp(&a.buchholz)
+    } else {
+        std::cmp::Ordering::Equal
+    };
+    let by_points = b
+        .points
+        .total_cmp(&a.points)
+        .then(tie_break)
+        .then(b.sonneborn_berger.total_cmp(&a.sonneborn_berger));
+    let measure = match ranking {
+        Ranking::Points => by_points,
+        Ranking::Payoff => b
+            .payoff_per_turn
+            .total_cmp(&a.payoff_per_turn)
+            .then(by_points),
+    };
+    b.stage.cmp(&a.stage).then(measure).then(a.bot.cmp(&b.bot))
 }
 
 #[cfg(test)]

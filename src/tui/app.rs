@@ -42,6 +42,10 @@ pub enum RunnerMsg {
     Abandoned {
         id: usize,
     },
+    /// How many matches the run will have (a Swiss or knockout run learns as it goes).
+    Planned {
+        total: usize,
+    },
     /// The runner failed under a match, which starts again (`attempt` failed, from 1).
     Retried {
         id: usize,
@@ -648,6 +652,7 @@ impl App {
                     text,
                 });
             }
+            RunnerMsg::Planned { total } => self.total = total,
             RunnerMsg::Abandoned { id } => {
                 self.matches.remove(&id);
                 if self.viewer.as_ref().is_some_and(|v| v.id == id) {

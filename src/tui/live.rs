@@ -67,9 +67,11 @@ impl Bridge {
                 entry,
                 record,
                 standings,
+                total,
                 ..
             } => {
                 self.running.remove(&entry.id);
+                self.send(RunnerMsg::Planned { total });
                 self.send(RunnerMsg::Finished {
                     entry: Box::new(entry.clone()),
                     record: Arc::new(record.clone()),

@@ -1,0 +1,249 @@
+//! Who plays whom: the tournament's format. A format is a pure function from the run's
+//! fixed facts (bots, games per pair, seed) and the matches finished so far to the
+//! matches known now — so Swiss rounds and knockout ties appear as results come in, the
+//! same journal always gives the same plan, and a resumed run plays exactly the matches
+//! an uninterrupted one would.
+//!
+//! Every pairing is played as `games_per_pair` games in seat-swapped pairs sharing a seed
+//! ([`schedule::match_seed`]), as in a round robin.
+
+use super::journal::Entry;
+use super::knockout;
+use super::schedule::{self, Scheduled};
+use super::swiss;
+use crate::game::Outcome;
+use serde::{Deserialize, Serialize};
+
+/// The format as a run keeps it (`run.json`): names already turned into bot indexes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Format {
+    /// Every pair plays.
+    #[default]
+    RoundRobin,
+    /// The `named` bots play every other bot (and each other); the others do not meet.
+    Gauntlet { named: Vec<usize> },
+    /// `rounds` rounds, each pairing bots with equal or nearest scores who have not met.
+    Swiss { rounds: u32 },
+    /// A seeded single-elimination bracket (`seeds[0]` is the top seed); a tied pairing
+    /// plays up to `tiebreak_pairs` extra seat-swapped pairs, then the higher seed goes on.
+    Knockout {
+        seeds: Vec<usize>,
+        tiebreak_pairs: u32,
+    },
+    /// Two bots play seat-swapped pairs until the SPRT decides (bot 0 is A).
+    Sprt(super::sprt::SprtSpec),
+}
+
+/// What a format says now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// Every match known now (finished or not), ordered by id. Ids are stable: a match
+    /// keeps its id in every later plan.
+    pub matches: Vec<Scheduled>,
+    /// How many matches the run will have played in all: exact for fixed formats, what
+    /// is known so far plus what is still certain to come for the others.
+    pub total: usize,
+    /// No match will be added.
+    pub complete: bool,
+    /// Swiss: one entry per bye a bot got (worth a win's point).
+    pub byes: Vec<usize>,
+    /// Knockout: the round each bot reached (higher is further), which ranks first.
+    pub stage: Option<Vec<u32>>,
+}
+
+impl Plan {
+    /// Standings after `finished`, with this plan's byes and rounds reached.
+    pub fn standings(
+        &self,
+        bots: usize,
+        finished: &[super::standings::Outcomes],
+        ranking: super::standings::Ranking,
+        swiss: bool,
+    ) -> super::standings::Standings {
+        let extras = super::standings::Extras {
+            byes: &self.byes,
+            buchholz: swiss,
+            stage: self.stage.as_deref(),
+        };
+        super::standings::compute_with(bots, finished, ranking, &extras)
+    }
+}
+
+impl Format {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::RoundRobin => "round-robin",
+            Format::Gauntlet { .. } => "gauntlet",
+            Format::Swiss { .. } => "swiss",
+            Format::Knockout { .. } => "knockout",
+            Format::Sprt(_) => "sprt",
+        }
+    }
+
+    /// In words, for the run's first line: "swiss, 5 rounds".
+    pub fn describe(&self) -> String {
+        match self {
+            Format::Swiss { rounds } => format!("swiss, {rounds} rounds"),
+            Format::Gauntlet { named } => format!("gauntlet of {}", named.len()),
+            Format::Knockout { tiebreak_pairs, .. } => {
+                format!("knockout, up to {tiebreak_pairs} tie-break pairs")
+            }
+            Format::RoundRobin => "round-robin".into(),
+            Format::Sprt(s) => format!(
+                "sprt, elo [{}, {}], alpha {}, beta {}, at most {} pairs",
+                s.elo0, s.elo1, s.alpha, s.beta, s.max_pairs
+            ),
+        }
+    }
+
+    /// The plan after `done` (finished matches, any order).
+    pub fn plan(&self, bots: usize, games_per_pair: u32, seed: u64, done: &[Entry]) -> Plan {
+        match self {
+            Format::RoundRobin => fixed(schedule::round_robin(bots, games_per_pair, seed)),
+            Format::Gauntlet { named } => fixed(schedule::of_pairs(
+                &gauntlet_pairs(bots, named),
+                games_per_pair,
+                seed,
+            )),
+            Format::Swiss { rounds } => swiss::plan(bots, games_per_pair, seed, *rounds, done),
+            Format::Knockout {
+                seeds,
+                tiebreak_pairs,
+            } => knockout::plan(seeds, games_per_pair, seed, *tiebreak_pairs, done),
+            Format::Sprt(spec) => super::sprt::plan(spec, seed, done),
+        }
+    }
+
+    /// The first thing wrong with it for `bots` bots, if anything (`run.json` is read
+    /// back, so this is checked there too).
+    pub fn check(&self, bots: usize) -> Result<(), String> {
+        match self {
+            Format::RoundRobin => Ok(()),
+            Format::Gauntlet { named } => {
+                if named.is_empty() || named.len() >= bots {
+                    return Err("a gauntlet names at least one bot and leaves others".into());
+                }
+                distinct_indexes(named, bots)
+            }
+            Format::Swiss { rounds } => {
+                if !(1..=64).contains(rounds) || *rounds as usize >= bots.max(2) {
+                    return Err(format!(
+                        "1 to {} for {bots} bots (fewer than the bots, at most 64)",
+                        (bots - 1).min(64)
+                    ));
+                }
+                Ok(())
+            }
+            Format::Knockout {
+                seeds,
+                tiebreak_pairs,
+            } => {
+                if seeds.len() != bots {
+                    return Err("a knockout seeds every bot once".into());
+                }
+                if *tiebreak_pairs > 50 {
+                    return Err("at most 50".into());
+                }
+                distinct_indexes(seeds, bots)
+            }
+            Format::Sprt(spec) => {
+                if bots != 2 {
+                    return Err("an SPRT is between exactly two bots".into());
+                }
+                spec.check()
+            }
+        }
+    }
+}
+
+fn distinct_indexes(list: &[usize], bots: usize) -> Result<(), String> {
+    let mut seen = vec![false; bots];
+    for &i in list {
+        if i >= bots || std::mem::replace(&mut seen[i], true) {
+            return Err("a bot named twice, or one not in the run".into());
+        }
+    }
+    Ok(())
+}
+
+fn fixed(matches: Vec<Scheduled>) -> Plan {
+    Plan {
+        total: matches.len(),
+        matches,
+        complete: true,
+        ..Plan::default()
+    }
+}
+
+/// Every pair with at least one named bot, each once.
+pub fn gauntlet_pairs(bots: usize, named: &[usize]) -> Vec<(usize, usize)> {
+    (0..bots)
+        .flat_map(|a| (a + 1..bots).map(move |b| (a, b)))
+        .filter(|(a, b)| named.contains(a) || named.contains(b))
+        .collect()
+}
+
+/// The games of one pairing (`index` numbers pairings across the run, for the seed),
+/// ids from `first`: seats swap within each pair of games; `seat1` sits first in even
+/// games.
+pub fn pairing_games(
+    index: usize,
+    [seat1, seat2]: [usize; 2],
+    games: u32,
+    first: usize,
+    seed: u64,
+) -> Vec<Scheduled> {
+    (0..games as usize)
+        .map(|g| Scheduled {
+            id: first + g,
+            seats: if g % 2 == 0 {
+                [seat1, seat2]
+            } else {
+                [seat2, seat1]
+            },
+            seed: schedule::match_seed(seed, index, g / 2),
+        })
+        .collect()
+}
+
+/// Points `bot` scored in `entry` (win 1, draw ½).
+pub fn points_of(entry: &Entry, bot: usize) -> f64 {
+    let seat = entry.seats.iter().position(|&b| b == bot);
+    match seat.map(|s| entry.outcomes[s]) {
+        Some(Outcome::Win) => 1.0,
+        Some(Outcome::Draw) => 0.5,
+        _ => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gauntlet_plays_every_pair_with_a_named_bot_once_per_game() {
+        let plan = Format::Gauntlet { named: vec![1] }.plan(5, 2, 3, &[]);
+        assert!(plan.complete);
+        assert_eq!(plan.matches.len(), 4 * 2);
+        assert!(plan.matches.iter().all(|m| m.seats.contains(&1)));
+        for other in [0, 2, 3, 4] {
+            let games: Vec<_> = plan
+                .matches
+                .iter()
+                .filter(|m| m.seats.contains(&other))
+                .collect();
+            assert_eq!(games.len(), 2);
+            assert_ne!(games[0].seats, games[1].seats, "seats swapped");
+            assert_eq!(games[0].seed, games[1].seed, "one seed per pair of games");
+        }
+        let two = Format::Gauntlet { named: vec![0, 3] }.plan(4, 1, 3, &[]);
+        assert_eq!(two.matches.len(), 5, "0-1 0-2 0-3 1-3 2-3");
+        assert!(Format::Gauntlet { named: vec![0, 0] }.check(3).is_err());
+        assert!(Format::Gauntlet {
+            named: vec![0, 1, 2]
+        }
+        .check(3)
+        .is_err());
+    }
+}
