@@ -96,7 +96,7 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
     let swiss = s.rows.iter().any(|r| r.byes > 0 || r.buchholz > 0.0) && !knockout;
     let mut lead = String::new();
     if knockout {
-        lead.push_str("reached   ");
+        lead.push_str("reached     ");
     }
     if payoff {
         lead.push_str("payoff/turn  ");
@@ -113,12 +113,15 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         let mut lead = String::new();
         if let Some(stage) = r.stage {
             let rounds = s.rows.iter().filter_map(|r| r.stage).max().unwrap_or(0);
-            let reached = if stage == rounds && stage > 0 {
-                "champion".to_string()
-            } else {
-                format!("round {}", stage + 1)
+            // A stage is the last round won; the champion's is one past the final, so
+            // the finalist is two behind it and the semi-finalists three.
+            let reached = match rounds.saturating_sub(stage) {
+                0 if stage > 0 => "champion".to_string(),
+                2 => "final".to_string(),
+                3 => "semi-final".to_string(),
+                _ => format!("round {}", stage + 1),
             };
-            lead.push_str(&format!("{reached:<8}  "));
+            lead.push_str(&format!("{reached:<10}  "));
         }
         if payoff {
             lead.push_str(&format!("{:>11.4}  ", r.payoff_per_turn));
@@ -192,18 +195,21 @@ pub fn sprt(
     let [a, b] = [0, 1].map(|i| sanitize(names.get(i).map_or("?", |n| n).as_bytes()));
     let verdict = match s.verdict {
         Verdict::H1 => format!(
-            "H1 accepted: {a} is at least {} Elo stronger than {b} (as far as α and β allow)",
-            spec.elo1
+            "H1 accepted: the games favour {a} being {} Elo stronger than {b} over {}",
+            spec.elo1, spec.elo0
         ),
         Verdict::H0 => format!(
-            "H0 accepted: {a} is not {} Elo stronger than {b}",
-            spec.elo1
+            "H0 accepted: the games favour {a} being {} Elo stronger than {b} over {}",
+            spec.elo0, spec.elo1
         ),
         Verdict::Inconclusive => format!("inconclusive after the {} pairs allowed", spec.max_pairs),
         Verdict::Continue => "not decided yet (the run stopped early)".to_string(),
     };
     let [ll, ld, dd, wd, ww] = s.penta;
-    let elo = sprt::elo(&s.penta).map_or("—".into(), |(e, w)| format!("{e:+.1} ± {w:.1}"));
+    let elo = sprt::elo(&s.penta).map_or_else(
+        || "no finite estimate (one bot scored every point)".into(),
+        |(e, w)| format!("{e:+.1} ± {w:.1} (95%, pentanomial)"),
+    );
     vec![
         String::new(),
         format!(
@@ -217,6 +223,6 @@ pub fn sprt(
             2 * s.pairs
         ),
         format!("pentanomial (pairs by {a}'s points: 0 ½ 1 1½ 2): {ll} {ld} {dd} {wd} {ww}"),
-        format!("{a} against {b}: Elo {elo} (95%, pentanomial)"),
+        format!("{a} against {b}: Elo {elo}"),
     ]
 }

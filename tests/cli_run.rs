@@ -308,7 +308,9 @@ fn sprt_decides_a_lopsided_head_to_head_and_refuses_bad_hypotheses() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("H1 accepted: pattern is at least 300 Elo stronger than rock"),
+        stdout.contains(
+            "H1 accepted: the games favour pattern being 300 Elo stronger than rock over 0"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("(bounds -2.94, 2.94)"), "{stdout}");

@@ -129,6 +129,10 @@ pub fn elo(penta: &Pentanomial) -> Option<(f64, f64)> {
     let p = penta.map(|c| f64::from(c) / total);
     let mean: f64 = (0..5).map(|i| p[i] * SCORES[i]).sum();
     let var: f64 = (0..5).map(|i| p[i] * (SCORES[i] - mean).powi(2)).sum();
+    // A bot that scored every point (or none) has no finite Elo.
+    if mean <= 0.0 || mean >= 1.0 {
+        return None;
+    }
     let se = (var / total).sqrt();
     let (low, high) = (
         elo_of_score(mean - 1.959_964 * se),
@@ -267,7 +271,7 @@ mod tests {
         let first = plan(&spec, 3, &[]);
         assert!(!first.complete);
         assert_eq!(first.matches.len(), 2 * LOOKAHEAD);
-        assert_eq!(first.total, 200);
+        assert_eq!(first.total, 2 * LOOKAHEAD);
         assert_eq!(first.matches[0].seed, first.matches[1].seed);
         assert_eq!(first.matches[1].seats, [1, 0]);
         // A wins everything: pairs finish out of order, the verdict counts them in order.
@@ -337,22 +341,28 @@ pub fn status(spec: &SprtSpec, done: &[Entry]) -> Status {
 pub fn plan(spec: &SprtSpec, seed: u64, done: &[Entry]) -> Plan {
     let s = status(spec, done);
     let decided = s.verdict != Verdict::Continue;
-    let played: std::collections::BTreeSet<usize> = done.iter().map(|e| e.id / 2).collect();
     let ahead = if decided {
         s.pairs as usize
     } else {
         (s.pairs as usize + LOOKAHEAD).min(spec.max_pairs as usize)
     };
-    let pairs = (0..ahead).chain(played.into_iter().filter(|&k| k >= ahead));
-    let matches: Vec<Scheduled> = pairs
+    let mut matches: Vec<Scheduled> = (0..ahead)
         .flat_map(|k| pairing_games(k, [0, 1], 2, 2 * k, seed))
         .collect();
+    // Games already played past that point (in flight when the test decided) stay.
+    let mut past: Vec<usize> = done
+        .iter()
+        .map(|e| e.id)
+        .filter(|&id| id >= 2 * ahead)
+        .collect();
+    past.sort_unstable();
+    for id in past {
+        let k = id / 2;
+        matches.push(pairing_games(k, [0, 1], 2, 2 * k, seed)[id % 2]);
+    }
+    // The total is what is known: how long a test runs is what it finds out.
     Plan {
-        total: if decided {
-            matches.len()
-        } else {
-            2 * spec.max_pairs as usize
-        },
+        total: matches.len(),
         matches,
         complete: decided,
         ..Plan::default()

@@ -202,8 +202,9 @@ pub fn compute_with(
     }
     let fit = rating::fit(&results);
     for row in &mut rows {
+        // Points per game played: a Swiss bye's point is not a game.
         row.score = if row.games > 0 {
-            row.points / row.games as f64
+            (row.points - f64::from(row.byes)) / row.games as f64
         } else {
             0.0
         };
