@@ -583,22 +583,16 @@ fn decided(s: &cagematch::tournament::Summary) -> (Vec<Decided>, Vec<usize>) {
     )
 }
 
-/// Plays `t` whole; plays it again stopped after `stop_after` matches and resumed;
-/// both must decide the same. Returns the whole run.
-fn whole_and_resumed(t: &Tournament, stop_after: usize) -> cagematch::tournament::Summary {
-    let (_, whole) = play_all(t, None);
-    assert!(!whole.interrupted, "{:?}", whole.entries.len());
-    let (run_dir, part) = play_all(t, Some(stop_after));
-    assert!(part.interrupted);
-    let (mut journal, info, done) = Journal::resume(&run_dir).unwrap();
-    let resumed_t = Tournament::from_run(&info, 2).unwrap();
+/// Finishes the interrupted run in `run_dir` as `cagematch run --resume` does.
+fn resume(run_dir: &Path) -> cagematch::tournament::Summary {
+    let (mut journal, info, done) = Journal::resume(run_dir).unwrap();
     let opts = Options {
         jobs: 2,
         frames: false,
         pin: true,
     };
-    let rest = runner::run(
-        &resumed_t,
+    runner::run(
+        &Tournament::from_run(&info, 2).unwrap(),
         &common::cage(),
         &mut journal,
         done,
@@ -606,7 +600,17 @@ fn whole_and_resumed(t: &Tournament, stop_after: usize) -> cagematch::tournament
         &AtomicBool::new(false),
         &mut |_| {},
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// Plays `t` whole; plays it again stopped after `stop_after` matches and resumed;
+/// both must decide the same. Returns the whole run.
+fn whole_and_resumed(t: &Tournament, stop_after: usize) -> cagematch::tournament::Summary {
+    let (_, whole) = play_all(t, None);
+    assert!(!whole.interrupted, "{:?}", whole.entries.len());
+    let (run_dir, part) = play_all(t, Some(stop_after));
+    assert!(part.interrupted);
+    let rest = resume(&run_dir);
     assert!(!rest.interrupted);
     assert_eq!(decided(&rest), decided(&whole), "resumed = uninterrupted");
     assert_eq!(rest.standings, whole.standings);
@@ -720,22 +724,7 @@ fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
     // ones they are may differ between runs.)
     let (run_dir, part) = play_all(&t, Some(2));
     assert!(part.interrupted);
-    let (mut journal, info, done) = Journal::resume(&run_dir).unwrap();
-    let opts = Options {
-        jobs: 2,
-        frames: false,
-        pin: true,
-    };
-    let rest = runner::run(
-        &Tournament::from_run(&info, 2).unwrap(),
-        &common::cage(),
-        &mut journal,
-        done,
-        &opts,
-        &AtomicBool::new(false),
-        &mut |_| {},
-    )
-    .unwrap();
+    let rest = resume(&run_dir);
     assert!(!rest.interrupted);
     assert_eq!(
         cagematch::tournament::sprt::status(&spec, &rest.entries),
