@@ -217,10 +217,10 @@ pub fn sprt(
             spec.elo0, spec.elo1, spec.alpha, spec.beta
         ),
         format!(
-            "LLR {:.2} (bounds {lower:.2}, {upper:.2}) after {} pairs ({} games)",
+            "LLR {:.2} (bounds {lower:.2}, {upper:.2}) after {} ({})",
             s.llr,
-            s.pairs,
-            2 * s.pairs
+            crate::tui::widgets::count(s.pairs as usize, "pair", "pairs"),
+            crate::tui::widgets::count(2 * s.pairs as usize, "game", "games")
         ),
         format!("pentanomial (pairs by {a}'s points: 0 ½ 1 1½ 2): {ll} {ld} {dd} {wd} {ww}"),
         format!("{a} against {b}: Elo {elo}"),

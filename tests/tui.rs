@@ -1136,3 +1136,31 @@ fn hostile_frames_draw_what_fits() {
         }
     }
 }
+
+#[test]
+fn an_sprt_run_shows_its_test_and_a_knockout_its_order() {
+    let mut app = tournament_app();
+    app.sprt = Some(cagematch::tournament::sprt::SprtSpec {
+        elo0: 0.0,
+        elo1: 5.0,
+        alpha: 0.05,
+        beta: 0.05,
+        max_pairs: 100,
+    });
+    // Matches #1 and #2 (ids 0 and 1) count as the first pair, for bot 0.
+    assert_has(
+        &render(&mut app, 120, 40),
+        &["SPRT LLR -0.01 (-2.94, 2.94) after 1 pair"],
+    );
+    // Knockout standings keep their order (round reached), though games differ.
+    let mut rows = app.standings.rows.clone();
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.stage = Some(3 - i as u32);
+    }
+    let last = rows.last().unwrap().bot;
+    app.standings.rows = rows;
+    assert!(app.games_differ() && !app.live_by_score());
+    assert_eq!(*app.standings_order().last().unwrap(), 2);
+    assert_eq!(app.standings.rows[2].bot, last);
+    assert_has(&render(&mut app, 120, 40), &["knockout: by round reached"]);
+}

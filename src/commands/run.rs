@@ -150,7 +150,8 @@ pub fn play(
         t.format.name(),
         &bots_of(&t),
         &summary.standings,
-    );
+    )
+    .with_pairs(&bots_of(&t), &summary.entries);
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
@@ -242,7 +243,10 @@ fn live(
         total,
         ranking: t.ranking,
     };
-    let app = live::app_for_run(header, theme, &journal.dir, &done);
+    let mut app = live::app_for_run(header, theme, &journal.dir, &done);
+    if let tournament::format::Format::Sprt(spec) = &t.format {
+        app.sprt = Some(*spec);
+    }
     let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
     let (tx, rx) = mpsc::channel::<AppEvent>();
     let (watch_tx, watch_rx) = mpsc::channel();

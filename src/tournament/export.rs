@@ -67,6 +67,18 @@ pub struct ExportRow {
 pub struct HeadToHead {
     pub points: f64,
     pub games: u32,
+    /// Their seat-swapped pairs of games (one seed, seats swapped) by the row bot's
+    /// points over the pair: [0, ½, 1, 1½, 2]; and the row bot's Elo against the column
+    /// bot with half its 95% interval under the pentanomial model (fastchess's), which
+    /// counts the pair as one observation — narrower than the per-game interval when the
+    /// seed decides much of a game. Absent without complete pairs, or the Elo when one
+    /// side scored every point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pentanomial: Option<[u32; 5]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elo: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elo_pm: Option<f64>,
 }
 
 fn round_robin() -> String {
@@ -138,7 +150,14 @@ impl Export {
                 .filter(|&(j, _)| j != i)
                 .map(|(j, (other, _))| {
                     let (points, games) = standings.cross[i][j];
-                    (other.clone(), HeadToHead { points, games })
+                    let h2h = HeadToHead {
+                        points,
+                        games,
+                        pentanomial: None,
+                        elo: None,
+                        elo_pm: None,
+                    };
+                    (other.clone(), h2h)
                 })
                 .collect();
             crosstable.insert(name.clone(), row);
@@ -154,6 +173,48 @@ impl Export {
             standings: standings_rows,
             crosstable,
         }
+    }
+
+    /// Adds each head-to-head's seat-swapped pairs from the run's finished matches
+    /// (`bots` as given to [`Export::new`]).
+    pub fn with_pairs(mut self, bots: &[(String, String)], entries: &[super::Entry]) -> Export {
+        use std::collections::HashMap;
+        // Games that share a seed and swap seats are a pair.
+        let mut by_seed: HashMap<(u64, usize, usize), Vec<&super::Entry>> = HashMap::new();
+        for e in entries {
+            let [a, b] = e.seats;
+            by_seed
+                .entry((e.seed, a.min(b), a.max(b)))
+                .or_default()
+                .push(e);
+        }
+        let mut penta: HashMap<(usize, usize), [u32; 5]> = HashMap::new();
+        for ((_, a, b), games) in by_seed {
+            if let [x, y] = games[..] {
+                if x.seats == [y.seats[1], y.seats[0]] {
+                    let points = super::format::points_of(x, a) + super::format::points_of(y, a);
+                    let i = (points * 2.0).round() as usize;
+                    penta.entry((a, b)).or_default()[i] += 1;
+                    penta.entry((b, a)).or_default()[4 - i] += 1;
+                }
+            }
+        }
+        for (i, (name, _)) in bots.iter().enumerate() {
+            for (j, (other, _)) in bots.iter().enumerate() {
+                let (Some(p), Some(row)) = (penta.get(&(i, j)), self.crosstable.get_mut(name))
+                else {
+                    continue;
+                };
+                if let Some(h2h) = row.get_mut(other) {
+                    h2h.pentanomial = Some(*p);
+                    if let Some((elo, pm)) = super::sprt::elo(p) {
+                        h2h.elo = Some(round(elo, 1));
+                        h2h.elo_pm = Some(round(pm, 1));
+                    }
+                }
+            }
+        }
+        self
     }
 
     pub fn write(&self, path: &Path) -> Result<(), String> {

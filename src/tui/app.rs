@@ -311,6 +311,8 @@ pub struct App {
     pub area: Rect,
     /// The timeline is being dragged.
     pub dragging: bool,
+    /// A head-to-head SPRT run: its test, shown with the progress.
+    pub sprt: Option<crate::tournament::sprt::SprtSpec>,
 }
 
 const FEED: usize = 500;
@@ -374,6 +376,7 @@ impl App {
             history: RunHistory::new(n),
             area: Rect::new(0, 0, 80, 24),
             dragging: false,
+            sprt: None,
         }
     }
 
@@ -468,6 +471,15 @@ impl App {
         games.any(|g| Some(g) != first)
     }
 
+    /// Whether the live order is by score % rather than the standings' own: points
+    /// ranked while games played differ (a knockout's order, by round reached, and a
+    /// payoff ranking, already per turn, stay as they are).
+    pub fn live_by_score(&self) -> bool {
+        self.standings.ranking == Ranking::Points
+            && self.standings.rows.iter().all(|r| r.stage.is_none())
+            && self.games_differ()
+    }
+
     /// Indexes into `standings.rows`, in the order the standings are shown.
     pub fn standings_order(&self) -> Vec<usize> {
         let rows = &self.standings.rows;
@@ -475,14 +487,12 @@ impl App {
         let faults = |i: usize| rows[i].faults.values().sum::<u32>();
         match self.sort {
             // Payoff per turn is already per game played; points are not.
-            SortKey::Rank if self.games_differ() && self.standings.ranking == Ranking::Points => {
-                order.sort_by(|&a, &b| {
-                    rows[b]
-                        .score
-                        .total_cmp(&rows[a].score)
-                        .then(rows[a].rank.cmp(&rows[b].rank))
-                })
-            }
+            SortKey::Rank if self.live_by_score() => order.sort_by(|&a, &b| {
+                rows[b]
+                    .score
+                    .total_cmp(&rows[a].score)
+                    .then(rows[a].rank.cmp(&rows[b].rank))
+            }),
             SortKey::Rank => {}
             SortKey::Name => order.sort_by(|&a, &b| {
                 self.names[rows[a].bot]

@@ -113,7 +113,10 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         String::new()
     };
-    let label = format!("{done}/{} matches · {rate:.1}/s {eta}", app.total);
+    let mut label = format!("{done}/{} matches · {rate:.1}/s {eta}", app.total);
+    if let Some(spec) = &app.sprt {
+        label.push_str(&sprt_label(app, spec));
+    }
     let ratio = if app.total > 0 {
         (done as f64 / app.total as f64).clamp(0.0, 1.0)
     } else {
@@ -126,6 +129,29 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
             .gauge_style(Style::new().fg(t.gauge).bg(t.highlight)),
         area,
     );
+}
+
+/// An SPRT's state for the progress line: LLR against its bounds, pairs, verdict.
+fn sprt_label(app: &App, spec: &crate::tournament::sprt::SprtSpec) -> String {
+    use crate::tournament::sprt::{self, Verdict};
+    let entries: Vec<crate::tournament::Entry> = app
+        .matches
+        .values()
+        .filter_map(|m| m.entry.clone())
+        .collect();
+    let s = sprt::status(spec, &entries);
+    let (lower, upper) = spec.bounds();
+    let verdict = match s.verdict {
+        Verdict::Continue => "",
+        Verdict::H0 => " · H0 accepted",
+        Verdict::H1 => " · H1 accepted",
+        Verdict::Inconclusive => " · inconclusive",
+    };
+    format!(
+        " · SPRT LLR {:.2} ({lower:.2}, {upper:.2}) after {}{verdict}",
+        s.llr,
+        count(s.pairs as usize, "pair", "pairs")
+    )
 }
 
 /// Matches finished per stretch of the run, one bar per column.
@@ -256,7 +282,10 @@ fn standings_title(app: &App) -> String {
         SortKey::Rank if app.standings.ranking == Ranking::Payoff => {
             " standings · by mean payoff per turn (s: sort) ".into()
         }
-        SortKey::Rank if app.games_differ() => {
+        SortKey::Rank if app.standings.rows.iter().any(|r| r.stage.is_some()) => {
+            " standings · knockout: by round reached, then points (s: sort) ".into()
+        }
+        SortKey::Rank if app.live_by_score() => {
             " standings · by score % while games differ (final: points) ".into()
         }
         SortKey::Rank => " standings · by points (s: sort) ".into(),

@@ -210,6 +210,9 @@ pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Err
     };
     let mut app = app_for_run(header, theme, dir, &done);
     app.already = done.len();
+    if let crate::tournament::format::Format::Sprt(spec) = &info.schedule {
+        app.sprt = Some(*spec);
+    }
     let folder = crate::cage::sanitize(dir.as_os_str().as_encoded_bytes());
     if done.len() < info.matches {
         app.state = super::app::RunState::Stopped;
