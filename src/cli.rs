@@ -21,6 +21,9 @@ pub enum Command {
     Run(RunArgs),
     /// Play one match between two bots and print the result
     Match(MatchArgs),
+    /// Keep a living ladder in DIR (DIR/ladder.yaml names the bots): new bots and new
+    /// versions play only their own games; replaced and removed ones are retired
+    Ladder(LadderArgs),
     /// Test whether bot A is stronger than bot B: seat-swapped pairs of games until a
     /// sequential probability ratio test decides (resume with `run --resume`)
     Sprt(SprtArgs),
@@ -85,6 +88,21 @@ pub struct MatchArgs {
     pub json: bool,
     #[command(flatten)]
     pub rules: Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct LadderArgs {
+    /// The ladder's folder: ladder.yaml (a tournament file) and, once run, run/
+    pub dir: PathBuf,
+    /// Print progress lines instead of the terminal UI (automatic without a terminal)
+    #[arg(long)]
+    pub headless: bool,
+    /// Matches played at once (default: ladder.yaml's `jobs`, or the number of cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Colour theme: dark, light, high-contrast, or a theme .yaml file
+    #[arg(long)]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,7 @@ impl Progress {
             0.0
         };
         let eta = if rate > 0.0 {
-            clock((total - done) as f64 / rate)
+            clock(total.saturating_sub(done) as f64 / rate)
         } else {
             "-".into()
         };
@@ -71,7 +71,8 @@ fn clock(secs: f64) -> String {
 
 fn signed(v: f64) -> String {
     if v.is_finite() {
-        format!("{:+.0}", v)
+        // Rounded first, then `+ 0.0`: -0.3 reads `+0`, never `-0`.
+        format!("{:+.0}", v.round() + 0.0)
     } else if v > 0.0 {
         "+inf".into()
     } else {

@@ -791,3 +791,33 @@ fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
         whole.entries.len()
     );
 }
+
+#[test]
+fn a_panic_while_reporting_ends_the_run_instead_of_hanging_it() {
+    // A bug in an event handler once left the workers waiting for work forever.
+    let dir = tempfile::tempdir().unwrap();
+    let t = small_tournament(dir.path());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        play_all_with(&t, &mut |e| {
+            if let Event::Finished { .. } = e {
+                panic!("a broken handler");
+            }
+        })
+    }));
+    assert!(
+        result.is_err(),
+        "the panic comes through, after the workers left"
+    );
+}
+
+fn play_all_with(t: &Tournament, on_event: &mut dyn FnMut(Event<'_>)) {
+    let cage = common::cage();
+    let mut journal = Journal::create(&t.output, &RunInfo::of(t, t.plan(&[]).total)).unwrap();
+    let opts = Options {
+        jobs: 2,
+        frames: false,
+        pin: true,
+    };
+    let stop = AtomicBool::new(false);
+    let _ = runner::run(t, &cage, &mut journal, Vec::new(), &opts, &stop, on_event);
+}

@@ -2,6 +2,7 @@
 
 pub mod bench;
 mod check;
+mod ladder;
 mod play;
 mod run;
 mod sprt;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Run(args) => run::run(args),
         Command::Match(args) => play::run(args),
         Command::Sprt(args) => sprt::run(&args),
+        Command::Ladder(args) => ladder::run(&args),
         Command::Replay(args) => replay(&args),
         Command::Check(args) => check::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),

@@ -81,9 +81,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
 /// A new run of `t`: the seed, jobs and theme the arguments override, its seed key, a
 /// fresh run folder.
 pub fn start(
-    mut t: Tournament,
+    t: Tournament,
     args: &RunArgs,
 ) -> Result<(Tournament, Journal, Vec<Entry>, Theme), Error> {
+    let (t, theme) = prepare(t, args)?;
+    let total = t.plan(&[]).total;
+    let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
+    Ok((t, journal, Vec::new(), theme))
+}
+
+/// The seed, jobs and theme the arguments override, and the run's seed key.
+pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<(Tournament, Theme), Error> {
     if let Some(seed) = args.seed {
         t.seed = seed;
     }
@@ -98,9 +106,7 @@ pub fn start(
         .or(t.theme.as_deref())
         .unwrap_or("dark");
     let theme = Theme::load(theme_name)?;
-    let total = t.plan(&[]).total;
-    let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
-    Ok((t, journal, Vec::new(), theme))
+    Ok((t, theme))
 }
 
 /// Plays a run (new or resumed) in the UI or headless, then prints and writes the

@@ -357,6 +357,20 @@ impl Tournament {
             })?;
         let mut bots = Vec::new();
         for b in &info.bots {
+            if b.retired.is_some() {
+                // A retired ladder version never plays again (its file may be gone):
+                // it stands in by name and hash only, for its recorded games.
+                bots.push(BotFile {
+                    name: format!("{}@{}", sanitize(b.name.as_bytes()), &b.sha256[..8]),
+                    path: PathBuf::from(&b.file),
+                    program: crate::cage::Program::Python(crate::cage::BotSource {
+                        name: b.name.clone(),
+                        code: String::new(),
+                    }),
+                    sha256: b.sha256.clone(),
+                });
+                continue;
+            }
             let mut bot = BotFile::read(Path::new(&b.file))?;
             if bot.sha256 != b.sha256 {
                 return Err(ConfigError::new(

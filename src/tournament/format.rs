@@ -33,6 +33,9 @@ pub enum Format {
     },
     /// Two bots play seat-swapped pairs until the SPRT decides (bot 0 is A).
     Sprt(super::sprt::SprtSpec),
+    /// A living ladder: the bots are every version ever entered, the `active` ones
+    /// play a round robin among themselves; a retired version's games stay recorded.
+    Ladder { active: Vec<usize> },
 }
 
 /// What a format says now.
@@ -53,18 +56,23 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Standings after `finished`, with this plan's byes and rounds reached.
+    /// Standings after `finished`, with this plan's byes and rounds reached (and, in a
+    /// ladder, only the active versions and their games among themselves).
     pub fn standings(
         &self,
         bots: usize,
         finished: &[super::standings::Outcomes],
         ranking: super::standings::Ranking,
-        swiss: bool,
+        format: &Format,
     ) -> super::standings::Standings {
         let extras = super::standings::Extras {
             byes: &self.byes,
-            buchholz: swiss,
+            buchholz: matches!(format, Format::Swiss { .. }),
             stage: self.stage.as_deref(),
+            active: match format {
+                Format::Ladder { active } => Some(active),
+                _ => None,
+            },
         };
         super::standings::compute_with(bots, finished, ranking, &extras)
     }
@@ -78,6 +86,7 @@ impl Format {
             Format::Swiss { .. } => "swiss",
             Format::Knockout { .. } => "knockout",
             Format::Sprt(_) => "sprt",
+            Format::Ladder { .. } => "ladder",
         }
     }
 
@@ -90,6 +99,7 @@ impl Format {
                 format!("knockout, up to {tiebreak_pairs} tie-break pairs")
             }
             Format::RoundRobin => "round-robin".into(),
+            Format::Ladder { active } => format!("ladder of {} active versions", active.len()),
             Format::Sprt(s) => format!(
                 "sprt, elo [{}, {}], alpha {}, beta {}, at most {} pairs",
                 s.elo0, s.elo1, s.alpha, s.beta, s.max_pairs
@@ -112,6 +122,7 @@ impl Format {
                 tiebreak_pairs,
             } => knockout::plan(seeds, games_per_pair, seed, *tiebreak_pairs, done),
             Format::Sprt(spec) => super::sprt::plan(spec, seed, done),
+            Format::Ladder { active } => ladder_plan(active, games_per_pair, seed, done),
         }
     }
 
@@ -153,6 +164,7 @@ impl Format {
                 }
                 spec.check()
             }
+            Format::Ladder { active } => distinct_indexes(active, bots),
         }
     }
 }
@@ -168,6 +180,64 @@ fn distinct_indexes(list: &[usize], bots: usize) -> Result<(), String> {
 }
 
 fn fixed(matches: Vec<Scheduled>) -> Plan {
+    Plan {
+        total: matches.len(),
+        matches,
+        complete: true,
+        ..Plan::default()
+    }
+}
+
+/// A ladder's pair of versions `i < j` has the number `j(j−1)/2 + i`: stable as
+/// versions are added, so a match's id never changes.
+fn ladder_pair(i: usize, j: usize) -> usize {
+    j * (j - 1) / 2 + i
+}
+
+/// The versions of ladder pair number `p` (the inverse of [`ladder_pair`]).
+fn ladder_versions(p: usize) -> (usize, usize) {
+    let mut j = (((8 * p + 1) as f64).sqrt() as usize).div_ceil(2);
+    while ladder_pair(0, j) > p {
+        j -= 1;
+    }
+    while ladder_pair(0, j + 1) <= p {
+        j += 1;
+    }
+    (p - ladder_pair(0, j), j)
+}
+
+/// The games of ladder pair `p`, ids `p·games ..`, seats swapping game by game.
+fn ladder_games(p: usize, games: u32, seed: u64) -> Vec<Scheduled> {
+    let (i, j) = ladder_versions(p);
+    pairing_games(p, [i, j], games, p * games as usize, seed)
+}
+
+/// Every pair of active versions plays; games of pairs with a retired version stay
+/// planned only where they were played (the journal holds them).
+fn ladder_plan(active: &[usize], games: u32, seed: u64, done: &[Entry]) -> Plan {
+    let mut pairs: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (n, &a) in active.iter().enumerate() {
+        for &b in &active[n + 1..] {
+            pairs.insert(ladder_pair(a.min(b), a.max(b)));
+        }
+    }
+    let played: std::collections::BTreeSet<usize> = done.iter().map(|e| e.id).collect();
+    let mut matches: Vec<Scheduled> = pairs
+        .iter()
+        .flat_map(|&p| ladder_games(p, games, seed))
+        .collect();
+    let retired: std::collections::BTreeSet<usize> = played
+        .iter()
+        .map(|&id| id / games.max(1) as usize)
+        .filter(|p| !pairs.contains(p))
+        .collect();
+    for p in retired {
+        let kept = ladder_games(p, games, seed).into_iter();
+        matches.extend(kept.filter(|m| played.contains(&m.id)));
+    }
+    matches.sort_by_key(|m| m.id);
+    matches.dedup_by_key(|m| m.id);
+    // The retired versions' games count too: they are in the journal.
     Plan {
         total: matches.len(),
         matches,
@@ -220,6 +290,28 @@ pub fn points_of(entry: &Entry, bot: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ladder_pair_numbers_are_stable_and_invertible() {
+        for p in 0..5000 {
+            let (i, j) = ladder_versions(p);
+            assert!(i < j && ladder_pair(i, j) == p, "{p}: {i}, {j}");
+        }
+        // Adding version 3 keeps every id of versions 0-2 and adds only its own pairs.
+        let three = Format::Ladder { active: vec![0, 1, 2] }.plan(3, 2, 7, &[]);
+        let four = Format::Ladder { active: vec![0, 1, 2, 3] }.plan(4, 2, 7, &[]);
+        assert_eq!(four.matches[..6], three.matches[..]);
+        assert!(four.matches[6..].iter().all(|m| m.seats.contains(&3)));
+        // Retiring version 1: its played games stay planned, nothing new of it is.
+        let done: Vec<Entry> = three
+            .matches
+            .iter()
+            .map(|m| Entry::test_entry(m.id, m.seats, m.seed, Outcome::Draw))
+            .collect();
+        let retired = Format::Ladder { active: vec![0, 2, 3] }.plan(4, 2, 7, &done);
+        assert_eq!(retired.total, 6 + 4, "three old pairs' games and two new pairs");
+        assert!(retired.matches.iter().filter(|m| m.seats.contains(&1)).all(|m| m.id < 6));
+    }
 
     #[test]
     fn a_gauntlet_plays_every_pair_with_a_named_bot_once_per_game() {

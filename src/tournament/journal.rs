@@ -65,6 +65,11 @@ pub struct RunBot {
     pub name: String,
     pub file: String,
     pub sha256: String,
+    /// A ladder's versions: when this one joined (UTC), and why it left if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired: Option<String>,
 }
 
 /// One line of `journal.jsonl`.
@@ -351,6 +356,8 @@ impl RunInfo {
                     name: b.name.clone(),
                     file: b.path.display().to_string(),
                     sha256: b.sha256.clone(),
+                    added: None,
+                    retired: None,
                 })
                 .collect(),
             started: super::export::now_utc(),
@@ -368,6 +375,30 @@ pub struct Journal {
 
 impl Journal {
     /// Creates `output/<name>-<UTC time>/` with `run.json` and an empty journal.
+    /// A run folder at exactly `dir` (a ladder's), made if missing; `run.json` written.
+    pub fn create_at(dir: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
+        std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
+            JournalError::Write(format!(
+                "{}: cannot create the run folder: {e}",
+                dir.display()
+            ))
+        })?;
+        Journal::write_info(dir, info)?;
+        Journal::open(dir)
+    }
+
+    /// Writes `run.json` (whole, then renamed over the old one).
+    pub fn write_info(dir: &Path, info: &RunInfo) -> Result<(), JournalError> {
+        let text =
+            serde_json::to_string_pretty(info).map_err(|e| JournalError::Write(e.to_string()))?;
+        let tmp = dir.join("run.json.new");
+        std::fs::write(&tmp, text + "\n")
+            .and_then(|()| std::fs::rename(&tmp, dir.join("run.json")))
+            .map_err(|e| {
+                JournalError::Write(format!("{}: cannot write run.json: {e}", dir.display()))
+            })
+    }
+
     pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
         let slug: String = info
             .name

@@ -147,6 +147,15 @@ impl WorkQueue {
     }
 }
 
+/// Closes the queue when dropped.
+struct CloseOnDrop<'a>(&'a WorkQueue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// What the coordinating thread knows of the run's matches.
 struct Progress {
     plan: Plan,
@@ -198,7 +207,6 @@ pub fn run(
     let mut failure: Option<RunError> = None;
     let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
-    let swiss = matches!(t.format, super::format::Format::Swiss { .. });
 
     std::thread::scope(|scope| {
         for worker in 0..opts.jobs.max(1) {
@@ -207,6 +215,9 @@ pub fn run(
             scope.spawn(move || work(worker, t, cage, opts, queue, halt, stop, &tx));
         }
         drop(tx);
+        // Whatever ends this loop — a panic in `on_event` included — sends the workers
+        // home, so the scope can end instead of waiting for them forever.
+        let _close = CloseOnDrop(&queue);
         let fail = |e: RunError, failure: &mut Option<RunError>| {
             failure.get_or_insert(e);
             halt.store(true, Ordering::Relaxed);
@@ -235,7 +246,7 @@ pub fn run(
                         let standings =
                             progress
                                 .plan
-                                .standings(t.bots.len(), &outcomes, t.ranking, swiss);
+                                .standings(t.bots.len(), &outcomes, t.ranking, &t.format);
                         let entry = done.last().expect("just pushed");
                         on_event(Event::Finished {
                             entry,
@@ -311,9 +322,8 @@ fn summary(
 ) -> Summary {
     done.sort_by_key(|e| e.id);
     let plan = t.plan(&done);
-    let swiss = matches!(t.format, super::format::Format::Swiss { .. });
     Summary {
-        standings: plan.standings(t.bots.len(), outcomes, t.ranking, swiss),
+        standings: plan.standings(t.bots.len(), outcomes, t.ranking, &t.format),
         interrupted: !plan.complete || done.len() < plan.matches.len(),
         entries: done,
         total: plan.total,

@@ -112,6 +112,32 @@ fn points(o: Outcome) -> f64 {
     }
 }
 
+impl Row {
+    fn empty(bot: usize, stage: Option<u32>) -> Row {
+        Row {
+            bot,
+            rank: 0,
+            points: 0.0,
+            games: 0,
+            wins: 0,
+            draws: 0,
+            losses: 0,
+            score: 0.0,
+            elo: 0.0,
+            elo_low: 0.0,
+            elo_high: 0.0,
+            sonneborn_berger: 0.0,
+            buchholz: 0.0,
+            byes: 0,
+            stage,
+            payoff: 0.0,
+            payoff_per_turn: 0.0,
+            turns: 0,
+            faults: BTreeMap::new(),
+        }
+    }
+}
+
 /// What a format adds to the results: Swiss byes and its Buchholz tie-break, the
 /// knockout's rounds reached.
 #[derive(Debug, Clone, Default)]
@@ -119,6 +145,8 @@ pub struct Extras<'a> {
     pub byes: &'a [usize],
     pub buchholz: bool,
     pub stage: Option<&'a [u32]>,
+    /// A ladder: only these bots rank, on their games among themselves.
+    pub active: Option<&'a [usize]>,
 }
 
 /// Standings of `bots` bots after `finished` (in any order), ranked by `ranking`.
@@ -134,32 +162,26 @@ pub fn compute_with(
     extras: &Extras,
 ) -> Standings {
     let mut rows: Vec<Row> = (0..bots)
-        .map(|bot| Row {
-            bot,
-            rank: 0,
-            points: 0.0,
-            games: 0,
-            wins: 0,
-            draws: 0,
-            losses: 0,
-            score: 0.0,
-            elo: 0.0,
-            elo_low: 0.0,
-            elo_high: 0.0,
-            sonneborn_berger: 0.0,
-            buchholz: 0.0,
-            byes: 0,
-            stage: extras.stage.and_then(|s| s.get(bot).copied()),
-            payoff: 0.0,
-            payoff_per_turn: 0.0,
-            turns: 0,
-            faults: BTreeMap::new(),
-        })
+        .map(|bot| Row::empty(bot, extras.stage.and_then(|s| s.get(bot).copied())))
         .collect();
     let mut cross = vec![vec![(0.0, 0u32); bots]; bots];
-    let mut results = Results::new(bots);
+    // The rating fit sees only the bots that rank (a ladder's retired versions, with no
+    // counted games, would leave the fit without a finite interval).
+    let fitted: Vec<usize> = match extras.active {
+        Some(active) => active.iter().copied().filter(|&b| b < bots).collect(),
+        None => (0..bots).collect(),
+    };
+    let slot: Vec<Option<usize>> = (0..bots)
+        .map(|b| fitted.iter().position(|&f| f == b))
+        .collect();
+    let mut results = Results::new(fitted.len());
     // Sorted by id so that float sums do not depend on the order matches finished in.
-    let mut sorted: Vec<&Outcomes> = finished.iter().collect();
+    let counted = |m: &&Outcomes| {
+        extras
+            .active
+            .is_none_or(|a| m.seats.iter().all(|s| a.contains(s)))
+    };
+    let mut sorted: Vec<&Outcomes> = finished.iter().filter(counted).collect();
     sorted.sort_by_key(|m| m.id);
     for m in &sorted {
         for seat in 0..2 {
@@ -182,7 +204,9 @@ pub fn compute_with(
             cross[me][them].0 += p;
             cross[me][them].1 += 1;
         }
-        results.add(m.seats[0], m.seats[1], points(m.outcomes[0]));
+        if let (Some(a), Some(b)) = (slot[m.seats[0]], slot[m.seats[1]]) {
+            results.add(a, b, points(m.outcomes[0]));
+        }
     }
     for &b in extras.byes {
         if let Some(row) = rows.get_mut(b) {
@@ -213,12 +237,16 @@ pub fn compute_with(
         } else {
             0.0
         };
-        let r = &fit.ratings[row.bot];
-        row.elo = r.elo;
-        row.elo_low = r.low;
-        row.elo_high = r.high;
+        if let Some(r) = slot[row.bot].map(|i| &fit.ratings[i]) {
+            row.elo = r.elo;
+            row.elo_low = r.low;
+            row.elo_high = r.high;
+        }
     }
     rows.sort_by(|a, b| rank_order(a, b, ranking, extras.buchholz));
+    if let Some(active) = extras.active {
+        rows.retain(|r| active.contains(&r.bot));
+    }
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
     }
