@@ -667,6 +667,9 @@ fn a_gauntlet_plays_the_challenger_against_the_field_and_resumes() {
     let whole = whole_and_resumed(&t, 3);
     assert_eq!(whole.entries.len(), (t.bots.len() - 1) * 2);
     assert!(whole.entries.iter().all(|e| e.seats.contains(&pattern)));
+    // Games differ by design: points per game rank first.
+    let scores: Vec<f64> = whole.standings.rows.iter().map(|r| r.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     let bots: Vec<(String, String)> = t
         .bots
         .iter()

@@ -73,6 +73,7 @@ impl Plan {
                 Format::Ladder { active } => Some(active),
                 _ => None,
             },
+            by_score: matches!(format, Format::Gauntlet { .. }),
         };
         super::standings::compute_with(bots, finished, ranking, &extras)
     }
@@ -298,8 +299,14 @@ mod tests {
             assert!(i < j && ladder_pair(i, j) == p, "{p}: {i}, {j}");
         }
         // Adding version 3 keeps every id of versions 0-2 and adds only its own pairs.
-        let three = Format::Ladder { active: vec![0, 1, 2] }.plan(3, 2, 7, &[]);
-        let four = Format::Ladder { active: vec![0, 1, 2, 3] }.plan(4, 2, 7, &[]);
+        let three = Format::Ladder {
+            active: vec![0, 1, 2],
+        }
+        .plan(3, 2, 7, &[]);
+        let four = Format::Ladder {
+            active: vec![0, 1, 2, 3],
+        }
+        .plan(4, 2, 7, &[]);
         assert_eq!(four.matches[..6], three.matches[..]);
         assert!(four.matches[6..].iter().all(|m| m.seats.contains(&3)));
         // Retiring version 1: its played games stay planned, nothing new of it is.
@@ -308,9 +315,20 @@ mod tests {
             .iter()
             .map(|m| Entry::test_entry(m.id, m.seats, m.seed, Outcome::Draw))
             .collect();
-        let retired = Format::Ladder { active: vec![0, 2, 3] }.plan(4, 2, 7, &done);
-        assert_eq!(retired.total, 6 + 4, "three old pairs' games and two new pairs");
-        assert!(retired.matches.iter().filter(|m| m.seats.contains(&1)).all(|m| m.id < 6));
+        let retired = Format::Ladder {
+            active: vec![0, 2, 3],
+        }
+        .plan(4, 2, 7, &done);
+        assert_eq!(
+            retired.total,
+            6 + 4,
+            "three old pairs' games and two new pairs"
+        );
+        assert!(retired
+            .matches
+            .iter()
+            .filter(|m| m.seats.contains(&1))
+            .all(|m| m.id < 6));
     }
 
     #[test]

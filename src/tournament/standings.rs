@@ -147,6 +147,9 @@ pub struct Extras<'a> {
     pub stage: Option<&'a [u32]>,
     /// A ladder: only these bots rank, on their games among themselves.
     pub active: Option<&'a [usize]>,
+    /// A gauntlet: bots play different numbers of games by design, so points per game
+    /// rank before points.
+    pub by_score: bool,
 }
 
 /// Standings of `bots` bots after `finished` (in any order), ranked by `ranking`.
@@ -243,7 +246,14 @@ pub fn compute_with(
             row.elo_high = r.high;
         }
     }
-    rows.sort_by(|a, b| rank_order(a, b, ranking, extras.buchholz));
+    rows.sort_by(|a, b| {
+        let score = if extras.by_score && ranking == Ranking::Points {
+            b.score.total_cmp(&a.score)
+        } else {
+            std::cmp::Ordering::Equal
+        };
+        score.then(rank_order(a, b, ranking, extras.buchholz))
+    });
     if let Some(active) = extras.active {
         rows.retain(|r| active.contains(&r.bot));
     }
