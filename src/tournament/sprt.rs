@@ -221,6 +221,26 @@ mod tests {
         }
     }
 
+    /// Reference values from an independent computation: the constrained maximum
+    /// likelihood found by a general optimiser (scipy's SLSQP over the five
+    /// probabilities, with Σq = 1 and Σq·a = s as constraints) rather than by the θ
+    /// equation solved here. The third is the SPRT the README shows (LLR 3.44).
+    #[test]
+    fn the_llr_matches_an_independent_optimiser() {
+        for (penta, e0, e1, reference) in [
+            ([100, 500, 1000, 600, 120], 0.0, 5.0, 3.593_498_763_676),
+            ([30, 200, 600, 210, 25], -2.0, 3.0, -0.149_378_048_354),
+            ([6, 28, 59, 33, 8], -30.0, 30.0, 3.443_103_406_148),
+            ([10, 40, 100, 80, 30], 0.0, 10.0, 3.851_467_982_919),
+        ] {
+            let ours = llr(&penta, e0, e1);
+            assert!(
+                (ours - reference).abs() < 1e-6,
+                "{penta:?}: {ours} vs {reference}"
+            );
+        }
+    }
+
     #[test]
     fn llr_signs_elo_and_verdicts() {
         // A stronger: LLR of [0, 10] positive; the mirror image negative.
