@@ -118,6 +118,8 @@ fn a_ladder_plays_only_new_games_and_retires_replaced_and_removed_versions() {
     let run = std::fs::read_to_string(dir.path().join("run/run.json")).unwrap();
     assert_eq!(run.matches("\"retired\": \"replaced ").count(), 1, "{run}");
     assert_eq!(run.matches("\"retired\": \"removed ").count(), 1, "{run}");
+    assert!(out.contains("versions (newest first):"), "{out}");
+    assert_eq!(out.matches("  retired: ").count(), 2, "{out}");
 }
 
 #[test]

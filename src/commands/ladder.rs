@@ -47,13 +47,15 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         let (t, theme) = start_at(t, &run_args, &run_dir, &now)?;
         say!("ladder: {} versions entered", t.bots.len());
         let (journal, info, done) = Journal::resume(&run_dir)?;
-        return play(
+        let code = play(
             versions(&info, run_args.jobs)?,
             journal,
             done,
             theme,
             &run_args,
-        );
+        )?;
+        say_versions(&info, &now);
+        return Ok(code);
     }
     let (mut info, _) = Journal::read(&run_dir)?;
     for line in reconcile(&mut info.bots, &current, &now) {
@@ -67,13 +69,59 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     Journal::write_info(&run_dir, &info)?;
     let (journal, info, done) = Journal::resume(&run_dir)?;
     let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
-    play(
+    let code = play(
         versions(&info, run_args.jobs)?,
         journal,
         done,
         theme,
         &run_args,
-    )
+    )?;
+    say_versions(&info, &now);
+    Ok(code)
+}
+
+/// Every version, newest first: its hash, when it joined and how long ago, and why it
+/// left if it did.
+fn say_versions(info: &RunInfo, now: &str) {
+    say!("");
+    say!("versions (newest first):");
+    for v in info.bots.iter().rev() {
+        let added = v.added.as_deref().unwrap_or("?");
+        let age = age(added, now).map_or(String::new(), |a| format!(" ({a} ago)"));
+        let state = v.retired.as_deref().map_or("active".to_string(), |r| {
+            format!("retired: {}", sanitize(r.as_bytes()))
+        });
+        say!(
+            "  {}@{}  added {}{age}  {state}",
+            sanitize(v.name.as_bytes()),
+            &v.sha256[..8],
+            sanitize(added.as_bytes())
+        );
+    }
+}
+
+/// How long between two `YYYY-MM-DDTHH:MM:SSZ` times, as "3d", "5h", "12m" or "40s".
+fn age(from: &str, to: &str) -> Option<String> {
+    let secs = |t: &str| -> Option<i64> {
+        let n = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+        let (y, mo, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+        let (h, mi, s) = (n(11..13)?, n(14..16)?, n(17..19)?);
+        // Days from the civil date (Howard Hinnant's algorithm, the inverse of how
+        // `now_utc` writes it).
+        let y = if mo <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + mi * 60 + s)
+    };
+    let d = secs(to)? - secs(from)?;
+    Some(match d {
+        d if d >= 86_400 => format!("{}d", d / 86_400),
+        d if d >= 3600 => format!("{}h", d / 3600),
+        d if d >= 60 => format!("{}m", d / 60),
+        d => format!("{}s", d.max(0)),
+    })
 }
 
 /// A new ladder's run folder at `run_dir`, every version added `now`.
@@ -159,5 +207,18 @@ fn new_version(bot: &crate::botfile::BotFile, file: String, now: &str) -> RunBot
         sha256: bot.sha256.clone(),
         added: Some(now.to_string()),
         retired: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ages_read_in_the_largest_unit() {
+        let age = |a, b| super::age(a, b).unwrap();
+        assert_eq!(age("2026-12-01T10:00:00Z", "2026-12-03T11:00:00Z"), "2d");
+        assert_eq!(age("2026-02-28T23:00:00Z", "2026-03-01T04:30:00Z"), "5h");
+        assert_eq!(age("2025-12-31T23:59:00Z", "2026-01-01T00:11:00Z"), "12m");
+        assert_eq!(age("2026-12-01T10:00:00Z", "2026-12-01T10:00:40Z"), "40s");
+        assert_eq!(super::age("garbage", "2026-12-01T10:00:40Z"), None);
     }
 }
