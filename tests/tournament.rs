@@ -486,7 +486,50 @@ fn crafted_run_folders_are_refused_in_one_line() {
             info_with(&["bots"], serde_json::json!([])),
             "bots: a run has 2 to",
         ),
+        // Formats are read back too; a huge one is refused before any plan is built.
+        (
+            info_with(
+                &["schedule"],
+                serde_json::json!({"kind": "swiss", "rounds": 0}),
+            ),
+            "schedule: 1 to",
+        ),
+        (
+            info_with(
+                &["schedule"],
+                serde_json::json!({"kind": "knockout", "seeds": [0, 0], "tiebreak_pairs": 1}),
+            ),
+            "schedule: a knockout seeds every bot once",
+        ),
+        (
+            info_with(
+                &["schedule"],
+                serde_json::json!({"kind": "sprt", "elo0": 0, "elo1": 5, "alpha": 0.05,
+                    "beta": 0.05, "max_pairs": 1_000_000}),
+            ),
+            "schedule: an SPRT is between exactly two bots",
+        ),
+        (
+            info_with(
+                &["schedule"],
+                serde_json::json!({"kind": "ladder", "active": [0, 99]}),
+            ),
+            "schedule: a bot named twice, or one not in the run",
+        ),
+        (
+            info_with(
+                &["schedule"],
+                serde_json::json!({"kind": "tournament-of-doom"}),
+            ),
+            "malformed",
+        ),
     ];
+    // 300 bots playing 1000 games per pair: 44,850,000 matches, refused before planning.
+    let mut huge = info.clone();
+    huge["bots"] = serde_json::Value::Array(vec![huge["bots"][0].clone(); 300]);
+    huge["games_per_pair"] = 1000.into();
+    let mut info_cases = info_cases;
+    info_cases.push((huge.to_string(), "matches: more than 10000000 in one run"));
     for (text, says) in info_cases {
         std::fs::write(run.join("run.json"), text).unwrap();
         let err = Journal::resume(&run).err().expect("refused").to_string();

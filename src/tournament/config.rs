@@ -550,6 +550,13 @@ fn resolve_format(
         FormatName::RoundRobin => "format",
     };
     format.check(bots.len()).map_err(|why| (field, why))?;
+    let max = super::journal::MAX_MATCHES;
+    if format.bound(bots.len(), raw.games_per_pair) > max {
+        return Err((
+            "games_per_pair",
+            format!("these bots and games per pair make more than {max} matches"),
+        ));
+    }
     Ok(format)
 }
 

@@ -127,6 +127,20 @@ impl Format {
         }
     }
 
+    /// The most matches it can plan for `bots` bots (before planning any: a hostile
+    /// `run.json` must not make the runner list billions).
+    pub fn bound(&self, bots: usize, games_per_pair: u32) -> u64 {
+        let (n, g) = (bots as u64, u64::from(games_per_pair));
+        let pairs = n * n.saturating_sub(1) / 2;
+        match self {
+            Format::Knockout { tiebreak_pairs, .. } => {
+                n.saturating_sub(1) * (g + 2 * u64::from(*tiebreak_pairs))
+            }
+            Format::Sprt(s) => 2 * u64::from(s.max_pairs),
+            _ => pairs.saturating_mul(g),
+        }
+    }
+
     /// The first thing wrong with it for `bots` bots, if anything (`run.json` is read
     /// back, so this is checked there too).
     pub fn check(&self, bots: usize) -> Result<(), String> {

@@ -22,7 +22,7 @@ pub const RUN_FORMAT: &str = "cagematch-run";
 /// games per pair) is only built once `matches` agrees with it and is at most
 /// [`MAX_MATCHES`].
 const MAX_BOTS: usize = 10_000;
-const MAX_MATCHES: u64 = 10_000_000;
+pub const MAX_MATCHES: u64 = 10_000_000;
 /// Largest `run.json` read (10,000 bots with names and paths fit in a few MB).
 const MAX_RUN_JSON_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -225,6 +225,9 @@ impl RunInfo {
         self.schedule
             .check(self.bots.len())
             .map_err(|why| format!("schedule: {why}"))?;
+        if self.schedule.bound(self.bots.len(), self.games_per_pair) > MAX_MATCHES {
+            return Err(format!("matches: more than {MAX_MATCHES} in one run"));
+        }
         let total = self.plan(&[]).total as u64;
         if self.matches as u64 != total {
             return Err(format!(
