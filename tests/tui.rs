@@ -65,6 +65,19 @@ fn assert_has(lines: &[String], needles: &[&str]) {
     }
 }
 
+/// No escape or bell byte reaches the screen at any size.
+fn assert_no_control_characters(app: &mut App, what: &str) {
+    for (w, h) in SIZES {
+        let lines = render(app, w, h);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
+            "{what}: a control character reached the screen at {w}×{h}"
+        );
+    }
+}
+
 fn key(code: KeyCode) -> AppEvent {
     AppEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -386,15 +399,7 @@ fn the_viewer_shows_logs_and_faults_and_never_passes_escapes_through() {
             "\\x1b]0;owned by a replay file\\x07",
         ],
     );
-    for (w, h) in SIZES {
-        let lines = render(&mut app, w, h);
-        assert!(
-            lines
-                .iter()
-                .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
-            "a control character reached the screen"
-        );
-    }
+    assert_no_control_characters(&mut app, "faults");
     press(&mut app, KeyCode::End);
     assert_has(
         &render(&mut app, 80, 24),
@@ -1125,15 +1130,7 @@ fn hostile_frames_draw_what_fits() {
         std::fs::write(&path, replay.to_string()).unwrap();
         let mut app = App::for_replay(cagematch::replay::read(&path).unwrap(), dark());
         press(&mut app, KeyCode::End);
-        for (w, h) in SIZES {
-            let lines = render(&mut app, w, h);
-            assert!(
-                lines
-                    .iter()
-                    .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}')),
-                "{game}: a control character reached the screen"
-            );
-        }
+        assert_no_control_characters(&mut app, game);
     }
 }
 

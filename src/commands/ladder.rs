@@ -46,16 +46,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         };
         let (t, theme) = start_at(t, &run_args, &run_dir, &now)?;
         say!("ladder: {} versions entered", t.bots.len());
-        let (journal, info, done) = Journal::resume(&run_dir)?;
-        let code = play(
-            versions(&info, run_args.jobs)?,
-            journal,
-            done,
-            theme,
-            &run_args,
-        )?;
-        say_versions(&info, &now);
-        return Ok(code);
+        return play_versions(&run_dir, theme, &run_args, &now);
     }
     let (mut info, _) = Journal::read(&run_dir)?;
     for line in reconcile(&mut info.bots, &current, &now) {
@@ -67,16 +58,20 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     info.schedule = Format::Ladder { active };
     info.matches = info.plan(&[]).total;
     Journal::write_info(&run_dir, &info)?;
-    let (journal, info, done) = Journal::resume(&run_dir)?;
     let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
-    let code = play(
-        versions(&info, run_args.jobs)?,
-        journal,
-        done,
-        theme,
-        &run_args,
-    )?;
-    say_versions(&info, &now);
+    play_versions(&run_dir, theme, &run_args, &now)
+}
+
+/// Plays what the ladder's run folder is missing, then lists its versions.
+fn play_versions(
+    run_dir: &std::path::Path,
+    theme: crate::tui::theme::Theme,
+    args: &RunArgs,
+    now: &str,
+) -> Result<ExitCode, Error> {
+    let (journal, info, done) = Journal::resume(run_dir)?;
+    let code = play(versions(&info, args.jobs)?, journal, done, theme, args)?;
+    say_versions(&info, now);
     Ok(code)
 }
 
