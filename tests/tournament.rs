@@ -210,7 +210,9 @@ fn every_kind_of_bad_tournament_file_gives_a_one_line_error() {
 
 #[test]
 fn shipped_tournament_files_load() {
-    for name in ["default", "connectx", "rps", "ipd", "tron", "swiss", "knockout"] {
+    for name in [
+        "default", "connectx", "rps", "ipd", "tron", "swiss", "knockout",
+    ] {
         let t = Tournament::load(Path::new(&repo(&format!("tournaments/{name}.yaml"))))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(t.bots.len() >= 4, "{name}");

@@ -979,6 +979,7 @@ fn a_resumed_run_shows_its_earlier_matches_and_faults() {
         bots,
         total: 4,
         ranking: Ranking::Points,
+        standings: None,
     };
     let mut app = live::app_for_run(header, dark(), dir.path(), &[entry]);
     assert_eq!(app.done(), 1);

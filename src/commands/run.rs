@@ -242,12 +242,17 @@ fn live(
     export_to: Option<PathBuf>,
 ) -> Result<Summary, Error> {
     let total = t.plan(&done).total;
+    let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let header = live::RunHeader {
         title: t.name.clone(),
         game: t.game,
         bots: bots_of(t),
         total,
         ranking: t.ranking,
+        standings: Some(
+            t.plan(&done)
+                .standings(t.bots.len(), &outcomes, t.ranking, &t.format),
+        ),
     };
     let mut app = live::app_for_run(header, theme, &journal.dir, &done);
     if let tournament::format::Format::Sprt(spec) = &t.format {

@@ -139,6 +139,9 @@ pub struct RunHeader {
     pub bots: Vec<(String, String)>,
     pub total: usize,
     pub ranking: standings::Ranking,
+    /// The standings of the matches already played, as the run's format ranks them (a
+    /// ladder's active versions only, a knockout by round); `None`: by `ranking` alone.
+    pub standings: Option<standings::Standings>,
 }
 
 pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry]) -> App {
@@ -148,12 +151,13 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
         bots,
         total,
         ranking,
+        standings: played,
     } = run;
     let mut app = App::new(title, game, bots.clone(), total, theme);
     app.already = done.len();
     app.run_dir = Some(run_dir.to_path_buf());
     let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
-    app.standings = standings::compute(bots.len(), &outcomes, ranking);
+    app.standings = played.unwrap_or_else(|| standings::compute(bots.len(), &outcomes, ranking));
     app.history = history_of(bots.len(), &outcomes, ranking);
     // Only the newest replays are read back (what the app would have kept in memory).
     let keep = done.len().saturating_sub(super::app::KEEP_RECORDS);
@@ -196,17 +200,32 @@ fn history_of(
 /// its journal holds, nothing played.
 pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Error> {
     let (info, done) = crate::tournament::Journal::read(dir)?;
+    // A ladder's versions share names: each is shown with its hash.
+    let ladder = matches!(
+        info.schedule,
+        crate::tournament::format::Format::Ladder { .. }
+    );
     let bots = info
         .bots
         .iter()
-        .map(|b| (b.name.clone(), b.file.clone()))
+        .map(|b| {
+            let name = if ladder {
+                format!("{}@{}", b.name, &b.sha256[..8])
+            } else {
+                b.name.clone()
+            };
+            (name, b.file.clone())
+        })
         .collect();
+    let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
+    let plan = info.plan(&done);
     let header = RunHeader {
         title: info.name.clone(),
         game: info.game,
         bots,
-        total: info.matches,
+        total: plan.total,
         ranking: info.ranking,
+        standings: Some(plan.standings(info.bots.len(), &outcomes, info.ranking, &info.schedule)),
     };
     let mut app = app_for_run(header, theme, dir, &done);
     app.already = done.len();
