@@ -1,10 +1,15 @@
 //! Replay files: one JSON object per match, versioned, one frame per line so that two
 //! replays diff line by line. Without timings (the default for `cagematch match`), a
 //! replay of deterministic bots is byte-for-byte the same for the same seed.
+//!
+//! A file named `*.zst` is that same text compressed with zstd (run folders write
+//! them: a 1,000-round RPS replay goes from ~270 KB to ~9.5 KB at level 9, and
+//! `zstd -dc FILE | jq` reads it); reading tells the two apart by zstd's magic number,
+//! and never inflates past [`MAX_BYTES`], so a compressed bomb is a one-line error.
 
 use crate::cage::sanitize;
 use crate::error::ConfigError;
-use crate::files::{read_text, Links};
+use crate::files::Links;
 use crate::game::SEATS;
 use crate::referee::MatchRecord;
 use serde_json::Value;
@@ -64,15 +69,57 @@ pub fn to_string(record: &MatchRecord, timings: bool) -> String {
     out
 }
 
+/// zstd's level for replays: measured on a 1,000-round RPS replay (272,681 bytes):
+/// level 3 11,612 bytes, 9 9,533 (3.5 %), 19 8,034 but 0.24 s; 9 takes under 5 ms.
+const LEVEL: i32 = 9;
+
+/// The first bytes of every zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Writes the replay; compressed when the name ends in `.zst`.
 pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), String> {
-    std::fs::write(path, to_string(record, timings))
+    let text = to_string(record, timings);
+    let compressed = path.extension().is_some_and(|e| e == "zst");
+    let bytes = if compressed {
+        zstd::bulk::compress(text.as_bytes(), LEVEL)
+            .map_err(|e| format!("{}: cannot compress the replay: {e}", path.display()))?
+    } else {
+        text.into_bytes()
+    };
+    std::fs::write(path, bytes)
         .map_err(|e| format!("{}: cannot write the replay: {e}", path.display()))
 }
 
-/// Reads a replay, checking its format and version.
+/// Reads a replay (plain or zstd-compressed), checking its format and version.
 pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
-    let text = read_text(path, MAX_BYTES, "replay", Links::Follow)?;
+    let (bytes, _) = crate::files::read_capped(path, MAX_BYTES, "replay", Links::Follow)?;
+    let bytes = inflate(bytes, MAX_BYTES).map_err(|e| ConfigError::new(path.display(), e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        ConfigError::new(path.display(), "the replay is not UTF-8 text".to_string())
+    })?;
     parse(&text).map_err(|e| ConfigError::new(path.display(), e))
+}
+
+/// The bytes as they are, or decompressed when they are a zstd frame — never more
+/// than `max` of them.
+pub fn inflate(bytes: Vec<u8>, max: u64) -> Result<Vec<u8>, String> {
+    if !bytes.starts_with(&ZSTD_MAGIC) {
+        return Ok(bytes);
+    }
+    use std::io::Read;
+    let decoder = zstd::stream::read::Decoder::new(&bytes[..])
+        .map_err(|e| format!("not a replay (a broken zstd file: {e})"))?;
+    let mut out = Vec::new();
+    decoder
+        .take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("not a replay (a broken zstd file: {e})"))?;
+    if out.len() as u64 > max {
+        return Err(format!(
+            "the replay decompresses to more than {max} bytes; it is not one cagematch wrote"
+        ));
+    }
+    Ok(out)
 }
 
 pub fn parse(text: &str) -> Result<MatchRecord, String> {

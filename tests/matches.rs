@@ -506,3 +506,53 @@ fn kaggle_agents_that_import_kaggle_environments_run_unmodified_in_both_seats() 
         fault.detail
     );
 }
+
+#[test]
+fn compressed_replays_are_a_twentieth_of_the_size_and_read_back_the_same() {
+    // A full 1,000-round RPS match, as run folders keep it (with timings).
+    let cage = common::cage();
+    let (a, b) = (bot("bots/rps/pattern.py"), bot("bots/rps/random.py"));
+    let record = play(&cage, GameKind::Rps, 3, &a, &b);
+    assert_eq!(record.frames.len(), 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, packed) = (dir.path().join("r.json"), dir.path().join("r.json.zst"));
+    replay::write(&plain, &record, true).unwrap();
+    replay::write(&packed, &record, true).unwrap();
+    let (p, z) = (
+        std::fs::metadata(&plain).unwrap().len(),
+        std::fs::metadata(&packed).unwrap().len(),
+    );
+    eprintln!(
+        "1,000-round RPS replay: {p} bytes plain, {z} compressed ({:.1} %)",
+        100.0 * z as f64 / p as f64
+    );
+    assert!(z * 20 <= p, "{z} compressed of {p}");
+    assert_eq!(
+        replay::read(&packed).unwrap(),
+        replay::read(&plain).unwrap()
+    );
+    // Standard zstd: any decoder gives back the plain file, byte for byte.
+    let unpacked = zstd::stream::decode_all(std::fs::File::open(&packed).unwrap()).unwrap();
+    assert_eq!(unpacked, std::fs::read(&plain).unwrap());
+}
+
+#[test]
+fn a_compressed_bomb_or_a_broken_frame_is_a_one_line_error() {
+    let bomb = zstd::bulk::compress(&vec![b' '; 4 << 20], 3).unwrap();
+    assert!(
+        bomb.len() < 4096,
+        "4 MiB of spaces compress to {} bytes",
+        bomb.len()
+    );
+    let err = replay::inflate(bomb, 1 << 20).unwrap_err();
+    assert!(
+        err.contains("decompresses to more than 1048576 bytes"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json.zst");
+    std::fs::write(&path, [0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5]).unwrap();
+    let err = replay::read(&path).unwrap_err().to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("broken zstd file"), "{err}");
+}

@@ -419,7 +419,7 @@ fn replay_name(m: &Scheduled, record: &MatchRecord) -> String {
             .collect()
     };
     format!(
-        "replays/{:05}-{}-vs-{}.json",
+        "replays/{:05}-{}-vs-{}.json.zst",
         m.id,
         clean(&record.bots[0].name),
         clean(&record.bots[1].name)
