@@ -315,6 +315,10 @@ fn sprt_decides_a_lopsided_head_to_head_and_refuses_bad_hypotheses() {
     );
     assert!(stdout.contains("(bounds -2.94, 2.94)"), "{stdout}");
     assert!(
+        stdout.contains("pattern beat rock  (LLR 0.53 after 1 pair)"),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("pentanomial (pairs by pattern's points: 0 ½ 1 1½ 2): 0 0 0 0 "),
         "{stdout}"
     );

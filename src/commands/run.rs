@@ -206,12 +206,25 @@ fn headless(
         frames: false,
         pin: true,
     };
+    // An SPRT's progress lines say where the test stands.
+    let sprt = match &t.format {
+        tournament::format::Format::Sprt(spec) => Some(*spec),
+        _ => None,
+    };
+    let mut played = done.clone();
     let summary = tournament::runner::run(t, cage, journal, done, &opts, &STOP, &mut |event| {
         match event {
             Event::Finished {
                 entry, done, total, ..
             } => {
-                for line in progress.finished(entry, done, total) {
+                let mut lines = progress.finished(entry, done, total);
+                if let (Some(spec), Some(first)) = (&sprt, lines.first_mut()) {
+                    played.push(entry.clone());
+                    let s = tournament::sprt::status(spec, &played);
+                    let pairs = crate::tui::widgets::count(s.pairs as usize, "pair", "pairs");
+                    first.push_str(&format!("  (LLR {:.2} after {pairs})", s.llr));
+                }
+                for line in lines {
                     say!("{line}");
                 }
             }
