@@ -97,7 +97,8 @@ impl Format {
             Format::Swiss { rounds } => format!("swiss, {rounds} rounds"),
             Format::Gauntlet { named } => format!("gauntlet of {}", named.len()),
             Format::Knockout { tiebreak_pairs, .. } => {
-                format!("knockout, up to {tiebreak_pairs} tie-break pairs")
+                let pairs = crate::tui::widgets::count(*tiebreak_pairs as usize, "pair", "pairs");
+                format!("knockout, up to {pairs} of tie-breaks")
             }
             Format::RoundRobin => "round-robin".into(),
             Format::Ladder { active } => format!("ladder of {} active versions", active.len()),

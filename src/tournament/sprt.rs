@@ -331,8 +331,8 @@ pub struct Status {
     pub verdict: Verdict,
 }
 
-pub fn status(spec: &SprtSpec, done: &[Entry]) -> Status {
-    let finished: HashMap<usize, &Entry> = done.iter().map(|e| (e.id, e)).collect();
+pub fn status<'a>(spec: &SprtSpec, done: impl IntoIterator<Item = &'a Entry>) -> Status {
+    let finished: HashMap<usize, &Entry> = done.into_iter().map(|e| (e.id, e)).collect();
     let mut penta = [0u32; 5];
     let mut pairs = 0u32;
     let (mut llr, mut verdict) = (0.0, Verdict::Continue);

@@ -134,12 +134,8 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
 /// An SPRT's state for the progress line: LLR against its bounds, pairs, verdict.
 fn sprt_label(app: &App, spec: &crate::tournament::sprt::SprtSpec) -> String {
     use crate::tournament::sprt::{self, Verdict};
-    let entries: Vec<crate::tournament::Entry> = app
-        .matches
-        .values()
-        .filter_map(|m| m.entry.clone())
-        .collect();
-    let s = sprt::status(spec, &entries);
+    // Drawn every frame: the entries are borrowed, not copied.
+    let s = sprt::status(spec, app.matches.values().filter_map(|m| m.entry.as_ref()));
     let (lower, upper) = spec.bounds();
     let verdict = match s.verdict {
         Verdict::Continue => "",

@@ -87,12 +87,7 @@ fn draw_preview(app: &App, frame: &mut Frame, area: Rect) {
         height: board_area.height as usize,
         inarow: 4,
     };
-    let frames = m.frames();
-    let lines = match m.newest() {
-        Some(_) if !frames.is_empty() => board::draw(app.game, frames, frames.len() - 1, &canvas),
-        Some(latest) => board::draw_one(app.game, latest, &canvas),
-        None => vec![],
-    };
+    let lines = board::newest(app.game, m.frames(), m.latest.as_ref(), &canvas);
     frame.render_widget(Paragraph::new(lines), board_area);
 }
 

@@ -93,10 +93,9 @@ impl App {
                 None
             }
             Screen::Wall => {
-                let i = wall::cards(self, body)
-                    .iter()
-                    .position(|r| r.contains(at))?;
-                let page = wall::cards(self, body).len().max(1);
+                let cards = wall::cards(self, body);
+                let i = cards.iter().position(|r| r.contains(at))?;
+                let page = cards.len().max(1);
                 let i = (self.wall_selected / page) * page + i;
                 if i >= self.wall().len() {
                     return None;

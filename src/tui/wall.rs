@@ -126,11 +126,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, selected: 
         height: inner.height as usize,
         inarow: 4,
     };
-    let lines = match (m.record.as_ref(), m.frames().len(), m.newest()) {
-        // Whole frames (a watched or finished match): the board with its history.
-        (_, n, _) if n > 0 => board::draw(app.game, m.frames(), n - 1, &canvas),
-        (_, _, Some(latest)) => board::draw_one(app.game, latest, &canvas),
-        _ => vec![Line::styled("starting…", Style::new().fg(t.muted))],
-    };
+    let mut lines = board::newest(app.game, m.frames(), m.latest.as_ref(), &canvas);
+    if lines.is_empty() {
+        lines.push(Line::styled("starting…", Style::new().fg(t.muted)));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -59,6 +59,21 @@ pub fn draw(game: GameKind, frames: &[Frame], at: usize, canvas: &Canvas) -> Vec
     }
 }
 
+/// A match's newest board: from all its frames when it has them (RPS and IPD draw their
+/// history), else from the one frame a live match last reported; empty before either.
+pub fn newest(
+    game: GameKind,
+    frames: &[Frame],
+    latest: Option<&Frame>,
+    canvas: &Canvas,
+) -> Vec<Line<'static>> {
+    match (frames.len(), latest) {
+        (n, _) if n > 0 => draw(game, frames, n - 1, canvas),
+        (_, Some(frame)) => draw_one(game, frame, canvas),
+        _ => vec![],
+    }
+}
+
 /// A board from one frame only (the live wall's unwatched matches): RPS and IPD show
 /// the running totals and the latest round.
 pub fn draw_one(game: GameKind, frame: &Frame, canvas: &Canvas) -> Vec<Line<'static>> {
