@@ -97,8 +97,9 @@ impl Format {
             Format::Swiss { rounds } => format!("swiss, {rounds} rounds"),
             Format::Gauntlet { named } => format!("gauntlet of {}", named.len()),
             Format::Knockout { tiebreak_pairs, .. } => {
-                let pairs = crate::tui::widgets::count(*tiebreak_pairs as usize, "pair", "pairs");
-                format!("knockout, up to {pairs} of tie-breaks")
+                // The engine knows nothing of the UI's helpers: the plural by hand.
+                let s = if *tiebreak_pairs == 1 { "" } else { "s" };
+                format!("knockout, up to {tiebreak_pairs} pair{s} of tie-breaks")
             }
             Format::RoundRobin => "round-robin".into(),
             Format::Ladder { active } => format!("ladder of {} active versions", active.len()),
