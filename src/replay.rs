@@ -81,13 +81,18 @@ pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), Str
     let text = to_string(record, timings);
     let compressed = path.extension().is_some_and(|e| e == "zst");
     let bytes = if compressed {
-        zstd::bulk::compress(text.as_bytes(), LEVEL)
+        compress(&text)
             .map_err(|e| format!("{}: cannot compress the replay: {e}", path.display()))?
     } else {
         text.into_bytes()
     };
     std::fs::write(path, bytes)
         .map_err(|e| format!("{}: cannot write the replay: {e}", path.display()))
+}
+
+/// A replay's text as run folders keep it: one zstd frame.
+pub fn compress(text: &str) -> std::io::Result<Vec<u8>> {
+    zstd::bulk::compress(text.as_bytes(), LEVEL)
 }
 
 /// Reads a replay (plain or zstd-compressed), checking its format and version.

@@ -5,7 +5,6 @@
 //! the body is buffered, and its JSON is parsed strictly (serde_json's nesting limit, no
 //! NaN, no lone surrogates, no duplicate keys).
 
-use serde::de::DeserializeOwned;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,10 +16,13 @@ pub const HEADER: usize = 4;
 
 /// Encodes `value` (a message from `protocol.rs`) as one frame.
 pub fn encode(value: &impl Serialize) -> Vec<u8> {
-    let body = serde_json::to_vec(value).expect("protocol messages always serialise");
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(&body);
+    // The body is written after room for its header, which is filled in once its length
+    // is known: one buffer, no copy.
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(&[0; HEADER]);
+    serde_json::to_writer(&mut out, value).expect("protocol messages always serialise");
+    let len = (out.len() - HEADER) as u32;
+    out[..HEADER].copy_from_slice(&len.to_le_bytes());
     out
 }
 
@@ -29,9 +31,9 @@ pub fn write_frame(w: &mut impl Write, value: &impl Serialize) -> io::Result<()>
     w.write_all(&encode(value))
 }
 
-/// Reads one frame of at most `cap` bytes, blocking. Used in the bot process for
-/// requests from the host.
-pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> io::Result<T> {
+/// Reads one frame's body of at most `cap` bytes into `body`, blocking. Used in the bot
+/// process for requests from the host, reusing one buffer.
+pub fn read_body(r: &mut impl Read, cap: usize, body: &mut Vec<u8>) -> io::Result<()> {
     let mut header = [0u8; HEADER];
     r.read_exact(&mut header)?;
     let len = u32::from_le_bytes(header) as usize;
@@ -41,9 +43,8 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, cap: usize) -> io::Res
             "frame too large",
         ));
     }
-    let mut body = vec![0u8; len];
-    r.read_exact(&mut body)?;
-    serde_json::from_slice(&body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    body.resize(len, 0);
+    r.read_exact(body)
 }
 
 /// Why bytes from a bot are not a frame.
@@ -74,11 +75,13 @@ impl FrameBuffer {
         }
     }
 
-    /// How many bytes the buffer wants next, at most; never more than one frame's worth,
-    /// so a flood is never buffered.
+    /// How many bytes the buffer wants next, at most: before the header, a whole frame
+    /// of the largest size (so one read usually takes header, body and any bytes a bot
+    /// sent after it, which are then refused as trailing); after it, the rest of the
+    /// frame. Never more than one largest frame, so a flood is never buffered.
     pub fn want(&self) -> usize {
         match self.announced() {
-            None => HEADER - self.buf.len(),
+            None => (HEADER + self.cap).saturating_sub(self.buf.len()),
             Some(len) => (HEADER + len).saturating_sub(self.buf.len()).max(1),
         }
     }
@@ -330,8 +333,18 @@ mod tests {
     #[test]
     fn want_never_exceeds_one_frame() {
         let mut fb = FrameBuffer::new(1024);
-        assert_eq!(fb.want(), 4);
-        fb.push(&10u32.to_le_bytes()).unwrap();
+        assert_eq!(fb.want(), 4 + 1024);
+        fb.push(&10u32.to_le_bytes()[..2]).unwrap();
+        assert_eq!(fb.want(), 2 + 1024);
+        fb.push(&10u32.to_le_bytes()[2..]).unwrap();
         assert_eq!(fb.want(), 10);
+    }
+
+    #[test]
+    fn bytes_after_a_frame_in_the_same_read_are_trailing() {
+        let mut fb = FrameBuffer::new(1024);
+        let mut bytes = encode(&serde_json::json!({"action": 1}));
+        bytes.extend_from_slice(b"xyz");
+        assert_eq!(fb.push(&bytes), Err(FrameError::Trailing(3)));
     }
 }

@@ -39,7 +39,7 @@ pub use child::seccomp;
 pub use child::setup::{cage_self as apply_layers_to_current_process, ChildFds};
 pub use child::LIBRARY_PATHS;
 pub use fault::{Fault, FaultKind};
-pub use host::bot::{backstop, Bot, BotSource, Loaded, Move};
+pub use host::bot::{act_both, backstop, encoded, Bot, BotSource, Loaded, Move, Question};
 pub use host::cage::{Cage, CageError, Program};
 pub use host::native::{elf_interpreter, Native};
 pub use host::venv::{add_python, site_packages, EMBEDDED_PYTHON};

@@ -16,6 +16,7 @@
 use super::layers::Layers;
 use super::policy::Limits;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -122,11 +123,13 @@ pub enum Request<'a> {
 
 /// One move's question, as Kaggle agents get it: the seat's observation and the game's
 /// configuration. Borrowed when the host sends it, owned when the bot process reads it.
+/// The configuration is the same all match: the host encodes it once, and the bot
+/// process compares its text with the last one's before it parses it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Act<'a> {
     pub obs: Cow<'a, Value>,
-    pub config: Cow<'a, Value>,
+    pub config: Cow<'a, RawValue>,
 }
 
 /// Python bot process → host, after its own code has run (hostile).
@@ -277,7 +280,7 @@ mod tests {
         let obs = json!({"step": 1});
         let act = NativeRequest::Act(Act {
             obs: Cow::Borrowed(&obs),
-            config: Cow::Owned(json!({})),
+            config: Cow::Owned(crate::cage::encoded(&json!({}))),
         });
         assert_eq!(
             serde_json::to_value(&act).unwrap(),
@@ -289,7 +292,7 @@ mod tests {
         );
         let act = Request::Act(Act {
             obs: Cow::Borrowed(&obs),
-            config: Cow::Owned(json!({})),
+            config: Cow::Owned(crate::cage::encoded(&json!({}))),
         });
         assert_eq!(
             serde_json::to_value(&act).unwrap(),

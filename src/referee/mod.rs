@@ -10,7 +10,10 @@ pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRec
 pub use seeds::SeedKey;
 
 use crate::botfile::BotFile;
-use crate::cage::{Bot, Cage, CageError, Fairness, Fault, FaultKind, Move, Supervision};
+use crate::cage::{
+    act_both, encoded, Bot, Cage, CageError, Fairness, Fault, FaultKind, Move, Question,
+    Supervision,
+};
 use crate::game::{number, Game, GameKind, Outcome, TimeControl, Turns, SEATS};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -106,6 +109,7 @@ pub fn play_until(
         .map_err(config_error)?;
     let run_timeout = cage.limits().cpu_seconds;
     let configuration = Value::Object(game.configuration(&spec.time_control, run_timeout));
+    let config_text = encoded(&configuration);
     let clock = spec.time_control;
 
     let (freeze, off_turn) = off_turn(game.turns(), spec.fairness);
@@ -129,8 +133,8 @@ pub fn play_until(
         }
         let mut moves = Vec::with_capacity(movers.len());
         let mut actions = Vec::with_capacity(movers.len());
-        for &i in &movers {
-            let record = one_move(&mut seats[i], i, &*game, &configuration, &clock);
+        for record in ask(&mut seats, &movers, &*game, &config_text, &clock) {
+            let i = record.seat;
             if let Some(fault) = &record.fault {
                 faults[i] = Some(fault.clone());
             } else if freeze {
@@ -303,21 +307,76 @@ fn seat_bots(
     Ok((seats, bots, faults))
 }
 
-/// Asks the bot in seat `i` for its move: the time control charges it, the game
-/// validates it, and whatever went wrong is the seat's fault.
-fn one_move(
-    seat: &mut Seat,
-    i: usize,
+/// Asks the seats in `movers` for their moves, in that order in the record: two at once
+/// (a simultaneous game's round), otherwise one after the other.
+fn ask(
+    seats: &mut [Seat],
+    movers: &[usize],
     game: &dyn Game,
-    configuration: &Value,
+    configuration: &serde_json::value::RawValue,
     clock: &TimeControl,
-) -> MoveRecord {
+) -> Vec<MoveRecord> {
+    if let ([a, b], [first, second]) = (movers, &mut *seats) {
+        if (*a, *b) == (0, 1) {
+            let (qa, qb) = (
+                question(first, 0, game, clock),
+                question(second, 1, game, clock),
+            );
+            let [ma, mb] = act_both(
+                [&mut first.bot, &mut second.bot],
+                [
+                    Question {
+                        observation: &qa.0,
+                        configuration,
+                        budget: qa.1,
+                    },
+                    Question {
+                        observation: &qb.0,
+                        configuration,
+                        budget: qb.1,
+                    },
+                ],
+            );
+            return vec![
+                record(first, 0, game, clock, ma),
+                record(second, 1, game, clock, mb),
+            ];
+        }
+    }
+    movers
+        .iter()
+        .map(|&i| {
+            let (obs, budget) = question(&mut seats[i], i, game, clock);
+            let answer = seats[i].bot.ask_move(Question {
+                observation: &obs,
+                configuration,
+                budget,
+            });
+            record(&mut seats[i], i, game, clock, answer)
+        })
+        .collect()
+}
+
+/// Seat `i`'s next question: its observation (with its bank) and its budget.
+fn question(seat: &mut Seat, i: usize, game: &dyn Game, clock: &TimeControl) -> (Value, Duration) {
     seat.moves += 1;
     let mut obs = game.observation(i);
     obs.insert("remainingOverageTime".into(), number(seat.bank));
     let budget = Duration::from_secs_f64(clock.per_move + seat.bank);
-    let when = format!("on move {}", seat.moves);
-    match seat.bot.act(&Value::Object(obs), configuration, budget) {
+    (Value::Object(obs), budget)
+}
+
+/// Seat `i`'s answer as the record's move: the time control charges it, the game
+/// validates it, and whatever went wrong is the seat's fault.
+fn record(
+    seat: &mut Seat,
+    i: usize,
+    game: &dyn Game,
+    clock: &TimeControl,
+    answer: Result<Move, Fault>,
+) -> MoveRecord {
+    let when = || format!("on move {}", seat.moves);
+    match answer {
         Ok(Move {
             action,
             charged,
@@ -329,7 +388,11 @@ fn one_move(
             seat.bank = (seat.bank - over).max(0.0);
             let fault = game.validate(i, &action).err().map(|why| {
                 seat.bot.kill();
-                pinned(Fault::new(FaultKind::IllegalAction, why), seat.moves, &when)
+                pinned(
+                    Fault::new(FaultKind::IllegalAction, why),
+                    seat.moves,
+                    &when(),
+                )
             });
             MoveRecord {
                 seat: i,
@@ -343,7 +406,7 @@ fn one_move(
             seat: i,
             action: Value::Null,
             logs: seat.bot.take_logs(),
-            fault: Some(pinned(fault, seat.moves, &when)),
+            fault: Some(pinned(fault, seat.moves, &when())),
             timing: None,
         },
     }

@@ -12,18 +12,23 @@ use crate::cage::zygote::interpreter::Prepared;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fs::File;
+use std::io::BufReader;
 use std::mem::ManuallyDrop;
 use std::os::fd::FromRawFd;
 
 /// The largest request the bot process accepts from the host (bot source included).
 const REQUEST_CAP: usize = 16 * 1024 * 1024;
 
-/// The host's end of the pipes, seen from the bot process.
+/// The host's end of the pipes, seen from the bot process. Requests are read through a
+/// buffer: the host writes each in one go, so one `read` usually takes header and body.
 struct Pipes {
-    request: ManuallyDrop<File>,
+    request: ManuallyDrop<BufReader<File>>,
     reply: ManuallyDrop<File>,
+    /// The body of the last request, kept so no move allocates one.
+    body: Vec<u8>,
 }
 
 impl Pipes {
@@ -32,8 +37,12 @@ impl Pipes {
         // life of the process; ManuallyDrop keeps us from closing them.
         unsafe {
             Pipes {
-                request: ManuallyDrop::new(File::from_raw_fd(FD_REQUEST)),
+                request: ManuallyDrop::new(BufReader::with_capacity(
+                    64 * 1024,
+                    File::from_raw_fd(FD_REQUEST),
+                )),
                 reply: ManuallyDrop::new(File::from_raw_fd(FD_REPLY)),
+                body: Vec::new(),
             }
         }
     }
@@ -46,14 +55,14 @@ impl Pipes {
         }
     }
 
-    /// The next request; one of the wrong shape is answered with a protocol error.
+    /// The next request, parsed in one pass; one of the wrong shape is answered with a
+    /// protocol error.
     fn receive(&mut self) -> Result<Request<'static>, Reply> {
-        let value: Value = match frame::read_frame(&mut *self.request, REQUEST_CAP) {
-            Ok(v) => v,
+        if frame::read_body(&mut *self.request, REQUEST_CAP, &mut self.body).is_err() {
             // SAFETY: as above.
-            Err(_) => unsafe { libc::_exit(0) },
-        };
-        serde_json::from_value(value)
+            unsafe { libc::_exit(0) };
+        }
+        serde_json::from_slice(&self.body)
             .map_err(|e| Reply::error(ErrorKind::Protocol, "", &format!("bad request: {e}"), ""))
     }
 }
@@ -66,7 +75,7 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
     let (stdout, stderr) = streams;
     let flush = |py: Python<'_>| {
         for stream in [&stdout, &stderr] {
-            let _ = stream.bind(py).call_method0("flush");
+            let _ = stream.bind(py).call_method0(pyo3::intern!(py, "flush"));
         }
     };
 
@@ -81,6 +90,7 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
         Err(reply) => Err(reply),
     };
     flush(py);
+    let mut config = ConfigView::default();
     let agent = match loaded {
         Ok((agent, reply)) => {
             pipes.send(&reply);
@@ -94,7 +104,10 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
     };
     loop {
         let reply = match pipes.receive() {
-            Ok(Request::Act(question)) => act(py, prep, &agent, &question.obs, &question.config),
+            Ok(Request::Act(question)) => match config.get(py, prep, &question.config) {
+                Ok(config) => act(py, prep, &agent, &question.obs, &config),
+                Err(e) => error_reply(py, prep, &e),
+            },
             Ok(Request::Load { .. }) => {
                 Reply::error(ErrorKind::Protocol, "", "expected an act request", "")
             }
@@ -134,6 +147,42 @@ pub fn redirect_output(py: Python<'_>, prep: &Prepared) -> Result<Streams, Strin
     streams.map_err(|e| format!("cannot set up the bot's output: {e}"))
 }
 
+/// The bot's agent and how many of (observation, configuration) it takes, read once at
+/// load.
+pub struct Agent {
+    function: Py<PyAny>,
+    arity: usize,
+}
+
+/// The configuration as the bot sees it, built once and handed again while the host's
+/// text stays the same (a game's configuration does not change during a match). As in
+/// Kaggle, a bot that changes the object it was given sees its change next move; nothing
+/// of it goes back to the host.
+#[derive(Default)]
+pub struct ConfigView {
+    last: Option<(String, Py<PyAny>)>,
+}
+
+impl ConfigView {
+    pub fn get<'py>(
+        &mut self,
+        py: Python<'py>,
+        prep: &Prepared,
+        config: &RawValue,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some((text, object)) = &self.last {
+            if text == config.get() {
+                return Ok(object.bind(py).clone());
+            }
+        }
+        let value: Value = serde_json::from_str(config.get())
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        let object = to_py(py, prep, &value)?;
+        self.last = Some((config.get().to_owned(), object.clone().unbind()));
+        Ok(object)
+    }
+}
+
 /// Runs the bot's source and finds its agent: the last callable it defines (Kaggle's rule).
 /// Also the bench's cold baseline, which runs it without a cage.
 pub fn load(
@@ -141,7 +190,7 @@ pub fn load(
     prep: &Prepared,
     source: &str,
     seed: u64,
-) -> Result<(Py<PyAny>, Reply), Reply> {
+) -> Result<(Agent, Reply), Reply> {
     let run = || -> PyResult<Py<PyAny>> {
         prep.random_seed.bind(py).call1((seed,))?;
         register_source(py, prep, source)?;
@@ -170,6 +219,10 @@ pub fn load(
                 .and_then(|n| n.extract::<String>())
                 .unwrap_or_else(|_| "<agent>".into());
             let arity = arity(a);
+            let agent = Agent {
+                function: agent,
+                arity,
+            };
             Ok((agent, Reply::Ready { agent: name, arity }))
         }
         Err(e) => Err(error_reply(py, prep, &e)),
@@ -208,16 +261,16 @@ fn register_source(py: Python<'_>, prep: &Prepared, source: &str) -> PyResult<()
 pub fn act(
     py: Python<'_>,
     prep: &Prepared,
-    agent: &Py<PyAny>,
+    agent: &Agent,
     obs: &Value,
-    config: &Value,
+    config: &Bound<'_, PyAny>,
 ) -> Reply {
-    let agent = agent.bind(py);
+    let function = agent.function.bind(py);
     let args = (|| -> PyResult<Bound<'_, PyTuple>> {
-        let all = [to_py(py, prep, obs)?, to_py(py, prep, config)?];
-        PyTuple::new(py, &all[..arity(agent)])
+        let all = [to_py(py, prep, obs)?, config.clone()];
+        PyTuple::new(py, &all[..agent.arity])
     })();
-    match args.and_then(|args| agent.call1(args)) {
+    match args.and_then(|args| function.call1(args)) {
         Ok(action) => match action_value(py, prep, &action) {
             Ok(v) => Reply::Action(v),
             Err(why) => Reply::error(ErrorKind::BadAction, "", &why, ""),

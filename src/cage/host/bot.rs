@@ -4,12 +4,13 @@
 
 use super::cgroup::BotCgroup;
 use super::dialect::{Answer, Dialect};
-use super::process::{BotProcess, Exchange, Wire};
+use super::process::{exchange_all, Ask, BotProcess, Exchange, Wire};
 use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::layers::Layers;
 use crate::cage::log::sanitize;
 use crate::cage::policy::Limits;
 use crate::cage::protocol::Hello;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::os::fd::OwnedFd;
 use std::time::Duration;
@@ -85,7 +86,12 @@ impl Bot {
         // The child sends this frame before it reads any bot code (in either dialect),
         // so it is trusted; it is still parsed strictly.
         let hello = process
-            .exchange(&[], Wire::Frames, setup_deadline, setup_deadline)
+            .exchange(Ask {
+                out: &[],
+                wire: Wire::Frames,
+                budget: setup_deadline,
+                backstop: setup_deadline,
+            })
             .map_err(|f| format!("the bot process failed while caging itself: {f}"))?;
         match serde_json::from_value::<Hello>(hello.reply) {
             Ok(Hello::Caged(layers)) => Ok(Bot {
@@ -192,8 +198,24 @@ impl Bot {
         configuration: &Value,
         budget: Duration,
     ) -> Result<Move, Fault> {
-        let request = self.dialect.act(observation, configuration);
-        let (answer, ex) = self.ask(&request, budget)?;
+        let configuration = encoded(configuration);
+        self.ask_move(Question {
+            observation,
+            configuration: &configuration,
+            budget,
+        })
+    }
+
+    /// [`Bot::act`] with the configuration already encoded (a match encodes it once).
+    pub fn ask_move(&mut self, q: Question<'_>) -> Result<Move, Fault> {
+        let request = self.dialect.act(q.observation, q.configuration);
+        let answer = self.ask(&request, q.budget);
+        self.action(answer)
+    }
+
+    /// A move's answer as the move, or the fault of a reply that is not an action.
+    fn action(&mut self, answer: Result<(Answer, Exchange), Fault>) -> Result<Move, Fault> {
+        let (answer, ex) = answer?;
         match answer {
             Answer::Action(action) => Ok(Move {
                 action,
@@ -218,11 +240,23 @@ impl Bot {
         if let Some(fault) = &self.dead {
             return Err(fault.clone());
         }
-        let wire = self.dialect.wire();
-        let mut ex = self
-            .process
-            .exchange(request, wire, budget, backstop(budget))
-            .map_err(|f| self.fail(f))?;
+        let ask = self.request(request, budget);
+        let exchanged = self.process.exchange(ask);
+        self.answer(exchanged)
+    }
+
+    fn request<'a>(&self, out: &'a [u8], budget: Duration) -> Ask<'a> {
+        Ask {
+            out,
+            wire: self.dialect.wire(),
+            budget,
+            backstop: backstop(budget),
+        }
+    }
+
+    /// An exchange read in the bot's dialect.
+    fn answer(&mut self, exchanged: Result<Exchange, Fault>) -> Result<(Answer, Exchange), Fault> {
+        let mut ex = exchanged.map_err(|f| self.fail(f))?;
         self.unclaimed = std::mem::take(&mut ex.logs);
         let reply = std::mem::take(&mut ex.reply);
         let answer = self.dialect.read(reply).map_err(|f| self.fail(f))?;
@@ -260,6 +294,37 @@ impl Bot {
         self.dead = Some(fault.clone());
         fault
     }
+}
+
+/// One seat's question: its observation, the game's configuration (see [`encoded`]) and
+/// the budget for its answer.
+pub struct Question<'a> {
+    pub observation: &'a Value,
+    pub configuration: &'a RawValue,
+    pub budget: Duration,
+}
+
+/// A configuration as it goes into every request of a match.
+pub fn encoded(configuration: &Value) -> Box<RawValue> {
+    serde_json::value::to_raw_value(configuration).expect("a JSON value always encodes")
+}
+
+/// Asks two bots for their actions at once (the seats of a simultaneous game): both
+/// requests are sent before either reply is awaited, so the seats think in parallel and
+/// a round costs the slower of the two, not their sum. Each move is charged, checked and
+/// faulted exactly as [`Bot::act`] would.
+pub fn act_both(bots: [&mut Bot; 2], questions: [Question<'_>; 2]) -> [Result<Move, Fault>; 2] {
+    let [a, b] = bots;
+    let [qa, qb] = questions;
+    if a.dead.is_some() || b.dead.is_some() {
+        return [a.ask_move(qa), b.ask_move(qb)];
+    }
+    let ra = a.dialect.act(qa.observation, qa.configuration);
+    let rb = b.dialect.act(qb.observation, qb.configuration);
+    let (aska, askb) = (a.request(&ra, qa.budget), b.request(&rb, qb.budget));
+    let [ea, eb] = exchange_all([(&mut a.process, aska), (&mut b.process, askb)]);
+    let (answer_a, answer_b) = (a.answer(ea), b.answer(eb));
+    [a.action(answer_a), b.action(answer_b)]
 }
 
 /// The wall-clock limit for a move whose budget is `budget`: the last resort for a

@@ -10,6 +10,7 @@ use crate::cage::frame;
 use crate::cage::protocol::{
     Act, ErrorKind, NativeReply, NativeRequest, ReadyName, Reply, Request,
 };
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -59,7 +60,7 @@ impl Dialect {
     }
 
     /// The request for one move.
-    pub fn act(self, obs: &Value, config: &Value) -> Vec<u8> {
+    pub fn act(self, obs: &Value, config: &RawValue) -> Vec<u8> {
         let act = Act {
             obs: Cow::Borrowed(obs),
             config: Cow::Borrowed(config),

@@ -5,12 +5,10 @@
 use super::cgroup::BotCgroup;
 use super::exit;
 use crate::cage::fault::{Fault, FaultKind};
-use crate::cage::frame::{FrameBuffer, FrameError, LineBuffer};
 use crate::cage::log::LogCapture;
 use crate::cage::pidfd;
 use crate::cage::policy::Limits;
 use crate::cage::protocol::{ExitReport, BOT_FDS};
-use serde_json::Value;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
@@ -21,6 +19,9 @@ const STATUS_WAIT: Duration = Duration::from_secs(2);
 /// How long a bot that closed its reply pipe has to actually exit.
 const STATUS_GRACE: Duration = Duration::from_millis(250);
 
+mod exchange;
+pub use exchange::{exchange_all, Ask, Exchange};
+
 /// How replies are cut out of the byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wire {
@@ -28,15 +29,6 @@ pub enum Wire {
     Frames,
     /// JSON lines (compiled bots).
     Lines,
-}
-
-/// One reply and what it cost.
-pub struct Exchange {
-    pub reply: Value,
-    /// What the time control charges (see [`Meter`]).
-    pub charged: Duration,
-    pub wall: Duration,
-    pub logs: Vec<String>,
 }
 
 pub struct BotProcess {
@@ -56,88 +48,17 @@ pub struct BotProcess {
     /// `/proc/PID/schedstat`, kept open: the kernel's count of the time the bot spent
     /// runnable but waiting for a CPU. `None` where it cannot be read.
     schedstat: Option<std::fs::File>,
+    /// The last schedstat reading a move started from: when, CPU time, run-queue wait.
+    last_reading: Option<(Instant, Duration, Duration)>,
     /// Stopped (SIGSTOP) since its last reply; continued when next asked.
     frozen: bool,
-    /// Charge plain wall time (a benchmark's baseline), not [`Meter`]'s rule.
+    /// Charge plain wall time (a benchmark's baseline), not the usual rule (see `exchange.rs`).
     wall_only: bool,
     /// The kernel's count of out-of-memory kills when the bot started.
     oom_kills: Option<u64>,
     /// Its cgroup (memory, pids, CPU weight), removed after it (fields drop after
     /// `drop`, which kills the bot).
     cgroup: Option<BotCgroup>,
-}
-
-/// How long a bot kept the match waiting, less what the machine stole: wall time minus
-/// the time it sat in the run queue, runnable but without a CPU (`/proc/PID/schedstat`,
-/// second field). Sleeping, blocking on a pipe or spinning are all charged; waiting for
-/// a busy CPU is not. Where schedstat cannot be read, CPU time is charged instead (a
-/// sleeping bot is then stopped only by the wall-clock backstop).
-struct Meter {
-    start: Instant,
-    cpu0: Duration,
-    wait0: Option<Duration>,
-    wall_only: bool,
-}
-
-impl Meter {
-    fn start(process: &BotProcess) -> Meter {
-        Meter {
-            start: Instant::now(),
-            cpu0: process.cpu_time().unwrap_or_default(),
-            wait0: process.run_queue_wait(),
-            wall_only: process.wall_only,
-        }
-    }
-
-    fn cpu(&self, process: &BotProcess) -> Duration {
-        process
-            .cpu_time()
-            .unwrap_or_default()
-            .saturating_sub(self.cpu0)
-    }
-
-    /// What the time control charges so far, and the run-queue wait it forgave.
-    fn charged(&self, process: &BotProcess) -> (Duration, Duration) {
-        if self.wall_only {
-            return (self.start.elapsed(), Duration::ZERO);
-        }
-        match (self.wait0, process.run_queue_wait()) {
-            (Some(w0), Some(w)) => {
-                let stolen = w.saturating_sub(w0);
-                (self.start.elapsed().saturating_sub(stolen), stolen)
-            }
-            _ => (self.cpu(process), Duration::ZERO),
-        }
-    }
-}
-
-/// Reads replies: frames or lines.
-enum Incoming {
-    Frames(FrameBuffer),
-    Lines(LineBuffer),
-}
-
-impl Incoming {
-    fn new(wire: Wire, cap: usize) -> Incoming {
-        match wire {
-            Wire::Frames => Incoming::Frames(FrameBuffer::new(cap)),
-            Wire::Lines => Incoming::Lines(LineBuffer::new(cap)),
-        }
-    }
-
-    fn want(&self) -> usize {
-        match self {
-            Incoming::Frames(f) => f.want(),
-            Incoming::Lines(l) => l.want(),
-        }
-    }
-
-    fn push(&mut self, bytes: &[u8]) -> Result<Option<Value>, FrameError> {
-        match self {
-            Incoming::Frames(f) => f.push(bytes),
-            Incoming::Lines(l) => l.push(bytes),
-        }
-    }
 }
 
 fn set_nonblocking(fd: RawFd) {
@@ -199,6 +120,7 @@ impl BotProcess {
             scratch: vec![0u8; 64 * 1024],
             carried: Vec::new(),
             schedstat: std::fs::File::open(format!("/proc/{pid}/schedstat")).ok(),
+            last_reading: None,
             frozen: false,
             wall_only: false,
             oom_kills: global_oom_kills(),
@@ -250,21 +172,36 @@ impl BotProcess {
             .then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
     }
 
-    /// Time spent runnable but waiting for a CPU, as the kernel counts it.
-    fn run_queue_wait(&self) -> Option<Duration> {
+    /// [`Self::schedstat`], or the last reading if it is younger than [`SHORT_MOVE`].
+    fn recent_schedstat(&mut self) -> Option<(Duration, Duration)> {
+        let now = Instant::now();
+        match self.last_reading {
+            Some((at, cpu, wait)) if now.duration_since(at) < SHORT_MOVE => Some((cpu, wait)),
+            _ => {
+                let (cpu, wait) = self.schedstat()?;
+                self.last_reading = Some((now, cpu, wait));
+                Some((cpu, wait))
+            }
+        }
+    }
+
+    /// (time on a CPU, time runnable but waiting for one), as the kernel counts them.
+    fn schedstat(&self) -> Option<(Duration, Duration)> {
         use std::os::unix::fs::FileExt;
         let mut buf = [0u8; 128];
         let n = self.schedstat.as_ref()?.read_at(&mut buf, 0).ok()?;
         let text = std::str::from_utf8(&buf[..n]).ok()?;
-        let waited: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
-        Some(Duration::from_nanos(waited))
+        let mut fields = text.split_whitespace();
+        let ran: u64 = fields.next()?.parse().ok()?;
+        let waited: u64 = fields.next()?.parse().ok()?;
+        Some((Duration::from_nanos(ran), Duration::from_nanos(waited)))
     }
 
     /// Which clock the time control uses for this bot.
     pub fn clock(&self) -> &'static str {
         if self.wall_only {
             "wall time (run-queue wait not forgiven)"
-        } else if self.run_queue_wait().is_some() {
+        } else if self.schedstat().is_some() {
             "wall time less run-queue wait (/proc/PID/schedstat)"
         } else {
             "CPU time (schedstat unavailable)"
@@ -283,111 +220,6 @@ impl BotProcess {
         matches!(read_some(self.reply.as_raw_fd(), &mut probe), Ok(1..))
     }
 
-    /// Sends `out` and waits for one reply. The bot is charged CPU time, not wall time,
-    /// so a busy machine does not make it lose; `backstop` bounds the wall-clock wait
-    /// for a bot that sleeps or blocks.
-    pub fn exchange(
-        &mut self,
-        out: &[u8],
-        wire: Wire,
-        budget: Duration,
-        backstop: Duration,
-    ) -> Result<Exchange, Fault> {
-        let asked = !out.is_empty();
-        if asked && self.spoke_unasked() {
-            return Err(Fault::new(
-                FaultKind::Protocol,
-                "sent bytes nobody asked for",
-            ));
-        }
-        let meter = Meter::start(self);
-        // The request is in the pipe before a frozen bot wakes: from then on it can only
-        // answer (or compute on its own clock), never get ahead while the host writes.
-        let mut written = if asked { self.write_some(out)? } else { 0 };
-        self.thaw();
-        let start = meter.start;
-        let hard_stop = start + backstop;
-        let mut deadline = start + budget;
-        let mut incoming = Incoming::new(wire, self.limits.frame_bytes);
-        self.logs.begin_move();
-        let reply = loop {
-            let now = Instant::now();
-            if now >= deadline {
-                deadline = self.next_deadline(now, &meter, budget, hard_stop)?;
-                continue;
-            }
-            let mut pfds = [
-                pollfd(self.reply.as_raw_fd(), libc::POLLIN),
-                pollfd(self.status.as_raw_fd(), libc::POLLIN),
-                pollfd(
-                    if written < out.len() {
-                        self.request.as_raw_fd()
-                    } else {
-                        -1
-                    },
-                    libc::POLLOUT,
-                ),
-                // A full log is not read: the bot's writes block, and that is charged.
-                pollfd(
-                    match &self.log {
-                        Some(log) if !self.logs.full() => log.as_raw_fd(),
-                        _ => -1,
-                    },
-                    libc::POLLIN,
-                ),
-            ];
-            let wait = deadline
-                .duration_since(now)
-                .as_millis()
-                .clamp(1, i32::MAX as u128) as i32;
-            // SAFETY: pfds is a valid pollfd array for the call.
-            if unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, wait) } < 0 {
-                continue; // EINTR
-            }
-            if pfds[3].revents != 0 {
-                self.drain_log();
-            }
-            if pfds[2].revents != 0 {
-                written += self.write_some(&out[written..])?;
-            }
-            if pfds[0].revents != 0 {
-                let want = incoming.want().min(self.scratch.len());
-                match read_some(self.reply.as_raw_fd(), &mut self.scratch[..want]) {
-                    Ok(0) => return Err(self.death_fault()),
-                    Ok(n) => match incoming.push(&self.scratch[..n]) {
-                        Ok(Some(v)) => break v,
-                        Ok(None) => {}
-                        Err(e) => return Err(frame_fault(e)),
-                    },
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                    Err(_) => return Err(self.death_fault()),
-                }
-            } else if pfds[1].revents != 0 {
-                return Err(self.death_fault());
-            }
-        };
-        let wall = start.elapsed();
-        // A move this short is far below any budget: its wall time is charged as is (at
-        // most its run-queue wait more), which saves reading schedstat on the hot path.
-        // Without schedstat the charge is CPU time, short move or not.
-        let charged = if wall < SHORT_MOVE && (meter.wait0.is_some() || meter.wall_only) {
-            wall
-        } else {
-            meter.charged(self).0
-        };
-        // Output written before the reply is already in the pipe: take it with this move.
-        self.drain_log();
-        if asked && self.spoke_unasked() {
-            return Err(frame_fault(FrameError::Trailing(1)));
-        }
-        Ok(Exchange {
-            reply,
-            charged,
-            wall,
-            logs: self.logs.take_move(),
-        })
-    }
-
     /// Writes what the request pipe takes now; the count, or the fault of a dead bot.
     fn write_some(&mut self, bytes: &[u8]) -> Result<usize, Fault> {
         // SAFETY: writing from our own buffer, of its length.
@@ -400,53 +232,6 @@ impl BotProcess {
         } else {
             Err(self.death_fault())
         }
-    }
-
-    /// The deadline has passed: a timeout if the bot was charged its budget or the
-    /// backstop is reached, otherwise the time left of its budget (never past the
-    /// backstop) — the machine kept it from running.
-    fn next_deadline(
-        &self,
-        now: Instant,
-        meter: &Meter,
-        budget: Duration,
-        hard_stop: Instant,
-    ) -> Result<Instant, Fault> {
-        let (charged, stolen) = meter.charged(self);
-        let wall = now.duration_since(meter.start).as_secs_f64();
-        if now >= hard_stop {
-            return Err(Fault::new(
-                FaultKind::Timeout,
-                format!(
-                    "no reply after {wall:.2} s of wall-clock time (the backstop for a {:.2} s budget; charged {:.2} s, CPU used {:.2} s)",
-                    budget.as_secs_f64(),
-                    charged.as_secs_f64(),
-                    meter.cpu(self).as_secs_f64()
-                ),
-            ));
-        }
-        if charged >= budget {
-            let blocked = if self.logs.full() {
-                format!(
-                    "; its output filled the log (the host keeps {} bytes a match and reads at most {} more a move), so its writes blocked",
-                    self.logs.cap(),
-                    crate::cage::log::DRAIN_PER_MOVE
-                )
-            } else {
-                String::new()
-            };
-            return Err(Fault::new(
-                FaultKind::Timeout,
-                format!(
-                    "kept the match waiting {:.2} s ({wall:.2} s of wall-clock time, less {:.2} s waiting for a CPU; CPU used {:.2} s); the budget was {:.2} s{blocked}",
-                    charged.as_secs_f64(),
-                    stolen.as_secs_f64(),
-                    meter.cpu(self).as_secs_f64(),
-                    budget.as_secs_f64()
-                ),
-            ));
-        }
-        Ok((now + (budget - charged)).min(hard_stop))
     }
 
     /// What the bot printed since the last move.
@@ -586,13 +371,6 @@ fn global_oom_kills() -> Option<u64> {
     text.lines()
         .find_map(|l| l.strip_prefix("oom_kill "))
         .and_then(|n| n.trim().parse().ok())
-}
-
-fn frame_fault(e: FrameError) -> Fault {
-    Fault::new(
-        FaultKind::Protocol,
-        super::bot::cut(&e.to_string(), super::bot::DETAIL_CHARS),
-    )
 }
 
 impl Drop for BotProcess {

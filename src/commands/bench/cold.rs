@@ -31,7 +31,10 @@ fn start(source: &str) -> Result<(), String> {
         let prep = Prepared::new(py, &modules, &[])?;
         let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
         let (agent, _) = agent::load(py, &prep, source, 0).map_err(|r| describe(&r))?;
-        match agent::act(py, &prep, &agent, &json!({}), &json!({})) {
+        let config = agent::ConfigView::default()
+            .get(py, &prep, &crate::cage::encoded(&json!({})))
+            .map_err(|e| e.to_string())?;
+        match agent::act(py, &prep, &agent, &json!({}), &config) {
             Reply::Action(_) => Ok(()),
             other => Err(describe(&other)),
         }

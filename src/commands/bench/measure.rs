@@ -2,7 +2,7 @@
 //! compared with. Nothing here prints or judges.
 
 use super::cold;
-use super::{err, Figure, Measured, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use super::{err, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::protocol::{Act, Request};
@@ -45,7 +45,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
 /// Forked and pooled spawns, and the two cold baselines.
 fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spawns, String> {
     let cage = Cage::start(policy).map_err(err)?;
-    let forked = sample("spawn: fork from the zygote, cage, load", spawns, |i| {
+    let forked = sample(("forked", "spawn: fork from the zygote, cage, load"), spawns, |i| {
         let mut bot = cage.spawn().map_err(err)?;
         bot.load(trivial, i as u64, BUDGET).map_err(err)?;
         Ok(())
@@ -55,13 +55,13 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
         policy,
         trivial,
         spawns,
-        "spawn: from the pool of caged bots, load",
+        ("pooled", "spawn: from the pool of caged bots, load"),
     )?;
     let cold_runs = (spawns / 4).max(20);
     let script = format!("{TRIVIAL_BOT}agent({{}}, {{}})\n");
     let python = env!("CAGEMATCH_PYTHON_EXE");
     let cold_python = time_runs(
-        "baseline: cold `python3 -c` running the same bot",
+        ("cold_python", "baseline: cold `python3 -c` running the same bot"),
         cold_runs,
         || {
             Command::new(python)
@@ -72,7 +72,7 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
     )?;
     let exe = std::env::current_exe().map_err(err)?;
     let cold_embedded = time_runs(
-        "baseline: cold embedded interpreter, no zygote",
+        ("cold_embedded", "baseline: cold embedded interpreter, no zygote"),
         cold_runs,
         || {
             Command::new(&exe)
@@ -96,7 +96,7 @@ fn pooled_spawns(
     policy: &CagePolicy,
     bot: &BotSource,
     spawns: usize,
-    name: &'static str,
+    name: Name,
 ) -> Result<Figure, String> {
     let mut pooled_policy = policy.clone();
     pooled_policy.pool = 2;
@@ -134,7 +134,7 @@ fn numpy_figures(
             &policy,
             &bot,
             opts.spawns.max(10),
-            "spawn: from the pool, a bot importing numpy, load",
+            ("pooled_numpy", "spawn: from the pool, a bot importing numpy, load"),
         )?,
         memory: memory(&policy, &bot, python.as_os_str()),
     }))
@@ -154,7 +154,7 @@ fn moves(
     let (obs, config) = (json!({"step": 0}), json!({}));
     let request_len = crate::cage::frame::encode(&Request::Act(Act {
         obs: Cow::Borrowed(&obs),
-        config: Cow::Borrowed(&config),
+        config: Cow::Borrowed(&crate::cage::encoded(&config)),
     }))
     .len();
     let others: &[usize] = if two_cores { &[0, 1] } else { &[0] };
@@ -167,8 +167,8 @@ fn moves(
             let caged = sample(
                 on(
                     other,
-                    "move: caged bot, same core",
-                    "move: caged bot, across cores",
+                    ("caged_same_core", "move: caged bot, same core"),
+                    ("caged_across_cores", "move: caged bot, across cores"),
                 ),
                 moves,
                 |_| bot.act(&obs, &config, BUDGET).map(|_| ()).map_err(err),
@@ -230,7 +230,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Times `n` calls of `once` (given the call's index), one sample each.
 fn sample(
-    name: &'static str,
+    name: Name,
     n: usize,
     mut once: impl FnMut(usize) -> Result<(), String>,
 ) -> Result<Figure, String> {
@@ -244,7 +244,7 @@ fn sample(
 }
 
 /// The name of a figure measured on CPU `cpu` relative to the host thread on CPU 0.
-fn on(cpu: usize, same: &'static str, across: &'static str) -> &'static str {
+fn on(cpu: usize, same: Name, across: Name) -> Name {
     if cpu == 0 {
         same
     } else {
@@ -254,14 +254,14 @@ fn on(cpu: usize, same: &'static str, across: &'static str) -> &'static str {
 
 /// Times `runs` whole processes.
 fn time_runs(
-    name: &'static str,
+    name: Name,
     runs: usize,
     mut run: impl FnMut() -> std::io::Result<std::process::ExitStatus>,
 ) -> Result<Figure, String> {
     sample(name, runs, |_| match run() {
         Ok(status) if status.success() => Ok(()),
-        Ok(_) => Err(format!("{name}: the baseline process failed")),
-        Err(e) => Err(format!("{name}: {e}")),
+        Ok(_) => Err(format!("{}: the baseline process failed", name.1)),
+        Err(e) => Err(format!("{}: {e}", name.1)),
     })
 }
 
@@ -286,8 +286,8 @@ fn pipe_floor(rounds: usize, size: usize, cpu: usize) -> Result<Figure, String> 
     let fig = sample(
         on(
             cpu,
-            "baseline: raw pipe ping-pong (cat), same core",
-            "baseline: raw pipe ping-pong (cat), across cores",
+            ("pipe_floor_same_core", "baseline: raw pipe ping-pong (cat), same core"),
+            ("pipe_floor_across_cores", "baseline: raw pipe ping-pong (cat), across cores"),
         ),
         rounds,
         |_| {
@@ -317,8 +317,8 @@ fn json_lines(rounds: usize, cpu: usize) -> Result<Figure, String> {
     let fig = sample(
         on(
             cpu,
-            "baseline: python3 subprocess, JSON lines, same core",
-            "baseline: python3 subprocess, JSON lines, across cores",
+            ("json_lines_same_core", "baseline: python3 subprocess, JSON lines, same core"),
+            ("json_lines_across_cores", "baseline: python3 subprocess, JSON lines, across cores"),
         ),
         rounds,
         |_| {

@@ -17,14 +17,19 @@ use std::time::Duration;
 const TRIVIAL_BOT: &str = "def agent(observation, configuration):\n    return 0\n";
 const BUDGET: Duration = Duration::from_secs(5);
 
+/// A figure's key in `--json` (stable, documented in docs) and its label in the table.
+type Name = (&'static str, &'static str);
+
 struct Figure {
+    key: &'static str,
     name: &'static str,
     samples: Vec<Duration>,
 }
 
 impl Figure {
-    fn new(name: &'static str) -> Figure {
+    fn new((key, name): Name) -> Figure {
         Figure {
+            key,
             name,
             samples: Vec::new(),
         }

@@ -11,14 +11,14 @@ pub fn json(m: &Measured, targets: &[Target]) {
         .moves
         .iter()
         .flatten()
-        .map(|f| (f.name.to_string(), f.json()))
+        .map(|f| (f.key.to_string(), f.json()))
         .collect::<serde_json::Map<_, _>>()
         .into();
     let jobs_all = m.jobs_all;
     say!(
         "{}",
         json!({
-            "spawn": spawn_figures.iter().map(|f| (f.name.to_string(), f.json())).collect::<serde_json::Map<_, _>>(),
+            "spawn": spawn_figures.iter().map(|f| (f.key.to_string(), f.json())).collect::<serde_json::Map<_, _>>(),
             "move": moves_json,
             "throughput": m.throughput.iter().map(|t| (t.game.name().to_string(), json!({
                 "jobs_1": round1(t.one), format!("jobs_{jobs_all}"): round1(t.all), "scaling": (t.all / t.one * 100.0).round() / 100.0
