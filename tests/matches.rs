@@ -292,6 +292,16 @@ fn a_spinning_bot_times_out_after_its_move_time_and_bank() {
         fault.detail
     );
     assert_eq!(record.result.outcomes, [Outcome::Win, Outcome::Loss]);
+    // Both seats were asked at once: the round that timed seat 2 out still holds seat
+    // 1's answer, unfaulted, on its own clock.
+    let last = record.frames.last().unwrap();
+    assert_eq!(last.moves.len(), 2, "{last:?}");
+    assert!(last.moves[0].fault.is_none() && !last.moves[0].action.is_null());
+    assert!(last.moves[0].timing.as_ref().unwrap().think_ms < 200.0);
+    assert_eq!(
+        last.moves[1].fault.as_ref().map(|f| f.kind),
+        Some(FaultKind::Timeout)
+    );
 }
 
 #[test]
@@ -555,4 +565,104 @@ fn a_compressed_bomb_or_a_broken_frame_is_a_one_line_error() {
     let err = replay::read(&path).unwrap_err().to_string();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("broken zstd file"), "{err}");
+}
+
+/// The replays in `tests/fixtures/replays/asked-in-turn/` were written by cagematch
+/// 614fb6c, which asked a simultaneous game's seats one after the other; seats are now
+/// asked at once. Same seed, same key: the same bytes, faults included (one seat's crash,
+/// both seats' crash in the same round, an illegal sign), but for the lines that name
+/// where the bot file was and which cage layers this machine gave it.
+#[test]
+fn asking_both_seats_at_once_changes_no_replay() {
+    let cage = common::cage();
+    let golden = common::fixtures().join("replays/asked-in-turn");
+    let crash = "tests/fixtures/games/crash_on_third.py";
+    let seven = "tests/fixtures/games/plays_seven.py";
+    let random = |g: GameKind| format!("bots/{g}/random.py");
+    let mut cases: Vec<(String, GameKind, String, String)> = GameKind::ALL
+        .iter()
+        .map(|&g| (g.to_string(), g, random(g), random(g)))
+        .collect();
+    let rps = GameKind::Rps;
+    cases.push(("rps-crash".into(), rps, random(rps), crash.into()));
+    cases.push(("rps-both-crash".into(), rps, crash.into(), crash.into()));
+    cases.push(("rps-illegal".into(), rps, seven.into(), random(rps)));
+    let ipd = GameKind::Ipd;
+    cases.push(("ipd-crash".into(), ipd, crash.into(), random(ipd)));
+    for (name, game, a, b) in cases {
+        let record = play(&cage, game, 11, &bot(&a), &bot(&b));
+        let now = replay::to_string(&record, false);
+        let then = std::fs::read_to_string(golden.join(format!("{name}.json"))).unwrap();
+        let (now, then): (Vec<&str>, Vec<&str>) = (now.lines().collect(), then.lines().collect());
+        assert_eq!(now.len(), then.len(), "{name}: a different number of lines");
+        let bots = then
+            .iter()
+            .position(|l| l.starts_with("  \"bots\""))
+            .unwrap();
+        for (i, (n, t)) in now.iter().zip(&then).enumerate() {
+            if (bots + 1..bots + 3).contains(&i) {
+                assert_eq!(seat_line(n), seat_line(t), "{name}: bot line {i}");
+            } else {
+                assert_eq!(n, t, "{name}: line {i} differs");
+            }
+        }
+    }
+}
+
+/// A replay's bot line without what depends on the machine: the file's path and the
+/// cage layers and supervision it got.
+fn seat_line(line: &str) -> Value {
+    let mut v: Value = serde_json::from_str(line.trim().trim_end_matches(',')).unwrap();
+    let seat = v.as_object_mut().unwrap();
+    for key in ["file", "layers", "supervision"] {
+        assert!(seat.remove(key).is_some(), "no {key} in {line}");
+    }
+    v
+}
+
+/// In a simultaneous game both seats are asked before either answers: the two moves of
+/// a round overlap, so their wall times add up to more than the round took. (Asked one
+/// after the other, two disjoint intervals inside the round could never do so, however
+/// slow the machine.) Each is still charged its own move.
+#[test]
+fn simultaneous_seats_think_at_the_same_time() {
+    let cage = common::cage();
+    let sleeper = fixture("sleeper.py");
+    let config = json!({"episodeSteps": 4});
+    let clock = GameKind::Rps.default_time_control();
+    let mut stamps = Vec::new();
+    let spec = MatchSpec {
+        game: GameKind::Rps,
+        config,
+        seed: 1,
+        key: common::seed_key(),
+        time_control: clock,
+        bots: [&sleeper, &sleeper],
+        fairness: Default::default(),
+    };
+    let record = referee::play(&cage, &spec, &mut |_| {
+        stamps.push(std::time::Instant::now())
+    })
+    .expect("the match is refereed");
+    assert_eq!(record.result.faults, [None, None], "{:?}", record.result);
+    assert_eq!(record.frames.len(), 4);
+    for (round, frame) in record.frames.iter().enumerate().skip(1) {
+        let took = stamps[round]
+            .duration_since(stamps[round - 1])
+            .as_secs_f64();
+        let walls: Vec<f64> = frame
+            .moves
+            .iter()
+            .map(|m| {
+                let t = m.timing.as_ref().expect("timed");
+                // A sleeping bot is charged its sleep: it kept the match waiting.
+                assert!(t.think_ms >= 200.0, "{t:?}");
+                (t.think_ms + t.overhead_ms) / 1e3
+            })
+            .collect();
+        assert!(
+            walls[0] + walls[1] > took,
+            "round {round}: moves of {walls:?} s in a round of {took} s did not overlap"
+        );
+    }
 }

@@ -50,6 +50,8 @@ pub struct BotProcess {
     schedstat: Option<std::fs::File>,
     /// The last schedstat reading a move started from: when, CPU time, run-queue wait.
     last_reading: Option<(Instant, Duration, Duration)>,
+    /// `/proc/PID/stat`, kept open: whether the bot is runnable right now.
+    stat: Option<std::fs::File>,
     /// Stopped (SIGSTOP) since its last reply; continued when next asked.
     frozen: bool,
     /// Charge plain wall time (a benchmark's baseline), not the usual rule (see `exchange.rs`).
@@ -121,6 +123,7 @@ impl BotProcess {
             carried: Vec::new(),
             schedstat: std::fs::File::open(format!("/proc/{pid}/schedstat")).ok(),
             last_reading: None,
+            stat: std::fs::File::open(format!("/proc/{pid}/stat")).ok(),
             frozen: false,
             wall_only: false,
             oom_kills: global_oom_kills(),
@@ -195,6 +198,21 @@ impl BotProcess {
         let ran: u64 = fields.next()?.parse().ok()?;
         let waited: u64 = fields.next()?.parse().ok()?;
         Some((Duration::from_nanos(ran), Duration::from_nanos(waited)))
+    }
+
+    /// True when the kernel has the bot runnable (running, or queued for a CPU), not
+    /// sleeping or blocked. `/proc/PID/stat`'s third field, after the parenthesised name.
+    fn runnable(&self) -> bool {
+        use std::os::unix::fs::FileExt;
+        let mut buf = [0u8; 512];
+        let Some(n) = self.stat.as_ref().and_then(|f| f.read_at(&mut buf, 0).ok()) else {
+            return false;
+        };
+        let text = &buf[..n];
+        let after = text.iter().rposition(|&b| b == b')').map_or(n, |i| i + 1);
+        text.get(after..)
+            .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
+            .is_some_and(|&state| state == b'R')
     }
 
     /// Which clock the time control uses for this bot.
