@@ -52,6 +52,16 @@ pub fn pin_current_thread(index: usize) -> Option<usize> {
     pin(0, index)
 }
 
+/// Pins the calling thread to the CPU it is running on now (where the scheduler placed
+/// it, so several runners started at once spread out). Bots it spawns afterwards share
+/// the pin.
+pub fn pin_current_thread_here() -> Option<usize> {
+    // SAFETY: no arguments; returns the CPU number or -1.
+    let cpu = unsafe { libc::sched_getcpu() };
+    let index = allowed_cpus().iter().position(|&c| c as i32 == cpu)?;
+    pin(0, index)
+}
+
 /// Gives `pid` the calling thread's CPUs if the thread is pinned narrower than `pid`.
 pub fn share_with(pid: libc::pid_t) {
     if let (Some(mine), Some(theirs)) = (get(0), get(pid)) {

@@ -326,7 +326,7 @@ fn bench_json_reports_every_figure_and_target() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for (section, n) in [("spawn", 4), ("move", 6), ("throughput", 2)] {
+    for (section, n) in [("spawn", 4), ("move", 7), ("throughput", 2)] {
         let obj = v[section]
             .as_object()
             .unwrap_or_else(|| panic!("{section}: {v}"));
@@ -344,6 +344,35 @@ fn bench_json_reports_every_figure_and_target() {
             "{f}"
         );
     }
+    // The keys docs/performance.md documents.
+    for key in [
+        "caged_same_core",
+        "pipe_floor_same_core",
+        "json_lines_same_core",
+        "caged_across_cores",
+        "pipe_floor_across_cores",
+        "json_lines_across_cores",
+        "in_process_python",
+    ] {
+        assert!(v["move"][key]["median_us"].as_f64().is_some(), "{key}: {v}");
+    }
+    for key in ["pooled", "forked", "cold_python", "cold_embedded"] {
+        assert!(
+            v["spawn"][key]["median_us"].as_f64().is_some(),
+            "{key}: {v}"
+        );
+    }
+    let round = &v["rps_round"];
+    assert_eq!(round["rounds"], 999, "{round}");
+    for key in ["round_us", "slower_seat_us", "referee_overhead_us"] {
+        assert!(round[key].as_f64().is_some(), "{key}: {round}");
+    }
+    // The slower seat's round trip is part of the round.
+    assert!(round["slower_seat_us"].as_f64() < round["round_us"].as_f64());
+    let replay = &v["replay"];
+    assert_eq!(replay["frames"], 1000, "{replay}");
+    assert!(replay["zstd_bytes"].as_u64() < replay["json_bytes"].as_u64());
+    assert!(replay["zstd_bytes_per_frame"].as_f64().unwrap() > 0.0);
     assert!(v["throughput"]["rps"]["scaling"].as_f64().unwrap() > 0.0);
     let fairness = &v["fairness"];
     for game in ["connectx", "rps"] {
@@ -365,11 +394,11 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 10);
+        assert_eq!(targets.len(), 14);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 9);
+        assert_eq!(targets.len(), 13);
     }
     assert!(targets
         .iter()

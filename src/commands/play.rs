@@ -36,6 +36,9 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         bots: [&files[0], &files[1]],
         fairness: Default::default(),
     };
+    // A match and its bots on one core: a move is a pipe round trip, several times
+    // cheaper when neither side has to wake another CPU (see docs/performance.md).
+    crate::affinity::pin_current_thread_here();
     let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
     if let Some(path) = &opts.replay {
         replay::write(path, &record, opts.timings)?;

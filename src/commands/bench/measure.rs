@@ -6,7 +6,7 @@ use super::{err, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::protocol::{Act, Request};
-use crate::cage::{BotSource, Cage, CagePolicy};
+use crate::cage::{BotSource, Cage, CagePolicy, Question};
 use crate::cli::BenchArgs;
 use crate::error::Error;
 use crate::game::GameKind;
@@ -29,6 +29,8 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
     Ok(Measured {
         spawns: spawns(&policy, &trivial, opts.spawns.max(10))?,
         moves: moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?,
+        in_process: affinity::pinned(0, || in_process(opts.moves.max(10)))?,
+        rounds: super::rounds::measure(&policy)?,
         jobs_all: cpus.len().max(1),
         throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1))?,
         // Unavailable (e.g. /proc hidden) is reported, not fatal.
@@ -45,11 +47,15 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
 /// Forked and pooled spawns, and the two cold baselines.
 fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spawns, String> {
     let cage = Cage::start(policy).map_err(err)?;
-    let forked = sample(("forked", "spawn: fork from the zygote, cage, load"), spawns, |i| {
-        let mut bot = cage.spawn().map_err(err)?;
-        bot.load(trivial, i as u64, BUDGET).map_err(err)?;
-        Ok(())
-    })?;
+    let forked = sample(
+        ("forked", "spawn: fork from the zygote, cage, load"),
+        spawns,
+        |i| {
+            let mut bot = cage.spawn().map_err(err)?;
+            bot.load(trivial, i as u64, BUDGET).map_err(err)?;
+            Ok(())
+        },
+    )?;
     drop(cage);
     let pooled = pooled_spawns(
         policy,
@@ -61,7 +67,10 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
     let script = format!("{TRIVIAL_BOT}agent({{}}, {{}})\n");
     let python = env!("CAGEMATCH_PYTHON_EXE");
     let cold_python = time_runs(
-        ("cold_python", "baseline: cold `python3 -c` running the same bot"),
+        (
+            "cold_python",
+            "baseline: cold `python3 -c` running the same bot",
+        ),
         cold_runs,
         || {
             Command::new(python)
@@ -72,7 +81,10 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
     )?;
     let exe = std::env::current_exe().map_err(err)?;
     let cold_embedded = time_runs(
-        ("cold_embedded", "baseline: cold embedded interpreter, no zygote"),
+        (
+            "cold_embedded",
+            "baseline: cold embedded interpreter, no zygote",
+        ),
         cold_runs,
         || {
             Command::new(&exe)
@@ -134,7 +146,10 @@ fn numpy_figures(
             &policy,
             &bot,
             opts.spawns.max(10),
-            ("pooled_numpy", "spawn: from the pool, a bot importing numpy, load"),
+            (
+                "pooled_numpy",
+                "spawn: from the pool, a bot importing numpy, load",
+            ),
         )?,
         memory: memory(&policy, &bot, python.as_os_str()),
     }))
@@ -157,6 +172,7 @@ fn moves(
         config: Cow::Borrowed(&crate::cage::encoded(&config)),
     }))
     .len();
+    let config = crate::cage::encoded(&config);
     let others: &[usize] = if two_cores { &[0, 1] } else { &[0] };
     let mut figures = Vec::new();
     for &other in others {
@@ -164,19 +180,76 @@ fn moves(
             let mut bot = cage.spawn().map_err(err)?;
             affinity::pin(bot.pid(), other);
             bot.load(trivial, 0, BUDGET).map_err(err)?;
-            let caged = sample(
-                on(
-                    other,
-                    ("caged_same_core", "move: caged bot, same core"),
-                    ("caged_across_cores", "move: caged bot, across cores"),
-                ),
+            let mut cat = Cat::start(request_len, other)?;
+            let mut lines = JsonLines::start(other)?;
+            let mut caged = || {
+                let question = Question {
+                    observation: &obs,
+                    configuration: &config,
+                    budget: BUDGET,
+                };
+                bot.ask_move(question).map(|_| ()).map_err(err)
+            };
+            interleaved(
+                [
+                    on(
+                        other,
+                        ("caged_same_core", "move: caged bot, same core"),
+                        ("caged_across_cores", "move: caged bot, across cores"),
+                    ),
+                    on(
+                        other,
+                        (
+                            "pipe_floor_same_core",
+                            "baseline: raw pipe ping-pong (cat), same core",
+                        ),
+                        (
+                            "pipe_floor_across_cores",
+                            "baseline: raw pipe ping-pong (cat), across cores",
+                        ),
+                    ),
+                    on(
+                        other,
+                        (
+                            "json_lines_same_core",
+                            "baseline: python3 subprocess, JSON lines, same core",
+                        ),
+                        (
+                            "json_lines_across_cores",
+                            "baseline: python3 subprocess, JSON lines, across cores",
+                        ),
+                    ),
+                ],
                 moves,
-                |_| bot.act(&obs, &config, BUDGET).map(|_| ()).map_err(err),
-            )?;
-            let floor = pipe_floor(moves, request_len, other)?;
-            let lines = json_lines(moves, other)?;
-            Ok([caged, floor, lines])
+                [&mut caged, &mut || cat.once(), &mut || lines.once()],
+            )
         })?);
+    }
+    Ok(figures)
+}
+
+/// Moves per block in [`interleaved`].
+const BLOCK: usize = 500;
+
+/// `moves` samples of each round trip, taken in alternating blocks, so that a slow spell
+/// of a shared machine falls on the caged bot and its baselines alike.
+fn interleaved<const N: usize>(
+    names: [Name; N],
+    moves: usize,
+    mut round_trips: [&mut dyn FnMut() -> Result<(), String>; N],
+) -> Result<[Figure; N], String> {
+    let mut figures = names.map(Figure::new);
+    let mut done = 0;
+    while done < moves {
+        let block = BLOCK.min(moves - done);
+        for (figure, once) in figures.iter_mut().zip(round_trips.iter_mut()) {
+            for _ in 0..block {
+                let t = Instant::now();
+                once()?;
+                figure.samples.push(t.elapsed());
+            }
+        }
+        done += block;
     }
     Ok(figures)
 }
@@ -276,59 +349,111 @@ fn spawn_pinned(cmd: &mut Command, cpu: usize) -> Result<Child, String> {
 }
 
 /// The physical floor: the same number of bytes bounced through `cat` over two pipes.
-fn pipe_floor(rounds: usize, size: usize, cpu: usize) -> Result<Figure, String> {
-    let mut child = spawn_pinned(&mut Command::new("cat"), cpu)
-        .map_err(|e| format!("cannot run cat for the pipe baseline: {e}"))?;
-    let mut to = child.stdin.take().ok_or("no stdin")?;
-    let mut from = child.stdout.take().ok_or("no stdout")?;
-    let msg = vec![b'x'; size];
-    let mut back = vec![0u8; size];
-    let fig = sample(
-        on(
-            cpu,
-            ("pipe_floor_same_core", "baseline: raw pipe ping-pong (cat), same core"),
-            ("pipe_floor_across_cores", "baseline: raw pipe ping-pong (cat), across cores"),
-        ),
-        rounds,
-        |_| {
-            to.write_all(&msg).map_err(err)?;
-            from.read_exact(&mut back).map_err(err)
-        },
-    )?;
-    drop(to);
-    let _ = child.wait();
-    Ok(fig)
+struct Cat {
+    child: Child,
+    to: Option<std::process::ChildStdin>,
+    from: std::process::ChildStdout,
+    msg: Vec<u8>,
+    back: Vec<u8>,
+}
+
+impl Cat {
+    fn start(size: usize, cpu: usize) -> Result<Cat, String> {
+        let mut child = spawn_pinned(&mut Command::new("cat"), cpu)
+            .map_err(|e| format!("cannot run cat for the pipe baseline: {e}"))?;
+        Ok(Cat {
+            to: Some(child.stdin.take().ok_or("no stdin")?),
+            from: child.stdout.take().ok_or("no stdout")?,
+            child,
+            msg: vec![b'x'; size],
+            back: vec![0u8; size],
+        })
+    }
+
+    fn once(&mut self) -> Result<(), String> {
+        let to = self.to.as_mut().ok_or("no stdin")?;
+        to.write_all(&self.msg).map_err(err)?;
+        self.from.read_exact(&mut self.back).map_err(err)
+    }
 }
 
 /// The usual approach: a python3 subprocess reading and writing JSON lines.
-fn json_lines(rounds: usize, cpu: usize) -> Result<Figure, String> {
-    let script = format!(
-        "import sys, json\n{TRIVIAL_BOT}for line in sys.stdin:\n    m = json.loads(line)\n    sys.stdout.write(json.dumps(agent(m['obs'], m['config'])) + '\\n')\n    sys.stdout.flush()\n"
-    );
-    let mut child = spawn_pinned(
-        Command::new(env!("CAGEMATCH_PYTHON_EXE")).args(["-c", &script]),
-        cpu,
-    )
-    .map_err(|e| format!("cannot run python3 for the JSON-lines baseline: {e}"))?;
-    let mut to = child.stdin.take().ok_or("no stdin")?;
-    let mut from = BufReader::new(child.stdout.take().ok_or("no stdout")?);
-    let line = format!("{}\n", json!({"obs": {"step": 0}, "config": {}}));
-    let mut back = String::new();
-    let fig = sample(
-        on(
+struct JsonLines {
+    child: Child,
+    to: Option<std::process::ChildStdin>,
+    from: BufReader<std::process::ChildStdout>,
+    line: String,
+    back: String,
+}
+
+impl JsonLines {
+    fn start(cpu: usize) -> Result<JsonLines, String> {
+        let script = format!(
+            "import sys, json\n{TRIVIAL_BOT}for line in sys.stdin:\n    m = json.loads(line)\n    sys.stdout.write(json.dumps(agent(m['obs'], m['config'])) + '\\n')\n    sys.stdout.flush()\n"
+        );
+        let mut child = spawn_pinned(
+            Command::new(env!("CAGEMATCH_PYTHON_EXE")).args(["-c", &script]),
             cpu,
-            ("json_lines_same_core", "baseline: python3 subprocess, JSON lines, same core"),
-            ("json_lines_across_cores", "baseline: python3 subprocess, JSON lines, across cores"),
-        ),
-        rounds,
-        |_| {
-            to.write_all(line.as_bytes()).map_err(err)?;
-            back.clear();
-            from.read_line(&mut back).map(|_| ()).map_err(err)
-        },
-    )?;
-    drop(to);
+        )
+        .map_err(|e| format!("cannot run python3 for the JSON-lines baseline: {e}"))?;
+        Ok(JsonLines {
+            to: Some(child.stdin.take().ok_or("no stdin")?),
+            from: BufReader::new(child.stdout.take().ok_or("no stdout")?),
+            child,
+            line: format!("{}\n", json!({"obs": {"step": 0}, "config": {}})),
+            back: String::new(),
+        })
+    }
+
+    fn once(&mut self) -> Result<(), String> {
+        let to = self.to.as_mut().ok_or("no stdin")?;
+        to.write_all(self.line.as_bytes()).map_err(err)?;
+        self.back.clear();
+        match self.from.read_line(&mut self.back) {
+            Ok(0) => Err("the JSON-lines baseline ended".into()),
+            Ok(_) => Ok(()),
+            Err(e) => Err(err(e)),
+        }
+    }
+}
+
+/// A baseline ends when its input closes.
+fn end(to: &mut Option<std::process::ChildStdin>, child: &mut Child) {
+    drop(to.take());
     let _ = child.wait();
+}
+
+impl Drop for Cat {
+    fn drop(&mut self) {
+        end(&mut self.to, &mut self.child);
+    }
+}
+
+impl Drop for JsonLines {
+    fn drop(&mut self) {
+        end(&mut self.to, &mut self.child);
+    }
+}
+
+/// What Kaggle's runner does: the agent called in the same Python process in a plain
+/// loop, no isolation at all, timed by Python around each call (the observation built
+/// per call, with attribute access as ours has). Runs on the calling thread's CPUs.
+fn in_process(calls: usize) -> Result<Figure, String> {
+    let script = format!(
+        "import sys, time, json\nclass Struct(dict):\n    def __getattr__(self, k):\n        try:\n            return self[k]\n        except KeyError:\n            raise AttributeError(k)\n{TRIVIAL_BOT}config = Struct()\nout = []\nfor i in range({calls}):\n    t = time.perf_counter_ns()\n    agent(Struct(step=i), config)\n    out.append(time.perf_counter_ns() - t)\nsys.stdout.write(json.dumps(out))\n"
+    );
+    let out = Command::new(env!("CAGEMATCH_PYTHON_EXE"))
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run python3 for the in-process baseline: {e}"))?;
+    let nanos: Vec<u64> = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("the in-process baseline printed no timings: {e}"))?;
+    let mut fig = Figure::new((
+        "in_process_python",
+        "baseline: agent called in-process (Kaggle's way, no isolation)",
+    ));
+    fig.samples = nanos.into_iter().map(Duration::from_nanos).collect();
     Ok(fig)
 }
 

@@ -7,6 +7,7 @@ pub mod cold;
 mod fairness;
 mod measure;
 mod print;
+mod rounds;
 
 use crate::cli::BenchArgs;
 use crate::error::Error;
@@ -91,6 +92,9 @@ struct Measured {
     spawns: Spawns,
     /// Per layout (same core, then across cores): caged bot, pipe floor, JSON lines.
     moves: Vec<[Figure; 3]>,
+    /// The agent called in-process by a plain Python loop (no isolation).
+    in_process: Figure,
+    rounds: rounds::RoundFigures,
     jobs_all: usize,
     throughput: Vec<Throughput>,
     /// (caged bot, plain python3) PSS in KiB, or why it could not be read.
@@ -146,6 +150,7 @@ fn judge(m: &Measured) -> Vec<Target> {
             met: over <= 15.0,
         },
     ];
+    targets.extend(cost_targets(m));
     for t in &m.throughput {
         let scaling = t.all / t.one;
         targets.push(Target {
@@ -214,5 +219,40 @@ fn judge(m: &Measured) -> Vec<Target> {
             met: caged * 2.0 <= plain,
         });
     }
+    targets
+}
+
+/// The per-move, per-round and replay-size targets of the performance issue: each
+/// against its same-run baseline.
+fn cost_targets(m: &Measured) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (i, layout) in m.moves.iter().enumerate() {
+        let ratio = layout[0].median_us() / layout[2].median_us();
+        targets.push(Target {
+            name: if i == 0 {
+                "move vs python3 JSON lines (same core)"
+            } else {
+                "move vs python3 JSON lines (across cores)"
+            },
+            goal: "≤ 1.00×".into(),
+            // Shown rounded up, so a value shown as 1.00 has met 1.00.
+            value: format!("{:.2}×", (ratio * 100.0).ceil() / 100.0),
+            met: ratio <= 1.0,
+        });
+    }
+    let r = &m.rounds;
+    targets.push(Target {
+        name: "referee overhead per rps round",
+        goal: "≤ 5 µs".into(),
+        value: format!("{:+.1} µs", r.overhead_us()),
+        met: r.overhead_us() <= 5.0,
+    });
+    let share = r.replay_zstd_bytes as f64 / r.replay_json_bytes.max(1) as f64;
+    targets.push(Target {
+        name: "replay size vs plain JSON (rps)",
+        goal: "≤ 5 %".into(),
+        value: format!("{:.1} %", share * 100.0),
+        met: share <= 0.05,
+    });
     targets
 }

@@ -11,6 +11,7 @@ pub fn json(m: &Measured, targets: &[Target]) {
         .moves
         .iter()
         .flatten()
+        .chain([&m.in_process])
         .map(|f| (f.key.to_string(), f.json()))
         .collect::<serde_json::Map<_, _>>()
         .into();
@@ -20,6 +21,14 @@ pub fn json(m: &Measured, targets: &[Target]) {
         json!({
             "spawn": spawn_figures.iter().map(|f| (f.key.to_string(), f.json())).collect::<serde_json::Map<_, _>>(),
             "move": moves_json,
+            "rps_round": rounds_json(&m.rounds),
+            "replay": json!({
+                "frames": m.rounds.frames(),
+                "json_bytes": m.rounds.replay_json_bytes,
+                "zstd_bytes": m.rounds.replay_zstd_bytes,
+                "json_bytes_per_frame": round1(m.rounds.replay_json_bytes as f64 / m.rounds.frames() as f64),
+                "zstd_bytes_per_frame": round1(m.rounds.replay_zstd_bytes as f64 / m.rounds.frames() as f64),
+            }),
             "throughput": m.throughput.iter().map(|t| (t.game.name().to_string(), json!({
                 "jobs_1": round1(t.one), format!("jobs_{jobs_all}"): round1(t.all), "scaling": (t.all / t.one * 100.0).round() / 100.0
             }))).collect::<serde_json::Map<_, _>>(),
@@ -56,9 +65,10 @@ pub fn table(m: &Measured, targets: &[Target]) {
         figure(f);
     }
     heading("per-move round trip");
-    for f in m.moves.iter().flatten() {
+    for f in m.moves.iter().flatten().chain([&m.in_process]) {
         figure(f);
     }
+    rounds_table(&m.rounds);
     say!(
         "\n{:<58} {:>10} {:>10} {:>8}",
         "throughput (matches/s, median of 3 runs)",
@@ -110,6 +120,48 @@ pub fn table(m: &Measured, targets: &[Target]) {
             if t.met { "met" } else { "MISSED" }
         );
     }
+}
+
+fn rounds_json(r: &super::rounds::RoundFigures) -> Value {
+    json!({
+        "rounds": r.rounds,
+        "round_us": round1(r.round_us),
+        "slower_seat_us": round1(r.slower_seat_us),
+        "seat_us": r.seats_us.map(round1),
+        "referee_overhead_us": round1(r.overhead_us()),
+    })
+}
+
+fn rounds_table(r: &super::rounds::RoundFigures) {
+    say!(
+        "\n{:<58} {:>11}",
+        format!("rps round, rock vs rock, one core ({} rounds)", r.rounds),
+        "mean"
+    );
+    let lines = [
+        ("a round, first frame to last", r.round_us),
+        (
+            "the slower seat's round trip (seats asked at once)",
+            r.slower_seat_us,
+        ),
+        ("seat 1's round trip", r.seats_us[0]),
+        ("seat 2's round trip", r.seats_us[1]),
+        (
+            "referee overhead (a round less the slower seat)",
+            r.overhead_us(),
+        ),
+    ];
+    for (what, value) in lines {
+        say!("{what:<58} {value:>9.1}µs");
+    }
+    let per_frame = |bytes: usize| bytes as f64 / r.frames() as f64;
+    say!(
+        "{:<58} {:>8.1} B ({:.1} % of {:.1} B as plain JSON)",
+        "replay bytes per frame (zstd, with timings)",
+        per_frame(r.replay_zstd_bytes),
+        r.replay_zstd_bytes as f64 * 100.0 / r.replay_json_bytes.max(1) as f64,
+        per_frame(r.replay_json_bytes)
+    );
 }
 
 fn heading(what: &str) {
