@@ -655,8 +655,9 @@ fn simultaneous_seats_think_at_the_same_time() {
             .iter()
             .map(|m| {
                 let t = m.timing.as_ref().expect("timed");
-                // A sleeping bot is charged its sleep: it kept the match waiting.
-                assert!(t.think_ms >= 200.0, "{t:?}");
+                // A sleeping bot is charged its sleep (less any wait for a CPU): it
+                // kept the match waiting.
+                assert!(t.think_ms > 100.0, "{t:?}");
                 (t.think_ms + t.overhead_ms) / 1e3
             })
             .collect();
