@@ -261,7 +261,10 @@ fn play_all(
 #[test]
 fn an_interrupted_run_resumes_to_the_same_standings() {
     let dir = tempfile::tempdir().unwrap();
-    let t = small_tournament(dir.path());
+    let mut t = small_tournament(dir.path());
+    // Matches long enough (about 25 ms) that the stop after the fifth lands before the
+    // two workers have played the rest.
+    t.configuration = serde_json::json!({"episodeSteps": 999});
     let (_, whole) = play_all(&t, None);
     assert!(!whole.interrupted);
     assert_eq!(whole.entries.len(), t.bots.len() * (t.bots.len() - 1));
@@ -563,17 +566,17 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
 fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = small_tournament(dir.path());
-    // Long matches, so the zygote surely dies in the middle of one (frames reach this
-    // thread a moment after they happen).
+    // Long matches (about 25 ms), so the zygote dies in the middle of one.
     t.configuration = serde_json::json!({"episodeSteps": 999});
     let (_, whole) = play_all(&t, None);
 
     let cage = common::cage();
     let total = round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
     let mut journal = Journal::create(&t.output, &RunInfo::of(&t, total)).unwrap();
+    // No frames: a backlog of them would reach this thread after the match has ended.
     let opts = Options {
         jobs: 1,
-        frames: true,
+        frames: false,
         pin: true,
     };
     let first_zygote = cage.zygote_pid();
@@ -587,9 +590,9 @@ fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
         &opts,
         &AtomicBool::new(false),
         &mut |e| match e {
-            // Mid-match (a frame past the first) of the fourth match: the machine kills
-            // the zygote under it.
-            Event::Frame { id: 3, frame } if frame.step == 5 && !killed => {
+            // As the fourth match starts: the machine kills the zygote under it (its
+            // bots die with it).
+            Event::Started { id: 3, .. } if !killed => {
                 killed = true;
                 // SAFETY: a plain signal to the zygote this test started.
                 unsafe { libc::kill(first_zygote, libc::SIGKILL) };
