@@ -36,6 +36,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Start a caged bot and report which sandbox layers this machine gives it
     Sandbox,
+    /// Put shards' run folders together into one, as if one machine had played them all
+    Merge(MergeArgs),
     /// Measure spawn time, per-move round trip, throughput and memory against same-run
     /// baselines, and check them against the project's targets
     Bench(BenchArgs),
@@ -64,6 +66,27 @@ pub struct RunArgs {
     /// Finish an interrupted run from its folder (runs/...)
     #[arg(long, value_name = "RUN_DIR")]
     pub resume: Option<PathBuf>,
+    /// Play only shard I (from 0) of N of a round robin or gauntlet, e.g. 2/8; /8 takes I
+    /// from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX
+    #[arg(long, value_name = "I/N", conflicts_with = "shards")]
+    pub shard: Option<String>,
+    /// The same as --shard /N
+    #[arg(long, value_name = "N")]
+    pub shards: Option<usize>,
+    /// Play into exactly this run folder, finishing the run it holds if it holds this one
+    /// (default for a shard: OUTPUT/NAME-shard-I-of-N)
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub run_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Every shard's run folder (all N of them)
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// The merged run folder to write (must not exist)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -112,15 +112,22 @@ impl From<&str> for Error {
     }
 }
 
+/// `EX_TEMPFAIL`: the run did not finish for reasons running it again can cure (the
+/// runner's own failure, or a SIGTERM from a scheduler). Schedulers retry on it.
+pub const RETRY: u8 = 75;
+
 impl Error {
-    /// 2 for usage and configuration errors (as clap's own), 1 for failures of the run.
+    /// 2 for usage and configuration errors (as clap's own: not worth retrying),
+    /// [`RETRY`] for the runner's own failures, 1 for the rest.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Config(_) => 2,
             Error::Journal(JournalError::Unreadable(_)) => 2,
             Error::Run(RunError::Journal(JournalError::Unreadable(_))) => 2,
             Error::Run(RunError::Match(RefereeError::Config { .. })) => 2,
-            Error::Journal(_) | Error::Run(_) | Error::Cage(_) | Error::Runtime(_) => 1,
+            Error::Run(RunError::Infrastructure { .. }) | Error::Cage(_) => RETRY,
+            Error::Run(RunError::Match(e)) if e.is_infrastructure() => RETRY,
+            Error::Journal(_) | Error::Run(_) | Error::Runtime(_) => 1,
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod bench;
 mod check;
 mod ladder;
+pub mod merge;
 mod play;
 mod run;
 mod sprt;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Ladder(args) => ladder::run(&args),
         Command::Replay(args) => replay(&args),
         Command::Check(args) => check::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),
     }
 }

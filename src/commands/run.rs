@@ -5,8 +5,9 @@ use crate::cage::Cage;
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::report::{self, Progress};
+use crate::tournament::shard::Shard;
 use crate::tournament::{
-    self, Entry, Event, Export, Journal, Options, RunInfo, Summary, Tournament,
+    self, journal, Entry, Event, Export, Journal, Options, RunInfo, Summary, Tournament,
 };
 use crate::tui::app::{App, AppEvent};
 use crate::tui::live::{self, Bridge};
@@ -21,8 +22,18 @@ use std::sync::mpsc;
 pub const DEFAULT_TOURNAMENT: &str = "tournaments/default.yaml";
 
 static STOP: AtomicBool = AtomicBool::new(false);
+/// The stop came from SIGTERM: a scheduler ending the job, which should run it again.
+static TERMINATED: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn on_signal(_: libc::c_int) {
+/// The exit code of a run that did not finish for reasons that running it again cures:
+/// stopped by SIGTERM (a scheduler's time limit or preemption), or the runner's own
+/// failure (`EX_TEMPFAIL`). Bad files and arguments exit 2, which is not worth retrying.
+pub const RETRY: u8 = crate::error::RETRY;
+
+extern "C" fn on_signal(sig: libc::c_int) {
+    if sig == libc::SIGTERM {
+        TERMINATED.store(true, Ordering::SeqCst);
+    }
     if STOP.swap(true, Ordering::SeqCst) {
         // A second Ctrl-C: leave now (bots die with us through PDEATHSIG).
         // SAFETY: _exit is async-signal-safe.
@@ -78,16 +89,57 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     play(t, journal, done, theme, &args)
 }
 
-/// A new run of `t`: the seed, jobs and theme the arguments override, its seed key, a
-/// fresh run folder.
+/// A new run of `t`: the seed, jobs, theme and shard the arguments override, its seed
+/// key, and its run folder — a fresh one, or the one `--run-dir` (or a shard's own
+/// folder) names, finished where it stopped if it holds this very run.
 pub fn start(
     t: Tournament,
     args: &RunArgs,
 ) -> Result<(Tournament, Journal, Vec<Entry>, Theme), Error> {
-    let (t, theme) = prepare(t, args)?;
-    let total = t.plan(&[]).total;
-    let journal = Journal::create(&t.output, &RunInfo::of(&t, total))?;
-    Ok((t, journal, Vec::new(), theme))
+    let (mut t, theme) = prepare(t, args)?;
+    t.shard = shard_of(args)?;
+    if t.shard.is_some() && !t.format.is_fixed() {
+        return Err(Error::Usage(format!(
+            "--shard: a {} cannot be sharded (its next matches depend on results); shard a round robin or a gauntlet",
+            t.format.name()
+        )));
+    }
+    let info = RunInfo::of(&t, t.plan(&[]).total);
+    let dir = match (&args.run_dir, t.shard) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(shard)) => t.output.join(shard.folder(&journal::slug(&t.name))),
+        (None, None) => {
+            let journal = Journal::create(&t.output, &info)?;
+            return Ok((t, journal, Vec::new(), theme));
+        }
+    };
+    if !dir.join("run.json").exists() {
+        let journal = Journal::create_at(&dir, &info)?;
+        return Ok((t, journal, Vec::new(), theme));
+    }
+    // A retried shard: the folder holds this run; play what it is missing.
+    let (journal, held, done) = Journal::resume(&dir)?;
+    if !held.same_run(&info) {
+        return Err(Error::Usage(format!(
+            "{}: holds another run ({}, shard {}); give another --run-dir or remove it",
+            super::shown(&dir),
+            crate::cage::sanitize(held.name.as_bytes()),
+            held.shard.map_or("none".to_string(), |s| s.to_string())
+        )));
+    }
+    Ok((t, journal, done, theme))
+}
+
+/// `--shard I/N`, `--shard /N` or `--shards N` (the index from the environment).
+fn shard_of(args: &RunArgs) -> Result<Option<Shard>, Error> {
+    let spec = match (&args.shard, args.shards) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(n)) => format!("/{n}"),
+        (None, None) => return Ok(None),
+    };
+    Shard::parse(&spec, |name| std::env::var(name).ok())
+        .map(Some)
+        .map_err(Error::Usage)
 }
 
 /// The seed, jobs and theme the arguments override, and the run's seed key.
@@ -118,6 +170,8 @@ pub fn play(
     theme: Theme,
     args: &RunArgs,
 ) -> Result<ExitCode, Error> {
+    // Before the first line: a scheduler may stop the run as soon as it sees it start.
+    install_stop_handlers();
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
     say!(
         "{}: {}, {} bots, {} games per pair, {} jobs, seed {}",
@@ -132,7 +186,6 @@ pub fn play(
     if !done.is_empty() {
         say!("resuming: {} matches already played", done.len());
     }
-    install_stop_handlers();
     let cage = Cage::start(&t.policy()?)?;
     let tui = !args.headless && std::io::stdout().is_terminal();
     let summary = if tui {
@@ -150,14 +203,11 @@ pub fn play(
             say!("{line}");
         }
     }
-    let export = Export::of_format(
-        &t.name,
-        t.game,
-        t.format.name(),
-        &bots_of(&t),
+    let export = standings_export(
+        &RunInfo::of(&t, summary.total),
         &summary.standings,
-    )
-    .with_pairs(&bots_of(&t), &summary.entries);
+        &summary.entries,
+    );
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
@@ -170,6 +220,9 @@ pub fn play(
             summary.total,
             shell_path(&journal.dir)
         );
+        if TERMINATED.load(Ordering::SeqCst) {
+            return Ok(ExitCode::from(RETRY));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -184,6 +237,33 @@ fn shell_path(p: &Path) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// The standings export a finished run writes (`standings.yaml`); `cagematch merge`
+/// writes a merged run's with the same function, so the two read alike.
+pub fn standings_export(
+    info: &RunInfo,
+    standings: &tournament::standings::Standings,
+    entries: &[Entry],
+) -> Export {
+    let bots: Vec<(String, String)> = info
+        .bots
+        .iter()
+        .map(|b| {
+            (
+                crate::cage::sanitize(b.name.as_bytes()),
+                super::shown(Path::new(&b.file)),
+            )
+        })
+        .collect();
+    Export::of_format(
+        &crate::cage::sanitize(info.name.as_bytes()),
+        info.game,
+        info.schedule.name(),
+        &bots,
+        standings,
+    )
+    .with_pairs(&bots, entries)
 }
 
 fn bots_of(t: &Tournament) -> Vec<(String, String)> {

@@ -159,6 +159,8 @@ pub struct Tournament {
     pub venv: Option<PathBuf>,
     pub output: PathBuf,
     pub theme: Option<String>,
+    /// The part of the schedule this run plays (`run --shard`), or all of it.
+    pub shard: Option<super::shard::Shard>,
 }
 
 /// The line of the first `key:` in the text, for errors about values.
@@ -235,8 +237,10 @@ pub fn cores() -> usize {
 impl Tournament {
     /// What the format plans after `done`.
     pub fn plan(&self, done: &[super::Entry]) -> super::format::Plan {
-        self.format
-            .plan(self.bots.len(), self.games_per_pair, self.seed, done)
+        let plan = self
+            .format
+            .plan(self.bots.len(), self.games_per_pair, self.seed, done);
+        super::shard::part(self.shard, plan)
     }
 
     /// Reads and checks a tournament file.
@@ -315,6 +319,7 @@ impl Tournament {
                 ConfigError::new(file.display(), format!("cannot make a seed key: {e}"))
             })?,
             theme: raw.theme,
+            shard: None,
         })
     }
 }
@@ -403,6 +408,7 @@ impl Tournament {
             output: PathBuf::new(),
             key,
             theme: None,
+            shard: info.shard,
         })
     }
 

@@ -129,6 +129,11 @@ impl Format {
         }
     }
 
+    /// Whether its schedule is known before any result (and so can be sharded).
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Format::RoundRobin | Format::Gauntlet { .. })
+    }
+
     /// The most matches it can plan for `bots` bots (before planning any: a hostile
     /// `run.json` must not make the runner list billions).
     pub fn bound(&self, bots: usize, games_per_pair: u32) -> u64 {

@@ -5,6 +5,7 @@
 use super::config::{Rules, Tournament};
 use super::format::Format;
 use super::schedule::Scheduled;
+use super::shard::Shard;
 use super::standings::{Outcomes, Ranking};
 use crate::cage::{FaultKind, Limits};
 use crate::error::{ConfigError, JournalError};
@@ -57,6 +58,10 @@ pub struct RunInfo {
     /// Secret like the run folder itself; replays do not hold it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed_key: Option<String>,
+    /// The part of the schedule this run plays, when it is one shard of several
+    /// (`cagematch merge` puts them together).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,8 +189,10 @@ pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<En
 impl RunInfo {
     /// What the run's format plans after `done`.
     pub fn plan(&self, done: &[Entry]) -> super::format::Plan {
-        self.schedule
-            .plan(self.bots.len(), self.games_per_pair, self.seed, done)
+        let plan = self
+            .schedule
+            .plan(self.bots.len(), self.games_per_pair, self.seed, done);
+        super::shard::part(self.shard, plan)
     }
 
     /// Parses and checks a `run.json` (named `origin` in errors).
@@ -225,6 +232,17 @@ impl RunInfo {
         self.schedule
             .check(self.bots.len())
             .map_err(|why| format!("schedule: {why}"))?;
+        if let Some(s) = self.shard {
+            if !(1..=super::shard::MAX_SHARDS).contains(&s.count) || s.index >= s.count {
+                return Err(format!("shard: {s} is not shard I (from 0) of N shards"));
+            }
+            if !self.schedule.is_fixed() {
+                return Err(format!(
+                    "shard: a {} cannot be sharded (its next matches depend on results)",
+                    self.schedule.name()
+                ));
+            }
+        }
         if self.schedule.bound(self.bots.len(), self.games_per_pair) > MAX_MATCHES {
             return Err(format!("matches: more than {MAX_MATCHES} in one run"));
         }
@@ -336,6 +354,26 @@ impl Entry {
 }
 
 impl RunInfo {
+    /// The same run: the same tournament, bots, seeds and shard, whenever it started.
+    pub fn same_run(&self, other: &RunInfo) -> bool {
+        let started = |i: &RunInfo| RunInfo {
+            started: String::new(),
+            ..i.clone()
+        };
+        started(self) == started(other)
+    }
+
+    /// The same tournament, whichever shard of it each plays (what merging needs).
+    pub fn same_tournament(&self, other: &RunInfo) -> bool {
+        let whole = |i: &RunInfo| RunInfo {
+            started: String::new(),
+            shard: None,
+            matches: 0,
+            ..i.clone()
+        };
+        whole(self) == whole(other)
+    }
+
     pub fn of(t: &Tournament, matches: usize) -> RunInfo {
         RunInfo {
             format: RUN_FORMAT.into(),
@@ -366,8 +404,24 @@ impl RunInfo {
             started: super::export::now_utc(),
             matches,
             seed_key: Some(t.key.hex()),
+            shard: t.shard,
         }
     }
+}
+
+/// A tournament's name as a folder name: lower-case letters, digits and dashes.
+pub fn slug(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    slug.trim_matches('-').to_string()
 }
 
 /// An open run folder.
@@ -403,27 +457,17 @@ impl Journal {
     }
 
     pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
-        let slug: String = info
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let slug = slug(&info.name);
         let stamp: String = info
             .started
             .chars()
             .filter(|c| c.is_ascii_digit())
             .collect();
-        let mut dir = output.join(format!("{}-{stamp}", slug.trim_matches('-')));
+        let mut dir = output.join(format!("{slug}-{stamp}"));
         let mut n = 1;
         while dir.exists() {
             n += 1;
-            dir = output.join(format!("{}-{stamp}-{n}", slug.trim_matches('-')));
+            dir = output.join(format!("{slug}-{stamp}-{n}"));
         }
         std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
             JournalError::Write(format!(

@@ -118,3 +118,29 @@ pub fn action_str(v: &Value) -> String {
 pub fn seed_key() -> cagematch::referee::SeedKey {
     cagematch::referee::SeedKey::from_hex(&"5e".repeat(32)).expect("64 hex digits")
 }
+
+/// A round-robin RPS tournament of repository bots (paths from the repository root) in
+/// `dir`, its run folders under `dir/runs`. Returns the file's name, relative to `dir`.
+pub fn rps_tournament(dir: &Path, bots: &[&str], episode_steps: u32) -> &'static str {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = bots
+        .iter()
+        .map(|b| format!("\"{}\"", root.join(b).display()))
+        .collect();
+    let yaml = format!(
+        "name: Shards\ngame: rps\nconfiguration:\n  episodeSteps: {episode_steps}\nbots:\n  files: [{}]\ngames_per_pair: 2\nseed: 9\njobs: 2\noutput: runs\n",
+        files.join(", ")
+    );
+    std::fs::write(dir.join("t.yaml"), yaml).expect("write the tournament");
+    "t.yaml"
+}
+
+/// A run folder's standings.yaml without its date line.
+pub fn standings_without_date(run: &Path) -> String {
+    std::fs::read_to_string(run.join("standings.yaml"))
+        .expect("standings.yaml")
+        .lines()
+        .filter(|l| !l.starts_with("date: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
