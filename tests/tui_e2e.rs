@@ -214,7 +214,9 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
 #[test]
 fn the_live_wall_and_tv_mode_follow_a_running_tournament() {
     let dir = tempfile::tempdir().unwrap();
-    let file = tournament(dir.path(), 1000, 20);
+    // Matches of 20,000 rounds (about half a second each, several of the wall's 100 ms
+    // progress reports): still running, and visibly moving, while the wall is watched.
+    let file = tournament(dir.path(), 20_000, 20);
     let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
     let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
     tmux.wait_for(" running ", 30);
@@ -286,7 +288,7 @@ fn quitting_a_running_tournament_asks_then_stops_cleanly() {
 #[test]
 fn sigterm_closes_the_ui_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let file = tournament(dir.path(), 1000, 20);
+    let file = tournament(dir.path(), 20_000, 20);
     let pidfile = dir.path().join("pid");
     let cmd = format!(
         "{} run {} & echo $! > {}; wait $!",
@@ -303,7 +305,8 @@ fn sigterm_closes_the_ui_and_restores_the_terminal() {
         .unwrap();
     // SAFETY: signalling the cagematch this test started.
     unsafe { libc::kill(pid, libc::SIGTERM) };
-    let screen = tmux.wait_for("EXITED 0", 20);
+    // SIGTERM is how schedulers stop a job: 75 asks for it to be run again (it resumes).
+    let screen = tmux.wait_for("EXITED 75", 20);
     assert!(screen.contains("stopped after"), "{screen}");
     assert!(!screen.contains("┌ standings"), "the UI is gone: {screen}");
 }

@@ -16,6 +16,7 @@ use crate::replay;
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// What happens during a run, as it happens.
 #[derive(Debug)]
@@ -29,7 +30,10 @@ pub enum Event<'a> {
         id: usize,
         frame: &'a Frame,
     },
-    /// The match is in the journal; `standings` include it.
+    /// The match is in the journal; `standings` include it, or, while results come
+    /// faster than every [`STANDINGS_EVERY`], a match at most that much earlier (the
+    /// rating fit costs O(bots³); a 100-bot run could not keep up otherwise). The last
+    /// match's are always its own.
     Finished {
         entry: &'a Entry,
         record: &'a MatchRecord,
@@ -79,11 +83,57 @@ pub struct Summary {
     pub interrupted: bool,
 }
 
+/// How often, at most, a run's standings are computed again while matches finish.
+pub const STANDINGS_EVERY: Duration = Duration::from_millis(250);
+
 enum Msg {
     Started(Scheduled),
     Retried(Scheduled, usize, String),
     Frame(usize, Frame),
-    Done(Scheduled, Result<Box<MatchRecord>, RefereeError>),
+    /// Played and its replay written (named so), or why not.
+    Done(Scheduled, Result<(Box<MatchRecord>, String), RefereeError>),
+    /// Played, but its replay could not be written.
+    Unwritten(Scheduled, String),
+}
+
+/// Finished matches not yet read by the coordinating thread: at most one per worker. A
+/// worker that finishes another first waits, so records (every frame of a match) never
+/// pile up in memory however far journaling falls behind.
+struct Backlog {
+    waiting: Mutex<usize>,
+    read: Condvar,
+    cap: usize,
+}
+
+impl Backlog {
+    fn new(cap: usize) -> Backlog {
+        Backlog {
+            waiting: Mutex::new(0),
+            read: Condvar::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Waits for room, unless `done` says the run is ending (then nobody may wait).
+    fn enter(&self, done: &dyn Fn() -> bool) {
+        let Ok(mut n) = self.waiting.lock() else {
+            return;
+        };
+        while *n >= self.cap && !done() {
+            match self.read.wait_timeout(n, Duration::from_millis(100)) {
+                Ok((guard, _)) => n = guard,
+                Err(_) => return,
+            }
+        }
+        *n += 1;
+    }
+
+    fn leave(&self) {
+        if let Ok(mut n) = self.waiting.lock() {
+            *n = n.saturating_sub(1);
+        }
+        self.read.notify_one();
+    }
 }
 
 /// The matches waiting for a worker. Workers wait for more while the format may still
@@ -123,6 +173,10 @@ impl WorkQueue {
             s.1 = true;
         }
         self.ready.notify_all();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.state.lock().map_or(true, |s| s.1)
     }
 
     /// The next match; `None` once closed, or when `quit` says so (checked every 100 ms).
@@ -207,12 +261,24 @@ pub fn run(
     let mut failure: Option<RunError> = None;
     let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
+    let backlog = Backlog::new(opts.jobs);
+    let dir = journal.dir.clone();
+    let mut latest = Latest(None);
+    let context = Worker {
+        t,
+        cage,
+        opts,
+        queue: &queue,
+        backlog: &backlog,
+        halt: &halt,
+        stop,
+        dir: &dir,
+    };
 
     std::thread::scope(|scope| {
         for worker in 0..opts.jobs.max(1) {
-            let tx = tx.clone();
-            let (queue, halt) = (&queue, &halt);
-            scope.spawn(move || work(worker, t, cage, opts, queue, halt, stop, &tx));
+            let (tx, context) = (tx.clone(), &context);
+            scope.spawn(move || work(worker, context, &tx));
         }
         drop(tx);
         // Whatever ends this loop — a panic in `on_event` included — sends the workers
@@ -224,6 +290,9 @@ pub fn run(
             queue.close();
         };
         for msg in rx {
+            if matches!(msg, Msg::Done(..) | Msg::Unwritten(..)) {
+                backlog.leave();
+            }
             match msg {
                 Msg::Started(m) => on_event(Event::Started {
                     id: m.id,
@@ -235,51 +304,39 @@ pub fn run(
                         fail(e, &mut failure);
                     }
                 }
-                Msg::Done(m, Ok(record)) => match save(journal, &m, &record) {
-                    Ok(entry) => {
-                        progress.in_flight -= 1;
-                        outcomes.push(entry.outcomes());
-                        done.push(entry);
-                        if !stop.load(Ordering::Relaxed) {
-                            progress.replan(t, &done, &queue);
-                        }
-                        let standings =
-                            progress
-                                .plan
-                                .standings(t.bots.len(), &outcomes, t.ranking, &t.format);
-                        let entry = done.last().expect("just pushed");
-                        on_event(Event::Finished {
-                            entry,
-                            record: &record,
-                            standings: &standings,
-                            done: done.len(),
-                            total: progress.plan.total,
-                        });
-                        for (seat, fault) in entry.faults.iter().enumerate() {
-                            if let Some(fault) = fault {
-                                on_event(Event::Fault {
-                                    id: entry.id,
-                                    bot: entry.seats[seat],
-                                    fault,
-                                });
-                            }
-                        }
+                Msg::Unwritten(m, why) => {
+                    fail(
+                        RunError::Output(format!("match #{}: {why}", m.id + 1)),
+                        &mut failure,
+                    );
+                }
+                Msg::Done(m, Ok((record, replay))) => {
+                    let entry = Entry::from_record(m.id, m.seats, &record, &replay);
+                    if let Err(e) = journal.append(&entry) {
+                        fail(e.into(), &mut failure);
+                        continue;
                     }
-                    Err(e) => fail(e, &mut failure),
-                },
+                    progress.in_flight -= 1;
+                    outcomes.push(entry.outcomes());
+                    done.push(entry);
+                    if !stop.load(Ordering::Relaxed) {
+                        progress.replan(t, &done, &queue);
+                    }
+                    let standings = latest.update(t, &progress, &outcomes, done.len());
+                    let counts = (done.len(), progress.plan.total);
+                    finished(
+                        done.last().expect("just pushed"),
+                        &record,
+                        standings,
+                        counts,
+                        on_event,
+                    );
+                }
                 Msg::Done(m, Err(RefereeError::Abandoned)) => {
                     progress.in_flight -= 1;
                     on_event(Event::Abandoned { id: m.id })
                 }
-                Msg::Done(m, Err(e)) if e.is_infrastructure() => fail(
-                    RunError::Infrastructure {
-                        id: m.id,
-                        attempts: ATTEMPTS,
-                        reason: e.to_string(),
-                    },
-                    &mut failure,
-                ),
-                Msg::Done(_, Err(e)) => fail(e.into(), &mut failure),
+                Msg::Done(m, Err(e)) => fail(failed(&m, e), &mut failure),
             }
             if stop.load(Ordering::Relaxed) && progress.in_flight == 0 {
                 queue.close();
@@ -289,6 +346,74 @@ pub fn run(
     match failure {
         Some(e) => Err(e),
         None => Ok(summary(t, done, &outcomes)),
+    }
+}
+
+/// A match that could not be played: the runner's failure after [`ATTEMPTS`] plays, or
+/// the error as it is.
+fn failed(m: &Scheduled, e: RefereeError) -> RunError {
+    if e.is_infrastructure() {
+        RunError::Infrastructure {
+            id: m.id,
+            attempts: ATTEMPTS,
+            reason: e.to_string(),
+        }
+    } else {
+        e.into()
+    }
+}
+
+/// The standings last computed, and when.
+struct Latest(Option<(Instant, Standings)>);
+
+impl Latest {
+    /// The standings after `played` matches: computed again when the last ones are older
+    /// than [`STANDINGS_EVERY`] or this is the run's last match.
+    fn update(
+        &mut self,
+        t: &Tournament,
+        progress: &Progress,
+        outcomes: &[super::standings::Outcomes],
+        played: usize,
+    ) -> &Standings {
+        let last = played >= progress.plan.total || progress.in_flight == 0;
+        let stale = self
+            .0
+            .as_ref()
+            .is_none_or(|(at, _)| at.elapsed() >= STANDINGS_EVERY);
+        if last || stale || self.0.is_none() {
+            let fresh = progress
+                .plan
+                .standings(t.bots.len(), outcomes, t.ranking, &t.format);
+            self.0 = Some((Instant::now(), fresh));
+        }
+        &self.0.as_ref().expect("computed above").1
+    }
+}
+
+/// A match is in the journal: its event, then one per fault.
+fn finished(
+    entry: &Entry,
+    record: &MatchRecord,
+    standings: &Standings,
+    (done, total): (usize, usize),
+    on_event: &mut dyn FnMut(Event<'_>),
+) {
+    on_event(Event::Finished {
+        entry,
+        record,
+        standings,
+        done,
+        total,
+    });
+    for (seat, fault) in entry.faults.iter().enumerate() {
+        if let Some(fault) = fault {
+            on_event(Event::Fault {
+                id: entry.id,
+                bot: entry.seats[seat],
+                fault,
+            });
+        }
     }
 }
 
@@ -330,32 +455,29 @@ fn summary(
     }
 }
 
-/// Writes a finished match's replay, then its journal line.
-fn save(journal: &mut Journal, m: &Scheduled, record: &MatchRecord) -> Result<Entry, RunError> {
-    let replay = replay_name(m, record);
-    replay::write(&journal.dir.join(&replay), record, true).map_err(RunError::Output)?;
-    let entry = Entry::from_record(m.id, m.seats, record, &replay);
-    journal.append(&entry)?;
-    Ok(entry)
+/// What every worker thread works with, borrowed from [`run`].
+struct Worker<'a> {
+    t: &'a Tournament,
+    cage: &'a Cage,
+    opts: &'a Options,
+    queue: &'a WorkQueue,
+    backlog: &'a Backlog,
+    halt: &'a AtomicBool,
+    stop: &'a AtomicBool,
+    /// The run folder, whose `replays/` the worker writes.
+    dir: &'a std::path::Path,
 }
 
 /// One worker thread: plays matches from the queue until it is empty or the run stops,
-/// sending what happens to the thread that journals it.
-#[allow(clippy::too_many_arguments)] // the worker's whole context, borrowed from `run`
-fn work(
-    worker: usize,
-    t: &Tournament,
-    cage: &Cage,
-    opts: &Options,
-    queue: &WorkQueue,
-    halt: &AtomicBool,
-    stop: &AtomicBool,
-    tx: &mpsc::Sender<Msg>,
-) {
+/// writes each one's replay (compressing it here, in parallel, not on the thread that
+/// journals) and sends what happens to the thread that journals it. The journal line
+/// comes after the replay is on disk.
+fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
+    let (t, cage, opts, queue, stop) = (w.t, w.cage, w.opts, w.queue, w.stop);
     if opts.pin {
         crate::affinity::pin_current_thread(worker);
     }
-    let quit = || stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed);
+    let quit = || stop.load(Ordering::Relaxed) || w.halt.load(Ordering::Relaxed);
     while let Some(m) = queue.pop(&quit) {
         let _ = tx.send(Msg::Started(m));
         let spec = MatchSpec {
@@ -375,7 +497,18 @@ fn work(
         let result = play_with_retries(cage, &spec, &mut observe, stop, |attempt, e| {
             let _ = tx.send(Msg::Retried(m, attempt, e.to_string()));
         });
-        let _ = tx.send(Msg::Done(m, result.map(Box::new)));
+        let msg = match result {
+            Ok(record) => {
+                let replay = replay_name(&m, &record);
+                match replay::write(&w.dir.join(&replay), &record, true) {
+                    Ok(()) => Msg::Done(m, Ok((Box::new(record), replay))),
+                    Err(why) => Msg::Unwritten(m, why),
+                }
+            }
+            Err(e) => Msg::Done(m, Err(e)),
+        };
+        w.backlog.enter(&|| quit() || queue.is_closed());
+        let _ = tx.send(msg);
     }
 }
 
