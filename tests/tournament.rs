@@ -566,8 +566,10 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
 fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = small_tournament(dir.path());
-    // Long matches (about 25 ms), so the zygote dies in the middle of one.
-    t.configuration = serde_json::json!({"episodeSteps": 999});
+    // Three bots (6 matches) and long matches (20,000 rounds, about half a second), so
+    // the zygote surely dies in the middle of the fourth even on a loaded machine.
+    t.bots.truncate(3);
+    t.configuration = serde_json::json!({"episodeSteps": 20_000});
     let (_, whole) = play_all(&t, None);
 
     let cage = common::cage();
