@@ -333,6 +333,39 @@ fn bad_shards_and_bad_merges_are_one_line_errors_that_exit_2() {
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(!d.join("m").exists(), "nothing written");
     }
+    // A shard folder from a machine we do not control: a replay that is a link to some
+    // other file is refused, not copied into the merged run.
+    let linked = d.join("linked");
+    std::fs::create_dir_all(linked.join("replays")).unwrap();
+    for name in ["run.json", "journal.jsonl"] {
+        std::fs::copy(d.join(s1).join(name), linked.join(name)).unwrap();
+    }
+    for (i, file) in std::fs::read_dir(d.join(s1).join("replays"))
+        .unwrap()
+        .enumerate()
+    {
+        let file = file.unwrap();
+        let to = linked.join("replays").join(file.file_name());
+        if i == 0 {
+            std::os::unix::fs::symlink(d.join(t), &to).unwrap();
+        } else {
+            std::fs::copy(file.path(), &to).unwrap();
+        }
+    }
+    let err = fails(
+        &cagematch(d, &["merge", s0, "linked", "--out", "m"], &[]),
+        2,
+    );
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert!(!d.join("m").exists(), "no half-merged run is left behind");
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !left.iter().any(|n| n.to_string_lossy().contains("merging")),
+        "{left:?}"
+    );
     std::fs::create_dir(d.join("m")).unwrap();
     let err = fails(&cagematch(d, &["merge", s0, s1, "--out", "m"], &[]), 2);
     assert!(err.contains("m: already exists"), "{err}");

@@ -4,6 +4,7 @@
 
 use crate::cli::MergeArgs;
 use crate::error::Error;
+use crate::files::Links;
 use crate::tournament::merge::{self, ShardRun};
 use crate::tournament::{Entry, Journal};
 use std::process::ExitCode;
@@ -25,31 +26,30 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
         });
     }
     let merged = merge::merge(shards).map_err(Error::Usage)?;
-    let mut journal = Journal::create_at(&args.out, &merged.info)?;
-    for (entry, from) in &merged.entries {
-        // The journal checked that a replay's name is a plain file in replays/.
-        let (source, target) = (from.join(&entry.replay), args.out.join(&entry.replay));
-        std::fs::copy(&source, &target).map_err(|e| {
+    // Written beside the target and renamed into place when complete: a merge that fails
+    // half-way (a shard's replay refused, a full disk) leaves no half-merged run behind.
+    let name = args.out.file_name().unwrap_or_default().to_string_lossy();
+    let draft = args
+        .out
+        .with_file_name(format!(".{name}.merging-{}", std::process::id()));
+    let written = write(&merged, &draft);
+    let done = written.and_then(|n| {
+        std::fs::rename(&draft, &args.out).map_err(|e| {
             Error::Runtime(format!(
-                "{}: cannot copy the replay of match #{}: {e}",
-                super::shown(&source),
-                entry.id + 1
+                "{}: cannot finish the merge: {e}",
+                super::shown(&args.out)
             ))
         })?;
-        journal.append(entry)?;
+        Ok(n)
+    });
+    if done.is_err() {
+        let _ = std::fs::remove_dir_all(&draft);
     }
-    let entries: Vec<Entry> = merged.entries.into_iter().map(|(e, _)| e).collect();
-    let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
-    let info = &merged.info;
-    let standings =
-        info.plan(&entries)
-            .standings(info.bots.len(), &outcomes, info.ranking, &info.schedule);
-    super::run::standings_export(info, &standings, &entries)
-        .write(&args.out.join("standings.yaml"))?;
+    let (standings, info) = done?;
     say!(
         "merged {} shards, {} matches, into {}",
         args.shards.len(),
-        entries.len(),
+        info.matches,
         super::shown(&args.out)
     );
     let names: Vec<String> = info
@@ -61,4 +61,43 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
         say!("{line}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the merged run into `dir`: `run.json`, every replay, the journal, the
+/// standings. Returns the standings and the run.
+fn write(
+    merged: &merge::Merged,
+    dir: &std::path::Path,
+) -> Result<
+    (
+        crate::tournament::standings::Standings,
+        crate::tournament::RunInfo,
+    ),
+    Error,
+> {
+    let mut journal = Journal::create_at(dir, &merged.info)?;
+    for (entry, from) in &merged.entries {
+        // The journal checked that a replay's name is a plain file in replays/; a shard
+        // folder may still come from a machine we do not control, so the replay is read
+        // as a capped regular file, never through a link, and written anew.
+        let (source, target) = (from.join(&entry.replay), dir.join(&entry.replay));
+        let (bytes, _) =
+            crate::files::read_capped(&source, crate::replay::MAX_BYTES, "replay", Links::Refuse)?;
+        std::fs::write(&target, bytes).map_err(|e| {
+            Error::Runtime(format!(
+                "{}: cannot write the replay of match #{}: {e}",
+                super::shown(&target),
+                entry.id + 1
+            ))
+        })?;
+        journal.append(entry)?;
+    }
+    let entries: Vec<Entry> = merged.entries.iter().map(|(e, _)| e.clone()).collect();
+    let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
+    let info = &merged.info;
+    let standings =
+        info.plan(&entries)
+            .standings(info.bots.len(), &outcomes, info.ranking, &info.schedule);
+    super::run::standings_export(info, &standings, &entries).write(&dir.join("standings.yaml"))?;
+    Ok((standings, info.clone()))
 }
