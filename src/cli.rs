@@ -38,6 +38,9 @@ pub enum Command {
     Sandbox,
     /// Put shards' run folders together into one, as if one machine had played them all
     Merge(MergeArgs),
+    /// Make a competition folder: the game's template and example bots, submissions/,
+    /// and a tournament file with every field explained
+    Init(InitArgs),
     /// Measure spawn time, per-move round trip, throughput and memory against same-run
     /// baselines, and check them against the project's targets
     Bench(BenchArgs),
@@ -77,6 +80,18 @@ pub struct RunArgs {
     /// (default for a shard: OUTPUT/NAME-shard-I-of-N)
     #[arg(long, value_name = "DIR", conflicts_with = "resume")]
     pub run_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to make (new, or empty)
+    pub dir: PathBuf,
+    /// The game: connectx, rps, ipd or tron
+    #[arg(long)]
+    pub game: String,
+    /// The tournament's name (default: the folder's)
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod bench;
 mod check;
+mod init;
 mod ladder;
 pub mod merge;
 mod play;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Replay(args) => replay(&args),
         Command::Check(args) => check::run(&args),
         Command::Merge(args) => merge::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),
     }
 }

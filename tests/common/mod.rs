@@ -144,3 +144,17 @@ pub fn standings_without_date(run: &Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The `cagematch` binary run in `dir` with `args`.
+pub fn cagematch_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run cagematch")
+}
+
+/// A process's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

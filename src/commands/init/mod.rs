@@ -1,0 +1,150 @@
+//! `cagematch init DIR --game GAME`: a competition folder of one's own — the game's
+//! template and example bots in `bots/`, an empty `submissions/`, and a tournament file
+//! with every field explained — so an organiser starts from something that runs. The
+//! bots are built into the binary, so it works outside this repository too.
+
+use crate::cli::InitArgs;
+use crate::error::Error;
+use crate::game::GameKind;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The files `bots/` gets for each game: the template first, then the examples.
+fn bots(game: GameKind) -> &'static [(&'static str, &'static str)] {
+    macro_rules! bot {
+        ($game:literal, $file:literal) => {
+            (
+                $file,
+                include_str!(concat!("../../../bots/", $game, "/", $file)),
+            )
+        };
+    }
+    match game {
+        GameKind::Connectx => &[
+            bot!("connectx", "template.py"),
+            bot!("connectx", "random.py"),
+            bot!("connectx", "greedy.py"),
+            bot!("connectx", "negamax.py"),
+        ],
+        GameKind::Rps => &[
+            bot!("rps", "template.py"),
+            bot!("rps", "rock.py"),
+            bot!("rps", "random.py"),
+            bot!("rps", "counter.py"),
+            bot!("rps", "pattern.py"),
+        ],
+        GameKind::Ipd => &[
+            bot!("ipd", "template.py"),
+            bot!("ipd", "random.py"),
+            bot!("ipd", "defector.py"),
+            bot!("ipd", "tit_for_tat.py"),
+            bot!("ipd", "grudger.py"),
+        ],
+        GameKind::Tron => &[
+            bot!("tron", "template.py"),
+            bot!("tron", "random.py"),
+            bot!("tron", "wall_follower.py"),
+            bot!("tron", "space_fill.py"),
+        ],
+    }
+}
+
+/// A setting of the game's to show in the tournament file's comment.
+fn setting(game: GameKind) -> &'static str {
+    match game {
+        GameKind::Connectx => "rows: 6",
+        GameKind::Rps => "episodeSteps: 1000",
+        GameKind::Ipd => "episodeSteps: 200",
+        GameKind::Tron => "width: 20",
+    }
+}
+
+pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
+    let game = super::game(&args.game)?;
+    let dir = &args.dir;
+    let occupied = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if occupied || (dir.exists() && !dir.is_dir()) {
+        return Err(Error::Usage(format!(
+            "{}: already exists and is not an empty folder; init makes a new competition folder (give another DIR)",
+            super::shown(dir)
+        )));
+    }
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "competition".into()),
+    };
+    let slug = match crate::tournament::journal::slug(&name) {
+        s if s.is_empty() => "competition".to_string(),
+        s => s,
+    };
+    let write = |path: &Path, text: &str| -> Result<(), Error> {
+        std::fs::write(dir.join(path), text).map_err(|e| {
+            Error::Runtime(format!(
+                "{}: cannot write: {e}",
+                super::shown(&dir.join(path))
+            ))
+        })
+    };
+    for sub in ["bots", "submissions", "tournaments"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| {
+            Error::Runtime(format!(
+                "{}: cannot create: {e}",
+                super::shown(&dir.join(sub))
+            ))
+        })?;
+    }
+    let files = bots(game);
+    for (file, text) in files {
+        write(&Path::new("bots").join(file), text)?;
+    }
+    let tournament = Path::new("tournaments").join(format!("{slug}.yaml"));
+    write(&tournament, &tournament_file(&name, game, files))?;
+    let shown = |p: &str| super::shown(&dir.join(p));
+    say!("made {} for {game}:", super::shown(dir));
+    say!(
+        "  {:<28} template.py to start from, and {} example bots every entry plays",
+        shown("bots/"),
+        files.len() - 1
+    );
+    say!(
+        "  {:<28} put the bots you receive here",
+        shown("submissions/")
+    );
+    say!(
+        "  {:<28} the tournament, every field explained",
+        super::shown(&dir.join(&tournament))
+    );
+    say!("next:");
+    say!(
+        "  cagematch check {} --game {game}",
+        shown("bots/template.py")
+    );
+    say!("  cagematch run {}", super::shown(&dir.join(&tournament)));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The tournament file: the examples (not the template) and every submission.
+fn tournament_file(name: &str, game: GameKind, files: &[(&str, &str)]) -> String {
+    let clock = game.default_time_control();
+    let examples: Vec<String> = files
+        .iter()
+        .skip(1)
+        .map(|(f, _)| format!("    - ../bots/{f}"))
+        .collect();
+    let quoted = serde_json::to_string(name).unwrap_or_else(|_| "\"competition\"".into());
+    format!(
+        include_str!("tournament.yaml"),
+        name_line = format!("{:<31}", format!("name: {quoted}")),
+        game_line = format!("{:<31}", format!("game: {game}")),
+        game = game,
+        setting = setting(game),
+        examples = examples.join("\n"),
+        moves = clock.per_move,
+        overage = clock.overage,
+        load = clock.load,
+    )
+}
