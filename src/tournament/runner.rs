@@ -223,16 +223,20 @@ impl Progress {
     /// Plans again after `done` and queues what is new; closes the queue when nothing
     /// is left to wait for.
     fn replan(&mut self, t: &Tournament, done: &[Entry], queue: &WorkQueue) {
-        self.plan = t.plan(done);
-        for m in &self.plan.matches {
-            if self.queued.insert(m.id) {
-                self.in_flight += 1;
-                queue.push(*m);
+        // A fixed schedule is the same after every result: it is planned once (a shard's
+        // cut of a 100-bot round robin costs 2.5 ms, which every result would pay).
+        if !(t.format.is_fixed() && self.plan.complete) {
+            self.plan = t.plan(done);
+            for m in &self.plan.matches {
+                if self.queued.insert(m.id) {
+                    self.in_flight += 1;
+                    queue.push(*m);
+                }
             }
-        }
-        if self.plan.complete {
-            let planned: HashSet<usize> = self.plan.matches.iter().map(|m| m.id).collect();
-            self.in_flight -= queue.retain(|m| planned.contains(&m.id));
+            if self.plan.complete {
+                let planned: HashSet<usize> = self.plan.matches.iter().map(|m| m.id).collect();
+                self.in_flight -= queue.retain(|m| planned.contains(&m.id));
+            }
         }
         if self.in_flight == 0 && self.plan.complete {
             queue.close();
@@ -381,7 +385,7 @@ impl Latest {
             .0
             .as_ref()
             .is_none_or(|(at, _)| at.elapsed() >= STANDINGS_EVERY);
-        if last || stale || self.0.is_none() {
+        if last || stale {
             let fresh = progress
                 .plan
                 .standings(t.bots.len(), outcomes, t.ranking, &t.format);
