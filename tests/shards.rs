@@ -192,8 +192,9 @@ fn a_killed_shard_run_again_plays_only_what_it_is_missing() {
     let d = dir.path();
     let t = common::rps_tournament(d, &SLOW, 5);
     whole_run(d, t);
-    // Shard 1 killed (SIGKILL: no clean-up at all) once its first match is in.
-    let args = ["run", t, "--headless", "--shards", "3"];
+    // Shard 1 killed (SIGKILL: no clean-up at all) once its first match is in; one job,
+    // so its second (about a second of sleeping) is surely still being played.
+    let args = ["run", t, "--headless", "--shards", "3", "--jobs", "1"];
     signal_at(
         d,
         &args,
@@ -279,6 +280,12 @@ fn bad_shards_and_bad_merges_are_one_line_errors_that_exit_2() {
         let err = fails(&cagematch(d, &all, env), 2);
         assert!(err.contains(says), "{args:?}: {err}");
     }
+    // A resumed run keeps the shard it began with.
+    let err = fails(
+        &cagematch(d, &["run", "--resume", "runs", "--shard", "0/2"], &[]),
+        2,
+    );
+    assert!(err.contains("its shard too"), "{err}");
     // A format whose next matches depend on results cannot be cut.
     let swiss = std::fs::read_to_string(d.join(t)).unwrap() + "format: swiss\nrounds: 2\n";
     std::fs::write(d.join("swiss.yaml"), swiss).unwrap();

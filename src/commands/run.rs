@@ -25,11 +25,6 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// The stop came from SIGTERM: a scheduler ending the job, which should run it again.
 static TERMINATED: AtomicBool = AtomicBool::new(false);
 
-/// The exit code of a run that did not finish for reasons that running it again cures:
-/// stopped by SIGTERM (a scheduler's time limit or preemption), or the runner's own
-/// failure (`EX_TEMPFAIL`). Bad files and arguments exit 2, which is not worth retrying.
-pub const RETRY: u8 = crate::error::RETRY;
-
 extern "C" fn on_signal(sig: libc::c_int) {
     if sig == libc::SIGTERM {
         TERMINATED.store(true, Ordering::SeqCst);
@@ -62,9 +57,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     }
     let (t, journal, done, theme) = match &args.resume {
         Some(dir) => {
-            if args.tournament.is_some() || args.seed.is_some() {
+            if args.tournament.is_some()
+                || args.seed.is_some()
+                || args.shard.is_some()
+                || args.shards.is_some()
+            {
                 return Err(Error::Usage(
-                    "--resume continues a run as it began; drop the tournament file and --seed"
+                    "--resume continues a run as it began (its shard too); drop the tournament file, --seed and --shard"
                         .into(),
                 ));
             }
@@ -221,7 +220,8 @@ pub fn play(
             shell_path(&journal.dir)
         );
         if TERMINATED.load(Ordering::SeqCst) {
-            return Ok(ExitCode::from(RETRY));
+            // A scheduler's time limit or preemption: run it again, it resumes.
+            return Ok(ExitCode::from(crate::error::RETRY));
         }
     }
     Ok(ExitCode::SUCCESS)

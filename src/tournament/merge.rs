@@ -20,6 +20,12 @@ pub struct Merged {
     pub entries: Vec<(Entry, PathBuf)>,
 }
 
+/// A folder as quoted in errors: its name may come from another machine, so it is made
+/// safe for a terminal.
+fn shown(dir: &Path) -> String {
+    crate::cage::sanitize(dir.as_os_str().as_encoded_bytes())
+}
+
 /// Most match ids an error lists.
 const LISTED: usize = 10;
 
@@ -33,15 +39,15 @@ pub fn merge(shards: Vec<ShardRun>) -> Result<Merged, String> {
         if here != count {
             return Err(format!(
                 "{}: a shard of {here}, but {} is a shard of {count}; merge the shards of one cut",
-                s.dir.display(),
-                first.dir.display()
+                shown(&s.dir),
+                shown(&first.dir)
             ));
         }
         if !s.info.same_tournament(&first.info) {
             return Err(format!(
                 "{}: not a shard of the same run as {} ({} differs); merge shards of one tournament, seed and bot files",
-                s.dir.display(),
-                first.dir.display(),
+                shown(&s.dir),
+                shown(&first.dir),
                 differing(&s.info, &first.info)
             ));
         }
@@ -49,8 +55,8 @@ pub fn merge(shards: Vec<ShardRun>) -> Result<Merged, String> {
         if let Some(other) = by_index.insert(index, &s.dir) {
             return Err(format!(
                 "{} and {} are both shard {index}/{count}; give each shard once",
-                other.display(),
-                s.dir.display()
+                shown(other),
+                shown(&s.dir)
             ));
         }
     }
@@ -71,8 +77,8 @@ pub fn merge(shards: Vec<ShardRun>) -> Result<Merged, String> {
                 return Err(format!(
                     "match #{} is in both {} and {}; shards never overlap, so one of them is not what it says",
                     e.id + 1,
-                    other.display(),
-                    s.dir.display()
+                    shown(&other),
+                    shown(&s.dir)
                 ));
             }
         }
@@ -99,7 +105,7 @@ fn shard_count(s: &ShardRun) -> Result<usize, String> {
     s.info.shard.map(|sh| sh.count).ok_or_else(|| {
         format!(
             "{}: not a shard's run folder (its run.json names no shard); merge folders written by run --shard",
-            s.dir.display()
+            shown(&s.dir)
         )
     })
 }
@@ -143,7 +149,7 @@ fn missing_error(
         .map(|(index, n)| match given.get(index) {
             Some(dir) => format!(
                 "{n} of shard {index}/{count} ({} is unfinished: run it again, it resumes)",
-                dir.display()
+                shown(dir)
             ),
             None => format!("{n} of shard {index}/{count} (no folder given)"),
         })

@@ -37,9 +37,11 @@ impl Shard {
     /// `I/N`, or `/N` with `I` from the scheduler's environment (`env` looks a variable
     /// up). The error is one line naming what to fix.
     pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        // Quoted back in errors: made safe for a terminal first.
+        let shown = crate::cage::sanitize(spec.as_bytes());
         let Some((index, count)) = spec.split_once('/') else {
             return Err(format!(
-                "--shard {spec}: give I/N (shard I, from 0, of N), or /N to take I from the scheduler"
+                "--shard {shown}: give I/N (shard I, from 0, of N), or /N to take I from the scheduler"
             ));
         };
         let count: usize = count
@@ -48,7 +50,7 @@ impl Shard {
             .ok()
             .filter(|n| (1..=MAX_SHARDS).contains(n))
             .ok_or_else(|| {
-                format!("--shard {spec}: N must be a whole number from 1 to {MAX_SHARDS}")
+                format!("--shard {shown}: N must be a whole number from 1 to {MAX_SHARDS}")
             })?;
         let index = if index.trim().is_empty() {
             from_environment(&env)?
@@ -56,7 +58,7 @@ impl Shard {
             index
                 .trim()
                 .parse()
-                .map_err(|_| format!("--shard {spec}: I must be a whole number from 0"))?
+                .map_err(|_| format!("--shard {shown}: I must be a whole number from 0"))?
         };
         if index >= count {
             return Err(format!(
@@ -93,10 +95,10 @@ pub fn part(shard: Option<Shard>, plan: Plan) -> Plan {
 fn from_environment(env: &impl Fn(&str) -> Option<String>) -> Result<usize, String> {
     for name in INDEX_VARIABLES {
         if let Some(value) = env(name) {
-            return value
-                .trim()
-                .parse()
-                .map_err(|_| format!("{name}={value}: not a shard index (a whole number from 0)"));
+            return value.trim().parse().map_err(|_| {
+                let value = crate::cage::sanitize(value.as_bytes());
+                format!("{name}={value}: not a shard index (a whole number from 0)")
+            });
         }
     }
     Err(format!(
@@ -209,6 +211,13 @@ mod tests {
             ("/0", &[][..], "N must be a whole number from 1"),
             ("3", &[][..], "give I/N"),
             ("-1/3", &[][..], "I must be a whole number"),
+            // Escape codes from an argument or the environment reach no terminal.
+            ("\x1b[2J/3", &[][..], "--shard \\x1b[2J/3: I must be"),
+            (
+                "/3",
+                &[("JOB_COMPLETION_INDEX", "\x1b]0;x\x07")][..],
+                "JOB_COMPLETION_INDEX=\\x1b]0;x\\x07:",
+            ),
         ] {
             let err = Shard::parse(spec, env(vars)).unwrap_err();
             assert!(err.contains(says), "{spec}: {err}");
