@@ -97,6 +97,20 @@ fn file_name(path: &Path) -> String {
 /// ELF executables, except executables a manifest there names (they are that
 /// manifest's bot). Sources, build files and other files are not bots.
 pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    Ok(list(dir)?.bots)
+}
+
+/// A folder's files as a tournament sees them.
+pub struct Listing {
+    /// The bots, sorted (see [`bots_in`]).
+    pub bots: Vec<PathBuf>,
+    /// Files that are not bots and not a manifest's executable, hidden ones left out
+    /// (sources, notes, a `.zip` someone sent), sorted.
+    pub others: Vec<PathBuf>,
+}
+
+/// Lists a folder's files (not its subfolders).
+pub fn list(dir: &Path) -> Result<Listing, ConfigError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         ConfigError::setting(format!("cannot read the folder {}: {e}", dir.display()))
     })?;
@@ -110,17 +124,23 @@ pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
         .filter_map(|p| manifest_command(p))
         .filter_map(|c| std::fs::canonicalize(c).ok())
         .collect();
-    let mut bots: Vec<PathBuf> = files
+    let is_claimed = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c));
+    let (mut bots, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| {
+        p.extension().is_some_and(|x| x == "py")
+            || is_manifest(p)
+            || (is_compiled_bot(p) && !is_claimed(p))
+    });
+    let mut others: Vec<PathBuf> = rest
         .into_iter()
+        .filter(|p| !is_claimed(p))
         .filter(|p| {
-            p.extension().is_some_and(|x| x == "py")
-                || is_manifest(p)
-                || (is_compiled_bot(p)
-                    && !std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c)))
+            !p.file_name()
+                .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
         })
         .collect();
     bots.sort();
-    Ok(bots)
+    others.sort();
+    Ok(Listing { bots, others })
 }
 
 /// The executable itself names the path the cage grants read and execute on (its

@@ -194,14 +194,28 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The bot to check
-    pub bot: PathBuf,
+    /// The bot to check, or a folder of bots (every bot in it, at once)
+    #[arg(value_name = "BOT|FOLDER")]
+    pub path: PathBuf,
     /// The game it is written for: connectx, rps, ipd or tron
     #[arg(long)]
     pub game: String,
     /// How many games to play (seats alternate)
     #[arg(long, default_value_t = 4)]
     pub games: u64,
+    /// Folder: bots checked at once (default: the number of cores)
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Folder: write the report to STEM.md and STEM.json (default: check-report)
+    #[arg(long, value_name = "STEM")]
+    pub report: Option<PathBuf>,
+    /// Folder: move every bot with a problem into DIR (made if missing; never
+    /// overwrites, never deletes)
+    #[arg(long, value_name = "DIR")]
+    pub move_to: Option<PathBuf>,
+    /// Folder: print every bot's whole check, as for a single bot, before the table
+    #[arg(long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub rules: Rules,
 }

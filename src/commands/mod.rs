@@ -86,24 +86,32 @@ fn start_cage(rules: &Rules) -> Result<Cage, Error> {
 /// What bots may import, what failed to load, and what native-code modules came in as
 /// dependencies (never importable by bots).
 pub(crate) fn say_modules(indent: &str, info: &crate::cage::ZygoteInfo) {
+    for line in module_lines(indent, info) {
+        say!("{line}");
+    }
+}
+
+/// The lines of [`say_modules`].
+fn module_lines(indent: &str, info: &crate::cage::ZygoteInfo) -> Vec<String> {
     let clean = |names: Vec<&str>| crate::cage::sanitize(names.join(", ").as_bytes());
-    say!(
+    let mut lines = vec![format!(
         "{indent}modules:    {}",
         clean(info.modules.iter().map(String::as_str).collect())
-    );
+    )];
     for (module, why) in &info.failed {
-        say!(
+        lines.push(format!(
             "{indent}            FAILED: {}: {}",
             crate::cage::sanitize(module.as_bytes()),
             crate::cage::sanitize(why.as_bytes())
-        );
+        ));
     }
     if !info.native.is_empty() {
-        say!(
+        lines.push(format!(
             "{indent}            loaded for them, never importable: {} (what they reach, the kernel layers contain)",
             clean(info.native.iter().map(String::as_str).collect())
-        );
+        ));
     }
+    lines
 }
 
 /// Modules that could not be preloaded: bots that import one fault, the others play.
@@ -167,18 +175,22 @@ fn fresh_seed() -> u64 {
 
 /// Prints the cgroup line (`indent` before it); true when bots get no cgroup.
 pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, String>) -> bool {
+    let (line, missing) = cgroup_line(indent, cgroups);
+    say!("{line}");
+    missing
+}
+
+/// The line of [`say_cgroup`], and whether bots get no cgroup.
+fn cgroup_line(indent: &str, cgroups: &Result<String, String>) -> (String, bool) {
     match cgroups {
-        Ok(limits) => {
-            say!("{indent}cgroup:     {limits}");
-            false
-        }
-        Err(why) => {
-            say!(
+        Ok(limits) => (format!("{indent}cgroup:     {limits}"), false),
+        Err(why) => (
+            format!(
                 "{indent}cgroup:     WARNING: none ({})",
                 crate::cage::sanitize(why.as_bytes())
-            );
-            true
-        }
+            ),
+            true,
+        ),
     }
 }
 

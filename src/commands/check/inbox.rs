@@ -1,0 +1,264 @@
+//! A whole folder of submissions checked at once: every bot in parallel, each in its own
+//! caged processes, one summary table, one report for the organiser's review, and
+//! (`--move-to`) the failing bots moved aside — never deleted, never overwritten.
+
+use super::bot::{self, Bench};
+use super::verdict::{Status, Verdict};
+use crate::cage::Cage;
+use crate::cli::CheckArgs;
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// The widest a file name is shown in the table; longer ones are cut with `…`.
+const NAME_WIDTH: usize = 32;
+/// The reason column is cut to this many characters on the terminal (the reports keep
+/// it whole).
+const REASON_WIDTH: usize = 100;
+
+pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Error> {
+    let dir = args.path.as_path();
+    let listing = crate::botfile::list(dir).map_err(Error::Config)?;
+    if listing.bots.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: no bots in this folder (a bot is a .py file, an executable or a .yaml manifest); {}",
+            super::super::shown(dir),
+            match listing.others.len() {
+                0 => "it is empty".to_string(),
+                n => format!("{n} other file(s) there"),
+            }
+        )));
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(crate::tournament::config::cores)
+        .clamp(1, listing.bots.len());
+    say!(
+        "checking {} in {} for {} ({} at a time, {} against built-in random each)",
+        crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),
+        super::super::shown(dir),
+        bench.game,
+        jobs,
+        crate::tui::widgets::count(bench.games.max(1) as usize, "game", "games"),
+    );
+    for line in &bench.modules {
+        say!("{line}");
+    }
+    say!("{}", bench.cgroup.0);
+    let width = listing
+        .bots
+        .iter()
+        .chain(&listing.others)
+        .map(|p| file_name(p).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(3, NAME_WIDTH);
+    let mut verdicts = check_all(cage, bench, &listing.bots, jobs, |v| {
+        if args.verbose {
+            say!("");
+            for line in &v.details {
+                say!("{line}");
+            }
+        }
+    });
+    if args.verbose {
+        say!("");
+    }
+    for path in &listing.others {
+        let mut v = Verdict::new(super::super::shown(path));
+        v.status = Status::Ignored;
+        v.reason = "not a bot (.py, executable or .yaml manifest): tournaments skip it".into();
+        verdicts.push(v);
+    }
+    say!("{}", header(width));
+    for v in &verdicts {
+        say!("{}", row(v, width));
+    }
+    if let Some(to) = &args.move_to {
+        move_aside(dir, to, &mut verdicts);
+    }
+    let count = |f: &dyn Fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
+    let problems = count(&|s| matches!(s, Status::Problem(_)));
+    say!(
+        "{}: {} OK, {} SLOW, {} PROBLEM{}",
+        crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),
+        count(&|s| *s == Status::Ok),
+        count(&|s| *s == Status::Slow),
+        problems,
+        match listing.others.len() {
+            0 => String::new(),
+            n => format!("; {n} other file(s) ignored"),
+        }
+    );
+    let stem = args
+        .report
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("check-report"));
+    let (md, json) = super::report::write(&stem, dir, bench, &verdicts)?;
+    say!(
+        "report: {} and {}{}",
+        super::super::shown(&md),
+        super::super::shown(&json),
+        if args.verbose || problems == 0 {
+            ""
+        } else {
+            " (every bot's whole check is there; or run with --verbose)"
+        }
+    );
+    Ok(if problems > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Checks every bot, `jobs` at a time; `done` sees each verdict in the folder's order
+/// as soon as it and every one before it are done. Verdicts come back in that order.
+fn check_all(
+    cage: &Cage,
+    bench: &Bench,
+    bots: &[PathBuf],
+    jobs: usize,
+    mut done: impl FnMut(&Verdict),
+) -> Vec<Verdict> {
+    let next = AtomicUsize::new(0);
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; bots.len()];
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..jobs {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = bots.get(i) else { break };
+                let verdict = bot::check(cage, bench, path, &mut |_| {});
+                if tx.send((i, verdict)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut shown = 0;
+        for (i, verdict) in rx {
+            verdicts[i] = Some(verdict);
+            while let Some(Some(v)) = verdicts.get(shown) {
+                done(v);
+                shown += 1;
+            }
+        }
+    });
+    verdicts.into_iter().flatten().collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| super::super::shown(Path::new(n)))
+}
+
+/// `text` cut to `width` characters, the last one `…` when something was cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+fn header(width: usize) -> String {
+    format!(
+        "{:<width$}  {:<22}  {:>9}  {:>9}  reason",
+        "bot", "status", "load", "slowest"
+    )
+}
+
+fn row(v: &Verdict, width: usize) -> String {
+    let ms = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |ms| format!("{ms:.1} ms"));
+    format!(
+        "{:<width$}  {:<22}  {:>9}  {:>9}  {}",
+        cut(&file_name(Path::new(&v.file)), width),
+        v.status.label(),
+        ms(v.load_ms),
+        ms(v.slowest_move_ms),
+        cut(&v.reason, REASON_WIDTH)
+    )
+}
+
+/// Moves every bot with a problem into `to` (made if missing), with the executable its
+/// manifest names when that lies in the same folder. A name already taken there gets a
+/// number (`bot-2.py`): nothing is ever overwritten or deleted.
+fn move_aside(dir: &Path, to: &Path, verdicts: &mut [Verdict]) {
+    if verdicts.iter().any(Verdict::is_problem) {
+        if let Err(e) = std::fs::create_dir_all(to) {
+            eprintln!(
+                "cagematch: {}: cannot make the folder: {e}; nothing moved",
+                super::super::shown(to)
+            );
+            return;
+        }
+    }
+    for v in verdicts.iter_mut().filter(|v| v.is_problem()) {
+        let Some(name) = Path::new(&v.file).file_name().map(|n| dir.join(n)) else {
+            continue;
+        };
+        let mut files = vec![name.clone()];
+        if crate::botfile::is_manifest(&name) {
+            files.extend(
+                crate::botfile::manifest_command(&name)
+                    .filter(|c| c.parent() == Some(dir) && c.is_file()),
+            );
+        }
+        let mut moved = Vec::new();
+        for file in files {
+            match move_one(&file, to) {
+                Ok(target) => moved.push(super::super::shown(&target)),
+                Err(e) => eprintln!(
+                    "cagematch: {}: cannot move it to {}: {e}",
+                    super::super::shown(&file),
+                    super::super::shown(to)
+                ),
+            }
+        }
+        if let Some(first) = moved.first() {
+            say!("moved {} to {first}", v.file);
+            v.moved_to = Some(first.clone());
+        }
+    }
+}
+
+fn move_one(file: &Path, to: &Path) -> std::io::Result<PathBuf> {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let ext = file
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    for n in 1..1000 {
+        let name = if n == 1 {
+            file.file_name().unwrap_or_default().to_os_string()
+        } else {
+            format!("{stem}-{n}{ext}").into()
+        };
+        let target = to.join(name);
+        // symlink_metadata: a dangling link is a name taken, too.
+        if std::fs::symlink_metadata(&target).is_ok() {
+            continue;
+        }
+        // rename(2) would replace a file made since the check above; link(2) refuses
+        // an existing name, so the original name goes only once the new one is ours.
+        match std::fs::hard_link(file, &target) {
+            Ok(()) => {
+                std::fs::remove_file(file)?;
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // Links refused here (some filesystems): rename, after the check above.
+            Err(_) => {
+                std::fs::rename(file, &target)?;
+                return Ok(target);
+            }
+        }
+    }
+    Err(std::io::Error::other("every name up to 999 is taken"))
+}

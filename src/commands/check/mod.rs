@@ -1,0 +1,71 @@
+//! `cagematch check BOT|FOLDER --game GAME`: everything a bot author (or an organiser
+//! with an inbox of submissions) needs to know before a tournament, in plain words — the
+//! sandbox a bot gets, whether it loads, and how it plays a few games against the game's
+//! built-in random bot. Exits 1 if any bot has a problem.
+
+mod bot;
+mod inbox;
+mod report;
+mod verdict;
+
+use super::{game, settings, start_cage, time_control};
+use crate::cli::CheckArgs;
+use crate::error::Error;
+use crate::referee::SeedKey;
+use std::process::ExitCode;
+
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let game = game(&args.game)?;
+    let path = args.path.as_path();
+    if std::fs::symlink_metadata(path).is_err() {
+        return Err(Error::Usage(format!(
+            "{}: no such file or folder; give a bot file, or a folder of bots",
+            super::shown(path)
+        )));
+    }
+    let folder = path.is_dir();
+    if !folder && (args.move_to.is_some() || args.report.is_some()) {
+        return Err(Error::Usage(format!(
+            "{}: --move-to and --report are for a folder of bots; this is one file",
+            super::shown(path)
+        )));
+    }
+    if !folder {
+        // A file that is not a bot at all is a usage error, before any cage starts.
+        crate::botfile::BotFile::read(path)?;
+    }
+    let rules = &args.rules;
+    let config = settings(rules)?;
+    game.create(&config, 0)
+        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
+    let clock = time_control(game, rules)?;
+    let turns = game.create(&config, 1).map_err(|e| e.to_string())?.turns();
+    let cage = start_cage(rules)?;
+    let bench = bot::Bench {
+        game,
+        config,
+        clock,
+        key: SeedKey::local()?,
+        games: args.games,
+        turns,
+        modules: super::module_lines("  ", &cage.info()),
+        cgroup: super::cgroup_line("  ", &cage.cgroups()),
+    };
+    if folder {
+        return inbox::run(&cage, &bench, args);
+    }
+    let verdict = bot::check(&cage, &bench, path, &mut |line| say!("{line}"));
+    if verdict.is_problem() {
+        say!("{} problem(s) found", verdict.problems);
+        Ok(ExitCode::from(1))
+    } else {
+        say!(
+            "no problems found{}",
+            match verdict.warnings {
+                0 => String::new(),
+                n => format!(" ({n} warning(s) above)"),
+            }
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+}

@@ -1,0 +1,76 @@
+//! What a check found about one file, as the summary table, the Markdown report and the
+//! JSON report show it.
+
+use serde::Serialize;
+
+/// A file's verdict. Every text in it is already safe for a terminal (`sanitize`d).
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// The file as given (the folder joined with its name).
+    pub file: String,
+    /// The bot's name in a tournament (its file's stem); empty when it is not a bot.
+    pub name: String,
+    #[serde(flatten)]
+    pub status: Status,
+    /// Milliseconds of CPU time the bot took to load (its first game).
+    pub load_ms: Option<f64>,
+    /// Its slowest move over every game, in milliseconds of CPU time.
+    pub slowest_move_ms: Option<f64>,
+    /// One line: the problem, the slow move, or how it played.
+    pub reason: String,
+    /// Warnings in the detailed report: missing sandbox layers, moves past the budget.
+    pub warnings: usize,
+    /// Faults seen over its games (a repeated one counts each time).
+    #[serde(skip)]
+    pub problems: usize,
+    /// Where `--move-to` put it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
+    /// Every line of the detailed check (`--verbose`).
+    pub details: Vec<String>,
+}
+
+/// OK, SLOW (a move past the per-move budget, or a slow load), a PROBLEM of some kind
+/// (a fault kind, `invalid` for a file that does not read as a bot), or IGNORED (not a
+/// bot: a tournament would not load it either).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", content = "problem", rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Slow,
+    Problem(String),
+    Ignored,
+}
+
+impl Status {
+    /// As the summary table shows it.
+    pub fn label(&self) -> String {
+        match self {
+            Status::Ok => "OK".into(),
+            Status::Slow => "SLOW".into(),
+            Status::Problem(kind) => format!("PROBLEM {kind}"),
+            Status::Ignored => "IGNORED".into(),
+        }
+    }
+}
+
+impl Verdict {
+    pub fn new(file: String) -> Verdict {
+        Verdict {
+            file,
+            name: String::new(),
+            status: Status::Ok,
+            load_ms: None,
+            slowest_move_ms: None,
+            reason: String::new(),
+            warnings: 0,
+            problems: 0,
+            moved_to: None,
+            details: Vec::new(),
+        }
+    }
+
+    pub fn is_problem(&self) -> bool {
+        matches!(self.status, Status::Problem(_))
+    }
+}

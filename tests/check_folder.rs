@@ -1,0 +1,350 @@
+//! `cagematch check FOLDER`: an inbox of real submissions checked at once — the table,
+//! the reports, `--move-to`, `--verbose`, hostile file names, and one-line refusals.
+
+mod common;
+
+use common::{cagematch_in as cagematch, text};
+use serde_json::Value;
+use std::path::Path;
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// An inbox: two good bots, three broken ones, a slow one and a note.
+fn inbox(dir: &Path) -> std::path::PathBuf {
+    let inbox = dir.join("submissions");
+    std::fs::create_dir(&inbox).unwrap();
+    for (from, to) in [
+        ("bots/rps/rock.py", "rock.py"),
+        ("bots/rps/counter.py", "counter.py"),
+        ("tests/fixtures/games/crash_on_third.py", "crashes.py"),
+        ("tests/fixtures/games/plays_seven.py", "sevens.py"),
+        ("tests/fixtures/good/import_os.py", "imports_os.py"),
+        ("tests/fixtures/games/slow_first.py", "slow.py"),
+    ] {
+        std::fs::copy(repo(from), inbox.join(to)).unwrap();
+    }
+    std::fs::write(inbox.join("notes.txt"), "my bot is great\n").unwrap();
+    inbox
+}
+
+/// The names in a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn status_of(report: &Value, file: &str) -> (String, String) {
+    let bot = report["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["file"].as_str().unwrap().ends_with(file))
+        .unwrap_or_else(|| panic!("{file} not in the report"));
+    (
+        bot["status"].as_str().unwrap().to_string(),
+        bot["problem"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[test]
+fn a_folder_is_checked_at_once_with_a_table_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    inbox(dir.path());
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "submissions",
+            "--game",
+            "rps",
+            "--games",
+            "2",
+            "--move-time",
+            "0.1",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    let row = |file: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(file))
+            .unwrap_or_else(|| panic!("no row for {file}:\n{stdout}"))
+            .to_string()
+    };
+    assert!(row("rock.py").contains(" OK "), "{stdout}");
+    assert!(row("counter.py").contains(" OK "), "{stdout}");
+    assert!(row("crashes.py").contains("PROBLEM crash"), "{stdout}");
+    assert!(
+        row("crashes.py").contains("on move 3: ValueError"),
+        "{stdout}"
+    );
+    assert!(
+        row("sevens.py").contains("PROBLEM illegal_action"),
+        "{stdout}"
+    );
+    assert!(row("imports_os.py").contains("PROBLEM crash"), "{stdout}");
+    assert!(row("imports_os.py").contains("module 'os' is not available"));
+    assert!(row("slow.py").contains("SLOW"), "{stdout}");
+    assert!(row("slow.py").contains("move 1 used 0.15 s"), "{stdout}");
+    assert!(row("notes.txt").contains("IGNORED"), "{stdout}");
+    assert!(
+        stdout.contains("6 bots: 2 OK, 1 SLOW, 3 PROBLEM; 1 other file(s) ignored"),
+        "{stdout}"
+    );
+    // Without --verbose the table is all: no bot's whole check on the terminal.
+    assert!(!stdout.contains("loads: the agent"), "{stdout}");
+
+    // The JSON report says the same, with every bot's whole check.
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("check-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["game"], "rps");
+    assert_eq!(json["games_per_bot"], 2);
+    assert_eq!(status_of(&json, "rock.py"), ("ok".into(), String::new()));
+    assert_eq!(
+        status_of(&json, "crashes.py"),
+        ("problem".into(), "crash".into())
+    );
+    assert_eq!(
+        status_of(&json, "sevens.py"),
+        ("problem".into(), "illegal_action".into())
+    );
+    assert_eq!(status_of(&json, "slow.py"), ("slow".into(), String::new()));
+    assert_eq!(
+        status_of(&json, "notes.txt"),
+        ("ignored".into(), String::new())
+    );
+    let crashes = json["bots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "crashes")
+        .unwrap();
+    let details: Vec<&str> = crashes["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(details.contains(&"sandbox:"), "{details:?}");
+    assert!(
+        details
+            .iter()
+            .any(|l| l.contains("File \"<bot>\", line 10, in agent")),
+        "{details:?}"
+    );
+    assert!(crashes["load_ms"].as_f64().is_some());
+
+    // The Markdown report: one table row per file, then every bot's check.
+    let md = std::fs::read_to_string(dir.path().join("check-report.md")).unwrap();
+    assert!(md.contains("| crashes.py | PROBLEM crash |"), "{md}");
+    assert!(md.contains("| notes.txt | IGNORED |"), "{md}");
+    assert!(md.contains("### crashes.py: PROBLEM crash"), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("    ") && l.ends_with("File \"<bot>\", line 10, in agent")),
+        "{md}"
+    );
+    // Nothing was moved without --move-to.
+    assert!(dir.path().join("submissions/crashes.py").is_file());
+}
+
+#[test]
+fn move_to_puts_failing_bots_aside_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = inbox(dir.path());
+    // A rejected bot of the same name is already there: it must survive.
+    let rejected = inbox.join("rejected");
+    std::fs::create_dir(&rejected).unwrap();
+    std::fs::write(rejected.join("sevens.py"), "earlier\n").unwrap();
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "submissions",
+            "--game",
+            "rps",
+            "--games",
+            "1",
+            "--move-to",
+            "submissions/rejected",
+            "--report",
+            "review",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert_eq!(
+        names(&inbox),
+        ["counter.py", "notes.txt", "rejected", "rock.py", "slow.py"],
+        "{stdout}"
+    );
+    assert_eq!(
+        names(&rejected),
+        ["crashes.py", "imports_os.py", "sevens-2.py", "sevens.py"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(rejected.join("sevens.py")).unwrap(),
+        "earlier\n"
+    );
+    assert_eq!(
+        std::fs::read(rejected.join("sevens-2.py")).unwrap(),
+        std::fs::read(repo("tests/fixtures/games/plays_seven.py")).unwrap()
+    );
+    assert!(stdout.contains("moved submissions/sevens.py to submissions/rejected/sevens-2.py"));
+    // The report says where each went; --report named it.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("review.json")).unwrap())
+            .unwrap();
+    let bots = json["bots"].as_array().unwrap();
+    let sevens = bots.iter().find(|b| b["name"] == "sevens").unwrap();
+    assert_eq!(sevens["moved_to"], "submissions/rejected/sevens-2.py");
+    assert!(bots
+        .iter()
+        .filter(|b| b["status"] != "problem")
+        .all(|b| b.get("moved_to").is_none()));
+    assert!(dir.path().join("review.md").is_file());
+
+    // What is left checks clean (the slow bot is a warning, not a problem).
+    let out = cagematch(
+        dir.path(),
+        &["check", "submissions", "--game", "rps", "--games", "1"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn verbose_prints_every_bots_whole_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("in");
+    std::fs::create_dir(&inbox).unwrap();
+    for bot in ["rock.py", "paper.py", "scissors.py"] {
+        std::fs::copy(repo("bots/rps/rock.py"), inbox.join(bot)).unwrap();
+    }
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "in",
+            "--game",
+            "rps",
+            "--games",
+            "1",
+            "--verbose",
+            "--jobs",
+            "2",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert_eq!(stdout.matches("sandbox:").count(), 3, "{stdout}");
+    assert_eq!(stdout.matches("loads: the agent is `agent`").count(), 3);
+    // In the folder's order, whichever finished first.
+    let order: Vec<usize> = ["in/paper.py", "in/rock.py", "in/scissors.py"]
+        .iter()
+        .map(|f| stdout.find(&format!("checking {f} for rps")).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{stdout}");
+    assert!(
+        stdout.contains("3 bots: 3 OK, 0 SLOW, 0 PROBLEM"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn hostile_file_names_stay_text_on_the_terminal_and_in_the_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("in");
+    std::fs::create_dir(&inbox).unwrap();
+    let evil = "x\u{1b}[2J|<img src=y onerror=alert(1)>[link](http:evil).py";
+    std::fs::copy(
+        repo("tests/fixtures/games/plays_seven.py"),
+        inbox.join(evil),
+    )
+    .unwrap();
+    // A link to a file the organiser can read is not followed.
+    std::os::unix::fs::symlink("/etc/passwd", inbox.join("peek.py")).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &["check", "in", "--game", "rps", "--games", "1"],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let peek = stdout.lines().find(|l| l.starts_with("peek.py")).unwrap();
+    assert!(peek.contains("PROBLEM invalid"), "{stdout}");
+    assert!(peek.contains("link"), "{stdout}");
+    assert!(!stdout.contains("root:"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    let md = std::fs::read_to_string(dir.path().join("check-report.md")).unwrap();
+    assert!(!md.contains('\u{1b}'));
+    // Outside the indented code blocks (literal text to any renderer), no markup.
+    let prose: String = md
+        .lines()
+        .filter(|l| !l.starts_with("    "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Every `<` and `]` there is escaped, so no tag or link can start.
+    assert!(!prose.replace("\\<", "").contains('<'), "{md}");
+    assert!(!prose.replace("\\]", "").contains(']'), "{md}");
+    assert!(md.contains("\\<img src=y onerror=alert\\(1\\)\\>"), "{md}");
+    // The table still has five cells: the name's `|` is escaped.
+    let row = md.lines().find(|l| l.contains("illegal")).unwrap();
+    assert_eq!(row.matches(" | ").count(), 4, "{row}");
+    let json = std::fs::read_to_string(dir.path().join("check-report.json")).unwrap();
+    assert!(serde_json::from_str::<Value>(&json).is_ok());
+    assert!(!json.contains('\u{1b}'));
+}
+
+#[test]
+fn bad_folders_and_arguments_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("empty")).unwrap();
+    std::fs::create_dir(d.join("notes")).unwrap();
+    std::fs::write(d.join("notes/readme.txt"), "hello").unwrap();
+    std::fs::write(d.join("bot.txt"), "def agent(o, c): return 0").unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), d.join("rock.py")).unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["check", "missing", "--game", "rps"],
+            "missing: no such file or folder; give a bot file, or a folder of bots",
+        ),
+        (
+            &["check", "empty", "--game", "rps"],
+            "empty: no bots in this folder (a bot is a .py file, an executable or a .yaml manifest); it is empty",
+        ),
+        (
+            &["check", "notes", "--game", "rps"],
+            "notes: no bots in this folder (a bot is a .py file, an executable or a .yaml manifest); 1 other file(s) there",
+        ),
+        (
+            &["check", "bot.txt", "--game", "rps"],
+            "bot.txt: a bot is a .py file, an executable (chmod +x) or a .yaml manifest naming one",
+        ),
+        (
+            &["check", "notes", "--game", "chess"],
+            "unknown game `chess`: the games are connectx, rps, ipd, tron",
+        ),
+        (
+            &["check", "rock.py", "--game", "rps", "--move-to", "rejected"],
+            "rock.py: --move-to and --report are for a folder of bots; this is one file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = cagematch(d, args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr, format!("cagematch: {expected}\n"), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert!(!d.join("rejected").exists());
+    assert!(!d.join("check-report.md").exists());
+}
