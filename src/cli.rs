@@ -38,6 +38,9 @@ pub enum Command {
     Sandbox,
     /// Put shards' run folders together into one, as if one machine had played them all
     Merge(MergeArgs),
+    /// Write a run's results to share: standings, crosstable (a heatmap in HTML), Elo
+    /// intervals and faults, as a self-contained HTML page, Markdown or CSV
+    Report(ReportArgs),
     /// Make a competition folder: the game's template and example bots, submissions/,
     /// and a tournament file with every field explained
     Init(InitArgs),
@@ -92,6 +95,27 @@ pub struct InitArgs {
     /// The tournament's name (default: the folder's)
     #[arg(long)]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The run folder (runs/..., finished or not; a merged one too)
+    pub run_dir: PathBuf,
+    /// html (one self-contained page), markdown, or csv (the standings)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// The file to write, or - for standard output (default: RUN_DIR/report.html, .md
+    /// or .csv)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    #[value(alias = "md")]
+    Markdown,
+    Csv,
 }
 
 #[derive(Debug, Args)]

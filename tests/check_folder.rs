@@ -92,7 +92,10 @@ fn a_folder_is_checked_at_once_with_a_table_and_reports() {
     assert!(row("imports_os.py").contains("PROBLEM crash"), "{stdout}");
     assert!(row("imports_os.py").contains("module 'os' is not available"));
     assert!(row("slow.py").contains("SLOW"), "{stdout}");
-    assert!(row("slow.py").contains("game 1, move 1 used 0."), "{stdout}");
+    assert!(
+        row("slow.py").contains("game 1, move 1 used 0."),
+        "{stdout}"
+    );
     assert!(row("notes.txt").contains("IGNORED"), "{stdout}");
     assert!(
         stdout.contains("6 bots: 2 OK, 1 SLOW, 3 PROBLEM; 1 other file(s) ignored"),

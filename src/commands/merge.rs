@@ -93,11 +93,7 @@ fn write(
         journal.append(entry)?;
     }
     let entries: Vec<Entry> = merged.entries.iter().map(|(e, _)| e.clone()).collect();
-    let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
-    let info = &merged.info;
-    let standings =
-        info.plan(&entries)
-            .standings(info.bots.len(), &outcomes, info.ranking, &info.schedule);
-    super::run::standings_export(info, &standings, &entries).write(&dir.join("standings.yaml"))?;
-    Ok((standings, info.clone()))
+    let (standings, export) = super::run::export_of_journal(&merged.info, &entries);
+    export.write(&dir.join("standings.yaml"))?;
+    Ok((standings, merged.info.clone()))
 }

@@ -6,6 +6,7 @@ mod init;
 mod ladder;
 pub mod merge;
 mod play;
+mod report;
 mod run;
 mod sprt;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check(args) => check::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Bench(args) => bench::run(&args).map(|()| ExitCode::SUCCESS),
     }
 }

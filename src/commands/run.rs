@@ -239,6 +239,20 @@ fn shell_path(p: &Path) -> String {
     }
 }
 
+/// A run folder's standings and their export, from its journal as its format ranks
+/// them: what `run` writes when it ends, `merge` for merged shards, `report` to share.
+pub fn export_of_journal(
+    info: &RunInfo,
+    entries: &[Entry],
+) -> (tournament::standings::Standings, Export) {
+    let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
+    let standings =
+        info.plan(entries)
+            .standings(info.bots.len(), &outcomes, info.ranking, &info.schedule);
+    let export = standings_export(info, &standings, entries);
+    (standings, export)
+}
+
 /// The standings export a finished run writes (`standings.yaml`); `cagematch merge`
 /// writes a merged run's with the same function, so the two read alike.
 pub fn standings_export(

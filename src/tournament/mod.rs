@@ -17,7 +17,7 @@ pub mod standings;
 mod swiss;
 
 pub use config::Tournament;
-pub use export::Export;
+pub use export::{Export, ExportRow, HeadToHead};
 pub use journal::{Entry, Journal, RunInfo};
 pub use runner::{Event, Options, Summary};
 pub use standings::Standings;

@@ -1,0 +1,188 @@
+//! The report as one self-contained HTML page: no script, no network, no external file
+//! (its Content-Security-Policy forbids all three), so participants can open it
+//! anywhere. Elo intervals are drawn as bars, the crosstable as a heatmap.
+
+use super::{faults, figures, number, points, total_faults, Results};
+use crate::markup::html as esc;
+use crate::tournament::HeadToHead;
+
+const STYLE: &str = "
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1d1f21; background: #fff; }
+h1 { margin-bottom: 0.2em; }
+.meta { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; }
+td.name, th.name { text-align: left; }
+.bar { position: relative; width: 14em; height: 0.9em; background: #eee; border-radius: 3px; }
+.bar .ci { position: absolute; top: 0; bottom: 0; background: #7aa6da; border-radius: 3px; }
+.bar .elo { position: absolute; top: -0.15em; bottom: -0.15em; width: 2px; margin-left: -1px; background: #1d1f21; }
+#crosstable td { min-width: 3.5em; text-align: center; color: #1d1f21; }
+#crosstable th { text-align: center; }
+#crosstable td.name { text-align: left; }
+#crosstable td.self { background: #f3f3f3; color: #999; }
+.legend span { display: inline-block; padding: 0 0.6em; color: #1d1f21; }
+@media (prefers-color-scheme: dark) {
+  body { color: #ddd; background: #1d1f21; }
+  th { background: #2a2c2e; } th, td { border-color: #3a3c3e; }
+  .bar { background: #3a3c3e; } .bar .elo { background: #fff; }
+  #crosstable td.self { background: #2a2c2e; }
+}
+";
+
+pub fn render(r: &Results) -> String {
+    let e = &r.export;
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — results</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
+        esc(&e.tournament),
+        esc(&e.tournament),
+        r.summary(esc)
+    );
+    standings(r, &mut out);
+    crosstable(r, &mut out);
+    fault_table(r, &mut out);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn standings(r: &Results, out: &mut String) {
+    let e = &r.export;
+    // Every bar on one scale: the lowest interval's low end to the highest's high end.
+    let ends: Vec<f64> = e
+        .standings
+        .iter()
+        .flat_map(|row| [row.elo_low, row.elo_high, row.elo])
+        .filter(|v| v.is_finite())
+        .collect();
+    let low = ends.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = ends.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if high > low { high - low } else { 1.0 };
+    let at = |v: f64| {
+        if v.is_finite() {
+            ((v - low) / span * 100.0).clamp(0.0, 100.0)
+        } else {
+            0.0
+        }
+    };
+    out.push_str(
+        "<h2>Standings</h2>\n<table id=\"standings\">\n<thead><tr><th>#</th><th class=\"name\">Bot</th>\
+         <th>Points</th><th>Games</th><th>W</th><th>D</th><th>L</th><th>Score</th><th>Elo</th>\
+         <th>Low</th><th>High</th><th class=\"name\">95% interval</th><th>Faults</th></tr></thead>\n<tbody>\n",
+    );
+    for row in &e.standings {
+        let (left, right, point) = (at(row.elo_low), at(row.elo_high), at(row.elo));
+        let cells: String = figures(row)
+            .iter()
+            .map(|f| format!("<td>{f}</td>"))
+            .collect();
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"name\" title=\"{}\">{}</td>{cells}\
+             <td class=\"name\"><div class=\"bar\"><span class=\"ci\" style=\"left:{left:.2}%;width:{:.2}%\"></span>\
+             <span class=\"elo\" style=\"left:{point:.2}%\"></span></div></td><td>{}</td></tr>\n",
+            row.rank,
+            esc(&row.file),
+            esc(&row.name),
+            (right - left).max(0.5),
+            total_faults(row)
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n");
+    if e.elo_regularised {
+        out.push_str("<p>Someone won or lost every game: the Elo fit added virtual draws.</p>\n");
+    }
+}
+
+/// A cell's colour: red for none of the points, white for half, green for all.
+fn heat(score: f64) -> String {
+    let s = score.clamp(0.0, 1.0);
+    let hue = 120.0 * s;
+    let saturation = 20.0 + 120.0 * (s - 0.5).abs();
+    format!("hsl({hue:.0},{saturation:.0}%,78%)")
+}
+
+fn crosstable(r: &Results, out: &mut String) {
+    let e = &r.export;
+    out.push_str(
+        "<h2>Crosstable</h2>\n<p>Points the row's bot scored against the column's, of games played.</p>\n\
+         <table id=\"crosstable\">\n<thead><tr><th class=\"name\">Bot</th>",
+    );
+    for col in &e.standings {
+        out.push_str(&format!(
+            "<th title=\"{}\">{}</th>",
+            esc(&col.name),
+            col.rank
+        ));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &e.standings {
+        out.push_str(&format!(
+            "<tr><td class=\"name\">{} {}</td>",
+            row.rank,
+            esc(&row.name)
+        ));
+        let cells = e.crosstable.get(&row.name);
+        for col in &e.standings {
+            match cells.and_then(|c| c.get(&col.name)) {
+                _ if col.name == row.name => out.push_str("<td class=\"self\">—</td>"),
+                Some(h) if h.games > 0 => out.push_str(&format!(
+                    "<td style=\"background:{}\" title=\"{}\">{}/{}</td>",
+                    heat(h.points / f64::from(h.games)),
+                    esc(&cell_title(&row.name, &col.name, h)),
+                    points(h.points),
+                    h.games
+                )),
+                _ => out.push_str("<td></td>"),
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n<p class=\"legend\">");
+    for (score, label) in [(0.0, "scored none"), (0.5, "half"), (1.0, "all")] {
+        out.push_str(&format!(
+            "<span style=\"background:{}\">{label}</span>",
+            heat(score)
+        ));
+    }
+    out.push_str("</p>\n");
+}
+
+fn cell_title(row: &str, col: &str, h: &HeadToHead) -> String {
+    let mut title = format!(
+        "{row} against {col}: {} of {} points",
+        number(h.points),
+        h.games
+    );
+    if let Some(p) = h.pentanomial {
+        title.push_str(&format!("; pairs by points 0 to 2: {p:?}"));
+    }
+    if let (Some(elo), Some(pm)) = (h.elo, h.elo_pm) {
+        title.push_str(&format!("; Elo {elo:+.1} ± {pm:.1}"));
+    }
+    title
+}
+
+fn fault_table(r: &Results, out: &mut String) {
+    let kinds = r.fault_kinds();
+    out.push_str("<h2>Faults</h2>\n");
+    if kinds.is_empty() {
+        out.push_str("<p>No bot faulted.</p>\n");
+        return;
+    }
+    out.push_str("<table id=\"faults\">\n<thead><tr><th class=\"name\">Bot</th>");
+    for k in &kinds {
+        out.push_str(&format!("<th>{}</th>", esc(k.as_str())));
+    }
+    out.push_str("<th>Total</th></tr></thead>\n<tbody>\n");
+    for row in &r.export.standings {
+        out.push_str(&format!("<tr><td class=\"name\">{}</td>", esc(&row.name)));
+        for k in &kinds {
+            out.push_str(&format!("<td>{}</td>", faults(row, *k)));
+        }
+        out.push_str(&format!("<td>{}</td></tr>\n", total_faults(row)));
+    }
+    out.push_str("</tbody>\n</table>\n");
+}

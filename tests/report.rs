@@ -1,0 +1,305 @@
+//! `cagematch report RUN_DIR`: a real run's results as HTML, Markdown and CSV, each
+//! with the same numbers as the run's `standings.yaml`; hostile names stay text, the
+//! page is self-contained, a planted link is never followed.
+
+mod common;
+
+use cagematch::cage::FaultKind;
+use cagematch::tournament::Export;
+use common::{cagematch_in as cagematch, text};
+use std::path::{Path, PathBuf};
+
+/// A finished four-bot RPS run (one bot crashes every game, one has a name made of
+/// markup) in `dir`; returns the run folder.
+pub fn played_run(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let evil = dir.join("<img src=x onerror=alert(1)>&co.py");
+    std::fs::copy(root.join("bots/rps/counter.py"), &evil).unwrap();
+    let files = [
+        root.join("bots/rps/rock.py"),
+        root.join("bots/rps/pattern.py"),
+        root.join("tests/fixtures/games/crash_on_third.py"),
+        evil,
+    ];
+    let list: Vec<String> = files.iter().map(|f| format!("'{}'", f.display())).collect();
+    let yaml = format!(
+        "name: Spring <cup>\ngame: rps\nconfiguration:\n  episodeSteps: 40\nbots:\n  files: [{}]\ngames_per_pair: 2\nseed: 5\njobs: 2\noutput: runs\n",
+        list.join(", ")
+    );
+    std::fs::write(dir.join("t.yaml"), yaml).unwrap();
+    let out = cagematch(dir, &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let runs: Vec<PathBuf> = std::fs::read_dir(dir.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(runs.len(), 1);
+    runs[0].clone()
+}
+
+fn export(run: &Path) -> Export {
+    serde_yaml::from_str(&std::fs::read_to_string(run.join("standings.yaml")).unwrap()).unwrap()
+}
+
+/// HTML entities back to text (the five the report writes).
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text of every cell of the table with this id, row by row (header row first).
+fn html_table(html: &str, id: &str) -> Vec<Vec<String>> {
+    let start = html
+        .find(&format!("<table id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let end = start + html[start..].find("</table>").unwrap();
+    html[start..end]
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<t")
+                .skip(1)
+                .filter(|c| c.starts_with('d') || c.starts_with('h'))
+                .map(|c| {
+                    let inner = &c[c.find('>').unwrap() + 1..];
+                    let inner = &inner[..inner.find("</t").unwrap_or(inner.len())];
+                    // Drop inner tags (the Elo bar's spans).
+                    let mut out = String::new();
+                    let mut depth = 0;
+                    for ch in inner.chars() {
+                        match ch {
+                            '<' => depth += 1,
+                            '>' => depth -= 1,
+                            c if depth == 0 => out.push(c),
+                            _ => {}
+                        }
+                    }
+                    unescape(&out)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn num(s: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("`{s}` is not a number"))
+}
+
+/// The HTML's three tables hold exactly the export's numbers.
+fn assert_html_matches(html: &str, e: &Export) {
+    let rows = html_table(html, "standings");
+    assert_eq!(rows[0][..4], ["#", "Bot", "Points", "Games"]);
+    assert_eq!(rows.len() - 1, e.standings.len());
+    for (cells, row) in rows[1..].iter().zip(&e.standings) {
+        assert_eq!(cells[0], row.rank.to_string());
+        assert_eq!(cells[1], row.name);
+        let figures = [
+            row.points,
+            f64::from(row.games),
+            f64::from(row.wins),
+            f64::from(row.draws),
+            f64::from(row.losses),
+            row.score,
+            row.elo,
+            row.elo_low,
+            row.elo_high,
+        ];
+        for (i, v) in figures.iter().enumerate() {
+            assert_eq!(
+                num(&cells[2 + i]),
+                *v,
+                "{}: column {}",
+                row.name,
+                rows[0][2 + i]
+            );
+        }
+        let faults: u32 = row.faults.values().sum();
+        assert_eq!(num(&cells[12]), f64::from(faults));
+    }
+    let cross = html_table(html, "crosstable");
+    for (cells, row) in cross[1..].iter().zip(&e.standings) {
+        assert_eq!(cells[0], format!("{} {}", row.rank, row.name));
+        for (cell, col) in cells[1..].iter().zip(&e.standings) {
+            if col.name == row.name {
+                assert_eq!(cell, "—");
+                continue;
+            }
+            let h = &e.crosstable[&row.name][&col.name];
+            assert_eq!(
+                *cell,
+                format!("{}/{}", h.points, h.games),
+                "{} v {}",
+                row.name,
+                col.name
+            );
+        }
+    }
+    let faults = html_table(html, "faults");
+    let kinds: Vec<FaultKind> = faults[0][1..faults[0].len() - 1]
+        .iter()
+        .map(|k| serde_yaml::from_str(k).unwrap())
+        .collect();
+    for (cells, row) in faults[1..].iter().zip(&e.standings) {
+        assert_eq!(cells[0], row.name);
+        for (cell, kind) in cells[1..].iter().zip(&kinds) {
+            assert_eq!(
+                num(cell),
+                f64::from(row.faults[kind]),
+                "{} {kind}",
+                row.name
+            );
+        }
+        // A kind left out of the table is one no bot has.
+        for kind in FaultKind::ALL.iter().filter(|k| !kinds.contains(k)) {
+            assert_eq!(row.faults[kind], 0);
+        }
+    }
+}
+
+#[test]
+fn html_report_is_self_contained_and_equals_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = played_run(dir.path());
+    let e = export(&run);
+    assert!(e.standings.iter().any(|r| r.faults[&FaultKind::Crash] > 0));
+    let out = cagematch(dir.path(), &["report", run.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let path = run.join("report.html");
+    assert_eq!(text(&out.stdout), format!("wrote {}\n", path.display()));
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert_html_matches(&html, &e);
+    // Self-contained: nothing fetched, nothing run.
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    for banned in [
+        "<script", "http://", "https://", "src=\"", "<link", "@import", "url(",
+    ] {
+        assert!(!html.contains(banned), "{banned} in the page");
+    }
+    // The markup-named bot and tournament are text.
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;co"));
+    assert!(!html.contains("<img"));
+    assert!(html.contains("<h1>Spring &lt;cup&gt;</h1>"));
+}
+
+#[test]
+fn markdown_and_csv_reports_equal_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = played_run(dir.path());
+    let e = export(&run);
+    let r = run.to_str().unwrap();
+
+    let out = cagematch(dir.path(), &["report", r, "--format", "csv", "--out", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(header[..3], ["rank", "name", "file"]);
+    assert_eq!(lines.len() - 1, e.standings.len());
+    for (line, row) in lines[1..].iter().zip(&e.standings) {
+        // No name here holds a comma or a quote, so a plain split reads it.
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{line}");
+        assert_eq!(cells[1], row.name);
+        let field = |name: &str| num(cells[header.iter().position(|h| *h == name).unwrap()]);
+        assert_eq!(field("points"), row.points);
+        assert_eq!(field("score"), row.score);
+        assert_eq!(field("elo"), row.elo);
+        assert_eq!(field("elo_low"), row.elo_low);
+        assert_eq!(field("elo_high"), row.elo_high);
+        assert_eq!(field("sonneborn_berger"), row.sonneborn_berger);
+        assert_eq!(field("payoff_per_turn"), row.payoff_per_turn);
+        for kind in FaultKind::ALL {
+            assert_eq!(
+                field(&format!("faults_{kind}")),
+                f64::from(row.faults[&kind])
+            );
+        }
+    }
+
+    let out = cagematch(dir.path(), &["report", r, "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = std::fs::read_to_string(run.join("report.md")).unwrap();
+    for row in &e.standings {
+        let name = cagematch::markup::markdown(&row.name);
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} | {name} |", row.rank)))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{md}"));
+        let cells: Vec<&str> = line.split(" | ").collect();
+        assert_eq!(num(cells[2]), row.points, "{line}");
+        assert_eq!(num(cells[8]), row.elo, "{line}");
+        assert_eq!(
+            cells[9],
+            format!("{:?} to {:?}", row.elo_low, row.elo_high),
+            "{line}"
+        );
+    }
+    assert!(md.contains("## Crosstable") && md.contains("## Faults"));
+    assert!(
+        md.contains("\\<img src=x onerror=alert\\(1\\)\\>\\&co"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_link_planted_in_the_run_folder_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = played_run(dir.path());
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    std::os::unix::fs::symlink(&victim, run.join("report.html")).unwrap();
+    let out = cagematch(dir.path(), &["report", run.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    let meta = std::fs::symlink_metadata(run.join("report.html")).unwrap();
+    assert!(meta.file_type().is_file());
+}
+
+#[test]
+fn an_unfinished_run_reports_what_it_played() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = played_run(dir.path());
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).unwrap();
+    let kept: Vec<&str> = journal.lines().take(5).collect();
+    std::fs::write(run.join("journal.jsonl"), kept.join("\n") + "\n").unwrap();
+    let out = cagematch(dir.path(), &["report", run.to_str().unwrap(), "--out", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    assert!(
+        html.contains("5 of 12 matches played (unfinished)"),
+        "{html}"
+    );
+    let games: f64 = html_table(&html, "standings")[1..]
+        .iter()
+        .map(|r| num(&r[3]))
+        .sum();
+    assert_eq!(games, 10.0);
+}
+
+#[test]
+fn bad_run_folders_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("empty")).unwrap();
+    for (args, expected) in [
+        (
+            ["report", "missing"],
+            "missing: not a run folder (no run.json in it)",
+        ),
+        (
+            ["report", "empty"],
+            "empty: not a run folder (no run.json in it)",
+        ),
+    ] {
+        let out = cagematch(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&out.stderr), format!("cagematch: {expected}\n"));
+    }
+    let out = cagematch(d, &["report", "empty", "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("possible values: html, markdown, csv"));
+}
