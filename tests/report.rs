@@ -5,7 +5,7 @@
 mod common;
 
 use cagematch::cage::FaultKind;
-use cagematch::tournament::Export;
+use common::report::{assert_html_matches, export, html_table, num};
 use common::{cagematch_in as cagematch, text};
 use std::path::{Path, PathBuf};
 
@@ -35,129 +35,6 @@ pub fn played_run(dir: &Path) -> PathBuf {
         .collect();
     assert_eq!(runs.len(), 1);
     runs[0].clone()
-}
-
-fn export(run: &Path) -> Export {
-    serde_yaml::from_str(&std::fs::read_to_string(run.join("standings.yaml")).unwrap()).unwrap()
-}
-
-/// HTML entities back to text (the five the report writes).
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The text of every cell of the table with this id, row by row (header row first).
-fn html_table(html: &str, id: &str) -> Vec<Vec<String>> {
-    let start = html
-        .find(&format!("<table id=\"{id}\">"))
-        .unwrap_or_else(|| panic!("no table {id}"));
-    let end = start + html[start..].find("</table>").unwrap();
-    html[start..end]
-        .split("<tr>")
-        .skip(1)
-        .map(|row| {
-            row.split("<t")
-                .skip(1)
-                .filter(|c| c.starts_with('d') || c.starts_with('h'))
-                .map(|c| {
-                    let inner = &c[c.find('>').unwrap() + 1..];
-                    let inner = &inner[..inner.find("</t").unwrap_or(inner.len())];
-                    // Drop inner tags (the Elo bar's spans).
-                    let mut out = String::new();
-                    let mut depth = 0;
-                    for ch in inner.chars() {
-                        match ch {
-                            '<' => depth += 1,
-                            '>' => depth -= 1,
-                            c if depth == 0 => out.push(c),
-                            _ => {}
-                        }
-                    }
-                    unescape(&out)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn num(s: &str) -> f64 {
-    s.parse()
-        .unwrap_or_else(|_| panic!("`{s}` is not a number"))
-}
-
-/// The HTML's three tables hold exactly the export's numbers.
-fn assert_html_matches(html: &str, e: &Export) {
-    let rows = html_table(html, "standings");
-    assert_eq!(rows[0][..4], ["#", "Bot", "Points", "Games"]);
-    assert_eq!(rows.len() - 1, e.standings.len());
-    for (cells, row) in rows[1..].iter().zip(&e.standings) {
-        assert_eq!(cells[0], row.rank.to_string());
-        assert_eq!(cells[1], row.name);
-        let figures = [
-            row.points,
-            f64::from(row.games),
-            f64::from(row.wins),
-            f64::from(row.draws),
-            f64::from(row.losses),
-            row.score,
-            row.elo,
-            row.elo_low,
-            row.elo_high,
-        ];
-        for (i, v) in figures.iter().enumerate() {
-            assert_eq!(
-                num(&cells[2 + i]),
-                *v,
-                "{}: column {}",
-                row.name,
-                rows[0][2 + i]
-            );
-        }
-        let faults: u32 = row.faults.values().sum();
-        assert_eq!(num(&cells[12]), f64::from(faults));
-    }
-    let cross = html_table(html, "crosstable");
-    for (cells, row) in cross[1..].iter().zip(&e.standings) {
-        assert_eq!(cells[0], format!("{} {}", row.rank, row.name));
-        for (cell, col) in cells[1..].iter().zip(&e.standings) {
-            if col.name == row.name {
-                assert_eq!(cell, "—");
-                continue;
-            }
-            let h = &e.crosstable[&row.name][&col.name];
-            assert_eq!(
-                *cell,
-                format!("{}/{}", h.points, h.games),
-                "{} v {}",
-                row.name,
-                col.name
-            );
-        }
-    }
-    let faults = html_table(html, "faults");
-    let kinds: Vec<FaultKind> = faults[0][1..faults[0].len() - 1]
-        .iter()
-        .map(|k| serde_yaml::from_str(k).unwrap())
-        .collect();
-    for (cells, row) in faults[1..].iter().zip(&e.standings) {
-        assert_eq!(cells[0], row.name);
-        for (cell, kind) in cells[1..].iter().zip(&kinds) {
-            assert_eq!(
-                num(cell),
-                f64::from(row.faults[kind]),
-                "{} {kind}",
-                row.name
-            );
-        }
-        // A kind left out of the table is one no bot has.
-        for kind in FaultKind::ALL.iter().filter(|k| !kinds.contains(k)) {
-            assert_eq!(row.faults[kind], 0);
-        }
-    }
 }
 
 #[test]

@@ -2,98 +2,11 @@
 //! the viewer, step frames, seek with the mouse, export, resize, quit, reopen the run
 //! folder; watch the live wall and TV mode during a run — and read what is on screen.
 
+mod common;
+
+use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path, command: &str, width: u16, height: u16) -> Tmux {
-        let socket = format!("cagematch-test-{}-{}", std::process::id(), rand_suffix());
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-s", "main"])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .args(["-c", dir.to_str().unwrap()])
-            .arg(format!("{command}; echo EXITED $?; sleep 60"))
-            .env("TERM", "xterm-256color")
-            .status()
-            .expect("tmux is installed (.ci/run installs it)");
-        assert!(status.success(), "tmux could not start");
-        Tmux { socket }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "main"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            Command::new("tmux")
-                .args(["-L", &self.socket, "send-keys", "-t", "main", k])
-                .status()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    /// A left click at (column, line), 0-based, as an xterm SGR mouse report — what
-    /// the terminal sends the program when mouse reporting is on.
-    fn click(&self, x: u16, y: u16) {
-        for end in ['M', 'm'] {
-            let report = format!("\x1b[<0;{};{}{end}", x + 1, y + 1);
-            Command::new("tmux")
-                .args(["-L", &self.socket, "send-keys", "-t", "main", "-l", &report])
-                .status()
-                .unwrap();
-        }
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn resize(&self, width: u16, height: u16) {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "resize-window", "-t", "main"])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .status()
-            .unwrap();
-    }
-
-    /// Waits until `needle` is on screen; panics with the screen after `secs`.
-    fn wait_for(&self, needle: &str, secs: u64) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("`{needle}` never appeared; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
-
-fn rand_suffix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64
-}
+use std::time::Duration;
 
 fn tournament(dir: &Path, episode_steps: u32, games_per_pair: u32) -> PathBuf {
     let bots = Path::new(env!("CARGO_MANIFEST_DIR")).join("bots/rps");

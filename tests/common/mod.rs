@@ -2,6 +2,9 @@
 //! as its zygote, fixture loading, and process-table checks.
 #![allow(dead_code)]
 
+pub mod report;
+pub mod tmux;
+
 use cagematch::cage::{Bot, BotSource, Cage, CagePolicy, Fault, Limits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
