@@ -32,7 +32,15 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     }
     if !folder {
         // A file that is not a bot at all is a usage error, before any cage starts.
-        crate::botfile::BotFile::read(path)?;
+        if let Err(e) = crate::botfile::BotFile::read(path) {
+            if looks_like_tournament(path) {
+                return Err(Error::Usage(format!(
+                    "{}: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",
+                    super::shown(path)
+                )));
+            }
+            return Err(e.into());
+        }
     }
     let rules = &args.rules;
     let config = settings(rules)?;
@@ -68,4 +76,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         );
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// A `.yaml` file with top-level `game:` and `bots:` keys: someone gave `check` the
+/// tournament instead of its bots.
+fn looks_like_tournament(path: &std::path::Path) -> bool {
+    let Ok(text) = crate::files::read_text(
+        path,
+        64 * 1024,
+        "tournament file",
+        crate::files::Links::Refuse,
+    ) else {
+        return false;
+    };
+    let top = |key: &str| text.lines().any(|l| l.starts_with(key));
+    crate::botfile::is_manifest(path) && top("game:") && top("bots:")
 }
