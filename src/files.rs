@@ -81,6 +81,34 @@ pub fn read_text(path: &Path, max: u64, what: &str, links: Links) -> Result<Stri
     })
 }
 
+/// Writes `text` to `path` through a new file renamed into place: a link planted at
+/// `path` (a run folder may come from another machine) is replaced, never followed,
+/// and a reader never sees half a file. Errors name the path and the `what`.
+pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let fail = |e: std::io::Error| {
+        format!(
+            "{}: cannot write the {what}: {e}",
+            crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+        )
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let draft = path.with_file_name(format!(".{name}.{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&draft)
+        .map_err(fail)?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| std::fs::rename(&draft, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&draft);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,9 @@ fn html_report_is_self_contained_and_equals_the_export() {
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;co"));
     assert!(!html.contains("<img"));
     assert!(html.contains("<h1>Spring &lt;cup&gt;</h1>"));
+    // Bots by name only: no path of the organiser's folders in a page for everyone.
+    assert!(!html.contains(env!("CARGO_MANIFEST_DIR")));
+    assert!(!html.contains(dir.path().to_str().unwrap()));
 }
 
 #[test]

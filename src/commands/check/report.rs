@@ -42,12 +42,7 @@ pub fn write(
     let (md, json) = (with_ending(&stem, ".md"), with_ending(&stem, ".json"));
     let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     for (path, text) in [(&md, markdown_of(&report)), (&json, text + "\n")] {
-        std::fs::write(path, text).map_err(|e| {
-            Error::Runtime(format!(
-                "{}: cannot write the report: {e}",
-                super::super::shown(path)
-            ))
-        })?;
+        crate::files::write_replacing(path, &text, "report")?;
     }
     Ok((md, json))
 }

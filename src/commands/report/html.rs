@@ -80,11 +80,10 @@ fn standings(r: &Results, out: &mut String) {
             .map(|f| format!("<td>{f}</td>"))
             .collect();
         out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"name\" title=\"{}\">{}</td>{cells}\
+            "<tr><td>{}</td><td class=\"name\">{}</td>{cells}\
              <td class=\"name\"><div class=\"bar\"><span class=\"ci\" style=\"left:{left:.2}%;width:{:.2}%\"></span>\
              <span class=\"elo\" style=\"left:{point:.2}%\"></span></div></td><td>{}</td></tr>\n",
             row.rank,
-            esc(&row.file),
             esc(&row.name),
             (right - left).max(0.5),
             total_faults(row)

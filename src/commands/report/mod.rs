@@ -10,7 +10,6 @@ use crate::cage::FaultKind;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::Error;
 use crate::tournament::{Export, ExportRow, Journal};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// What every format shows: the export, and how far the run got.
@@ -120,36 +119,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
             let path = out
                 .clone()
                 .unwrap_or_else(|| args.run_dir.join(format!("report.{ending}")));
-            write_new(&path, &text)?;
+            crate::files::write_replacing(&path, &text, "report")?;
             say!("wrote {}", super::shown(&path));
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `text` to `path` through a new file renamed into place: a link planted at
-/// `path` (a run folder may come from another machine) is replaced, never followed.
-fn write_new(path: &Path, text: &str) -> Result<(), Error> {
-    use std::io::Write as _;
-    let fail = |e: std::io::Error| {
-        Error::Runtime(format!(
-            "{}: cannot write the report: {e}",
-            super::shown(path)
-        ))
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let draft: PathBuf = path.with_file_name(format!(".{name}.{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&draft)
-        .map_err(fail)?;
-    let written = file
-        .write_all(text.as_bytes())
-        .and_then(|()| std::fs::rename(&draft, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&draft);
-        return Err(fail(e));
-    }
-    Ok(())
 }
