@@ -31,8 +31,8 @@ pub enum Command {
     /// interrupted) read-only in the full UI
     #[command(alias = "open")]
     Replay(ReplayArgs),
-    /// Load a bot in the cage, play a few games against a built-in opponent and report
-    /// anything wrong with it in plain words
+    /// Load a bot (or every bot in a folder, at once) in the cage, play a few games
+    /// against a built-in opponent and report anything wrong in plain words
     Check(CheckArgs),
     /// Start a caged bot and report which sandbox layers this machine gives it
     Sandbox,
@@ -269,7 +269,7 @@ pub struct BenchArgs {
 /// Game settings and time control shared by `match` and `check`.
 #[derive(Debug, Default, Args)]
 pub struct Rules {
-    /// A game setting, e.g. `--set rows=5` (repeatable; see the README for each game's)
+    /// A game setting, e.g. `--set rows=5` (repeatable; docs/games.md lists each game's)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub settings: Vec<String>,
     /// Seconds of CPU time per move (default: the game's, e.g. 2 for ConnectX)

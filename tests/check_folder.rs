@@ -316,7 +316,11 @@ fn bad_folders_and_arguments_are_one_line_errors() {
     std::fs::write(d.join("bot.txt"), "def agent(o, c): return 0").unwrap();
     std::fs::copy(repo("bots/rps/rock.py"), d.join("rock.py")).unwrap();
     std::fs::write(d.join("t.yaml"), "name: x\ngame: rps\nbots:\n  folder: .\n").unwrap();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["check", "notes", "--game", "rps", "--jobs", "0"],
+            "--jobs must be at least 1",
+        ),
         (
             &["check", "t.yaml", "--game", "rps"],
             "t.yaml: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",

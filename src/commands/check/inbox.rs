@@ -34,7 +34,7 @@ pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Err
     let jobs = args
         .jobs
         .unwrap_or_else(crate::tournament::config::cores)
-        .clamp(1, listing.bots.len());
+        .min(listing.bots.len());
     say!(
         "checking {} in {} for {} ({} at a time, {} against built-in random each)",
         crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),

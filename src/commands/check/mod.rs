@@ -23,6 +23,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             super::shown(path)
         )));
     }
+    if args.jobs == Some(0) {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
     let folder = path.is_dir();
     if !folder && (args.move_to.is_some() || args.report.is_some()) {
         return Err(Error::Usage(format!(
