@@ -126,6 +126,44 @@ fn markdown_and_csv_reports_equal_the_export() {
 }
 
 #[test]
+fn each_format_shows_the_figures_that_rank_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rps: Vec<String> = ["rock", "pattern", "counter", "random"]
+        .iter()
+        .map(|b| format!("'{}'", root.join(format!("bots/rps/{b}.py")).display()))
+        .collect();
+    let ipd: Vec<String> = ["tit_for_tat", "defector", "grudger"]
+        .iter()
+        .map(|b| format!("'{}'", root.join(format!("bots/ipd/{b}.py")).display()))
+        .collect();
+    let rps = rps.join(", ");
+    let cases = [
+        format!("name: D\ngame: ipd\nconfiguration: {{turns: 30}}\nbots: {{files: [{}]}}\ngames_per_pair: 2\n", ipd.join(", ")),
+        format!("name: S\ngame: rps\nconfiguration: {{episodeSteps: 30}}\nbots: {{files: [{rps}]}}\nformat: swiss\nrounds: 2\ngames_per_pair: 2\n"),
+        format!("name: K\ngame: rps\nconfiguration: {{episodeSteps: 30}}\nbots: {{files: [{rps}]}}\nformat: knockout\ngames_per_pair: 2\n"),
+    ];
+    for yaml in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.yaml"),
+            format!("{yaml}seed: 4\noutput: runs\n"),
+        )
+        .unwrap();
+        let out = cagematch(dir.path(), &["run", "t.yaml", "--headless"]);
+        assert_eq!(out.status.code(), Some(0), "{yaml}{}", text(&out.stderr));
+        let run = std::fs::read_dir(dir.path().join("runs"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let out = cagematch(dir.path(), &["report", run.to_str().unwrap(), "--out", "-"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_html_matches(&text(&out.stdout), &export(&run));
+    }
+}
+
+#[test]
 fn a_link_planted_in_the_run_folder_is_replaced_not_followed() {
     let dir = tempfile::tempdir().unwrap();
     let run = played_run(dir.path());

@@ -88,7 +88,25 @@ pub fn assert_html_matches(html: &str, e: &Export) {
         }
         let faults: u32 = row.faults.values().sum();
         assert_eq!(num(&cells[12]), f64::from(faults));
+        // The columns some formats add, after the faults.
+        for (header, cell) in rows[0].iter().zip(cells).skip(13) {
+            let want = match header.as_str() {
+                "Payoff/turn" => Some(row.payoff_per_turn),
+                "Buchholz" => row.buchholz,
+                "Byes" => row.byes.map(f64::from),
+                "Round" => row.round_reached.map(f64::from),
+                other => panic!("unknown column {other}"),
+            };
+            assert_eq!(want, Some(num(cell)), "{}: {header}", row.name);
+        }
     }
+    let extras: Vec<&str> = rows[0].iter().skip(13).map(String::as_str).collect();
+    assert_eq!(
+        extras.contains(&"Payoff/turn"),
+        e.ranking == cagematch::tournament::standings::Ranking::Payoff
+    );
+    assert_eq!(extras.contains(&"Buchholz"), e.format == "swiss");
+    assert_eq!(extras.contains(&"Round"), e.format == "knockout");
     let cross = html_table(html, "crosstable");
     for (cells, row) in cross[1..].iter().zip(&e.standings) {
         assert_eq!(cells[0], format!("{} {}", row.rank, row.name));
@@ -98,6 +116,11 @@ pub fn assert_html_matches(html: &str, e: &Export) {
                 continue;
             }
             let h = &e.crosstable[&row.name][&col.name];
+            if h.games == 0 {
+                // Never met (Swiss, knockout): an empty cell.
+                assert_eq!(cell, "", "{} v {}", row.name, col.name);
+                continue;
+            }
             assert_eq!(
                 *cell,
                 format!("{}/{}", h.points, h.games),

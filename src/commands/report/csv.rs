@@ -12,7 +12,7 @@ pub fn render(r: &Results) -> String {
     for k in FaultKind::ALL {
         out.push_str(&format!(",faults_{k}"));
     }
-    out.push_str("\r\n");
+    out.push_str(",buchholz,byes,round_reached\r\n");
     for row in &r.export.standings {
         out.push_str(&format!(
             "{},{},{},{},{},{},{}",
@@ -27,7 +27,14 @@ pub fn render(r: &Results) -> String {
         for k in FaultKind::ALL {
             out.push_str(&format!(",{}", faults(row, k)));
         }
-        out.push_str("\r\n");
+        // Empty where the format has no such figure (as the export leaves it out).
+        let optional = |v: Option<String>| v.unwrap_or_default();
+        out.push_str(&format!(
+            ",{},{},{}\r\n",
+            optional(row.buchholz.map(number)),
+            optional(row.byes.map(|b| b.to_string())),
+            optional(row.round_reached.map(|n| n.to_string()))
+        ));
     }
     out
 }

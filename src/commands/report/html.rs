@@ -2,7 +2,7 @@
 //! (its Content-Security-Policy forbids all three), so participants can open it
 //! anywhere. Elo intervals are drawn as bars, the crosstable as a heatmap.
 
-use super::{faults, figures, number, points, total_faults, Results};
+use super::{extra_columns, faults, figures, number, points, total_faults, Results};
 use crate::markup::html as esc;
 use crate::tournament::HeadToHead;
 
@@ -71,8 +71,13 @@ fn standings(r: &Results, out: &mut String) {
     out.push_str(
         "<h2>Standings</h2>\n<table id=\"standings\">\n<thead><tr><th>#</th><th class=\"name\">Bot</th>\
          <th>Points</th><th>Games</th><th>W</th><th>D</th><th>L</th><th>Score</th><th>Elo</th>\
-         <th>Low</th><th>High</th><th class=\"name\">95% interval</th><th>Faults</th></tr></thead>\n<tbody>\n",
+         <th>Low</th><th>High</th><th class=\"name\">95% interval</th><th>Faults</th>",
     );
+    let extras = extra_columns(e);
+    for c in &extras {
+        out.push_str(&format!("<th>{}</th>", c.header));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
     for row in &e.standings {
         let (left, right, point) = (at(row.elo_low), at(row.elo_high), at(row.elo));
         let cells: String = figures(row)
@@ -82,12 +87,16 @@ fn standings(r: &Results, out: &mut String) {
         out.push_str(&format!(
             "<tr><td>{}</td><td class=\"name\">{}</td>{cells}\
              <td class=\"name\"><div class=\"bar\"><span class=\"ci\" style=\"left:{left:.2}%;width:{:.2}%\"></span>\
-             <span class=\"elo\" style=\"left:{point:.2}%\"></span></div></td><td>{}</td></tr>\n",
+             <span class=\"elo\" style=\"left:{point:.2}%\"></span></div></td><td>{}</td>",
             row.rank,
             esc(&row.name),
             (right - left).max(0.5),
             total_faults(row)
         ));
+        for c in &extras {
+            out.push_str(&format!("<td>{}</td>", (c.value)(row)));
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
     if e.elo_regularised {

@@ -1,6 +1,6 @@
 //! The report as Markdown: three tables, for a forum post, a wiki or a pull request.
 
-use super::{faults, figures, points, total_faults, Results};
+use super::{extra_columns, faults, figures, points, total_faults, Results};
 use crate::markup::markdown as md;
 
 pub fn render(r: &Results) -> String {
@@ -10,19 +10,27 @@ pub fn render(r: &Results) -> String {
         md(&e.tournament),
         r.summary(md)
     );
-    out.push_str(
-        "| # | Bot | Points | Games | W | D | L | Score | Elo | 95% interval | Faults |\n\
-         |--:|---|--:|--:|--:|--:|--:|--:|--:|---|--:|\n",
-    );
+    let extras = extra_columns(e);
+    out.push_str("| # | Bot | Points | Games | W | D | L | Score | Elo | 95% interval | Faults |");
+    for c in &extras {
+        out.push_str(&format!(" {} |", c.header));
+    }
+    out.push_str("\n|--:|---|--:|--:|--:|--:|--:|--:|--:|---|--:|");
+    out.push_str(&"--:|".repeat(extras.len()));
+    out.push('\n');
     for row in &e.standings {
         let [figures @ .., low, high] = figures(row);
         out.push_str(&format!(
-            "| {} | {} | {} | {low} to {high} | {} |\n",
+            "| {} | {} | {} | {low} to {high} | {} |",
             row.rank,
             md(&row.name),
             figures.join(" | "),
             total_faults(row)
         ));
+        for c in &extras {
+            out.push_str(&format!(" {} |", (c.value)(row)));
+        }
+        out.push('\n');
     }
     if e.elo_regularised {
         out.push_str("\nSomeone won or lost every game: the Elo fit added virtual draws.\n");

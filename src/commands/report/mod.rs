@@ -75,6 +75,42 @@ pub fn figures(row: &ExportRow) -> [String; 9] {
     ]
 }
 
+/// A column the standings show only for some formats.
+pub struct Column {
+    pub header: &'static str,
+    pub value: fn(&ExportRow) -> String,
+}
+
+/// The columns beyond [`figures`] that rank or explain this run's standings: the mean
+/// payoff per turn when it ranks them (the iterated Prisoner's Dilemma), Swiss's
+/// Buchholz and byes, the knockout round each bot reached.
+pub fn extra_columns(e: &Export) -> Vec<Column> {
+    let mut columns = Vec::new();
+    if e.ranking == crate::tournament::standings::Ranking::Payoff {
+        columns.push(Column {
+            header: "Payoff/turn",
+            value: |r| number(r.payoff_per_turn),
+        });
+    }
+    if e.standings.iter().any(|r| r.buchholz.is_some()) {
+        columns.push(Column {
+            header: "Buchholz",
+            value: |r| r.buchholz.map(number).unwrap_or_default(),
+        });
+        columns.push(Column {
+            header: "Byes",
+            value: |r| r.byes.map(|b| b.to_string()).unwrap_or_default(),
+        });
+    }
+    if e.standings.iter().any(|r| r.round_reached.is_some()) {
+        columns.push(Column {
+            header: "Round",
+            value: |r| r.round_reached.map(|n| n.to_string()).unwrap_or_default(),
+        });
+    }
+    columns
+}
+
 /// A crosstable's points, short: `2` for 2.0, `1.5` for 1.5.
 pub fn points(v: f64) -> String {
     format!("{v}")
