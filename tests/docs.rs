@@ -131,7 +131,11 @@ fn every_captured_block_is_made_by_the_capture_script() {
             else {
                 continue;
             };
-            assert!(made.contains(name), "{}: no capture `{name}`", doc.display());
+            assert!(
+                made.contains(name),
+                "{}: no capture `{name}`",
+                doc.display()
+            );
             assert!(
                 lines.get(i + 1).is_some_and(|l| l.starts_with("```")),
                 "{}: the `{name}` marker is not followed by a code block",

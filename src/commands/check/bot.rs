@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// What every bot of one `check` is checked against.
-pub struct Bench {
+pub struct Trial {
     pub game: GameKind,
     pub config: Value,
     pub clock: TimeControl,
@@ -24,14 +24,14 @@ pub struct Bench {
 }
 
 /// Checks the bot at `path`, passing each line of its report to `say` as it comes.
-pub fn check(cage: &Cage, bench: &Bench, path: &Path, say: &mut dyn FnMut(String)) -> Verdict {
+pub fn check(cage: &Cage, trial: &Trial, path: &Path, say: &mut dyn FnMut(String)) -> Verdict {
     let file = super::super::shown(path);
     let mut verdict = Verdict::new(file.clone());
     let mut line = |verdict: &mut Verdict, text: String| {
         verdict.details.push(text.clone());
         say(text);
     };
-    line(&mut verdict, format!("checking {file} for {}", bench.game));
+    line(&mut verdict, format!("checking {file} for {}", trial.game));
     let bot = match BotFile::read(path) {
         Ok(bot) => bot,
         Err(e) => {
@@ -45,9 +45,9 @@ pub fn check(cage: &Cage, bench: &Bench, path: &Path, say: &mut dyn FnMut(String
     };
     verdict.name = sanitize(bot.name.as_bytes());
     let mut out = |text: String| line(&mut verdict, text);
-    let played = play(cage, bench, &bot, &mut out);
+    let played = play(cage, trial, &bot, &mut out);
     match played {
-        Ok(summary) => summary.into_verdict(verdict, bench.clock),
+        Ok(summary) => summary.into_verdict(verdict, trial.clock),
         Err(why) => {
             let why = sanitize(why.as_bytes());
             line(
@@ -113,35 +113,35 @@ impl Summary {
 
 fn play(
     cage: &Cage,
-    bench: &Bench,
+    trial: &Trial,
     bot: &BotFile,
     say: &mut dyn FnMut(String),
 ) -> Result<Summary, String> {
-    let (opponent_file, opponent_code) = bench.game.builtin_opponent();
+    let (opponent_file, opponent_code) = trial.game.builtin_opponent();
     let mut opponent = BotFile::from_code(
         "built-in random".into(),
-        PathBuf::from(format!("<built-in {}/{opponent_file}>", bench.game)),
+        PathBuf::from(format!("<built-in {}/{opponent_file}>", trial.game)),
         opponent_code.into(),
     );
     if opponent.name == bot.name {
         opponent.name.push_str(" (2)");
     }
     let mut summary = Summary::default();
-    if !describe_sandbox(cage, bot, bench, say).map_err(|e| e.to_string())? {
+    if !describe_sandbox(cage, bot, trial, say).map_err(|e| e.to_string())? {
         summary.warnings += 1;
     }
     let mut spec = MatchSpec {
-        game: bench.game,
-        config: bench.config.clone(),
+        game: trial.game,
+        config: trial.config.clone(),
         seed: 1,
-        key: bench.key,
-        time_control: bench.clock,
+        key: trial.key,
+        time_control: trial.clock,
         bots: [bot, &opponent],
         fairness: Default::default(),
     };
-    let per_move = bench.clock.per_move;
+    let per_move = trial.clock.per_move;
     let mut seen = Vec::new();
-    for n in 0..bench.games.max(1) {
+    for n in 0..trial.games.max(1) {
         let seat = (n % 2) as usize;
         spec.seed = n + 1;
         spec.bots = if seat == 0 {
@@ -204,7 +204,7 @@ fn play(
 fn describe_sandbox(
     cage: &Cage,
     bot: &BotFile,
-    bench: &Bench,
+    trial: &Trial,
     say: &mut dyn FnMut(String),
 ) -> Result<bool, crate::error::Error> {
     let probe = cage.spawn_program(&bot.program)?;
@@ -212,16 +212,16 @@ fn describe_sandbox(
         .layers()
         .ok_or("the bot process sent no layer report")?;
     say("sandbox:".into());
-    for line in &bench.modules {
+    for line in &trial.modules {
         say(line.clone());
     }
     for line in layers.lines() {
         say(format!("  {line}"));
     }
     say(format!("  clock:      {}", probe.clock()));
-    let (_, off_turn) = referee::off_turn(bench.turns, Default::default());
+    let (_, off_turn) = referee::off_turn(trial.turns, Default::default());
     say(format!("  off turn:   {off_turn}"));
-    let (cgroup, cgroup_missing) = &bench.cgroup;
+    let (cgroup, cgroup_missing) = &trial.cgroup;
     say(cgroup.clone());
     if !layers.complete() {
         say("  WARNING: some sandbox layers are missing on this machine (see above)".into());

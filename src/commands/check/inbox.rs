@@ -2,7 +2,7 @@
 //! caged processes, one summary table, one report for the organiser's review, and
 //! (`--move-to`) the failing bots moved aside — never deleted, never overwritten.
 
-use super::bot::{self, Bench};
+use super::bot::{self, Trial};
 use super::verdict::{Status, Verdict};
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
@@ -18,7 +18,7 @@ const NAME_WIDTH: usize = 32;
 /// it whole).
 const REASON_WIDTH: usize = 100;
 
-pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Error> {
+pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Error> {
     let dir = args.path.as_path();
     let listing = crate::botfile::list(dir).map_err(Error::Config)?;
     if listing.bots.is_empty() {
@@ -39,14 +39,14 @@ pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Err
         "checking {} in {} for {} ({} at a time, {} against built-in random each)",
         crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),
         super::super::shown(dir),
-        bench.game,
+        trial.game,
         jobs,
-        crate::tui::widgets::count(bench.games.max(1) as usize, "game", "games"),
+        crate::tui::widgets::count(trial.games.max(1) as usize, "game", "games"),
     );
-    for line in &bench.modules {
+    for line in &trial.modules {
         say!("{line}");
     }
-    say!("{}", bench.cgroup.0);
+    say!("{}", trial.cgroup.0);
     let width = listing
         .bots
         .iter()
@@ -55,26 +55,36 @@ pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Err
         .max()
         .unwrap_or(0)
         .clamp(3, NAME_WIDTH);
-    let mut verdicts = check_all(cage, bench, &listing.bots, jobs, |v| {
+    // The table row by row as bots finish (in the folder's order); with --verbose, each
+    // bot's whole check as it finishes, and the table at the end.
+    if !args.verbose {
+        say!("{}", header(width));
+    }
+    let mut verdicts = check_all(cage, trial, &listing.bots, jobs, |v| {
         if args.verbose {
             say!("");
             for line in &v.details {
                 say!("{line}");
             }
+        } else {
+            say!("{}", row(v, width));
         }
     });
-    if args.verbose {
-        say!("");
-    }
     for path in &listing.others {
         let mut v = Verdict::new(super::super::shown(path));
         v.status = Status::Ignored;
         v.reason = "not a bot (.py, executable or .yaml manifest): tournaments skip it".into();
+        if !args.verbose {
+            say!("{}", row(&v, width));
+        }
         verdicts.push(v);
     }
-    say!("{}", header(width));
-    for v in &verdicts {
-        say!("{}", row(v, width));
+    if args.verbose {
+        say!("");
+        say!("{}", header(width));
+        for v in &verdicts {
+            say!("{}", row(v, width));
+        }
     }
     if let Some(to) = &args.move_to {
         move_aside(dir, to, &mut verdicts);
@@ -96,7 +106,7 @@ pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Err
         .report
         .clone()
         .unwrap_or_else(|| PathBuf::from("check-report"));
-    let (md, json) = super::report::write(&stem, dir, bench, &verdicts)?;
+    let (md, json) = super::report::write(&stem, dir, trial, &verdicts)?;
     say!(
         "report: {} and {}{}",
         super::super::shown(&md),
@@ -118,7 +128,7 @@ pub fn run(cage: &Cage, bench: &Bench, args: &CheckArgs) -> Result<ExitCode, Err
 /// as soon as it and every one before it are done. Verdicts come back in that order.
 fn check_all(
     cage: &Cage,
-    bench: &Bench,
+    trial: &Trial,
     bots: &[PathBuf],
     jobs: usize,
     mut done: impl FnMut(&Verdict),
@@ -132,7 +142,7 @@ fn check_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = bots.get(i) else { break };
-                let verdict = bot::check(cage, bench, path, &mut |_| {});
+                let verdict = bot::check(cage, trial, path, &mut |_| {});
                 if tx.send((i, verdict)).is_err() {
                     break;
                 }

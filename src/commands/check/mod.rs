@@ -52,7 +52,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let clock = time_control(game, rules)?;
     let turns = game.create(&config, 1).map_err(|e| e.to_string())?.turns();
     let cage = start_cage(rules)?;
-    let bench = bot::Bench {
+    let trial = bot::Trial {
         game,
         config,
         clock,
@@ -63,9 +63,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         cgroup: super::cgroup_line("  ", &cage.cgroups()),
     };
     if folder {
-        return inbox::run(&cage, &bench, args);
+        return inbox::run(&cage, &trial, args);
     }
-    let verdict = bot::check(&cage, &bench, path, &mut |line| say!("{line}"));
+    let verdict = bot::check(&cage, &trial, path, &mut |line| say!("{line}"));
     if verdict.is_problem() {
         say!("{} problem(s) found", verdict.problems);
         Ok(ExitCode::from(1))

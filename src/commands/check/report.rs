@@ -1,7 +1,7 @@
 //! The folder check's report for the organiser's review: `STEM.md` for people (the
 //! table, then every bot's whole check) and `STEM.json` for scripts.
 
-use super::bot::Bench;
+use super::bot::Trial;
 use super::verdict::Verdict;
 use crate::error::Error;
 use crate::markup::markdown;
@@ -23,7 +23,7 @@ struct Report<'a> {
 pub fn write(
     stem: &Path,
     dir: &Path,
-    bench: &Bench,
+    trial: &Trial,
     verdicts: &[Verdict],
 ) -> Result<(PathBuf, PathBuf), Error> {
     let stem = match stem.extension().and_then(|e| e.to_str()) {
@@ -32,11 +32,11 @@ pub fn write(
     };
     let report = Report {
         folder: super::super::shown(dir),
-        game: bench.game,
+        game: trial.game,
         checked_at: crate::tournament::export::now_utc(),
         cagematch: env!("CARGO_PKG_VERSION"),
-        games_per_bot: bench.games.max(1),
-        time_control: bench.clock,
+        games_per_bot: trial.games.max(1),
+        time_control: trial.clock,
         bots: verdicts,
     };
     let (md, json) = (with_ending(&stem, ".md"), with_ending(&stem, ".json"));
