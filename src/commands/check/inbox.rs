@@ -89,15 +89,27 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     if let Some(to) = &args.move_to {
         move_aside(dir, to, &mut verdicts);
     }
+    conclude(trial, args, &verdicts, listing.bots.len())
+}
+
+/// The counts, the report files, the exit code.
+fn conclude(
+    trial: &Trial,
+    args: &CheckArgs,
+    verdicts: &[Verdict],
+    bots: usize,
+) -> Result<ExitCode, Error> {
+    let dir = args.path.as_path();
+    let others = verdicts.len() - bots;
     let count = |f: &dyn Fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
     let problems = count(&|s| matches!(s, Status::Problem(_)));
     say!(
         "{}: {} OK, {} SLOW, {} PROBLEM{}",
-        crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),
+        crate::tui::widgets::count(bots, "bot", "bots"),
         count(&|s| *s == Status::Ok),
         count(&|s| *s == Status::Slow),
         problems,
-        match listing.others.len() {
+        match others {
             0 => String::new(),
             n => format!("; {n} other file(s) ignored"),
         }
@@ -106,7 +118,7 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
         .report
         .clone()
         .unwrap_or_else(|| PathBuf::from("check-report"));
-    let (md, json) = super::report::write(&stem, dir, trial, &verdicts)?;
+    let (md, json) = super::report::write(&stem, dir, trial, verdicts)?;
     say!(
         "report: {} and {}{}",
         super::super::shown(&md),
