@@ -73,12 +73,7 @@ fn init_check_run_report() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXITED 0", 10);
 
-    let runs: Vec<_> = std::fs::read_dir(d.join("runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    let run = &runs[0];
+    let run = &common::only_run(d);
     let out = cagematch(d, &["report", run.to_str().unwrap(), "--format", "html"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();

@@ -29,12 +29,7 @@ pub fn played_run(dir: &Path) -> PathBuf {
     std::fs::write(dir.join("t.yaml"), yaml).unwrap();
     let out = cagematch(dir, &["run", "t.yaml", "--headless"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let runs: Vec<PathBuf> = std::fs::read_dir(dir.join("runs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(runs.len(), 1);
-    runs[0].clone()
+    common::only_run(dir)
 }
 
 #[test]
@@ -151,12 +146,7 @@ fn each_format_shows_the_figures_that_rank_it() {
         .unwrap();
         let out = cagematch(dir.path(), &["run", "t.yaml", "--headless"]);
         assert_eq!(out.status.code(), Some(0), "{yaml}{}", text(&out.stderr));
-        let run = std::fs::read_dir(dir.path().join("runs"))
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path();
+        let run = common::only_run(dir.path());
         let out = cagematch(dir.path(), &["report", run.to_str().unwrap(), "--out", "-"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         assert_html_matches(&text(&out.stdout), &export(&run));

@@ -79,11 +79,7 @@ fn watch_a_tournament_open_a_match_step_export_and_quit() {
     // The terminal is back to normal and the final standings are printed on it.
     assert!(screen.contains("rank  bot"), "{screen}");
     assert!(!screen.contains("┌ standings"), "the UI is gone: {screen}");
-    let runs: Vec<_> = std::fs::read_dir(dir.path().join("runs"))
-        .unwrap()
-        .collect();
-    assert_eq!(runs.len(), 1);
-    let run = runs[0].as_ref().unwrap().path();
+    let run = common::only_run(dir.path());
     let yaml = std::fs::read_to_string(run.join("standings.yaml")).unwrap();
     assert!(yaml.contains("games_played: 6"), "{yaml}");
     drop(tmux);
@@ -180,12 +176,7 @@ fn quitting_a_running_tournament_asks_then_stops_cleanly() {
     drop(tmux);
 
     // The interrupted run reopens read-only: it says how to finish, and changes nothing.
-    let run = std::fs::read_dir(dir.path().join("runs"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let run = common::only_run(dir.path());
     let journal = std::fs::read(run.join("journal.jsonl")).unwrap();
     let cmd = format!("{} open {}", env!("CARGO_BIN_EXE_cagematch"), run.display());
     let tmux = Tmux::start(dir.path(), &cmd, 120, 40);

@@ -161,3 +161,13 @@ pub fn cagematch_in(dir: &Path, args: &[&str]) -> std::process::Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The one run folder in `dir/runs` (a test that ran one tournament there).
+pub fn only_run(dir: &Path) -> PathBuf {
+    let runs: Vec<PathBuf> = std::fs::read_dir(dir.join("runs"))
+        .expect("a runs folder")
+        .map(|e| e.expect("a folder entry").path())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs[0].clone()
+}
