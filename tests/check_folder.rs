@@ -225,6 +225,54 @@ fn move_to_puts_failing_bots_aside_and_never_overwrites() {
 }
 
 #[test]
+fn a_manifest_takes_its_own_executable_aside_but_never_another_bot() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("in");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), inbox.join("good.py")).unwrap();
+    // A stranger's manifest naming another entrant's bot as its program.
+    std::fs::write(inbox.join("thief.yaml"), "command: good.py\n").unwrap();
+    // A manifest whose program is not an ELF executable: both go aside together.
+    std::fs::write(inbox.join("script.yaml"), "command: run.sh\n").unwrap();
+    std::fs::write(inbox.join("run.sh"), "#!/bin/sh\necho 0\n").unwrap();
+    let mut perms = std::fs::metadata(inbox.join("run.sh"))
+        .unwrap()
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(inbox.join("run.sh"), perms).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "in",
+            "--game",
+            "rps",
+            "--games",
+            "1",
+            "--move-to",
+            "out",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("good.py").contains(" OK "), "{stdout}");
+    assert!(row("thief.yaml").contains("PROBLEM invalid"), "{stdout}");
+    assert!(row("script.yaml").contains("PROBLEM invalid"), "{stdout}");
+    assert_eq!(names(&inbox), ["good.py"], "{stdout}");
+    assert_eq!(
+        names(&dir.path().join("out")),
+        ["run.sh", "script.yaml", "thief.yaml"]
+    );
+}
+
+#[test]
 fn verbose_prints_every_bots_whole_check() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = dir.path().join("in");
@@ -277,10 +325,23 @@ fn hostile_file_names_stay_text_on_the_terminal_and_in_the_reports() {
     std::os::unix::fs::symlink("/etc/passwd", inbox.join("peek.py")).unwrap();
     let out = cagematch(
         dir.path(),
-        &["check", "in", "--game", "rps", "--games", "1"],
+        &[
+            "check",
+            "in",
+            "--game",
+            "rps",
+            "--games",
+            "1",
+            "--move-to",
+            "out",
+        ],
     );
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Both moved under their real names, whatever the terminal was shown.
+    assert!(dir.path().join("out").join(evil).is_file(), "{stdout}");
+    assert!(std::fs::symlink_metadata(dir.path().join("out/peek.py")).is_ok());
+    assert_eq!(names(&inbox), Vec::<String>::new());
     let peek = stdout.lines().find(|l| l.starts_with("peek.py")).unwrap();
     assert!(peek.contains("PROBLEM invalid"), "{stdout}");
     assert!(peek.contains("link"), "{stdout}");

@@ -25,8 +25,8 @@ pub struct Trial {
 
 /// Checks the bot at `path`, passing each line of its report to `say` as it comes.
 pub fn check(cage: &Cage, trial: &Trial, path: &Path, say: &mut dyn FnMut(String)) -> Verdict {
-    let file = super::super::shown(path);
-    let mut verdict = Verdict::new(file.clone());
+    let mut verdict = Verdict::new(path);
+    let file = verdict.file.clone();
     let mut line = |verdict: &mut Verdict, text: String| {
         verdict.details.push(text.clone());
         say(text);

@@ -71,7 +71,7 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
         }
     });
     for path in &listing.others {
-        let mut v = Verdict::new(super::super::shown(path));
+        let mut v = Verdict::new(path);
         v.status = Status::Ignored;
         v.reason = "not a bot (.py, executable or .yaml manifest): tournaments skip it".into();
         if !args.verbose {
@@ -221,16 +221,31 @@ fn move_aside(dir: &Path, to: &Path, verdicts: &mut [Verdict]) {
             return;
         }
     }
+    // What each manifest names (a manifest is a stranger's file: it may name another
+    // entrant's bot, which must stay where it is).
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let named: Vec<(PathBuf, Option<PathBuf>)> = verdicts
+        .iter()
+        .filter(|v| crate::botfile::is_manifest(&v.path))
+        .map(|v| {
+            let command = crate::botfile::manifest_command(&v.path);
+            (v.path.clone(), command.as_deref().and_then(canonical))
+        })
+        .collect();
+    let listed: Vec<PathBuf> = verdicts
+        .iter()
+        .filter(|v| v.status != Status::Ignored)
+        .filter_map(|v| canonical(&v.path))
+        .collect();
     for v in verdicts.iter_mut().filter(|v| v.is_problem()) {
-        let Some(name) = Path::new(&v.file).file_name().map(|n| dir.join(n)) else {
-            continue;
-        };
-        let mut files = vec![name.clone()];
-        if crate::botfile::is_manifest(&name) {
-            files.extend(
-                crate::botfile::manifest_command(&name)
-                    .filter(|c| c.parent() == Some(dir) && c.is_file()),
-            );
+        let mut files = vec![v.path.clone()];
+        if let Some((_, Some(command))) = named.iter().find(|(m, _)| *m == v.path) {
+            // Its own executable only: beside it, not a bot itself, named by no other.
+            let beside = command.parent() == canonical(dir).as_deref();
+            let others = named.iter().filter(|(_, c)| c.as_ref() == Some(command));
+            if beside && !listed.contains(command) && others.count() == 1 {
+                files.push(dir.join(command.file_name().unwrap_or_default()));
+            }
         }
         let mut moved = Vec::new();
         for file in files {

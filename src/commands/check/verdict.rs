@@ -6,8 +6,11 @@ use serde::Serialize;
 /// A file's verdict. Every text in it is already safe for a terminal (`sanitize`d).
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// The file as given (the folder joined with its name).
+    /// The file as given (the folder joined with its name), made safe to show.
     pub file: String,
+    /// The file itself (its name may hold bytes `file` shows escaped).
+    #[serde(skip)]
+    pub path: std::path::PathBuf,
     /// The bot's name in a tournament (its file's stem); empty when it is not a bot.
     pub name: String,
     #[serde(flatten)]
@@ -55,9 +58,10 @@ impl Status {
 }
 
 impl Verdict {
-    pub fn new(file: String) -> Verdict {
+    pub fn new(path: &std::path::Path) -> Verdict {
         Verdict {
-            file,
+            file: super::super::shown(path),
+            path: path.to_path_buf(),
             name: String::new(),
             status: Status::Ok,
             load_ms: None,
