@@ -81,7 +81,7 @@ fn hex(digest: &[u8]) -> String {
 
 /// A bot's display name: its file name without the extension, made safe for a terminal
 /// here, once, since names reach every output (standings, progress, replays, the UI).
-fn stem(path: &Path) -> String {
+pub fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| sanitize(s.as_encoded_bytes()))
         .unwrap_or_else(|| "bot".into())

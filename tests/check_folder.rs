@@ -29,6 +29,15 @@ fn inbox(dir: &Path) -> std::path::PathBuf {
     inbox
 }
 
+/// The table's row for a file.
+fn row_of(stdout: &str, file: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{file} ")))
+        .unwrap_or_else(|| panic!("no row for {file}:\n{stdout}"))
+        .to_string()
+}
+
 /// The names in a folder, sorted.
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -225,7 +234,7 @@ fn move_to_puts_failing_bots_aside_and_never_overwrites() {
 }
 
 #[test]
-fn a_manifest_takes_its_own_executable_aside_but_never_another_bot() {
+fn manifests_move_only_their_own_executable_and_names_must_be_unique() {
     let dir = tempfile::tempdir().unwrap();
     let inbox = dir.path().join("in");
     std::fs::create_dir(&inbox).unwrap();
@@ -266,6 +275,44 @@ fn a_manifest_takes_its_own_executable_aside_but_never_another_bot() {
     assert!(row("thief.yaml").contains("PROBLEM invalid"), "{stdout}");
     assert!(row("script.yaml").contains("PROBLEM invalid"), "{stdout}");
     assert_eq!(names(&inbox), ["good.py"], "{stdout}");
+    // Two bots of one name cannot both enter a tournament: flagged. (`true` is an ELF
+    // executable, so it reads as a bot; it plays no move, its own problem.) A file of
+    // that name that is no bot at all is refused on its own and clashes with nothing.
+    std::fs::copy(repo("bots/rps/counter.py"), inbox.join("alice.py")).unwrap();
+    std::fs::write(inbox.join("alice.yaml"), "command: nothing\n").unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), inbox.join("Bob.py")).unwrap();
+    std::fs::copy(repo("bots/rps/counter.py"), inbox.join("bob.py")).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &["check", "in", "--game", "rps", "--games", "1"],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(row_of(&stdout, "alice.py").contains(" OK "), "{stdout}");
+    assert!(
+        row_of(&stdout, "alice.yaml").contains("PROBLEM invalid"),
+        "{stdout}"
+    );
+    assert!(row_of(&stdout, "Bob.py").contains(" OK "), "{stdout}");
+    let elf = std::fs::canonicalize("/bin/true").unwrap();
+    std::fs::copy(elf, inbox.join("bob")).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &["check", "in", "--game", "rps", "--games", "1"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        row_of(&stdout, "bob.py").contains("PROBLEM name_clash"),
+        "{stdout}"
+    );
+    assert!(
+        row_of(&stdout, "bob.py").contains(
+            "also named `bob`: bob; a tournament refuses two bots of one name, rename one"
+        ),
+        "{stdout}"
+    );
+    assert!(row_of(&stdout, "bob ").contains("PROBLEM"), "{stdout}");
+    assert!(row_of(&stdout, "good.py").contains(" OK "), "{stdout}");
     assert_eq!(
         names(&dir.path().join("out")),
         ["run.sh", "script.yaml", "thief.yaml"]

@@ -7,6 +7,7 @@ use super::verdict::{Status, Verdict};
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,7 +61,8 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     if !args.verbose {
         say!("{}", header(width));
     }
-    let mut verdicts = check_all(cage, trial, &listing.bots, jobs, |v| {
+    let clashes = name_clashes(&listing.bots);
+    let mut verdicts = check_all(cage, trial, &listing.bots, &clashes, jobs, |v| {
         if args.verbose {
             say!("");
             for line in &v.details {
@@ -142,6 +144,7 @@ fn check_all(
     cage: &Cage,
     trial: &Trial,
     bots: &[PathBuf],
+    clashes: &HashMap<PathBuf, Vec<String>>,
     jobs: usize,
     mut done: impl FnMut(&Verdict),
 ) -> Vec<Verdict> {
@@ -154,7 +157,16 @@ fn check_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = bots.get(i) else { break };
-                let verdict = bot::check(cage, trial, path, &mut |_| {});
+                let mut verdict = bot::check(cage, trial, path, &mut |_| {});
+                if let Some(others) = clashes.get(path).filter(|_| !verdict.is_problem()) {
+                    verdict.status = Status::Problem("name_clash".into());
+                    verdict.problems = 1;
+                    verdict.reason = format!(
+                        "also named `{}`: {}; a tournament refuses two bots of one name, rename one",
+                        crate::botfile::stem(path),
+                        others.join(", ")
+                    );
+                }
                 if tx.send((i, verdict)).is_err() {
                     break;
                 }
@@ -171,6 +183,28 @@ fn check_all(
         }
     });
     verdicts.into_iter().flatten().collect()
+}
+
+/// For each bot whose name (its file's stem) another bot in the folder has too, the
+/// others' file names: a tournament would refuse to load the folder. Files that do not
+/// read as bots are left out (they are refused on their own, and go aside first).
+fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
+    let bots: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| crate::botfile::BotFile::read(p).is_ok())
+        .collect();
+    let mut clashes = HashMap::new();
+    for &bot in &bots {
+        let others: Vec<String> = bots
+            .iter()
+            .filter(|&&b| b != bot && crate::botfile::stem(b) == crate::botfile::stem(bot))
+            .map(|b| file_name(b))
+            .collect();
+        if !others.is_empty() {
+            clashes.insert(bot.clone(), others);
+        }
+    }
+    clashes
 }
 
 fn file_name(path: &Path) -> String {
