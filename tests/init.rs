@@ -56,13 +56,15 @@ fn init_makes_a_folder_that_checks_and_runs_for_every_game() {
             assert!(yaml.contains(field), "{game}: no {field} in\n{yaml}");
         }
     }
-    // A dropped-in submission joins the field; the tournament runs to the end.
+    // Dropped-in submissions join the field — one named like a house bot too (the
+    // house bots are named apart) — and the tournament runs to the end.
     let club = d.join("rps-club");
     std::fs::copy(
         club.join("bots/template.py"),
         club.join("submissions/alice.py"),
     )
     .unwrap();
+    std::fs::copy(club.join("bots/rock.py"), club.join("submissions/rock.py")).unwrap();
     let out = cagematch(
         d,
         &["run", "rps-club/tournaments/rps-club.yaml", "--headless"],
@@ -70,7 +72,7 @@ fn init_makes_a_folder_that_checks_and_runs_for_every_game() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     assert!(
-        stdout.contains("5 bots") && stdout.contains("alice"),
+        stdout.contains("6 bots") && stdout.contains("alice") && stdout.contains("house-rock"),
         "{stdout}"
     );
 }

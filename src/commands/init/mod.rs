@@ -133,7 +133,10 @@ fn tournament_file(name: &str, game: GameKind, files: &[(&str, &str)]) -> String
     let examples: Vec<String> = files
         .iter()
         .skip(1)
-        .map(|(f, _)| format!("    - ../bots/{f}"))
+        .map(|(f, _)| {
+            let stem = f.strip_suffix(".py").unwrap_or(f);
+            format!("    - {{file: ../bots/{f}, name: house-{stem}}}")
+        })
         .collect();
     let quoted = serde_json::to_string(name).unwrap_or_else(|_| "\"competition\"".into());
     format!(
