@@ -104,10 +104,19 @@ pub struct ReportArgs {
     /// html (one self-contained page), markdown, or csv (the standings)
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
-    /// The file to write, or - for standard output (default: RUN_DIR/report.html, .md
-    /// or .csv)
+    /// CSV's table: standings (a row per bot) or crosstable (a row per pair)
+    #[arg(long, value_enum, default_value_t = ReportTable::Standings)]
+    pub table: ReportTable,
+    /// The file to write, or - for standard output (default: RUN_DIR/report.html, .md,
+    /// .csv or .crosstable.csv)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportTable {
+    Standings,
+    Crosstable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -95,6 +95,48 @@ fn markdown_and_csv_reports_equal_the_export() {
         }
     }
 
+    // The crosstable as a row per pair that met.
+    let out = cagematch(
+        dir.path(),
+        &[
+            "report",
+            r,
+            "--format",
+            "csv",
+            "--table",
+            "crosstable",
+            "--out",
+            "-",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let mut rows = 0;
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 11, "{line}");
+        let h = &e.crosstable[cells[0]][cells[1]];
+        assert_eq!(num(cells[2]), h.points, "{line}");
+        assert_eq!(num(cells[3]), f64::from(h.games), "{line}");
+        let pairs: Vec<u32> = cells[4..9].iter().map(|c| c.parse().unwrap()).collect();
+        assert_eq!(Some(pairs), h.pentanomial.map(|p| p.to_vec()), "{line}");
+        assert_eq!(cells[9].parse().ok(), h.elo, "{line}");
+        assert_eq!(cells[10].parse().ok(), h.elo_pm, "{line}");
+        rows += 1;
+    }
+    let n = e.standings.len();
+    assert_eq!(
+        rows,
+        n * (n - 1),
+        "a row for every ordered pair of a round robin"
+    );
+    let out = cagematch(dir.path(), &["report", r, "--table", "crosstable"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "cagematch: --table crosstable is for --format csv (the other formats show every table)\n"
+    );
+
     let out = cagematch(dir.path(), &["report", r, "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let md = std::fs::read_to_string(run.join("report.md")).unwrap();

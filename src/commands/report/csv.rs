@@ -1,5 +1,6 @@
-//! The report as CSV: the standings, one row per bot with every figure of the YAML
-//! export and a column per fault kind, for a spreadsheet.
+//! The report as CSV, for a spreadsheet or a data frame: the standings (one row per bot
+//! with every figure of the YAML export and a column per fault kind), or the crosstable
+//! as one row per pair of bots (tidy: bot, opponent, then the head-to-head's figures).
 
 use super::{faults, figures, number, Results};
 use crate::cage::FaultKind;
@@ -35,6 +36,39 @@ pub fn render(r: &Results) -> String {
             optional(row.byes.map(|b| b.to_string())),
             optional(row.round_reached.map(|n| n.to_string()))
         ));
+    }
+    out
+}
+
+/// The crosstable, a row for each bot and each opponent it met, in standings order.
+pub fn render_crosstable(r: &Results) -> String {
+    let mut out = String::from(
+        "bot,opponent,points,games,pairs_0,pairs_half,pairs_1,pairs_1_half,pairs_2,elo,elo_pm\r\n",
+    );
+    let e = &r.export;
+    for row in &e.standings {
+        for col in e.standings.iter().filter(|c| c.name != row.name) {
+            let Some(h) = e.crosstable.get(&row.name).and_then(|c| c.get(&col.name)) else {
+                continue;
+            };
+            if h.games == 0 {
+                continue;
+            }
+            let pairs = h.pentanomial.map_or_else(
+                || ",,,,".to_string(),
+                |p| p.map(|n| n.to_string()).join(","),
+            );
+            let optional = |v: Option<f64>| v.map(number).unwrap_or_default();
+            out.push_str(&format!(
+                "{},{},{},{},{pairs},{},{}\r\n",
+                field(&row.name),
+                field(&col.name),
+                number(h.points),
+                h.games,
+                optional(h.elo),
+                optional(h.elo_pm)
+            ));
+        }
     }
     out
 }

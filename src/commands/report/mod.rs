@@ -7,7 +7,7 @@ mod html;
 mod markdown;
 
 use crate::cage::FaultKind;
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, ReportTable};
 use crate::error::Error;
 use crate::tournament::{Export, ExportRow, Journal};
 use std::process::ExitCode;
@@ -131,6 +131,11 @@ pub fn number(v: f64) -> String {
 }
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
+    if args.table == ReportTable::Crosstable && args.format != ReportFormat::Csv {
+        return Err(Error::Usage(
+            "--table crosstable is for --format csv (the other formats show every table)".into(),
+        ));
+    }
     let (info, entries) = Journal::read(&args.run_dir)?;
     let (_, export) = super::run::export_of_journal(&info, &entries);
     let results = Results {
@@ -142,6 +147,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
     let (text, ending) = match args.format {
         ReportFormat::Html => (html::render(&results), "html"),
         ReportFormat::Markdown => (markdown::render(&results), "md"),
+        ReportFormat::Csv if args.table == ReportTable::Crosstable => {
+            (csv::render_crosstable(&results), "crosstable.csv")
+        }
         ReportFormat::Csv => (csv::render(&results), "csv"),
     };
     match &args.out {
