@@ -54,7 +54,7 @@ fn setting(game: GameKind) -> &'static str {
     match game {
         GameKind::Connectx => "rows: 6",
         GameKind::Rps => "episodeSteps: 1000",
-        GameKind::Ipd => "episodeSteps: 200",
+        GameKind::Ipd => "turns: 200",
         GameKind::Tron => "width: 20",
     }
 }
@@ -150,4 +150,20 @@ fn tournament_file(name: &str, game: GameKind, files: &[(&str, &str)]) -> String
         overage = clock.overage,
         load = clock.load,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_setting_in_each_tournament_file_is_one_the_game_takes() {
+        for game in GameKind::ALL {
+            let config: serde_json::Value =
+                serde_yaml::from_str(&format!("{{{}}}", setting(game))).unwrap();
+            if let Err(e) = game.create(&config, 0) {
+                panic!("{game}: `{}` is refused: {e}", setting(game));
+            }
+        }
+    }
 }
