@@ -25,6 +25,17 @@ pub struct Trial {
 
 /// Checks the bot at `path`, passing each line of its report to `say` as it comes.
 pub fn check(cage: &Cage, trial: &Trial, path: &Path, say: &mut dyn FnMut(String)) -> Verdict {
+    check_read(cage, trial, path, BotFile::read(path), say)
+}
+
+/// As [`check`], for a bot already read from `path` (or refused).
+pub fn check_read(
+    cage: &Cage,
+    trial: &Trial,
+    path: &Path,
+    read: Result<BotFile, crate::error::ConfigError>,
+    say: &mut dyn FnMut(String),
+) -> Verdict {
     let mut verdict = Verdict::new(path);
     let file = verdict.file.clone();
     let mut line = |verdict: &mut Verdict, text: String| {
@@ -32,7 +43,7 @@ pub fn check(cage: &Cage, trial: &Trial, path: &Path, say: &mut dyn FnMut(String
         say(text);
     };
     line(&mut verdict, format!("checking {file} for {}", trial.game));
-    let bot = match BotFile::read(path) {
+    let bot = match read {
         Ok(bot) => bot,
         Err(e) => {
             let why = sanitize(e.to_string().as_bytes());

@@ -189,19 +189,27 @@ fn check_all(
 /// others' file names: a tournament would refuse to load the folder. Files that do not
 /// read as bots are left out (they are refused on their own, and go aside first).
 fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
-    let bots: Vec<&PathBuf> = all
-        .iter()
-        .filter(|p| crate::botfile::BotFile::read(p).is_ok())
-        .collect();
+    use crate::botfile::{stem, BotFile};
+    let mut by_name: HashMap<String, Vec<&PathBuf>> = HashMap::new();
+    for bot in all {
+        by_name.entry(stem(bot)).or_default().push(bot);
+    }
     let mut clashes = HashMap::new();
-    for &bot in &bots {
-        let others: Vec<String> = bots
-            .iter()
-            .filter(|&&b| b != bot && crate::botfile::stem(b) == crate::botfile::stem(bot))
-            .map(|b| file_name(b))
+    // Only files that share a name are read here (the check reads each bot anyway).
+    for group in by_name.into_values().filter(|g| g.len() > 1) {
+        let readable: Vec<&PathBuf> = group
+            .into_iter()
+            .filter(|p| BotFile::read(p).is_ok())
             .collect();
-        if !others.is_empty() {
-            clashes.insert(bot.clone(), others);
+        for &bot in &readable {
+            let others: Vec<String> = readable
+                .iter()
+                .filter(|&&b| b != bot)
+                .map(|b| file_name(b))
+                .collect();
+            if !others.is_empty() {
+                clashes.insert(bot.clone(), others);
+            }
         }
     }
     clashes

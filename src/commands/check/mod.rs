@@ -33,18 +33,21 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             super::shown(path)
         )));
     }
-    if !folder {
-        // A file that is not a bot at all is a usage error, before any cage starts.
-        if let Err(e) = crate::botfile::BotFile::read(path) {
-            if looks_like_tournament(path) {
+    // One file: one that is not a bot at all is a usage error, before any cage starts.
+    let single = if folder {
+        None
+    } else {
+        match crate::botfile::BotFile::read(path) {
+            Ok(bot) => Some(bot),
+            Err(_) if looks_like_tournament(path) => {
                 return Err(Error::Usage(format!(
                     "{}: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",
                     super::shown(path)
                 )));
             }
-            return Err(e.into());
+            Err(e) => return Err(e.into()),
         }
-    }
+    };
     let rules = &args.rules;
     let config = settings(rules)?;
     game.create(&config, 0)
@@ -62,10 +65,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         modules: super::module_lines("  ", &cage.info()),
         cgroup: super::cgroup_line("  ", &cage.cgroups()),
     };
-    if folder {
+    let Some(bot) = single else {
         return inbox::run(&cage, &trial, args);
-    }
-    let verdict = bot::check(&cage, &trial, path, &mut |line| say!("{line}"));
+    };
+    let verdict = bot::check_read(&cage, &trial, path, Ok(bot), &mut |line| say!("{line}"));
     if verdict.is_problem() {
         say!("{} problem(s) found", verdict.problems);
         Ok(ExitCode::from(1))
