@@ -7,6 +7,7 @@ use super::verdict::{Status, Verdict};
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
+use crate::tui::widgets::fit;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -215,20 +216,10 @@ fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
     clashes
 }
 
-fn file_name(path: &Path) -> String {
+/// A file's name (not its folder), made safe to show.
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map_or_else(String::new, |n| super::super::shown(Path::new(n)))
-}
-
-/// `text` cut to `width` characters, the last one `…` when something was cut.
-fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
 }
 
 fn header(width: usize) -> String {
@@ -242,11 +233,11 @@ fn row(v: &Verdict, width: usize) -> String {
     let ms = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |ms| format!("{ms:.1} ms"));
     format!(
         "{:<width$}  {:<22}  {:>9}  {:>9}  {}",
-        cut(&file_name(Path::new(&v.file)), width),
+        fit(&file_name(&v.path), width),
         v.status.label(),
         ms(v.load_ms),
         ms(v.slowest_move_ms),
-        cut(&v.reason, REASON_WIDTH)
+        fit(&v.reason, REASON_WIDTH)
     )
 }
 
