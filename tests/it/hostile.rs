@@ -3,7 +3,7 @@
 //! no file created, no process left), the runner reported the expected fault, and the
 //! same cage immediately serves a fresh, well-behaved bot.
 
-mod common;
+use crate::common;
 
 use cagematch::cage::{Cage, FaultKind, Limits};
 use common::*;

@@ -1,7 +1,7 @@
 //! `cagematch check FOLDER`: an inbox of real submissions checked at once — the table,
 //! the reports, `--move-to`, `--verbose`, hostile file names, and one-line refusals.
 
-mod common;
+use crate::common;
 
 use common::{cagematch_in as cagematch, text};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Tournaments: resume equivalence, the YAML export, and every kind of bad tournament
 //! file. The schedule, standings and ratings are pure and tested next to their code.
 
-mod common;
+use crate::common;
 
 use cagematch::cage::FaultKind;
 use cagematch::game::Outcome;

@@ -3,7 +3,7 @@
 //! the log, the protocol), and each is contained with the right fault. The shipped C
 //! examples play whole matches, and a tournament mixing Python and compiled bots runs.
 
-mod common;
+use crate::common;
 
 use cagematch::botfile::BotFile;
 use cagematch::cage::{Cage, FaultKind, Limits};

@@ -1,8 +1,8 @@
 //! One tournament cut into shards (`run --shard`), each played on its own, then put
 //! together (`merge`): the merged run folder is the run one machine would have written.
-//! The same on a real Slurm cluster is in tests/slurm.rs.
+//! The same on a real Slurm cluster is in tests/e2e/slurm.rs.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

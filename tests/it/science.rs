@@ -4,7 +4,7 @@
 //! ctypes reached through numpy trying files, libraries, sockets, exec, executable memory
 //! and signals — each contained by the kernel layers.
 
-mod common;
+use crate::common;
 
 use cagematch::botfile::BotFile;
 use cagematch::cage::{self, Cage, FaultKind};

@@ -1,7 +1,7 @@
 //! `cagematch init`: a competition folder that runs as made, for every game, from the
 //! bots built into the binary; and one-line refusals.
 
-mod common;
+use crate::common;
 
 use cagematch::game::GameKind;
 use cagematch::tournament::Tournament;

@@ -2,7 +2,7 @@
 //! the viewer, step frames, seek with the mouse, export, resize, quit, reopen the run
 //! folder; watch the live wall and TV mode during a run — and read what is on screen.
 
-mod common;
+use crate::common;
 
 use common::tmux::Tmux;
 use std::path::{Path, PathBuf};

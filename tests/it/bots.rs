@@ -2,7 +2,7 @@
 //! survives between moves, tracebacks name `<bot>` lines, Kaggle's calling convention
 //! holds, and mistakes get clear one-line faults.
 
-mod common;
+use crate::common;
 
 use cagematch::cage::{Cage, CagePolicy, FaultKind};
 use common::*;

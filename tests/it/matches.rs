@@ -1,7 +1,7 @@
 //! Whole matches between real caged bots: determinism, Kaggle-style agents, faults ending
 //! the match with the right outcome, the time bank, and replays.
 
-mod common;
+use crate::common;
 
 use cagematch::botfile::BotFile;
 use cagematch::cage::{Cage, FaultKind};

@@ -3,7 +3,7 @@
 //! the broken one and moves it aside), `run` the tournament in the terminal UI, and
 //! `report` it as HTML whose tables equal the run's YAML export.
 
-mod common;
+use crate::common;
 
 use common::report::{assert_html_matches, export};
 use common::tmux::Tmux;

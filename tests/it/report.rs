@@ -2,7 +2,7 @@
 //! with the same numbers as the run's `standings.yaml`; hostile names stay text, the
 //! page is self-contained, a planted link is never followed.
 
-mod common;
+use crate::common;
 
 use cagematch::cage::FaultKind;
 use common::report::{assert_html_matches, export, html_table, num};

@@ -5,7 +5,7 @@
 //! resubmitted, merged again, still equal. Skipped, loudly, only where no cluster is up
 //! and none can be started (not root), with the reason.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

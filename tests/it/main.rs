@@ -1,0 +1,23 @@
+//! Every integration test that runs in seconds, as one binary (one link per change in
+//! `src/`): a module per area. The slow end-to-end ones (tmux, Slurm, shards) are in
+//! `tests/e2e/`; the raw-syscall harness is `tests/native_syscalls.rs`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bots;
+mod check_folder;
+mod cli_match;
+mod cli_run;
+mod compiled;
+mod docs;
+mod games;
+mod hostile;
+mod init;
+mod ladder;
+mod layout;
+mod matches;
+mod report;
+mod science;
+mod tournament;
+mod tui;
