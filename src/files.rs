@@ -109,6 +109,11 @@ pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), String
     Ok(())
 }
 
+/// A path as the terminal may show it: control bytes escaped (a file name is anyone's).
+pub fn shown(path: &Path) -> String {
+    crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

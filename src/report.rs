@@ -3,7 +3,7 @@
 
 use crate::cage::sanitize;
 use crate::game::Outcome;
-use crate::tournament::standings::Ranking;
+use crate::game::Ranking;
 use crate::tournament::{Entry, Standings};
 use std::time::Instant;
 
@@ -187,10 +187,10 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
 /// pentanomial counts and A's Elo.
 pub fn sprt(
     names: &[String],
-    spec: &crate::tournament::sprt::SprtSpec,
+    spec: &crate::tournament::format::sprt::SprtSpec,
     entries: &[Entry],
 ) -> Vec<String> {
-    use crate::tournament::sprt::{self, Verdict};
+    use crate::tournament::format::sprt::{self, Verdict};
     let s = sprt::status(spec, entries);
     let (lower, upper) = spec.bounds();
     let [a, b] = [0, 1].map(|i| sanitize(names.get(i).map_or("?", |n| n).as_bytes()));

@@ -9,9 +9,9 @@ use super::run::{play, prepare};
 use crate::cage::sanitize;
 use crate::cli::{LadderArgs, RunArgs};
 use crate::error::Error;
-use crate::tournament::export::now_utc;
 use crate::tournament::format::Format;
 use crate::tournament::journal::RunBot;
+use crate::tournament::results::export::now_utc;
 use crate::tournament::{Journal, RunInfo, Tournament};
 use std::process::ExitCode;
 

@@ -70,7 +70,7 @@ fn write(
     dir: &std::path::Path,
 ) -> Result<
     (
-        crate::tournament::standings::Standings,
+        crate::tournament::results::standings::Standings,
         crate::tournament::RunInfo,
     ),
     Error,

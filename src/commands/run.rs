@@ -5,7 +5,7 @@ use crate::cage::Cage;
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::report::{self, Progress};
-use crate::tournament::shard::Shard;
+use crate::tournament::format::shard::Shard;
 use crate::tournament::{
     self, journal, Entry, Event, Export, Journal, Options, RunInfo, Summary, Tournament,
 };
@@ -244,7 +244,7 @@ fn shell_path(p: &Path) -> String {
 pub fn export_of_journal(
     info: &RunInfo,
     entries: &[Entry],
-) -> (tournament::standings::Standings, Export) {
+) -> (tournament::results::standings::Standings, Export) {
     let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
     let standings =
         info.plan(entries)
@@ -257,7 +257,7 @@ pub fn export_of_journal(
 /// writes a merged run's with the same function, so the two read alike.
 pub fn standings_export(
     info: &RunInfo,
-    standings: &tournament::standings::Standings,
+    standings: &tournament::results::standings::Standings,
     entries: &[Entry],
 ) -> Export {
     let bots: Vec<(String, String)> = info
@@ -314,7 +314,7 @@ fn headless(
                 let mut lines = progress.finished(entry, done, total);
                 if let (Some(spec), Some(first)) = (&sprt, lines.first_mut()) {
                     played.push(entry.clone());
-                    let s = tournament::sprt::status(spec, &played);
+                    let s = tournament::format::sprt::status(spec, &played);
                     let pairs = crate::tui::widgets::count(s.pairs as usize, "pair", "pairs");
                     first.push_str(&format!("  (LLR {:.2} after {pairs})", s.llr));
                 }
@@ -331,7 +331,7 @@ fn headless(
                 id + 1,
                 crate::cage::sanitize(reason.as_bytes()),
                 attempt + 1,
-                tournament::runner::ATTEMPTS
+                tournament::journal::ATTEMPTS
             ),
             _ => {}
         }

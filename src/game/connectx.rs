@@ -3,7 +3,7 @@
 //! diagonal) win; a full board, or reaching `episodeSteps - 1` steps, is a draw; a column
 //! outside the board or already full loses (Kaggle's `INVALID`, reward `None`).
 
-use super::{int_action, End, Game, TimeControl, Turns, SEATS};
+use super::rules::{int_action, End, Game, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -127,7 +127,7 @@ impl Game for ConnectX {
         config.insert("episodeSteps".into(), json!(self.config.episode_steps));
         clock.kaggle_fields(&mut config, run_timeout);
         // ConnectX's own, older name for the move budget.
-        config.insert("timeout".into(), super::number(clock.per_move));
+        config.insert("timeout".into(), super::rules::number(clock.per_move));
         config
     }
 

@@ -4,7 +4,7 @@
 //! player's action is flipped with that probability by the match (not the players), and
 //! the histories and payoffs record what was actually played. The higher total wins.
 
-use super::{number, End, Game, SplitMix64, TimeControl, Turns, SEATS};
+use super::rules::{number, End, Game, SplitMix64, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -138,7 +138,7 @@ impl Game for Ipd {
             Some("C") | Some("D") => Ok(()),
             _ => Err(format!(
                 "the action must be \"C\" or \"D\", not {}",
-                super::describe(action)
+                super::rules::describe(action)
             )),
         }
     }

@@ -5,158 +5,17 @@
 pub mod connectx;
 pub mod ipd;
 pub mod rps;
+pub mod rules;
 pub mod tron;
 
+pub use rules::{
+    describe, int_action, number, End, Game, Outcome, Ranking, SplitMix64, TimeControl, Turns,
+    SEATS,
+};
+
+use rules::parse;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::time::Duration;
-
-/// Every built-in game has two seats.
-pub const SEATS: usize = 2;
-
-/// The time a seat gets, as Kaggle gives it: a budget per move plus a bank that moves
-/// may overdraw, and a budget for loading the bot. Charged in CPU time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimeControl {
-    /// Seconds per move (Kaggle's `actTimeout`).
-    #[serde(rename = "move")]
-    pub per_move: f64,
-    /// Seconds of bank a seat may spend beyond `move`, over the whole match (Kaggle's
-    /// `remainingOverageTime` at the start).
-    pub overage: f64,
-    /// Seconds to load the bot: run its top level and find the agent (`agentTimeout`).
-    pub load: f64,
-}
-
-impl TimeControl {
-    /// Checks the values; an error names the field (`move`, `overage`, `load`) and why.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        for (name, v, min) in [
-            ("move", self.per_move, f64::MIN_POSITIVE),
-            ("overage", self.overage, 0.0),
-            ("load", self.load, f64::MIN_POSITIVE),
-        ] {
-            if !v.is_finite() || v < min || v > 3600.0 {
-                let low = if min > 0.0 { "above 0" } else { "at least 0" };
-                return Err((
-                    name,
-                    format!("must be {low} and at most 3600 seconds, not {v}"),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn per_move(&self) -> Duration {
-        Duration::from_secs_f64(self.per_move)
-    }
-
-    pub fn load(&self) -> Duration {
-        Duration::from_secs_f64(self.load)
-    }
-
-    /// The timing fields every Kaggle environment puts in `configuration`.
-    fn kaggle_fields(&self, config: &mut Map<String, Value>, run_timeout: u64) {
-        config.insert("actTimeout".into(), number(self.per_move));
-        config.insert("agentTimeout".into(), number(self.load));
-        config.insert("runTimeout".into(), run_timeout.into());
-    }
-}
-
-/// A whole number of seconds stays an integer in JSON (`2`, not `2.0`), as Kaggle's are.
-pub fn number(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        Value::from(v as i64)
-    } else {
-        Value::from(v)
-    }
-}
-
-/// Who moves next: one seat (alternating games), or every seat at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Turns {
-    Alternating { next: usize },
-    Simultaneous,
-}
-
-/// A seat's result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Win,
-    Loss,
-    Draw,
-}
-
-impl Outcome {
-    /// Higher score wins; equal scores draw.
-    pub fn from_scores(mine: f64, theirs: f64) -> Outcome {
-        if mine > theirs {
-            Outcome::Win
-        } else if mine < theirs {
-            Outcome::Loss
-        } else {
-            Outcome::Draw
-        }
-    }
-
-    /// The other seat's outcome of the same game.
-    pub fn opposite(self) -> Outcome {
-        match self {
-            Outcome::Win => Outcome::Loss,
-            Outcome::Loss => Outcome::Win,
-            Outcome::Draw => Outcome::Draw,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Win => "win",
-            Outcome::Loss => "loss",
-            Outcome::Draw => "draw",
-        }
-    }
-}
-
-/// How a game ended by its own rules.
-#[derive(Debug, Clone, PartialEq)]
-pub struct End {
-    pub scores: [f64; SEATS],
-    /// In words, e.g. "seat 1 connected four".
-    pub reason: String,
-}
-
-/// The rules of one game, one match long.
-pub trait Game: Send {
-    fn turns(&self) -> Turns;
-    /// Seats whose agents are asked for an action now, in order; empty once over.
-    fn to_move(&self) -> Vec<usize> {
-        if self.end().is_some() {
-            return vec![];
-        }
-        match self.turns() {
-            Turns::Alternating { next } => vec![next],
-            Turns::Simultaneous => (0..SEATS).collect(),
-        }
-    }
-    /// What `seat` sees (without `remainingOverageTime`, which the referee adds).
-    fn observation(&self, seat: usize) -> Map<String, Value>;
-    /// What every seat's agent gets as `configuration`.
-    fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value>;
-    /// Checks one seat's action against the rules without changing anything.
-    /// The error says what was wrong, e.g. "column 3 is full".
-    fn validate(&self, seat: usize, action: &Value) -> Result<(), String>;
-    /// Applies the (valid) actions of the seats `to_move()` named, in that order.
-    fn apply(&mut self, actions: &[Value]);
-    /// `Some` once the game is over by its rules.
-    fn end(&self) -> Option<End>;
-    /// The scores when the seats marked in `faulted` broke the rules or failed: theirs is
-    /// `None` (as Kaggle reports them), the others' is what the game gives them.
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS];
-    /// The state as the screen draws it and the replay stores it.
-    fn frame(&self) -> Value;
-}
 
 /// The built-in games.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -188,8 +47,7 @@ impl GameKind {
     /// How the game's tournaments rank players unless the tournament file says
     /// otherwise: IPD by mean payoff per turn (Axelrod's convention), the rest by match
     /// points.
-    pub fn ranking(self) -> crate::tournament::standings::Ranking {
-        use crate::tournament::standings::Ranking;
+    pub fn ranking(self) -> Ranking {
         match self {
             GameKind::Ipd => Ranking::Payoff,
             GameKind::Connectx | GameKind::Rps | GameKind::Tron => Ranking::Points,
@@ -262,50 +120,5 @@ impl GameKind {
 impl std::fmt::Display for GameKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(config: Value) -> Result<T, String> {
-    serde_json::from_value(config).map_err(|e| e.to_string())
-}
-
-/// An integer action, as Kaggle's schema checks it: a JSON integer, not `2.0` or `true`.
-pub fn int_action(action: &Value) -> Result<i64, String> {
-    action
-        .as_i64()
-        .ok_or_else(|| format!("the action must be an integer, not {}", describe(action)))
-}
-
-/// A short, safe description of a value a bot returned, for fault details.
-pub fn describe(action: &Value) -> String {
-    let text = action.to_string();
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// SplitMix64: a tiny, well-mixed generator whose stream never changes between builds,
-/// so a seed means the same match forever.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -4,7 +4,7 @@
 //! at the end a total below `tieRewardThreshold` (in absolute value) counts as a tie
 //! (both rewards 0). An invalid sign loses at once: reward `None`, the other seat 1.
 
-use super::{int_action, End, Game, TimeControl, Turns, SEATS};
+use super::rules::{int_action, End, Game, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 

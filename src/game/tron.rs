@@ -4,7 +4,7 @@
 //! Both crash in the same step, or both heads enter the same cell (head-on): a draw.
 //! Reaching `episodeSteps - 1` steps is a draw too.
 
-use super::{End, Game, TimeControl, Turns, SEATS};
+use super::rules::{End, Game, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -118,7 +118,7 @@ impl Game for Tron {
         direction(action).map(|_| ()).ok_or_else(|| {
             format!(
                 "the action must be \"N\", \"E\", \"S\" or \"W\", not {}",
-                super::describe(action)
+                super::rules::describe(action)
             )
         })
     }

@@ -1,13 +1,14 @@
 //! Tournament files (`tournaments/*.yaml`): parsed strictly, checked, and every error
 //! turned into one line naming the file, the line and the field.
 
-use super::format::Format;
-use super::standings::Ranking;
+use super::format::shard;
+use super::format::{Format, Plan};
+use super::journal::record::Entry;
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::{sanitize, Limits};
 use crate::error::ConfigError;
 use crate::files::{read_text, Links};
-use crate::game::{GameKind, TimeControl};
+use crate::game::{GameKind, Ranking, TimeControl};
 use crate::referee::SeedKey;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -160,7 +161,7 @@ pub struct Tournament {
     pub output: PathBuf,
     pub theme: Option<String>,
     /// The part of the schedule this run plays (`run --shard`), or all of it.
-    pub shard: Option<super::shard::Shard>,
+    pub shard: Option<super::format::shard::Shard>,
 }
 
 /// The line of the first `key:` in the text, for errors about values.
@@ -236,11 +237,11 @@ pub fn cores() -> usize {
 
 impl Tournament {
     /// What the format plans after `done`.
-    pub fn plan(&self, done: &[super::Entry]) -> super::format::Plan {
+    pub fn plan(&self, done: &[Entry]) -> Plan {
         let plan = self
             .format
             .plan(self.bots.len(), self.games_per_pair, self.seed, done);
-        super::shard::part(self.shard, plan)
+        shard::part(self.shard, plan)
     }
 
     /// Reads and checks a tournament file.
@@ -345,73 +346,6 @@ fn tidy(path: &Path) -> PathBuf {
 }
 
 impl Tournament {
-    /// The tournament a run folder was started with, its bots read again from their
-    /// files. A bot whose file changed since is an error: mixing versions in one set of
-    /// standings would be silently wrong.
-    pub fn from_run(info: &super::RunInfo, jobs: usize) -> Result<Tournament, ConfigError> {
-        // `Journal::resume` checked the key's shape; a run from before keys has none.
-        let key = info
-            .seed_key
-            .as_deref()
-            .and_then(SeedKey::from_hex)
-            .ok_or_else(|| {
-                ConfigError::new(
-                    &info.tournament_file,
-                    "this run was started by an older cagematch (its run.json has no seed key); start a new run",
-                )
-            })?;
-        let mut bots = Vec::new();
-        for b in &info.bots {
-            if b.retired.is_some() {
-                // A retired ladder version never plays again (its file may be gone):
-                // it stands in by name and hash only, for its recorded games.
-                bots.push(BotFile {
-                    name: format!("{}@{}", sanitize(b.name.as_bytes()), &b.sha256[..8]),
-                    path: PathBuf::from(&b.file),
-                    program: crate::cage::Program::Python(crate::cage::BotSource {
-                        name: b.name.clone(),
-                        code: String::new(),
-                    }),
-                    sha256: b.sha256.clone(),
-                });
-                continue;
-            }
-            let mut bot = BotFile::read(Path::new(&b.file))?;
-            if bot.sha256 != b.sha256 {
-                return Err(ConfigError::new(
-                    &b.file,
-                    format!(
-                        "the bot changed since the run began (sha256 {} then, {} now); restore it, or start a new run",
-                        &b.sha256[..12],
-                        &bot.sha256[..12]
-                    ),
-                ));
-            }
-            bot.name = sanitize(b.name.as_bytes());
-            bots.push(bot);
-        }
-        Ok(Tournament {
-            file: PathBuf::from(&info.tournament_file),
-            name: sanitize(info.name.as_bytes()),
-            game: info.game,
-            configuration: info.configuration.clone(),
-            bots,
-            games_per_pair: info.games_per_pair,
-            ranking: info.ranking,
-            format: info.schedule.clone(),
-            seed: info.seed,
-            jobs,
-            time_control: info.time_control,
-            limits: info.limits.clone(),
-            modules: info.modules.clone(),
-            venv: info.venv.as_ref().map(PathBuf::from),
-            output: PathBuf::new(),
-            key,
-            theme: None,
-            shard: info.shard,
-        })
-    }
-
     /// The cage policy for this tournament's limits and modules.
     pub fn policy(&self) -> Result<crate::cage::CagePolicy, String> {
         let mut policy = crate::cage::CagePolicy::for_current_exe()
@@ -474,8 +408,8 @@ pub struct SprtFile {
 }
 
 impl SprtFile {
-    pub fn spec(&self) -> super::sprt::SprtSpec {
-        super::sprt::SprtSpec {
+    pub fn spec(&self) -> super::format::sprt::SprtSpec {
+        super::format::sprt::SprtSpec {
             elo0: self.elo0.unwrap_or(0.0),
             elo1: self.elo1.unwrap_or(5.0),
             alpha: self.alpha.unwrap_or(0.05),
@@ -556,7 +490,7 @@ fn resolve_format(
         FormatName::RoundRobin => "format",
     };
     format.check(bots.len()).map_err(|why| (field, why))?;
-    let max = super::journal::MAX_MATCHES;
+    let max = super::format::MAX_MATCHES;
     if format.bound(bots.len(), raw.games_per_pair) > max {
         return Err((
             "games_per_pair",
@@ -627,8 +561,9 @@ fn seeding(how: &str, bots: &[BotFile], base: &Path, seed: u64) -> Result<Vec<us
             let max = crate::yaml::MAX_BYTES as u64;
             let text = read_text(&path, max, "standings export", Links::Follow)
                 .map_err(|e| e.to_string())?;
-            let export: super::Export = crate::yaml::parse(&path.display().to_string(), &text)
-                .map_err(|e| e.to_string())?;
+            let export: super::results::export::Export =
+                crate::yaml::parse(&path.display().to_string(), &text)
+                    .map_err(|e| e.to_string())?;
             // By rank in the export; bots it does not list after them, in file order.
             let rank = |b: usize| {
                 export

@@ -3,6 +3,7 @@
 //! recorded it.
 
 use super::journal::{Entry, RunInfo};
+use crate::files::shown;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +23,6 @@ pub struct Merged {
 
 /// A folder as quoted in errors: its name may come from another machine, so it is made
 /// safe for a terminal.
-fn shown(dir: &Path) -> String {
-    crate::cage::sanitize(dir.as_os_str().as_encoded_bytes())
-}
-
 /// Most match ids an error lists.
 const LISTED: usize = 10;
 
@@ -131,7 +128,7 @@ fn missing_error(
     count: usize,
     given: &BTreeMap<usize, &Path>,
 ) -> String {
-    let owner = super::shard::assign(matches, count);
+    let owner = super::format::shard::assign(matches, count);
     let mut shards: BTreeMap<usize, usize> = BTreeMap::new();
     for id in missing {
         *shards

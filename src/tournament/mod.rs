@@ -1,23 +1,20 @@
-//! Tournaments: the file format, the formats (round robin, gauntlet, Swiss, knockout)
-//! and their schedules, the parallel runner, the crash-safe journal, standings with
-//! Bradley–Terry ratings, and the YAML export.
+//! Tournaments: the file format (`config`), who plays whom (`format`: round robin,
+//! gauntlet, Swiss, knockout, SPRT, ladder, shards) over the fixed `schedule` of seeds,
+//! the parallel `runner`, the crash-safe run folder (`journal`), what the results say
+//! (`results`: standings, ratings, the export), and `merge` for shards.
+//!
+//! The arrows point one way (`tests/it/layout.rs` checks it): config → format →
+//! results; journal → config, format, results; runner → all of them.
 
 pub mod config;
-pub mod export;
 pub mod format;
 pub mod journal;
-mod knockout;
 pub mod merge;
-pub mod rating;
+pub mod results;
 pub mod runner;
 pub mod schedule;
-pub mod shard;
-pub mod sprt;
-pub mod standings;
-mod swiss;
 
 pub use config::Tournament;
-pub use export::{Export, ExportRow, HeadToHead};
 pub use journal::{Entry, Journal, RunInfo};
+pub use results::{Export, ExportRow, HeadToHead, Standings};
 pub use runner::{Event, Options, Summary};
-pub use standings::Standings;

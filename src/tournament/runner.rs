@@ -6,9 +6,9 @@
 
 use super::config::Tournament;
 use super::format::Plan;
-use super::journal::{Entry, FaultNote, Journal, RetryNote};
+use super::journal::{Entry, FaultNote, Journal, RetryNote, ATTEMPTS};
+use super::results::Standings;
 use super::schedule::Scheduled;
-use super::standings::Standings;
 use crate::cage::Cage;
 use crate::error::RunError;
 use crate::referee::{self, Frame, MatchRecord, MatchSpec, RefereeError};
@@ -59,9 +59,6 @@ pub enum Event<'a> {
         reason: &'a str,
     },
 }
-
-/// Plays of one match the runner's own failures may cost before the run stops.
-pub const ATTEMPTS: usize = 3;
 
 pub struct Options {
     pub jobs: usize,
@@ -377,7 +374,7 @@ impl Latest {
         &mut self,
         t: &Tournament,
         progress: &Progress,
-        outcomes: &[super::standings::Outcomes],
+        outcomes: &[super::results::Outcomes],
         played: usize,
     ) -> &Standings {
         let last = played >= progress.plan.total || progress.in_flight == 0;
@@ -444,11 +441,7 @@ fn retried(
 }
 
 /// How the run stands once the workers are done.
-fn summary(
-    t: &Tournament,
-    mut done: Vec<Entry>,
-    outcomes: &[super::standings::Outcomes],
-) -> Summary {
+fn summary(t: &Tournament, mut done: Vec<Entry>, outcomes: &[super::results::Outcomes]) -> Summary {
     done.sort_by_key(|e| e.id);
     let plan = t.plan(&done);
     Summary {

@@ -5,9 +5,10 @@
 use super::history::RunHistory;
 use super::theme::Theme;
 use crate::cage::sanitize;
+use crate::game::Ranking;
 use crate::game::{GameKind, Outcome};
 use crate::referee::{Frame, MatchRecord};
-use crate::tournament::standings::{self, Ranking, Standings};
+use crate::tournament::results::standings::{self, Standings};
 use crate::tournament::Entry;
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::layout::Rect;
@@ -312,7 +313,7 @@ pub struct App {
     /// The timeline is being dragged.
     pub dragging: bool,
     /// A head-to-head SPRT run: its test, shown with the progress.
-    pub sprt: Option<crate::tournament::sprt::SprtSpec>,
+    pub sprt: Option<crate::tournament::format::sprt::SprtSpec>,
 }
 
 const FEED: usize = 500;
@@ -654,7 +655,7 @@ impl App {
                 let text = format!(
                     "not scored, the runner failed: {reason}; playing it again ({} of {})",
                     attempt + 1,
-                    crate::tournament::runner::ATTEMPTS
+                    crate::tournament::journal::ATTEMPTS
                 );
                 self.push_feed(FeedItem {
                     id,

@@ -5,7 +5,7 @@
 use super::app::{App, Focus, RunState, SortKey};
 use super::charts::{self, Series};
 use super::widgets::{block, clean, count, elo_text, fit, percent};
-use crate::tournament::standings::Ranking;
+use crate::game::Ranking;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -132,8 +132,8 @@ fn draw_progress(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// An SPRT's state for the progress line: LLR against its bounds, pairs, verdict.
-fn sprt_label(app: &App, spec: &crate::tournament::sprt::SprtSpec) -> String {
-    use crate::tournament::sprt::{self, Verdict};
+fn sprt_label(app: &App, spec: &crate::tournament::format::sprt::SprtSpec) -> String {
+    use crate::tournament::format::sprt::{self, Verdict};
     // Drawn every frame: the entries are borrowed, not copied.
     let s = sprt::status(spec, app.matches.values().filter_map(|m| m.entry.as_ref()));
     let (lower, upper) = spec.bounds();

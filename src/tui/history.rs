@@ -2,7 +2,7 @@
 //! (sampled more sparsely as the run grows, so memory stays bounded) and when each
 //! match finished.
 
-use crate::tournament::standings::Standings;
+use crate::tournament::results::standings::Standings;
 use std::time::Duration;
 
 /// Samples kept before every other one is dropped and the stride doubles.

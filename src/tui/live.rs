@@ -8,7 +8,7 @@ use super::app::{App, AppEvent, MatchView, RunnerMsg};
 use super::theme::Theme;
 use crate::game::GameKind;
 use crate::referee::Frame;
-use crate::tournament::{standings, Entry, Event, Summary};
+use crate::tournament::{results::standings, Entry, Event, Summary};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender};
@@ -138,7 +138,7 @@ pub struct RunHeader {
     pub game: GameKind,
     pub bots: Vec<(String, String)>,
     pub total: usize,
-    pub ranking: standings::Ranking,
+    pub ranking: crate::game::Ranking,
     /// The standings of the matches already played, as the run's format ranks them (a
     /// ladder's active versions only, a knockout by round); `None`: by `ranking` alone.
     pub standings: Option<standings::Standings>,
@@ -181,7 +181,7 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
 fn history_of(
     bots: usize,
     outcomes: &[standings::Outcomes],
-    ranking: standings::Ranking,
+    ranking: crate::game::Ranking,
 ) -> super::history::RunHistory {
     let mut history = super::history::RunHistory::new(bots);
     let n = outcomes.len();

@@ -103,7 +103,7 @@ pub fn assert_html_matches(html: &str, e: &Export) {
     let extras: Vec<&str> = rows[0].iter().skip(13).map(String::as_str).collect();
     assert_eq!(
         extras.contains(&"Payoff/turn"),
-        e.ranking == cagematch::tournament::standings::Ranking::Payoff
+        e.ranking == cagematch::game::Ranking::Payoff
     );
     assert_eq!(extras.contains(&"Buchholz"), e.format == "swiss");
     assert_eq!(extras.contains(&"Round"), e.format == "knockout");

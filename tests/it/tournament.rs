@@ -5,8 +5,9 @@ use crate::common;
 
 use cagematch::cage::FaultKind;
 use cagematch::game::Outcome;
+use cagematch::game::Ranking;
+use cagematch::tournament::results::standings::{compute, Outcomes};
 use cagematch::tournament::schedule::round_robin;
-use cagematch::tournament::standings::{compute, Outcomes, Ranking};
 use cagematch::tournament::{runner, Event, Export, Journal, Options, RunInfo, Tournament};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -814,7 +815,7 @@ fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
     };
     let (_, whole) = play_all(&t, None);
     assert!(!whole.interrupted);
-    let status = cagematch::tournament::sprt::status(&spec, &whole.entries);
+    let status = cagematch::tournament::format::sprt::status(&spec, &whole.entries);
     // Stopped after 2 matches and resumed: the same verdict from the same pairs. (Games
     // in flight when the test decided are played and kept, but never counted, so which
     // ones they are may differ between runs.)
@@ -823,7 +824,7 @@ fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
     let rest = resume(&run_dir);
     assert!(!rest.interrupted);
     assert_eq!(
-        cagematch::tournament::sprt::status(&spec, &rest.entries),
+        cagematch::tournament::format::sprt::status(&spec, &rest.entries),
         status
     );
     let counted = |s: &cagematch::tournament::Summary| -> Vec<Decided> {
@@ -835,7 +836,10 @@ fn an_sprt_stops_when_it_decides_and_resumes_to_the_same_verdict() {
     };
     assert_eq!(counted(&rest), counted(&whole));
     // pattern beats rock every game: H1 long before 200 pairs.
-    assert_eq!(status.verdict, cagematch::tournament::sprt::Verdict::H1);
+    assert_eq!(
+        status.verdict,
+        cagematch::tournament::format::sprt::Verdict::H1
+    );
     assert!(status.pairs < 20, "{}", status.pairs);
     assert_eq!(status.penta, [0, 0, 0, 0, status.pairs]);
     assert!(

@@ -2,9 +2,10 @@
 //! at 80×24, 120×40 and 200×60 from real replays, keys and clicks as pure state
 //! updates, themes, and each bug found in use (named in the test).
 
+use cagematch::game::Ranking;
 use cagematch::game::{GameKind, Outcome};
 use cagematch::referee::MatchRecord;
-use cagematch::tournament::standings::{self, Outcomes, Ranking};
+use cagematch::tournament::results::standings::{self, Outcomes};
 use cagematch::tournament::Entry;
 use cagematch::tui::app::{App, AppEvent, Effect, RunState, RunnerMsg, Screen, SortKey};
 use cagematch::tui::theme::{distance, Theme, MEANINGFUL};
@@ -1138,7 +1139,7 @@ fn hostile_frames_draw_what_fits() {
 #[test]
 fn an_sprt_run_shows_its_test_and_a_knockout_its_order() {
     let mut app = tournament_app();
-    app.sprt = Some(cagematch::tournament::sprt::SprtSpec {
+    app.sprt = Some(cagematch::tournament::format::sprt::SprtSpec {
         elo0: 0.0,
         elo1: 5.0,
         alpha: 0.05,

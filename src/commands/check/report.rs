@@ -33,7 +33,7 @@ pub fn write(
     let report = Report {
         folder: super::super::shown(dir),
         game: trial.game,
-        checked_at: crate::tournament::export::now_utc(),
+        checked_at: crate::tournament::results::export::now_utc(),
         cagematch: env!("CARGO_PKG_VERSION"),
         games_per_bot: trial.games.max(1),
         time_control: trial.clock,

@@ -86,7 +86,7 @@ pub struct Column {
 /// Buchholz and byes, the knockout round each bot reached.
 pub fn extra_columns(e: &Export) -> Vec<Column> {
     let mut columns = Vec::new();
-    if e.ranking == crate::tournament::standings::Ranking::Payoff {
+    if e.ranking == crate::game::Ranking::Payoff {
         columns.push(Column {
             header: "Payoff/turn",
             value: |r| number(r.payoff_per_turn),

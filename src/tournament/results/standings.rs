@@ -6,34 +6,9 @@
 
 use super::rating::{self, Results};
 use crate::cage::FaultKind;
-use crate::game::Outcome;
+use crate::game::{Outcome, Ranking};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// How a tournament ranks its players: the game says (see [`GameKind::ranking`]), the
-/// tournament file may say otherwise (`ranking:`).
-///
-/// [`GameKind::ranking`]: crate::game::GameKind::ranking
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Ranking {
-    /// Match points (win 1, draw ½), then Sonneborn–Berger: chess, ConnectX, RPS, Tron.
-    #[default]
-    Points,
-    /// Mean payoff per turn over every match played, as `axelrod.Tournament` ranks the
-    /// iterated Prisoner's Dilemma (a player that never loses head-to-head can still
-    /// rank low); then points.
-    Payoff,
-}
-
-impl Ranking {
-    pub fn name(self) -> &'static str {
-        match self {
-            Ranking::Points => "points",
-            Ranking::Payoff => "payoff",
-        }
-    }
-}
 
 /// What standings need from one finished match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,12 +7,25 @@
 //! Every pairing is played as `games_per_pair` games in seat-swapped pairs sharing a seed
 //! ([`schedule::match_seed`]), as in a round robin.
 
-use super::journal::Entry;
-use super::knockout;
-use super::schedule::{self, Scheduled};
-use super::swiss;
-use crate::game::Outcome;
+pub mod gauntlet;
+pub mod knockout;
+pub mod ladder;
+pub mod plan;
+pub mod shard;
+pub mod sprt;
+pub mod swiss;
+
+pub use plan::{pairing_games, points_of, Plan};
+
+use crate::game::Ranking;
+use crate::tournament::journal::record::Entry;
+use crate::tournament::results::standings::{self, Extras, Outcomes, Standings};
+use crate::tournament::schedule;
 use serde::{Deserialize, Serialize};
+
+/// The most matches one run may plan (a hostile `run.json` or tournament file must not
+/// make the runner list billions).
+pub const MAX_MATCHES: u64 = 10_000_000;
 
 /// The format as a run keeps it (`run.json`): names already turned into bot indexes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -32,27 +45,10 @@ pub enum Format {
         tiebreak_pairs: u32,
     },
     /// Two bots play seat-swapped pairs until the SPRT decides (bot 0 is A).
-    Sprt(super::sprt::SprtSpec),
+    Sprt(sprt::SprtSpec),
     /// A living ladder: the bots are every version ever entered, the `active` ones
     /// play a round robin among themselves; a retired version's games stay recorded.
     Ladder { active: Vec<usize> },
-}
-
-/// What a format says now.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {
-    /// Every match known now (finished or not), ordered by id. Ids are stable: a match
-    /// keeps its id in every later plan.
-    pub matches: Vec<Scheduled>,
-    /// How many matches the run will have played in all: exact for fixed formats, what
-    /// is known so far plus what is still certain to come for the others.
-    pub total: usize,
-    /// No match will be added.
-    pub complete: bool,
-    /// Swiss: one entry per bye a bot got (worth a win's point).
-    pub byes: Vec<usize>,
-    /// Knockout: the round each bot reached (higher is further), which ranks first.
-    pub stage: Option<Vec<u32>>,
 }
 
 impl Plan {
@@ -61,11 +57,11 @@ impl Plan {
     pub fn standings(
         &self,
         bots: usize,
-        finished: &[super::standings::Outcomes],
-        ranking: super::standings::Ranking,
+        finished: &[Outcomes],
+        ranking: Ranking,
         format: &Format,
-    ) -> super::standings::Standings {
-        let extras = super::standings::Extras {
+    ) -> Standings {
+        let extras = Extras {
             byes: &self.byes,
             buchholz: matches!(format, Format::Swiss { .. }),
             stage: self.stage.as_deref(),
@@ -75,7 +71,7 @@ impl Plan {
             },
             by_score: matches!(format, Format::Gauntlet { .. }),
         };
-        super::standings::compute_with(bots, finished, ranking, &extras)
+        standings::compute_with(bots, finished, ranking, &extras)
     }
 }
 
@@ -113,9 +109,9 @@ impl Format {
     /// The plan after `done` (finished matches, any order).
     pub fn plan(&self, bots: usize, games_per_pair: u32, seed: u64, done: &[Entry]) -> Plan {
         match self {
-            Format::RoundRobin => fixed(schedule::round_robin(bots, games_per_pair, seed)),
-            Format::Gauntlet { named } => fixed(schedule::of_pairs(
-                &gauntlet_pairs(bots, named),
+            Format::RoundRobin => plan::fixed(schedule::round_robin(bots, games_per_pair, seed)),
+            Format::Gauntlet { named } => plan::fixed(schedule::of_pairs(
+                &gauntlet::pairs(bots, named),
                 games_per_pair,
                 seed,
             )),
@@ -124,8 +120,8 @@ impl Format {
                 seeds,
                 tiebreak_pairs,
             } => knockout::plan(seeds, games_per_pair, seed, *tiebreak_pairs, done),
-            Format::Sprt(spec) => super::sprt::plan(spec, seed, done),
-            Format::Ladder { active } => ladder_plan(active, games_per_pair, seed, done),
+            Format::Sprt(spec) => sprt::plan(spec, seed, done),
+            Format::Ladder { active } => ladder::plan(active, games_per_pair, seed, done),
         }
     }
 
@@ -201,117 +197,11 @@ fn distinct_indexes(list: &[usize], bots: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn fixed(matches: Vec<Scheduled>) -> Plan {
-    Plan {
-        total: matches.len(),
-        matches,
-        complete: true,
-        ..Plan::default()
-    }
-}
-
-/// A ladder's pair of versions `i < j` has the number `j(j−1)/2 + i`: stable as
-/// versions are added, so a match's id never changes.
-fn ladder_pair(i: usize, j: usize) -> usize {
-    j * (j - 1) / 2 + i
-}
-
-/// The versions of ladder pair number `p` (the inverse of [`ladder_pair`]).
-fn ladder_versions(p: usize) -> (usize, usize) {
-    let mut j = (((8 * p + 1) as f64).sqrt() as usize).div_ceil(2);
-    while ladder_pair(0, j) > p {
-        j -= 1;
-    }
-    while ladder_pair(0, j + 1) <= p {
-        j += 1;
-    }
-    (p - ladder_pair(0, j), j)
-}
-
-/// The games of ladder pair `p`, ids `p·games ..`, seats swapping game by game.
-fn ladder_games(p: usize, games: u32, seed: u64) -> Vec<Scheduled> {
-    let (i, j) = ladder_versions(p);
-    pairing_games(p, [i, j], games, p * games as usize, seed)
-}
-
-/// Every pair of active versions plays; games of pairs with a retired version stay
-/// planned only where they were played (the journal holds them).
-fn ladder_plan(active: &[usize], games: u32, seed: u64, done: &[Entry]) -> Plan {
-    let mut pairs: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (n, &a) in active.iter().enumerate() {
-        for &b in &active[n + 1..] {
-            pairs.insert(ladder_pair(a.min(b), a.max(b)));
-        }
-    }
-    let played: std::collections::BTreeSet<usize> = done.iter().map(|e| e.id).collect();
-    let mut matches: Vec<Scheduled> = pairs
-        .iter()
-        .flat_map(|&p| ladder_games(p, games, seed))
-        .collect();
-    let retired: std::collections::BTreeSet<usize> = played
-        .iter()
-        .map(|&id| id / games.max(1) as usize)
-        .filter(|p| !pairs.contains(p))
-        .collect();
-    for p in retired {
-        let kept = ladder_games(p, games, seed).into_iter();
-        matches.extend(kept.filter(|m| played.contains(&m.id)));
-    }
-    matches.sort_by_key(|m| m.id);
-    matches.dedup_by_key(|m| m.id);
-    // The retired versions' games count too: they are in the journal.
-    Plan {
-        total: matches.len(),
-        matches,
-        complete: true,
-        ..Plan::default()
-    }
-}
-
-/// Every pair with at least one named bot, each once.
-pub fn gauntlet_pairs(bots: usize, named: &[usize]) -> Vec<(usize, usize)> {
-    (0..bots)
-        .flat_map(|a| (a + 1..bots).map(move |b| (a, b)))
-        .filter(|(a, b)| named.contains(a) || named.contains(b))
-        .collect()
-}
-
-/// The games of one pairing (`index` numbers pairings across the run, for the seed),
-/// ids from `first`: seats swap within each pair of games; `seat1` sits first in even
-/// games.
-pub fn pairing_games(
-    index: usize,
-    [seat1, seat2]: [usize; 2],
-    games: u32,
-    first: usize,
-    seed: u64,
-) -> Vec<Scheduled> {
-    (0..games as usize)
-        .map(|g| Scheduled {
-            id: first + g,
-            seats: if g % 2 == 0 {
-                [seat1, seat2]
-            } else {
-                [seat2, seat1]
-            },
-            seed: schedule::match_seed(seed, index, g / 2),
-        })
-        .collect()
-}
-
-/// Points `bot` scored in `entry` (win 1, draw ½).
-pub fn points_of(entry: &Entry, bot: usize) -> f64 {
-    let seat = entry.seats.iter().position(|&b| b == bot);
-    match seat.map(|s| entry.outcomes[s]) {
-        Some(Outcome::Win) => 1.0,
-        Some(Outcome::Draw) => 0.5,
-        _ => 0.0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::ladder::{ladder_pair, ladder_versions};
     use super::*;
+    use crate::game::Outcome;
 
     #[test]
     fn ladder_pair_numbers_are_stable_and_invertible() {

@@ -13,9 +13,9 @@
 //! regularised to 1e-3 games and fishtest's convention of pooling WL with DD (both a
 //! half point) is kept. Bounds: `ln(β / (1 − α))` and `ln((1 − β) / α)` (Wald).
 
-use super::format::{pairing_games, points_of, Plan};
-use super::journal::Entry;
-use super::schedule::Scheduled;
+use super::plan::{pairing_games, points_of, Plan};
+use crate::tournament::journal::record::Entry;
+use crate::tournament::schedule::Scheduled;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

@@ -4,8 +4,8 @@
 //! cut from the schedule alone. A pair's games (both seatings) stay in one shard, and
 //! shards are balanced by expected cost.
 
-use super::format::Plan;
-use super::schedule::Scheduled;
+use super::plan::Plan;
+use crate::tournament::schedule::Scheduled;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

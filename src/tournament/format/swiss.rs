@@ -6,10 +6,10 @@
 //! higher-placed bot of a pairing takes seat 1 in its first game unless it already sat
 //! first more often; games then alternate seats.
 
-use super::format::{pairing_games, points_of, Plan};
-use super::journal::Entry;
-use super::schedule::Scheduled;
+use super::plan::{pairing_games, points_of, Plan};
 use crate::game::SplitMix64;
+use crate::tournament::journal::record::Entry;
+use crate::tournament::schedule::Scheduled;
 use std::collections::{HashMap, HashSet};
 
 /// Pairing attempts before giving up on avoiding a repeated pairing (the search is

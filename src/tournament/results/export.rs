@@ -1,8 +1,12 @@
 //! Standings as YAML (serde_yaml): the schema README's "Standings export" documents.
 
-use super::standings::{Ranking, Standings};
+use super::standings::Standings;
 use crate::cage::FaultKind;
 use crate::game::GameKind;
+use crate::game::Ranking;
+use crate::tournament::format::plan::points_of;
+use crate::tournament::format::sprt;
+use crate::tournament::journal::record::Entry;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -177,10 +181,10 @@ impl Export {
 
     /// Adds each head-to-head's seat-swapped pairs from the run's finished matches
     /// (`bots` as given to [`Export::new`]).
-    pub fn with_pairs(mut self, bots: &[(String, String)], entries: &[super::Entry]) -> Export {
+    pub fn with_pairs(mut self, bots: &[(String, String)], entries: &[Entry]) -> Export {
         use std::collections::HashMap;
         // Games that share a seed and swap seats are a pair.
-        let mut by_seed: HashMap<(u64, usize, usize), Vec<&super::Entry>> = HashMap::new();
+        let mut by_seed: HashMap<(u64, usize, usize), Vec<&Entry>> = HashMap::new();
         for e in entries {
             let [a, b] = e.seats;
             by_seed
@@ -192,7 +196,7 @@ impl Export {
         for ((_, a, b), games) in by_seed {
             if let [x, y] = games[..] {
                 if x.seats == [y.seats[1], y.seats[0]] {
-                    let points = super::format::points_of(x, a) + super::format::points_of(y, a);
+                    let points = points_of(x, a) + points_of(y, a);
                     let i = (points * 2.0).round() as usize;
                     penta.entry((a, b)).or_default()[i] += 1;
                     penta.entry((b, a)).or_default()[4 - i] += 1;
@@ -207,7 +211,7 @@ impl Export {
                 };
                 if let Some(h2h) = row.get_mut(other) {
                     h2h.pentanomial = Some(*p);
-                    if let Some((elo, pm)) = super::sprt::elo(p) {
+                    if let Some((elo, pm)) = sprt::elo(p) {
                         h2h.elo = Some(round(elo, 1));
                         h2h.elo_pm = Some(round(pm, 1));
                     }

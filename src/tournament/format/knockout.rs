@@ -9,9 +9,9 @@
 //! `t·block .. (t+1)·block` with `block = games_per_pair + 2·tiebreak_pairs`, so a
 //! match's id never depends on when the results that led to it came in.
 
-use super::format::{pairing_games, points_of, Plan};
-use super::journal::Entry;
-use super::schedule::{match_seed, Scheduled};
+use super::plan::{pairing_games, points_of, Plan};
+use crate::tournament::journal::record::Entry;
+use crate::tournament::schedule::{match_seed, Scheduled};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,0 +1,139 @@
+//! One line of `journal.jsonl`: a finished match ([`Entry`]), or a note that a match was
+//! played again because the runner failed under it ([`RetryNote`]).
+
+use crate::cage::FaultKind;
+use crate::game::Outcome;
+use crate::referee::MatchRecord;
+use crate::tournament::results::standings::Outcomes;
+use crate::tournament::schedule::Scheduled;
+use serde::{Deserialize, Serialize};
+
+/// Plays of one match the runner's own failures may cost before the run stops.
+pub const ATTEMPTS: usize = 3;
+
+/// One line of `journal.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: usize,
+    /// Bot indexes (into `run.json`'s `bots`), seat 1 first, and their names.
+    pub seats: [usize; 2],
+    pub names: [String; 2],
+    pub seed: u64,
+    pub outcomes: [Outcome; 2],
+    pub scores: [Option<f64>; 2],
+    pub faults: [Option<FaultNote>; 2],
+    pub frames: usize,
+    pub reason: String,
+    /// The replay, relative to the run folder.
+    pub replay: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultNote {
+    pub kind: FaultKind,
+    pub detail: String,
+}
+
+/// A journal line saying a match was played again because the runner failed under it
+/// (`{"retry": {...}}`): a record of what happened, never a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryNote {
+    pub id: usize,
+    /// The play that failed, from 1.
+    pub attempt: usize,
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct RetryLine {
+    pub retry: RetryNote,
+}
+
+/// Longest retry reason kept (it is the runner's own text, but the file is read back).
+pub const RETRY_REASON_CHARS: usize = 1000;
+
+impl Entry {
+    /// A journal line must be a match of the run's schedule, with its seats, and its
+    /// replay inside the run folder's `replays/`.
+    pub(super) fn check(&self, planned: Option<&Scheduled>, matches: usize) -> Result<(), String> {
+        let Some(planned) = planned else {
+            return Err(format!(
+                "match #{} is not in this run's schedule of {matches} matches",
+                self.id + 1,
+            ));
+        };
+        if planned.seats != self.seats {
+            return Err(format!(
+                "match #{} has seats {:?}, but the schedule gives {:?}",
+                self.id + 1,
+                self.seats,
+                planned.seats
+            ));
+        }
+        let name = self.replay.strip_prefix("replays/").unwrap_or("");
+        let plain =
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
+        if !plain {
+            return Err(format!(
+                "match #{}: its replay must be a file in replays/",
+                self.id + 1
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn from_record(id: usize, seats: [usize; 2], record: &MatchRecord, replay: &str) -> Entry {
+        let r = &record.result;
+        Entry {
+            id,
+            seats,
+            names: [record.bots[0].name.clone(), record.bots[1].name.clone()],
+            seed: record.seed,
+            outcomes: [r.outcomes[0], r.outcomes[1]],
+            scores: [r.scores[0], r.scores[1]],
+            faults: std::array::from_fn(|i| {
+                r.faults[i].as_ref().map(|f| FaultNote {
+                    kind: f.kind,
+                    detail: f.detail.clone(),
+                })
+            }),
+            frames: record.frames.len(),
+            reason: r.reason.clone(),
+            replay: replay.to_string(),
+        }
+    }
+
+    /// A finished match with only what schedules read (for the formats' unit tests).
+    #[cfg(test)]
+    pub fn test_entry(id: usize, seats: [usize; 2], seed: u64, first: Outcome) -> Entry {
+        Entry {
+            id,
+            seats,
+            names: [String::new(), String::new()],
+            seed,
+            outcomes: [first, first.opposite()],
+            scores: [None, None],
+            faults: [None, None],
+            frames: 1,
+            reason: String::new(),
+            replay: String::new(),
+        }
+    }
+
+    pub fn outcomes(&self) -> Outcomes {
+        Outcomes {
+            id: self.id,
+            seats: self.seats,
+            outcomes: self.outcomes,
+            faults: [
+                self.faults[0].as_ref().map(|f| f.kind),
+                self.faults[1].as_ref().map(|f| f.kind),
+            ],
+            scores: self.scores,
+            turns: self.frames.saturating_sub(1) as u32,
+        }
+    }
+}
