@@ -59,6 +59,9 @@ pub enum JournalError {
     /// Creating, writing or cutting a file failed.
     #[error("{0}")]
     Write(String),
+    /// The folder named for a new run holds another run.
+    #[error("{0}")]
+    OtherRun(String),
 }
 
 /// Why a tournament stopped before its end (not a bot's fault: those are scored).
@@ -122,7 +125,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Config(_) => 2,
-            Error::Journal(JournalError::Unreadable(_)) => 2,
+            Error::Journal(JournalError::Unreadable(_) | JournalError::OtherRun(_)) => 2,
             Error::Run(RunError::Journal(JournalError::Unreadable(_))) => 2,
             Error::Run(RunError::Match(RefereeError::Config { .. })) => 2,
             Error::Run(RunError::Infrastructure { .. }) | Error::Cage(_) => RETRY,

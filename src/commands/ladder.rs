@@ -9,8 +9,9 @@ use super::run::{play, prepare};
 use crate::cage::sanitize;
 use crate::cli::{LadderArgs, RunArgs};
 use crate::error::Error;
+use crate::tournament::config::cores;
 use crate::tournament::format::Format;
-use crate::tournament::journal::RunBot;
+use crate::tournament::ladder;
 use crate::tournament::results::export::now_utc;
 use crate::tournament::{Journal, RunInfo, Tournament};
 use std::process::ExitCode;
@@ -20,20 +21,21 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     if !file.is_file() {
         return Err(Error::Usage(format!(
             "{}: not found; a ladder folder holds ladder.yaml, a tournament file naming its bots",
-            super::shown(&file)
+            super::shared::shown(&file)
         )));
     }
     let current = Tournament::load(&file)?;
     if current.format != Format::RoundRobin {
         return Err(Error::Usage(format!(
             "{}: format: a ladder plays a round robin among its current bots; remove `format`",
-            super::shown(&file)
+            super::shared::shown(&file)
         )));
     }
     let run_args = RunArgs {
         headless: args.headless,
         jobs: args.jobs,
-        theme: args.theme.clone(),
+        // The ladder's file may name a theme; `--theme` overrides it, on every run.
+        theme: args.theme.clone().or_else(|| current.theme.clone()),
         ..RunArgs::default()
     };
     let run_dir = args.dir.join("run");
@@ -44,12 +46,12 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         t.format = Format::Ladder {
             active: (0..t.bots.len()).collect(),
         };
-        let (t, theme) = start_at(t, &run_args, &run_dir, &now)?;
+        let t = start_at(t, &run_args, &run_dir, &now)?;
         say!("ladder: {} versions entered", t.bots.len());
-        return play_versions(&run_dir, theme, &run_args, &now);
+        return play_versions(&run_dir, &run_args, &now);
     }
     let (mut info, _) = Journal::read(&run_dir)?;
-    for line in reconcile(&mut info.bots, &current, &now) {
+    for line in ladder::reconcile(&mut info.bots, &current, &now) {
         say!("ladder: {line}");
     }
     let active: Vec<usize> = (0..info.bots.len())
@@ -58,19 +60,18 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     info.schedule = Format::Ladder { active };
     info.matches = info.plan(&[]).total;
     Journal::write_info(&run_dir, &info)?;
-    let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
-    play_versions(&run_dir, theme, &run_args, &now)
+    play_versions(&run_dir, &run_args, &now)
 }
 
 /// Plays what the ladder's run folder is missing, then lists its versions.
-fn play_versions(
-    run_dir: &std::path::Path,
-    theme: crate::tui::theme::Theme,
-    args: &RunArgs,
-    now: &str,
-) -> Result<ExitCode, Error> {
+fn play_versions(run_dir: &std::path::Path, args: &RunArgs, now: &str) -> Result<ExitCode, Error> {
     let (journal, info, done) = Journal::resume(run_dir)?;
-    let code = play(versions(&info, args.jobs)?, journal, done, theme, args)?;
+    let code = play(
+        ladder::versions(&info, args.jobs.unwrap_or_else(cores))?,
+        journal,
+        done,
+        args,
+    )?;
     say_versions(&info, now);
     Ok(code)
 }
@@ -125,84 +126,14 @@ fn start_at(
     args: &RunArgs,
     run_dir: &std::path::Path,
     now: &str,
-) -> Result<(Tournament, crate::tui::theme::Theme), Error> {
-    let (t, theme) = prepare(t, args)?;
+) -> Result<Tournament, Error> {
+    let t = prepare(t, args)?;
     let mut info = RunInfo::of(&t, t.plan(&[]).total);
     for bot in &mut info.bots {
         bot.added = Some(now.to_string());
     }
     Journal::create_at(run_dir, &info)?;
-    Ok((t, theme))
-}
-
-/// The run's versions as bots: each named `name@hash` so versions are told apart in
-/// the standings, the UI and the export.
-fn versions(info: &RunInfo, jobs: Option<usize>) -> Result<Tournament, Error> {
-    let jobs = jobs.unwrap_or_else(crate::tournament::config::cores);
-    let mut t = Tournament::from_run(info, jobs)?;
-    for (bot, v) in t.bots.iter_mut().zip(&info.bots) {
-        if v.retired.is_none() {
-            bot.name = format!("{}@{}", sanitize(v.name.as_bytes()), &v.sha256[..8]);
-        }
-    }
     Ok(t)
-}
-
-/// Brings the versions up to the bots the ladder names now; what changed, in words.
-pub fn reconcile(versions: &mut Vec<RunBot>, current: &Tournament, now: &str) -> Vec<String> {
-    let mut said = Vec::new();
-    let short = |sha: &str| sha[..8].to_string();
-    for bot in &current.bots {
-        let file = bot.path.display().to_string();
-        let active = versions
-            .iter()
-            .position(|v| v.retired.is_none() && v.name == bot.name);
-        match active {
-            Some(i) if versions[i].sha256 == bot.sha256 => versions[i].file = file,
-            Some(i) => {
-                versions[i].retired = Some(format!("replaced {now}"));
-                said.push(format!(
-                    "{}: version {} replaces {} (retired)",
-                    sanitize(bot.name.as_bytes()),
-                    short(&bot.sha256),
-                    short(&versions[i].sha256)
-                ));
-                versions.push(new_version(bot, file, now));
-            }
-            None => {
-                said.push(format!(
-                    "{}: added, version {}",
-                    sanitize(bot.name.as_bytes()),
-                    short(&bot.sha256)
-                ));
-                versions.push(new_version(bot, file, now));
-            }
-        }
-    }
-    for v in versions.iter_mut().filter(|v| v.retired.is_none()) {
-        if !current.bots.iter().any(|b| b.name == v.name) {
-            v.retired = Some(format!("removed {now}"));
-            said.push(format!(
-                "{}: removed, version {} retired",
-                sanitize(v.name.as_bytes()),
-                short(&v.sha256)
-            ));
-        }
-    }
-    if said.is_empty() {
-        said.push("no bot changed".into());
-    }
-    said
-}
-
-fn new_version(bot: &crate::botfile::BotFile, file: String, now: &str) -> RunBot {
-    RunBot {
-        name: bot.name.clone(),
-        file,
-        sha256: bot.sha256.clone(),
-        added: Some(now.to_string()),
-        retired: None,
-    }
 }
 
 #[cfg(test)]

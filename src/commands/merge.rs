@@ -13,7 +13,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
     if args.out.exists() {
         return Err(Error::Usage(format!(
             "{}: already exists; merge writes a new run folder (give another --out)",
-            super::shown(&args.out)
+            super::shared::shown(&args.out)
         )));
     }
     let mut shards = Vec::with_capacity(args.shards.len());
@@ -37,7 +37,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
         std::fs::rename(&draft, &args.out).map_err(|e| {
             Error::Runtime(format!(
                 "{}: cannot finish the merge: {e}",
-                super::shown(&args.out)
+                super::shared::shown(&args.out)
             ))
         })?;
         Ok(n)
@@ -50,7 +50,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitCode, Error> {
         "merged {} shards, {} matches, into {}",
         args.shards.len(),
         info.matches,
-        super::shown(&args.out)
+        super::shared::shown(&args.out)
     );
     let names: Vec<String> = info
         .bots
@@ -86,14 +86,14 @@ fn write(
         std::fs::write(&target, bytes).map_err(|e| {
             Error::Runtime(format!(
                 "{}: cannot write the replay of match #{}: {e}",
-                super::shown(&target),
+                super::shared::shown(&target),
                 entry.id + 1
             ))
         })?;
         journal.append(entry)?;
     }
     let entries: Vec<Entry> = merged.entries.iter().map(|(e, _)| e.clone()).collect();
-    let (standings, export) = super::run::export_of_journal(&merged.info, &entries);
+    let (standings, export) = crate::tournament::Export::of_run(&merged.info, &entries);
     export.write(&dir.join("standings.yaml"))?;
     Ok((standings, merged.info.clone()))
 }

@@ -1,6 +1,6 @@
 //! `cagematch match`: one match between two bot files, as text or one JSON object.
 
-use super::{fresh_seed, settings, start_cage, time_control};
+use super::shared::{fresh_seed, settings, start_cage, time_control};
 use crate::botfile::BotFile;
 use crate::cli::MatchArgs;
 use crate::error::Error;
@@ -11,7 +11,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
-    let game = super::game(&opts.game)?;
+    let game = super::shared::game(&opts.game)?;
     let mut files = Vec::with_capacity(SEATS);
     for path in [&opts.bot_a, &opts.bot_b] {
         files.push(BotFile::read(path)?);
@@ -98,6 +98,6 @@ fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
         }
     }
     if let Some(path) = replay {
-        say!("replay: {}", super::shown(path));
+        say!("replay: {}", super::shared::shown(path));
     }
 }

@@ -55,7 +55,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     if jobs_override == Some(0) {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
-    let (t, journal, done, theme) = match &args.resume {
+    let (t, journal, done) = match &args.resume {
         Some(dir) => {
             if args.tournament.is_some()
                 || args.seed.is_some()
@@ -69,8 +69,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
             }
             let (journal, info, done) = Journal::resume(dir)?;
             let jobs = jobs_override.unwrap_or_else(tournament::config::cores);
-            let theme = Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
-            (Tournament::from_run(&info, jobs)?, journal, done, theme)
+            (Tournament::from_run(&info, jobs)?, journal, done)
         }
         None => {
             let file = args
@@ -85,17 +84,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
             start(Tournament::load(&file)?, &args)?
         }
     };
-    play(t, journal, done, theme, &args)
+    play(t, journal, done, &args)
 }
 
 /// A new run of `t`: the seed, jobs, theme and shard the arguments override, its seed
 /// key, and its run folder — a fresh one, or the one `--run-dir` (or a shard's own
 /// folder) names, finished where it stopped if it holds this very run.
-pub fn start(
-    t: Tournament,
-    args: &RunArgs,
-) -> Result<(Tournament, Journal, Vec<Entry>, Theme), Error> {
-    let (mut t, theme) = prepare(t, args)?;
+pub fn start(t: Tournament, args: &RunArgs) -> Result<(Tournament, Journal, Vec<Entry>), Error> {
+    let mut t = prepare(t, args)?;
     t.shard = shard_of(args)?;
     if t.shard.is_some() && !t.format.is_fixed() {
         return Err(Error::Usage(format!(
@@ -105,28 +101,12 @@ pub fn start(
     }
     let info = RunInfo::of(&t, t.plan(&[]).total);
     let dir = match (&args.run_dir, t.shard) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(shard)) => t.output.join(shard.folder(&journal::slug(&t.name))),
-        (None, None) => {
-            let journal = Journal::create(&t.output, &info)?;
-            return Ok((t, journal, Vec::new(), theme));
-        }
+        (Some(dir), _) => Some(dir.clone()),
+        (None, Some(shard)) => Some(t.output.join(shard.folder(&journal::slug(&t.name)))),
+        (None, None) => None,
     };
-    if !dir.join("run.json").exists() {
-        let journal = Journal::create_at(&dir, &info)?;
-        return Ok((t, journal, Vec::new(), theme));
-    }
-    // A retried shard: the folder holds this run; play what it is missing.
-    let (journal, held, done) = Journal::resume(&dir)?;
-    if !held.same_run(&info) {
-        return Err(Error::Usage(format!(
-            "{}: holds another run ({}, shard {}); give another --run-dir or remove it",
-            super::shown(&dir),
-            crate::cage::sanitize(held.name.as_bytes()),
-            held.shard.map_or("none".to_string(), |s| s.to_string())
-        )));
-    }
-    Ok((t, journal, done, theme))
+    let (journal, done) = Journal::start(&t.output, dir.as_deref(), &info)?;
+    Ok((t, journal, done))
 }
 
 /// `--shard I/N`, `--shard /N` or `--shards N` (the index from the environment).
@@ -141,8 +121,8 @@ fn shard_of(args: &RunArgs) -> Result<Option<Shard>, Error> {
         .map_err(Error::Usage)
 }
 
-/// The seed, jobs and theme the arguments override, and the run's seed key.
-pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<(Tournament, Theme), Error> {
+/// The seed and jobs the arguments override, and the run's seed key.
+pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<Tournament, Error> {
     if let Some(seed) = args.seed {
         t.seed = seed;
     }
@@ -151,13 +131,7 @@ pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<(Tournament, Theme),
     if let Some(jobs) = args.jobs {
         t.jobs = jobs;
     }
-    let theme_name = args
-        .theme
-        .as_deref()
-        .or(t.theme.as_deref())
-        .unwrap_or("dark");
-    let theme = Theme::load(theme_name)?;
-    Ok((t, theme))
+    Ok(t)
 }
 
 /// Plays a run (new or resumed) in the UI or headless, then prints and writes the
@@ -166,9 +140,11 @@ pub fn play(
     t: Tournament,
     mut journal: Journal,
     done: Vec<Entry>,
-    theme: Theme,
     args: &RunArgs,
 ) -> Result<ExitCode, Error> {
+    // The UI's theme, checked even when headless: a misspelt name is an error everywhere.
+    let theme_name = args.theme.as_deref().or(t.theme.as_deref());
+    let theme = Theme::load(theme_name.unwrap_or("dark"))?;
     // Before the first line: a scheduler may stop the run as soon as it sees it start.
     install_stop_handlers();
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
@@ -181,7 +157,7 @@ pub fn play(
         t.jobs,
         t.seed
     );
-    say!("run folder: {}", super::shown(&journal.dir));
+    say!("run folder: {}", super::shared::shown(&journal.dir));
     if !done.is_empty() {
         say!("resuming: {} matches already played", done.len());
     }
@@ -202,7 +178,7 @@ pub fn play(
             say!("{line}");
         }
     }
-    let export = standings_export(
+    let export = Export::of_standings(
         &RunInfo::of(&t, summary.total),
         &summary.standings,
         &summary.entries,
@@ -210,7 +186,7 @@ pub fn play(
     export.write(&journal.dir.join("standings.yaml"))?;
     if let Some(path) = &args.export {
         export.write(path)?;
-        say!("standings exported to {}", super::shown(path));
+        say!("standings exported to {}", super::shared::shown(path));
     }
     if summary.interrupted {
         say!(
@@ -229,7 +205,7 @@ pub fn play(
 
 fn shell_path(p: &Path) -> String {
     // A path with control characters cannot be pasted back anyway: shown escaped.
-    let s = super::shown(p);
+    let s = super::shared::shown(p);
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
     {
@@ -239,51 +215,10 @@ fn shell_path(p: &Path) -> String {
     }
 }
 
-/// A run folder's standings and their export, from its journal as its format ranks
-/// them: what `run` writes when it ends, `merge` for merged shards, `report` to share.
-pub fn export_of_journal(
-    info: &RunInfo,
-    entries: &[Entry],
-) -> (tournament::results::standings::Standings, Export) {
-    let outcomes: Vec<_> = entries.iter().map(Entry::outcomes).collect();
-    let standings =
-        info.plan(entries)
-            .standings(info.bots.len(), &outcomes, info.ranking, &info.schedule);
-    let export = standings_export(info, &standings, entries);
-    (standings, export)
-}
-
-/// The standings export a finished run writes (`standings.yaml`); `cagematch merge`
-/// writes a merged run's with the same function, so the two read alike.
-pub fn standings_export(
-    info: &RunInfo,
-    standings: &tournament::results::standings::Standings,
-    entries: &[Entry],
-) -> Export {
-    let bots: Vec<(String, String)> = info
-        .bots
-        .iter()
-        .map(|b| {
-            (
-                crate::cage::sanitize(b.name.as_bytes()),
-                super::shown(Path::new(&b.file)),
-            )
-        })
-        .collect();
-    Export::of_format(
-        &crate::cage::sanitize(info.name.as_bytes()),
-        info.game,
-        info.schedule.name(),
-        &bots,
-        standings,
-    )
-    .with_pairs(&bots, entries)
-}
-
 fn bots_of(t: &Tournament) -> Vec<(String, String)> {
     t.bots
         .iter()
-        .map(|b| (b.name.clone(), super::shown(&b.path)))
+        .map(|b| (b.name.clone(), super::shared::shown(&b.path)))
         .collect()
 }
 
@@ -349,17 +284,13 @@ fn live(
     export_to: Option<PathBuf>,
 ) -> Result<Summary, Error> {
     let total = t.plan(&done).total;
-    let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let header = live::RunHeader {
         title: t.name.clone(),
         game: t.game,
         bots: bots_of(t),
         total,
         ranking: t.ranking,
-        standings: Some(
-            t.plan(&done)
-                .standings(t.bots.len(), &outcomes, t.ranking, &t.format),
-        ),
+        standings: Some(t.standings(&done)),
     };
     let mut app = live::app_for_run(header, theme, &journal.dir, &done);
     if let tournament::format::Format::Sprt(spec) = &t.format {

@@ -1,16 +1,18 @@
 //! `cagematch sprt A B --game G`: a head-to-head SPRT, as a two-bot tournament of
 //! format `sprt` (so it journals, resumes and shows in the UI like any run).
 
-use super::{settings, time_control};
+use super::shared::{settings, time_control};
 use crate::cli::{RunArgs, SprtArgs};
 use crate::error::Error;
+use crate::tournament::config::{
+    BotEntry, BotsSpec, FormatName, PythonSpec, SprtFile, TimeControlSpec, TournamentFile,
+};
 use crate::tournament::Tournament;
-use serde_yaml::{Mapping, Value};
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &SprtArgs) -> Result<ExitCode, Error> {
-    let game = super::game(&args.game)?;
+    let game = super::shared::game(&args.game)?;
     let clock = time_control(game, &args.rules)?;
     let config = settings(&args.rules)?;
     let stem = |p: &Path| {
@@ -22,65 +24,45 @@ pub fn run(args: &SprtArgs) -> Result<ExitCode, Error> {
         a.push_str(" (A)");
         b.push_str(" (B)");
     }
-    let bot = |path: &Path, name: String| -> Value {
-        let mut m = Mapping::new();
-        m.insert("file".into(), path.to_string_lossy().into_owned().into());
-        m.insert("name".into(), name.into());
-        Value::Mapping(m)
+    let named = |path: &Path, name: String| BotEntry::Named {
+        file: path.to_path_buf(),
+        name: Some(name),
     };
-    let mut file = Mapping::new();
-    file.insert("name".into(), format!("SPRT {a} vs {b}").into());
-    file.insert("game".into(), game.name().into());
-    file.insert(
-        "configuration".into(),
-        serde_yaml::to_value(&config).unwrap_or_default(),
-    );
-    let mut bots = Mapping::new();
-    let files = vec![bot(&args.bot_a, a), bot(&args.bot_b, b)];
-    bots.insert("files".into(), Value::Sequence(files));
-    file.insert("bots".into(), Value::Mapping(bots));
-    file.insert("format".into(), "sprt".into());
-    let mut sprt = Mapping::new();
-    for (key, value) in [
-        ("elo0", args.elo0),
-        ("elo1", args.elo1),
-        ("alpha", args.alpha),
-        ("beta", args.beta),
-    ] {
-        sprt.insert(key.into(), value.into());
-    }
-    sprt.insert("max_pairs".into(), args.max_pairs.into());
-    file.insert("sprt".into(), Value::Mapping(sprt));
-    let mut tc = Mapping::new();
-    tc.insert("move".into(), clock.per_move.into());
-    tc.insert("overage".into(), clock.overage.into());
-    tc.insert("load".into(), clock.load.into());
-    file.insert("time_control".into(), Value::Mapping(tc));
-    let mut python = Mapping::new();
-    let modules: Vec<Value> = args
-        .rules
-        .modules
-        .iter()
-        .map(|m| m.as_str().into())
-        .collect();
-    python.insert("modules".into(), Value::Sequence(modules));
-    if let Some(v) = &args.rules.venv {
-        python.insert("venv".into(), v.to_string_lossy().into_owned().into());
-    }
-    file.insert("python".into(), Value::Mapping(python));
-    file.insert(
-        "output".into(),
-        args.output.to_string_lossy().into_owned().into(),
-    );
-    let text = serde_yaml::to_string(&file).map_err(|e| Error::Usage(e.to_string()))?;
+    let bots = BotsSpec {
+        folder: None,
+        files: vec![named(&args.bot_a, a.clone()), named(&args.bot_b, b.clone())],
+    };
+    let mut file = TournamentFile::new(format!("SPRT {a} vs {b}"), game, bots);
+    file.configuration = match serde_yaml::to_value(&config) {
+        Ok(serde_yaml::Value::Mapping(m)) => m,
+        _ => serde_yaml::Mapping::new(),
+    };
+    file.format = FormatName::Sprt;
+    file.sprt = Some(SprtFile {
+        elo0: Some(args.elo0),
+        elo1: Some(args.elo1),
+        alpha: Some(args.alpha),
+        beta: Some(args.beta),
+        max_pairs: Some(args.max_pairs),
+    });
+    file.time_control = Some(TimeControlSpec {
+        per_move: Some(clock.per_move),
+        overage: Some(clock.overage),
+        load: Some(clock.load),
+    });
+    file.python = PythonSpec {
+        modules: args.rules.modules.clone(),
+        venv: args.rules.venv.clone(),
+    };
+    file.output = args.output.clone();
     // Paths are the user's, relative to the current folder; errors name the command.
-    let t = Tournament::parse(Path::new("cagematch sprt"), &text)?;
+    let t = Tournament::from_spec(Path::new("cagematch sprt"), file)?;
     let run_args = RunArgs {
         headless: args.headless,
         jobs: args.jobs,
         seed: args.seed,
         ..RunArgs::default()
     };
-    let (t, journal, done, theme) = super::run::start(t, &run_args)?;
-    super::run::play(t, journal, done, theme, &run_args)
+    let (t, journal, done) = super::run::start(t, &run_args)?;
+    super::run::play(t, journal, done, &run_args)
 }

@@ -4,6 +4,7 @@
 use super::format::shard;
 use super::format::{Format, Plan};
 use super::journal::record::Entry;
+use super::results::Standings;
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::{sanitize, Limits};
 use crate::error::ConfigError;
@@ -125,6 +126,35 @@ pub struct PythonSpec {
     pub venv: Option<PathBuf>,
 }
 
+impl TournamentFile {
+    /// A file naming only what must be named, every other field at its default (what
+    /// a command that builds a tournament starts from, e.g. `cagematch sprt`).
+    pub fn new(name: String, game: GameKind, bots: BotsSpec) -> TournamentFile {
+        TournamentFile {
+            name,
+            game,
+            configuration: serde_yaml::Mapping::new(),
+            bots,
+            games_per_pair: default_games_per_pair(),
+            ranking: None,
+            format: FormatName::default(),
+            champions: Vec::new(),
+            challengers: Vec::new(),
+            rounds: None,
+            seeding: None,
+            tiebreak_pairs: None,
+            sprt: None,
+            seed: default_seed(),
+            jobs: None,
+            time_control: None,
+            limits: LimitsSpec::default(),
+            python: PythonSpec::default(),
+            output: default_output(),
+            theme: None,
+        }
+    }
+}
+
 fn default_games_per_pair() -> u32 {
     2
 }
@@ -244,6 +274,13 @@ impl Tournament {
         shard::part(self.shard, plan)
     }
 
+    /// The standings after `done`, as this tournament's format ranks them.
+    pub fn standings(&self, done: &[Entry]) -> Standings {
+        let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
+        self.plan(done)
+            .standings(self.bots.len(), &outcomes, self.ranking, &self.format)
+    }
+
     /// Reads and checks a tournament file.
     pub fn load(file: &Path) -> Result<Tournament, ConfigError> {
         let max = crate::yaml::MAX_BYTES as u64;
@@ -253,6 +290,18 @@ impl Tournament {
 
     pub fn parse(file: &Path, text: &str) -> Result<Tournament, ConfigError> {
         let raw: TournamentFile = crate::yaml::parse(&file.display().to_string(), text)?;
+        Tournament::resolve(file, text, raw)
+    }
+
+    /// A tournament built by a command, not read from a file: checked as a file would
+    /// be, errors naming `origin` (no line numbers: there is no text).
+    pub fn from_spec(origin: &Path, raw: TournamentFile) -> Result<Tournament, ConfigError> {
+        Tournament::resolve(origin, "", raw)
+    }
+
+    /// Checks the file as written (`text`, for the line of a field in errors) and
+    /// resolves its names, paths and defaults.
+    fn resolve(file: &Path, text: &str, raw: TournamentFile) -> Result<Tournament, ConfigError> {
         let err = |field: &str, why: &str| field_error(file, text, field, why);
         if raw.name.trim().is_empty() {
             return Err(err("name", "give the tournament a name"));

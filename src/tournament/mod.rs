@@ -9,6 +9,7 @@
 pub mod config;
 pub mod format;
 pub mod journal;
+pub mod ladder;
 pub mod merge;
 pub mod results;
 pub mod runner;

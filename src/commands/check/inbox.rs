@@ -26,7 +26,7 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     if listing.bots.is_empty() {
         return Err(Error::Usage(format!(
             "{}: no bots in this folder (a bot is a .py file, an executable or a .yaml manifest); {}",
-            super::super::shown(dir),
+            crate::files::shown(dir),
             match listing.others.len() {
                 0 => "it is empty".to_string(),
                 n => format!("{n} other file(s) there"),
@@ -40,7 +40,7 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     say!(
         "checking {} in {} for {} ({} at a time, {} against built-in random each)",
         crate::tui::widgets::count(listing.bots.len(), "bot", "bots"),
-        super::super::shown(dir),
+        crate::files::shown(dir),
         trial.game,
         jobs,
         crate::tui::widgets::count(trial.games.max(1) as usize, "game", "games"),
@@ -124,8 +124,8 @@ fn conclude(
     let (md, json) = super::report::write(&stem, dir, trial, verdicts)?;
     say!(
         "report: {} and {}{}",
-        super::super::shown(&md),
-        super::super::shown(&json),
+        crate::files::shown(&md),
+        crate::files::shown(&json),
         if args.verbose || problems == 0 {
             ""
         } else {
@@ -219,7 +219,7 @@ fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
 /// A file's name (not its folder), made safe to show.
 pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
-        .map_or_else(String::new, |n| super::super::shown(Path::new(n)))
+        .map_or_else(String::new, |n| crate::files::shown(Path::new(n)))
 }
 
 fn header(width: usize) -> String {
@@ -249,7 +249,7 @@ fn move_aside(dir: &Path, to: &Path, verdicts: &mut [Verdict]) {
         if let Err(e) = std::fs::create_dir_all(to) {
             eprintln!(
                 "cagematch: {}: cannot make the folder: {e}; nothing moved",
-                super::super::shown(to)
+                crate::files::shown(to)
             );
             return;
         }
@@ -283,11 +283,11 @@ fn move_aside(dir: &Path, to: &Path, verdicts: &mut [Verdict]) {
         let mut moved = Vec::new();
         for file in files {
             match move_one(&file, to) {
-                Ok(target) => moved.push(super::super::shown(&target)),
+                Ok(target) => moved.push(crate::files::shown(&target)),
                 Err(e) => eprintln!(
                     "cagematch: {}: cannot move it to {}: {e}",
-                    super::super::shown(&file),
-                    super::super::shown(to)
+                    crate::files::shown(&file),
+                    crate::files::shown(to)
                 ),
             }
         }

@@ -8,7 +8,7 @@ mod inbox;
 mod report;
 mod verdict;
 
-use super::{game, settings, start_cage, time_control};
+use super::shared::{game, settings, start_cage, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::SeedKey;
@@ -20,7 +20,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     if std::fs::symlink_metadata(path).is_err() {
         return Err(Error::Usage(format!(
             "{}: no such file or folder; give a bot file, or a folder of bots",
-            super::shown(path)
+            super::shared::shown(path)
         )));
     }
     if args.jobs == Some(0) {
@@ -30,7 +30,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     if !folder && (args.move_to.is_some() || args.report.is_some()) {
         return Err(Error::Usage(format!(
             "{}: --move-to and --report are for a folder of bots; this is one file",
-            super::shown(path)
+            super::shared::shown(path)
         )));
     }
     // One file: one that is not a bot at all is a usage error, before any cage starts.
@@ -42,7 +42,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             Err(_) if looks_like_tournament(path) => {
                 return Err(Error::Usage(format!(
                     "{}: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",
-                    super::shown(path)
+                    super::shared::shown(path)
                 )));
             }
             Err(e) => return Err(e.into()),
@@ -62,8 +62,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         key: SeedKey::local()?,
         games: args.games,
         turns,
-        modules: super::module_lines("  ", &cage.info()),
-        cgroup: super::cgroup_line("  ", &cage.cgroups()),
+        modules: super::shared::module_lines("  ", &cage.info()),
+        cgroup: super::shared::cgroup_line("  ", &cage.cgroups()),
     };
     let Some(bot) = single else {
         return inbox::run(&cage, &trial, args);

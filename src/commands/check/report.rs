@@ -31,7 +31,7 @@ pub fn write(
         _ => stem.to_path_buf(),
     };
     let report = Report {
-        folder: super::super::shown(dir),
+        folder: crate::files::shown(dir),
         game: trial.game,
         checked_at: crate::tournament::results::export::now_utc(),
         cagematch: env!("CARGO_PKG_VERSION"),

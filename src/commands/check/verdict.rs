@@ -60,7 +60,7 @@ impl Status {
 impl Verdict {
     pub fn new(path: &std::path::Path) -> Verdict {
         Verdict {
-            file: super::super::shown(path),
+            file: crate::files::shown(path),
             path: path.to_path_buf(),
             name: String::new(),
             status: Status::Ok,

@@ -60,13 +60,13 @@ fn setting(game: GameKind) -> &'static str {
 }
 
 pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
-    let game = super::game(&args.game)?;
+    let game = super::shared::game(&args.game)?;
     let dir = &args.dir;
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
     if occupied || (dir.exists() && !dir.is_dir()) {
         return Err(Error::Usage(format!(
             "{}: already exists and is not an empty folder; init makes a new competition folder (give another DIR)",
-            super::shown(dir)
+            super::shared::shown(dir)
         )));
     }
     let name = match &args.name {
@@ -85,7 +85,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
         std::fs::write(dir.join(path), text).map_err(|e| {
             Error::Runtime(format!(
                 "{}: cannot write: {e}",
-                super::shown(&dir.join(path))
+                super::shared::shown(&dir.join(path))
             ))
         })
     };
@@ -93,7 +93,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| {
             Error::Runtime(format!(
                 "{}: cannot create: {e}",
-                super::shown(&dir.join(sub))
+                super::shared::shown(&dir.join(sub))
             ))
         })?;
     }
@@ -103,8 +103,8 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
     }
     let tournament = Path::new("tournaments").join(format!("{slug}.yaml"));
     write(&tournament, &tournament_file(&name, game, files))?;
-    let shown = |p: &str| super::shown(&dir.join(p));
-    say!("made {} for {game}:", super::shown(dir));
+    let shown = |p: &str| super::shared::shown(&dir.join(p));
+    say!("made {} for {game}:", super::shared::shown(dir));
     say!(
         "  {:<28} template.py to start from, and {} example bots every entry plays",
         shown("bots/"),
@@ -116,14 +116,17 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
     );
     say!(
         "  {:<28} the tournament, every field explained",
-        super::shown(&dir.join(&tournament))
+        super::shared::shown(&dir.join(&tournament))
     );
     say!("next:");
     say!(
         "  cagematch check {} --game {game}",
         shown("bots/template.py")
     );
-    say!("  cagematch run {}", super::shown(&dir.join(&tournament)));
+    say!(
+        "  cagematch run {}",
+        super::shared::shown(&dir.join(&tournament))
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -137,7 +137,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
         ));
     }
     let (info, entries) = Journal::read(&args.run_dir)?;
-    let (_, export) = super::run::export_of_journal(&info, &entries);
+    let (_, export) = crate::tournament::Export::of_run(&info, &entries);
     let results = Results {
         export,
         matches: info.matches,
@@ -164,7 +164,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
                 .clone()
                 .unwrap_or_else(|| args.run_dir.join(format!("report.{ending}")));
             crate::files::write_replacing(&path, &text, "report")?;
-            say!("wrote {}", super::shown(&path));
+            say!("wrote {}", super::shared::shown(&path));
         }
     }
     Ok(ExitCode::SUCCESS)

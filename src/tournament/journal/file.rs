@@ -82,6 +82,33 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// The run folder for a new run of `info`: a fresh one under `output`, or `dir` when
+    /// one is named (`--run-dir`, a shard's own folder) — made if missing, or finished
+    /// where it stopped if it holds this very run (a retried shard plays what it is
+    /// missing). Returns the journal and the matches it already holds.
+    pub fn start(
+        output: &Path,
+        dir: Option<&Path>,
+        info: &RunInfo,
+    ) -> Result<(Journal, Vec<Entry>), JournalError> {
+        let Some(dir) = dir else {
+            return Ok((Journal::create(output, info)?, Vec::new()));
+        };
+        if !dir.join("run.json").exists() {
+            return Ok((Journal::create_at(dir, info)?, Vec::new()));
+        }
+        let (journal, held, done) = Journal::resume(dir)?;
+        if !held.same_run(info) {
+            return Err(JournalError::OtherRun(format!(
+                "{}: holds another run ({}, shard {}); give another --run-dir or remove it",
+                crate::files::shown(dir),
+                crate::cage::sanitize(held.name.as_bytes()),
+                held.shard.map_or("none".to_string(), |s| s.to_string())
+            )));
+        }
+        Ok((journal, done))
+    }
+
     /// Creates `output/<name>-<UTC time>/` with `run.json` and an empty journal.
     /// A run folder at exactly `dir` (a ladder's), made if missing; `run.json` written.
     pub fn create_at(dir: &Path, info: &RunInfo) -> Result<Journal, JournalError> {

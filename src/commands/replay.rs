@@ -1,0 +1,37 @@
+//! `cagematch replay FILE|RUN_DIR`: a saved replay in the match viewer, or a run folder
+//! in the whole UI.
+
+use super::shared::shown;
+use crate::cli::ReplayArgs;
+use crate::error::Error;
+use std::process::ExitCode;
+
+/// Opens a saved replay in the match viewer, or a run folder in the whole UI.
+pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
+    let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
+    let app = if args.file.is_dir() {
+        crate::tui::live::app_for_folder(&args.file, theme)?
+    } else {
+        let record = crate::replay::read(&args.file)?;
+        let mut app = crate::tui::app::App::for_replay(record, theme);
+        // The file's name: a path cut short by the header would say nothing.
+        app.title = args
+            .file
+            .file_name()
+            .map_or_else(|| shown(&args.file), |n| shown(std::path::Path::new(n)));
+        app
+    };
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::Usage(
+            "replay needs a terminal (stdout is not one)".into(),
+        ));
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    crate::tui::run(app, tx, rx, None, None, &mut |app| {
+        let path = std::path::PathBuf::from("standings.yaml");
+        crate::tournament::Export::new(&app.title, app.game, &app.bots(), &app.standings)
+            .write(&path)?;
+        Ok(path.display().to_string())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

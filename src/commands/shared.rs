@@ -1,0 +1,139 @@
+//! What several commands share: the cage for `match` and `check`, the game and settings
+//! they name, and the lines that report a cage's modules and cgroups.
+
+use crate::cage::{Cage, CagePolicy};
+use crate::cli::Rules;
+use crate::error::Error;
+use crate::game::{GameKind, TimeControl};
+use serde_json::{Map, Value};
+
+/// The game a `match` or `check` names.
+pub fn game(name: &str) -> Result<GameKind, Error> {
+    GameKind::parse(name).map_err(Error::Usage)
+}
+
+/// A path as printed: names come from strangers, so it is made safe for a terminal.
+pub use crate::files::shown;
+
+/// Starts the zygote for this binary with the default policy.
+/// The cage for `match` and `check`: the default modules, plus `--module`s from `--venv`.
+pub fn start_cage(rules: &Rules) -> Result<Cage, Error> {
+    let mut policy =
+        CagePolicy::for_current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
+    crate::cage::add_python(&mut policy, &rules.modules, rules.venv.as_deref())
+        .map_err(|why| Error::Usage(format!("--venv/--module: {why}")))?;
+    let cage = Cage::start(&policy)?;
+    say_failed_modules(&cage);
+    Ok(cage)
+}
+
+/// What bots may import, what failed to load, and what native-code modules came in as
+/// dependencies (never importable by bots).
+pub(crate) fn say_modules(indent: &str, info: &crate::cage::ZygoteInfo) {
+    for line in module_lines(indent, info) {
+        say!("{line}");
+    }
+}
+
+/// The lines of [`say_modules`].
+pub fn module_lines(indent: &str, info: &crate::cage::ZygoteInfo) -> Vec<String> {
+    let clean = |names: Vec<&str>| crate::cage::sanitize(names.join(", ").as_bytes());
+    let mut lines = vec![format!(
+        "{indent}modules:    {}",
+        clean(info.modules.iter().map(String::as_str).collect())
+    )];
+    for (module, why) in &info.failed {
+        lines.push(format!(
+            "{indent}            FAILED: {}: {}",
+            crate::cage::sanitize(module.as_bytes()),
+            crate::cage::sanitize(why.as_bytes())
+        ));
+    }
+    if !info.native.is_empty() {
+        lines.push(format!(
+            "{indent}            loaded for them, never importable: {} (what they reach, the kernel layers contain)",
+            clean(info.native.iter().map(String::as_str).collect())
+        ));
+    }
+    lines
+}
+
+/// Modules that could not be preloaded: bots that import one fault, the others play.
+pub fn say_failed_modules(cage: &Cage) {
+    for (module, why) in cage.info().failed {
+        eprintln!(
+            "cagematch: WARNING: module {} could not be loaded; bots that import it will fault: {}",
+            crate::cage::sanitize(module.as_bytes()),
+            crate::cage::sanitize(why.as_bytes())
+        );
+    }
+}
+
+/// The game settings from `--set KEY=VALUE` flags: values read as JSON when they parse
+/// (`5`, `0.1`, `true`), as text otherwise.
+pub fn settings(rules: &Rules) -> Result<Value, Error> {
+    let mut map = Map::new();
+    for item in &rules.settings {
+        let (key, value) = item.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--set {item}: write it as KEY=VALUE, e.g. --set rows=5"
+            ))
+        })?;
+        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
+        map.insert(key.trim().to_string(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// The game's time control with any `--move-time`, `--overage`, `--load-time` applied.
+pub fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, Error> {
+    let mut clock = game.default_time_control();
+    if let Some(v) = rules.move_time {
+        clock.per_move = v;
+    }
+    if let Some(v) = rules.overage {
+        clock.overage = v;
+    }
+    if let Some(v) = rules.load_time {
+        clock.load = v;
+    }
+    clock.check().map_err(|(field, why)| {
+        let flag = match field {
+            "move" => "--move-time",
+            "overage" => "--overage",
+            _ => "--load-time",
+        };
+        Error::Usage(format!("{flag} {why}"))
+    })?;
+    Ok(clock)
+}
+
+/// A fresh seed when none is given: the clock mixed with the process id.
+pub fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    crate::game::SplitMix64::new(nanos ^ u64::from(std::process::id())).next_u64() % 1_000_000_000
+}
+
+/// Prints the cgroup line (`indent` before it); true when bots get no cgroup.
+pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, String>) -> bool {
+    let (line, missing) = cgroup_line(indent, cgroups);
+    say!("{line}");
+    missing
+}
+
+/// The line of [`say_cgroup`], and whether bots get no cgroup.
+pub fn cgroup_line(indent: &str, cgroups: &Result<String, String>) -> (String, bool) {
+    match cgroups {
+        Ok(limits) => (format!("{indent}cgroup:     {limits}"), false),
+        Err(why) => (
+            format!(
+                "{indent}cgroup:     WARNING: none ({})",
+                crate::cage::sanitize(why.as_bytes())
+            ),
+            true,
+        ),
+    }
+}
