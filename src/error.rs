@@ -3,7 +3,7 @@
 //! prints as one line.
 
 use crate::cage::CageError;
-use crate::referee::RefereeError;
+use crate::game::GameKind;
 use std::fmt;
 
 /// A file a user handed us (tournament, theme, bot file, manifest, replay, run folder)
@@ -62,6 +62,32 @@ pub enum JournalError {
     /// The folder named for a new run holds another run.
     #[error("{0}")]
     OtherRun(String),
+}
+
+/// Failures of the runner (never of a bot): the match could not be refereed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefereeError {
+    #[error("{game} configuration: {reason}")]
+    Config { game: GameKind, reason: String },
+    #[error(transparent)]
+    Cage(#[from] CageError),
+    /// The runner failed under a bot (see [`FaultKind::Runner`](crate::cage::FaultKind::Runner)): nothing is scored.
+    #[error("the runner failed during the match (not a bot): {0}")]
+    Infrastructure(String),
+    /// The runner was asked to stop; the match was dropped and its bots killed.
+    #[error("the match was abandoned")]
+    Abandoned,
+}
+
+impl RefereeError {
+    /// A failure of the runner's own machinery, which playing the match again may cure
+    /// (as opposed to a bad configuration, or a stop that was asked for).
+    pub fn is_infrastructure(&self) -> bool {
+        matches!(
+            self,
+            RefereeError::Infrastructure(_) | RefereeError::Cage(_)
+        )
+    }
 }
 
 /// Why a tournament stopped before its end (not a bot's fault: those are scored).

@@ -11,9 +11,9 @@ pub use seeds::SeedKey;
 
 use crate::botfile::BotFile;
 use crate::cage::{
-    act_both, encoded, Bot, Cage, CageError, Fairness, Fault, FaultKind, Move, Question,
-    Supervision,
+    act_both, encoded, Bot, Cage, Fairness, Fault, FaultKind, Move, Question, Supervision,
 };
+pub use crate::error::RefereeError;
 use crate::game::{number, Game, GameKind, Outcome, TimeControl, Turns, SEATS};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,32 +32,6 @@ pub struct MatchSpec<'a> {
     pub bots: [&'a BotFile; SEATS],
     /// Off-turn freezing and run-queue forgiveness (both on, but for benchmarks).
     pub fairness: Fairness,
-}
-
-/// Failures of the runner (never of a bot): the match could not be refereed.
-#[derive(Debug, thiserror::Error)]
-pub enum RefereeError {
-    #[error("{game} configuration: {reason}")]
-    Config { game: GameKind, reason: String },
-    #[error(transparent)]
-    Cage(#[from] CageError),
-    /// The runner failed under a bot (see [`FaultKind::Runner`]): nothing is scored.
-    #[error("the runner failed during the match (not a bot): {0}")]
-    Infrastructure(String),
-    /// The runner was asked to stop; the match was dropped and its bots killed.
-    #[error("the match was abandoned")]
-    Abandoned,
-}
-
-impl RefereeError {
-    /// A failure of the runner's own machinery, which playing the match again may cure
-    /// (as opposed to a bad configuration, or a stop that was asked for).
-    pub fn is_infrastructure(&self) -> bool {
-        matches!(
-            self,
-            RefereeError::Infrastructure(_) | RefereeError::Cage(_)
-        )
-    }
 }
 
 /// A seat's fault that is the runner's, as the error that ends the match unscored.

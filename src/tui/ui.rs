@@ -5,25 +5,13 @@
 use super::app::{App, Prompt, RunState, Screen, TABS};
 use super::widgets::clean;
 use super::{bot_detail, crosstable, dashboard, matches, viewer, wall};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// The header, body and footer of a terminal area.
-pub fn regions(area: Rect) -> [Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area)
-}
-
-pub fn body(area: Rect) -> Rect {
-    regions(area)[1]
-}
+pub use super::widgets::{body, regions};
 
 pub fn draw(app: &App, frame: &mut Frame) {
     let t = app.theme();

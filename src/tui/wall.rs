@@ -22,7 +22,7 @@ fn card_size(app: &App) -> (u16, u16) {
 
 /// Cards per row on the current terminal (for ↑↓ on the wall).
 pub fn across(app: &App) -> usize {
-    let width = super::ui::body(app.area).width;
+    let width = super::widgets::body(app.area).width;
     (width / card_size(app).0).max(1) as usize
 }
 

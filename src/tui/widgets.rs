@@ -3,6 +3,7 @@
 
 use super::app::App;
 use crate::cage::sanitize;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Block;
@@ -52,4 +53,18 @@ pub fn percent(score: f64, games: u32) -> String {
     } else {
         format!("{:.1}%", score * 100.0)
     }
+}
+
+/// The header, body and footer of a terminal area.
+pub fn regions(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+pub fn body(area: Rect) -> Rect {
+    regions(area)[1]
 }

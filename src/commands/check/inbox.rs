@@ -3,7 +3,7 @@
 //! (`--move-to`) the failing bots moved aside — never deleted, never overwritten.
 
 use super::bot::{self, Trial};
-use super::verdict::{Status, Verdict};
+use super::verdict::{file_name, Status, Verdict};
 use crate::cage::Cage;
 use crate::cli::CheckArgs;
 use crate::error::Error;
@@ -214,12 +214,6 @@ fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
         }
     }
     clashes
-}
-
-/// A file's name (not its folder), made safe to show.
-pub(super) fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(String::new, |n| crate::files::shown(Path::new(n)))
 }
 
 fn header(width: usize) -> String {

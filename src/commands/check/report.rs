@@ -74,7 +74,7 @@ fn markdown_of(r: &Report) -> String {
     for v in r.bots {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
-            markdown(&super::inbox::file_name(&v.path)),
+            markdown(&super::verdict::file_name(&v.path)),
             markdown(&v.status.label()),
             ms(v.load_ms),
             ms(v.slowest_move_ms),
@@ -85,7 +85,7 @@ fn markdown_of(r: &Report) -> String {
     for v in r.bots.iter().filter(|v| !v.details.is_empty()) {
         out.push_str(&format!(
             "\n### {}: {}\n\n",
-            markdown(&super::inbox::file_name(&v.path)),
+            markdown(&super::verdict::file_name(&v.path)),
             markdown(&v.status.label())
         ));
         // An indented code block: whatever a line holds, it stays literal text.

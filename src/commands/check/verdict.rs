@@ -78,3 +78,10 @@ impl Verdict {
         matches!(self.status, Status::Problem(_))
     }
 }
+
+/// A file's name (not its folder), made safe to show.
+pub(super) fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(String::new, |n| {
+        crate::files::shown(std::path::Path::new(n))
+    })
+}

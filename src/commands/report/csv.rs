@@ -2,7 +2,7 @@
 //! with every figure of the YAML export and a column per fault kind), or the crosstable
 //! as one row per pair of bots (tidy: bot, opponent, then the head-to-head's figures).
 
-use super::{faults, figures, number, Results};
+use super::results::{faults, figures, number, Results};
 use crate::cage::FaultKind;
 use crate::markup::csv as field;
 

@@ -2,7 +2,7 @@
 //! (its Content-Security-Policy forbids all three), so participants can open it
 //! anywhere. Elo intervals are drawn as bars, the crosstable as a heatmap.
 
-use super::{extra_columns, faults, figures, number, points, total_faults, Results};
+use super::results::{extra_columns, faults, figures, number, points, total_faults, Results};
 use crate::markup::html as esc;
 use crate::tournament::HeadToHead;
 

@@ -1,6 +1,6 @@
 //! The report as Markdown: three tables, for a forum post, a wiki or a pull request.
 
-use super::{extra_columns, faults, figures, points, total_faults, Results};
+use super::results::{extra_columns, faults, figures, points, total_faults, Results};
 use crate::markup::markdown as md;
 
 pub fn render(r: &Results) -> String {

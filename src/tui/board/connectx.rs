@@ -1,7 +1,7 @@
 //! ConnectX: discs drawn as large as the space allows (block characters, a column gap
 //! between discs), the last move marked, the winning line on a `win` background.
 
-use super::Canvas;
+use super::canvas::Canvas;
 use crate::game::connectx::BoardFrame;
 use crate::referee::Frame;
 use ratatui::style::{Modifier, Style};

@@ -2,11 +2,13 @@
 //! wall's mini-boards and a replay all use these. Input comes from the game's own frame
 //! decoders, which read a malformed (hostile) frame as an empty one.
 
+mod canvas;
 mod connectx;
 mod rounds;
 mod tron;
 
-use super::theme::Theme;
+pub use canvas::Canvas;
+
 use crate::game::GameKind;
 use crate::referee::Frame;
 use ratatui::text::Line;
@@ -36,15 +38,6 @@ pub fn marks(game: GameKind, frames: &[Frame]) -> Vec<(usize, Mark)> {
             }
         })
         .collect()
-}
-
-/// How a board is drawn: the space it fills and what it marks.
-pub struct Canvas<'a> {
-    pub theme: &'a Theme,
-    pub width: usize,
-    pub height: usize,
-    /// Pieces in a row that win (ConnectX's `inarow`).
-    pub inarow: usize,
 }
 
 /// The board at frame `at` in at most `width` × `height` cells.

@@ -2,7 +2,7 @@
 //! space (numbered every ten), the round's winner in bold, IPD's noise flips marked `~`,
 //! the current round highlighted; and the running scores for the viewer's chart.
 
-use super::Canvas;
+use super::canvas::Canvas;
 use crate::game::ipd::TurnFrame;
 use crate::game::rps::RoundFrame;
 use crate::game::GameKind;

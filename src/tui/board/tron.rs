@@ -2,7 +2,7 @@
 //! rows per line with half blocks when space is short. Trails are shaded in the seat's
 //! colour, heads solid with a mark (◆, or ✖ on the fault colour once crashed).
 
-use super::Canvas;
+use super::canvas::Canvas;
 use crate::game::tron::ArenaFrame;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};

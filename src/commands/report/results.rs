@@ -1,0 +1,123 @@
+//! A run's results as every report format reads them: the export's rows, the figures
+//! each table shows, and the columns that rank or explain the format.
+
+use crate::cage::FaultKind;
+use crate::tournament::{Export, ExportRow};
+
+/// What every format shows: the export, and how far the run got.
+pub struct Results {
+    pub export: Export,
+    /// Matches the run's schedule holds (more than played when it was interrupted).
+    pub matches: usize,
+    pub played: usize,
+    pub started: String,
+}
+
+impl Results {
+    /// The fault kinds any bot has, in `FaultKind::ALL`'s order (the tables leave out
+    /// the columns that would be all zeros).
+    pub fn fault_kinds(&self) -> Vec<FaultKind> {
+        FaultKind::ALL
+            .into_iter()
+            .filter(|k| self.export.standings.iter().any(|r| faults(r, *k) > 0))
+            .collect()
+    }
+
+    /// One line under the title: game, format, progress, ranking, dates; `escape` is
+    /// for the one part that comes from the run folder (its start time).
+    pub fn summary(&self, escape: fn(&str) -> String) -> String {
+        let e = &self.export;
+        format!(
+            "{} · {} · {} of {} matches played{} · ranked by {} · started {} · report {} by cagematch {}",
+            e.game,
+            e.format,
+            self.played,
+            self.matches,
+            if self.played < self.matches {
+                " (unfinished)"
+            } else {
+                ""
+            },
+            e.ranking.name(),
+            escape(&self.started),
+            e.date,
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+/// A bot's count of one fault kind.
+pub fn faults(row: &ExportRow, kind: FaultKind) -> u32 {
+    row.faults.get(&kind).copied().unwrap_or(0)
+}
+
+/// A bot's standing as every format shows it, in this order: points, games, wins,
+/// draws, losses, score, Elo, and its interval's low and high ends.
+pub fn figures(row: &ExportRow) -> [String; 9] {
+    [
+        number(row.points),
+        row.games.to_string(),
+        row.wins.to_string(),
+        row.draws.to_string(),
+        row.losses.to_string(),
+        number(row.score),
+        number(row.elo),
+        number(row.elo_low),
+        number(row.elo_high),
+    ]
+}
+
+/// A column the standings show only for some formats.
+pub struct Column {
+    pub header: &'static str,
+    pub value: fn(&ExportRow) -> String,
+}
+
+/// The columns beyond [`figures`] that rank or explain this run's standings: the mean
+/// payoff per turn when it ranks them (the iterated Prisoner's Dilemma), Swiss's
+/// Buchholz and byes, the knockout round each bot reached.
+pub fn extra_columns(e: &Export) -> Vec<Column> {
+    let mut columns = Vec::new();
+    if e.ranking == crate::game::Ranking::Payoff {
+        columns.push(Column {
+            header: "Payoff/turn",
+            value: |r| number(r.payoff_per_turn),
+        });
+    }
+    if e.standings.iter().any(|r| r.buchholz.is_some()) {
+        columns.push(Column {
+            header: "Buchholz",
+            value: |r| r.buchholz.map(number).unwrap_or_default(),
+        });
+        columns.push(Column {
+            header: "Byes",
+            value: |r| r.byes.map(|b| b.to_string()).unwrap_or_default(),
+        });
+    }
+    if e.standings.iter().any(|r| r.round_reached.is_some()) {
+        columns.push(Column {
+            header: "Round",
+            value: |r| r.round_reached.map(|n| n.to_string()).unwrap_or_default(),
+        });
+    }
+    columns
+}
+
+/// A crosstable's points, short: `2` for 2.0, `1.5` for 1.5.
+pub fn points(v: f64) -> String {
+    format!("{v}")
+}
+
+/// All of a bot's faults.
+pub fn total_faults(row: &ExportRow) -> u32 {
+    row.faults.values().sum()
+}
+
+/// A number as the YAML export writes it (`serde_yaml` writes `12.0` for 12).
+pub fn number(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v}")
+    }
+}
