@@ -109,6 +109,20 @@ pub fn sanitize(bytes: &[u8]) -> String {
     out
 }
 
+/// Caps on text taken from a bot.
+pub const DETAIL_CHARS: usize = 300;
+
+/// Text from a bot, cut to `max` characters and made safe for a terminal line by line.
+pub fn cut(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .collect::<String>()
+        .split('\n')
+        .map(|l| sanitize(l.as_bytes()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,7 @@ pub fn check_module(name: &str) -> Result<(), String> {
     if !valid {
         return Err(format!(
             "`{}` is not a module name",
-            crate::cage::sanitize(name.as_bytes())
+            crate::cage::log::sanitize(name.as_bytes())
         ));
     }
     Ok(())

@@ -4,24 +4,17 @@
 
 use super::cgroup::BotCgroup;
 use super::dialect::{Answer, Dialect};
-use super::process::{exchange_all, Ask, BotProcess, Exchange, Wire};
+use super::process::exchange::{exchange_all, Ask, Exchange};
+use super::process::{BotProcess, Wire};
+use super::program::{BotSource, Program};
 use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::layers::Layers;
-use crate::cage::log::sanitize;
 use crate::cage::policy::Limits;
 use crate::cage::protocol::Hello;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::os::fd::OwnedFd;
 use std::time::Duration;
-
-/// The bot's source file, as read by the host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BotSource {
-    /// Shown in errors and replays, e.g. `greedy.py`.
-    pub name: String,
-    pub code: String,
-}
 
 /// One move: the action and what it cost.
 #[derive(Debug, Clone)]
@@ -47,9 +40,6 @@ pub struct Loaded {
     pub logs: Vec<String>,
 }
 
-/// Caps on text taken from a bot.
-pub(super) const DETAIL_CHARS: usize = 300;
-
 pub struct Bot {
     process: BotProcess,
     dialect: Dialect,
@@ -58,17 +48,6 @@ pub struct Bot {
     name: String,
     /// Lines of a move whose reply turned out to be a fault, until the referee asks.
     unclaimed: Vec<String>,
-}
-
-/// Text from a bot, cut to `max` characters and made safe for a terminal line by line.
-pub(super) fn cut(text: &str, max: usize) -> String {
-    text.chars()
-        .take(max)
-        .collect::<String>()
-        .split('\n')
-        .map(|l| sanitize(l.as_bytes()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 impl Bot {
@@ -159,13 +138,13 @@ impl Bot {
     /// the cage already executed) with its seed and waits for it to say it is ready.
     pub fn load_program(
         &mut self,
-        program: &super::cage::Program,
+        program: &Program,
         seed: u64,
         budget: Duration,
     ) -> Result<Loaded, Fault> {
         let native = match program {
-            super::cage::Program::Python(source) => return self.load(source, seed, budget),
-            super::cage::Program::Native(native) => native,
+            Program::Python(source) => return self.load(source, seed, budget),
+            Program::Native(native) => native,
         };
         self.name = native.name.clone();
         let (answer, ex) = self.ask(&Dialect::seed(seed), budget)?;

@@ -1,10 +1,11 @@
 //! The host's side of the zygote: start it, hand it the policy, ask it for caged bots.
 
-use super::bot::{Bot, BotSource};
+use super::bot::Bot;
 use super::cgroup::Cgroups;
 use super::dialect::Dialect;
 use super::native::Native;
 use super::pool::Pool;
+use super::program::Program;
 use crate::cage::control;
 use crate::cage::pidfd::{self, poll_in};
 use crate::cage::policy::{CagePolicy, Limits};
@@ -32,15 +33,6 @@ pub enum CageError {
     Zygote(String),
     #[error("cannot cage a bot: {0}")]
     Layer(String),
-}
-
-/// A bot's code as the cage runs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Program {
-    /// Source sent to a caged process of the embedded CPython.
-    Python(BotSource),
-    /// An executable run by a caged process (see `native.rs`).
-    Native(Native),
 }
 
 /// A running zygote and the bots it keeps ready. Dropping it kills the zygote and with it

@@ -3,10 +3,10 @@
 //! ([`NativeRequest`]/[`NativeReply`]). Everything here is pure: bytes to send, and a
 //! hostile reply turned into an answer or a fault.
 
-use super::bot::{cut, DETAIL_CHARS};
 use super::process::Wire;
 use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::frame;
+use crate::cage::log::{cut, DETAIL_CHARS};
 use crate::cage::protocol::{
     Act, ErrorKind, NativeReply, NativeRequest, ReadyName, Reply, Request,
 };

@@ -11,4 +11,5 @@ mod exit;
 pub mod native;
 mod pool;
 mod process;
+pub mod program;
 pub mod venv;

@@ -19,8 +19,7 @@ const STATUS_WAIT: Duration = Duration::from_secs(2);
 /// How long a bot that closed its reply pipe has to actually exit.
 const STATUS_GRACE: Duration = Duration::from_millis(250);
 
-mod exchange;
-pub use exchange::{exchange_all, Ask, Exchange};
+pub mod exchange;
 
 /// How replies are cut out of the byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

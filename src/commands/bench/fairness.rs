@@ -4,7 +4,6 @@
 //! frozen) and, as the baseline, with plain wall-clock charging and no freeze (what
 //! cutechess and Kaggle do) — and the wall time a sleeping or a blocked bot costs.
 
-use super::err;
 use crate::botfile::BotFile;
 use crate::cage::{BotSource, Cage, CagePolicy, Fairness, FaultKind};
 use crate::game::{GameKind, TimeControl};
@@ -119,8 +118,8 @@ fn play_at_once(
 ) -> Result<Vec<MatchRecord>, String> {
     let mut policy = policy.clone();
     policy.pool = jobs;
-    let cage = Cage::start(&policy).map_err(err)?;
-    let key = SeedKey::random().map_err(err)?;
+    let cage = Cage::start(&policy).map_err(|e| e.to_string())?;
+    let key = SeedKey::random().map_err(|e| e.to_string())?;
     let next = AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(count));
     let clock = TimeControl {
@@ -150,8 +149,9 @@ fn play_at_once(
                             bots: [bot, bot],
                             fairness,
                         };
-                        let record = referee::play(&cage, &spec, &mut |_| {}).map_err(err)?;
-                        records.lock().map_err(err)?.push(record);
+                        let record =
+                            referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+                        records.lock().map_err(|e| e.to_string())?.push(record);
                     }
                 })
             })
@@ -162,12 +162,12 @@ fn play_at_once(
         }
         Ok(())
     })?;
-    records.into_inner().map_err(err)
+    records.into_inner().map_err(|e| e.to_string())
 }
 
 /// The wall time a bot that sleeps, and one blocked writing its log, cost per move.
 fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
-    let cage = Cage::start(policy).map_err(err)?;
+    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
     let budget = Duration::from_secs_f64(STALL_BUDGET);
     let mut out = Vec::new();
     for (what, code) in [
@@ -184,7 +184,7 @@ fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
             name: "stall.py".into(),
             code: code.into(),
         };
-        let mut bot = cage.spawn().map_err(err)?;
+        let mut bot = cage.spawn().map_err(|e| e.to_string())?;
         bot.load(&source, 1, Duration::from_secs(10))
             .map_err(|f| format!("{what}: {f}"))?;
         let start = Instant::now();

@@ -2,7 +2,7 @@
 //! compared with. Nothing here prints or judges.
 
 use super::cold;
-use super::{err, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use super::figures::{err, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::protocol::{Act, Request};
@@ -129,7 +129,7 @@ fn pooled_spawns(
 fn numpy_figures(
     policy: &CagePolicy,
     opts: &BenchArgs,
-) -> Result<Option<super::NumpyFigures>, Error> {
+) -> Result<Option<super::figures::NumpyFigures>, Error> {
     let Some(venv) = &opts.venv else {
         return Ok(None);
     };
@@ -141,7 +141,7 @@ fn numpy_figures(
         code: NUMPY_BOT.into(),
     };
     let python = venv.join("bin/python");
-    Ok(Some(super::NumpyFigures {
+    Ok(Some(super::figures::NumpyFigures {
         pooled: pooled_spawns(
             &policy,
             &bot,

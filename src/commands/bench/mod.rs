@@ -5,110 +5,16 @@
 
 pub mod cold;
 mod fairness;
+mod figures;
 mod measure;
 mod print;
 mod rounds;
 
+use figures::{Measured, Target};
+
 use crate::cli::BenchArgs;
 use crate::error::Error;
 use crate::game::GameKind;
-use serde_json::{json, Value};
-use std::time::Duration;
-
-const TRIVIAL_BOT: &str = "def agent(observation, configuration):\n    return 0\n";
-const BUDGET: Duration = Duration::from_secs(5);
-
-/// A figure's key in `--json` (stable, documented in docs) and its label in the table.
-type Name = (&'static str, &'static str);
-
-struct Figure {
-    key: &'static str,
-    name: &'static str,
-    samples: Vec<Duration>,
-}
-
-impl Figure {
-    fn new((key, name): Name) -> Figure {
-        Figure {
-            key,
-            name,
-            samples: Vec::new(),
-        }
-    }
-
-    fn quantile(&self, q: f64) -> Duration {
-        let mut s = self.samples.clone();
-        s.sort();
-        s.get(((s.len() as f64 - 1.0) * q).round() as usize)
-            .copied()
-            .unwrap_or_default()
-    }
-
-    fn median_us(&self) -> f64 {
-        us(self.quantile(0.5))
-    }
-
-    fn json(&self) -> Value {
-        json!({ "n": self.samples.len(), "median_us": round1(self.median_us()), "p95_us": round1(us(self.quantile(0.95))) })
-    }
-}
-
-fn us(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
-
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
-struct Target {
-    name: &'static str,
-    goal: String,
-    value: String,
-    met: bool,
-}
-
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
-/// Spawn figures: the pool, a fork per spawn, and two cold baselines.
-struct Spawns {
-    pooled: Figure,
-    forked: Figure,
-    cold_python: Figure,
-    cold_embedded: Figure,
-}
-
-/// Matches per second of one game on one core and on all.
-struct Throughput {
-    game: GameKind,
-    one: f64,
-    all: f64,
-}
-
-/// Everything measured in one run.
-struct Measured {
-    spawns: Spawns,
-    /// Per layout (same core, then across cores): caged bot, pipe floor, JSON lines.
-    moves: Vec<[Figure; 3]>,
-    /// The agent called in-process by a plain Python loop (no isolation).
-    in_process: Figure,
-    rounds: rounds::RoundFigures,
-    jobs_all: usize,
-    throughput: Vec<Throughput>,
-    /// (caged bot, plain python3) PSS in KiB, or why it could not be read.
-    memory: Result<(f64, f64), String>,
-    fairness: fairness::FairnessFigures,
-    /// With `--venv`: a numpy bot's spawn and memory.
-    numpy: Option<NumpyFigures>,
-}
-
-struct NumpyFigures {
-    pooled: Figure,
-    /// (caged numpy bot, plain python3 with numpy) PSS in KiB, or why not.
-    memory: Result<(f64, f64), String>,
-}
 
 pub fn run(opts: &BenchArgs) -> Result<(), Error> {
     if !opts.json {

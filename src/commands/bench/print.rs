@@ -1,6 +1,6 @@
 //! Printing `cagematch bench`: a table for people, one JSON object for scripts.
 
-use super::{round1, us, Figure, Measured, Target};
+use super::figures::{round1, us, Figure, Measured, Target};
 use crate::game::GameKind;
 use serde_json::{json, Value};
 
@@ -211,7 +211,7 @@ fn fairness_table(f: &super::fairness::FairnessFigures) {
     }
 }
 
-fn numpy_table(n: &super::NumpyFigures) {
+fn numpy_table(n: &super::figures::NumpyFigures) {
     heading("numpy (--venv)");
     figure(&n.pooled);
     match &n.memory {

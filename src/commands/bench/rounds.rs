@@ -3,7 +3,6 @@
 //! work around them; and what a round costs in a replay. One RPS match at a time, its
 //! host thread and both bots on one core (a tournament worker's layout).
 
-use super::err;
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::{Cage, CagePolicy};
@@ -47,8 +46,8 @@ pub fn measure(policy: &CagePolicy) -> Result<RoundFigures, String> {
     let bot = BotFile::read(BOT.as_ref()).map_err(|e| {
         format!("the round figure needs {BOT}; run the bench from the project folder ({e})")
     })?;
-    let cage = Cage::start(policy).map_err(err)?;
-    let key = SeedKey::random().map_err(err)?;
+    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
+    let key = SeedKey::random().map_err(|e| e.to_string())?;
     let mut runs = Vec::with_capacity(MATCHES);
     for seed in 0..MATCHES as u64 {
         runs.push(affinity::pinned(0, || one(&cage, &bot, key, seed))?);
@@ -73,12 +72,12 @@ fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigur
         last = Instant::now();
         first.get_or_insert(last);
     })
-    .map_err(err)?;
+    .map_err(|e| e.to_string())?;
     let rounds = record.frames.len().saturating_sub(1).max(1);
     let elapsed = last.duration_since(first.unwrap_or(last));
     let (slower, seats) = seat_times(&record);
     let text = replay::to_string(&record, true);
-    let zstd = replay::compress(&text).map_err(err)?;
+    let zstd = replay::compress(&text).map_err(|e| e.to_string())?;
     Ok(RoundFigures {
         rounds,
         round_us: elapsed.as_secs_f64() * 1e6 / rounds as f64,

@@ -428,6 +428,6 @@ fn wait(slots: &mut [Slot<'_, '_>]) {
 fn frame_fault(e: FrameError) -> Fault {
     Fault::new(
         FaultKind::Protocol,
-        crate::cage::host::bot::cut(&e.to_string(), crate::cage::host::bot::DETAIL_CHARS),
+        crate::cage::log::cut(&e.to_string(), crate::cage::log::DETAIL_CHARS),
     )
 }

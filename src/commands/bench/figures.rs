@@ -1,0 +1,101 @@
+//! What a bench run measures and judges: figures, targets and their names.
+
+use super::{fairness, rounds};
+use crate::game::GameKind;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+pub(super) const TRIVIAL_BOT: &str = "def agent(observation, configuration):\n    return 0\n";
+pub(super) const BUDGET: Duration = Duration::from_secs(5);
+
+/// A figure's key in `--json` (stable, documented in docs) and its label in the table.
+pub(super) type Name = (&'static str, &'static str);
+
+pub(super) struct Figure {
+    pub(super) key: &'static str,
+    pub(super) name: &'static str,
+    pub(super) samples: Vec<Duration>,
+}
+
+impl Figure {
+    pub(super) fn new((key, name): Name) -> Figure {
+        Figure {
+            key,
+            name,
+            samples: Vec::new(),
+        }
+    }
+
+    pub(super) fn quantile(&self, q: f64) -> Duration {
+        let mut s = self.samples.clone();
+        s.sort();
+        s.get(((s.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub(super) fn median_us(&self) -> f64 {
+        us(self.quantile(0.5))
+    }
+
+    pub(super) fn json(&self) -> Value {
+        json!({ "n": self.samples.len(), "median_us": round1(self.median_us()), "p95_us": round1(us(self.quantile(0.95))) })
+    }
+}
+
+pub(super) fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+pub(super) fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+pub(super) struct Target {
+    pub(super) name: &'static str,
+    pub(super) goal: String,
+    pub(super) value: String,
+    pub(super) met: bool,
+}
+
+pub(super) fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Spawn figures: the pool, a fork per spawn, and two cold baselines.
+pub(super) struct Spawns {
+    pub(super) pooled: Figure,
+    pub(super) forked: Figure,
+    pub(super) cold_python: Figure,
+    pub(super) cold_embedded: Figure,
+}
+
+/// Matches per second of one game on one core and on all.
+pub(super) struct Throughput {
+    pub(super) game: GameKind,
+    pub(super) one: f64,
+    pub(super) all: f64,
+}
+
+/// Everything measured in one run.
+pub(super) struct Measured {
+    pub(super) spawns: Spawns,
+    /// Per layout (same core, then across cores): caged bot, pipe floor, JSON lines.
+    pub(super) moves: Vec<[Figure; 3]>,
+    /// The agent called in-process by a plain Python loop (no isolation).
+    pub(super) in_process: Figure,
+    pub(super) rounds: rounds::RoundFigures,
+    pub(super) jobs_all: usize,
+    pub(super) throughput: Vec<Throughput>,
+    /// (caged bot, plain python3) PSS in KiB, or why it could not be read.
+    pub(super) memory: Result<(f64, f64), String>,
+    pub(super) fairness: fairness::FairnessFigures,
+    /// With `--venv`: a numpy bot's spawn and memory.
+    pub(super) numpy: Option<NumpyFigures>,
+}
+
+pub(super) struct NumpyFigures {
+    pub(super) pooled: Figure,
+    /// (caged numpy bot, plain python3 with numpy) PSS in KiB, or why not.
+    pub(super) memory: Result<(f64, f64), String>,
+}
