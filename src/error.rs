@@ -2,7 +2,6 @@
 //! change an argument or a file they handed us, 1 when the run itself failed. Every one
 //! prints as one line.
 
-use crate::cage::CageError;
 use crate::game::GameKind;
 use std::fmt;
 
@@ -88,6 +87,17 @@ impl RefereeError {
             RefereeError::Infrastructure(_) | RefereeError::Cage(_)
         )
     }
+}
+
+/// The cage's failures: the runner itself (never a bot).
+#[derive(Debug, thiserror::Error)]
+pub enum CageError {
+    #[error("cannot start the zygote {program}: {reason}")]
+    Start { program: String, reason: String },
+    #[error("the zygote stopped answering: {0}")]
+    Zygote(String),
+    #[error("cannot cage a bot: {0}")]
+    Layer(String),
 }
 
 /// Why a tournament stopped before its end (not a bot's fault: those are scored).

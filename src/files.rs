@@ -89,7 +89,7 @@ pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), String
     let fail = |e: std::io::Error| {
         format!(
             "{}: cannot write the {what}: {e}",
-            crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+            crate::cage::log::sanitize(path.as_os_str().as_encoded_bytes())
         )
     };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -111,7 +111,7 @@ pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), String
 
 /// A path as the terminal may show it: control bytes escaped (a file name is anyone's).
 pub fn shown(path: &Path) -> String {
-    crate::cage::sanitize(path.as_os_str().as_encoded_bytes())
+    crate::cage::log::sanitize(path.as_os_str().as_encoded_bytes())
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ mod fault;
 pub mod frame;
 mod host;
 mod layers;
-mod log;
+pub mod log;
 mod pidfd;
 pub mod policy;
 pub mod protocol;

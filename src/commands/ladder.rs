@@ -40,7 +40,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     };
     let run_dir = args.dir.join("run");
     let now = now_utc();
-    if !run_dir.join("run.json").is_file() {
+    if !Journal::is_run_folder(&run_dir) {
         // The first run: every bot is a new version.
         let mut t = current;
         t.format = Format::Ladder {
@@ -57,8 +57,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     let active: Vec<usize> = (0..info.bots.len())
         .filter(|&i| info.bots[i].retired.is_none())
         .collect();
-    info.schedule = Format::Ladder { active };
-    info.matches = info.plan(&[]).total;
+    info.reschedule(Format::Ladder { active });
     Journal::write_info(&run_dir, &info)?;
     play_versions(&run_dir, &run_args, &now)
 }
@@ -128,7 +127,7 @@ fn start_at(
     now: &str,
 ) -> Result<Tournament, Error> {
     let t = prepare(t, args)?;
-    let mut info = RunInfo::of(&t, t.plan(&[]).total);
+    let mut info = RunInfo::new_run(&t);
     for bot in &mut info.bots {
         bot.added = Some(now.to_string());
     }

@@ -99,7 +99,7 @@ pub fn start(t: Tournament, args: &RunArgs) -> Result<(Tournament, Journal, Vec<
             t.format.name()
         )));
     }
-    let info = RunInfo::of(&t, t.plan(&[]).total);
+    let info = RunInfo::new_run(&t);
     let dir = match (&args.run_dir, t.shard) {
         (Some(dir), _) => Some(dir.clone()),
         (None, Some(shard)) => Some(t.output.join(shard.folder(&journal::slug(&t.name)))),
@@ -283,7 +283,7 @@ fn live(
     theme: Theme,
     export_to: Option<PathBuf>,
 ) -> Result<Summary, Error> {
-    let total = t.plan(&done).total;
+    let total = t.total(&done);
     let header = live::RunHeader {
         title: t.name.clone(),
         game: t.game,

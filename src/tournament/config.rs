@@ -274,6 +274,11 @@ impl Tournament {
         shard::part(self.shard, plan)
     }
 
+    /// How many matches the run will have played in all, once `done` are.
+    pub fn total(&self, done: &[Entry]) -> usize {
+        self.plan(done).total
+    }
+
     /// The standings after `done`, as this tournament's format ranks them.
     pub fn standings(&self, done: &[Entry]) -> Standings {
         let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();

@@ -258,7 +258,7 @@ impl Bot {
     }
 
     /// How the host treats this bot from now on.
-    pub fn set_fairness(&mut self, fairness: crate::cage::Fairness) {
+    pub fn set_fairness(&mut self, fairness: crate::cage::policy::Fairness) {
         self.process.charge_wall_time(!fairness.forgive_run_queue);
     }
 

@@ -10,6 +10,7 @@ use crate::cage::control;
 use crate::cage::pidfd::{self, poll_in};
 use crate::cage::policy::{CagePolicy, Limits};
 use crate::cage::protocol::{self, Setup, SpawnRequest, ZygoteInfo, ZygoteReply};
+pub use crate::error::CageError;
 use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
@@ -23,17 +24,6 @@ use std::time::Duration;
 const SPAWN_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a zygote that stopped answering may take to be seen exiting.
 const ZYGOTE_EXIT_WAIT: Duration = Duration::from_secs(1);
-
-/// Failures of the runner itself (never of a bot).
-#[derive(Debug, thiserror::Error)]
-pub enum CageError {
-    #[error("cannot start the zygote {program}: {reason}")]
-    Start { program: String, reason: String },
-    #[error("the zygote stopped answering: {0}")]
-    Zygote(String),
-    #[error("cannot cage a bot: {0}")]
-    Layer(String),
-}
 
 /// A running zygote and the bots it keeps ready. Dropping it kills the zygote and with it
 /// every bot it forked.

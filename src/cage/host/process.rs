@@ -153,7 +153,7 @@ impl BotProcess {
         }
     }
 
-    /// Charge plain wall time from now on (see [`crate::cage::Fairness`]).
+    /// Charge plain wall time from now on (see [`crate::cage::policy::Fairness`]).
     pub fn charge_wall_time(&mut self, on: bool) {
         self.wall_only = on;
     }

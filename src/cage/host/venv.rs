@@ -9,7 +9,7 @@ pub const EMBEDDED_PYTHON: &str = env!("CAGEMATCH_PYTHON_VERSION");
 
 /// The `site-packages` folder of the venv at `venv`, or a one-line reason it cannot serve.
 pub fn site_packages(venv: &Path) -> Result<PathBuf, String> {
-    let shown = crate::cage::sanitize(venv.display().to_string().as_bytes());
+    let shown = crate::cage::log::sanitize(venv.display().to_string().as_bytes());
     let cfg = venv.join("pyvenv.cfg");
     let text = crate::files::read_text(&cfg, 64 * 1024, "pyvenv.cfg", crate::files::Links::Follow)
         .map_err(|_| {
@@ -25,7 +25,7 @@ pub fn site_packages(venv: &Path) -> Result<PathBuf, String> {
     if minor != EMBEDDED_PYTHON {
         return Err(format!(
             "{shown}: its Python is {}, but cagematch embeds {EMBEDDED_PYTHON}; make the venv with python{EMBEDDED_PYTHON} -m venv",
-            crate::cage::sanitize(version.as_bytes())
+            crate::cage::log::sanitize(version.as_bytes())
         ));
     }
     let site = venv
@@ -44,7 +44,7 @@ pub fn site_packages(venv: &Path) -> Result<PathBuf, String> {
 /// Adds third-party `modules` (checked by [`check_module`]) to what the policy preloads,
 /// and `venv`'s site-packages to where they are found.
 pub fn add_python(
-    policy: &mut crate::cage::CagePolicy,
+    policy: &mut crate::cage::policy::CagePolicy,
     modules: &[String],
     venv: Option<&Path>,
 ) -> Result<(), String> {

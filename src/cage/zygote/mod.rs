@@ -127,7 +127,7 @@ fn split_descriptors(
     mut fds: Vec<OwnedFd>,
 ) -> Result<
     (
-        crate::cage::Limits,
+        crate::cage::policy::Limits,
         Option<(ExecSpec, OwnedFd)>,
         Vec<OwnedFd>,
     ),

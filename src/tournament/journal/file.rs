@@ -82,6 +82,11 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Whether `dir` holds a run (its `run.json`).
+    pub fn is_run_folder(dir: &Path) -> bool {
+        dir.join("run.json").is_file()
+    }
+
     /// The run folder for a new run of `info`: a fresh one under `output`, or `dir` when
     /// one is named (`--run-dir`, a shard's own folder) — made if missing, or finished
     /// where it stopped if it holds this very run (a retried shard plays what it is

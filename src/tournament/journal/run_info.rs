@@ -185,6 +185,18 @@ impl RunInfo {
         whole(self) == whole(other)
     }
 
+    /// A new run of `t`, as many matches as its plan holds before any is played.
+    pub fn new_run(t: &Tournament) -> RunInfo {
+        RunInfo::of(t, t.plan(&[]).total)
+    }
+
+    /// Another format for the same bots (a ladder's new set of active versions), its
+    /// match count planned again.
+    pub fn reschedule(&mut self, format: Format) {
+        self.schedule = format;
+        self.matches = self.plan(&[]).total;
+    }
+
     pub fn of(t: &Tournament, matches: usize) -> RunInfo {
         RunInfo {
             format: RUN_FORMAT.into(),
