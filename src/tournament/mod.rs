@@ -3,7 +3,7 @@
 //! the parallel `runner`, the crash-safe run folder (`journal`), what the results say
 //! (`results`: standings, ratings, the export), and `merge` for shards.
 //!
-//! The arrows point one way (`tests/it/layout.rs` checks it): config → format →
+//! The arrows point one way (`tests/it/layout/` checks it): config → format →
 //! results; journal → config, format, results; runner → all of them.
 
 pub mod config;
