@@ -457,6 +457,10 @@ fn crafted_run_folders_are_refused_in_one_line() {
             "malformed retry line",
         ),
         (
+            r#"{"retry":{"id":0,"attempt":1,"reason":"x"},"extra":1}"#.to_string(),
+            "malformed retry line",
+        ),
+        (
             r#"{"retry":{"id":0,"attempt":99,"reason":"x"}}"#.to_string(),
             "does not fit this run",
         ),

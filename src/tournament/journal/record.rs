@@ -48,6 +48,7 @@ pub struct RetryNote {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RetryLine {
     pub retry: RetryNote,
 }
