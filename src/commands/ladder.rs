@@ -5,7 +5,7 @@
 //! games stay in the journal, out of the standings), and a bot no longer in the folder
 //! is retired too. The standings are over the active versions' games among themselves.
 
-use super::run::{play, prepare};
+use super::run::{play, prepare, theme};
 use crate::cage::sanitize;
 use crate::cli::{LadderArgs, RunArgs};
 use crate::error::Error;
@@ -14,6 +14,7 @@ use crate::tournament::format::Format;
 use crate::tournament::ladder;
 use crate::tournament::results::export::now_utc;
 use crate::tournament::{Journal, RunInfo, Tournament};
+use crate::tui::theme::Theme;
 use std::process::ExitCode;
 
 pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
@@ -38,6 +39,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         theme: args.theme.clone().or_else(|| current.theme.clone()),
         ..RunArgs::default()
     };
+    let theme = theme(&run_args, None)?;
     let run_dir = args.dir.join("run");
     let now = now_utc();
     if !Journal::is_run_folder(&run_dir) {
@@ -48,7 +50,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         };
         let t = start_at(t, &run_args, &run_dir, &now)?;
         say!("ladder: {} versions entered", t.bots.len());
-        return play_versions(&run_dir, &run_args, &now);
+        return play_versions(&run_dir, theme, &run_args, &now);
     }
     let (mut info, _) = Journal::read(&run_dir)?;
     for line in ladder::reconcile(&mut info.bots, &current, &now) {
@@ -59,16 +61,22 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         .collect();
     info.reschedule(Format::Ladder { active });
     Journal::write_info(&run_dir, &info)?;
-    play_versions(&run_dir, &run_args, &now)
+    play_versions(&run_dir, theme, &run_args, &now)
 }
 
 /// Plays what the ladder's run folder is missing, then lists its versions.
-fn play_versions(run_dir: &std::path::Path, args: &RunArgs, now: &str) -> Result<ExitCode, Error> {
+fn play_versions(
+    run_dir: &std::path::Path,
+    theme: Theme,
+    args: &RunArgs,
+    now: &str,
+) -> Result<ExitCode, Error> {
     let (journal, info, done) = Journal::resume(run_dir)?;
     let code = play(
         ladder::versions(&info, args.jobs.unwrap_or_else(cores))?,
         journal,
         done,
+        theme,
         args,
     )?;
     say_versions(&info, now);

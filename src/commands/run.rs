@@ -55,7 +55,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
     if jobs_override == Some(0) {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
-    let (t, journal, done) = match &args.resume {
+    let (t, journal, done, theme) = match &args.resume {
         Some(dir) => {
             if args.tournament.is_some()
                 || args.seed.is_some()
@@ -67,9 +67,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
                         .into(),
                 ));
             }
+            let theme = theme(&args, None)?;
             let (journal, info, done) = Journal::resume(dir)?;
             let jobs = jobs_override.unwrap_or_else(tournament::config::cores);
-            (Tournament::from_run(&info, jobs)?, journal, done)
+            (Tournament::from_run(&info, jobs)?, journal, done, theme)
         }
         None => {
             let file = args
@@ -81,13 +82,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
                     "{DEFAULT_TOURNAMENT}: not found here; run cagematch from the project folder or give a tournament file"
                 )));
             }
-            start(Tournament::load(&file)?, &args)?
+            let t = Tournament::load(&file)?;
+            let theme = theme(&args, t.theme.as_deref())?;
+            let (t, journal, done) = start(t, &args)?;
+            (t, journal, done, theme)
         }
     };
-    play(t, journal, done, &args)
+    play(t, journal, done, theme, &args)
 }
 
-/// A new run of `t`: the seed, jobs, theme and shard the arguments override, its seed
+/// A new run of `t`: the seed, jobs and shard the arguments override, its seed
 /// key, and its run folder — a fresh one, or the one `--run-dir` (or a shard's own
 /// folder) names, finished where it stopped if it holds this very run.
 pub fn start(t: Tournament, args: &RunArgs) -> Result<(Tournament, Journal, Vec<Entry>), Error> {
@@ -121,6 +125,13 @@ fn shard_of(args: &RunArgs) -> Result<Option<Shard>, Error> {
         .map_err(Error::Usage)
 }
 
+/// The UI's colour theme: `--theme`, else the tournament file's, else dark. Loaded before
+/// a run folder is made, so a misspelt name (checked headless too) leaves nothing behind.
+pub fn theme(args: &RunArgs, file_theme: Option<&str>) -> Result<Theme, Error> {
+    let name = args.theme.as_deref().or(file_theme).unwrap_or("dark");
+    Ok(Theme::load(name)?)
+}
+
 /// The seed and jobs the arguments override, and the run's seed key.
 pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<Tournament, Error> {
     if let Some(seed) = args.seed {
@@ -140,11 +151,9 @@ pub fn play(
     t: Tournament,
     mut journal: Journal,
     done: Vec<Entry>,
+    theme: Theme,
     args: &RunArgs,
 ) -> Result<ExitCode, Error> {
-    // The UI's theme, checked even when headless: a misspelt name is an error everywhere.
-    let theme_name = args.theme.as_deref().or(t.theme.as_deref());
-    let theme = Theme::load(theme_name.unwrap_or("dark"))?;
     // Before the first line: a scheduler may stop the run as soon as it sees it start.
     install_stop_handlers();
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();

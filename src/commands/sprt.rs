@@ -63,6 +63,7 @@ pub fn run(args: &SprtArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         ..RunArgs::default()
     };
+    let theme = super::run::theme(&run_args, None)?;
     let (t, journal, done) = super::run::start(t, &run_args)?;
-    super::run::play(t, journal, done, &run_args)
+    super::run::play(t, journal, done, theme, &run_args)
 }

@@ -156,6 +156,8 @@ fn usage_and_config_errors_exit_2_with_one_line() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
+    // Refused before anything was made: no run folder is left behind.
+    assert!(!dir.path().join("runs").exists());
     // clap's own usage errors use the same code.
     let out = cagematch(dir.path(), &["run", "--jobs", "many"]);
     assert_eq!(out.status.code(), Some(2));
