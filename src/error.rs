@@ -70,7 +70,9 @@ pub enum RefereeError {
     Config { game: GameKind, reason: String },
     #[error(transparent)]
     Cage(#[from] CageError),
-    /// The runner failed under a bot (see [`FaultKind::Runner`](crate::cage::FaultKind::Runner)): nothing is scored.
+    /// The runner failed under a bot (see [`FaultKind::Runner`]): nothing is scored.
+    ///
+    /// [`FaultKind::Runner`]: crate::cage::FaultKind::Runner
     #[error("the runner failed during the match (not a bot): {0}")]
     Infrastructure(String),
     /// The runner was asked to stop; the match was dropped and its bots killed.
@@ -89,7 +91,7 @@ impl RefereeError {
     }
 }
 
-/// The cage's failures: the runner itself (never a bot).
+/// Failures of the runner itself (never of a bot).
 #[derive(Debug, thiserror::Error)]
 pub enum CageError {
     #[error("cannot start the zygote {program}: {reason}")]

@@ -1,9 +1,10 @@
 //! A living ladder's schedule: every pair of active versions plays; the ids of a pair's
 //! games never change as versions are added or retired.
 
-use super::plan::{pairing_games, Plan};
+use super::plan::{fixed, pairing_games, Plan};
 use crate::tournament::journal::record::Entry;
 use crate::tournament::schedule::Scheduled;
+use std::collections::BTreeSet;
 
 /// A ladder's pair of versions `i < j` has the number `j(j−1)/2 + i`: stable as
 /// versions are added, so a match's id never changes.
@@ -32,18 +33,18 @@ fn ladder_games(p: usize, games: u32, seed: u64) -> Vec<Scheduled> {
 /// Every pair of active versions plays; games of pairs with a retired version stay
 /// planned only where they were played (the journal holds them).
 pub fn plan(active: &[usize], games: u32, seed: u64, done: &[Entry]) -> Plan {
-    let mut pairs: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    let mut pairs: BTreeSet<usize> = BTreeSet::new();
     for (n, &a) in active.iter().enumerate() {
         for &b in &active[n + 1..] {
             pairs.insert(ladder_pair(a.min(b), a.max(b)));
         }
     }
-    let played: std::collections::BTreeSet<usize> = done.iter().map(|e| e.id).collect();
+    let played: BTreeSet<usize> = done.iter().map(|e| e.id).collect();
     let mut matches: Vec<Scheduled> = pairs
         .iter()
         .flat_map(|&p| ladder_games(p, games, seed))
         .collect();
-    let retired: std::collections::BTreeSet<usize> = played
+    let retired: BTreeSet<usize> = played
         .iter()
         .map(|&id| id / games.max(1) as usize)
         .filter(|p| !pairs.contains(p))
@@ -55,10 +56,5 @@ pub fn plan(active: &[usize], games: u32, seed: u64, done: &[Entry]) -> Plan {
     matches.sort_by_key(|m| m.id);
     matches.dedup_by_key(|m| m.id);
     // The retired versions' games count too: they are in the journal.
-    Plan {
-        total: matches.len(),
-        matches,
-        complete: true,
-        ..Plan::default()
-    }
+    fixed(matches)
 }

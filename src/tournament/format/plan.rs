@@ -22,6 +22,7 @@ pub struct Plan {
     pub stage: Option<Vec<u32>>,
 }
 
+/// The plan of a format whose every match is known from the start.
 pub fn fixed(matches: Vec<Scheduled>) -> Plan {
     Plan {
         total: matches.len(),
@@ -30,6 +31,7 @@ pub fn fixed(matches: Vec<Scheduled>) -> Plan {
         ..Plan::default()
     }
 }
+
 /// The games of one pairing (`index` numbers pairings across the run, for the seed),
 /// ids from `first`: seats swap within each pair of games; `seat1` sits first in even
 /// games.
