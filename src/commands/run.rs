@@ -132,13 +132,11 @@ pub fn theme(args: &RunArgs, file_theme: Option<&str>) -> Result<Theme, Error> {
     Ok(Theme::load(name)?)
 }
 
-/// The seed and jobs the arguments override, and the run's seed key.
+/// The seed (its key follows) and jobs the arguments override.
 pub fn prepare(mut t: Tournament, args: &RunArgs) -> Result<Tournament, Error> {
     if let Some(seed) = args.seed {
-        t.seed = seed;
+        t.set_seed(seed)?;
     }
-    // Seeds from this machine's secret key and the (final) tournament seed.
-    t.key = crate::referee::SeedKey::local()?.for_tournament(t.seed);
     if let Some(jobs) = args.jobs {
         t.jobs = jobs;
     }
@@ -164,7 +162,7 @@ pub fn play(
         t.bots.len(),
         t.games_per_pair,
         t.jobs,
-        t.seed
+        t.seed()
     );
     say!("run folder: {}", super::shared::shown(&journal.dir));
     if !done.is_empty() {

@@ -177,11 +177,12 @@ pub struct Tournament {
     pub games_per_pair: u32,
     pub ranking: Ranking,
     pub format: Format,
-    pub seed: u64,
-    /// Turns match seeds into the seats' seeds; never seen by a bot, kept in `run.json`
-    /// (never in a replay). Random when the file is loaded; `cagematch run` derives it
-    /// from this machine's key and the seed, so a re-run plays the same matches.
-    pub key: SeedKey,
+    /// Read with [`Tournament::seed`], changed with [`Tournament::set_seed`] (so the key
+    /// follows it).
+    pub(in crate::tournament) seed: u64,
+    /// Where the key that turns match seeds into the seats' seeds comes from (see
+    /// [`Tournament::key`]).
+    pub(in crate::tournament) key: KeySource,
     pub jobs: usize,
     pub time_control: TimeControl,
     pub limits: Limits,
@@ -192,6 +193,17 @@ pub struct Tournament {
     pub theme: Option<String>,
     /// The part of the schedule this run plays (`run --shard`), or all of it.
     pub shard: Option<super::format::shard::Shard>,
+}
+
+/// Where a tournament's seed key comes from. Never seen by a bot; kept in `run.json`
+/// (never in a replay).
+#[derive(Debug, Clone, Copy)]
+pub(in crate::tournament) enum KeySource {
+    /// This machine's key (as a file is loaded): the tournament's key follows from it and
+    /// the seed, so the same file and seed play the same matches here, whoever loads it.
+    Machine(SeedKey),
+    /// A run's own key (`run.json`), fixed with the run's seed.
+    Run(SeedKey),
 }
 
 /// The line of the first `key:` in the text, for errors about values.
@@ -272,6 +284,31 @@ impl Tournament {
             .format
             .plan(self.bots.len(), self.games_per_pair, self.seed, done);
         shard::part(self.shard, plan)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Another seed (`--seed`); the key follows it. A run's tournament keeps its seed.
+    pub fn set_seed(&mut self, seed: u64) -> Result<(), ConfigError> {
+        if let KeySource::Run(_) = self.key {
+            return Err(ConfigError::new(
+                self.file.display(),
+                "a run keeps the seed it began with",
+            ));
+        }
+        self.seed = seed;
+        Ok(())
+    }
+
+    /// The key that turns match seeds into the seats' seeds, so no bot can compute its
+    /// opponent's: this machine's key for this seed, or the run's own.
+    pub fn key(&self) -> SeedKey {
+        match self.key {
+            KeySource::Machine(machine) => machine.for_tournament(self.seed),
+            KeySource::Run(key) => key,
+        }
     }
 
     /// How many matches the run will have played in all, once `done` are.
@@ -370,9 +407,9 @@ impl Tournament {
             modules,
             venv,
             output: raw.output,
-            key: SeedKey::random().map_err(|e| {
-                ConfigError::new(file.display(), format!("cannot make a seed key: {e}"))
-            })?,
+            key: KeySource::Machine(
+                SeedKey::local().map_err(|why| ConfigError::new(file.display(), why))?,
+            ),
             theme: raw.theme,
             shard: None,
         })

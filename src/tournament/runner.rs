@@ -481,7 +481,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
             game: t.game,
             config: t.configuration.clone(),
             seed: m.seed,
-            key: t.key,
+            key: t.key(),
             time_control: t.time_control,
             bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
             fairness: Default::default(),

@@ -653,7 +653,7 @@ fn a_tournament_mixing_python_and_compiled_bots_completes() {
     let mut policy = t.policy().unwrap();
     policy.program = env!("CARGO_BIN_EXE_cagematch").into();
     let cage = Cage::start(&policy).expect("the cage starts");
-    let total = round_robin(n, t.games_per_pair, t.seed).len();
+    let total = round_robin(n, t.games_per_pair, t.seed()).len();
     let mut journal = Journal::create(&t.output, &RunInfo::of(&t, total)).unwrap();
     let opts = Options {
         jobs: 2,

@@ -6,6 +6,7 @@ use crate::common;
 use cagematch::cage::FaultKind;
 use cagematch::game::Outcome;
 use cagematch::game::Ranking;
+use cagematch::referee::SeedKey;
 use cagematch::tournament::results::standings::{compute, Outcomes};
 use cagematch::tournament::schedule::round_robin;
 use cagematch::tournament::{runner, Event, Export, Journal, Options, RunInfo, Tournament};
@@ -218,6 +219,32 @@ fn shipped_tournament_files_load() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(t.bots.len() >= 4, "{name}");
     }
+}
+
+#[test]
+fn a_loaded_tournament_has_this_machines_key_for_its_seed_whoever_loads_it() {
+    // The key is not left random for `cagematch run` to fix up: any caller that loads a
+    // file gets the key a run of it uses, and a new seed brings its own key.
+    let file = repo("tournaments/rps.yaml");
+    let (a, b) = (
+        Tournament::load(Path::new(&file)).unwrap(),
+        Tournament::load(Path::new(&file)).unwrap(),
+    );
+    let machine = SeedKey::local().unwrap();
+    assert_eq!(a.key(), b.key());
+    assert_eq!(a.key(), machine.for_tournament(a.seed()));
+    let mut c = a.clone();
+    c.set_seed(a.seed() + 1).unwrap();
+    assert_ne!(c.key(), a.key());
+    assert_eq!(c.key(), machine.for_tournament(a.seed() + 1));
+    // A run's tournament keeps the run's own key and seed.
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::create(dir.path(), &RunInfo::new_run(&c)).unwrap();
+    let (_, info, _) = Journal::resume(&journal.dir).unwrap();
+    let mut resumed = Tournament::from_run(&info, 1).unwrap();
+    assert_eq!(resumed.key(), c.key());
+    assert!(resumed.set_seed(9).is_err());
+    assert_eq!(resumed.key(), c.key());
 }
 
 // ---- Runs, journal, resume ----
@@ -578,7 +605,7 @@ fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
     let (_, whole) = play_all(&t, None);
 
     let cage = common::cage();
-    let total = round_robin(t.bots.len(), t.games_per_pair, t.seed).len();
+    let total = round_robin(t.bots.len(), t.games_per_pair, t.seed()).len();
     let mut journal = Journal::create(&t.output, &RunInfo::of(&t, total)).unwrap();
     // No frames: a backlog of them would reach this thread after the match has ended.
     let opts = Options {

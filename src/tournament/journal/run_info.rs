@@ -7,7 +7,7 @@ use crate::cage::{sanitize, Limits};
 use crate::error::ConfigError;
 use crate::game::{GameKind, Ranking, TimeControl};
 use crate::referee::SeedKey;
-use crate::tournament::config::{Rules, Tournament};
+use crate::tournament::config::{KeySource, Rules, Tournament};
 use crate::tournament::format::shard::{self, Shard};
 use crate::tournament::format::{Format, Plan, MAX_MATCHES};
 use crate::tournament::results::Standings;
@@ -208,7 +208,7 @@ impl RunInfo {
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
             schedule: t.format.clone(),
-            seed: t.seed,
+            seed: t.seed(),
             time_control: t.time_control,
             limits: t.limits.clone(),
             modules: t.modules.clone(),
@@ -226,7 +226,7 @@ impl RunInfo {
                 .collect(),
             started: crate::tournament::results::export::now_utc(),
             matches,
-            seed_key: Some(t.key.hex()),
+            seed_key: Some(t.key().hex()),
             shard: t.shard,
         }
     }
@@ -309,7 +309,7 @@ impl Tournament {
             modules: info.modules.clone(),
             venv: info.venv.as_ref().map(PathBuf::from),
             output: PathBuf::new(),
-            key,
+            key: KeySource::Run(key),
             theme: None,
             shard: info.shard,
         })
