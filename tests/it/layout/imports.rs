@@ -157,7 +157,12 @@ fn paths(code: &str) -> Vec<Vec<String>> {
             i += 1;
             continue;
         };
-        if after_path || tokens.get(i + 1) != Some(&Token::Path) {
+        // `pub(in crate::a)` limits who sees an item; it uses nothing.
+        let visibility = i >= 3
+            && tokens[i - 1] == Token::Ident("in".into())
+            && tokens[i - 2] == Token::Other
+            && tokens[i - 3] == Token::Ident("pub".into());
+        if after_path || visibility || tokens.get(i + 1) != Some(&Token::Path) {
             i += 1;
             continue;
         }

@@ -174,8 +174,11 @@ fn the_cycle_check_finds_a_child_that_uses_its_parent_back() {
     // The shared type in a sibling: no cycle. Comments, strings and tests are not code.
     let fixed = files(&[
         ("", "pub mod game;"),
-        ("game", "pub mod rules; mod rps;\npub fn make() { rps::Rps::new(); }"),
-        ("game::rules", "pub struct Outcome; // super::rps::Rps"),
+        ("game", "pub mod rules; mod rps;\npub fn make() { rps::Rps::new(); rules::shared(); }"),
+        (
+            "game::rules",
+            "pub struct Outcome; // super::rps::Rps\npub(in crate::game) fn shared() {}",
+        ),
         (
             "game::rps",
             "use super::rules::Outcome;\nconst S: &str = \"super::make\";\nconst R: &str = r#\"\"super::make\"\"#;\nconst C: char = '\"';\n#[cfg(test)]\nmod tests { use super::super::make; }",
