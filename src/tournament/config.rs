@@ -407,9 +407,7 @@ impl Tournament {
             modules,
             venv,
             output: raw.output,
-            key: KeySource::Machine(
-                SeedKey::local().map_err(|why| ConfigError::new(file.display(), why))?,
-            ),
+            key: KeySource::Machine(SeedKey::local().map_err(ConfigError::setting)?),
             theme: raw.theme,
             shard: None,
         })
