@@ -15,7 +15,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
         let record = crate::replay::read(&args.file)?;
         let mut app = crate::tui::app::App::for_replay(record, theme);
         // The file's name: a path cut short by the header would say nothing.
-        app.title = args
+        app.run.title = args
             .file
             .file_name()
             .map_or_else(|| shown(&args.file), |n| shown(std::path::Path::new(n)));
@@ -29,8 +29,13 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
     let (tx, rx) = std::sync::mpsc::channel();
     crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");
-        crate::tournament::Export::new(&app.title, app.game, &app.bots(), &app.standings)
-            .write(&path)?;
+        crate::tournament::Export::new(
+            &app.run.title,
+            app.run.game,
+            &app.run.bots(),
+            &app.run.standings,
+        )
+        .write(&path)?;
         Ok(path.display().to_string())
     })?;
     Ok(ExitCode::SUCCESS)

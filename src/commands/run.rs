@@ -301,7 +301,7 @@ fn live(
     };
     let mut app = live::app_for_run(header, theme, &journal.dir, &done);
     if let tournament::format::Format::Sprt(spec) = &t.format {
-        app.sprt = Some(*spec);
+        app.run.sprt = Some(*spec);
     }
     let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
     let (tx, rx) = mpsc::channel::<AppEvent>();
@@ -322,11 +322,11 @@ fn live(
         });
         let mut export = |app: &App| -> Result<String, String> {
             Export::of_format(
-                &app.title,
-                app.game,
+                &app.run.title,
+                app.run.game,
                 t.format.name(),
                 &bots_of(t),
-                &app.standings,
+                &app.run.standings,
             )
             .write(&export_path)?;
             Ok(export_path.display().to_string())

@@ -154,11 +154,12 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
         standings: played,
     } = run;
     let mut app = App::new(title, game, bots.clone(), total, theme);
-    app.already = done.len();
-    app.run_dir = Some(run_dir.to_path_buf());
+    app.run.already = done.len();
+    app.run.run_dir = Some(run_dir.to_path_buf());
     let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
-    app.standings = played.unwrap_or_else(|| standings::compute(bots.len(), &outcomes, ranking));
-    app.history = history_of(bots.len(), &outcomes, ranking);
+    app.run.standings =
+        played.unwrap_or_else(|| standings::compute(bots.len(), &outcomes, ranking));
+    app.run.history = history_of(bots.len(), &outcomes, ranking);
     // Only the newest replays are read back (what the app would have kept in memory).
     let keep = done.len().saturating_sub(super::app::KEEP_RECORDS);
     for (i, e) in done.iter().enumerate() {
@@ -170,8 +171,8 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
                 .ok()
                 .map(Arc::new);
         }
-        app.matches.insert(e.id, view);
-        app.note_faults(e);
+        app.run.matches.insert(e.id, view);
+        app.run.note_faults(e);
     }
     app
 }
@@ -228,20 +229,20 @@ pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Err
         standings: Some(plan.standings(info.bots.len(), &outcomes, info.ranking, &info.schedule)),
     };
     let mut app = app_for_run(header, theme, dir, &done);
-    app.already = done.len();
+    app.run.already = done.len();
     if let crate::tournament::format::Format::Sprt(spec) = &info.schedule {
-        app.sprt = Some(*spec);
+        app.run.sprt = Some(*spec);
     }
     let folder = crate::cage::sanitize(dir.as_os_str().as_encoded_bytes());
     if done.len() < info.matches {
-        app.state = super::app::RunState::Stopped;
+        app.run.state = super::app::RunState::Stopped;
         app.said = Some(format!(
             "read-only: {} of {} matches were played; finish with cagematch run --resume {folder}",
             done.len(),
             info.matches
         ));
     } else {
-        app.state = super::app::RunState::Finished;
+        app.run.state = super::app::RunState::Finished;
         app.said = Some(format!("read-only: the finished run in {folder}"));
     }
     Ok(app)

@@ -4,19 +4,17 @@
 
 pub mod app;
 pub mod board;
-mod bot_detail;
 mod charts;
-mod crosstable;
-mod dashboard;
+pub mod events;
 pub mod history;
-mod keys;
+mod input;
+pub mod keymap;
 pub mod live;
-mod matches;
-mod mouse;
+pub mod match_view;
+pub mod run_view;
+pub mod screens;
 pub mod theme;
 pub mod ui;
-pub mod viewer;
-mod wall;
 pub mod widgets;
 
 use app::{App, AppEvent, Effect};

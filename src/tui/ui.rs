@@ -2,9 +2,10 @@
 //! can click), the footer holds the keys, a prompt or the status line; overlays (help,
 //! quit confirmation) go on top. The theme's background is painted under everything.
 
-use super::app::{App, Prompt, RunState, Screen, TABS};
+use super::app::{App, Prompt, RunState};
+use super::keymap;
+use super::screens::{bot, crosstable, dashboard, matches, viewer, wall, Screen, TABS};
 use super::widgets::clean;
-use super::{bot_detail, crosstable, dashboard, matches, viewer, wall};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -14,7 +15,8 @@ use ratatui::Frame;
 pub use super::widgets::{body, regions};
 
 pub fn draw(app: &App, frame: &mut Frame) {
-    let t = app.theme();
+    let run = &app.run;
+    let t = run.theme();
     frame.render_widget(
         Block::new().style(Style::new().bg(t.background).fg(t.text)),
         frame.area(),
@@ -22,16 +24,16 @@ pub fn draw(app: &App, frame: &mut Frame) {
     let [header, body, footer] = regions(frame.area());
     draw_header(app, frame, header);
     match app.screen {
-        Screen::Dashboard => dashboard::draw(app, frame, body),
-        Screen::Crosstable => crosstable::draw(app, frame, body),
-        Screen::Matches => matches::draw(app, frame, body),
-        Screen::Wall => wall::draw(app, frame, body),
-        Screen::Viewer => viewer::draw(app, frame, body),
-        Screen::Bot => bot_detail::draw(app, frame, body),
+        Screen::Dashboard => dashboard::draw(run, &app.dashboard, frame, body),
+        Screen::Crosstable => crosstable::draw(run, &app.crosstable, frame, body),
+        Screen::Matches => matches::draw(run, &app.match_list, frame, body),
+        Screen::Wall => wall::draw(run, &app.wall, frame, body),
+        Screen::Viewer => viewer::draw(run, app.viewer.as_ref(), app.tv, frame, body),
+        Screen::Bot => bot::draw(run, &app.bot_page, frame, body),
     }
     draw_footer(app, frame, footer);
-    if app.help {
-        draw_help(app, frame);
+    if let Some(scroll) = app.help {
+        draw_help(app, frame, scroll);
     }
     if app.confirm_quit {
         draw_confirm(app, frame);
@@ -45,14 +47,14 @@ fn title(app: &App) -> String {
         .enumerate()
         .map(|(i, (_, name))| format!(" {} {name} ", i + 1).chars().count())
         .sum();
-    let room = (app.area.width as usize).saturating_sub(tabs + " cagematch ".len() + 1);
-    let text = format!("{} · {}", clean(&app.title), app.game);
+    let room = (app.run.area.width as usize).saturating_sub(tabs + " cagematch ".len() + 1);
+    let text = format!("{} · {}", clean(&app.run.title), app.run.game);
     format!("{} ", super::widgets::fit(&text, room.max(8)))
 }
 
 /// Each tab's columns on the header line, for drawing and for clicks.
 pub fn tabs(app: &App) -> Vec<(u16, u16, Screen)> {
-    if app.state == RunState::Replay {
+    if app.run.state == RunState::Replay {
         return Vec::new();
     }
     let mut x = (" cagematch ".len() + title(app).chars().count()) as u16;
@@ -68,7 +70,7 @@ pub fn tabs(app: &App) -> Vec<(u16, u16, Screen)> {
 }
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
+    let t = app.run.theme();
     let mut spans = vec![
         Span::styled(
             " cagematch ",
@@ -88,42 +90,8 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-fn keys(app: &App) -> &'static str {
-    if app.area.width < 110 {
-        return short_keys(app);
-    }
-    match app.screen {
-        Screen::Dashboard => "↑↓ select  ←→ standings/faults  ⏎ open  s sort  / search  v TV  e export  ? help  q quit",
-        Screen::Crosstable => "↑↓←→ cell  ⏎ the pair's matches  / search  tab screens  ? help  q quit",
-        Screen::Matches => "↑↓ select  ⏎ view  f by bot  / search  esc all  tab screens  ? help  q quit",
-        Screen::Wall => "arrows select  ⏎ watch  v TV mode  tab screens  ? help  q quit",
-        Screen::Viewer if app.state == RunState::Replay => {
-            "←→ step  pgup/pgdn ±10  [ ] faults  g go to  space play  +/- speed  esc/q quit"
-        }
-        Screen::Viewer => {
-            "←→ step  pgup/pgdn ±10  [ ] faults  g go to  space play  +/- speed  esc back  ? help"
-        }
-        Screen::Bot => "↑↓ scroll  m its matches  esc back  e export  ? help  q quit",
-    }
-}
-
-/// The footer's keys on a narrow terminal (`?` lists them all).
-fn short_keys(app: &App) -> &'static str {
-    match app.screen {
-        Screen::Dashboard => "↑↓ ←→ ⏎ open  s sort  / search  v TV  ? help  q quit",
-        Screen::Crosstable => "↑↓←→ cell  ⏎ pair's matches  / search  ? help  q quit",
-        Screen::Matches => "↑↓ ⏎ view  f by bot  / search  esc all  ? help  q quit",
-        Screen::Wall => "arrows ⏎ watch  v TV  ? help  q quit",
-        Screen::Viewer if app.state == RunState::Replay => {
-            "←→ pgup/pgdn [ ] g space +/-  esc/q quit"
-        }
-        Screen::Viewer => "←→ pgup/pgdn [ ] faults g go space play  esc back  ? help",
-        Screen::Bot => "↑↓ scroll  m matches  esc back  ? help  q quit",
-    }
-}
-
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
+    let t = app.run.theme();
     let line = if let Some(prompt) = &app.prompt {
         let (label, text) = match prompt {
             Prompt::Search(s) => ("search bots and matches: ", s),
@@ -137,59 +105,21 @@ fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     } else if let Some(said) = &app.said {
         Line::styled(format!(" {}", clean(said)), Style::new().fg(t.title))
     } else {
-        let state = match app.state {
+        let state = match app.run.state {
             RunState::Running => "running",
             RunState::Finished => "finished",
             RunState::Stopped => "stopped",
             RunState::Replay => "replay",
         };
+        let room = (area.width as usize).saturating_sub(state.len() + 2);
+        let keys = keymap::footer(app.screen, app.run.state == RunState::Replay, room);
         Line::from(vec![
             Span::styled(format!(" {state} "), Style::new().fg(t.title)),
-            Span::styled(keys(app), Style::new().fg(t.muted)),
+            Span::styled(keys, Style::new().fg(t.muted)),
         ])
     };
     frame.render_widget(line, area);
 }
-
-/// Every key, in one box.
-pub const HELP: &[(&str, &str)] = &[
-    (
-        "1 / d",
-        "dashboard: standings, charts, running matches, faults",
-    ),
-    (
-        "2 / x",
-        "crosstable: head-to-head points (enter: the pair's matches)",
-    ),
-    ("3 / m", "matches: finished and running"),
-    ("4 / w", "live wall: running matches as mini-boards"),
-    ("tab", "next screen"),
-    ("v", "TV mode: the viewer follows live matches by itself"),
-    ("/", "search bots and matches (by name or #number)"),
-    ("↑ ↓  j k", "select a row (pgup/pgdn: ten)"),
-    ("← →", "dashboard: standings / faults; crosstable: column"),
-    ("enter", "open the selected bot, match, cell or fault"),
-    ("s", "dashboard: sort the standings (or click a header)"),
-    ("f", "matches: filter by bot (cycles)"),
-    ("← →  h l", "viewer: previous / next frame"),
-    ("pgup pgdn  < >", "viewer: back / forward 10 or 100 frames"),
-    ("[ ]", "viewer: previous / next fault or marked event"),
-    ("g", "viewer: go to a step number"),
-    (
-        "home / end",
-        "viewer: first / last frame (end follows a live match)",
-    ),
-    ("space  + -", "viewer: play / pause, faster / slower"),
-    (
-        "mouse",
-        "click tabs, rows, cells, the timeline; wheel scrolls",
-    ),
-    ("esc", "back"),
-    ("e", "export the standings as YAML"),
-    ("t", "next colour theme"),
-    ("?", "this help (any key closes it)"),
-    ("q / ctrl-c", "quit (asks while a run is in progress)"),
-];
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -202,27 +132,52 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn draw_help(app: &App, frame: &mut Frame) {
-    let t = app.theme();
-    let area = centered(frame.area(), 78, HELP.len() as u16 + 2);
-    let lines: Vec<Line> = HELP
-        .iter()
+/// Where the help overlay goes: as tall as its lines, at most the terminal.
+fn help_area(area: Rect) -> Rect {
+    centered(area, 80, keymap::KEYS.len() as u16 + 2)
+}
+
+/// How many lines of help do not fit (how far it can scroll).
+pub fn help_overflow(area: Rect) -> u16 {
+    let shown = help_area(area).height.saturating_sub(2);
+    (keymap::KEYS.len() as u16).saturating_sub(shown)
+}
+
+/// Every key, from the key table, scrolled to `scroll`; the border says when there
+/// is more above or below.
+fn draw_help(app: &App, frame: &mut Frame, scroll: u16) {
+    let t = app.run.theme();
+    let area = help_area(frame.area());
+    let more = help_overflow(frame.area());
+    let scroll = scroll.min(more);
+    let lines: Vec<Line> = keymap::help()
+        .skip(scroll as usize)
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:>14}  "), Style::new().fg(t.title)),
-                Span::styled(*what, Style::new().fg(t.text)),
+                Span::styled(format!("{k:>11}  "), Style::new().fg(t.title)),
+                Span::styled(what, Style::new().fg(t.text)),
             ])
         })
         .collect();
+    let title = if more > 0 {
+        " keys (↑↓ scroll · any other key closes) "
+    } else {
+        " keys (any key closes) "
+    };
+    let mut block = Block::bordered()
+        .title(title)
+        .border_style(Style::new().fg(t.border));
+    if scroll < more {
+        block = block.title_bottom(Line::from(" ↓ more ").right_aligned());
+    }
+    if scroll > 0 {
+        block = block.title_bottom(Line::from(" ↑ more ").left_aligned());
+    }
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
             .style(Style::new().bg(t.background))
-            .block(
-                Block::bordered()
-                    .title(" keys (any key closes) ")
-                    .border_style(Style::new().fg(t.border)),
-            ),
+            .block(block),
         area,
     );
 }
@@ -235,7 +190,7 @@ pub const CONFIRM: [&str; 3] = [
 ];
 
 fn draw_confirm(app: &App, frame: &mut Frame) {
-    let t = app.theme();
+    let t = app.run.theme();
     let width = CONFIRM
         .iter()
         .map(|l| l.chars().count())

@@ -1,7 +1,7 @@
 //! Pieces every screen draws with: the themed block, text made safe for the terminal,
 //! a rating as text. Screens and `ui.rs` import these; nothing here imports a screen.
 
-use super::app::App;
+use super::run_view::Run;
 use crate::cage::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -14,11 +14,11 @@ pub fn clean(text: &str) -> String {
     sanitize(text.as_bytes()).replace('\t', " ")
 }
 
-pub fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
+pub fn block<'a>(run: &Run, title: impl Into<Line<'a>>) -> Block<'a> {
     Block::bordered()
         .title(title)
-        .border_style(Style::new().fg(app.theme().border))
-        .title_style(Style::new().fg(app.theme().title))
+        .border_style(Style::new().fg(run.theme().border))
+        .title_style(Style::new().fg(run.theme().title))
 }
 
 /// `+123 ±45`, or `—` when a bot has no rating yet.

@@ -198,7 +198,7 @@ fn the_dashboard_at_every_size_while_running_and_after() {
         );
     }
     // Games played differ mid-run: the order is by score %, and the title says so.
-    assert!(app.games_differ());
+    assert!(app.run.games_differ());
     assert_has(
         &render(&mut app, 200, 60),
         &["by score % while games differ"],
@@ -271,13 +271,13 @@ fn crosstable_matches_wall_and_bot_screens_at_every_size() {
 #[test]
 fn the_bot_screen_shows_faults_with_tracebacks_and_scrolls() {
     let mut app = tournament_app();
-    app.selected = app
+    app.dashboard.selected = app
         .standings_order()
         .iter()
-        .position(|&i| app.standings.rows[i].bot == 1)
+        .position(|&i| app.run.standings.rows[i].bot == 1)
         .unwrap();
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.bot, 1);
+    assert_eq!(app.bot_page.bot, 1);
     let lines = render(&mut app, 120, 40);
     assert_has(
         &lines,
@@ -372,7 +372,7 @@ fn boards_fill_the_screen() {
 fn the_connectx_board_marks_the_last_move_and_the_winning_line() {
     let mut app = viewer_for("connectx");
     press(&mut app, KeyCode::End);
-    let t = app.theme().clone();
+    let t = app.run.theme().clone();
     let b = buffer(&mut app, 120, 40);
     let cells = (0..40).flat_map(|y| (0..120).map(move |x| (x, y)));
     let cells: Vec<_> = cells.map(|(x, y)| b[(x, y)].clone()).collect();
@@ -414,7 +414,7 @@ fn the_viewer_shows_logs_and_faults_and_never_passes_escapes_through() {
 fn help_and_quit_confirmation_overlays() {
     let mut app = tournament_app();
     press(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
+    assert!(app.help.is_some());
     for (w, h) in SIZES {
         assert_has(
             &render(&mut app, w, h),
@@ -431,7 +431,7 @@ fn help_and_quit_confirmation_overlays() {
         None,
         "any key closes help"
     );
-    assert!(!app.help);
+    assert!(app.help.is_none());
     // A run in progress: q asks first, and the dialog says which key confirms (bug 10:
     // its last line used to be cut off by a box too small for the wrapped text).
     assert_eq!(press(&mut app, KeyCode::Char('q')), None);
@@ -451,7 +451,7 @@ fn help_and_quit_confirmation_overlays() {
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(press(&mut app, KeyCode::Char('y')), Some(Effect::Quit));
     app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: false }));
-    assert_eq!(app.state, RunState::Finished);
+    assert_eq!(app.run.state, RunState::Finished);
     let ctrl_c = AppEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(app.update(ctrl_c), Some(Effect::Quit));
 }
@@ -459,7 +459,7 @@ fn help_and_quit_confirmation_overlays() {
 #[test]
 fn keys_drive_the_viewer() {
     let mut app = viewer_for("rps");
-    let len = app.matches[&0].frames().len();
+    let len = app.run.matches[&0].frames().len();
     let frame = |app: &App| app.viewer.as_ref().unwrap().frame;
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
@@ -511,7 +511,7 @@ fn keys_drive_the_viewer() {
 #[test]
 fn faults_and_marked_events_can_be_jumped_to() {
     let mut app = viewer_for("faults");
-    let faults: Vec<usize> = board::marks(GameKind::Connectx, app.matches[&0].frames())
+    let faults: Vec<usize> = board::marks(GameKind::Connectx, app.run.matches[&0].frames())
         .iter()
         .map(|m| m.0)
         .collect();
@@ -547,9 +547,9 @@ fn playback_after_the_run_steps_at_its_speed() {
         2,
         "5 frames/s for 0.4 s"
     );
-    let rate = app.rate();
+    let rate = app.run.rate();
     app.update(AppEvent::Tick(Duration::from_secs(200)));
-    assert_eq!(app.rate(), rate, "the run's rate stops with the run");
+    assert_eq!(app.run.rate(), rate, "the run's rate stops with the run");
 }
 
 #[test]
@@ -594,7 +594,7 @@ fn tv_mode_follows_the_newest_match_and_moves_on() {
     // The watched match ends; the next one to start is picked up by itself.
     let record = replay("connectx");
     let entry = Entry::from_record(2, [0, 2], &record, "replays/x.json");
-    let s = app.standings.clone();
+    let s = app.run.standings.clone();
     app.update(AppEvent::Runner(RunnerMsg::Finished {
         entry: Box::new(entry),
         record: Arc::new(record),
@@ -615,13 +615,13 @@ fn the_wall_selects_and_opens_matches() {
     let mut app = tournament_app();
     press(&mut app, KeyCode::Char('w'));
     assert_eq!(
-        app.wall().len(),
+        app.run.wall_matches().len(),
         3,
         "the running match, then the finished ones"
     );
-    assert_eq!(app.wall()[0].id, 2);
+    assert_eq!(app.run.wall_matches()[0].id, 2);
     press(&mut app, KeyCode::Right);
-    assert_eq!(app.wall_selected, 1);
+    assert_eq!(app.wall.selected, 1);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Viewer);
     assert_eq!(app.viewer.as_ref().unwrap().id, 1);
@@ -635,14 +635,15 @@ fn a_crosstable_cell_opens_that_pairs_matches() {
     press(&mut app, KeyCode::Char('x'));
     // Row and column in standings order: find greedy (0) and random (1).
     let pos = |app: &App, bot| {
-        app.standings
+        app.run
+            .standings
             .rows
             .iter()
             .position(|r| r.bot == bot)
             .unwrap()
     };
-    app.selected = pos(&app, 0);
-    app.column = pos(&app, 1);
+    app.crosstable.row = pos(&app, 0);
+    app.crosstable.column = pos(&app, 1);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Matches);
     assert_eq!(app.listed().len(), 1);
@@ -663,7 +664,7 @@ fn a_fault_in_the_feed_opens_its_match_at_the_fault() {
     assert_eq!(app.screen, Screen::Viewer);
     let v = app.viewer.clone().unwrap();
     assert_eq!(v.id, 1);
-    let frames = app.matches[&1].frames();
+    let frames = app.run.matches[&1].frames();
     assert!(
         frames[v.frame].moves.iter().any(|m| m.fault.is_some()),
         "at the fault's frame"
@@ -706,14 +707,14 @@ fn standings_sort_by_each_column() {
     let bots = |app: &App| -> Vec<usize> {
         app.standings_order()
             .iter()
-            .map(|&i| app.standings.rows[i].bot)
+            .map(|&i| app.run.standings.rows[i].bot)
             .collect()
     };
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.sort, SortKey::Name);
+    assert_eq!(app.dashboard.sort, SortKey::Name);
     assert_eq!(bots(&app), [0, 2, 1], "greedy, prints_escape_codes, random");
     assert_has(&render(&mut app, 120, 40), &["by name", "bot▼"]);
-    while app.sort != SortKey::Faults {
+    while app.dashboard.sort != SortKey::Faults {
         press(&mut app, KeyCode::Char('s'));
     }
     assert_eq!(bots(&app)[0], 1, "random has the fault");
@@ -725,13 +726,13 @@ fn the_matches_filter_cycles_through_bots() {
     press(&mut app, KeyCode::Char('m'));
     assert_eq!(app.listed().len(), 3);
     press(&mut app, KeyCode::Char('f'));
-    assert_eq!(app.filter.bot, Some(0));
+    assert_eq!(app.match_list.filter.bot, Some(0));
     assert_eq!(app.listed().len(), 2, "greedy played two of them");
     assert_has(&render(&mut app, 80, 24), &["matches of greedy"]);
     for _ in 0..3 {
         press(&mut app, KeyCode::Char('f'));
     }
-    assert!(app.filter.is_empty());
+    assert!(app.match_list.filter.is_empty());
 }
 
 #[test]
@@ -745,7 +746,7 @@ fn the_mouse_clicks_tabs_rows_and_seeks_on_the_timeline() {
     let (x, y) = find(&lines, "#2 ").unwrap();
     left_click(&mut app, x, y);
     assert_eq!(
-        app.match_selected, 1,
+        app.match_list.selected, 1,
         "a click selects (#3 runs, so is listed first)"
     );
     let effect = left_click(&mut app, x, y);
@@ -753,7 +754,7 @@ fn the_mouse_clicks_tabs_rows_and_seeks_on_the_timeline() {
     assert_eq!(app.screen, Screen::Viewer, "a click on the selected opens");
     assert_eq!(app.viewer.as_ref().unwrap().id, 1);
     // The timeline is the body's last line: click its end, drag to the middle.
-    let len = app.matches[&1].frames().len();
+    let len = app.run.matches[&1].frames().len();
     left_click(&mut app, 119, 38);
     assert_eq!(app.viewer.as_ref().unwrap().frame, len - 1);
     click(&mut app, MouseEventKind::Drag(MouseButton::Left), 0, 38);
@@ -773,7 +774,7 @@ fn the_mouse_clicks_tabs_rows_and_seeks_on_the_timeline() {
     let lines = render(&mut app, 120, 40);
     let (x, y) = find(&lines, "elo").unwrap();
     left_click(&mut app, x, y);
-    assert_eq!(app.sort, SortKey::Elo);
+    assert_eq!(app.dashboard.sort, SortKey::Elo);
     let lines = render(&mut app, 120, 40);
     let (x, y) = find(&lines, "random").unwrap();
     left_click(&mut app, x, y);
@@ -787,16 +788,16 @@ fn the_mouse_clicks_tabs_rows_and_seeks_on_the_timeline() {
     left_click(&mut app, x, y);
     left_click(&mut app, x, y);
     assert_eq!(app.screen, Screen::Matches);
-    assert!(app.filter.pair.is_some());
+    assert!(app.match_list.filter.pair.is_some());
 }
 
 #[test]
 fn themes_cycle_every_built_in_renders_and_paints_its_background() {
     let mut app = tournament_app();
-    let first = app.theme().name.clone();
+    let first = app.run.theme().name.clone();
     let mut seen = vec![first.clone()];
     for _ in 0..Theme::built_in().len() {
-        let t = app.theme().clone();
+        let t = app.run.theme().clone();
         // Bug 6: the light theme set no background and was unreadable on a dark
         // terminal. Every built-in paints one, under every cell.
         assert_ne!(t.background, Color::Reset, "{} has no background", t.name);
@@ -804,12 +805,12 @@ fn themes_cycle_every_built_in_renders_and_paints_its_background() {
         let unpainted = b.content().iter().position(|c| c.bg == Color::Reset);
         assert_eq!(unpainted, None, "{}: a cell without the background", t.name);
         press(&mut app, KeyCode::Char('t'));
-        seen.push(app.theme().name.clone());
+        seen.push(app.run.theme().name.clone());
     }
     seen.sort();
     seen.dedup();
     assert_eq!(seen, ["dark", "high-contrast", "light"]);
-    assert_eq!(app.theme().name, first);
+    assert_eq!(app.run.theme().name, first);
 }
 
 #[test]
@@ -833,7 +834,7 @@ fn every_theme_tells_its_meaningful_colours_apart() {
 fn tron_heads_stand_out_from_both_trails() {
     let mut app = viewer_for("tron");
     press(&mut app, KeyCode::PageDown);
-    let t = app.theme().clone();
+    let t = app.run.theme().clone();
     let b = buffer(&mut app, 200, 60);
     let heads: Vec<_> = b.content().iter().filter(|c| c.symbol() == "◆").collect();
     assert_eq!(heads.len(), 2, "one mark per head");
@@ -874,7 +875,7 @@ fn nothing_is_cut_off_at_80_columns() {
             turns: 0,
         });
     }
-    app.standings = standings::compute(16, &outcomes, Ranking::Points);
+    app.run.standings = standings::compute(16, &outcomes, Ranking::Points);
     press(&mut app, KeyCode::Char('2'));
     let lines = render(&mut app, 80, 24);
     assert_has(&lines, &["1/1", "0/1", "columns 1–", "a_rather_long…"]);
@@ -907,7 +908,7 @@ fn numbers_read_right() {
     assert_has(&render(&mut fresh, 120, 40), &["—"]);
     assert!(!screen_has(&render(&mut fresh, 120, 40), "0.0%"));
     let mut app = tournament_app();
-    let steps = app.matches[&0].entry.as_ref().unwrap().frames - 1;
+    let steps = app.run.matches[&0].entry.as_ref().unwrap().frames - 1;
     press(&mut app, KeyCode::Char('3'));
     assert_has(&render(&mut app, 120, 40), &[&format!("{steps} steps")]);
     press(&mut app, KeyCode::Down);
@@ -920,7 +921,7 @@ fn numbers_read_right() {
     );
     // The YAML export writes 0.0, never -0.0.
     let export =
-        cagematch::tournament::Export::new("t", GameKind::Rps, &app.bots(), &app.standings);
+        cagematch::tournament::Export::new("t", GameKind::Rps, &app.run.bots(), &app.run.standings);
     let yaml = serde_yaml::to_string(&export).unwrap();
     assert!(
         !yaml.lines().any(|l| l.trim_end().ends_with(": -0.0")),
@@ -983,16 +984,19 @@ fn a_resumed_run_shows_its_earlier_matches_and_faults() {
         standings: None,
     };
     let mut app = live::app_for_run(header, dark(), dir.path(), &[entry]);
-    assert_eq!(app.done(), 1);
+    assert_eq!(app.run.done(), 1);
     assert_eq!(
-        app.rate(),
+        app.run.rate(),
         0.0,
         "matches from before the resume do not count"
     );
-    assert_eq!(app.feed.len(), 1);
+    assert_eq!(app.run.feed.len(), 1);
     let lines = render(&mut app, 80, 24);
     assert_has(&lines, &["1/4 matches", "faults (1)", "#1   b crashed"]);
-    assert!(app.matches[&0].record.is_some(), "its replay was read back");
+    assert!(
+        app.run.matches[&0].record.is_some(),
+        "its replay was read back"
+    );
 }
 
 #[test]
@@ -1020,19 +1024,19 @@ fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
             id += 1;
         }
     }
-    app.standings = standings::compute(64, &outcomes, Ranking::Points);
-    let last = app.standings.rows.last().unwrap().bot;
+    app.run.standings = standings::compute(64, &outcomes, Ranking::Points);
+    let last = app.run.standings.rows.last().unwrap().bot;
     for _ in 0..70 {
         press(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.selected, 63);
+    assert_eq!(app.dashboard.selected, 63);
     for (w, h) in SIZES {
         assert_has(&render(&mut app, w, h), &[&format!("bot{last:02}")]);
     }
     // A click lands on the row drawn there, even scrolled.
     press(&mut app, KeyCode::Up);
     let lines = render(&mut app, 120, 40);
-    let above = app.standings.rows[app.standings_order()[61]].bot;
+    let above = app.run.standings.rows[app.standings_order()[61]].bot;
     let (x, y) = find(&lines, &format!("bot{above:02}")).unwrap();
     left_click(&mut app, x, y);
     assert_eq!(app.selected_bot(), Some(above));
@@ -1050,7 +1054,7 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
         100,
         dark(),
     );
-    app.run_dir = Some(std::path::PathBuf::from("/runs/long"));
+    app.run.run_dir = Some(std::path::PathBuf::from("/runs/long"));
     let n = cagematch::tui::app::KEEP_RECORDS + 6;
     for id in 0..n {
         app.update(AppEvent::Runner(RunnerMsg::Started { id, seats: [0, 1] }));
@@ -1061,13 +1065,18 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
             standings: Box::new(standings::compute(2, &[], Ranking::Points)),
         }));
     }
-    let kept = app.matches.values().filter(|m| m.record.is_some()).count();
+    let kept = app
+        .run
+        .matches
+        .values()
+        .filter(|m| m.record.is_some())
+        .count();
     assert_eq!(
         kept,
         cagematch::tui::app::KEEP_RECORDS,
         "only the newest keep their frames"
     );
-    assert!(app.matches[&0].record.is_none() && app.matches[&(n - 1)].record.is_some());
+    assert!(app.run.matches[&0].record.is_none() && app.run.matches[&(n - 1)].record.is_some());
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::End);
     let cmd = press(&mut app, KeyCode::Enter);
@@ -1139,7 +1148,7 @@ fn hostile_frames_draw_what_fits() {
 #[test]
 fn an_sprt_run_shows_its_test_and_a_knockout_its_order() {
     let mut app = tournament_app();
-    app.sprt = Some(cagematch::tournament::format::sprt::SprtSpec {
+    app.run.sprt = Some(cagematch::tournament::format::sprt::SprtSpec {
         elo0: 0.0,
         elo1: 5.0,
         alpha: 0.05,
@@ -1152,14 +1161,140 @@ fn an_sprt_run_shows_its_test_and_a_knockout_its_order() {
         &["SPRT LLR -0.01 (-2.94, 2.94) after 1 pair"],
     );
     // Knockout standings keep their order (round reached), though games differ.
-    let mut rows = app.standings.rows.clone();
+    let mut rows = app.run.standings.rows.clone();
     for (i, r) in rows.iter_mut().enumerate() {
         r.stage = Some(3 - i as u32);
     }
     let last = rows.last().unwrap().bot;
-    app.standings.rows = rows;
-    assert!(app.games_differ() && !app.live_by_score());
+    app.run.standings.rows = rows;
+    assert!(app.run.games_differ() && !app.run.live_by_score());
     assert_eq!(*app.standings_order().last().unwrap(), 2);
-    assert_eq!(app.standings.rows[2].bot, last);
+    assert_eq!(app.run.standings.rows[2].bot, last);
     assert_has(&render(&mut app, 120, 40), &["knockout: by round reached"]);
+}
+
+const ALL_SCREENS: [Screen; 6] = [
+    Screen::Dashboard,
+    Screen::Crosstable,
+    Screen::Matches,
+    Screen::Wall,
+    Screen::Viewer,
+    Screen::Bot,
+];
+
+#[test]
+fn the_footer_and_the_help_say_what_the_keys_do() {
+    use cagematch::tui::keymap::{self, KEYS};
+    // Every hint the footer can show is for a key that does that binding's action
+    // there: no earlier line of the table takes the key first.
+    for replay in [false, true] {
+        for screen in ALL_SCREENS {
+            for b in KEYS {
+                let Some((_, Some(hint))) = b.on.iter().find(|(on, _)| match on {
+                    keymap::On::All => true,
+                    keymap::On::Run => !replay,
+                    keymap::On::Replay => replay,
+                    keymap::On::Screen(s) => *s == screen,
+                }) else {
+                    continue;
+                };
+                for &(code, action) in b.codes {
+                    assert_eq!(
+                        keymap::action(code, screen, replay),
+                        Some(action),
+                        "{screen:?} (replay: {replay}): the footer says `{} {}` but {code:?} does something else",
+                        hint.0,
+                        hint.1
+                    );
+                }
+            }
+        }
+    }
+    // Each key of a line is in the help: the help is the table.
+    let help: Vec<(&str, &str)> = keymap::help().collect();
+    assert_eq!(help.len(), KEYS.len());
+    // Each line fits the help box on an 80-column terminal (keys, gap, words, borders).
+    for (keys, what) in &help {
+        assert!(
+            keys.chars().count() <= 11 && what.chars().count() <= 64,
+            "{keys}: {what}"
+        );
+    }
+    // The footer always keeps help and quit, at any width a terminal has.
+    for screen in [
+        Screen::Dashboard,
+        Screen::Crosstable,
+        Screen::Matches,
+        Screen::Wall,
+        Screen::Bot,
+    ] {
+        for width in [40, 70, 80, 120, 200] {
+            let footer = keymap::footer(screen, false, width);
+            assert!(
+                footer.ends_with("? help  q quit"),
+                "{screen:?} at {width}: {footer}"
+            );
+        }
+    }
+    assert!(keymap::footer(Screen::Viewer, true, 40).ends_with("esc/q quit"));
+}
+
+#[test]
+fn the_help_scrolls_to_its_last_line_and_keeps_quit_in_view_at_80_by_24() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('?'));
+    let first = render(&mut app, 80, 24);
+    assert_has(
+        &first,
+        &[
+            "quit (asks while a run is in progress)",
+            "↓ more",
+            "↑↓ scroll",
+        ],
+    );
+    assert!(
+        !screen_has(&first, "click tabs, rows"),
+        "the last line is below"
+    );
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(app.help.is_some(), "move keys scroll, they do not close");
+    let last = render(&mut app, 80, 24);
+    assert_has(&last, &["click tabs, rows, cells", "↑ more"]);
+    assert!(!screen_has(&last, "↓ more"));
+    press(&mut app, KeyCode::Home);
+    assert_eq!(render(&mut app, 80, 24), first);
+    // Tall enough for every line: nothing to scroll, nothing said about it.
+    let tall = render(&mut app, 120, 40);
+    assert_has(&tall, &["click tabs, rows, cells", "keys (any key closes)"]);
+    press(&mut app, KeyCode::Char('z'));
+    assert!(app.help.is_none());
+}
+
+#[test]
+fn a_key_that_is_not_in_the_table_changes_nothing() {
+    let mut app = tournament_app();
+    for key in [
+        KeyCode::Char('1'),
+        KeyCode::Char('2'),
+        KeyCode::Char('3'),
+        KeyCode::Char('4'),
+    ] {
+        press(&mut app, key);
+        let before = render(&mut app, 120, 40);
+        for unbound in [
+            KeyCode::Char('z'),
+            KeyCode::Char('Z'),
+            KeyCode::F(5),
+            KeyCode::Insert,
+        ] {
+            assert_eq!(press(&mut app, unbound), None);
+            assert_eq!(
+                render(&mut app, 120, 40),
+                before,
+                "{key:?} then {unbound:?}"
+            );
+        }
+    }
 }

@@ -2,46 +2,78 @@
 //! of the sandbox layers it got, its matches, its faults with tracebacks, and what it
 //! printed across the matches still in memory.
 
-use super::app::{outcome_word, App};
-use super::widgets::{block, clean, count, elo_text, percent};
+use super::{Go, PAGE};
 use crate::cage::{Layers, Supervision};
+use crate::tui::keymap::Action;
+use crate::tui::match_view::outcome_word;
+use crate::tui::run_view::{Filter, Run};
+use crate::tui::widgets::{block, clean, count, elo_text, percent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// The bot page's own state: which bot, and how far its page is scrolled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BotPage {
+    pub bot: usize,
+    pub scroll: u16,
+}
+
+impl BotPage {
+    pub fn act(&mut self, action: Action) -> Option<Go> {
+        let scroll = &mut self.scroll;
+        match action {
+            Action::Back => return Some(Go::Back),
+            Action::BotMatches => {
+                return Some(Go::ShowMatches(Filter {
+                    bot: Some(self.bot),
+                    ..Filter::default()
+                }))
+            }
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = scroll.saturating_add(1),
+            Action::PageUp => *scroll = scroll.saturating_sub(PAGE as u16),
+            Action::PageDown => *scroll = scroll.saturating_add(PAGE as u16),
+            Action::First => *scroll = 0,
+            _ => {}
+        }
+        None
+    }
+}
+
 /// Lines of printed output shown, newest matches first.
 const LOG_LINES: usize = 200;
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+pub fn draw(run: &Run, me: &BotPage, frame: &mut Frame, area: Rect) {
     let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
     let [results, think] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    draw_results(app, frame, results);
-    draw_think(app, frame, think);
-    let lines = page(app);
-    let scroll = app.bot_scroll.min(lines.len().saturating_sub(1) as u16);
+    draw_results(run, me, frame, results);
+    draw_think(run, me, frame, think);
+    let lines = page(run, me);
+    let scroll = me.scroll.min(lines.len().saturating_sub(1) as u16);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
             .block(block(
-                app,
+                run,
                 " layers · matches · faults · output (↑↓ pgup/pgdn scroll · m: its matches) ",
             )),
         bottom,
     );
 }
 
-fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
-    let t = app.theme();
-    let bot = app.bot;
+fn draw_results(run: &Run, me: &BotPage, frame: &mut Frame, results: Rect) {
+    let t = run.theme();
+    let bot = me.bot;
     let mut lines = vec![Line::styled(
-        app.files[bot].clone(),
+        run.files[bot].clone(),
         Style::new().fg(t.muted),
     )];
-    if let Some(r) = app.standings.rows.iter().find(|r| r.bot == bot) {
+    if let Some(r) = run.standings.rows.iter().find(|r| r.bot == bot) {
         lines.push(Line::from(format!(
             "rank {} · {} points in {}",
             r.rank,
@@ -78,7 +110,7 @@ fn draw_results(app: &App, frame: &mut Frame, results: Rect) {
         Paragraph::new(lines)
             .style(Style::new().fg(t.text))
             .wrap(Wrap { trim: false })
-            .block(block(app, format!(" {} ", app.names[bot]))),
+            .block(block(run, format!(" {} ", run.names[bot]))),
         results,
     );
 }
@@ -96,14 +128,14 @@ const BUCKETS: [(f64, &str); 8] = [
 ];
 
 /// How long the bot thought per move, over the matches still in memory.
-fn draw_think(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
+fn draw_think(run: &Run, me: &BotPage, frame: &mut Frame, area: Rect) {
+    let t = run.theme();
     let mut counts = [0u64; BUCKETS.len()];
     let mut moves = 0;
-    for m in app.matches.values() {
+    for m in run.matches.values() {
         let Some(record) = &m.record else { continue };
         for (seat, &b) in m.seats.iter().enumerate() {
-            if b != app.bot {
+            if b != me.bot {
                 continue;
             }
             for (_, mv) in record.moves().filter(|(_, mv)| mv.seat == seat) {
@@ -123,7 +155,7 @@ fn draw_think(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(
             Paragraph::new("no timed moves in memory yet")
                 .style(Style::new().fg(t.muted))
-                .block(block(app, title)),
+                .block(block(run, title)),
             area,
         );
         return;
@@ -147,14 +179,14 @@ fn draw_think(app: &App, frame: &mut Frame, area: Rect) {
             .bar_width(width)
             .bar_gap(1)
             .label_style(Style::new().fg(t.muted))
-            .block(block(app, title)),
+            .block(block(run, title)),
         area,
     );
 }
 
 /// The scrollable page: layers, matches, faults, output.
-fn page(app: &App) -> Vec<Line<'static>> {
-    let t = app.theme();
+fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
+    let t = run.theme();
     let head = |s: &str| {
         Line::styled(
             s.to_string(),
@@ -162,7 +194,7 @@ fn page(app: &App) -> Vec<Line<'static>> {
         )
     };
     let mut lines = vec![head("sandbox layers")];
-    match layers(app) {
+    match layers(run, me) {
         Some((l, supervision)) => {
             let mut text = l.lines();
             text.extend(supervision.iter().flat_map(Supervision::lines));
@@ -183,16 +215,16 @@ fn page(app: &App) -> Vec<Line<'static>> {
         )),
     }
     lines.push(Line::from(""));
-    let mine: Vec<_> = app
+    let mine: Vec<_> = run
         .matches
         .values()
         .rev()
-        .filter(|m| m.seats.contains(&app.bot))
+        .filter(|m| m.seats.contains(&me.bot))
         .collect();
     lines.push(head(&format!("matches ({})", mine.len())));
     for m in &mine {
-        let seat = usize::from(m.seats[0] != app.bot);
-        let other = app.names[m.seats[1 - seat]].clone();
+        let seat = usize::from(m.seats[0] != me.bot);
+        let other = run.names[m.seats[1 - seat]].clone();
         let (text, colour) = match &m.entry {
             None => (
                 format!(
@@ -232,17 +264,17 @@ fn page(app: &App) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::from(""));
-    lines.extend(faults(app));
+    lines.extend(faults(run, me));
     lines.push(Line::from(""));
-    lines.extend(output(app));
+    lines.extend(output(run, me));
     lines
 }
 
 /// The layers of the newest finished match whose record is in memory.
-fn layers(app: &App) -> Option<(Layers, Option<Supervision>)> {
-    app.matches.values().rev().find_map(|m| {
+fn layers(run: &Run, me: &BotPage) -> Option<(Layers, Option<Supervision>)> {
+    run.matches.values().rev().find_map(|m| {
         let record = m.record.as_ref()?;
-        let seat = m.seats.iter().position(|&b| b == app.bot)?;
+        let seat = m.seats.iter().position(|&b| b == me.bot)?;
         let s = &record.bots[seat];
         Some((s.layers.clone()?, s.supervision.clone()))
     })
@@ -250,14 +282,14 @@ fn layers(app: &App) -> Option<(Layers, Option<Supervision>)> {
 
 /// Faults from the journal entries (always kept); tracebacks from the records still in
 /// memory (the newest matches).
-fn faults(app: &App) -> Vec<Line<'static>> {
-    let t = app.theme();
+fn faults(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
+    let t = run.theme();
     let mut lines = Vec::new();
     let mut n = 0;
-    for m in app.matches.values().rev() {
+    for m in run.matches.values().rev() {
         let Some(entry) = &m.entry else { continue };
         for (seat, &b) in m.seats.iter().enumerate() {
-            let Some(f) = entry.faults[seat].as_ref().filter(|_| b == app.bot) else {
+            let Some(f) = entry.faults[seat].as_ref().filter(|_| b == me.bot) else {
                 continue;
             };
             n += 1;
@@ -292,16 +324,16 @@ fn faults(app: &App) -> Vec<Line<'static>> {
 }
 
 /// What the bot printed, newest matches first, across the records in memory.
-fn output(app: &App) -> Vec<Line<'static>> {
-    let t = app.theme();
+fn output(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
+    let t = run.theme();
     let mut lines = vec![Line::styled(
         "output (newest matches first)",
         Style::new().fg(t.title).add_modifier(Modifier::BOLD),
     )];
     let mut shown = 0;
-    'matches: for m in app.matches.values().rev() {
+    'matches: for m in run.matches.values().rev() {
         let Some(record) = &m.record else { continue };
-        let Some(seat) = m.seats.iter().position(|&b| b == app.bot) else {
+        let Some(seat) = m.seats.iter().position(|&b| b == me.bot) else {
             continue;
         };
         for (step, mv) in record.moves().filter(|(_, mv)| mv.seat == seat) {

@@ -1,19 +1,63 @@
 //! The live wall: every running match as a mini-board that updates as it plays (as
 //! many as fit), then the newest finished ones; enter opens one, `v` starts TV mode.
 
-use super::app::{App, MatchView};
-use super::board::{self, Canvas};
-use super::widgets::{block, count, fit};
-use ratatui::layout::Rect;
+use super::Go;
+use crate::tui::board::{self, Canvas};
+use crate::tui::keymap::Action;
+use crate::tui::match_view::MatchView;
+use crate::tui::run_view::Run;
+use crate::tui::widgets::{block, body, count, fit};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
+/// The wall's own state: the selected card, in the wall's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wall {
+    pub selected: usize,
+}
+
+impl Wall {
+    /// Arrows move over the cards' grid; enter watches the selected match.
+    pub fn act(&mut self, run: &Run, action: Action) -> Option<Go> {
+        let last = run.wall_matches().len().saturating_sub(1);
+        let across = across(run);
+        let at = &mut self.selected;
+        match action {
+            Action::Left => *at = at.saturating_sub(1),
+            Action::Right => *at = (*at + 1).min(last),
+            Action::Up => *at = at.saturating_sub(across),
+            Action::Down => *at = (*at + across).min(last),
+            Action::Open => {
+                let id = run.wall_matches().get(*at)?.id;
+                return Some(Go::OpenMatch { id, fault: None });
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// A card selects; a click on the selected card watches it.
+    pub fn click(&mut self, run: &Run, body: Rect, at: Position) -> Option<Go> {
+        let cards = cards(run, body);
+        let i = cards.iter().position(|r| r.contains(at))?;
+        let page = cards.len().max(1);
+        let i = (self.selected / page) * page + i;
+        let id = run.wall_matches().get(i)?.id;
+        if i == self.selected {
+            return Some(Go::OpenMatch { id, fault: None });
+        }
+        self.selected = i;
+        None
+    }
+}
+
 /// A card's size (columns, lines) for this game, border included.
-fn card_size(app: &App) -> (u16, u16) {
+fn card_size(run: &Run) -> (u16, u16) {
     use crate::game::GameKind::*;
-    match app.game {
+    match run.game {
         Connectx => (32, 15),
         Tron => (44, 14),
         Rps | Ipd => (40, 9),
@@ -21,14 +65,14 @@ fn card_size(app: &App) -> (u16, u16) {
 }
 
 /// Cards per row on the current terminal (for ↑↓ on the wall).
-pub fn across(app: &App) -> usize {
-    let width = super::widgets::body(app.area).width;
-    (width / card_size(app).0).max(1) as usize
+pub fn across(run: &Run) -> usize {
+    let width = body(run.area).width;
+    (width / card_size(run).0).max(1) as usize
 }
 
 /// The cards' rectangles in `area`, in the wall's order.
-pub fn cards(app: &App, area: Rect) -> Vec<Rect> {
-    let (w, h) = card_size(app);
+pub fn cards(run: &Run, area: Rect) -> Vec<Rect> {
+    let (w, h) = card_size(run);
     let inner = Rect::new(
         area.x,
         area.y + 1,
@@ -52,11 +96,11 @@ pub fn cards(app: &App, area: Rect) -> Vec<Rect> {
     rects
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let shown = app.wall();
-    let running = app.running().count();
-    let rects = cards(app, area);
+pub fn draw(run: &Run, me: &Wall, frame: &mut Frame, area: Rect) {
+    let t = run.theme();
+    let shown = run.wall_matches();
+    let running = run.running().count();
+    let rects = cards(run, area);
     let head = format!(
         " live wall: {} running, {} shown · arrows select · enter watch · v TV mode (follows live matches)",
         running,
@@ -67,12 +111,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Rect::new(area.x, area.y, area.width, 1),
     );
     if shown.is_empty() {
-        let text = match app.state {
-            super::app::RunState::Running => "no match running yet",
+        let text = match run.state {
+            crate::tui::run_view::RunState::Running => "no match running yet",
             _ => "no match on the wall: the run is over and no finished match is in memory",
         };
         frame.render_widget(
-            Paragraph::new(text).block(block(app, " live wall ")),
+            Paragraph::new(text).block(block(run, " live wall ")),
             Rect::new(
                 area.x,
                 area.y + 1,
@@ -84,29 +128,29 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     // Keep the selected card on screen.
     let page = rects.len().max(1);
-    let first = (app.wall_selected / page) * page;
+    let first = (me.selected / page) * page;
     for (i, (m, rect)) in shown.iter().skip(first).zip(&rects).enumerate() {
-        draw_card(app, frame, *rect, m, first + i == app.wall_selected);
+        draw_card(run, frame, *rect, m, first + i == me.selected);
     }
 }
 
-fn draw_card(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, selected: bool) {
-    let t = app.theme();
+fn draw_card(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, selected: bool) {
+    let t = run.theme();
     let border = if selected { t.title } else { t.border };
     let status = match &m.entry {
         None => format!("{} ", count(m.count.saturating_sub(1), "step", "steps")),
-        Some(e) => format!("{} ", fit(&super::widgets::clean(&e.reason), 24)),
+        Some(e) => format!("{} ", fit(&crate::tui::widgets::clean(&e.reason), 24)),
     };
     let name_room = (area.width as usize).saturating_sub(12) / 2;
     let title = Line::from(vec![
         Span::styled(format!(" #{} ", m.id + 1), Style::new().fg(t.muted)),
         Span::styled(
-            fit(&app.names[m.seats[0]], name_room),
+            fit(&run.names[m.seats[0]], name_room),
             Style::new().fg(t.seat1),
         ),
         Span::styled(" v ", Style::new().fg(t.muted)),
         Span::styled(
-            fit(&app.names[m.seats[1]], name_room),
+            fit(&run.names[m.seats[1]], name_room),
             Style::new().fg(t.seat2),
         ),
         Span::raw(" "),
@@ -126,7 +170,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, selected: 
         height: inner.height as usize,
         inarow: 4,
     };
-    let mut lines = board::newest(app.game, m.frames(), m.latest.as_ref(), &canvas);
+    let mut lines = board::newest(run.game, m.frames(), m.latest.as_ref(), &canvas);
     if lines.is_empty() {
         lines.push(Line::styled("starting…", Style::new().fg(t.muted)));
     }

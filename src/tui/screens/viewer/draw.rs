@@ -1,16 +1,18 @@
-//! The match viewer: the board drawn to fill its space, the moves (the current one in
+//! The viewer's drawing: the board drawn to fill its space, the moves (the current one in
 //! full: action, think time, what the bot printed, faults; then the moves around it),
 //! charts of the scores and think times with a cursor at the frame, and a timeline with
 //! faults and marked events that the mouse can click and drag. Works the same on a
 //! running match, a finished one and a replay file.
 
-use super::app::{App, MatchView, Viewer};
-use super::board::{self, Canvas, Mark};
-use super::charts::{self, Series};
-use super::theme::Theme;
-use super::widgets::{block, clean, count, fit};
+use super::state::Viewer;
 use crate::game::GameKind;
 use crate::referee::Frame as MatchFrame;
+use crate::tui::board::{self, Canvas, Mark};
+use crate::tui::charts::{self, Series};
+use crate::tui::match_view::MatchView;
+use crate::tui::run_view::{Run, RunState};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{block, clean, count, fit};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -32,17 +34,18 @@ pub struct Areas {
 /// The side panel's narrowest width.
 const SIDE: u16 = 34;
 
-pub fn areas(app: &App, area: Rect) -> Areas {
+pub fn areas(run: &Run, me: Option<&Viewer>, area: Rect) -> Areas {
     let [title, middle, timeline] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
         Constraint::Length(1),
     ])
     .areas(area);
-    let rounds = matches!(app.game, GameKind::Rps | GameKind::Ipd);
+    let rounds = matches!(run.game, GameKind::Rps | GameKind::Ipd);
     if rounds {
         // The history grid across the top, charts and moves below it.
-        let grid = (board_size(app, middle.width, middle.height / 2).1 + 2).min(middle.height / 2);
+        let grid =
+            (board_size(run, me, middle.width, middle.height / 2).1 + 2).min(middle.height / 2);
         let [board, bottom] =
             Layout::vertical([Constraint::Length(grid.max(6)), Constraint::Min(4)]).areas(middle);
         let [scores, side] =
@@ -59,7 +62,12 @@ pub fn areas(app: &App, area: Rect) -> Areas {
         };
     }
     let room = middle.width.saturating_sub(SIDE);
-    let (width, _) = board_size(app, room.saturating_sub(2), middle.height.saturating_sub(2));
+    let (width, _) = board_size(
+        run,
+        me,
+        room.saturating_sub(2),
+        middle.height.saturating_sub(2),
+    );
     let [board, side] = Layout::horizontal([
         Constraint::Length((width + 2).clamp(12, room.max(12))),
         Constraint::Min(SIDE.min(middle.width / 2)),
@@ -85,9 +93,9 @@ fn split_side(side: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(4), Constraint::Length(chart)]).areas(side)
 }
 
-fn viewed(app: &App) -> Option<(&Viewer, &MatchView)> {
-    let v = app.viewer.as_ref()?;
-    Some((v, app.matches.get(&v.id)?))
+fn viewed<'a>(run: &'a Run, me: Option<&'a Viewer>) -> Option<(&'a Viewer, &'a MatchView)> {
+    let v = me?;
+    Some((v, run.matches.get(&v.id)?))
 }
 
 /// Pieces in a row that win this match (ConnectX), from its configuration.
@@ -99,39 +107,40 @@ fn inarow(m: &MatchView) -> usize {
 }
 
 /// The board's drawn size (columns, lines) in at most `width` × `height`.
-fn board_size(app: &App, width: u16, height: u16) -> (u16, u16) {
-    let Some((v, m)) = viewed(app) else {
+fn board_size(run: &Run, me: Option<&Viewer>, width: u16, height: u16) -> (u16, u16) {
+    let Some((v, m)) = viewed(run, me) else {
         return (10, 3);
     };
     let frames = m.frames();
     let at = v.frame.min(frames.len().saturating_sub(1));
     let canvas = Canvas {
-        theme: app.theme(),
+        theme: run.theme(),
         width: width as usize,
         height: height as usize,
         inarow: inarow(m),
     };
-    let lines = board::draw(app.game, frames, at, &canvas);
+    let lines = board::draw(run.game, frames, at, &canvas);
     let w = lines.iter().map(Line::width).max().unwrap_or(10);
     (w as u16, lines.len() as u16)
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let Some((v, m)) = viewed(app) else {
-        let text = if app.tv {
+/// The viewer of `me` (`tv`: in TV mode, following live matches by itself).
+pub fn draw(run: &Run, me: Option<&Viewer>, tv: bool, frame: &mut Frame, area: Rect) {
+    let t = run.theme();
+    let Some((v, m)) = viewed(run, me) else {
+        let text = if tv {
             "TV: waiting for a match to start (v: stop)"
         } else {
             "no match selected"
         };
-        frame.render_widget(Paragraph::new(text).block(block(app, " viewer ")), area);
+        frame.render_widget(Paragraph::new(text).block(block(run, " viewer ")), area);
         return;
     };
     let frames = m.frames();
     let len = frames.len();
     let at = v.frame.min(len.saturating_sub(1));
-    let a = areas(app, area);
-    frame.render_widget(title_line(app, v, m, at), a.title);
+    let a = areas(run, me, area);
+    frame.render_widget(title_line(run, v, m, at, tv), a.title);
 
     let canvas = Canvas {
         theme: t,
@@ -139,29 +148,29 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         height: a.board.height.saturating_sub(2) as usize,
         inarow: inarow(m),
     };
-    let lines = board::draw(app.game, frames, at, &canvas);
-    frame.render_widget(Paragraph::new(lines).block(block(app, " board ")), a.board);
+    let lines = board::draw(run.game, frames, at, &canvas);
+    frame.render_widget(Paragraph::new(lines).block(block(run, " board ")), a.board);
     let step = frames.get(at).map_or(0, |f| f.step);
     let inner = (
         a.moves.width.saturating_sub(2),
         a.moves.height.saturating_sub(2),
     );
-    let moves = move_lines(app, m, at, inner);
+    let moves = move_lines(run, m, at, inner);
     frame.render_widget(
         Paragraph::new(moves)
             .wrap(Wrap { trim: false })
-            .block(block(app, format!(" step {step} "))),
+            .block(block(run, format!(" step {step} "))),
         a.moves,
     );
     if a.think.height > 0 {
-        draw_think(app, frame, a.think, m, at);
+        draw_think(run, frame, a.think, m, at);
     }
     if let Some(scores) = a.scores {
-        draw_scores(app, frame, scores, m, at);
+        draw_scores(run, frame, scores, m, at);
     }
     frame.render_widget(
         timeline_line(
-            &board::marks(app.game, frames),
+            &board::marks(run.game, frames),
             len,
             at,
             a.timeline.width as usize,
@@ -171,10 +180,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn title_line(app: &App, v: &Viewer, m: &MatchView, at: usize) -> Line<'static> {
-    let t = app.theme();
+fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line<'static> {
+    let t = run.theme();
     let last = m.frames().len().saturating_sub(1);
-    let mode = if app.tv {
+    let mode = if tv {
         "◉ TV: following live matches (v: stop)".to_string()
     } else if v.playing {
         format!("▶ playing {}/s", count(v.speed as usize, "frame", "frames"))
@@ -186,19 +195,19 @@ fn title_line(app: &App, v: &Viewer, m: &MatchView, at: usize) -> Line<'static> 
             count(v.speed as usize, "frame", "frames")
         )
     };
-    let label = match app.state {
-        super::app::RunState::Replay => " replay ".to_string(),
+    let label = match run.state {
+        RunState::Replay => " replay ".to_string(),
         _ => format!(" #{} ", m.id + 1),
     };
     Line::from(vec![
         Span::styled(label, Style::new().fg(t.muted)),
         Span::styled(
-            app.names[m.seats[0]].clone(),
+            run.names[m.seats[0]].clone(),
             Style::new().fg(t.seat1).add_modifier(Modifier::BOLD),
         ),
         Span::styled(" vs ", Style::new().fg(t.muted)),
         Span::styled(
-            app.names[m.seats[1]].clone(),
+            run.names[m.seats[1]].clone(),
             Style::new().fg(t.seat2).add_modifier(Modifier::BOLD),
         ),
         Span::styled(format!("  step {at}/{last}  "), Style::new().fg(t.text)),
@@ -207,8 +216,8 @@ fn title_line(app: &App, v: &Viewer, m: &MatchView, at: usize) -> Line<'static> 
 }
 
 /// How the match ended (or that it is still running), for the moves panel's top.
-fn result_line(app: &App, m: &MatchView) -> Line<'static> {
-    let t = app.theme();
+fn result_line(run: &Run, m: &MatchView) -> Line<'static> {
+    let t = run.theme();
     match (&m.entry, m.record.as_ref()) {
         (Some(e), _) => Line::styled(
             format!("result: {}", clean(&e.reason)),
@@ -224,19 +233,19 @@ fn result_line(app: &App, m: &MatchView) -> Line<'static> {
 
 /// The current frame's moves in full, then the moves around it (current reversed).
 fn move_lines(
-    app: &App,
+    run: &Run,
     m: &MatchView,
     at: usize,
     (width, height): (u16, u16),
 ) -> Vec<Line<'static>> {
     let (width, height) = (width.max(1) as usize, height as usize);
-    let t = app.theme();
+    let t = run.theme();
     let frames = m.frames();
-    let mut lines = vec![result_line(app, m)];
+    let mut lines = vec![result_line(run, m)];
     lines.extend(
         frames
             .get(at)
-            .map(|f| current_move(app, m.seats, f))
+            .map(|f| current_move(run, m.seats, f))
             .unwrap_or_default(),
     );
     // Rows the wrapped lines above take.
@@ -260,7 +269,7 @@ fn move_lines(
         }
         for mv in &f.moves {
             let seat = mv.seat.min(1);
-            let mut text = format!("{:<10}", fit(&short_action(app.game, &mv.action), 10));
+            let mut text = format!("{:<10}", fit(&short_action(run.game, &mv.action), 10));
             if mv.fault.is_some() {
                 text = format!("{:<10}", "✖ fault");
             }
@@ -281,8 +290,8 @@ fn move_lines(
 }
 
 /// Each seat's move that led to this frame: action, time, printed lines, fault.
-fn current_move(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>> {
-    let t = app.theme();
+fn current_move(run: &Run, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>> {
+    let t = run.theme();
     let mut lines = Vec::new();
     if f.moves.is_empty() {
         lines.push(Line::styled(
@@ -294,11 +303,11 @@ fn current_move(app: &App, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'stati
         let seat = mv.seat.min(1);
         let mut head = vec![
             Span::styled(
-                app.names[seats[seat]].clone(),
+                run.names[seats[seat]].clone(),
                 Style::new().fg(t.seat(seat)).add_modifier(Modifier::BOLD),
             ),
             Span::styled(
-                format!(" → {}", action_text(app.game, &mv.action)),
+                format!(" → {}", action_text(run.game, &mv.action)),
                 Style::new().fg(t.text),
             ),
         ];
@@ -355,12 +364,12 @@ fn short_action(game: GameKind, action: &Value) -> String {
 }
 
 /// Think time per seat through the match, the cursor at the current frame.
-fn draw_think(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
-    let t = app.theme();
+fn draw_think(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
+    let t = run.theme();
     let frames = m.frames();
     let mut series: Vec<Series> = (0..2)
         .map(|seat| Series {
-            name: app.names[m.seats[seat]].clone(),
+            name: run.names[m.seats[seat]].clone(),
             colour: t.seat(seat),
             points: Vec::new(),
         })
@@ -381,7 +390,7 @@ fn draw_think(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize
             Paragraph::new("no think times (this replay was written without them)")
                 .style(Style::new().fg(t.muted))
                 .wrap(Wrap { trim: true })
-                .block(block(app, " think time (ms) ")),
+                .block(block(run, " think time (ms) ")),
             area,
         );
         return;
@@ -390,7 +399,7 @@ fn draw_think(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize
     charts::draw(
         frame,
         area,
-        block(app, " think time (ms) "),
+        block(run, " think time (ms) "),
         &series,
         cursor,
         t,
@@ -398,29 +407,29 @@ fn draw_think(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize
 }
 
 /// RPS rewards or IPD payoffs through the match.
-fn draw_scores(app: &App, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
-    let t = app.theme();
+fn draw_scores(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
+    let t = run.theme();
     let frames = m.frames();
     let series: Vec<Series> = (0..2)
         .map(|seat| Series {
-            name: app.names[m.seats[seat]].clone(),
+            name: run.names[m.seats[seat]].clone(),
             colour: t.seat(seat),
             points: charts::thin(
                 frames
                     .iter()
-                    .filter_map(|f| Some((f.step as f64, board::scores(app.game, f)?[seat])))
+                    .filter_map(|f| Some((f.step as f64, board::scores(run.game, f)?[seat])))
                     .collect(),
                 area.width as usize * 2,
             ),
         })
         .collect();
-    let title = if app.game == GameKind::Rps {
+    let title = if run.game == GameKind::Rps {
         " rewards through the match "
     } else {
         " payoffs through the match "
     };
     let cursor = frames.get(at).map(|f| f.step as f64);
-    charts::draw(frame, area, block(app, title), &series, cursor, t);
+    charts::draw(frame, area, block(run, title), &series, cursor, t);
 }
 
 /// Which cell of a `width`-cell timeline frame `i` of `len` falls on: the first frame

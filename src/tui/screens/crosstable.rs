@@ -1,13 +1,71 @@
 //! The crosstable: points of each bot (row) against each other bot (column). A cell
 //! opens that pair's matches; columns that do not fit scroll with the selected one.
 
-use super::app::App;
-use super::widgets::{block, count, fit};
-use ratatui::layout::{Constraint, Layout, Rect};
+use super::{column_at, moved, table_row, Go};
+use crate::tui::keymap::Action;
+use crate::tui::run_view::{Filter, Run};
+use crate::tui::widgets::{block, count, fit};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
+
+/// The crosstable's own state: the selected cell, in standings order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crosstable {
+    pub row: usize,
+    pub column: usize,
+}
+
+impl Crosstable {
+    pub fn act(&mut self, run: &Run, action: Action) -> Option<Go> {
+        let n = run.standings.rows.len();
+        match action {
+            Action::Left => self.column = self.column.saturating_sub(1),
+            Action::Right => self.column = (self.column + 1).min(n.saturating_sub(1)),
+            Action::Open => return open_cell(run, self.row, self.column),
+            _ => self.row = moved(self.row, n, action),
+        }
+        None
+    }
+
+    /// A cell selects; a click on the selected cell opens it.
+    pub fn click(&mut self, run: &Run, body: Rect, at: Position) -> Option<Go> {
+        let body = areas(run, body)[0];
+        let n = run.standings.rows.len();
+        let row = table_row(body, at.y, self.row, n)?;
+        let c = columns(run, self, body.width);
+        let mut widths = vec![4, c.name];
+        widths.extend(std::iter::repeat_n(c.cell, c.shown));
+        let column = column_at(&widths, body.x + 1, at.x).filter(|&c| c >= 2);
+        let Some(column) = column else {
+            self.row = row;
+            return None;
+        };
+        let column = c.first + column - 2;
+        if row == self.row && column == self.column {
+            return open_cell(run, row, column);
+        }
+        self.row = row;
+        self.column = column;
+        None
+    }
+}
+
+/// A cell (row, column in standings order): that pair's matches; the diagonal opens
+/// the bot.
+fn open_cell(run: &Run, row: usize, column: usize) -> Option<Go> {
+    let rows = &run.standings.rows;
+    let (a, b) = (rows.get(row)?.bot, rows.get(column)?.bot);
+    if a == b {
+        return Some(Go::OpenBot(a));
+    }
+    Some(Go::ShowMatches(Filter {
+        pair: Some([a, b]),
+        ..Filter::default()
+    }))
+}
 
 /// How the crosstable's columns are laid out in a given width.
 pub struct Columns {
@@ -19,9 +77,9 @@ pub struct Columns {
 }
 
 /// Row number, name, cells, points: the cells get what is left after the name's minimum.
-pub fn columns(app: &App, width: u16) -> Columns {
-    let n = app.standings.rows.len();
-    let widest = app
+pub fn columns(run: &Run, me: &Crosstable, width: u16) -> Columns {
+    let n = run.standings.rows.len();
+    let widest = run
         .standings
         .cross
         .iter()
@@ -31,7 +89,7 @@ pub fn columns(app: &App, width: u16) -> Columns {
         .unwrap_or(3)
         .max(3) as u16;
     let cell = widest + 1;
-    let longest = app
+    let longest = run
         .names
         .iter()
         .map(|s| s.chars().count())
@@ -46,8 +104,8 @@ pub fn columns(app: &App, width: u16) -> Columns {
     }
     let fits = fits_with(name);
     let shown = fits.min(n);
-    let first = if app.column >= shown {
-        app.column + 1 - shown
+    let first = if me.column >= shown {
+        me.column + 1 - shown
     } else {
         0
     };
@@ -60,8 +118,8 @@ pub fn columns(app: &App, width: u16) -> Columns {
 }
 
 /// The table (sized to its rows) and, below it, the selected pair's matches.
-pub fn areas(app: &App, area: Rect) -> [Rect; 2] {
-    let rows = app.standings.rows.len() as u16 + 3;
+pub fn areas(run: &Run, area: Rect) -> [Rect; 2] {
+    let rows = run.standings.rows.len() as u16 + 3;
     let table = rows.min(area.height.saturating_sub(6)).max(area.height / 2);
     let table = if rows < area.height.saturating_sub(6) {
         rows
@@ -71,17 +129,17 @@ pub fn areas(app: &App, area: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Length(table), Constraint::Min(3)]).areas(area)
 }
 
-pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    let [table, pair] = areas(app, area);
-    draw_table(app, frame, table);
-    draw_pair(app, frame, pair);
+pub fn draw(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
+    let [table, pair] = areas(run, area);
+    draw_table(run, me, frame, table);
+    draw_pair(run, me, frame, pair);
 }
 
 /// The matches of the selected cell's two bots, as the matches screen lists them.
-fn draw_pair(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let rows = &app.standings.rows;
-    let (Some(a), Some(b)) = (rows.get(app.selected), rows.get(app.column)) else {
+fn draw_pair(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
+    let t = run.theme();
+    let rows = &run.standings.rows;
+    let (Some(a), Some(b)) = (rows.get(me.row), rows.get(me.column)) else {
         return;
     };
     let (a, b) = (a.bot, b.bot);
@@ -92,7 +150,7 @@ fn draw_pair(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(t.muted),
         ));
     }
-    let pair: Vec<_> = app
+    let pair: Vec<_> = run
         .matches
         .values()
         .rev()
@@ -106,8 +164,8 @@ fn draw_pair(app: &App, frame: &mut Frame, area: Rect) {
             ),
             Some(e) => {
                 let winner = match e.outcomes[0] {
-                    crate::game::Outcome::Win => format!("{} won", app.names[m.seats[0]]),
-                    crate::game::Outcome::Loss => format!("{} won", app.names[m.seats[1]]),
+                    crate::game::Outcome::Win => format!("{} won", run.names[m.seats[0]]),
+                    crate::game::Outcome::Loss => format!("{} won", run.names[m.seats[1]]),
                     crate::game::Outcome::Draw => "draw".into(),
                 };
                 let fault = if e.faults.iter().any(Option::is_some) {
@@ -123,9 +181,9 @@ fn draw_pair(app: &App, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("#{:<5}", m.id + 1), Style::new().fg(t.muted)),
-            Span::styled(app.names[m.seats[0]].clone(), Style::new().fg(t.seat1)),
+            Span::styled(run.names[m.seats[0]].clone(), Style::new().fg(t.seat1)),
             Span::styled(" vs ", Style::new().fg(t.muted)),
-            Span::styled(app.names[m.seats[1]].clone(), Style::new().fg(t.seat2)),
+            Span::styled(run.names[m.seats[1]].clone(), Style::new().fg(t.seat2)),
             Span::styled(format!("  {result}"), Style::new().fg(t.text)),
         ]));
     }
@@ -134,22 +192,22 @@ fn draw_pair(app: &App, frame: &mut Frame, area: Rect) {
     }
     let title = format!(
         " {} against {}: {} (enter: open the list) ",
-        app.names[a],
-        app.names[b],
+        run.names[a],
+        run.names[b],
         count(pair.len(), "match", "matches")
     );
-    frame.render_widget(Paragraph::new(lines).block(block(app, title)), area);
+    frame.render_widget(Paragraph::new(lines).block(block(run, title)), area);
 }
 
-fn draw_table(app: &App, frame: &mut Frame, area: Rect) {
-    let t = app.theme();
-    let order: Vec<usize> = app.standings.rows.iter().map(|r| r.bot).collect();
-    let c = columns(app, area.width);
+fn draw_table(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
+    let t = run.theme();
+    let order: Vec<usize> = run.standings.rows.iter().map(|r| r.bot).collect();
+    let c = columns(run, me, area.width);
     let visible = c.first..(c.first + c.shown).min(order.len());
     let mut header = vec![Line::from(""), Line::from("bot")];
     header.extend(visible.clone().map(|i| {
         let text = format!("#{}", i + 1);
-        if i == app.column {
+        if i == me.column {
             Line::styled(text, Style::new().fg(t.title).add_modifier(Modifier::BOLD))
         } else {
             Line::from(text)
@@ -162,11 +220,11 @@ fn draw_table(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(i, &a)| {
             let mut cells = vec![
                 Line::from(format!("#{}", i + 1)),
-                Line::from(fit(&app.names[a], c.name as usize)),
+                Line::from(fit(&run.names[a], c.name as usize)),
             ];
             for j in visible.clone() {
                 let b = order[j];
-                let (p, g) = app.standings.cross[a][b];
+                let (p, g) = run.standings.cross[a][b];
                 let mut cell = if a == b {
                     Line::styled("·", Style::new().fg(t.muted))
                 } else if g == 0 {
@@ -181,12 +239,12 @@ fn draw_table(app: &App, frame: &mut Frame, area: Rect) {
                     };
                     Line::styled(format!("{p}/{g}"), Style::new().fg(colour))
                 };
-                if i == app.selected && j == app.column {
+                if i == me.row && j == me.column {
                     cell = cell.patch_style(Style::new().add_modifier(Modifier::REVERSED));
                 }
                 cells.push(cell);
             }
-            cells.push(Line::from(format!("{}", app.standings.rows[i].points)));
+            cells.push(Line::from(format!("{}", run.standings.rows[i].points)));
             Row::new(cells).style(Style::new().fg(t.text))
         })
         .collect();
@@ -207,9 +265,9 @@ fn draw_table(app: &App, frame: &mut Frame, area: Rect) {
         .header(Row::new(header).style(Style::new().fg(t.muted)))
         .row_highlight_style(Style::new().bg(t.highlight))
         .block(block(
-            app,
+            run,
             format!(" crosstable: row's points against column · {more}enter: their matches "),
         ));
-    let mut state = TableState::default().with_selected(Some(app.selected));
+    let mut state = TableState::default().with_selected(Some(me.row));
     frame.render_stateful_widget(table, area, &mut state);
 }
