@@ -49,6 +49,31 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// A file of ours (a replay, the standings, a report, the seed key) could not be
+/// written: `path: cannot write the replay: reason`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: cannot {doing}: {reason}")]
+pub struct WriteError {
+    /// The path as it may be shown (escaped: it may hold anything).
+    pub path: String,
+    pub doing: String,
+    pub reason: String,
+}
+
+impl WriteError {
+    pub fn new(
+        path: impl Into<String>,
+        doing: impl Into<String>,
+        reason: impl fmt::Display,
+    ) -> Self {
+        WriteError {
+            path: path.into(),
+            doing: doing.into(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
 /// A run folder that cannot be continued, or a journal that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -67,7 +92,16 @@ pub enum JournalError {
 #[derive(Debug, thiserror::Error)]
 pub enum RefereeError {
     #[error("{game} configuration: {reason}")]
-    Config { game: GameKind, reason: String },
+    Config {
+        game: GameKind,
+        reason: crate::game::SettingError,
+    },
+    #[error("{game} configuration: time_control.{field} {why}")]
+    Clock {
+        game: GameKind,
+        field: &'static str,
+        why: String,
+    },
     #[error(transparent)]
     Cage(#[from] CageError),
     /// The runner failed under a bot (see [`FaultKind::Runner`]): nothing is scored.
@@ -98,8 +132,13 @@ pub enum CageError {
     Start { program: String, reason: String },
     #[error("the zygote stopped answering: {0}")]
     Zygote(String),
+    /// A mandatory sandbox layer failed in the bot process (no bot code ran).
+    #[error("cannot cage a bot: a mandatory sandbox layer failed: {0}")]
+    Layer(crate::cage::protocol::SetupError),
+    /// The host could not prepare a bot process or hear from it (its image, its
+    /// cgroup, its set-up report).
     #[error("cannot cage a bot: {0}")]
-    Layer(String),
+    Spawn(String),
 }
 
 /// Why a tournament stopped before its end (not a bot's fault: those are scored).
@@ -136,21 +175,14 @@ pub enum Error {
     Run(#[from] RunError),
     #[error(transparent)]
     Cage(#[from] CageError),
-    /// Anything else that went wrong while running (a terminal, a write).
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A module or venv the cage cannot give bots.
+    #[error(transparent)]
+    Python(#[from] crate::cage::policy::PythonError),
+    /// Anything else that went wrong while running (a terminal, a measurement).
     #[error("{0}")]
     Runtime(String),
-}
-
-impl From<String> for Error {
-    fn from(message: String) -> Error {
-        Error::Runtime(message)
-    }
-}
-
-impl From<&str> for Error {
-    fn from(message: &str) -> Error {
-        Error::Runtime(message.to_string())
-    }
 }
 
 /// `EX_TEMPFAIL`: the run did not finish for reasons running it again can cure (the
@@ -158,6 +190,11 @@ impl From<&str> for Error {
 pub const RETRY: u8 = 75;
 
 impl Error {
+    /// A failure of the run itself, in its own words (a terminal, a measurement).
+    pub fn runtime(e: impl fmt::Display) -> Error {
+        Error::Runtime(e.to_string())
+    }
+
     /// 2 for usage and configuration errors (as clap's own: not worth retrying),
     /// [`RETRY`] for the runner's own failures, 1 for the rest.
     pub fn exit_code(&self) -> u8 {
@@ -165,10 +202,13 @@ impl Error {
             Error::Usage(_) | Error::Config(_) => 2,
             Error::Journal(JournalError::Unreadable(_) | JournalError::OtherRun(_)) => 2,
             Error::Run(RunError::Journal(JournalError::Unreadable(_))) => 2,
-            Error::Run(RunError::Match(RefereeError::Config { .. })) => 2,
+            Error::Run(RunError::Match(
+                RefereeError::Config { .. } | RefereeError::Clock { .. },
+            )) => 2,
+            Error::Python(_) => 2,
             Error::Run(RunError::Infrastructure { .. }) | Error::Cage(_) => RETRY,
             Error::Run(RunError::Match(e)) if e.is_infrastructure() => RETRY,
-            Error::Journal(_) | Error::Run(_) | Error::Runtime(_) => 1,
+            Error::Journal(_) | Error::Run(_) | Error::Write(_) | Error::Runtime(_) => 1,
         }
     }
 }
@@ -205,8 +245,49 @@ mod tests {
             1
         );
         assert_eq!(
-            Error::from("cannot open the terminal".to_string()).exit_code(),
+            Error::Runtime("cannot open the terminal".to_string()).exit_code(),
             1
         );
+        let venv = crate::cage::PythonError::NotAVenv { venv: "v".into() };
+        assert_eq!(Error::from(venv).exit_code(), 2);
+        let write = WriteError::new("runs/x/standings.yaml", "write the standings", "disk full");
+        assert_eq!(
+            write.to_string(),
+            "runs/x/standings.yaml: cannot write the standings: disk full"
+        );
+        assert_eq!(Error::from(write).exit_code(), 1);
+    }
+
+    /// The bot process reports which step of its cage failed; the host keeps the step
+    /// (to branch on) and says it in one line, and the runner may retry it.
+    #[test]
+    fn a_failed_layer_travels_typed_from_the_bot_process_to_the_host() {
+        use crate::cage::protocol::{Hello, SetupError, Step};
+        let sent = Hello::CageError(SetupError::new(Step::Landlock, "landlock: EPERM"));
+        let wire = serde_json::to_value(&sent).unwrap();
+        let Ok(Hello::CageError(got)) = serde_json::from_value::<Hello>(wire) else {
+            panic!("the report does not read back");
+        };
+        assert_eq!(got.step, Step::Landlock);
+        let e = Error::from(CageError::Layer(got));
+        assert_eq!(
+            e.to_string(),
+            "cannot cage a bot: a mandatory sandbox layer failed: landlock: EPERM"
+        );
+        assert_eq!(e.exit_code(), RETRY);
+        // A game setting out of range says which, and is the user's to fix.
+        let bad = crate::game::GameKind::Connectx
+            .create(&serde_json::json!({"rows": 0}), 0)
+            .err()
+            .unwrap();
+        let e = Error::Run(RunError::Match(RefereeError::Config {
+            game: crate::game::GameKind::Connectx,
+            reason: bad,
+        }));
+        assert_eq!(
+            e.to_string(),
+            "connectx configuration: columns and rows must be between 1 and 100, not 7 and 0"
+        );
+        assert_eq!(e.exit_code(), 2);
     }
 }

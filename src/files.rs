@@ -4,7 +4,7 @@
 //! `bot.py` that links to `/etc/shadow` is refused, not quoted back in a traceback.
 //! Errors are one line naming the file.
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, WriteError};
 use std::fs::Metadata;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
@@ -84,14 +84,9 @@ pub fn read_text(path: &Path, max: u64, what: &str, links: Links) -> Result<Stri
 /// Writes `text` to `path` through a new file renamed into place: a link planted at
 /// `path` (a run folder may come from another machine) is replaced, never followed,
 /// and a reader never sees half a file. Errors name the path and the `what`.
-pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), String> {
+pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), WriteError> {
     use std::io::Write as _;
-    let fail = |e: std::io::Error| {
-        format!(
-            "{}: cannot write the {what}: {e}",
-            crate::cage::log::sanitize(path.as_os_str().as_encoded_bytes())
-        )
-    };
+    let fail = |e: std::io::Error| WriteError::new(shown(path), format!("write the {what}"), e);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let draft = path.with_file_name(format!(".{name}.{}", std::process::id()));
     let mut file = std::fs::OpenOptions::new()

@@ -8,8 +8,8 @@
 //! and never inflates past [`MAX_BYTES`], so a compressed bomb is a one-line error.
 
 use crate::cage::sanitize;
-use crate::error::ConfigError;
-use crate::files::Links;
+use crate::error::{ConfigError, WriteError};
+use crate::files::{shown, Links};
 use crate::game::SEATS;
 use crate::referee::MatchRecord;
 use serde_json::Value;
@@ -77,17 +77,28 @@ const LEVEL: i32 = 9;
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 /// Writes the replay; compressed when the name ends in `.zst`.
-pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), String> {
+pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), WriteError> {
     let text = to_string(record, timings);
     let compressed = path.extension().is_some_and(|e| e == "zst");
     let bytes = if compressed {
-        compress(&text)
-            .map_err(|e| format!("{}: cannot compress the replay: {e}", path.display()))?
+        compress(&text).map_err(|e| WriteError::new(shown(path), "compress the replay", e))?
     } else {
         text.into_bytes()
     };
-    std::fs::write(path, bytes)
-        .map_err(|e| format!("{}: cannot write the replay: {e}", path.display()))
+    std::fs::write(path, bytes).map_err(|e| WriteError::new(shown(path), "write the replay", e))
+}
+
+/// Why bytes are not a replay this cagematch can open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("not a replay ({0})")]
+    NotReplay(String),
+    #[error("the replay decompresses to more than {0} bytes; it is not one cagematch wrote")]
+    TooBig(u64),
+    #[error("replay version {0} is not supported (this cagematch reads version {VERSION})")]
+    Version(u32),
+    #[error("malformed replay: {0}")]
+    Malformed(String),
 }
 
 /// A replay's text as run folders keep it: one zstd frame.
@@ -98,67 +109,64 @@ pub fn compress(text: &str) -> std::io::Result<Vec<u8>> {
 /// Reads a replay (plain or zstd-compressed), checking its format and version.
 pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
     let (bytes, _) = crate::files::read_capped(path, MAX_BYTES, "replay", Links::Follow)?;
-    let bytes = inflate(bytes, MAX_BYTES).map_err(|e| ConfigError::new(path.display(), e))?;
+    let bytes =
+        inflate(bytes, MAX_BYTES).map_err(|e| ConfigError::new(path.display(), e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         ConfigError::new(path.display(), "the replay is not UTF-8 text".to_string())
     })?;
-    parse(&text).map_err(|e| ConfigError::new(path.display(), e))
+    parse(&text).map_err(|e| ConfigError::new(path.display(), e.to_string()))
 }
 
 /// The bytes as they are, or decompressed when they are a zstd frame — never more
 /// than `max` of them.
-pub fn inflate(bytes: Vec<u8>, max: u64) -> Result<Vec<u8>, String> {
+pub fn inflate(bytes: Vec<u8>, max: u64) -> Result<Vec<u8>, ReplayError> {
     if !bytes.starts_with(&ZSTD_MAGIC) {
         return Ok(bytes);
     }
     use std::io::Read;
-    let decoder = zstd::stream::read::Decoder::new(&bytes[..])
-        .map_err(|e| format!("not a replay (a broken zstd file: {e})"))?;
+    let broken = |e: std::io::Error| ReplayError::NotReplay(format!("a broken zstd file: {e}"));
+    let decoder = zstd::stream::read::Decoder::new(&bytes[..]).map_err(broken)?;
     let mut out = Vec::new();
     decoder
         .take(max + 1)
         .read_to_end(&mut out)
-        .map_err(|e| format!("not a replay (a broken zstd file: {e})"))?;
+        .map_err(broken)?;
     if out.len() as u64 > max {
-        return Err(format!(
-            "the replay decompresses to more than {max} bytes; it is not one cagematch wrote"
-        ));
+        return Err(ReplayError::TooBig(max));
     }
     Ok(out)
 }
 
-pub fn parse(text: &str) -> Result<MatchRecord, String> {
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|e| format!("not a replay (invalid JSON: {e})"))?;
+pub fn parse(text: &str) -> Result<MatchRecord, ReplayError> {
+    let mut value: Value = serde_json::from_str(text)
+        .map_err(|e| ReplayError::NotReplay(format!("invalid JSON: {e}")))?;
     let object = value
         .as_object_mut()
-        .ok_or("not a replay (not a JSON object)")?;
+        .ok_or_else(|| ReplayError::NotReplay("not a JSON object".into()))?;
     let format: String = take(object, "format")?;
     let version: u32 = take(object, "version")?;
     // Whether moves carry timings is visible in the moves themselves.
     let _timings: bool = take(object, "timings")?;
     if format != FORMAT {
-        return Err(format!(
-            "not a replay: format is `{format}`, expected `{FORMAT}`"
-        ));
+        return Err(ReplayError::NotReplay(format!(
+            "format is `{format}`, expected `{FORMAT}`"
+        )));
     }
     if version != VERSION {
-        return Err(format!(
-            "replay version {version} is not supported (this cagematch reads version {VERSION})"
-        ));
+        return Err(ReplayError::Version(version));
     }
     let mut record: MatchRecord =
-        serde_json::from_value(value).map_err(|e| format!("malformed replay: {e}"))?;
+        serde_json::from_value(value).map_err(|e| ReplayError::Malformed(e.to_string()))?;
     // Names and paths are shown everywhere a replay is: made safe once, here.
     for bot in &mut record.bots {
         bot.name = sanitize(bot.name.as_bytes());
         bot.file = sanitize(bot.file.as_bytes());
     }
     if let Some((step, m)) = record.moves().find(|(_, m)| m.seat >= SEATS) {
-        return Err(format!(
-            "malformed replay: step {step} has a move of seat {}; a match has {SEATS} seats",
+        return Err(ReplayError::Malformed(format!(
+            "step {step} has a move of seat {}; a match has {SEATS} seats",
             m.seat + 1
-        ));
+        )));
     }
     Ok(record)
 }
@@ -166,9 +174,9 @@ pub fn parse(text: &str) -> Result<MatchRecord, String> {
 fn take<T: serde::de::DeserializeOwned>(
     object: &mut serde_json::Map<String, Value>,
     key: &str,
-) -> Result<T, String> {
+) -> Result<T, ReplayError> {
     let v = object
         .remove(key)
-        .ok_or_else(|| format!("not a replay (no `{key}` field)"))?;
-    serde_json::from_value(v).map_err(|e| format!("bad `{key}`: {e}"))
+        .ok_or_else(|| ReplayError::NotReplay(format!("no `{key}` field")))?;
+    serde_json::from_value(v).map_err(|e| ReplayError::Malformed(format!("bad `{key}`: {e}")))
 }

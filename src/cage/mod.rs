@@ -41,10 +41,13 @@ pub use child::LIBRARY_PATHS;
 pub use fault::{Fault, FaultKind};
 pub use host::bot::{act_both, backstop, encoded, Bot, Loaded, Move, Question};
 pub use host::cage::{Cage, CageError};
+pub use host::cgroup::CgroupError;
 pub use host::native::{elf_interpreter, Native};
 pub use host::program::{BotSource, Program};
-pub use host::venv::{add_python, site_packages, EMBEDDED_PYTHON};
+pub use host::venv::{add_python, site_packages};
 pub use layers::{Layers, Supervision};
 pub use log::sanitize;
-pub use policy::{CagePolicy, Fairness, Limits, DEFAULT_MODULES, FORBIDDEN_MODULES};
+pub use policy::{
+    CagePolicy, Fairness, Limits, PythonError, DEFAULT_MODULES, EMBEDDED_PYTHON, FORBIDDEN_MODULES,
+};
 pub use protocol::ZygoteInfo;

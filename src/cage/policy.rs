@@ -46,12 +46,33 @@ pub const ZYGOTE_ENV: &[(&str, &str)] = &[
 /// if any of them is loaded, whatever the policy says.
 pub const FORBIDDEN_MODULES: &[&str] = &["ctypes", "_ctypes", "_socket", "cffi", "_cffi_backend"];
 
+/// The embedded interpreter's `major.minor`.
+pub const EMBEDDED_PYTHON: &str = env!("CAGEMATCH_PYTHON_VERSION");
+
+/// Why the Python a cage is asked for cannot be given: a module bots may not have, or a
+/// venv that cannot serve the embedded interpreter. Each names what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PythonError {
+    #[error("`{0}` would give bots native code or a network; remove it")]
+    Forbidden(String),
+    #[error("`{0}` is not a module name")]
+    NotAModule(String),
+    #[error("{venv}: not a venv (no readable pyvenv.cfg); make one with python{python} -m venv {venv}", python = EMBEDDED_PYTHON)]
+    NotAVenv { venv: String },
+    #[error("{venv}/pyvenv.cfg: no `version` line")]
+    NoVersion { venv: String },
+    #[error("{venv}: its Python is {version}, but cagematch embeds {python}; make the venv with python{python} -m venv", python = EMBEDDED_PYTHON)]
+    OtherPython { venv: String, version: String },
+    #[error("{venv}: no lib/python{python}/site-packages in it", python = EMBEDDED_PYTHON)]
+    NoSitePackages { venv: String },
+    #[error("{venv}: cannot resolve its site-packages: {reason}")]
+    Unresolvable { venv: String, reason: String },
+}
+
 /// Why `name` cannot be a module bots may import, if it cannot.
-pub fn check_module(name: &str) -> Result<(), String> {
+pub fn check_module(name: &str) -> Result<(), PythonError> {
     if FORBIDDEN_MODULES.contains(&name) {
-        return Err(format!(
-            "`{name}` would give bots native code or a network; remove it"
-        ));
+        return Err(PythonError::Forbidden(name.to_string()));
     }
     let valid = !name.is_empty()
         && name.len() <= 200
@@ -59,10 +80,9 @@ pub fn check_module(name: &str) -> Result<(), String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     if !valid {
-        return Err(format!(
-            "`{}` is not a module name",
-            crate::cage::log::sanitize(name.as_bytes())
-        ));
+        return Err(PythonError::NotAModule(crate::cage::log::sanitize(
+            name.as_bytes(),
+        )));
     }
     Ok(())
 }

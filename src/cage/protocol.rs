@@ -104,7 +104,53 @@ pub struct ZygoteInfo {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Hello {
     Caged(Layers),
-    CageError(String),
+    CageError(SetupError),
+}
+
+/// The step of caging a bot process that failed (no bot code had run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Joining the bot's cgroup.
+    Cgroup,
+    /// Own session, die with the zygote.
+    Session,
+    /// The bot's descriptors and nothing else open.
+    Descriptors,
+    /// Resource limits and not dumpable.
+    Rlimits,
+    /// The bot's printed output, redirected to the host.
+    Output,
+    Landlock,
+    Seccomp,
+    /// A compiled bot's arguments and exec page.
+    Image,
+    /// A compiled bot's folder.
+    Folder,
+}
+
+/// Why a bot process could not cage itself: which step, and the kernel's words. A
+/// mandatory layer failed, so no bot code ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(deny_unknown_fields)]
+#[error("{detail}")]
+pub struct SetupError {
+    pub step: Step,
+    pub detail: String,
+}
+
+impl SetupError {
+    pub fn new(step: Step, detail: impl Into<String>) -> SetupError {
+        SetupError {
+            step,
+            detail: detail.into(),
+        }
+    }
+
+    /// `what` failed with the last OS error.
+    pub fn os(step: Step, what: &str) -> SetupError {
+        SetupError::new(step, format!("{what}: {}", std::io::Error::last_os_error()))
+    }
 }
 
 /// Host → Python bot process.

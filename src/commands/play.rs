@@ -1,9 +1,9 @@
 //! `cagematch match`: one match between two bot files, as text or one JSON object.
 
-use super::shared::{fresh_seed, settings, start_cage, time_control};
+use super::shared::{fresh_seed, game_settings, start_cage, time_control};
 use crate::botfile::BotFile;
 use crate::cli::MatchArgs;
-use crate::error::Error;
+use crate::error::{Error, RunError};
 use crate::game::{number, SEATS};
 use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use crate::replay;
@@ -20,10 +20,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
     if files[0].name == files[1].name {
         files[1].name.push_str(" (2)");
     }
-    let config = settings(&opts.rules)?;
-    // Bad settings are the user's to fix before any process starts.
-    game.create(&config, 0)
-        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
+    let (config, _) = game_settings(game, &opts.rules)?;
     let time_control = time_control(game, &opts.rules)?;
     let seed = opts.seed.unwrap_or_else(fresh_seed);
     let cage = start_cage(&opts.rules)?;
@@ -39,7 +36,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
     // A match and its bots on one core: a move is a pipe round trip, several times
     // cheaper when neither side has to wake another CPU (see docs/performance.md).
     crate::affinity::pin_current_thread_here();
-    let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+    let record = referee::play(&cage, &spec, &mut |_| {}).map_err(RunError::Match)?;
     if let Some(path) = &opts.replay {
         replay::write(path, &record, opts.timings)?;
     }

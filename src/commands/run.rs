@@ -320,7 +320,7 @@ fn live(
             bridge.finish(&result);
             result
         });
-        let mut export = |app: &App| -> Result<String, String> {
+        let mut export = |app: &App| -> Result<String, Error> {
             Export::of_format(
                 &app.run.title,
                 app.run.game,

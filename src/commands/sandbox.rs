@@ -12,7 +12,9 @@ pub fn run() -> Result<ExitCode, Error> {
     let info = cage.info();
     say!("python:     {}", info.python);
     say_modules("", &info);
-    let layers = bot.layers().ok_or("the bot sent no layer report")?;
+    let layers = bot
+        .layers()
+        .ok_or_else(|| Error::Runtime("the bot sent no layer report".into()))?;
     for line in layers.lines() {
         say!("{line}");
     }

@@ -1,15 +1,15 @@
 //! What several commands share: the cage for `match` and `check`, the game and settings
 //! they name, and the lines that report a cage's modules and cgroups.
 
-use crate::cage::{Cage, CagePolicy};
+use crate::cage::{Cage, CagePolicy, CgroupError};
 use crate::cli::Rules;
 use crate::error::Error;
-use crate::game::{GameKind, TimeControl};
+use crate::game::{Game, GameKind, TimeControl};
 use serde_json::{Map, Value};
 
 /// The game a `match` or `check` names.
 pub fn game(name: &str) -> Result<GameKind, Error> {
-    GameKind::parse(name).map_err(Error::Usage)
+    GameKind::parse(name).map_err(|e| Error::Usage(e.to_string()))
 }
 
 /// A path as printed: names come from strangers, so it is made safe for a terminal.
@@ -18,8 +18,8 @@ pub use crate::files::shown;
 /// Starts the zygote for this binary with the default policy.
 /// The cage for `match` and `check`: the default modules, plus `--module`s from `--venv`.
 pub fn start_cage(rules: &Rules) -> Result<Cage, Error> {
-    let mut policy =
-        CagePolicy::for_current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
+    let mut policy = CagePolicy::for_current_exe()
+        .map_err(|e| Error::Runtime(format!("cannot find own executable: {e}")))?;
     crate::cage::add_python(&mut policy, &rules.modules, rules.venv.as_deref())
         .map_err(|why| Error::Usage(format!("--venv/--module: {why}")))?;
     let cage = Cage::start(&policy)?;
@@ -85,6 +85,16 @@ pub fn settings(rules: &Rules) -> Result<Value, Error> {
     Ok(Value::Object(map))
 }
 
+/// The game's settings from `--set`, checked by the game before any process starts (a
+/// bad one is the user's to fix), and the game they make.
+pub fn game_settings(game: GameKind, rules: &Rules) -> Result<(Value, Box<dyn Game>), Error> {
+    let config = settings(rules)?;
+    let made = game
+        .create(&config, 0)
+        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
+    Ok((config, made))
+}
+
 /// The game's time control with any `--move-time`, `--overage`, `--load-time` applied.
 pub fn time_control(game: GameKind, rules: &Rules) -> Result<TimeControl, Error> {
     let mut clock = game.default_time_control();
@@ -118,20 +128,20 @@ pub fn fresh_seed() -> u64 {
 }
 
 /// Prints the cgroup line (`indent` before it); true when bots get no cgroup.
-pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, String>) -> bool {
+pub(crate) fn say_cgroup(indent: &str, cgroups: &Result<String, CgroupError>) -> bool {
     let (line, missing) = cgroup_line(indent, cgroups);
     say!("{line}");
     missing
 }
 
 /// The line of [`say_cgroup`], and whether bots get no cgroup.
-pub fn cgroup_line(indent: &str, cgroups: &Result<String, String>) -> (String, bool) {
+pub fn cgroup_line(indent: &str, cgroups: &Result<String, CgroupError>) -> (String, bool) {
     match cgroups {
         Ok(limits) => (format!("{indent}cgroup:     {limits}"), false),
         Err(why) => (
             format!(
                 "{indent}cgroup:     WARNING: none ({})",
-                crate::cage::sanitize(why.as_bytes())
+                crate::cage::sanitize(why.to_string().as_bytes())
             ),
             true,
         ),

@@ -3,7 +3,7 @@
 //! diagonal) win; a full board, or reaching `episodeSteps - 1` steps, is a draw; a column
 //! outside the board or already full loses (Kaggle's `INVALID`, reward `None`).
 
-use super::rules::{int_action, End, Game, TimeControl, Turns, SEATS};
+use super::rules::{int_action, End, Game, Illegal, SettingError, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -40,7 +40,7 @@ pub struct ConnectX {
 }
 
 impl ConnectX {
-    pub fn new(config: Config) -> Result<ConnectX, String> {
+    pub fn new(config: Config) -> Result<ConnectX, SettingError> {
         let Config {
             columns,
             rows,
@@ -48,19 +48,24 @@ impl ConnectX {
             episode_steps,
         } = config;
         if !(1..=100).contains(&columns) || !(1..=100).contains(&rows) {
-            return Err(format!(
-                "columns and rows must be between 1 and 100, not {columns} and {rows}"
+            return Err(SettingError::range(
+                "columns and rows",
+                "between 1 and 100",
+                format!("{columns} and {rows}"),
             ));
         }
         if inarow < 1 || inarow > columns.max(rows) {
-            return Err(format!(
-                "inarow must be between 1 and {}, not {inarow}",
-                columns.max(rows)
+            return Err(SettingError::range(
+                "inarow",
+                format!("between 1 and {}", columns.max(rows)),
+                inarow,
             ));
         }
         if episode_steps < 2 {
-            return Err(format!(
-                "episodeSteps must be at least 2, not {episode_steps}"
+            return Err(SettingError::range(
+                "episodeSteps",
+                "at least 2",
+                episode_steps,
             ));
         }
         Ok(ConnectX {
@@ -73,10 +78,10 @@ impl ConnectX {
     }
 
     /// Starts from a given board (Kaggle's tests do), seat 0 to move.
-    pub fn with_board(config: Config, board: Vec<u8>) -> Result<ConnectX, String> {
+    pub fn with_board(config: Config, board: Vec<u8>) -> Result<ConnectX, SettingError> {
         let mut game = ConnectX::new(config)?;
         if board.len() != game.board.len() || board.iter().any(|&c| c > 2) {
-            return Err("the board does not fit the configuration".into());
+            return Err(SettingError::Board);
         }
         game.board = board;
         Ok(game)
@@ -131,16 +136,16 @@ impl Game for ConnectX {
         config
     }
 
-    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         let column = int_action(action)?;
         if column < 0 || column >= self.config.columns as i64 {
-            return Err(format!(
+            return Err(Illegal(format!(
                 "column {column} is not on the board (0 to {})",
                 self.config.columns - 1
-            ));
+            )));
         }
         if self.board[column as usize] != EMPTY {
-            return Err(format!("column {column} is full"));
+            return Err(Illegal(format!("column {column} is full")));
         }
         Ok(())
     }

@@ -4,7 +4,9 @@
 //! player's action is flipped with that probability by the match (not the players), and
 //! the histories and payoffs record what was actually played. The higher total wins.
 
-use super::rules::{number, End, Game, SplitMix64, TimeControl, Turns, SEATS};
+use super::rules::{
+    number, End, Game, Illegal, SettingError, SplitMix64, TimeControl, Turns, SEATS,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -55,22 +57,28 @@ pub struct Ipd {
 }
 
 impl Ipd {
-    pub fn new(config: Config, seed: u64) -> Result<Ipd, String> {
+    pub fn new(config: Config, seed: u64) -> Result<Ipd, SettingError> {
         if !(1..=100_000).contains(&config.turns) {
-            return Err(format!(
-                "turns must be between 1 and 100000, not {}",
-                config.turns
+            return Err(SettingError::range(
+                "turns",
+                "between 1 and 100000",
+                config.turns,
             ));
         }
         if !(0.0..=1.0).contains(&config.noise) {
-            return Err(format!(
-                "noise must be between 0 and 1, not {}",
-                config.noise
+            return Err(SettingError::range(
+                "noise",
+                "between 0 and 1",
+                config.noise,
             ));
         }
         let p = config.payoffs;
         if [p.R, p.S, p.T, p.P].iter().any(|v| !v.is_finite()) {
-            return Err("payoffs must be finite numbers".into());
+            return Err(SettingError::range(
+                "payoffs",
+                "finite numbers",
+                format!("{}, {}, {} and {}", p.R, p.S, p.T, p.P),
+            ));
         }
         Ok(Ipd {
             config,
@@ -133,13 +141,13 @@ impl Game for Ipd {
         config
     }
 
-    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         match action.as_str() {
             Some("C") | Some("D") => Ok(()),
-            _ => Err(format!(
+            _ => Err(Illegal(format!(
                 "the action must be \"C\" or \"D\", not {}",
                 super::rules::describe(action)
-            )),
+            ))),
         }
     }
 

@@ -9,8 +9,8 @@ pub mod rules;
 pub mod tron;
 
 pub use rules::{
-    describe, int_action, number, End, Game, Outcome, Ranking, SplitMix64, TimeControl, Turns,
-    SEATS,
+    describe, int_action, number, End, Game, Illegal, Outcome, Ranking, SettingError, SplitMix64,
+    TimeControl, Turns, UnknownGame, SEATS,
 };
 
 use rules::parse;
@@ -54,22 +54,20 @@ impl GameKind {
         }
     }
 
-    pub fn parse(name: &str) -> Result<GameKind, String> {
+    pub fn parse(name: &str) -> Result<GameKind, UnknownGame> {
         GameKind::ALL
             .into_iter()
             .find(|g| g.name() == name)
-            .ok_or_else(|| {
-                format!(
-                    "unknown game `{name}`: the games are {}",
-                    GameKind::ALL.map(GameKind::name).join(", ")
-                )
+            .ok_or_else(|| UnknownGame {
+                name: name.to_string(),
+                known: GameKind::ALL.map(GameKind::name).join(", "),
             })
     }
 
     /// A fresh game. `config` holds the game's own settings (an object, possibly empty);
     /// an unknown field or a bad value is an error naming it. `seed` drives any chance
     /// the rules have (IPD noise).
-    pub fn create(self, config: &Value, seed: u64) -> Result<Box<dyn Game>, String> {
+    pub fn create(self, config: &Value, seed: u64) -> Result<Box<dyn Game>, SettingError> {
         let config = if config.is_null() {
             Value::Object(Map::new())
         } else {

@@ -4,7 +4,7 @@
 //! at the end a total below `tieRewardThreshold` (in absolute value) counts as a tie
 //! (both rewards 0). An invalid sign loses at once: reward `None`, the other seat 1.
 
-use super::rules::{int_action, End, Game, TimeControl, Turns, SEATS};
+use super::rules::{int_action, End, Game, Illegal, SettingError, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -47,20 +47,22 @@ pub fn get_score(left: i64, right: i64) -> f64 {
 }
 
 impl Rps {
-    pub fn new(config: Config) -> Result<Rps, String> {
+    pub fn new(config: Config) -> Result<Rps, SettingError> {
         if !(3..=5).contains(&config.signs) {
-            return Err(format!("signs must be 3, 4 or 5, not {}", config.signs));
+            return Err(SettingError::range("signs", "3, 4 or 5", config.signs));
         }
         if !(2..=1_000_000).contains(&config.episode_steps) {
-            return Err(format!(
-                "episodeSteps must be between 2 and 1000000, not {}",
-                config.episode_steps
+            return Err(SettingError::range(
+                "episodeSteps",
+                "between 2 and 1000000",
+                config.episode_steps,
             ));
         }
         if !(1..=1000).contains(&config.tie_reward_threshold) {
-            return Err(format!(
-                "tieRewardThreshold must be between 1 and 1000, not {}",
-                config.tie_reward_threshold
+            return Err(SettingError::range(
+                "tieRewardThreshold",
+                "between 1 and 1000",
+                config.tie_reward_threshold,
             ));
         }
         Ok(Rps {
@@ -101,13 +103,13 @@ impl Game for Rps {
         config
     }
 
-    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         let sign = int_action(action)?;
         if !(0..self.config.signs).contains(&sign) {
-            return Err(format!(
+            return Err(Illegal(format!(
                 "sign {sign} is not one of 0 to {}",
                 self.config.signs - 1
-            ));
+            )));
         }
         Ok(())
     }

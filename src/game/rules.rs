@@ -141,7 +141,7 @@ pub trait Game: Send {
     fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value>;
     /// Checks one seat's action against the rules without changing anything.
     /// The error says what was wrong, e.g. "column 3 is full".
-    fn validate(&self, seat: usize, action: &Value) -> Result<(), String>;
+    fn validate(&self, seat: usize, action: &Value) -> Result<(), Illegal>;
     /// Applies the (valid) actions of the seats `to_move()` named, in that order.
     fn apply(&mut self, actions: &[Value]);
     /// `Some` once the game is over by its rules.
@@ -176,15 +176,60 @@ impl Ranking {
     }
 }
 
-pub fn parse<T: serde::de::DeserializeOwned>(config: Value) -> Result<T, String> {
-    serde_json::from_value(config).map_err(|e| e.to_string())
+/// Why a game's settings were refused, naming the setting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    /// Not one of the game's settings, or a value of the wrong type (serde's words,
+    /// which name the field).
+    #[error("{0}")]
+    Shape(String),
+    /// A setting outside what the rules allow.
+    #[error("{setting} must be {allowed}, not {value}")]
+    Range {
+        setting: &'static str,
+        allowed: String,
+        value: String,
+    },
+    /// A starting board that does not fit the settings.
+    #[error("the board does not fit the configuration")]
+    Board,
+}
+
+impl SettingError {
+    pub fn range(setting: &'static str, allowed: impl Into<String>, value: impl ToString) -> Self {
+        SettingError::Range {
+            setting,
+            allowed: allowed.into(),
+            value: value.to_string(),
+        }
+    }
+}
+
+/// Why a seat's action breaks the rules, in words for its fault ("column 3 is full").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Illegal(pub String);
+
+/// A game name that names no game.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown game `{name}`: the games are {known}")]
+pub struct UnknownGame {
+    pub name: String,
+    pub known: String,
+}
+
+pub fn parse<T: serde::de::DeserializeOwned>(config: Value) -> Result<T, SettingError> {
+    serde_json::from_value(config).map_err(|e| SettingError::Shape(e.to_string()))
 }
 
 /// An integer action, as Kaggle's schema checks it: a JSON integer, not `2.0` or `true`.
-pub fn int_action(action: &Value) -> Result<i64, String> {
-    action
-        .as_i64()
-        .ok_or_else(|| format!("the action must be an integer, not {}", describe(action)))
+pub fn int_action(action: &Value) -> Result<i64, Illegal> {
+    action.as_i64().ok_or_else(|| {
+        Illegal(format!(
+            "the action must be an integer, not {}",
+            describe(action)
+        ))
+    })
 }
 
 /// A short, safe description of a value a bot returned, for fault details.

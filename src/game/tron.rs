@@ -4,7 +4,7 @@
 //! Both crash in the same step, or both heads enter the same cell (head-on): a draw.
 //! Reaching `episodeSteps - 1` steps is a draw too.
 
-use super::rules::{End, Game, TimeControl, Turns, SEATS};
+use super::rules::{End, Game, Illegal, SettingError, TimeControl, Turns, SEATS};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -41,18 +41,23 @@ pub struct Tron {
 }
 
 impl Tron {
-    pub fn new(mut config: Config) -> Result<Tron, String> {
+    pub fn new(mut config: Config) -> Result<Tron, SettingError> {
         if !(4..=100).contains(&config.width) || !(4..=100).contains(&config.height) {
-            return Err(format!(
-                "width and height must be between 4 and 100, not {} and {}",
-                config.width, config.height
+            return Err(SettingError::range(
+                "width and height",
+                "between 4 and 100",
+                format!("{} and {}", config.width, config.height),
             ));
         }
         if config.episode_steps == 0 {
             config.episode_steps = (config.width * config.height) as u64;
         }
         if config.episode_steps < 2 {
-            return Err("episodeSteps must be at least 2 (or 0 for no limit)".into());
+            return Err(SettingError::range(
+                "episodeSteps",
+                "at least 2 (or 0 for no limit)",
+                config.episode_steps,
+            ));
         }
         let (w, h) = (config.width as i64, config.height as i64);
         let heads = [(w / 4, h / 2), (w - 1 - w / 4, h / 2)];
@@ -114,12 +119,12 @@ impl Game for Tron {
         config
     }
 
-    fn validate(&self, _seat: usize, action: &Value) -> Result<(), String> {
+    fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         direction(action).map(|_| ()).ok_or_else(|| {
-            format!(
+            Illegal(format!(
                 "the action must be \"N\", \"E\", \"S\" or \"W\", not {}",
                 super::rules::describe(action)
-            )
+            ))
         })
     }
 

@@ -70,17 +70,20 @@ pub fn play_until(
     observe: &mut dyn FnMut(&Frame),
     stop: &AtomicBool,
 ) -> Result<MatchRecord, RefereeError> {
-    let config_error = |reason| RefereeError::Config {
-        game: spec.game,
-        reason,
-    };
     spec.time_control
         .check()
-        .map_err(|(field, why)| config_error(format!("time_control.{field} {why}")))?;
+        .map_err(|(field, why)| RefereeError::Clock {
+            game: spec.game,
+            field,
+            why,
+        })?;
     let mut game = spec
         .game
         .create(&spec.config, spec.seed)
-        .map_err(config_error)?;
+        .map_err(|reason| RefereeError::Config {
+            game: spec.game,
+            reason,
+        })?;
     let run_timeout = cage.limits().cpu_seconds;
     let configuration = Value::Object(game.configuration(&spec.time_control, run_timeout));
     let config_text = encoded(&configuration);
@@ -363,7 +366,7 @@ fn record(
             let fault = game.validate(i, &action).err().map(|why| {
                 seat.bot.kill();
                 pinned(
-                    Fault::new(FaultKind::IllegalAction, why),
+                    Fault::new(FaultKind::IllegalAction, why.0),
                     seat.moves,
                     &when(),
                 )

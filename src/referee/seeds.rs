@@ -9,6 +9,7 @@
 //! Before this, a seat's seed was one SplitMix64 step of the public match seed: a bot
 //! could invert it, derive its opponent's seed and replay its opponent's `random`.
 
+use crate::error::ConfigError;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -64,27 +65,33 @@ impl SeedKey {
     /// This machine's key for `match` and `check`: read from the user's state folder,
     /// made there (readable by the user only) the first time. Bots cannot read it: they
     /// have no file access at all.
-    pub fn local() -> Result<SeedKey, String> {
-        let path = local_key_path()
-            .ok_or("no HOME or XDG_STATE_HOME to keep this machine's seed key in")?;
-        let read = |path: &std::path::Path| -> Result<SeedKey, String> {
+    pub fn local() -> Result<SeedKey, ConfigError> {
+        let path = local_key_path().ok_or_else(|| {
+            ConfigError::setting("no HOME or XDG_STATE_HOME to keep this machine's seed key in")
+        })?;
+        let at = |path: &std::path::Path, what: String| ConfigError::new(path.display(), what);
+        let read = |path: &std::path::Path| -> Result<SeedKey, ConfigError> {
             let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("{}: cannot read the seed key: {e}", path.display()))?;
+                .map_err(|e| at(path, format!("cannot read the seed key: {e}")))?;
             SeedKey::from_hex(text.trim()).ok_or_else(|| {
-                format!(
-                    "{}: not a seed key (64 hexadecimal digits); delete it to make a new one",
-                    path.display()
+                at(
+                    path,
+                    "not a seed key (64 hexadecimal digits); delete it to make a new one".into(),
                 )
             })
         };
         match std::fs::symlink_metadata(&path) {
             Ok(_) => return read(&path),
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(format!("{}: {e}", path.display()))
+                return Err(at(&path, e.to_string()))
             }
             Err(_) => {}
         }
-        let key = SeedKey::random().map_err(|e| format!("cannot make a seed key: {e}"))?;
+        let random = || {
+            SeedKey::random()
+                .map_err(|e| ConfigError::setting(format!("cannot make a seed key: {e}")))
+        };
+        let key = random()?;
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -96,9 +103,7 @@ impl SeedKey {
         let draft = path.with_extension(format!(
             "new-{}-{}",
             std::process::id(),
-            &SeedKey::random()
-                .map_err(|e| format!("cannot make a seed key: {e}"))?
-                .hex()[..16]
+            &random()?.hex()[..16]
         ));
         std::fs::OpenOptions::new()
             .write(true)
@@ -106,14 +111,14 @@ impl SeedKey {
             .mode(0o600)
             .open(&draft)
             .and_then(|mut f| writeln!(f, "{}", key.hex()))
-            .map_err(|e| format!("{}: cannot keep the seed key: {e}", draft.display()))?;
+            .map_err(|e| at(&draft, format!("cannot keep the seed key: {e}")))?;
         let linked = std::fs::hard_link(&draft, &path);
         let _ = std::fs::remove_file(&draft);
         match linked {
             Ok(()) => Ok(key),
             // Another process made it first: use theirs, so both agree.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
-            Err(e) => Err(format!("{}: cannot keep the seed key: {e}", path.display())),
+            Err(e) => Err(at(&path, format!("cannot keep the seed key: {e}"))),
         }
     }
 
@@ -234,7 +239,10 @@ mod tests {
             "read back, not made again"
         );
         std::fs::write(&file, "short").unwrap();
-        assert!(SeedKey::local().unwrap_err().contains("not a seed key"));
+        assert!(SeedKey::local()
+            .unwrap_err()
+            .to_string()
+            .contains("not a seed key"));
         assert_eq!(
             std::fs::read_dir(dir.path().join("cagematch"))
                 .unwrap()

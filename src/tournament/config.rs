@@ -267,7 +267,7 @@ impl Rules<'_> {
         }
         for m in self.modules {
             crate::cage::policy::check_module(m)
-                .map_err(|why| ("python.modules".to_string(), why))?;
+                .map_err(|why| ("python.modules".to_string(), why.to_string()))?;
         }
         Ok(())
     }
@@ -352,7 +352,7 @@ impl Tournament {
             .map_err(|e| err("configuration", &e.to_string()))?;
         raw.game
             .create(&configuration, 0)
-            .map_err(|e| err("configuration", &e))?;
+            .map_err(|e| err("configuration", &e.to_string()))?;
         let jobs = raw.jobs.unwrap_or_else(cores);
         if !(1..=256).contains(&jobs) {
             return Err(err("jobs", "must be between 1 and 256"));
@@ -387,7 +387,7 @@ impl Tournament {
         let base = file.parent().unwrap_or(Path::new("."));
         let venv = raw.python.venv.as_ref().map(|v| tidy(&base.join(v)));
         if let Some(v) = &venv {
-            crate::cage::site_packages(v).map_err(|why| err("python.venv", &why))?;
+            crate::cage::site_packages(v).map_err(|why| err("python.venv", &why.to_string()))?;
         }
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
         let format = resolve_format(&raw, &bots, base).map_err(|(field, why)| err(field, &why))?;
@@ -407,7 +407,7 @@ impl Tournament {
             modules,
             venv,
             output: raw.output,
-            key: KeySource::Machine(SeedKey::local().map_err(ConfigError::setting)?),
+            key: KeySource::Machine(SeedKey::local()?),
             theme: raw.theme,
             shard: None,
         })
@@ -436,9 +436,10 @@ fn tidy(path: &Path) -> PathBuf {
 
 impl Tournament {
     /// The cage policy for this tournament's limits and modules.
-    pub fn policy(&self) -> Result<crate::cage::CagePolicy, String> {
-        let mut policy = crate::cage::CagePolicy::for_current_exe()
-            .map_err(|e| format!("cannot find own executable: {e}"))?;
+    pub fn policy(&self) -> Result<crate::cage::CagePolicy, crate::error::Error> {
+        let mut policy = crate::cage::CagePolicy::for_current_exe().map_err(|e| {
+            crate::error::Error::Runtime(format!("cannot find own executable: {e}"))
+        })?;
         policy.limits = self.limits.clone();
         policy.modules = self.modules.clone();
         crate::cage::add_python(&mut policy, &[], self.venv.as_deref())?;

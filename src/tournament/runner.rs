@@ -499,7 +499,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
                 let replay = replay_name(&m, &record);
                 match replay::write(&w.dir.join(&replay), &record, true) {
                     Ok(()) => Msg::Done(m, Ok((Box::new(record), replay))),
-                    Err(why) => Msg::Unwritten(m, why),
+                    Err(why) => Msg::Unwritten(m, why.to_string()),
                 }
             }
             Err(e) => Msg::Done(m, Err(e)),

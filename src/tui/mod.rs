@@ -17,6 +17,7 @@ pub mod theme;
 pub mod ui;
 pub mod widgets;
 
+use crate::error::Error;
 use app::{App, AppEvent, Effect};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,9 +40,10 @@ pub fn run(
     rx: Receiver<AppEvent>,
     watch: Option<Sender<live::Watch>>,
     stop: Option<&AtomicBool>,
-    export: &mut dyn FnMut(&App) -> Result<String, String>,
-) -> Result<(), String> {
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    export: &mut dyn FnMut(&App) -> Result<String, Error>,
+) -> Result<(), Error> {
+    let mut terminal = ratatui::try_init()
+        .map_err(|e| Error::Runtime(format!("cannot open the terminal: {e}")))?;
     // The mouse is a convenience: a terminal that cannot report it still has every key.
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     if let Ok(size) = terminal.size() {
@@ -74,11 +76,11 @@ pub fn run(
     };
     let start = Instant::now();
     let mut watched = None;
-    let result = (|| -> Result<(), String> {
+    let result = (|| -> Result<(), Error> {
         loop {
             terminal
                 .draw(|f| ui::draw(&app, f))
-                .map_err(|e| format!("cannot draw: {e}"))?;
+                .map_err(|e| Error::Runtime(format!("cannot draw: {e}")))?;
             let first = match rx.recv_timeout(FRAME) {
                 Ok(e) => Some(e),
                 Err(RecvTimeoutError::Timeout) => None,

@@ -3,7 +3,7 @@
 
 use cagematch::game::connectx::{self, ConnectX};
 use cagematch::game::rps::get_score;
-use cagematch::game::{Game, GameKind, Outcome, TimeControl};
+use cagematch::game::{Game, GameKind, Outcome, SettingError, TimeControl};
 use serde_json::{json, Value};
 
 fn game(kind: GameKind, config: Value) -> Box<dyn Game> {
@@ -87,7 +87,7 @@ fn connectx_out_of_bounds_and_full_columns_are_illegal() {
     }
     let full = vec![1, 2, 0, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0, 0, 0, 1, 2, 0, 0, 0];
     let g = ConnectX::with_board(small(), full).unwrap();
-    assert_eq!(g.validate(0, &json!(1)).unwrap_err(), "column 1 is full");
+    assert_eq!(g.validate(0, &json!(1)).unwrap_err().0, "column 1 is full");
     assert!(g.validate(0, &json!(2)).is_ok());
     // Kaggle: the invalid seat's reward is None, the other's stays 0.
     assert_eq!(g.forfeit([true, false]), [None, Some(0.0)]);
@@ -492,7 +492,7 @@ fn tron_rejects_bad_directions() {
 
 #[test]
 fn bad_settings_name_the_field() {
-    let err = |kind: GameKind, config: Value| kind.create(&config, 0).err().unwrap();
+    let err = |kind: GameKind, config: Value| kind.create(&config, 0).err().unwrap().to_string();
     assert!(err(GameKind::Connectx, json!({"colums": 7})).contains("unknown field `colums`"));
     assert!(err(GameKind::Connectx, json!({"rows": 0})).contains("rows"));
     assert!(err(GameKind::Connectx, json!({"inarow": 9})).contains("inarow"));
@@ -503,7 +503,21 @@ fn bad_settings_name_the_field() {
     assert!(err(GameKind::Tron, json!({"width": 1000})).contains("width"));
     assert!(GameKind::parse("chess")
         .unwrap_err()
+        .to_string()
         .contains("connectx, rps, ipd, tron"));
+    // Callers can tell a setting out of its range from one that is not a setting.
+    let typed = |config: Value| GameKind::Connectx.create(&config, 0).err().unwrap();
+    assert!(matches!(
+        typed(json!({"inarow": 9})),
+        SettingError::Range {
+            setting: "inarow",
+            ..
+        }
+    ));
+    assert!(matches!(
+        typed(json!({"colums": 7})),
+        SettingError::Shape(_)
+    ));
 }
 
 #[test]

@@ -298,13 +298,17 @@ fn a_venv_of_another_python_is_a_one_line_error() {
         "home = /usr/bin\nversion = 3.9.18\n",
     )
     .unwrap();
-    let err = cage::site_packages(dir.path()).unwrap_err();
+    let typed = cage::site_packages(dir.path()).unwrap_err();
+    assert!(matches!(typed, cage::PythonError::OtherPython { .. }));
+    let err = typed.to_string();
     assert!(
         err.contains("its Python is 3.9.18, but cagematch embeds"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1);
-    let none = cage::site_packages(&dir.path().join("nothing")).unwrap_err();
+    let none = cage::site_packages(&dir.path().join("nothing"))
+        .unwrap_err()
+        .to_string();
     assert!(none.contains("not a venv"), "{none}");
 }
 

@@ -7,7 +7,7 @@ use super::convert::{action_value, error_reply, to_py};
 use super::setup::{FD_LOG, FD_LOG_ERR, FD_REPLY, FD_REQUEST};
 use crate::cage::frame;
 use crate::cage::layers::Layers;
-use crate::cage::protocol::{ErrorKind, Hello, Reply, Request};
+use crate::cage::protocol::{ErrorKind, Hello, Reply, Request, SetupError, Step};
 use crate::cage::zygote::interpreter::Prepared;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -124,7 +124,7 @@ pub type Streams = (Py<PyAny>, Py<PyAny>);
 /// Sends the bot's printed output to fd 1 and 2 (the host's log pipe), as text that never
 /// fails to encode. Runs between `isolate` and `lock`: creating the streams needs `fstat`,
 /// which seccomp refuses.
-pub fn redirect_output(py: Python<'_>, prep: &Prepared) -> Result<Streams, String> {
+pub fn redirect_output(py: Python<'_>, prep: &Prepared) -> Result<Streams, SetupError> {
     let io = prep.io.bind(py);
     let sys = prep.sys.bind(py);
     let make = |fd: i32| -> PyResult<Py<PyAny>> {
@@ -144,7 +144,8 @@ pub fn redirect_output(py: Python<'_>, prep: &Prepared) -> Result<Streams, Strin
         sys.setattr("stderr", err.bind(py))?;
         Ok((out, err))
     })();
-    streams.map_err(|e| format!("cannot set up the bot's output: {e}"))
+    streams
+        .map_err(|e| SetupError::new(Step::Output, format!("cannot set up the bot's output: {e}")))
 }
 
 /// The bot's agent and how many of (observation, configuration) it takes, read once at

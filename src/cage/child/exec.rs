@@ -2,7 +2,7 @@
 //! execute the sealed image the host sent — the one `execveat` the native seccomp table
 //! allows. Runs in the bot process; `Exec::new` and `enter` run before `lock`.
 
-use crate::cage::protocol::ExecSpec;
+use crate::cage::protocol::{ExecSpec, SetupError, Step};
 use std::ffi::CString;
 use std::path::Path;
 
@@ -27,12 +27,13 @@ pub struct Exec {
 }
 
 impl Exec {
-    pub fn new(spec: &ExecSpec) -> Result<Exec, String> {
+    pub fn new(spec: &ExecSpec) -> Result<Exec, SetupError> {
         let argv = spec
             .argv
             .iter()
             .map(|a| {
-                CString::new(a.as_str()).map_err(|_| "an argument holds a NUL byte".to_string())
+                CString::new(a.as_str())
+                    .map_err(|_| SetupError::new(Step::Image, "an argument holds a NUL byte"))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Exec {
@@ -72,7 +73,7 @@ impl Exec {
 
 /// Maps one zeroed, read-only page at a random page-aligned address in [2^32, 2^46) and
 /// returns it (its first byte is the empty string).
-fn random_empty_string() -> Result<*const libc::c_char, String> {
+fn random_empty_string() -> Result<*const libc::c_char, SetupError> {
     const PAGE: u64 = 4096;
     const LOW: u64 = 1 << 32;
     const HIGH: u64 = 1 << 46;
@@ -80,7 +81,7 @@ fn random_empty_string() -> Result<*const libc::c_char, String> {
         let mut random = [0u8; 8];
         // SAFETY: getrandom fills our own 8 bytes.
         if unsafe { libc::getrandom(random.as_mut_ptr().cast(), 8, 0) } != 8 {
-            return Err(format!("getrandom: {}", std::io::Error::last_os_error()));
+            return Err(SetupError::os(Step::Image, "getrandom"));
         }
         let addr = (LOW + u64::from_le_bytes(random) % (HIGH - LOW)) & !(PAGE - 1);
         // SAFETY: a new anonymous mapping where nothing is mapped (NOREPLACE).
@@ -103,16 +104,22 @@ fn random_empty_string() -> Result<*const libc::c_char, String> {
             unsafe { libc::munmap(got, PAGE as usize) };
         }
     }
-    Err("cannot map the exec path page".into())
+    Err(SetupError::new(
+        Step::Image,
+        "cannot map the exec path page",
+    ))
 }
 
 /// Enters the bot's folder (a manifest bot reads its own files relative to it).
-pub fn enter(folder: Option<&Path>) -> Result<(), String> {
+pub fn enter(folder: Option<&Path>) -> Result<(), SetupError> {
     let target = folder.unwrap_or(Path::new("/"));
     std::env::set_current_dir(target).map_err(|e| {
-        format!(
-            "cannot enter the bot's folder {} as the bots' user: {e}; make it readable by every user",
-            target.display()
+        SetupError::new(
+            Step::Folder,
+            format!(
+                "cannot enter the bot's folder {} as the bots' user: {e}; make it readable by every user",
+                target.display()
+            ),
         )
     })
 }

@@ -8,7 +8,7 @@ use super::exec;
 use super::seccomp;
 use crate::cage::layers::Layers;
 use crate::cage::policy::Limits;
-use crate::cage::protocol::ExecSpec;
+use crate::cage::protocol::{ExecSpec, SetupError, Step};
 use landlock::{
     path_beneath_rules, Access, AccessFs, AccessNet, BitFlags, Ruleset, RulesetAttr,
     RulesetCreatedAttr, RulesetStatus, Scope, ABI,
@@ -59,10 +59,6 @@ const PYTHON_NOFILE: u64 = 8;
 /// [`seccomp::EXEC_FD`], so that number can never be reused after the exec.
 const NATIVE_NOFILE: u64 = 32;
 
-fn os_err(what: &str) -> String {
-    format!("{what}: {}", std::io::Error::last_os_error())
-}
-
 /// Layers applied so far, waiting for the last two.
 pub struct Isolated {
     uid: u32,
@@ -77,7 +73,11 @@ type Grants<'a> = &'a [(Vec<PathBuf>, BitFlags<AccessFs>)];
 
 /// First half of the cage: session, descriptors, namespaces, rlimits. An error means a
 /// mandatory layer failed and no bot code may run; best-effort layers are recorded.
-pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Isolated, String> {
+pub fn isolate(
+    fds: ChildFds,
+    zygote: libc::pid_t,
+    limits: &Limits,
+) -> Result<Isolated, SetupError> {
     // The cgroups before anything else, so every page and process of the bot is
     // counted; their descriptors are closed with the rest just after.
     let joined = join_cgroups(&fds.cgroups);
@@ -116,10 +116,11 @@ pub fn isolate(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Is
 
 /// Second half: Landlock, then no_new_privs and seccomp. Anything the bot process needs
 /// that the filter refuses (such as `fstat`) must be done before this.
-pub fn lock(isolated: Isolated) -> Result<Layers, String> {
+pub fn lock(isolated: Isolated) -> Result<Layers, SetupError> {
     let (landlock, landlock_abi) = landlock(&[])?;
     let rules = seccomp::rules();
-    seccomp::install(&rules).map_err(|e| format!("seccomp: {e}"))?;
+    seccomp::install(&rules)
+        .map_err(|e| SetupError::new(Step::Seccomp, format!("seccomp: {e}")))?;
     Ok(isolated.layers(
         landlock,
         landlock_abi,
@@ -138,7 +139,7 @@ pub fn lock_native(
     isolated: Isolated,
     spec: &ExecSpec,
     image: &exec::Exec,
-) -> Result<Layers, String> {
+) -> Result<Layers, SetupError> {
     exec::enter(spec.folder.as_deref())?;
     let read = AccessFs::ReadFile | AccessFs::ReadDir;
     let mut grants = vec![(
@@ -159,7 +160,8 @@ pub fn lock_native(
     // SAFETY: getpid cannot fail; the pid stays the same across the exec.
     let pid = unsafe { libc::getpid() };
     let rules = seccomp::native_rules(pid, image.path());
-    seccomp::install(&rules).map_err(|e| format!("seccomp: {e}"))?;
+    seccomp::install(&rules)
+        .map_err(|e| SetupError::new(Step::Seccomp, format!("seccomp: {e}")))?;
     Ok(isolated.layers(
         landlock,
         landlock_abi,
@@ -185,31 +187,35 @@ impl Isolated {
 }
 
 /// The whole cage at once, for processes that need nothing between the halves.
-pub fn cage_self(fds: ChildFds, zygote: libc::pid_t, limits: &Limits) -> Result<Layers, String> {
+pub fn cage_self(
+    fds: ChildFds,
+    zygote: libc::pid_t,
+    limits: &Limits,
+) -> Result<Layers, SetupError> {
     lock(isolate(fds, zygote, limits)?)
 }
 
 /// Moves this process into each cgroup whose `cgroup.procs` the host opened (writing
 /// `0` means "the writer"; the kernel checks the opener's rights, not ours).
-fn join_cgroups(procs: &[RawFd]) -> Result<(), String> {
+fn join_cgroups(procs: &[RawFd]) -> Result<(), SetupError> {
     for &fd in procs.iter().filter(|&&fd| fd >= 0) {
         // SAFETY: writing two bytes from a static buffer to a descriptor we were given.
         if unsafe { libc::write(fd, b"0\n".as_ptr().cast(), 2) } != 2 {
-            return Err(os_err("joining the bot's cgroup"));
+            return Err(SetupError::os(Step::Cgroup, "joining the bot's cgroup"));
         }
     }
     Ok(())
 }
 
 /// Own session (no controlling terminal, so no TIOCSTI), and die with the zygote.
-fn session(zygote: libc::pid_t) -> Result<(), String> {
+fn session(zygote: libc::pid_t) -> Result<(), SetupError> {
     // SAFETY: plain syscalls on the calling process.
     unsafe {
         if libc::setsid() < 0 {
-            return Err(os_err("setsid"));
+            return Err(SetupError::os(Step::Session, "setsid"));
         }
         if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
-            return Err(os_err("PR_SET_PDEATHSIG"));
+            return Err(SetupError::os(Step::Session, "PR_SET_PDEATHSIG"));
         }
         // The zygote may have died between fork and prctl; then nobody would kill us.
         // In the bots' PID namespace the zygote is outside, so it shows as pid 0 (an
@@ -229,7 +235,7 @@ fn session(zygote: libc::pid_t) -> Result<(), String> {
 /// A Python bot: requests on 0, printed output on 1 and 2, replies on 3. A compiled bot:
 /// requests on 0, replies on 1, log on 2, its image on [`seccomp::EXEC_FD`]
 /// (close-on-exec). Nothing else open.
-fn descriptors(fds: ChildFds) -> Result<(), String> {
+fn descriptors(fds: ChildFds) -> Result<(), SetupError> {
     let exec_fd = seccomp::EXEC_FD;
     // SAFETY: descriptor juggling on our own table. The pipe ends are first moved above
     // the target numbers so no dup2 clobbers another.
@@ -237,7 +243,7 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
         let high = |fd: RawFd| libc::fcntl(fd, libc::F_DUPFD, exec_fd + 1);
         let (req, log, rep) = (high(fds.request), high(fds.log), high(fds.reply));
         if req < 0 || log < 0 || rep < 0 {
-            return Err(os_err("F_DUPFD"));
+            return Err(SetupError::os(Step::Descriptors, "F_DUPFD"));
         }
         let moves = match fds.image {
             None => [
@@ -250,7 +256,7 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
                 if libc::dup2(image, exec_fd) < 0
                     || libc::fcntl(exec_fd, libc::F_SETFD, libc::FD_CLOEXEC) != 0
                 {
-                    return Err(os_err("dup2"));
+                    return Err(SetupError::os(Step::Descriptors, "dup2"));
                 }
                 [
                     (req, FD_REQUEST),
@@ -262,7 +268,7 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
         };
         for (from, to) in moves {
             if libc::dup2(from, to) < 0 {
-                return Err(os_err("dup2"));
+                return Err(SetupError::os(Step::Descriptors, "dup2"));
             }
         }
         let (first, last) = if fds.image.is_some() {
@@ -273,7 +279,7 @@ fn descriptors(fds: ChildFds) -> Result<(), String> {
         if libc::syscall(libc::SYS_close_range, first as u32, last as u32, 0u32) != 0
             || libc::syscall(libc::SYS_close_range, exec_fd as u32 + 1, u32::MAX, 0u32) != 0
         {
-            return Err(os_err("close_range"));
+            return Err(SetupError::os(Step::Descriptors, "close_range"));
         }
     }
     Ok(())
@@ -379,10 +385,13 @@ fn drop_capabilities() {
     }
 }
 
-fn set_limit(resource: rlimit::Resource, soft: u64, hard: u64) -> Result<(), String> {
-    resource
-        .set(soft, hard)
-        .map_err(|e| format!("setrlimit {}: {e}", resource.as_name()))
+fn set_limit(resource: rlimit::Resource, soft: u64, hard: u64) -> Result<(), SetupError> {
+    resource.set(soft, hard).map_err(|e| {
+        SetupError::new(
+            Step::Rlimits,
+            format!("setrlimit {}: {e}", resource.as_name()),
+        )
+    })
 }
 
 /// This process's address space in bytes (`/proc/self/statm`, read before Landlock).
@@ -395,7 +404,7 @@ fn own_address_space() -> u64 {
         .map_or(0, |pages| pages.saturating_mul(page))
 }
 
-fn rlimits(limits: &Limits, nofile: u64, base: u64) -> Result<String, String> {
+fn rlimits(limits: &Limits, nofile: u64, base: u64) -> Result<String, SetupError> {
     use rlimit::Resource;
     let mem = limits
         .memory_mb
@@ -416,7 +425,7 @@ fn rlimits(limits: &Limits, nofile: u64, base: u64) -> Result<String, String> {
     }
     // SAFETY: plain prctl on the calling process.
     if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } != 0 {
-        return Err(os_err("PR_SET_DUMPABLE"));
+        return Err(SetupError::os(Step::Rlimits, "PR_SET_DUMPABLE"));
     }
     let inherited = if base > 0 {
         format!(" on top of the interpreter's {} MiB", base / (1024 * 1024))
@@ -432,7 +441,7 @@ fn rlimits(limits: &Limits, nofile: u64, base: u64) -> Result<String, String> {
 /// Landlock with every right handled and only `grants` allowed (none for a Python bot):
 /// no other file, no TCP, no signal or abstract socket outside the bot's own domain.
 /// Best effort on older kernels, and reported.
-fn landlock(grants: Grants<'_>) -> Result<(String, u32), String> {
+fn landlock(grants: Grants<'_>) -> Result<(String, u32), SetupError> {
     let abi = ABI::V6;
     let kernel_abi = kernel_landlock_abi();
     let status = Ruleset::default()
@@ -447,7 +456,7 @@ fn landlock(grants: Grants<'_>) -> Result<(String, u32), String> {
             Ok(r)
         })
         .and_then(|r| r.restrict_self())
-        .map_err(|e| format!("landlock: {e}"))?;
+        .map_err(|e| SetupError::new(Step::Landlock, format!("landlock: {e}")))?;
     let level = match status.ruleset {
         RulesetStatus::FullyEnforced => "fully enforced",
         RulesetStatus::PartiallyEnforced => "partially enforced",

@@ -11,6 +11,7 @@ use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::layers::Layers;
 use crate::cage::policy::Limits;
 use crate::cage::protocol::Hello;
+use crate::error::CageError;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::os::fd::OwnedFd;
@@ -60,8 +61,8 @@ impl Bot {
         setup_deadline: Duration,
         dialect: Dialect,
         cgroup: Option<BotCgroup>,
-    ) -> Result<Bot, String> {
-        let mut process = BotProcess::new(pid, fds, limits, cgroup)?;
+    ) -> Result<Bot, CageError> {
+        let mut process = BotProcess::new(pid, fds, limits, cgroup).map_err(CageError::Spawn)?;
         // The child sends this frame before it reads any bot code (in either dialect),
         // so it is trusted; it is still parsed strictly.
         let hello = process
@@ -71,7 +72,9 @@ impl Bot {
                 budget: setup_deadline,
                 backstop: setup_deadline,
             })
-            .map_err(|f| format!("the bot process failed while caging itself: {f}"))?;
+            .map_err(|f| {
+                CageError::Spawn(format!("the bot process failed while caging itself: {f}"))
+            })?;
         match serde_json::from_value::<Hello>(hello.reply) {
             Ok(Hello::Caged(layers)) => Ok(Bot {
                 process,
@@ -81,10 +84,10 @@ impl Bot {
                 name: String::from("bot"),
                 unclaimed: Vec::new(),
             }),
-            Ok(Hello::CageError(e)) => Err(format!("a mandatory sandbox layer failed: {e}")),
-            Err(e) => Err(format!(
+            Ok(Hello::CageError(e)) => Err(CageError::Layer(e)),
+            Err(e) => Err(CageError::Spawn(format!(
                 "the bot process sent a malformed set-up report: {e}"
-            )),
+            ))),
         }
     }
 

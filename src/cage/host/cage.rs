@@ -1,7 +1,7 @@
 //! The host's side of the zygote: start it, hand it the policy, ask it for caged bots.
 
 use super::bot::Bot;
-use super::cgroup::Cgroups;
+use super::cgroup::{CgroupError, Cgroups};
 use super::dialect::Dialect;
 use super::native::Native;
 use super::pool::Pool;
@@ -42,7 +42,7 @@ struct Zygote {
 pub struct Cage {
     policy: CagePolicy,
     /// Where each bot gets a cgroup of its own, or why it cannot.
-    cgroups: Result<Arc<Cgroups>, String>,
+    cgroups: Result<Arc<Cgroups>, CgroupError>,
     zygote: RwLock<Arc<Zygote>>,
     /// Zygotes started after the first one died.
     restarts: AtomicUsize,
@@ -84,7 +84,7 @@ impl Cage {
     }
 
     /// Each bot's cgroup limits in words, or why bots get none (the other layers hold).
-    pub fn cgroups(&self) -> Result<String, String> {
+    pub fn cgroups(&self) -> Result<String, CgroupError> {
         match &self.cgroups {
             Ok(c) => Ok(c.describe(self.policy.limits.resident())),
             Err(e) => Err(e.clone()),
@@ -292,12 +292,12 @@ fn spawn_on(
     let image = native
         .map(Native::memfd)
         .transpose()
-        .map_err(|e| CageError::Layer(format!("cannot copy the bot's executable: {e}")))?;
+        .map_err(|e| CageError::Spawn(format!("cannot copy the bot's executable: {e}")))?;
     let (cgroup, procs) = match cgroups {
         Some(c) => {
             let (group, procs) = c
                 .create(limits.resident())
-                .map_err(|e| CageError::Layer(format!("cannot create the bot's cgroup: {e}")))?;
+                .map_err(|e| CageError::Spawn(format!("cannot create the bot's cgroup: {e}")))?;
             (Some(group), procs)
         }
         None => (None, Vec::new()),
@@ -331,7 +331,7 @@ fn spawn_on(
         Some(_) => Dialect::Native,
         None => Dialect::Python,
     };
-    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect, cgroup).map_err(CageError::Layer)
+    Bot::new(pid, fds, limits, SPAWN_TIMEOUT, dialect, cgroup)
 }
 
 impl Drop for Zygote {

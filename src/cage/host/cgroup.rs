@@ -53,8 +53,41 @@ pub struct BotCgroup {
     graveyard: Arc<Mutex<Vec<PathBuf>>>,
 }
 
-fn write(path: &Path, value: &str) -> Result<(), String> {
-    std::fs::write(path, value).map_err(|e| format!("{}: {e}", path.display()))
+/// Why bots get no cgroup of their own (the other layers still hold), in the kernel's
+/// words: the setting to change is the machine's, not a file of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CgroupError {
+    /// No cgroup hierarchy this process could use (`not mounted`, `no pids cgroup`).
+    #[error("{0}")]
+    Missing(String),
+    /// A controller the bots need is not delegated to this process's cgroup.
+    #[error("the {controller} controller is not delegated to {cgroup}")]
+    NotDelegated {
+        controller: &'static str,
+        cgroup: String,
+    },
+    /// A cgroup file or folder could not be read, made or written.
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+    /// Neither version could serve (v2 tried first).
+    #[error("cgroup v2: {v2}; cgroup v1: {v1}")]
+    Neither {
+        v2: Box<CgroupError>,
+        v1: Box<CgroupError>,
+    },
+}
+
+impl CgroupError {
+    fn io(path: &Path, e: std::io::Error) -> CgroupError {
+        CgroupError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+fn write(path: &Path, value: &str) -> Result<(), CgroupError> {
+    std::fs::write(path, value).map_err(|e| CgroupError::io(path, e))
 }
 
 /// The mount point of the v1 hierarchy with `controller`, or of the v2 one (`None`).
@@ -89,11 +122,12 @@ fn own_path(cgroup: &str, controller: Option<&str>) -> Option<String> {
 
 impl Cgroups {
     /// The cgroups this process may create for its bots (v2 first, then v1), or why none.
-    pub fn probe() -> Result<Cgroups, String> {
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")
-            .map_err(|e| format!("/proc/self/mountinfo: {e}"))?;
-        let cgroup = std::fs::read_to_string("/proc/self/cgroup")
-            .map_err(|e| format!("/proc/self/cgroup: {e}"))?;
+    pub fn probe() -> Result<Cgroups, CgroupError> {
+        let read = |path: &str| {
+            std::fs::read_to_string(path).map_err(|e| CgroupError::io(Path::new(path), e))
+        };
+        let mountinfo = read("/proc/self/mountinfo")?;
+        let cgroup = read("/proc/self/cgroup")?;
         let name = format!(
             "cagematch-{}-{}",
             std::process::id(),
@@ -104,13 +138,17 @@ impl Cgroups {
             Ok(found) => return Ok(found),
             Err(e) => e,
         };
-        Cgroups::probe_v1(&mountinfo, &cgroup, &name)
-            .map_err(|v1_error| format!("cgroup v2: {v2_error}; cgroup v1: {v1_error}"))
+        Cgroups::probe_v1(&mountinfo, &cgroup, &name).map_err(|v1_error| CgroupError::Neither {
+            v2: Box::new(v2_error),
+            v1: Box::new(v1_error),
+        })
     }
 
-    fn probe_v2(mountinfo: &str, cgroup: &str, name: &str) -> Result<Cgroups, String> {
-        let mount = mount_point(mountinfo, None).ok_or("not mounted")?;
-        let own = mount.join(own_path(cgroup, None).ok_or("this process has no v2 cgroup")?);
+    fn probe_v2(mountinfo: &str, cgroup: &str, name: &str) -> Result<Cgroups, CgroupError> {
+        let missing = |why: &str| CgroupError::Missing(why.to_string());
+        let mount = mount_point(mountinfo, None).ok_or_else(|| missing("not mounted"))?;
+        let own = own_path(cgroup, None).ok_or_else(|| missing("this process has no v2 cgroup"))?;
+        let own = mount.join(own);
         let has = |dir: &Path, c: &str| {
             std::fs::read_to_string(dir.join("cgroup.subtree_control"))
                 .is_ok_and(|t| t.split_whitespace().any(|x| x == c))
@@ -121,16 +159,16 @@ impl Cgroups {
             if !has(&own, c)
                 && write(&own.join("cgroup.subtree_control"), &format!("+{c}")).is_err()
             {
-                return Err(format!(
-                    "the {c} controller is not delegated to {}",
-                    own.display()
-                ));
+                return Err(CgroupError::NotDelegated {
+                    controller: c,
+                    cgroup: own.display().to_string(),
+                });
             }
         }
         let cpu = has(&own, "cpu") || write(&own.join("cgroup.subtree_control"), "+cpu").is_ok();
         remove_stale(&own);
         let base = own.join(name);
-        std::fs::create_dir(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+        std::fs::create_dir(&base).map_err(|e| CgroupError::io(&base, e))?;
         let enable = if cpu {
             "+memory +pids +cpu"
         } else {
@@ -151,15 +189,17 @@ impl Cgroups {
         })
     }
 
-    fn probe_v1(mountinfo: &str, cgroup: &str, name: &str) -> Result<Cgroups, String> {
+    fn probe_v1(mountinfo: &str, cgroup: &str, name: &str) -> Result<Cgroups, CgroupError> {
         let mut bases = Vec::new();
-        let made = |c: &str, bases: &mut Vec<PathBuf>| -> Result<(), String> {
-            let mount = mount_point(mountinfo, Some(c)).ok_or(format!("no {c} hierarchy"))?;
-            let own = own_path(cgroup, Some(c)).ok_or(format!("no {c} cgroup"))?;
+        let made = |c: &str, bases: &mut Vec<PathBuf>| -> Result<(), CgroupError> {
+            let mount = mount_point(mountinfo, Some(c))
+                .ok_or_else(|| CgroupError::Missing(format!("no {c} hierarchy")))?;
+            let own = own_path(cgroup, Some(c))
+                .ok_or_else(|| CgroupError::Missing(format!("no {c} cgroup")))?;
             let parent = mount.join(own);
             remove_stale(&parent);
             let base = parent.join(name);
-            std::fs::create_dir(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+            std::fs::create_dir(&base).map_err(|e| CgroupError::io(&base, e))?;
             bases.push(base);
             Ok(())
         };
@@ -206,7 +246,7 @@ impl Cgroups {
 
     /// A new cgroup for one bot, with its limits set, and its `cgroup.procs` opened for
     /// the bot process to join.
-    pub fn create(&self, memory_mb: u64) -> Result<(BotCgroup, Vec<OwnedFd>), String> {
+    pub fn create(&self, memory_mb: u64) -> Result<(BotCgroup, Vec<OwnedFd>), CgroupError> {
         if let Ok(mut graves) = self.graveyard.lock() {
             graves.retain(|dir| {
                 std::fs::remove_dir(dir).is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY))
@@ -221,7 +261,7 @@ impl Cgroups {
         };
         for base in &self.bases {
             let dir = base.join(format!("bot-{n}"));
-            std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir(&dir).map_err(|e| CgroupError::io(&dir, e))?;
             bot.dirs.push(dir);
         }
         self.limit(&bot.dirs, memory_mb.saturating_mul(1024 * 1024))?;
@@ -234,13 +274,13 @@ impl Cgroups {
                     .write(true)
                     .open(&path)
                     .map(OwnedFd::from)
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .map_err(|e| CgroupError::io(&path, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok((bot, procs))
     }
 
-    fn limit(&self, dirs: &[PathBuf], bytes: u64) -> Result<(), String> {
+    fn limit(&self, dirs: &[PathBuf], bytes: u64) -> Result<(), CgroupError> {
         let bytes = bytes.to_string();
         match self.version {
             Version::V2 => {

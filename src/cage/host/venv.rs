@@ -2,43 +2,43 @@
 //! its `site-packages`, checked to be built for the embedded interpreter's version.
 //! Read by the host before the zygote starts; no bot ever sees the path.
 
+use crate::cage::policy::{PythonError, EMBEDDED_PYTHON};
 use std::path::{Path, PathBuf};
 
-/// The embedded interpreter's `major.minor`.
-pub const EMBEDDED_PYTHON: &str = env!("CAGEMATCH_PYTHON_VERSION");
-
 /// The `site-packages` folder of the venv at `venv`, or a one-line reason it cannot serve.
-pub fn site_packages(venv: &Path) -> Result<PathBuf, String> {
+pub fn site_packages(venv: &Path) -> Result<PathBuf, PythonError> {
     let shown = crate::cage::log::sanitize(venv.display().to_string().as_bytes());
     let cfg = venv.join("pyvenv.cfg");
     let text = crate::files::read_text(&cfg, 64 * 1024, "pyvenv.cfg", crate::files::Links::Follow)
-        .map_err(|_| {
-            format!("{shown}: not a venv (no readable pyvenv.cfg); make one with python{EMBEDDED_PYTHON} -m venv {shown}")
+        .map_err(|_| PythonError::NotAVenv {
+            venv: shown.clone(),
         })?;
     let version = text
         .lines()
         .filter_map(|l| l.split_once('='))
         .find(|(k, _)| matches!(k.trim(), "version" | "version_info"))
         .map(|(_, v)| v.trim().to_string())
-        .ok_or_else(|| format!("{shown}/pyvenv.cfg: no `version` line"))?;
+        .ok_or_else(|| PythonError::NoVersion {
+            venv: shown.clone(),
+        })?;
     let minor: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
     if minor != EMBEDDED_PYTHON {
-        return Err(format!(
-            "{shown}: its Python is {}, but cagematch embeds {EMBEDDED_PYTHON}; make the venv with python{EMBEDDED_PYTHON} -m venv",
-            crate::cage::log::sanitize(version.as_bytes())
-        ));
+        return Err(PythonError::OtherPython {
+            venv: shown,
+            version: crate::cage::log::sanitize(version.as_bytes()),
+        });
     }
     let site = venv
         .join("lib")
         .join(format!("python{EMBEDDED_PYTHON}"))
         .join("site-packages");
     if !site.is_dir() {
-        return Err(format!(
-            "{shown}: no lib/python{EMBEDDED_PYTHON}/site-packages in it"
-        ));
+        return Err(PythonError::NoSitePackages { venv: shown });
     }
-    site.canonicalize()
-        .map_err(|e| format!("{shown}: cannot resolve its site-packages: {e}"))
+    site.canonicalize().map_err(|e| PythonError::Unresolvable {
+        venv: shown,
+        reason: e.to_string(),
+    })
 }
 
 /// Adds third-party `modules` (checked by [`check_module`]) to what the policy preloads,
@@ -47,7 +47,7 @@ pub fn add_python(
     policy: &mut crate::cage::policy::CagePolicy,
     modules: &[String],
     venv: Option<&Path>,
-) -> Result<(), String> {
+) -> Result<(), PythonError> {
     for m in modules {
         crate::cage::policy::check_module(m)?;
         if !policy.modules.contains(m) {

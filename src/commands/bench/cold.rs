@@ -7,6 +7,7 @@ use crate::cage::child::agent;
 use crate::cage::protocol::Reply;
 use crate::cage::zygote::interpreter::{self, Prepared};
 use crate::cage::DEFAULT_MODULES;
+use crate::error::Error;
 use pyo3::Python;
 use serde_json::json;
 
@@ -24,19 +25,20 @@ pub fn main(args: &[String]) -> i32 {
     }
 }
 
-fn start(source: &str) -> Result<(), String> {
-    interpreter::initialize()?;
+fn start(source: &str) -> Result<(), Error> {
+    interpreter::initialize().map_err(Error::runtime)?;
     Python::attach(|py| {
         let modules: Vec<String> = DEFAULT_MODULES.iter().map(|m| m.to_string()).collect();
-        let prep = Prepared::new(py, &modules, &[])?;
+        let prep = Prepared::new(py, &modules, &[]).map_err(Error::runtime)?;
         let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
-        let (agent, _) = agent::load(py, &prep, source, 0).map_err(|r| describe(&r))?;
+        let (agent, _) =
+            agent::load(py, &prep, source, 0).map_err(|r| Error::runtime(describe(&r)))?;
         let config = agent::ConfigView::default()
             .get(py, &prep, &crate::cage::encoded(&json!({})))
-            .map_err(|e| e.to_string())?;
+            .map_err(Error::runtime)?;
         match agent::act(py, &prep, &agent, &json!({}), &config) {
             Reply::Action(_) => Ok(()),
-            other => Err(describe(&other)),
+            other => Err(Error::runtime(describe(&other))),
         }
     })
 }

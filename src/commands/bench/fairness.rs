@@ -6,6 +6,7 @@
 
 use crate::botfile::BotFile;
 use crate::cage::{BotSource, Cage, CagePolicy, Fairness, FaultKind};
+use crate::error::Error;
 use crate::game::{GameKind, TimeControl};
 use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use serde_json::json;
@@ -68,12 +69,12 @@ pub fn measure(
     policy: &CagePolicy,
     cores: usize,
     matches: usize,
-) -> Result<FairnessFigures, String> {
+) -> Result<FairnessFigures, Error> {
     let jobs = 4 * cores.max(1);
     let mut losses = Vec::new();
     for game in [GameKind::Connectx, GameKind::Rps] {
         let bot = thinker(game);
-        let count = |fairness| -> Result<(usize, usize), String> {
+        let count = |fairness| -> Result<(usize, usize), Error> {
             let records = play_at_once(policy, game, &bot, matches, jobs, fairness)?;
             Ok(tally(&records))
         };
@@ -115,11 +116,11 @@ fn play_at_once(
     count: usize,
     jobs: usize,
     fairness: Fairness,
-) -> Result<Vec<MatchRecord>, String> {
+) -> Result<Vec<MatchRecord>, Error> {
     let mut policy = policy.clone();
     policy.pool = jobs;
-    let cage = Cage::start(&policy).map_err(|e| e.to_string())?;
-    let key = SeedKey::random().map_err(|e| e.to_string())?;
+    let cage = Cage::start(&policy).map_err(Error::runtime)?;
+    let key = SeedKey::random().map_err(Error::runtime)?;
     let next = AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(count));
     let clock = TimeControl {
@@ -131,10 +132,10 @@ fn play_at_once(
         GameKind::Rps => json!({"episodeSteps": 20}),
         _ => json!({}),
     };
-    std::thread::scope(|s| -> Result<(), String> {
+    std::thread::scope(|s| -> Result<(), Error> {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
-                s.spawn(|| -> Result<(), String> {
+                s.spawn(|| -> Result<(), Error> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= count {
@@ -150,24 +151,24 @@ fn play_at_once(
                             fairness,
                         };
                         let record =
-                            referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
-                        records.lock().map_err(|e| e.to_string())?.push(record);
+                            referee::play(&cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
+                        records.lock().map_err(Error::runtime)?.push(record);
                     }
                 })
             })
             .collect();
         for w in workers {
             w.join()
-                .map_err(|_| "a bench worker panicked".to_string())??;
+                .map_err(|_| Error::runtime("a bench worker panicked"))??;
         }
         Ok(())
     })?;
-    records.into_inner().map_err(|e| e.to_string())
+    records.into_inner().map_err(Error::runtime)
 }
 
 /// The wall time a bot that sleeps, and one blocked writing its log, cost per move.
-fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
-    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
+fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, Error> {
+    let cage = Cage::start(policy).map_err(Error::runtime)?;
     let budget = Duration::from_secs_f64(STALL_BUDGET);
     let mut out = Vec::new();
     for (what, code) in [
@@ -184,9 +185,9 @@ fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
             name: "stall.py".into(),
             code: code.into(),
         };
-        let mut bot = cage.spawn().map_err(|e| e.to_string())?;
+        let mut bot = cage.spawn().map_err(Error::runtime)?;
         bot.load(&source, 1, Duration::from_secs(10))
-            .map_err(|f| format!("{what}: {f}"))?;
+            .map_err(|f| Error::runtime(format!("{what}: {f}")))?;
         let start = Instant::now();
         match bot.act(&json!({"step": 0}), &json!({}), budget) {
             Err(f) if f.kind == FaultKind::Timeout => out.push(Stall {
@@ -194,7 +195,11 @@ fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, String> {
                 budget,
                 wall: start.elapsed(),
             }),
-            other => return Err(format!("{what}: expected a timeout, got {other:?}")),
+            other => {
+                return Err(Error::runtime(format!(
+                    "{what}: expected a timeout, got {other:?}"
+                )))
+            }
         }
     }
     Ok(out)

@@ -58,10 +58,6 @@ pub(super) struct Target {
     pub(super) met: bool,
 }
 
-pub(super) fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
 /// Spawn figures: the pool, a fork per spawn, and two cold baselines.
 pub(super) struct Spawns {
     pub(super) pooled: Figure,

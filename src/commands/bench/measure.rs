@@ -2,7 +2,7 @@
 //! compared with. Nothing here prints or judges.
 
 use super::cold;
-use super::figures::{err, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use super::figures::{Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::protocol::{Act, Request};
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 /// Every figure, in the order they are taken.
 pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
-    let policy = CagePolicy::for_current_exe().map_err(err)?;
+    let policy = CagePolicy::for_current_exe().map_err(Error::runtime)?;
     let trivial = BotSource {
         name: "trivial.py".into(),
         code: TRIVIAL_BOT.into(),
@@ -38,21 +38,23 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
             &policy,
             &trivial,
             std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE")),
-        ),
+        )
+        .map_err(|e| e.to_string()),
         numpy: numpy_figures(&policy, opts)?,
         fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
     })
 }
 
 /// Forked and pooled spawns, and the two cold baselines.
-fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spawns, String> {
-    let cage = Cage::start(policy).map_err(err)?;
+fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spawns, Error> {
+    let cage = Cage::start(policy).map_err(Error::runtime)?;
     let forked = sample(
         ("forked", "spawn: fork from the zygote, cage, load"),
         spawns,
         |i| {
-            let mut bot = cage.spawn().map_err(err)?;
-            bot.load(trivial, i as u64, BUDGET).map_err(err)?;
+            let mut bot = cage.spawn().map_err(Error::runtime)?;
+            bot.load(trivial, i as u64, BUDGET)
+                .map_err(Error::runtime)?;
             Ok(())
         },
     )?;
@@ -79,7 +81,7 @@ fn spawns(policy: &CagePolicy, trivial: &BotSource, spawns: usize) -> Result<Spa
                 .status()
         },
     )?;
-    let exe = std::env::current_exe().map_err(err)?;
+    let exe = std::env::current_exe().map_err(Error::runtime)?;
     let cold_embedded = time_runs(
         (
             "cold_embedded",
@@ -109,16 +111,16 @@ fn pooled_spawns(
     bot: &BotSource,
     spawns: usize,
     name: Name,
-) -> Result<Figure, String> {
+) -> Result<Figure, Error> {
     let mut pooled_policy = policy.clone();
     pooled_policy.pool = 2;
-    let cage = Cage::start(&pooled_policy).map_err(err)?;
+    let cage = Cage::start(&pooled_policy).map_err(Error::runtime)?;
     let mut pooled = Figure::new(name);
     for i in 0..spawns {
         std::thread::sleep(Duration::from_millis(5));
         let t = Instant::now();
-        let mut caged = cage.spawn().map_err(err)?;
-        caged.load(bot, i as u64, BUDGET).map_err(err)?;
+        let mut caged = cage.spawn().map_err(Error::runtime)?;
+        caged.load(bot, i as u64, BUDGET).map_err(Error::runtime)?;
         pooled.samples.push(t.elapsed());
     }
     Ok(pooled)
@@ -151,7 +153,7 @@ fn numpy_figures(
                 "spawn: from the pool, a bot importing numpy, load",
             ),
         )?,
-        memory: memory(&policy, &bot, python.as_os_str()),
+        memory: memory(&policy, &bot, python.as_os_str()).map_err(|e| e.to_string()),
     }))
 }
 
@@ -164,8 +166,8 @@ fn moves(
     trivial: &BotSource,
     moves: usize,
     two_cores: bool,
-) -> Result<Vec<[Figure; 3]>, String> {
-    let cage = Cage::start(policy).map_err(err)?;
+) -> Result<Vec<[Figure; 3]>, Error> {
+    let cage = Cage::start(policy).map_err(Error::runtime)?;
     let (obs, config) = (json!({"step": 0}), json!({}));
     let request_len = crate::cage::frame::encode(&Request::Act(Act {
         obs: Cow::Borrowed(&obs),
@@ -176,10 +178,10 @@ fn moves(
     let others: &[usize] = if two_cores { &[0, 1] } else { &[0] };
     let mut figures = Vec::new();
     for &other in others {
-        figures.push(affinity::pinned(0, || -> Result<_, String> {
-            let mut bot = cage.spawn().map_err(err)?;
+        figures.push(affinity::pinned(0, || -> Result<_, Error> {
+            let mut bot = cage.spawn().map_err(Error::runtime)?;
             affinity::pin(bot.pid(), other);
-            bot.load(trivial, 0, BUDGET).map_err(err)?;
+            bot.load(trivial, 0, BUDGET).map_err(Error::runtime)?;
             let mut cat = Cat::start(request_len, other)?;
             let mut lines = JsonLines::start(other)?;
             let mut caged = || {
@@ -188,7 +190,7 @@ fn moves(
                     configuration: &config,
                     budget: BUDGET,
                 };
-                bot.ask_move(question).map(|_| ()).map_err(err)
+                bot.ask_move(question).map(|_| ()).map_err(Error::runtime)
             };
             interleaved(
                 [
@@ -236,8 +238,8 @@ const BLOCK: usize = 500;
 fn interleaved<const N: usize>(
     names: [Name; N],
     moves: usize,
-    mut round_trips: [&mut dyn FnMut() -> Result<(), String>; N],
-) -> Result<[Figure; N], String> {
+    mut round_trips: [&mut dyn FnMut() -> Result<(), Error>; N],
+) -> Result<[Figure; N], Error> {
     let mut figures = names.map(Figure::new);
     let mut done = 0;
     while done < moves {
@@ -305,8 +307,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn sample(
     name: Name,
     n: usize,
-    mut once: impl FnMut(usize) -> Result<(), String>,
-) -> Result<Figure, String> {
+    mut once: impl FnMut(usize) -> Result<(), Error>,
+) -> Result<Figure, Error> {
     let mut fig = Figure::new(name);
     for i in 0..n {
         let t = Instant::now();
@@ -330,20 +332,23 @@ fn time_runs(
     name: Name,
     runs: usize,
     mut run: impl FnMut() -> std::io::Result<std::process::ExitStatus>,
-) -> Result<Figure, String> {
+) -> Result<Figure, Error> {
     sample(name, runs, |_| match run() {
         Ok(status) if status.success() => Ok(()),
-        Ok(_) => Err(format!("{}: the baseline process failed", name.1)),
-        Err(e) => Err(format!("{}: {e}", name.1)),
+        Ok(_) => Err(Error::runtime(format!(
+            "{}: the baseline process failed",
+            name.1
+        ))),
+        Err(e) => Err(Error::runtime(format!("{}: {e}", name.1))),
     })
 }
 
-fn spawn_pinned(cmd: &mut Command, cpu: usize) -> Result<Child, String> {
+fn spawn_pinned(cmd: &mut Command, cpu: usize) -> Result<Child, Error> {
     let child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(err)?;
+        .map_err(Error::runtime)?;
     affinity::pin(child.id() as libc::pid_t, cpu);
     Ok(child)
 }
@@ -358,22 +363,30 @@ struct Cat {
 }
 
 impl Cat {
-    fn start(size: usize, cpu: usize) -> Result<Cat, String> {
+    fn start(size: usize, cpu: usize) -> Result<Cat, Error> {
         let mut child = spawn_pinned(&mut Command::new("cat"), cpu)
-            .map_err(|e| format!("cannot run cat for the pipe baseline: {e}"))?;
+            .map_err(|e| Error::runtime(format!("cannot run cat for the pipe baseline: {e}")))?;
         Ok(Cat {
-            to: Some(child.stdin.take().ok_or("no stdin")?),
-            from: child.stdout.take().ok_or("no stdout")?,
+            to: Some(
+                child
+                    .stdin
+                    .take()
+                    .ok_or_else(|| Error::runtime("no stdin"))?,
+            ),
+            from: child
+                .stdout
+                .take()
+                .ok_or_else(|| Error::runtime("no stdout"))?,
             child,
             msg: vec![b'x'; size],
             back: vec![0u8; size],
         })
     }
 
-    fn once(&mut self) -> Result<(), String> {
-        let to = self.to.as_mut().ok_or("no stdin")?;
-        to.write_all(&self.msg).map_err(err)?;
-        self.from.read_exact(&mut self.back).map_err(err)
+    fn once(&mut self) -> Result<(), Error> {
+        let to = self.to.as_mut().ok_or_else(|| Error::runtime("no stdin"))?;
+        to.write_all(&self.msg).map_err(Error::runtime)?;
+        self.from.read_exact(&mut self.back).map_err(Error::runtime)
     }
 }
 
@@ -387,7 +400,7 @@ struct JsonLines {
 }
 
 impl JsonLines {
-    fn start(cpu: usize) -> Result<JsonLines, String> {
+    fn start(cpu: usize) -> Result<JsonLines, Error> {
         let script = format!(
             "import sys, json\n{TRIVIAL_BOT}for line in sys.stdin:\n    m = json.loads(line)\n    sys.stdout.write(json.dumps(agent(m['obs'], m['config'])) + '\\n')\n    sys.stdout.flush()\n"
         );
@@ -395,24 +408,38 @@ impl JsonLines {
             Command::new(env!("CAGEMATCH_PYTHON_EXE")).args(["-c", &script]),
             cpu,
         )
-        .map_err(|e| format!("cannot run python3 for the JSON-lines baseline: {e}"))?;
+        .map_err(|e| {
+            Error::runtime(format!(
+                "cannot run python3 for the JSON-lines baseline: {e}"
+            ))
+        })?;
         Ok(JsonLines {
-            to: Some(child.stdin.take().ok_or("no stdin")?),
-            from: BufReader::new(child.stdout.take().ok_or("no stdout")?),
+            to: Some(
+                child
+                    .stdin
+                    .take()
+                    .ok_or_else(|| Error::runtime("no stdin"))?,
+            ),
+            from: BufReader::new(
+                child
+                    .stdout
+                    .take()
+                    .ok_or_else(|| Error::runtime("no stdout"))?,
+            ),
             child,
             line: format!("{}\n", json!({"obs": {"step": 0}, "config": {}})),
             back: String::new(),
         })
     }
 
-    fn once(&mut self) -> Result<(), String> {
-        let to = self.to.as_mut().ok_or("no stdin")?;
-        to.write_all(self.line.as_bytes()).map_err(err)?;
+    fn once(&mut self) -> Result<(), Error> {
+        let to = self.to.as_mut().ok_or_else(|| Error::runtime("no stdin"))?;
+        to.write_all(self.line.as_bytes()).map_err(Error::runtime)?;
         self.back.clear();
         match self.from.read_line(&mut self.back) {
-            Ok(0) => Err("the JSON-lines baseline ended".into()),
+            Ok(0) => Err(Error::runtime("the JSON-lines baseline ended")),
             Ok(_) => Ok(()),
-            Err(e) => Err(err(e)),
+            Err(e) => Err(Error::runtime(e)),
         }
     }
 }
@@ -438,7 +465,7 @@ impl Drop for JsonLines {
 /// What Kaggle's runner does: the agent called in the same Python process in a plain
 /// loop, no isolation at all, timed by Python around each call (the observation built
 /// per call, with attribute access as ours has). Runs on the calling thread's CPUs.
-fn in_process(calls: usize) -> Result<Figure, String> {
+fn in_process(calls: usize) -> Result<Figure, Error> {
     let script = format!(
         "import sys, time, json\nclass Struct(dict):\n    def __getattr__(self, k):\n        try:\n            return self[k]\n        except KeyError:\n            raise AttributeError(k)\n{TRIVIAL_BOT}config = Struct()\nout = []\nfor i in range({calls}):\n    t = time.perf_counter_ns()\n    agent(Struct(step=i), config)\n    out.append(time.perf_counter_ns() - t)\nsys.stdout.write(json.dumps(out))\n"
     );
@@ -446,9 +473,13 @@ fn in_process(calls: usize) -> Result<Figure, String> {
         .args(["-c", &script])
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run python3 for the in-process baseline: {e}"))?;
+        .map_err(|e| {
+            Error::runtime(format!(
+                "cannot run python3 for the in-process baseline: {e}"
+            ))
+        })?;
     let nanos: Vec<u64> = serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("the in-process baseline printed no timings: {e}"))?;
+        .map_err(|e| Error::runtime(format!("the in-process baseline printed no timings: {e}")))?;
     let mut fig = Figure::new((
         "in_process_python",
         "baseline: agent called in-process (Kaggle's way, no isolation)",
@@ -466,7 +497,7 @@ fn matches_per_second(
     bots: [&BotFile; 2],
     count: usize,
     jobs: usize,
-) -> Result<f64, String> {
+) -> Result<f64, Error> {
     if jobs == 1 {
         affinity::pinned(0, || play_matches(policy, game, bots, count, 1))
     } else {
@@ -480,20 +511,20 @@ fn play_matches(
     bots: [&BotFile; 2],
     count: usize,
     jobs: usize,
-) -> Result<f64, String> {
+) -> Result<f64, Error> {
     let mut policy = policy.clone();
     policy.pool = 2 * jobs;
-    let cage = Cage::start(&policy).map_err(err)?;
+    let cage = Cage::start(&policy).map_err(Error::runtime)?;
     // Let the pool fill before the clock starts, as it is between a tournament's matches.
     std::thread::sleep(Duration::from_millis(100));
     let next = AtomicUsize::new(0);
-    let key = SeedKey::random().map_err(err)?;
+    let key = SeedKey::random().map_err(Error::runtime)?;
     let start = Instant::now();
-    let failures: Vec<String> = std::thread::scope(|s| {
+    let failures: Vec<Error> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..jobs)
             .map(|w| {
                 let (cage, next) = (&cage, &next);
-                s.spawn(move || -> Result<(), String> {
+                s.spawn(move || -> Result<(), Error> {
                     affinity::pin_current_thread(w);
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -514,7 +545,7 @@ fn play_matches(
                             bots: seats,
                             fairness: Default::default(),
                         };
-                        referee::play(cage, &spec, &mut |_| {}).map_err(err)?;
+                        referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
                     }
                 })
             })
@@ -524,27 +555,28 @@ fn play_matches(
             .filter_map(|w| w.join().ok().and_then(Result::err))
             .collect()
     });
-    if let Some(e) = failures.first() {
-        return Err(e.clone());
+    if let Some(e) = failures.into_iter().next() {
+        return Err(e);
     }
     Ok(count as f64 / start.elapsed().as_secs_f64())
 }
 
 /// `Pss:` of a process, in KiB.
-fn pss_kib(pid: libc::pid_t) -> Result<f64, String> {
+fn pss_kib(pid: libc::pid_t) -> Result<f64, Error> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).map_err(|e| {
         if e.kind() == std::io::ErrorKind::PermissionDenied {
-            "bots are not dumpable (PR_SET_DUMPABLE 0), which hides their /proc files from \
-             their own user; run the bench as root to measure memory"
-                .to_string()
+            Error::runtime(
+                "bots are not dumpable (PR_SET_DUMPABLE 0), which hides their /proc files from \
+             their own user; run the bench as root to measure memory",
+            )
         } else {
-            format!("cannot read /proc/{pid}/smaps_rollup: {e}")
+            Error::runtime(format!("cannot read /proc/{pid}/smaps_rollup: {e}"))
         }
     })?;
     text.lines()
         .find_map(|l| l.strip_prefix("Pss:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .ok_or_else(|| format!("no Pss line for {pid}"))
+        .ok_or_else(|| Error::runtime(format!("no Pss line for {pid}")))
 }
 
 /// (mean PSS of 8 caged bots, PSS of a plain `python` running the same bot), in KiB.
@@ -552,14 +584,14 @@ fn memory(
     policy: &CagePolicy,
     trivial: &BotSource,
     python: &std::ffi::OsStr,
-) -> Result<(f64, f64), String> {
-    let cage = Cage::start(policy).map_err(err)?;
+) -> Result<(f64, f64), Error> {
+    let cage = Cage::start(policy).map_err(Error::runtime)?;
     let mut bots = Vec::new();
     for i in 0..8 {
-        let mut bot = cage.spawn().map_err(err)?;
-        bot.load(trivial, i, BUDGET).map_err(err)?;
+        let mut bot = cage.spawn().map_err(Error::runtime)?;
+        bot.load(trivial, i, BUDGET).map_err(Error::runtime)?;
         bot.act(&json!({"step": 0}), &json!({}), BUDGET)
-            .map_err(err)?;
+            .map_err(Error::runtime)?;
         bots.push(bot);
     }
     let mut total = 0.0;
@@ -576,11 +608,16 @@ fn memory(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(err)?;
+        .map_err(Error::runtime)?;
     let mut ready = String::new();
-    BufReader::new(child.stdout.take().ok_or("no stdout")?)
-        .read_line(&mut ready)
-        .map_err(err)?;
+    BufReader::new(
+        child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::runtime("no stdout"))?,
+    )
+    .read_line(&mut ready)
+    .map_err(Error::runtime)?;
     let plain = pss_kib(child.id() as libc::pid_t);
     drop(child.stdin.take());
     let _ = child.wait();

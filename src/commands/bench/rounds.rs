@@ -6,6 +6,7 @@
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::{Cage, CagePolicy};
+use crate::error::Error;
 use crate::game::GameKind;
 use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use crate::replay;
@@ -42,12 +43,14 @@ impl RoundFigures {
 }
 
 /// Plays [`MATCHES`] matches and keeps the one with the median referee overhead.
-pub fn measure(policy: &CagePolicy) -> Result<RoundFigures, String> {
+pub fn measure(policy: &CagePolicy) -> Result<RoundFigures, Error> {
     let bot = BotFile::read(BOT.as_ref()).map_err(|e| {
-        format!("the round figure needs {BOT}; run the bench from the project folder ({e})")
+        Error::Usage(format!(
+            "the round figure needs {BOT}; run the bench from the project folder ({e})"
+        ))
     })?;
-    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
-    let key = SeedKey::random().map_err(|e| e.to_string())?;
+    let cage = Cage::start(policy).map_err(Error::runtime)?;
+    let key = SeedKey::random().map_err(Error::runtime)?;
     let mut runs = Vec::with_capacity(MATCHES);
     for seed in 0..MATCHES as u64 {
         runs.push(affinity::pinned(0, || one(&cage, &bot, key, seed))?);
@@ -56,7 +59,7 @@ pub fn measure(policy: &CagePolicy) -> Result<RoundFigures, String> {
     Ok(runs.swap_remove(MATCHES / 2))
 }
 
-fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigures, String> {
+fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigures, Error> {
     let spec = MatchSpec {
         game: GameKind::Rps,
         config: json!({}),
@@ -72,12 +75,12 @@ fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigur
         last = Instant::now();
         first.get_or_insert(last);
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(Error::runtime)?;
     let rounds = record.frames.len().saturating_sub(1).max(1);
     let elapsed = last.duration_since(first.unwrap_or(last));
     let (slower, seats) = seat_times(&record);
     let text = replay::to_string(&record, true);
-    let zstd = replay::compress(&text).map_err(|e| e.to_string())?;
+    let zstd = replay::compress(&text).map_err(Error::runtime)?;
     Ok(RoundFigures {
         rounds,
         round_us: elapsed.as_secs_f64() * 1e6 / rounds as f64,

@@ -5,6 +5,7 @@
 use super::verdict::{Status, Verdict};
 use crate::botfile::BotFile;
 use crate::cage::{sanitize, Cage, FaultKind};
+use crate::error::Error;
 use crate::game::{GameKind, TimeControl, Turns};
 use crate::referee::{self, MatchRecord, MatchSpec, SeatFault, SeedKey};
 use serde_json::Value;
@@ -221,7 +222,7 @@ fn describe_sandbox(
     let probe = cage.spawn_program(&bot.program)?;
     let layers = probe
         .layers()
-        .ok_or("the bot process sent no layer report")?;
+        .ok_or_else(|| Error::Runtime("the bot process sent no layer report".into()))?;
     say("sandbox:".into());
     for line in &trial.modules {
         say(line.clone());

@@ -8,7 +8,7 @@ mod inbox;
 mod report;
 mod verdict;
 
-use super::shared::{game, settings, start_cage, time_control};
+use super::shared::{game, game_settings, start_cage, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::SeedKey;
@@ -49,11 +49,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         }
     };
     let rules = &args.rules;
-    let config = settings(rules)?;
-    game.create(&config, 0)
-        .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
+    let (config, made) = game_settings(game, rules)?;
     let clock = time_control(game, rules)?;
-    let turns = game.create(&config, 1).map_err(|e| e.to_string())?.turns();
+    let turns = made.turns();
     let cage = start_cage(rules)?;
     let trial = bot::Trial {
         game,

@@ -40,7 +40,8 @@ pub fn write(
         bots: verdicts,
     };
     let (md, json) = (with_ending(&stem, ".md"), with_ending(&stem, ".json"));
-    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Runtime(format!("cannot encode the report: {e}")))?;
     for (path, text) in [(&md, markdown_of(&report)), (&json, text + "\n")] {
         crate::files::write_replacing(path, &text, "report")?;
     }

@@ -221,10 +221,12 @@ impl Export {
         self
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let text = serde_yaml::to_string(self).map_err(|e| e.to_string())?;
-        std::fs::write(path, text)
-            .map_err(|e| format!("{}: cannot write the standings: {e}", path.display()))
+    pub fn write(&self, path: &Path) -> Result<(), crate::error::WriteError> {
+        let fail = |e: &dyn std::fmt::Display| {
+            crate::error::WriteError::new(crate::files::shown(path), "write the standings", e)
+        };
+        let text = serde_yaml::to_string(self).map_err(|e| fail(&e))?;
+        std::fs::write(path, text).map_err(|e| fail(&e))
     }
 }
 
