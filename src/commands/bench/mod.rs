@@ -3,6 +3,7 @@
 //! the project's targets (ratios, so they hold on any machine). Measuring
 //! (`measure.rs`), judging ([`judge`]) and printing (`print.rs`) are apart.
 
+mod baselines;
 pub mod cold;
 mod fairness;
 mod figures;

@@ -4,6 +4,10 @@
 //! results come in (a Swiss round, a knockout's next pairing) and reports events;
 //! workers only play.
 
+mod queue;
+
+use queue::{Backlog, CloseOnDrop, WorkQueue};
+
 use super::config::Tournament;
 use super::format::Plan;
 use super::journal::{Entry, FaultNote, Journal, RetryNote, ATTEMPTS};
@@ -13,9 +17,9 @@ use crate::cage::Cage;
 use crate::error::RunError;
 use crate::referee::{self, Frame, MatchRecord, MatchSpec, RefereeError};
 use crate::replay;
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// What happens during a run, as it happens.
@@ -91,120 +95,6 @@ enum Msg {
     Done(Scheduled, Result<(Box<MatchRecord>, String), RefereeError>),
     /// Played, but its replay could not be written.
     Unwritten(Scheduled, String),
-}
-
-/// Finished matches not yet read by the coordinating thread: at most one per worker. A
-/// worker that finishes another first waits, so records (every frame of a match) never
-/// pile up in memory however far journaling falls behind.
-struct Backlog {
-    waiting: Mutex<usize>,
-    read: Condvar,
-    cap: usize,
-}
-
-impl Backlog {
-    fn new(cap: usize) -> Backlog {
-        Backlog {
-            waiting: Mutex::new(0),
-            read: Condvar::new(),
-            cap: cap.max(1),
-        }
-    }
-
-    /// Waits for room, unless `done` says the run is ending (then nobody may wait).
-    fn enter(&self, done: &dyn Fn() -> bool) {
-        let Ok(mut n) = self.waiting.lock() else {
-            return;
-        };
-        while *n >= self.cap && !done() {
-            match self.read.wait_timeout(n, Duration::from_millis(100)) {
-                Ok((guard, _)) => n = guard,
-                Err(_) => return,
-            }
-        }
-        *n += 1;
-    }
-
-    fn leave(&self) {
-        if let Ok(mut n) = self.waiting.lock() {
-            *n = n.saturating_sub(1);
-        }
-        self.read.notify_one();
-    }
-}
-
-/// The matches waiting for a worker. Workers wait for more while the format may still
-/// add some (a Swiss round after the one being played); `close` sends them home.
-struct WorkQueue {
-    state: Mutex<(VecDeque<Scheduled>, bool)>,
-    ready: Condvar,
-}
-
-impl WorkQueue {
-    fn new() -> WorkQueue {
-        WorkQueue {
-            state: Mutex::new((VecDeque::new(), false)),
-            ready: Condvar::new(),
-        }
-    }
-
-    fn push(&self, m: Scheduled) {
-        if let Ok(mut s) = self.state.lock() {
-            s.0.push_back(m);
-        }
-        self.ready.notify_one();
-    }
-
-    /// Drops waiting matches `keep` says no to (an SPRT that has decided); how many.
-    fn retain(&self, keep: impl Fn(&Scheduled) -> bool) -> usize {
-        let Ok(mut s) = self.state.lock() else {
-            return 0;
-        };
-        let before = s.0.len();
-        s.0.retain(|m| keep(m));
-        before - s.0.len()
-    }
-
-    fn close(&self) {
-        if let Ok(mut s) = self.state.lock() {
-            s.1 = true;
-        }
-        self.ready.notify_all();
-    }
-
-    fn is_closed(&self) -> bool {
-        self.state.lock().map_or(true, |s| s.1)
-    }
-
-    /// The next match; `None` once closed, or when `quit` says so (checked every 100 ms).
-    fn pop(&self, quit: &dyn Fn() -> bool) -> Option<Scheduled> {
-        let mut s = self.state.lock().ok()?;
-        loop {
-            if quit() {
-                return None;
-            }
-            if let Some(m) = s.0.pop_front() {
-                return Some(m);
-            }
-            if s.1 {
-                return None;
-            }
-            s = self
-                .ready
-                .wait_timeout(s, std::time::Duration::from_millis(100))
-                .ok()?
-                .0;
-        }
-    }
-}
-
-/// Closes the queue when dropped.
-struct CloseOnDrop<'a>(&'a WorkQueue);
-
-impl Drop for CloseOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.close();
-    }
 }
 
 /// What the coordinating thread knows of the run's matches.

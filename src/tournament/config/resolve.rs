@@ -1,0 +1,203 @@
+//! From a file as written to what runs: its bots read, its format's names turned into
+//! bot indexes, its paths made tidy. Errors name the field.
+
+use super::file::{BotEntry, BotsSpec, FormatName, TournamentFile};
+use crate::botfile::{bots_in, BotFile};
+use crate::cage::sanitize;
+use crate::files::{read_text, Links};
+use crate::tournament::format::{self, Format};
+use std::path::{Path, PathBuf};
+
+/// `tournaments/../bots/x.py` → `bots/x.py`, without touching the file system.
+pub(super) fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+pub(super) fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, String> {
+    let mut bots = Vec::new();
+    if let Some(folder) = &spec.folder {
+        for path in bots_in(&tidy(&base.join(folder))).map_err(|e| e.to_string())? {
+            bots.push(BotFile::read(&path).map_err(|e| e.to_string())?);
+        }
+    }
+    for entry in &spec.files {
+        let (file, name) = match entry {
+            BotEntry::Path(p) => (p, None),
+            BotEntry::Named { file, name } => (file, name.clone()),
+        };
+        let mut bot = BotFile::read(&tidy(&base.join(file))).map_err(|e| e.to_string())?;
+        if let Some(name) = name {
+            bot.name = sanitize(name.as_bytes());
+        }
+        bots.push(bot);
+    }
+    if bots.len() < 2 {
+        return Err(format!(
+            "a tournament needs at least two bots, found {}; list them under bots.folder or bots.files",
+            bots.len()
+        ));
+    }
+    for (i, bot) in bots.iter().enumerate() {
+        if let Some(other) = bots[..i].iter().find(|b| b.name == bot.name) {
+            return Err(format!(
+                "two bots are named `{}` ({} and {}); give one a `name:`",
+                bot.name,
+                other.path.display(),
+                bot.path.display()
+            ));
+        }
+    }
+    Ok(bots)
+}
+
+/// The file's format with bot names turned into indexes; an error names the field.
+pub(super) fn resolve_format(
+    raw: &TournamentFile,
+    bots: &[BotFile],
+    base: &Path,
+) -> Result<Format, (&'static str, String)> {
+    let index = |field: &'static str, name: &str| {
+        bots.iter().position(|b| b.name == name).ok_or_else(|| {
+            let known: Vec<&str> = bots.iter().map(|b| b.name.as_str()).collect();
+            (
+                field,
+                format!(
+                    "no bot is named `{}`; the bots are {}",
+                    sanitize(name.as_bytes()),
+                    known.join(", ")
+                ),
+            )
+        })
+    };
+    refuse_unused(raw)?;
+    let format = match raw.format {
+        FormatName::RoundRobin => Format::RoundRobin,
+        FormatName::Gauntlet => {
+            let field = if raw.champions.is_empty() {
+                "challengers"
+            } else {
+                "champions"
+            };
+            let names = raw.champions.iter().chain(&raw.challengers);
+            let named = names
+                .map(|n| index(field, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            Format::Gauntlet { named }
+        }
+        FormatName::Swiss => Format::Swiss {
+            rounds: raw
+                .rounds
+                .ok_or(("rounds", "a Swiss tournament needs `rounds: N`".to_string()))?,
+        },
+        FormatName::Knockout => Format::Knockout {
+            seeds: seeding(
+                raw.seeding.as_deref().unwrap_or("file"),
+                bots,
+                base,
+                raw.seed,
+            )
+            .map_err(|why| ("seeding", why))?,
+            tiebreak_pairs: raw.tiebreak_pairs.unwrap_or(2),
+        },
+        FormatName::Sprt => Format::Sprt(raw.sprt.unwrap_or_default().spec()),
+    };
+    let field = match raw.format {
+        FormatName::Gauntlet => "champions",
+        FormatName::Swiss => "rounds",
+        FormatName::Knockout => "tiebreak_pairs",
+        FormatName::Sprt => "sprt",
+        FormatName::RoundRobin => "format",
+    };
+    format.check(bots.len()).map_err(|why| (field, why))?;
+    let max = format::MAX_MATCHES;
+    if format.bound(bots.len(), raw.games_per_pair) > max {
+        return Err((
+            "games_per_pair",
+            format!("these bots and games per pair make more than {max} matches"),
+        ));
+    }
+    Ok(format)
+}
+
+/// A format's own field in a file of another format is a mistake worth saying.
+fn refuse_unused(raw: &TournamentFile) -> Result<(), (&'static str, String)> {
+    let unused = |field: &'static str, set: bool| -> Result<(), (&'static str, String)> {
+        if set {
+            return Err((
+                field,
+                format!(
+                    "not used by a {} tournament; remove it or set `format:`",
+                    raw.format.label()
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if raw.format != FormatName::Gauntlet {
+        unused(
+            "champions",
+            !raw.champions.is_empty() || !raw.challengers.is_empty(),
+        )?;
+    }
+    if raw.format != FormatName::Swiss {
+        unused("rounds", raw.rounds.is_some())?;
+    }
+    if raw.format != FormatName::Knockout {
+        unused(
+            "seeding",
+            raw.seeding.is_some() || raw.tiebreak_pairs.is_some(),
+        )?;
+    }
+    if raw.format != FormatName::Sprt {
+        unused("sprt", raw.sprt.is_some())?;
+    }
+    Ok(())
+}
+
+/// A knockout's seeds (bot indexes, top seed first).
+fn seeding(how: &str, bots: &[BotFile], base: &Path, seed: u64) -> Result<Vec<usize>, String> {
+    let mut order: Vec<usize> = (0..bots.len()).collect();
+    match how {
+        "file" => {}
+        "random" => {
+            let mut rng = crate::game::SplitMix64::new(seed ^ 0x6b6e_6f63_6b6f_7574);
+            for i in (1..order.len()).rev() {
+                order.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+            }
+        }
+        path => {
+            let path = base.join(path);
+            let max = crate::yaml::MAX_BYTES as u64;
+            let text = read_text(&path, max, "standings export", Links::Follow)
+                .map_err(|e| e.to_string())?;
+            let export: crate::tournament::results::export::Export =
+                crate::yaml::parse(&path.display().to_string(), &text)
+                    .map_err(|e| e.to_string())?;
+            // By rank in the export; bots it does not list after them, in file order.
+            let rank = |b: usize| {
+                export
+                    .standings
+                    .iter()
+                    .find(|r| r.name == bots[b].name)
+                    .map_or(usize::MAX, |r| r.rank)
+            };
+            order.sort_by_key(|&b| (rank(b), b));
+        }
+    }
+    Ok(order)
+}
