@@ -139,7 +139,8 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct MatchArgs {
-    /// The game: connectx, rps, ipd or tron
+    /// The game: connectx, rps, ipd or tron; or your own Kaggle-format environment: a
+    /// folder with NAME.py and NAME.json, one .py module, or kaggle:NAME (with --game-venv)
     pub game: String,
     /// The bot in seat 1 (moves first in ConnectX)
     pub bot_a: PathBuf,
@@ -157,6 +158,10 @@ pub struct MatchArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
+    /// The venv an environment's game process uses (kaggle:NAME needs one with
+    /// kaggle_environments), made with the embedded Python
+    #[arg(long, value_name = "DIR")]
+    pub game_venv: Option<PathBuf>,
     #[command(flatten)]
     pub rules: Rules,
 }

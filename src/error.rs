@@ -109,6 +109,10 @@ pub enum RefereeError {
     /// [`FaultKind::Runner`]: crate::cage::FaultKind::Runner
     #[error("the runner failed during the match (not a bot): {0}")]
     Infrastructure(String),
+    /// The game's own code failed (an organiser's environment raised, hung or died):
+    /// the match is void, not a loss for anyone.
+    #[error("game error (not a bot's fault): {0}")]
+    Game(String),
     /// The runner was asked to stop; the match was dropped and its bots killed.
     #[error("the match was abandoned")]
     Abandoned,

@@ -23,6 +23,7 @@ pub mod commands;
 pub mod error;
 pub mod files;
 pub mod game;
+pub mod gameproc;
 pub mod markup;
 pub mod referee;
 pub mod replay;

@@ -2,6 +2,7 @@
 
 use cagematch::cage::zygote;
 use cagematch::commands::bench::cold;
+use cagematch::gameproc;
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -10,6 +11,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some(zygote::ARG) {
         return ExitCode::from(zygote::main(&args[2..]) as u8);
+    }
+    if args.get(1).map(String::as_str) == Some(gameproc::ARG) {
+        return ExitCode::from(gameproc::main(&args[2..]) as u8);
     }
     if args.get(1).map(String::as_str) == Some(cold::ARG) {
         return ExitCode::from(cold::main(&args[2..]) as u8);

@@ -11,7 +11,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
-    let game = super::shared::game(&opts.game)?;
+    let game = super::shared::game_or_environment(&opts.game, opts.game_venv.as_deref())?;
     let mut files = Vec::with_capacity(SEATS);
     for path in [&opts.bot_a, &opts.bot_b] {
         files.push(BotFile::read(path)?);

@@ -7,9 +7,38 @@ use crate::error::Error;
 use crate::game::{Game, GameKind, TimeControl};
 use serde_json::{Map, Value};
 
-/// The game a `match` or `check` names.
+/// The built-in game a command names (an environment only `match` plays, for now).
 pub fn game(name: &str) -> Result<GameKind, Error> {
+    if crate::game::env::Source::of(name).is_some() {
+        return Err(Error::Usage(format!(
+            "`{}`: this command plays the built-in games only, for now; `cagematch match` plays an environment of your own",
+            crate::cage::sanitize(name.as_bytes())
+        )));
+    }
     GameKind::parse(name).map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// The game `match` names: a built-in one, or an environment (started once here, so a
+/// broken one is a one-line error before any bot runs).
+pub fn game_or_environment(name: &str, venv: Option<&std::path::Path>) -> Result<GameKind, Error> {
+    use crate::game::env::{Environment, Source};
+    match Source::of(name) {
+        None => GameKind::parse(name).map_err(|e| Error::Usage(e.to_string())),
+        Some(source) => {
+            let fail = |e: crate::game::env::GameError| {
+                Error::Usage(format!("{}: {e}", crate::cage::sanitize(name.as_bytes())))
+            };
+            let site = match venv {
+                Some(v) => Some(
+                    crate::cage::site_packages(v)
+                        .map_err(|e| Error::Usage(format!("--game-venv: {e}")))?,
+                ),
+                None => None,
+            };
+            let id = Environment::open(name, source.map_err(fail)?, site).map_err(fail)?;
+            Ok(GameKind::Env(id))
+        }
+    }
 }
 
 /// A path as printed: names come from strangers, so it is made safe for a terminal.

@@ -3,6 +3,7 @@
 //! a clock or a process; the referee does that.
 
 pub mod connectx;
+pub mod env;
 pub mod ipd;
 pub mod rps;
 pub mod rules;
@@ -17,14 +18,46 @@ use rules::parse;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The built-in games.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// A game: one of the built-in ones, or an environment of the organiser's own (its
+/// index among the environments this process opened, see [`env::Environment::open`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GameKind {
     Connectx,
     Rps,
     Ipd,
     Tron,
+    Env(u16),
+}
+
+impl Serialize for GameKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            GameKind::Env(id) => s.serialize_str(&env::opened(*id).label),
+            built_in => s.serialize_str(built_in.name()),
+        }
+    }
+}
+
+/// Files name built-in games only, for now: a replay or run of an environment keeps its
+/// label, which reads back as an unknown variant naming it.
+impl<'de> Deserialize<'de> for GameKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GameKind, D::Error> {
+        struct Name;
+        const NAMES: [&str; 4] = ["connectx", "rps", "ipd", "tron"];
+        impl serde::de::Visitor<'_> for Name {
+            type Value = GameKind;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a game name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<GameKind, E> {
+                GameKind::ALL
+                    .into_iter()
+                    .find(|g| g.name() == name)
+                    .ok_or_else(|| E::unknown_variant(name, &NAMES))
+            }
+        }
+        d.deserialize_str(Name)
+    }
 }
 
 impl GameKind {
@@ -41,6 +74,7 @@ impl GameKind {
             GameKind::Rps => "rps",
             GameKind::Ipd => "ipd",
             GameKind::Tron => "tron",
+            GameKind::Env(_) => "environment",
         }
     }
 
@@ -50,7 +84,9 @@ impl GameKind {
     pub fn ranking(self) -> Ranking {
         match self {
             GameKind::Ipd => Ranking::Payoff,
-            GameKind::Connectx | GameKind::Rps | GameKind::Tron => Ranking::Points,
+            GameKind::Connectx | GameKind::Rps | GameKind::Tron | GameKind::Env(_) => {
+                Ranking::Points
+            }
         }
     }
 
@@ -78,6 +114,7 @@ impl GameKind {
             GameKind::Rps => Box::new(rps::Rps::new(parse(config)?)?),
             GameKind::Ipd => Box::new(ipd::Ipd::new(parse(config)?, seed)?),
             GameKind::Tron => Box::new(tron::Tron::new(parse(config)?)?),
+            GameKind::Env(id) => Box::new(env::opened(id).create(&config, seed)?),
         })
     }
 
@@ -100,7 +137,9 @@ impl GameKind {
             GameKind::Connectx => ("random.py", include_str!("../../bots/connectx/random.py")),
             GameKind::Rps => ("random.py", include_str!("../../bots/rps/random.py")),
             GameKind::Ipd => ("random.py", include_str!("../../bots/ipd/random.py")),
-            GameKind::Tron => ("random.py", include_str!("../../bots/tron/random.py")),
+            GameKind::Tron | GameKind::Env(_) => {
+                ("random.py", include_str!("../../bots/tron/random.py"))
+            }
         }
     }
 
@@ -111,12 +150,39 @@ impl GameKind {
             GameKind::Rps => rps::draw(frame),
             GameKind::Ipd => ipd::draw(frame),
             GameKind::Tron => tron::draw(frame),
+            GameKind::Env(_) => env_lines(frame),
         }
     }
 }
 
+/// An environment's frame as text: each seat's status and reward (its renderer's
+/// drawing needs its game process; `match` prints that at the end).
+fn env_lines(frame: &Value) -> Vec<String> {
+    let list = |k: &str| {
+        frame
+            .get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (statuses, rewards) = (list("statuses"), list("rewards"));
+    (0..statuses.len())
+        .map(|i| {
+            format!(
+                "seat {}: {} reward {}",
+                i + 1,
+                statuses[i].as_str().unwrap_or("?"),
+                rewards.get(i).map_or("-".to_string(), |r| r.to_string())
+            )
+        })
+        .collect()
+}
+
 impl std::fmt::Display for GameKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        match self {
+            GameKind::Env(id) => f.write_str(&env::opened(*id).label),
+            built_in => f.write_str(built_in.name()),
+        }
     }
 }

@@ -151,6 +151,16 @@ pub trait Game: Send {
     fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS];
     /// The state as the screen draws it and the replay stores it.
     fn frame(&self) -> Value;
+    /// Seats the rules themselves disqualified in the last step (an environment that
+    /// marks a move INVALID), with the words for their fault.
+    fn ruled_out(&self) -> Vec<(usize, String)> {
+        Vec::new()
+    }
+    /// The game's own code failed (an environment's interpreter raised, hung or died):
+    /// the match is void, never a bot's loss.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// How a tournament ranks its players: the game says (see `GameKind::ranking`), the

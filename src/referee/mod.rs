@@ -124,6 +124,14 @@ pub fn play_until(
         if faults.iter().all(Option::is_none) {
             game.apply(&actions);
             step += 1;
+            for (i, why) in game.ruled_out() {
+                let fault = Fault::new(FaultKind::IllegalAction, why);
+                faults[i] = Some(pinned(
+                    fault,
+                    seats[i].moves,
+                    &format!("on move {}", seats[i].moves),
+                ));
+            }
         }
         let frame = Frame {
             step,
@@ -135,6 +143,9 @@ pub fn play_until(
     }
     for seat in &mut seats {
         seat.bot.kill();
+    }
+    if let Some(why) = game.failure() {
+        return Err(RefereeError::Game(why));
     }
 
     let result = result(&*game, faults);

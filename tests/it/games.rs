@@ -565,6 +565,7 @@ fn frames_decode_as_written_and_hostile_frames_stay_small() {
                 GameKind::Rps => serde_json::to_value(RoundFrame::decode(&state).unwrap()),
                 GameKind::Ipd => serde_json::to_value(TurnFrame::decode(&state).unwrap()),
                 GameKind::Tron => serde_json::to_value(ArenaFrame::decode(&state)),
+                GameKind::Env(_) => unreachable!("built-in games only"),
             }
             .unwrap();
             assert_eq!(again, state, "{kind}");

@@ -11,6 +11,7 @@ mod cli_match;
 mod cli_run;
 mod compiled;
 mod docs;
+mod environments;
 mod games;
 mod hostile;
 mod init;

@@ -46,6 +46,8 @@ fn bots(game: GameKind) -> &'static [(&'static str, &'static str)] {
             bot!("tron", "wall_follower.py"),
             bot!("tron", "space_fill.py"),
         ],
+        // Refused before: init for an environment is not done yet.
+        GameKind::Env(_) => &[],
     }
 }
 
@@ -56,6 +58,7 @@ fn setting(game: GameKind) -> &'static str {
         GameKind::Rps => "episodeSteps: 1000",
         GameKind::Ipd => "turns: 200",
         GameKind::Tron => "width: 20",
+        GameKind::Env(_) => "episodeSteps: 1000",
     }
 }
 

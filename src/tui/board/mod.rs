@@ -49,6 +49,10 @@ pub fn draw(game: GameKind, frames: &[Frame], at: usize, canvas: &Canvas) -> Vec
         GameKind::Connectx => connectx::draw(frame, canvas),
         GameKind::Tron => tron::draw(&frame.state, canvas),
         GameKind::Rps | GameKind::Ipd => rounds::draw(game, &frames[..=at], canvas),
+        GameKind::Env(_) => crate::game::GameKind::draw(game, &frame.state)
+            .into_iter()
+            .map(|l| Line::styled(l, ratatui::style::Style::new().fg(canvas.theme.text)))
+            .collect(),
     }
 }
 

@@ -60,7 +60,7 @@ fn card_size(run: &Run) -> (u16, u16) {
     match run.game {
         Connectx => (32, 15),
         Tron => (44, 14),
-        Rps | Ipd => (40, 9),
+        Rps | Ipd | Env(_) => (40, 9),
     }
 }
 

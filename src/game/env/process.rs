@@ -1,0 +1,186 @@
+//! The host's handle on a game process (`cagematch __game`, see `src/gameproc/`): start
+//! it, send a request line, read the reply line within a deadline, kill it on drop.
+//! Every reply is bounded and parsed strictly; a hang, a death or garbage is a
+//! [`GameError`], never a hang of the runner.
+
+use serde_json::Value;
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why an environment could not be started or failed during a match. Never a bot's
+/// fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GameError {
+    /// The environment cannot even start (bad specification, import error, no such
+    /// environment): a one-line error before any match.
+    #[error("{0}")]
+    Start(String),
+    /// The environment's code raised during a match (its traceback).
+    #[error("the game's code failed: {0}")]
+    Failed(String),
+    #[error("the game process did not answer within {0:?}")]
+    Hung(Duration),
+    #[error("the game process died ({0})")]
+    Died(String),
+    #[error("{0}")]
+    Protocol(String),
+}
+
+/// The longest reply line read (a state with every seat's observation, or a render).
+const MAX_REPLY: usize = 16 << 20;
+
+pub struct GameProcess {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: ChildStdout,
+    /// Bytes read past the last reply's newline.
+    pending: Vec<u8>,
+    /// The scratch folder, removed with the process.
+    _scratch: tempfile::TempDir,
+}
+
+impl GameProcess {
+    /// Starts the process with `start` (the environment, its settings, its walls; the
+    /// scratch folder is added here) and waits up to `deadline` for its first reply.
+    pub fn start(mut start: Value, deadline: Duration) -> Result<(GameProcess, Value), GameError> {
+        let exe = std::env::current_exe()
+            .map_err(|e| GameError::Start(format!("cannot find own executable: {e}")))?;
+        let scratch = tempfile::Builder::new()
+            .prefix("cagematch-game-")
+            .tempdir()
+            .map_err(|e| GameError::Start(format!("cannot make a scratch folder: {e}")))?;
+        start["scratch"] = Value::from(scratch.path().display().to_string());
+        let mut child = Command::new(exe)
+            .arg(crate::gameproc::ARG)
+            .env_clear()
+            .env("TMPDIR", scratch.path())
+            .env("HOME", scratch.path())
+            .current_dir(scratch.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| GameError::Start(format!("cannot start the game process: {e}")))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            return Err(GameError::Start("the game process has no pipes".into()));
+        };
+        set_nonblocking(stdout.as_raw_fd());
+        let mut process = GameProcess {
+            child,
+            stdin,
+            stdout,
+            pending: Vec::new(),
+            _scratch: scratch,
+        };
+        let first = process.ask(&start, deadline).map_err(|e| match e {
+            GameError::Failed(why) | GameError::Protocol(why) => GameError::Start(why),
+            other => GameError::Start(other.to_string()),
+        })?;
+        if let Some(why) = first.get("error").and_then(Value::as_str) {
+            return Err(GameError::Start(crate::cage::log::cut(why, 2000)));
+        }
+        let ready = first
+            .get("ready")
+            .cloned()
+            .ok_or_else(|| GameError::Start("the game process sent no ready line".into()))?;
+        Ok((process, ready))
+    }
+
+    /// Sends one request and reads its reply. A reply of `{"game_error": …}` (the
+    /// environment's code raised) is [`GameError::Failed`].
+    pub fn ask(&mut self, request: &Value, deadline: Duration) -> Result<Value, GameError> {
+        let mut line = request.to_string();
+        line.push('\n');
+        if self.stdin.write_all(line.as_bytes()).is_err() {
+            return Err(self.died());
+        }
+        let reply = self.read_line(deadline)?;
+        let value: Value = serde_json::from_slice(&reply).map_err(|e| {
+            self.kill();
+            GameError::Protocol(format!("a malformed reply from the game process: {e}"))
+        })?;
+        if let Some(trace) = value.get("game_error").and_then(Value::as_str) {
+            return Err(GameError::Failed(crate::cage::log::cut(trace, 4000)));
+        }
+        Ok(value)
+    }
+
+    fn read_line(&mut self, deadline: Duration) -> Result<Vec<u8>, GameError> {
+        let until = Instant::now() + deadline;
+        loop {
+            if let Some(at) = self.pending.iter().position(|&b| b == b'\n') {
+                let rest = self.pending.split_off(at + 1);
+                let mut line = std::mem::replace(&mut self.pending, rest);
+                line.pop();
+                return Ok(line);
+            }
+            if self.pending.len() > MAX_REPLY {
+                self.kill();
+                return Err(GameError::Protocol(format!(
+                    "the game process sent a reply of more than {} MiB",
+                    MAX_REPLY >> 20
+                )));
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                self.kill();
+                return Err(GameError::Hung(deadline));
+            }
+            let mut poll = libc::pollfd {
+                fd: self.stdout.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = left.as_millis().min(i32::MAX as u128) as i32;
+            // SAFETY: one pollfd of ours.
+            let ready = unsafe { libc::poll(&mut poll, 1, ms.max(1)) };
+            if ready <= 0 {
+                continue;
+            }
+            let mut buf = [0u8; 65536];
+            // SAFETY: reading into our own buffer from our own pipe.
+            let n = unsafe { libc::read(poll.fd, buf.as_mut_ptr().cast(), buf.len()) };
+            match n {
+                0 => return Err(self.died()),
+                n if n > 0 => self.pending.extend_from_slice(&buf[..n as usize]),
+                _ => {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() != std::io::ErrorKind::WouldBlock
+                        && e.kind() != std::io::ErrorKind::Interrupted
+                    {
+                        return Err(self.died());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The process ended: how, in words.
+    fn died(&mut self) -> GameError {
+        self.kill();
+        let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
+        GameError::Died(status)
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+impl Drop for GameProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn set_nonblocking(fd: i32) {
+    // SAFETY: fcntl flags on our own descriptor.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+}

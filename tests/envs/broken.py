@@ -1,0 +1,3 @@
+specification = {"name": "broken", "agents": [2]
+def interpreter(state, env):
+    return state

@@ -1,0 +1,200 @@
+//! Games of one's own: Kaggle-format environments played by `cagematch match`, their
+//! code in a game process of its own. A broken environment is a one-line error before
+//! any match; one that raises, hangs or floods during a match is a game error, never a
+//! bot's loss; the game process cannot write outside its scratch folder or connect.
+
+use crate::common::{cagematch_in, text};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+
+fn cagematch(args: &[&str]) -> Output {
+    cagematch_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// A bot file in `dir` whose agent is `body` (one expression of observation and
+/// configuration).
+fn bot(dir: &Path, name: &str, body: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("def agent(observation, configuration):\n    return {body}\n"),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+fn json_match(game: &str, a: &str, b: &str, extra: &[&str]) -> (Output, Value) {
+    let mut args = vec!["match", game, a, b, "--seed", "3", "--json"];
+    args.extend_from_slice(extra);
+    let out = cagematch(&args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out, v)
+}
+
+#[test]
+fn the_docs_environment_plays_by_its_own_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let perfect = bot(
+        dir.path(),
+        "perfect.py",
+        "(observation.pile % (configuration.maxTake + 1)) or 1",
+    );
+    let (out, v) = json_match("games/takeaway.py", &one, &perfect, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["loss", "win"]), "{v}");
+    assert_eq!(v["scores"], serde_json::json!([0, 1]));
+    // Settings are the specification's, checked like the built-in games'.
+    let (out, v) = json_match("games/takeaway.py", &perfect, &one, &["--set", "stones=4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
+    let out = cagematch(&[
+        "match",
+        "games/takeaway.py",
+        &one,
+        &perfect,
+        "--set",
+        "stones=0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("stones") && err.contains("minimum"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_move_the_rules_refuse_or_the_schema_refuses_is_the_movers_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    // Taking more than `maxTake`: the interpreter marks it INVALID.
+    let greedy = bot(dir.path(), "greedy.py", "9");
+    let (out, v) = json_match("games/takeaway.py", &greedy, &one, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["loss", "win"]), "{v}");
+    assert_eq!(v["faults"][0]["kind"], "illegal_action", "{v}");
+    assert!(v["faults"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("the game ruled its action invalid"));
+    // Not an integer: refused by the action schema before the interpreter sees it.
+    let words = bot(dir.path(), "words.py", "'all of them'");
+    let (_, v) = json_match("games/takeaway.py", &one, &words, &[]);
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
+    assert_eq!(v["faults"][1]["kind"], "illegal_action");
+    assert!(
+        v["faults"][1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not of type 'integer'"),
+        "{v}"
+    );
+    // None takes the schema's default (1 stone), as on Kaggle.
+    let none = bot(dir.path(), "none.py", "None");
+    let (_, v) = json_match("games/takeaway.py", &none, &one, &["--set", "stones=2"]);
+    assert_eq!(v["outcomes"], serde_json::json!(["loss", "win"]), "{v}");
+    assert_eq!(v["faults"], serde_json::json!([null, null]));
+}
+
+#[test]
+fn an_environment_that_raises_or_hangs_is_a_game_error_not_a_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let out = cagematch(&["match", "tests/envs/raises.py", &one, &one]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("game error (not a bot's fault)")
+            && err.contains("ValueError: the organiser's bug on step 3 (raises.py, line 7)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let started = std::time::Instant::now();
+    let out = cagematch(&["match", "tests/envs/hangs.py", &one, &one]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("did not answer within 10s"));
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "the runner never hangs with it"
+    );
+}
+
+#[test]
+fn a_flood_of_output_or_a_huge_state_is_bounded_and_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let replay = dir.path().join("floods.json");
+    let out = cagematch(&[
+        "match",
+        "tests/envs/floods.py",
+        &one,
+        &one,
+        "--replay",
+        replay.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stdout).contains('\x1b'),
+        "no escape reaches the terminal"
+    );
+}
+
+#[test]
+fn the_game_process_cannot_write_outside_its_scratch_folder_or_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let replay = dir.path().join("escapes.json");
+    let out = cagematch(&[
+        "match",
+        "tests/envs/escapes.py",
+        &one,
+        &one,
+        "--replay",
+        replay.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let probe = record["frames"][0]["state"]["observations"][0]["probe"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(probe.contains("write outside: refused"), "{probe}");
+    assert!(probe.contains("write scratch: ALLOWED"), "{probe}");
+    assert!(probe.contains("connect: refused"), "{probe}");
+    assert!(!Path::new("/var/tmp/cagematch-game-escaped").exists());
+}
+
+#[test]
+fn a_broken_environment_is_a_one_line_error_before_any_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let cases: [(&str, &[&str], &str); 6] = [
+        (
+            "tests/envs/broken.py",
+            &[],
+            "SyntaxError: '{' was never closed (broken.py, line 1)",
+        ),
+        (
+            "tests/envs/no_interpreter.py",
+            &[],
+            "defines no `interpreter` function",
+        ),
+        ("tests/envs/four_seats.py", &[], "allows [4] seats"),
+        ("tests/envs/nothing_here.py", &[], "no such environment"),
+        ("kaggle:connectx", &[], "--game-venv"),
+        ("kaggle:../x", &[], "not a kaggle_environments name"),
+    ];
+    for (game, extra, words) in cases {
+        let mut args = vec!["match", game, &one, &one];
+        args.extend_from_slice(extra);
+        let out = cagematch(&args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{game}: {err}");
+        assert!(err.contains(words), "{game}: {err}");
+        assert_eq!(err.lines().count(), 1, "{game}: {err}");
+    }
+    // Commands that play built-in games only say so.
+    let out = cagematch(&["check", &one, "--game", "games/takeaway.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`cagematch match` plays an environment"));
+}
