@@ -31,6 +31,12 @@ def interpreter(state, env):
         # The start: a full pile.
         state[0].observation.pile = env.configuration.stones
         return state
+    for i in (0, 1):
+        # A player whose agent failed (or sent what the action schema refuses) loses.
+        if state[i].status in ("INVALID", "ERROR", "TIMEOUT"):
+            state[1 - i].status = "DONE"
+            state[1 - i].reward = 1
+            return state
     mover = 0 if state[0].status == "ACTIVE" else 1
     other = 1 - mover
     take = state[mover].action

@@ -29,6 +29,7 @@ AGENTS = {
         "    return n if n > 0 else 1\n"
     ),
     "greedy_takes_nine": "def agent(observation, configuration):\n    return 9\n",
+    "takes_words": "def agent(observation, configuration):\n    return 'all of them'\n",
     "rps_cycle": "def agent(observation, configuration):\n    return observation.step % configuration.signs\n",
     "rps_copy": (
         "def agent(observation, configuration):\n"
@@ -65,6 +66,7 @@ CASES = [
     ("games/takeaway.py", None, {}, "take_one", "perfect"),
     ("games/takeaway.py", None, {"stones": 30, "maxTake": 4}, "perfect", "take_one"),
     ("games/takeaway.py", None, {}, "greedy_takes_nine", "take_one"),
+    ("games/takeaway.py", None, {}, "take_one", "takes_words"),
     ("kaggle:rps", "rps", {}, "rps_cycle", "rps_copy"),
     ("kaggle:rps", "rps", {"episodeSteps": 200}, "rps_seven_at_50", "rps_cycle"),
     ("kaggle:connectx", "connectx", {}, "cx_leftmost", "cx_center"),

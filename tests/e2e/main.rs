@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod kaggle_env;
 mod organiser;
 mod shards;
 mod slurm;

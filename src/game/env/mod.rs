@@ -241,6 +241,7 @@ impl Environment {
             configuration,
             turns,
             failure: RefCell::new(None),
+            refused: Vec::new(),
             step_deadline: self.limits.step,
         })
     }
@@ -303,6 +304,8 @@ pub struct EnvGame {
     turns: Turns,
     /// The environment's code failed: the match is void.
     failure: RefCell<Option<String>>,
+    /// Why the last step's action schema refused each seat's action, if it did.
+    refused: Vec<Option<String>>,
     step_deadline: Duration,
 }
 
@@ -355,14 +358,11 @@ impl Game for EnvGame {
         config
     }
 
-    fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
-        let Some(reply) = self.ask(json!({ "check": action })) else {
-            return Ok(());
-        };
-        match reply.get("invalid").and_then(Value::as_str) {
-            Some(why) => Err(Illegal(crate::cage::log::cut(why, 300))),
-            None => Ok(()),
-        }
+    /// As Kaggle's runner: the action schema is checked as part of the step (a refused
+    /// action makes its seat INVALID and the interpreter still runs, deciding what the
+    /// others get), so nothing is refused here; [`Game::ruled_out`] reports it.
+    fn validate(&self, _seat: usize, _action: &Value) -> Result<(), Illegal> {
+        Ok(())
     }
 
     fn apply(&mut self, actions: &[Value]) {
@@ -376,6 +376,13 @@ impl Game for EnvGame {
                 Some(state) => self.state = state,
                 None => *self.failure.borrow_mut() = Some("the game process sent no state".into()),
             }
+            self.refused = (0..SEATS)
+                .map(|i| {
+                    reply["refused"][i]
+                        .as_str()
+                        .map(|why| crate::cage::log::cut(why, 300))
+                })
+                .collect();
         }
     }
 
@@ -430,13 +437,14 @@ impl Game for EnvGame {
         (0..SEATS)
             .filter(|&i| matches!(self.state.statuses[i].as_str(), "INVALID" | "ERROR"))
             .map(|i| {
-                (
-                    i,
-                    format!(
+                let why = match self.refused.get(i).cloned().flatten() {
+                    Some(schema) => format!("the action schema refuses it: {schema}"),
+                    None => format!(
                         "the game ruled its action {}",
                         self.state.statuses[i].to_lowercase()
                     ),
-                )
+                };
+                (i, why)
             })
             .collect()
     }
