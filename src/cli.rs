@@ -275,6 +275,10 @@ pub struct BenchArgs {
     /// Also measure a bot importing numpy from this venv (spawn and memory)
     #[arg(long, value_name = "DIR")]
     pub venv: Option<PathBuf>,
+    /// Also time kaggle_environments' own env.run on the bench's RPS environment, with
+    /// this venv's Python (it must have kaggle_environments)
+    #[arg(long, value_name = "DIR")]
+    pub game_venv: Option<PathBuf>,
     /// Print one JSON object instead of a table
     #[arg(long)]
     pub json: bool,

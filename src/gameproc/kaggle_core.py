@@ -555,36 +555,42 @@ def one_line(e):
 
 def serve(start, read, write):
     """Answers the host: one JSON line in, one out. A failure of the environment's code is
-    a game error (with its traceback), never a crash of this loop."""
+    a game error (with its traceback), never a crash of this loop. `{"reset": {…}}` starts
+    the next match in the same process (the environment's code is loaded once)."""
 
     def reply(message):
         write(json.dumps(message, allow_nan=False, default=str) + "\n")
+
+    def begin(configuration, seed):
+        env = Environment(spec, interpreter, renderer, configuration or {}, {"seed": seed})
+        if start["seats"] not in env.specification.agents:
+            raise Invalid(
+                f"the environment allows {list(env.specification.agents)} seats; "
+                f"cagematch plays {start['seats']}-seat games (more seats: not yet)"
+            )
+        env.reset(start["seats"])
+        return env
+
+    def ready(env, log):
+        return {
+            "ready": {
+                "name": env.name,
+                "title": env.specification.get("title", ""),
+                "agents": list(env.specification.agents),
+                "configuration": plain(env.configuration),
+                "action": plain(env.state_schema["properties"]["action"]),
+                "agent_names": sorted(agents) if isinstance(agents, dict) else [],
+                "state": state_of(env),
+                "log": log,
+            }
+        }
 
     env = None
     try:
         with Captured() as out:
             spec, interpreter, renderer, agents = load(start["source"])
-            env = Environment(spec, interpreter, renderer, start.get("configuration") or {}, {"seed": start.get("seed")})
-            if start["seats"] not in env.specification.agents:
-                raise Invalid(
-                    f"the environment allows {list(env.specification.agents)} seats; "
-                    f"cagematch plays {start['seats']}-seat games (more seats: not yet)"
-                )
-            env.reset(start["seats"])
-        reply(
-            {
-                "ready": {
-                    "name": env.name,
-                    "title": env.specification.get("title", ""),
-                    "agents": list(env.specification.agents),
-                    "configuration": plain(env.configuration),
-                    "action": plain(env.state_schema["properties"]["action"]),
-                    "agent_names": sorted(agents) if isinstance(agents, dict) else [],
-                    "state": state_of(env),
-                    "log": out.text(),
-                }
-            }
-        )
+            env = begin(start.get("configuration"), start.get("seed"))
+        reply(ready(env, out.text()))
     except Invalid as e:
         reply({"error": str(e)})
         return
@@ -598,7 +604,13 @@ def serve(start, read, write):
         request = json.loads(line)
         try:
             with Captured() as out:
-                if "check" in request:
+                if "reset" in request:
+                    try:
+                        env = begin(request["reset"].get("configuration"), request["reset"].get("seed"))
+                        answer = ready(env, "")
+                    except Invalid as e:
+                        answer = {"error": str(e)}
+                elif "check" in request:
                     err, action = env.check_action(request["check"])
                     answer = {"invalid": err} if err else {"valid": action}
                 elif "step" in request:

@@ -1,6 +1,6 @@
 //! What a bench run measures and judges: figures, targets and their names.
 
-use super::{fairness, rounds};
+use super::{environment, fairness, rounds};
 use crate::game::GameKind;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -88,6 +88,8 @@ pub(super) struct Measured {
     pub(super) fairness: fairness::FairnessFigures,
     /// With `--venv`: a numpy bot's spawn and memory.
     pub(super) numpy: Option<NumpyFigures>,
+    /// A game of one's own (RPS as an environment) against the built-in RPS.
+    pub(super) environment: environment::EnvFigures,
 }
 
 pub(super) struct NumpyFigures {

@@ -42,6 +42,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         )
         .map_err(|e| e.to_string()),
         numpy: numpy_figures(&policy, opts)?,
+        environment: super::environment::measure(&policy, opts.game_venv.as_deref())?,
         fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
     })
 }

@@ -5,6 +5,7 @@
 
 mod baselines;
 pub mod cold;
+mod environment;
 mod fairness;
 mod figures;
 mod measure;
@@ -101,6 +102,7 @@ fn judge(m: &Measured) -> Vec<Target> {
             met: over <= 1.0,
         });
     }
+    targets.extend(environment_targets(&m.environment));
     if let Some(n) = &m.numpy {
         let spawn_ms = n.pooled.median_us() / 1000.0;
         targets.push(Target {
@@ -161,5 +163,27 @@ fn cost_targets(m: &Measured) -> Vec<Target> {
         value: format!("{:.1} %", share * 100.0),
         met: share <= 0.05,
     });
+    targets
+}
+
+/// A game of one's own: its rounds against the built-in RPS's, its matches against
+/// kaggle_environments' own runner (with `--game-venv`).
+fn environment_targets(e: &environment::EnvFigures) -> Vec<Target> {
+    let per_round = e.env_round_us / e.builtin_round_us;
+    let mut targets = vec![Target {
+        name: "python game round vs built-in rps round",
+        goal: "≤ 2×".into(),
+        value: format!("{per_round:.1}×"),
+        met: per_round <= 2.0,
+    }];
+    if let Some(Ok(kaggle)) = &e.kaggle {
+        let speedup = e.env_matches_per_s / kaggle;
+        targets.push(Target {
+            name: "python game matches/s vs kaggle env.run",
+            goal: "≥ 10×".into(),
+            value: format!("{speedup:.1}×"),
+            met: speedup >= 10.0,
+        });
+    }
     targets
 }

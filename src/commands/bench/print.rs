@@ -53,6 +53,17 @@ pub fn json(m: &Measured, targets: &[Target]) {
                     Err(e) => json!({"unavailable": e}),
                 },
             })),
+            "environment": json!({
+                "rounds": 999,
+                "env_round_us": round1(m.environment.env_round_us),
+                "builtin_round_us": round1(m.environment.builtin_round_us),
+                "env_matches_per_s": round1(m.environment.env_matches_per_s),
+                "kaggle_env_run_matches_per_s": match &m.environment.kaggle {
+                    Some(Ok(v)) => json!(round1(*v)),
+                    Some(Err(e)) => json!({"unavailable": e}),
+                    None => Value::Null,
+                },
+            }),
             "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
         })
     );
@@ -91,6 +102,7 @@ pub fn table(m: &Measured, targets: &[Target]) {
         );
     }
     fairness_table(&m.fairness);
+    environment_table(&m.environment);
     if let Some(n) = &m.numpy {
         numpy_table(n);
     }
@@ -162,6 +174,37 @@ fn rounds_table(r: &super::rounds::RoundFigures) {
         r.replay_zstd_bytes as f64 * 100.0 / r.replay_json_bytes.max(1) as f64,
         per_frame(r.replay_json_bytes)
     );
+}
+
+fn environment_table(e: &super::environment::EnvFigures) {
+    say!(
+        "\n{:<58} {:>11} {:>11}",
+        "a python game: rps as a kaggle environment (999 rounds)",
+        "per round",
+        "matches/s"
+    );
+    say!(
+        "{:<58} {:>9.1}µs {:>11.1}",
+        "through cagematch's game process",
+        e.env_round_us,
+        e.env_matches_per_s
+    );
+    say!(
+        "{:<58} {:>9.1}µs {:>11.1}",
+        "baseline: the built-in rps",
+        e.builtin_round_us,
+        1e6 / (e.builtin_round_us * 999.0)
+    );
+    match &e.kaggle {
+        Some(Ok(v)) => say!(
+            "{:<58} {:>11} {:>11.2}",
+            "baseline: kaggle_environments' env.run (--game-venv)",
+            "",
+            v
+        ),
+        Some(Err(why)) => say!("baseline: kaggle_environments' env.run: {why}"),
+        None => say!("baseline: kaggle_environments' env.run: give --game-venv DIR to time it"),
+    }
 }
 
 fn heading(what: &str) {

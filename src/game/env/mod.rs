@@ -108,7 +108,12 @@ pub struct Environment {
     /// The game venv's site-packages, if any.
     pub site: Option<PathBuf>,
     pub limits: Walls,
+    /// Game processes whose match is over, kept for the next match.
+    idle: Mutex<Vec<GameProcess>>,
 }
+
+/// Idle game processes kept per environment (one per worker is enough).
+const IDLE: usize = 64;
 
 /// The game process's limits.
 #[derive(Debug, Clone, Copy)]
@@ -161,8 +166,9 @@ impl Environment {
             defaults: Map::new(),
             site,
             limits: Walls::default(),
+            idle: Mutex::default(),
         };
-        let (_, ready) = env.start(&Value::Object(Map::new()), 0)?;
+        let (probe, ready) = env.start(&Value::Object(Map::new()), 0)?;
         let text = |k: &str| {
             let v = ready.get(k).and_then(Value::as_str).unwrap_or("");
             crate::cage::log::sanitize(crate::cage::log::cut(v, 100).as_bytes())
@@ -190,6 +196,11 @@ impl Environment {
                 env.label, env.agents
             )));
         }
+        // The probe serves the first match.
+        env.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(probe);
         let list = OPENED.get_or_init(Mutex::default);
         let mut list = list.lock().unwrap_or_else(|p| p.into_inner());
         if list.len() >= u16::MAX as usize {
@@ -213,14 +224,39 @@ impl Environment {
         GameProcess::start(start, self.limits.start)
     }
 
-    /// A match of this environment: its own game process, started with `config`.
-    pub fn create(&self, config: &Value, seed: u64) -> Result<EnvGame, SettingError> {
+    /// A game process for a match: an idle one reset to these settings (the
+    /// environment's code stays loaded: a worker's matches share one process), or a new
+    /// one.
+    fn process_for(&self, config: &Value, seed: u64) -> Result<(GameProcess, Value), GameError> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        if let Some(mut process) = idle {
+            let reset = json!({ "reset": { "configuration": config, "seed": seed } });
+            match process.ask(&reset, self.limits.start) {
+                Ok(reply) if reply.get("ready").is_some() => {
+                    return Ok((process, reply["ready"].clone()))
+                }
+                Ok(reply) => {
+                    let why = reply
+                        .get("error")
+                        .and_then(Value::as_str)
+                        .unwrap_or("no ready line");
+                    return Err(GameError::Start(crate::cage::log::cut(why, 2000)));
+                }
+                // A process that failed to reset is dropped; a new one is started.
+                Err(_) => {}
+            }
+        }
+        self.start(config, seed)
+    }
+
+    /// A match of this environment, with `config`.
+    pub fn create(self: &Arc<Self>, config: &Value, seed: u64) -> Result<EnvGame, SettingError> {
         let config = if config.is_null() {
             Value::Object(Map::new())
         } else {
             config.clone()
         };
-        let (process, ready) = self.start(&config, seed).map_err(|e| match e {
+        let (process, ready) = self.process_for(&config, seed).map_err(|e| match e {
             GameError::Start(why) => SettingError::Shape(why),
             other => SettingError::Shape(other.to_string()),
         })?;
@@ -236,7 +272,8 @@ impl Environment {
             _ => Turns::Simultaneous,
         };
         Ok(EnvGame {
-            process: RefCell::new(process),
+            env: Arc::clone(self),
+            process: RefCell::new(Some(process)),
             state,
             configuration,
             turns,
@@ -298,7 +335,9 @@ impl State {
 
 /// One match of an environment: the game process and the last state it reported.
 pub struct EnvGame {
-    process: RefCell<GameProcess>,
+    env: Arc<Environment>,
+    /// Given back to the environment's idle processes when the match ends well.
+    process: RefCell<Option<GameProcess>>,
     state: State,
     configuration: Map<String, Value>,
     turns: Turns,
@@ -314,7 +353,9 @@ impl EnvGame {
         if self.failure.borrow().is_some() {
             return None;
         }
-        match self.process.borrow_mut().ask(&request, self.step_deadline) {
+        let mut process = self.process.borrow_mut();
+        let process = process.as_mut()?;
+        match process.ask(&request, self.step_deadline) {
             Ok(v) => Some(v),
             Err(e) => {
                 *self.failure.borrow_mut() = Some(e.to_string());
@@ -332,6 +373,21 @@ impl EnvGame {
                 .unwrap_or("")
                 .to_string(),
             None => String::new(),
+        }
+    }
+}
+
+impl Drop for EnvGame {
+    /// A process whose match ended without a game error serves the next match.
+    fn drop(&mut self) {
+        if self.failure.borrow().is_some() {
+            return;
+        }
+        if let Some(process) = self.process.borrow_mut().take() {
+            let mut idle = self.env.idle.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < IDLE {
+                idle.push(process);
+            }
         }
     }
 }

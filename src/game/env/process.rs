@@ -31,6 +31,7 @@ pub enum GameError {
 /// The longest reply line read (a state with every seat's observation, or a render).
 const MAX_REPLY: usize = 16 << 20;
 
+#[derive(Debug)]
 pub struct GameProcess {
     child: Child,
     stdin: ChildStdin,

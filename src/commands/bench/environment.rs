@@ -1,0 +1,102 @@
+//! A game of one's own against the built-in RPS and against Kaggle's runner: the same
+//! rules (`rps_env.py`, Kaggle's RPS environment as one module) played 999 rounds by two
+//! trivial bots through cagematch's game process, through the built-in Rust RPS, and (with
+//! `--game-venv`) through `kaggle_environments`' own `env.run`.
+
+use crate::cage::{Cage, CagePolicy};
+use crate::error::Error;
+use crate::game::env::{Environment, Source};
+use crate::game::GameKind;
+use crate::referee::{self, MatchSpec, SeedKey};
+use serde_json::json;
+use std::path::Path;
+use std::time::Instant;
+
+/// RPS as a Kaggle-format environment (kaggle_environments' own rules).
+const RPS_ENV: &str = include_str!("rps_env.py");
+/// Rounds of one match (Kaggle's RPS default: 1000 steps, 999 rounds).
+const STEPS: u32 = 1000;
+/// Matches timed per way of playing (after one to warm up).
+const MATCHES: usize = 3;
+
+pub(super) struct EnvFigures {
+    /// Microseconds per round: the environment in its game process.
+    pub(super) env_round_us: f64,
+    /// The same, the built-in RPS.
+    pub(super) builtin_round_us: f64,
+    /// Matches per second: the environment through cagematch.
+    pub(super) env_matches_per_s: f64,
+    /// With `--game-venv`: kaggle_environments' env.run, or why it could not run.
+    pub(super) kaggle: Option<Result<f64, String>>,
+}
+
+pub(super) fn measure(policy: &CagePolicy, game_venv: Option<&Path>) -> Result<EnvFigures, Error> {
+    let cage = &Cage::start(policy)?;
+    let dir = tempfile::tempdir().map_err(Error::runtime)?;
+    let module = dir.path().join("rps_env.py");
+    std::fs::write(&module, RPS_ENV).map_err(Error::runtime)?;
+    let bot = dir.path().join("rock.py");
+    std::fs::write(&bot, super::figures::TRIVIAL_BOT).map_err(Error::runtime)?;
+    let bot = crate::botfile::BotFile::read(&bot)?;
+    let label = module.display().to_string();
+    let source = Source::of(&label)
+        .ok_or_else(|| Error::runtime("the bench environment is not a path"))?
+        .map_err(Error::runtime)?;
+    let env = GameKind::Env(Environment::open(&label, source, None).map_err(Error::runtime)?);
+    let key = SeedKey::random().map_err(Error::runtime)?;
+    let time = |game: GameKind| -> Result<f64, Error> {
+        let spec = MatchSpec {
+            game,
+            config: json!({ "episodeSteps": STEPS }),
+            seed: 1,
+            key,
+            time_control: game.default_time_control(),
+            bots: [&bot, &bot],
+            fairness: Default::default(),
+        };
+        referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
+        let start = Instant::now();
+        for _ in 0..MATCHES {
+            referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
+        }
+        Ok(start.elapsed().as_secs_f64() / MATCHES as f64)
+    };
+    let env_match = time(env)?;
+    let builtin_match = time(GameKind::Rps)?;
+    let rounds = f64::from(STEPS - 1);
+    Ok(EnvFigures {
+        env_round_us: env_match * 1e6 / rounds,
+        builtin_round_us: builtin_match * 1e6 / rounds,
+        env_matches_per_s: 1.0 / env_match,
+        kaggle: game_venv.map(|venv| kaggle_run(venv, &module)),
+    })
+}
+
+/// kaggle_environments' `env.run` on the same module and trivial agents: matches/s.
+fn kaggle_run(venv: &Path, module: &Path) -> Result<f64, String> {
+    let script = format!(
+        "import importlib.util, time, kaggle_environments as k\n\
+         s = importlib.util.spec_from_file_location('rps_env', {module:?})\n\
+         m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n\
+         env = {{'specification': m.specification, 'interpreter': m.interpreter, 'renderer': m.renderer, 'html_renderer': lambda: ''}}\n\
+         agent = lambda o, c: 0\n\
+         k.make(env, configuration={{'episodeSteps': {STEPS}}}).run([agent, agent])\n\
+         t = time.perf_counter()\n\
+         for _ in range({MATCHES}):\n    k.make(env, configuration={{'episodeSteps': {STEPS}}}).run([agent, agent])\n\
+         print({MATCHES} / (time.perf_counter() - t))\n",
+        module = module.display().to_string()
+    );
+    let out = std::process::Command::new(venv.join("bin/python"))
+        .arg("-c")
+        .arg(script)
+        .output()
+        .map_err(|e| format!("cannot run the game venv's python: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().parse::<f64>().map_err(|_| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        format!(
+            "kaggle_environments did not run: {}",
+            crate::cage::log::cut(err.lines().last().unwrap_or(""), 200)
+        )
+    })
+}
