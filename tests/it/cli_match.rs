@@ -394,12 +394,22 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 14);
+        assert_eq!(targets.len(), 15);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 13);
+        assert_eq!(targets.len(), 14);
     }
+    // A game of one's own against the built-in RPS (kaggle's env.run only with
+    // --game-venv, which this run does not give).
+    let e = &v["environment"];
+    for key in ["env_round_us", "builtin_round_us", "env_matches_per_s"] {
+        assert!(e[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {e}");
+    }
+    assert!(e["kaggle_env_run_matches_per_s"].is_null(), "{e}");
+    assert!(targets
+        .iter()
+        .any(|t| t["name"] == "python game round vs built-in rps round"));
     assert!(targets
         .iter()
         .all(|t| t["met"].is_boolean() && t["goal"].is_string()));
