@@ -3,6 +3,7 @@
 //! trivial bots through cagematch's game process, through the built-in Rust RPS, and (with
 //! `--game-venv`) through `kaggle_environments`' own `env.run`.
 
+use super::figures::{EnvFigures, TRIVIAL_BOT};
 use crate::cage::{Cage, CagePolicy};
 use crate::error::Error;
 use crate::game::env::{Environment, Source};
@@ -19,24 +20,13 @@ const STEPS: u32 = 1000;
 /// Matches timed per way of playing (after one to warm up).
 const MATCHES: usize = 3;
 
-pub(super) struct EnvFigures {
-    /// Microseconds per round: the environment in its game process.
-    pub(super) env_round_us: f64,
-    /// The same, the built-in RPS.
-    pub(super) builtin_round_us: f64,
-    /// Matches per second: the environment through cagematch.
-    pub(super) env_matches_per_s: f64,
-    /// With `--game-venv`: kaggle_environments' env.run, or why it could not run.
-    pub(super) kaggle: Option<Result<f64, String>>,
-}
-
 pub(super) fn measure(policy: &CagePolicy, game_venv: Option<&Path>) -> Result<EnvFigures, Error> {
     let cage = &Cage::start(policy)?;
     let dir = tempfile::tempdir().map_err(Error::runtime)?;
     let module = dir.path().join("rps_env.py");
     std::fs::write(&module, RPS_ENV).map_err(Error::runtime)?;
     let bot = dir.path().join("rock.py");
-    std::fs::write(&bot, super::figures::TRIVIAL_BOT).map_err(Error::runtime)?;
+    std::fs::write(&bot, TRIVIAL_BOT).map_err(Error::runtime)?;
     let bot = crate::botfile::BotFile::read(&bot)?;
     let label = module.display().to_string();
     let source = Source::of(&label)

@@ -1,6 +1,6 @@
 //! What a bench run measures and judges: figures, targets and their names.
 
-use super::{environment, fairness, rounds};
+use super::{fairness, rounds};
 use crate::game::GameKind;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -89,7 +89,20 @@ pub(super) struct Measured {
     /// With `--venv`: a numpy bot's spawn and memory.
     pub(super) numpy: Option<NumpyFigures>,
     /// A game of one's own (RPS as an environment) against the built-in RPS.
-    pub(super) environment: environment::EnvFigures,
+    pub(super) environment: EnvFigures,
+}
+
+/// A game of one's own (RPS as a Kaggle environment, 999 rounds) against the built-in
+/// RPS and Kaggle's own runner.
+pub(super) struct EnvFigures {
+    /// Microseconds per round: the environment in its game process.
+    pub(super) env_round_us: f64,
+    /// The same, the built-in RPS.
+    pub(super) builtin_round_us: f64,
+    /// Matches per second: the environment through cagematch.
+    pub(super) env_matches_per_s: f64,
+    /// With `--game-venv`: kaggle_environments' env.run, or why it could not run.
+    pub(super) kaggle: Option<Result<f64, String>>,
 }
 
 pub(super) struct NumpyFigures {

@@ -168,7 +168,7 @@ fn cost_targets(m: &Measured) -> Vec<Target> {
 
 /// A game of one's own: its rounds against the built-in RPS's, its matches against
 /// kaggle_environments' own runner (with `--game-venv`).
-fn environment_targets(e: &environment::EnvFigures) -> Vec<Target> {
+fn environment_targets(e: &figures::EnvFigures) -> Vec<Target> {
     let per_round = e.env_round_us / e.builtin_round_us;
     let mut targets = vec![Target {
         name: "python game round vs built-in rps round",

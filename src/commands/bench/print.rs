@@ -176,7 +176,7 @@ fn rounds_table(r: &super::rounds::RoundFigures) {
     );
 }
 
-fn environment_table(e: &super::environment::EnvFigures) {
+fn environment_table(e: &super::figures::EnvFigures) {
     say!(
         "\n{:<58} {:>11} {:>11}",
         "a python game: rps as a kaggle environment (999 rounds)",

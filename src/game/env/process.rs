@@ -38,6 +38,8 @@ pub struct GameProcess {
     stdout: ChildStdout,
     /// Bytes read past the last reply's newline.
     pending: Vec<u8>,
+    /// Matches started in this process.
+    matches: u32,
     /// The scratch folder, removed with the process.
     _scratch: tempfile::TempDir,
 }
@@ -74,6 +76,7 @@ impl GameProcess {
             stdin,
             stdout,
             pending: Vec::new(),
+            matches: 1,
             _scratch: scratch,
         };
         let first = process.ask(&start, deadline).map_err(|e| match e {
@@ -107,6 +110,16 @@ impl GameProcess {
             return Err(GameError::Failed(crate::cage::log::cut(trace, 4000)));
         }
         Ok(value)
+    }
+
+    /// How many matches this process has started.
+    pub fn matches(&self) -> u32 {
+        self.matches
+    }
+
+    /// Counts one more match (the caller reset the process for it).
+    pub fn count_match(&mut self) {
+        self.matches += 1;
     }
 
     fn read_line(&mut self, deadline: Duration) -> Result<Vec<u8>, GameError> {

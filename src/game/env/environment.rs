@@ -1,0 +1,204 @@
+//! An environment opened once per run: where it is, what its first start said, and the
+//! game processes waiting for the next match.
+
+use super::game::{EnvGame, State};
+use super::process::{GameError, GameProcess};
+use super::source::Source;
+use crate::game::rules::{SettingError, Turns, SEATS};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// An environment, opened once: where it is, what it needs, and what it said when it
+/// first started (its name, seat counts, settings).
+#[derive(Debug)]
+pub struct Environment {
+    pub source: Source,
+    /// The name it was given by (a path or `kaggle:NAME`), as shown.
+    pub label: String,
+    /// The specification's `name`.
+    pub name: String,
+    pub title: String,
+    /// Seat counts the specification allows.
+    pub agents: Vec<usize>,
+    /// Every setting with its default.
+    pub defaults: Map<String, Value>,
+    /// The game venv's site-packages, if any.
+    pub site: Option<PathBuf>,
+    pub limits: Walls,
+    /// Game processes whose match is over, kept for the next match.
+    idle: Arc<Mutex<Vec<GameProcess>>>,
+}
+
+/// The game process's limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Walls {
+    pub memory_mb: u64,
+    pub cpu_seconds: u64,
+    /// How long one request (a step, a check, the start) may take.
+    pub step: Duration,
+    pub start: Duration,
+}
+
+impl Default for Walls {
+    fn default() -> Walls {
+        Walls {
+            memory_mb: 4096,
+            // A process serves many matches (see `RETIRE`); a hang is caught per step.
+            cpu_seconds: 86_400,
+            step: Duration::from_secs(10),
+            start: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Opened environments, by the index a [`super::GameKind::Env`] holds: a game kind stays
+/// a small `Copy` value however many matches share it.
+static OPENED: OnceLock<Mutex<Vec<Arc<Environment>>>> = OnceLock::new();
+
+/// The environment behind an index.
+pub fn opened(id: u16) -> Arc<Environment> {
+    let list = OPENED.get_or_init(Mutex::default);
+    let list = list.lock().unwrap_or_else(|p| p.into_inner());
+    Arc::clone(&list[id as usize])
+}
+
+impl Environment {
+    /// Opens the environment a game name names (starting it once, two seats, default
+    /// settings, to learn its specification), or says in one line why it cannot.
+    /// `site`: the game venv's site-packages (checked by the caller).
+    pub fn open(label: &str, source: Source, site: Option<PathBuf>) -> Result<u16, GameError> {
+        if matches!(source, Source::Kaggle(_)) && site.is_none() {
+            return Err(GameError::Start(
+                "kaggle:NAME needs the venv that has kaggle_environments: --game-venv DIR".into(),
+            ));
+        }
+        let mut env = Environment {
+            source,
+            label: crate::cage::log::sanitize(label.as_bytes()),
+            name: String::new(),
+            title: String::new(),
+            agents: Vec::new(),
+            defaults: Map::new(),
+            site,
+            limits: Walls::default(),
+            idle: Arc::default(),
+        };
+        let (probe, ready) = env.start(&Value::Object(Map::new()), 0)?;
+        let text = |k: &str| {
+            let v = ready.get(k).and_then(Value::as_str).unwrap_or("");
+            crate::cage::log::sanitize(crate::cage::log::cut(v, 100).as_bytes())
+        };
+        env.name = text("name");
+        env.title = text("title");
+        env.agents = ready
+            .get("agents")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_u64)
+                    .map(|n| n as usize)
+                    .collect()
+            })
+            .unwrap_or_default();
+        env.defaults = ready
+            .get("configuration")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if !env.agents.contains(&SEATS) {
+            return Err(GameError::Start(format!(
+                "{}: the environment allows {:?} seats; cagematch plays {SEATS}-seat games (more seats: not yet)",
+                env.label, env.agents
+            )));
+        }
+        // The probe serves the first match.
+        env.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(probe);
+        let list = OPENED.get_or_init(Mutex::default);
+        let mut list = list.lock().unwrap_or_else(|p| p.into_inner());
+        if list.len() >= u16::MAX as usize {
+            return Err(GameError::Start("too many environments opened".into()));
+        }
+        list.push(Arc::new(env));
+        Ok((list.len() - 1) as u16)
+    }
+
+    /// A game process for one match with these settings; its ready line.
+    fn start(&self, config: &Value, seed: u64) -> Result<(GameProcess, Value), GameError> {
+        let start = json!({
+            "source": self.source.start_value(),
+            "configuration": config,
+            "seats": SEATS,
+            "seed": seed,
+            "site": self.site.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "memory_mb": self.limits.memory_mb,
+            "cpu_seconds": self.limits.cpu_seconds,
+        });
+        GameProcess::start(start, self.limits.start)
+    }
+
+    /// A game process for a match: an idle one reset to these settings (the
+    /// environment's code stays loaded: a worker's matches share one process), or a new
+    /// one.
+    fn process_for(&self, config: &Value, seed: u64) -> Result<(GameProcess, Value), GameError> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        if let Some(mut process) = idle {
+            let reset = json!({ "reset": { "configuration": config, "seed": seed } });
+            match process.ask(&reset, self.limits.start) {
+                Ok(reply) if reply.get("ready").is_some() => {
+                    process.count_match();
+                    return Ok((process, reply["ready"].clone()));
+                }
+                Ok(reply) => {
+                    let why = reply
+                        .get("error")
+                        .and_then(Value::as_str)
+                        .unwrap_or("no ready line");
+                    return Err(GameError::Start(crate::cage::log::cut(why, 2000)));
+                }
+                // A process that failed to reset is dropped; a new one is started.
+                Err(_) => {}
+            }
+        }
+        self.start(config, seed)
+    }
+
+    /// A match of this environment, with `config`.
+    pub fn create(self: &Arc<Self>, config: &Value, seed: u64) -> Result<EnvGame, SettingError> {
+        let config = if config.is_null() {
+            Value::Object(Map::new())
+        } else {
+            config.clone()
+        };
+        let (process, ready) = self.process_for(&config, seed).map_err(|e| match e {
+            GameError::Start(why) => SettingError::Shape(why),
+            other => SettingError::Shape(other.to_string()),
+        })?;
+        let state = State::read(ready.get("state"))
+            .ok_or_else(|| SettingError::Shape("the game process sent no state".into()))?;
+        let configuration = ready
+            .get("configuration")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let turns = match state.active().as_slice() {
+            [one] => Turns::Alternating { next: *one },
+            _ => Turns::Simultaneous,
+        };
+        Ok(EnvGame {
+            idle: Arc::clone(&self.idle),
+            process: RefCell::new(Some(process)),
+            state,
+            configuration,
+            turns,
+            failure: RefCell::new(None),
+            refused: Vec::new(),
+            step_deadline: self.limits.step,
+        })
+    }
+}

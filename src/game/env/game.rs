@@ -1,0 +1,243 @@
+//! One match of an environment, played as a [`Game`]: the last state its game process
+//! reported, and the process itself, given back for the next match when this one ends
+//! well.
+
+use super::process::GameProcess;
+use crate::game::rules::{End, Game, Illegal, TimeControl, Turns, SEATS};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Idle game processes kept per environment (one per worker is enough).
+const IDLE: usize = 64;
+/// Matches one game process serves before a fresh one replaces it (bounding what an
+/// environment's leaks or its CPU-time limit can do to a long run).
+const RETIRE: u32 = 200;
+
+/// The agents' states after a step, as the game process reports them.
+#[derive(Debug, Clone)]
+pub(super) struct State {
+    statuses: Vec<String>,
+    rewards: Vec<Option<f64>>,
+    observations: Vec<Map<String, Value>>,
+    step: u64,
+}
+
+impl State {
+    pub(super) fn read(v: Option<&Value>) -> Option<State> {
+        let v = v?;
+        let statuses: Vec<String> = v
+            .get("statuses")?
+            .as_array()?
+            .iter()
+            .map(|s| s.as_str().unwrap_or("ERROR").to_string())
+            .collect();
+        let rewards = v
+            .get("rewards")?
+            .as_array()?
+            .iter()
+            .map(Value::as_f64)
+            .collect();
+        let observations = v
+            .get("observations")?
+            .as_array()?
+            .iter()
+            .map(|o| o.as_object().cloned().unwrap_or_default())
+            .collect::<Vec<_>>();
+        (statuses.len() == SEATS && observations.len() == SEATS).then_some(State {
+            statuses,
+            rewards,
+            observations,
+            step: v.get("step").and_then(Value::as_u64).unwrap_or(0),
+        })
+    }
+
+    pub(super) fn active(&self) -> Vec<usize> {
+        (0..SEATS)
+            .filter(|&i| self.statuses[i] == "ACTIVE")
+            .collect()
+    }
+
+    fn reward(&self, seat: usize) -> Option<f64> {
+        self.rewards.get(seat).copied().flatten()
+    }
+}
+
+/// One match of an environment: the game process and the last state it reported.
+pub struct EnvGame {
+    /// The environment's idle processes, where this one goes back.
+    pub(super) idle: Arc<Mutex<Vec<GameProcess>>>,
+    /// Given back to the environment's idle processes when the match ends well.
+    pub(super) process: RefCell<Option<GameProcess>>,
+    pub(super) state: State,
+    pub(super) configuration: Map<String, Value>,
+    pub(super) turns: Turns,
+    /// The environment's code failed: the match is void.
+    pub(super) failure: RefCell<Option<String>>,
+    /// Why the last step's action schema refused each seat's action, if it did.
+    pub(super) refused: Vec<Option<String>>,
+    pub(super) step_deadline: Duration,
+}
+
+impl EnvGame {
+    fn ask(&self, request: Value) -> Option<Value> {
+        if self.failure.borrow().is_some() {
+            return None;
+        }
+        let mut process = self.process.borrow_mut();
+        let process = process.as_mut()?;
+        match process.ask(&request, self.step_deadline) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                *self.failure.borrow_mut() = Some(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// What the renderer draws now (capped), or why it cannot.
+    pub fn render(&self) -> String {
+        match self.ask(json!({ "render": null })) {
+            Some(v) => v
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+impl Drop for EnvGame {
+    /// A process whose match ended without a game error serves the next match.
+    fn drop(&mut self) {
+        if self.failure.borrow().is_some() {
+            return;
+        }
+        if let Some(process) = self.process.borrow_mut().take() {
+            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < IDLE && process.matches() < RETIRE {
+                idle.push(process);
+            }
+        }
+    }
+}
+
+impl Game for EnvGame {
+    fn turns(&self) -> Turns {
+        self.turns
+    }
+
+    fn to_move(&self) -> Vec<usize> {
+        if self.failure.borrow().is_some() {
+            return Vec::new();
+        }
+        self.state.active()
+    }
+
+    fn observation(&self, seat: usize) -> Map<String, Value> {
+        self.state.observations[seat].clone()
+    }
+
+    fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
+        let mut config = self.configuration.clone();
+        clock.kaggle_fields(&mut config, run_timeout);
+        config
+    }
+
+    /// As Kaggle's runner: the action schema is checked as part of the step (a refused
+    /// action makes its seat INVALID and the interpreter still runs, deciding what the
+    /// others get), so nothing is refused here; [`Game::ruled_out`] reports it.
+    fn validate(&self, _seat: usize, _action: &Value) -> Result<(), Illegal> {
+        Ok(())
+    }
+
+    fn apply(&mut self, actions: &[Value]) {
+        let movers = self.state.active();
+        let mut step: Vec<Value> = (0..SEATS).map(|_| json!(["ok", null])).collect();
+        for (seat, action) in movers.iter().zip(actions) {
+            step[*seat] = json!(["ok", action]);
+        }
+        if let Some(reply) = self.ask(json!({ "step": step })) {
+            match State::read(reply.get("state")) {
+                Some(state) => self.state = state,
+                None => *self.failure.borrow_mut() = Some("the game process sent no state".into()),
+            }
+            self.refused = (0..SEATS)
+                .map(|i| {
+                    reply["refused"][i]
+                        .as_str()
+                        .map(|why| crate::cage::log::cut(why, 300))
+                })
+                .collect();
+        }
+    }
+
+    fn end(&self) -> Option<End> {
+        if self.failure.borrow().is_some() || !self.state.active().is_empty() {
+            return None;
+        }
+        let scores: [f64; SEATS] = std::array::from_fn(|i| self.state.reward(i).unwrap_or(0.0));
+        Some(End {
+            scores,
+            reason: format!(
+                "the environment ended the game after {} steps (statuses {})",
+                self.state.step,
+                self.state.statuses.join(", ")
+            ),
+        })
+    }
+
+    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+        // A bot that failed, as Kaggle's runner records it: its status ERROR, and the
+        // interpreter decides what the others get.
+        let ruled: Vec<usize> = self.ruled_out().into_iter().map(|(i, _)| i).collect();
+        let state = if ruled.is_empty() && self.failure.borrow().is_none() {
+            let step: Vec<Value> = (0..SEATS)
+                .map(|i| {
+                    if faulted[i] {
+                        json!(["status", "ERROR"])
+                    } else {
+                        json!(["ok", null])
+                    }
+                })
+                .collect();
+            self.ask(json!({ "step": step }))
+                .and_then(|r| State::read(r.get("state")))
+                .unwrap_or_else(|| self.state.clone())
+        } else {
+            self.state.clone()
+        };
+        std::array::from_fn(|i| if faulted[i] { None } else { state.reward(i) })
+    }
+
+    fn frame(&self) -> Value {
+        json!({
+            "step": self.state.step,
+            "statuses": self.state.statuses,
+            "rewards": self.state.rewards,
+            "observations": self.state.observations,
+        })
+    }
+
+    fn ruled_out(&self) -> Vec<(usize, String)> {
+        (0..SEATS)
+            .filter(|&i| matches!(self.state.statuses[i].as_str(), "INVALID" | "ERROR"))
+            .map(|i| {
+                let why = match self.refused.get(i).cloned().flatten() {
+                    Some(schema) => format!("the action schema refuses it: {schema}"),
+                    None => format!(
+                        "the game ruled its action {}",
+                        self.state.statuses[i].to_lowercase()
+                    ),
+                };
+                (i, why)
+            })
+            .collect()
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
+    }
+}
