@@ -235,9 +235,13 @@ pub struct CheckArgs {
     /// The bot to check, or a folder of bots (every bot in it, at once)
     #[arg(value_name = "BOT|FOLDER")]
     pub path: PathBuf,
-    /// The game it is written for: connectx, rps, ipd or tron
+    /// The game it is written for: connectx, rps, ipd or tron, or an environment of your
+    /// own (a folder with NAME.py, a .py module, or kaggle:NAME with --game-venv)
     #[arg(long)]
     pub game: String,
+    /// The venv an environment's game process uses (see `cagematch match --help`)
+    #[arg(long, value_name = "DIR")]
+    pub game_venv: Option<PathBuf>,
     /// How many games to play (seats alternate)
     #[arg(long, default_value_t = 4)]
     pub games: u64,

@@ -131,16 +131,17 @@ impl GameKind {
         }
     }
 
-    /// The opponent `cagematch check` plays against: the game's random bot, built in.
-    pub fn builtin_opponent(self) -> (&'static str, &'static str) {
-        match self {
-            GameKind::Connectx => ("random.py", include_str!("../../bots/connectx/random.py")),
-            GameKind::Rps => ("random.py", include_str!("../../bots/rps/random.py")),
-            GameKind::Ipd => ("random.py", include_str!("../../bots/ipd/random.py")),
-            GameKind::Tron | GameKind::Env(_) => {
-                ("random.py", include_str!("../../bots/tron/random.py"))
-            }
-        }
+    /// The opponent `cagematch check` plays against: the game's random bot, built in (an
+    /// environment's: a random legal action, see [`env::Environment::opponent`]).
+    pub fn builtin_opponent(self) -> (&'static str, std::borrow::Cow<'static, str>) {
+        let code = match self {
+            GameKind::Connectx => include_str!("../../bots/connectx/random.py"),
+            GameKind::Rps => include_str!("../../bots/rps/random.py"),
+            GameKind::Ipd => include_str!("../../bots/ipd/random.py"),
+            GameKind::Tron => include_str!("../../bots/tron/random.py"),
+            GameKind::Env(id) => return ("random.py", env::opened(id).opponent().into()),
+        };
+        ("random.py", code.into())
     }
 
     /// A frame drawn as text lines (what `cagematch match` prints at the end).

@@ -194,7 +194,34 @@ fn a_broken_environment_is_a_one_line_error_before_any_match() {
         assert_eq!(err.lines().count(), 1, "{game}: {err}");
     }
     // Commands that play built-in games only say so.
-    let out = cagematch(&["check", &one, "--game", "games/takeaway.py"]);
+    let out = cagematch(&[
+        "init",
+        dir.path().join("club").to_str().unwrap(),
+        "--game",
+        "games/takeaway.py",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("`cagematch match` plays an environment"));
+}
+
+#[test]
+fn check_plays_a_bot_against_a_random_legal_opponent_of_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cagematch(&[
+        "check",
+        "games/takeaway_bots/perfect.py",
+        "--game",
+        "games/takeaway.py",
+    ]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
+    assert!(
+        said.contains("vs built-in random: win") && said.contains("no problems found"),
+        "{said}"
+    );
+    let words = bot(dir.path(), "words.py", "'all of them'");
+    let out = cagematch(&["check", &words, "--game", "games/takeaway.py"]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("the action schema refuses it"), "{said}");
 }

@@ -8,14 +8,14 @@ mod inbox;
 mod report;
 mod verdict;
 
-use super::shared::{game, game_settings, start_cage, time_control};
+use super::shared::{game_settings, start_cage, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::SeedKey;
 use std::process::ExitCode;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
-    let game = game(&args.game)?;
+    let game = super::shared::game_or_environment(&args.game, args.game_venv.as_deref())?;
     let path = args.path.as_path();
     if std::fs::symlink_metadata(path).is_err() {
         return Err(Error::Usage(format!(

@@ -25,6 +25,8 @@ pub struct Environment {
     pub agents: Vec<usize>,
     /// Every setting with its default.
     pub defaults: Map<String, Value>,
+    /// The action schema (what `check`'s opponent plays from).
+    pub action: Value,
     /// The game venv's site-packages, if any.
     pub site: Option<PathBuf>,
     pub limits: Walls,
@@ -82,6 +84,7 @@ impl Environment {
             title: String::new(),
             agents: Vec::new(),
             defaults: Map::new(),
+            action: Value::Null,
             site,
             limits: Walls::default(),
             idle: Arc::default(),
@@ -103,6 +106,7 @@ impl Environment {
                     .collect()
             })
             .unwrap_or_default();
+        env.action = ready.get("action").cloned().unwrap_or(Value::Null);
         env.defaults = ready
             .get("configuration")
             .and_then(Value::as_object)
@@ -166,6 +170,42 @@ impl Environment {
             }
         }
         self.start(config, seed)
+    }
+
+    /// The opponent `cagematch check` plays a bot against: a random legal action where
+    /// the observation lists them (OpenSpiel's `legalActions`), else a random value the
+    /// action schema allows (its `enum`, or an integer between its bounds; the minimum
+    /// where it has no maximum), else the schema's default. As Python source.
+    pub fn opponent(&self) -> String {
+        // A JSON value as a Python expression: its JSON text in a JSON string literal
+        // (which Python reads the same), decoded by json.loads.
+        let literal = |v: &Value| {
+            let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+            format!("json.loads({})", Value::from(text))
+        };
+        let schema = &self.action;
+        let fallback = match (
+            schema.get("enum"),
+            schema.get("type").and_then(Value::as_str),
+        ) {
+            (Some(options), _) if options.as_array().is_some_and(|o| !o.is_empty()) => {
+                format!("random.choice({})", literal(options))
+            }
+            (_, Some("integer")) => {
+                let low = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+                let high = schema.get("maximum").and_then(Value::as_i64).unwrap_or(low);
+                format!("random.randint({low}, {})", high.max(low))
+            }
+            _ => literal(schema.get("default").unwrap_or(&Value::Null)),
+        };
+        format!(
+            "import json\nimport random\n\n\n\
+             def agent(observation, configuration):\n\
+             \x20   legal = observation.get(\"legalActions\")\n\
+             \x20   if legal:\n\
+             \x20       return {{\"submission\": random.choice(legal)}}\n\
+             \x20   return {fallback}\n"
+        )
     }
 
     /// A match of this environment, with `config`.
