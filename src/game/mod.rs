@@ -151,32 +151,9 @@ impl GameKind {
             GameKind::Rps => rps::draw(frame),
             GameKind::Ipd => ipd::draw(frame),
             GameKind::Tron => tron::draw(frame),
-            GameKind::Env(_) => env_lines(frame),
+            GameKind::Env(_) => env::lines(frame),
         }
     }
-}
-
-/// An environment's frame as text: each seat's status and reward (its renderer's
-/// drawing needs its game process; `match` prints that at the end).
-fn env_lines(frame: &Value) -> Vec<String> {
-    let list = |k: &str| {
-        frame
-            .get(k)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let (statuses, rewards) = (list("statuses"), list("rewards"));
-    (0..statuses.len())
-        .map(|i| {
-            format!(
-                "seat {}: {} reward {}",
-                i + 1,
-                statuses[i].as_str().unwrap_or("?"),
-                rewards.get(i).map_or("-".to_string(), |r| r.to_string())
-            )
-        })
-        .collect()
 }
 
 impl std::fmt::Display for GameKind {

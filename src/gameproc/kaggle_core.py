@@ -448,6 +448,8 @@ import traceback
 
 # What one reply may carry of the interpreter's or renderer's printed output.
 LOG_CHARS = 10000
+# What one reply may carry of the renderer's drawing.
+RENDER_CHARS = 65536
 
 
 def load(source):
@@ -617,8 +619,14 @@ def serve(start, read, write):
                     refused = env.step(request["step"])
                     answer = {"state": state_of(env), "refused": refused}
                 elif "render" in request:
-                    text = env.render()
-                    answer = {"text": text if isinstance(text, str) else repr(text)}
+                    # The drawing is for people: a renderer that fails or floods costs
+                    # the match nothing.
+                    try:
+                        text = env.render()
+                        text = text if isinstance(text, str) else repr(text)
+                    except Exception as e:
+                        text = "(the renderer failed: " + one_line(e) + ")"
+                    answer = {"text": text[:RENDER_CHARS]}
                 else:
                     answer = {"error": "unknown request"}
             answer["log"] = out.text()
