@@ -42,11 +42,11 @@ pub fn lines(frame: &Value) -> Vec<String> {
             .unwrap_or_default()
     };
     let (statuses, rewards) = (list("statuses"), list("rewards"));
-    for i in 0..statuses.len().min(crate::game::rules::SEATS) {
+    for (i, status) in statuses.iter().take(crate::game::rules::SEATS).enumerate() {
         out.push(format!(
             "seat {}: {} reward {}",
             i + 1,
-            crate::cage::log::sanitize(statuses[i].as_str().unwrap_or("?").as_bytes()),
+            crate::cage::log::sanitize(status.as_str().unwrap_or("?").as_bytes()),
             rewards.get(i).map_or("-".to_string(), |r| r.to_string())
         ));
     }
