@@ -225,3 +225,44 @@ fn check_plays_a_bot_against_a_random_legal_opponent_of_the_environment() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("the action schema refuses it"), "{said}");
 }
+
+/// A game process outlives the worker thread that started it: another worker may be
+/// playing a match in it (its parent-death signal must not follow that thread).
+#[test]
+fn a_game_process_survives_the_thread_that_started_it() {
+    use cagematch::game::env::{opened, Environment, Source};
+    use cagematch::game::Game;
+    let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("games/takeaway.py");
+    let label = module.display().to_string();
+    let source = Source::of(&label).unwrap().unwrap();
+    let program = env!("CARGO_BIN_EXE_cagematch").into();
+    let id = Environment::open_with(&label, source, None, program).unwrap();
+    // The probe's process is busy here, so a worker thread starts a process of its own
+    // for its match, which ends; the process waits for the next match.
+    let env = opened(id);
+    let busy = env.create(&serde_json::json!({}), 0).unwrap();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (done, exit) = std::sync::mpsc::channel::<()>();
+    let worker = std::thread::spawn(move || {
+        let game = opened(id).create(&serde_json::json!({}), 1).unwrap();
+        let _ = released.recv();
+        drop(game);
+        let _ = exit.recv();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(busy);
+    release.send(()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // This thread's match takes the worker's process (the newest idle one); the worker
+    // ends in the middle of it.
+    let mut game = env.create(&serde_json::json!({}), 2).unwrap();
+    game.apply(&[serde_json::json!(1)]);
+    drop(done);
+    worker.join().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    while game.end().is_none() && game.failure().is_none() {
+        game.apply(&[serde_json::json!(1)]);
+    }
+    assert_eq!(game.failure(), None);
+    assert!(game.end().is_some());
+}

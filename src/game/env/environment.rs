@@ -29,6 +29,8 @@ pub struct Environment {
     pub action: Value,
     /// The game venv's site-packages, if any.
     pub site: Option<PathBuf>,
+    /// The `cagematch` binary the game processes run.
+    pub program: PathBuf,
     pub limits: Walls,
     /// Game processes whose match is over, kept for the next match.
     idle: Arc<Mutex<Vec<GameProcess>>>,
@@ -72,6 +74,19 @@ impl Environment {
     /// settings, to learn its specification), or says in one line why it cannot.
     /// `site`: the game venv's site-packages (checked by the caller).
     pub fn open(label: &str, source: Source, site: Option<PathBuf>) -> Result<u16, GameError> {
+        let program = std::env::current_exe()
+            .map_err(|e| GameError::Start(format!("cannot find own executable: {e}")))?;
+        Environment::open_with(label, source, site, program)
+    }
+
+    /// [`Environment::open`] with the `cagematch` binary to run as the game process
+    /// (a test's own executable is not one).
+    pub fn open_with(
+        label: &str,
+        source: Source,
+        site: Option<PathBuf>,
+        program: PathBuf,
+    ) -> Result<u16, GameError> {
         if matches!(source, Source::Kaggle(_)) && site.is_none() {
             return Err(GameError::Start(
                 "kaggle:NAME needs the venv that has kaggle_environments: --game-venv DIR".into(),
@@ -86,6 +101,7 @@ impl Environment {
             defaults: Map::new(),
             action: Value::Null,
             site,
+            program,
             limits: Walls::default(),
             idle: Arc::default(),
         };
@@ -143,7 +159,7 @@ impl Environment {
             "memory_mb": self.limits.memory_mb,
             "cpu_seconds": self.limits.cpu_seconds,
         });
-        GameProcess::start(start, self.limits.start)
+        GameProcess::start(&self.program, start, self.limits.start)
     }
 
     /// A game process for a match: an idle one reset to these settings (the

@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{mpsc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Why an environment could not be started or failed during a match. Never a bot's
@@ -45,17 +46,20 @@ pub struct GameProcess {
 }
 
 impl GameProcess {
-    /// Starts the process with `start` (the environment, its settings, its walls; the
-    /// scratch folder is added here) and waits up to `deadline` for its first reply.
-    pub fn start(mut start: Value, deadline: Duration) -> Result<(GameProcess, Value), GameError> {
-        let exe = std::env::current_exe()
-            .map_err(|e| GameError::Start(format!("cannot find own executable: {e}")))?;
+    /// Starts `program __game` with `start` (the environment, its settings, its walls;
+    /// the scratch folder is added here) and waits up to `deadline` for its first reply.
+    pub fn start(
+        program: &std::path::Path,
+        mut start: Value,
+        deadline: Duration,
+    ) -> Result<(GameProcess, Value), GameError> {
         let scratch = tempfile::Builder::new()
             .prefix("cagematch-game-")
             .tempdir()
             .map_err(|e| GameError::Start(format!("cannot make a scratch folder: {e}")))?;
         start["scratch"] = Value::from(scratch.path().display().to_string());
-        let mut child = Command::new(exe)
+        let mut command = Command::new(program);
+        command
             .arg(crate::gameproc::ARG)
             .env_clear()
             .env("TMPDIR", scratch.path())
@@ -63,8 +67,8 @@ impl GameProcess {
             .current_dir(scratch.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+            .stderr(Stdio::null());
+        let mut child = spawn(command)
             .map_err(|e| GameError::Start(format!("cannot start the game process: {e}")))?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
@@ -189,6 +193,34 @@ impl Drop for GameProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+type SpawnRequest = (Command, mpsc::Sender<std::io::Result<Child>>);
+
+/// Starts a game process from one thread that lives as long as `cagematch`: the game
+/// process's parent-death signal is tied to the thread that forked it, and a worker
+/// thread that ends must not take with it a process another worker is using.
+fn spawn(command: Command) -> std::io::Result<Child> {
+    static SPAWNER: OnceLock<Mutex<mpsc::Sender<SpawnRequest>>> = OnceLock::new();
+    let spawner = SPAWNER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<SpawnRequest>();
+        let _ = std::thread::Builder::new()
+            .name("game-spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            });
+        Mutex::new(tx)
+    });
+    let (tx, rx) = mpsc::channel();
+    let sent = spawner
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send((command, tx));
+    let gone = || std::io::Error::other("the spawner thread is gone");
+    sent.map_err(|_| gone())?;
+    rx.recv().map_err(|_| gone())?
 }
 
 fn set_nonblocking(fd: i32) {
