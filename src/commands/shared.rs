@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// The built-in game a command names (an environment only `match` plays, for now).
 pub fn game(name: &str) -> Result<GameKind, Error> {
-    if crate::game::env::Source::of(name).is_some() {
+    if GameKind::parse(name).is_err() && crate::game::env::Source::of(name).is_some() {
         return Err(Error::Usage(format!(
             "`{}`: this command plays the built-in games only, for now; `cagematch match` plays an environment of your own",
             crate::cage::sanitize(name.as_bytes())
@@ -22,6 +22,10 @@ pub fn game(name: &str) -> Result<GameKind, Error> {
 /// broken one is a one-line error before any bot runs).
 pub fn game_or_environment(name: &str, venv: Option<&std::path::Path>) -> Result<GameKind, Error> {
     use crate::game::env::{Environment, Source};
+    // A built-in name is the built-in game, even where a folder of that name exists.
+    if let Ok(game) = GameKind::parse(name) {
+        return Ok(game);
+    }
     match Source::of(name) {
         None => GameKind::parse(name).map_err(|e| Error::Usage(e.to_string())),
         Some(source) => {

@@ -75,19 +75,6 @@ class Invalid(Exception):
 from kaggle_utils import Struct, structify  # noqa: E402
 
 
-def clone(o):
-    """structify, faster: the same Structs (attribute and item access), built directly."""
-    if isinstance(o, list):
-        return [clone(x) for x in o]
-    if isinstance(o, dict):
-        entries = {k: clone(v) for k, v in o.items() if k != "items"}
-        s = Struct.__new__(Struct)
-        dict.update(s, entries)
-        s.__dict__.update(entries)
-        return s
-    return o
-
-
 def plain(o):
     """Plain dicts and lists, for JSON."""
     if isinstance(o, list):
@@ -350,12 +337,10 @@ class Environment:
 
     def run_interpreter(self, state):
         logs = []
-        given = clone(state)
-        args = [given, self, logs]
-        returned = self.interpreter(*args[: self.interpreter.__code__.co_argcount])
-        # Cloned again as Kaggle does: an interpreter that sets `state[i]["status"]` (an
-        # item, not the attribute) is read right only from a fresh Struct.
-        new_state = clone(returned)
+        args = [structify(state), self, logs]
+        # Structified again as Kaggle does: an interpreter that sets `state[i]["status"]`
+        # (an item, not the attribute) is read right only from a fresh Struct.
+        new_state = structify(self.interpreter(*args[: self.interpreter.__code__.co_argcount]))
         new_state[0].observation.step = 0 if self.done else len(self.steps)
         status_enum = self.state_schema["properties"]["status"]["enum"]
         for agent in new_state:
@@ -443,6 +428,7 @@ import importlib
 import importlib.util
 import io
 import os
+import random
 import sys
 import traceback
 
@@ -564,6 +550,12 @@ def serve(start, read, write):
         write(json.dumps(message, allow_nan=False, default=str) + "\n")
 
     def begin(configuration, seed):
+        # The environment's chance (Python's `random`, numpy's global generator) is the
+        # match's: the same seed plays the same match, in a fresh process or a reused one.
+        random.seed(seed)
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            numpy.random.seed((seed or 0) % 2**32)
         env = Environment(spec, interpreter, renderer, configuration or {}, {"seed": seed})
         if start["seats"] not in env.specification.agents:
             raise Invalid(

@@ -77,9 +77,16 @@ pub fn play_until(
             field,
             why,
         })?;
+    // An environment's chance is keyed like the seats' seeds: a tournament's seed is often
+    // public, and must tell no bot the cards an organiser's game will deal. (The built-in
+    // games keep the match seed: their replays and exports stay what they were.)
+    let game_seed = match spec.game {
+        crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, SEATS),
+        _ => spec.seed,
+    };
     let mut game = spec
         .game
-        .create(&spec.config, spec.seed)
+        .create(&spec.config, game_seed)
         .map_err(|reason| RefereeError::Config {
             game: spec.game,
             reason,

@@ -266,3 +266,33 @@ fn a_game_process_survives_the_thread_that_started_it() {
     assert_eq!(game.failure(), None);
     assert!(game.end().is_some());
 }
+
+#[test]
+fn the_same_seed_deals_an_environments_chance_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let dice = |seed: &str, name: &str| {
+        let replay = dir.path().join(name);
+        let out = cagematch(&[
+            "match",
+            "tests/envs/dice.py",
+            &one,
+            &one,
+            "--seed",
+            seed,
+            "--replay",
+            replay.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+        record["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["state"]["observations"][0]["die"].clone())
+            .collect::<Vec<_>>()
+    };
+    let first = dice("11", "a.json");
+    assert_eq!(first, dice("11", "b.json"), "same seed, same dice");
+    assert_ne!(first, dice("12", "c.json"), "another seed, other dice");
+}
