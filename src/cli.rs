@@ -89,9 +89,13 @@ pub struct RunArgs {
 pub struct InitArgs {
     /// The folder to make (new, or empty)
     pub dir: PathBuf,
-    /// The game: connectx, rps, ipd or tron
+    /// The game: connectx, rps, ipd or tron, or an environment of your own (a folder
+    /// with NAME.py, a .py module, or kaggle:NAME with --game-venv)
     #[arg(long)]
     pub game: String,
+    /// The venv an environment's game process uses (see `cagematch match --help`)
+    #[arg(long, value_name = "DIR")]
+    pub game_venv: Option<PathBuf>,
     /// The tournament's name (default: the folder's)
     #[arg(long)]
     pub name: Option<String>,
@@ -183,8 +187,12 @@ pub struct LadderArgs {
 
 #[derive(Debug, Args)]
 pub struct SprtArgs {
-    /// The game: connectx, rps, ipd or tron
+    /// The game: connectx, rps, ipd or tron, or an environment of your own (a folder
+    /// with NAME.py, a .py module, or kaggle:NAME with --game-venv)
     pub game: String,
+    /// The venv an environment's game process uses (see `cagematch match --help`)
+    #[arg(long, value_name = "DIR")]
+    pub game_venv: Option<PathBuf>,
     /// Bot A, the one whose strength is tested
     pub bot_a: PathBuf,
     /// Bot B, the reference

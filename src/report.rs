@@ -39,6 +39,12 @@ impl Progress {
         // Names and details may come from a run folder someone else wrote.
         let [a, b] = &entry.names.clone().map(|n| sanitize(n.as_bytes()));
         let what = match entry.outcomes {
+            _ if entry.void.is_some() => format!(
+                "{a} vs {b} VOID: {}",
+                sanitize(
+                    crate::cage::log::cut(entry.void.as_deref().unwrap_or(""), 300).as_bytes()
+                )
+            ),
             [Outcome::Win, _] => format!("{a} beat {b}"),
             [_, Outcome::Win] => format!("{b} beat {a}"),
             _ => format!("{a} drew with {b}"),
@@ -58,6 +64,49 @@ impl Progress {
         }
         lines
     }
+}
+
+/// A void match as reports show it: escaped, its error cut.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoidMatch {
+    /// From 1.
+    pub number: usize,
+    pub names: [String; 2],
+    pub why: String,
+}
+
+/// The void matches among `entries`, by match number.
+pub fn void_matches(entries: &[Entry]) -> Vec<VoidMatch> {
+    let mut out: Vec<VoidMatch> = entries
+        .iter()
+        .filter_map(|e| {
+            let why = e.void.as_ref()?;
+            Some(VoidMatch {
+                number: e.id + 1,
+                names: e.names.clone().map(|n| sanitize(n.as_bytes())),
+                why: sanitize(crate::cage::log::cut(why, 500).as_bytes()),
+            })
+        })
+        .collect();
+    out.sort_by_key(|v| v.number);
+    out
+}
+
+/// The lines under the standings that say which matches are void, if any.
+pub fn void_lines(entries: &[Entry]) -> Vec<String> {
+    let void = void_matches(entries);
+    let Some(first) = void.first() else {
+        return Vec::new();
+    };
+    let n = match void.len() {
+        1 => "1 match is".to_string(),
+        n => format!("{n} matches are"),
+    };
+    vec![format!(
+        "{n} void: the game's own code failed, and they count for no one (journal.jsonl has each error); the first, #{}: {}",
+        first.number,
+        first.why
+    )]
 }
 
 fn clock(secs: f64) -> String {

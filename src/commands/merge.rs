@@ -77,6 +77,10 @@ fn write(
 > {
     let mut journal = Journal::create_at(dir, &merged.info)?;
     for (entry, from) in &merged.entries {
+        if entry.void.is_some() {
+            journal.append(entry)?;
+            continue;
+        }
         // The journal checked that a replay's name is a plain file in replays/; a shard
         // folder may still come from a machine we do not control, so the replay is read
         // as a capped regular file, never through a link, and written anew.

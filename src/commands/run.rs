@@ -180,6 +180,9 @@ pub fn play(
     for line in report::standings(&names, &summary.standings) {
         say!("{line}");
     }
+    for line in report::void_lines(&summary.entries) {
+        say!("{line}");
+    }
     if let tournament::format::Format::Sprt(spec) = &t.format {
         for line in report::sprt(&names, spec, &summary.entries) {
             say!("{line}");

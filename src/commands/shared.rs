@@ -7,18 +7,7 @@ use crate::error::Error;
 use crate::game::{Game, GameKind, TimeControl};
 use serde_json::{Map, Value};
 
-/// The built-in game a command names (an environment only `match` plays, for now).
-pub fn game(name: &str) -> Result<GameKind, Error> {
-    if GameKind::parse(name).is_err() && crate::game::env::Source::of(name).is_some() {
-        return Err(Error::Usage(format!(
-            "`{}`: this command plays the built-in games only, for now; `cagematch match` plays an environment of your own",
-            crate::cage::sanitize(name.as_bytes())
-        )));
-    }
-    GameKind::parse(name).map_err(|e| Error::Usage(e.to_string()))
-}
-
-/// The game `match` names: a built-in one, or an environment (started once here, so a
+/// The game a command names: a built-in one, or an environment (started once here, so a
 /// broken one is a one-line error before any bot runs).
 pub fn game_or_environment(name: &str, venv: Option<&std::path::Path>) -> Result<GameKind, Error> {
     use crate::game::env::{Environment, Source};

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &SprtArgs) -> Result<ExitCode, Error> {
-    let game = super::shared::game(&args.game)?;
+    let game = super::shared::game_or_environment(&args.game, args.game_venv.as_deref())?;
     let clock = time_control(game, &args.rules)?;
     let config = settings(&args.rules)?;
     let stem = |p: &Path| {
@@ -32,7 +32,8 @@ pub fn run(args: &SprtArgs) -> Result<ExitCode, Error> {
         folder: None,
         files: vec![named(&args.bot_a, a.clone()), named(&args.bot_b, b.clone())],
     };
-    let mut file = TournamentFile::new(format!("SPRT {a} vs {b}"), game, bots);
+    let mut file = TournamentFile::new(format!("SPRT {a} vs {b}"), game.to_string(), bots);
+    file.game_venv = args.game_venv.clone();
     file.configuration = match serde_yaml::to_value(&config) {
         Ok(serde_yaml::Value::Mapping(m)) => m,
         _ => serde_yaml::Mapping::new(),

@@ -32,28 +32,33 @@ pub enum GameKind {
 impl Serialize for GameKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            GameKind::Env(id) => s.serialize_str(&env::opened(*id).label),
+            GameKind::Env(id) => s.serialize_str(&env::label(*id)),
             built_in => s.serialize_str(built_in.name()),
         }
     }
 }
 
-/// Files name built-in games only, for now: a replay or run of an environment keeps its
-/// label, which reads back as an unknown variant naming it.
+/// A built-in game's name, or an environment's label (a path or `kaggle:NAME`), which
+/// reads back as an environment named but not opened: drawing its frames needs nothing
+/// more, playing it needs [`env::open_named`] first.
 impl<'de> Deserialize<'de> for GameKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GameKind, D::Error> {
         struct Name;
-        const NAMES: [&str; 4] = ["connectx", "rps", "ipd", "tron"];
         impl serde::de::Visitor<'_> for Name {
             type Value = GameKind;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a game name")
             }
             fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<GameKind, E> {
-                GameKind::ALL
-                    .into_iter()
-                    .find(|g| g.name() == name)
-                    .ok_or_else(|| E::unknown_variant(name, &NAMES))
+                if let Ok(game) = GameKind::parse(name) {
+                    return Ok(game);
+                }
+                match env::Source::of(name).is_some() {
+                    true => env::named(name)
+                        .map(GameKind::Env)
+                        .ok_or_else(|| E::custom("too many environments named")),
+                    false => Err(E::custom(GameKind::parse(name).unwrap_err())),
+                }
             }
         }
         d.deserialize_str(Name)
@@ -114,7 +119,11 @@ impl GameKind {
             GameKind::Rps => Box::new(rps::Rps::new(parse(config)?)?),
             GameKind::Ipd => Box::new(ipd::Ipd::new(parse(config)?, seed)?),
             GameKind::Tron => Box::new(tron::Tron::new(parse(config)?)?),
-            GameKind::Env(id) => Box::new(env::opened(id).create(&config, seed)?),
+            GameKind::Env(id) => Box::new(
+                env::opened(id)
+                    .map_err(|e| SettingError::Shape(e.to_string()))?
+                    .create(&config, seed)?,
+            ),
         })
     }
 
@@ -139,7 +148,14 @@ impl GameKind {
             GameKind::Rps => include_str!("../../bots/rps/random.py"),
             GameKind::Ipd => include_str!("../../bots/ipd/random.py"),
             GameKind::Tron => include_str!("../../bots/tron/random.py"),
-            GameKind::Env(id) => return ("random.py", env::opened(id).opponent().into()),
+            GameKind::Env(id) => {
+                // `check` opens the environment it names before it asks.
+                let code = env::opened(id).map_or_else(
+                    |_| "raise RuntimeError('the environment was not opened')\n".to_string(),
+                    |env| env.opponent(),
+                );
+                return ("random.py", code.into());
+            }
         };
         ("random.py", code.into())
     }
@@ -159,7 +175,7 @@ impl GameKind {
 impl std::fmt::Display for GameKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GameKind::Env(id) => f.write_str(&env::opened(*id).label),
+            GameKind::Env(id) => f.write_str(&env::label(*id)),
             built_in => f.write_str(built_in.name()),
         }
     }

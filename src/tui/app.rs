@@ -106,6 +106,7 @@ impl App {
             ],
             scores: record.result.scores,
             turns: record.frames.len().saturating_sub(1) as u32,
+            void: false,
         };
         app.run.standings = standings::compute(2, &[outcomes], record.game.ranking());
         let mut view = MatchView::new(0, [0, 1]);
@@ -247,7 +248,7 @@ impl App {
         }
     }
 
-    fn finished(&mut self, entry: Entry, record: Arc<MatchRecord>, standings: Standings) {
+    fn finished(&mut self, entry: Entry, record: Option<Arc<MatchRecord>>, standings: Standings) {
         let run = &mut self.run;
         run.note_faults(&entry);
         let id = entry.id;
@@ -258,7 +259,7 @@ impl App {
             .or_insert_with(|| MatchView::new(id, seats));
         view.frames = Vec::new();
         view.latest = None;
-        view.record = Some(record);
+        view.record = record;
         view.entry = Some(entry);
         run.standings = standings;
         run.history.finished(&run.standings, run.elapsed);
@@ -354,6 +355,12 @@ impl App {
     /// Opens the viewer on a match; asks for its replay if its frames were dropped.
     pub fn open_match(&mut self, id: usize, fault_seat: Option<usize>) -> Option<Effect> {
         let m = self.run.matches.get(&id)?;
+        if let Some(why) = m.entry.as_ref().and_then(|e| e.void.as_ref()) {
+            // Nothing to replay: the game's own code failed.
+            let why = crate::cage::log::cut(&crate::cage::sanitize(why.as_bytes()), 200);
+            self.said = Some(format!("match #{} is void: {why}", id + 1));
+            return None;
+        }
         let running = m.running();
         let len = m.frames().len();
         let replay = m

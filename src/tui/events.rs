@@ -29,7 +29,8 @@ pub enum RunnerMsg {
     },
     Finished {
         entry: Box<Entry>,
-        record: Arc<MatchRecord>,
+        /// None for a void match.
+        record: Option<Arc<MatchRecord>>,
         standings: Box<Standings>,
     },
     Abandoned {

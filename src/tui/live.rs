@@ -74,7 +74,7 @@ impl Bridge {
                 self.send(RunnerMsg::Planned { total });
                 self.send(RunnerMsg::Finished {
                     entry: Box::new(entry.clone()),
-                    record: Arc::new(record.clone()),
+                    record: record.map(|r| Arc::new(r.clone())),
                     standings: Box::new(standings.clone()),
                 });
             }
@@ -166,7 +166,7 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
         let mut view = MatchView::new(e.id, e.seats);
         view.count = e.frames;
         view.entry = Some(e.clone());
-        if i >= keep {
+        if i >= keep && e.void.is_none() {
             view.record = crate::replay::read(&run_dir.join(&e.replay))
                 .ok()
                 .map(Arc::new);

@@ -203,6 +203,13 @@ impl Run {
 
     /// Adds a finished match's faults to the feed (also for matches before a resume).
     pub fn note_faults(&mut self, entry: &Entry) {
+        if let Some(why) = &entry.void {
+            self.push_feed(FeedItem {
+                id: entry.id,
+                seat: None,
+                text: format!("void (not a bot's fault): {why}"),
+            });
+        }
         for (seat, fault) in entry.faults.iter().enumerate() {
             if let Some(f) = fault {
                 let text = format!(

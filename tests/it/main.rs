@@ -11,6 +11,7 @@ mod cli_match;
 mod cli_run;
 mod compiled;
 mod docs;
+mod env_tournaments;
 mod environments;
 mod games;
 mod hostile;

@@ -65,6 +65,7 @@ fn seat_swapped_pairs_give_each_head_to_head_a_pentanomial_elo() {
         frames: 5,
         reason: String::new(),
         replay: format!("replays/{id}.json"),
+        void: None,
     };
     // Seed 10: alpha wins both seats (2 points); seed 11: alpha draws, then loses (½).
     let entries = vec![
@@ -109,7 +110,7 @@ fn every_kind_of_bad_tournament_file_gives_a_one_line_error() {
         ),
         (
             format!("name: x\ngame: chess\nbots:\n  folder: {rps}\n"),
-            "tournaments/bad.yaml:2: game: unknown variant `chess`",
+            "tournaments/bad.yaml:2: game: unknown game `chess`: the games are connectx, rps, ipd, tron",
         ),
         (
             format!("name: x\ngame: rps\nbots:\n  flder: {rps}\n"),

@@ -107,7 +107,7 @@ fn tournament_app() -> App {
         let s = standings::compute(3, &outcomes, Ranking::Points);
         app.update(AppEvent::Runner(RunnerMsg::Finished {
             entry: Box::new(entry),
-            record: Arc::new(record),
+            record: Some(Arc::new(record)),
             standings: Box::new(s),
         }));
     }
@@ -597,7 +597,7 @@ fn tv_mode_follows_the_newest_match_and_moves_on() {
     let s = app.run.standings.clone();
     app.update(AppEvent::Runner(RunnerMsg::Finished {
         entry: Box::new(entry),
-        record: Arc::new(record),
+        record: Some(Arc::new(record)),
         standings: Box::new(s),
     }));
     assert_eq!(app.viewer.as_ref().unwrap().id, 2, "stays to show the end");
@@ -873,6 +873,7 @@ fn nothing_is_cut_off_at_80_columns() {
             faults: [None, None],
             scores: [None, None],
             turns: 0,
+            void: false,
         });
     }
     app.run.standings = standings::compute(16, &outcomes, Ranking::Points);
@@ -1020,6 +1021,7 @@ fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
                 faults: [None, None],
                 scores: [None, None],
                 turns: 0,
+                void: false,
             });
             id += 1;
         }
@@ -1061,7 +1063,7 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
         let entry = Entry::from_record(id, [0, 1], &record, &format!("replays/{id:05}.json"));
         app.update(AppEvent::Runner(RunnerMsg::Finished {
             entry: Box::new(entry),
-            record: Arc::new(record.clone()),
+            record: Some(Arc::new(record.clone())),
             standings: Box::new(standings::compute(2, &[], Ranking::Points)),
         }));
     }

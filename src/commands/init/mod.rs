@@ -5,49 +5,57 @@
 
 use crate::cli::InitArgs;
 use crate::error::Error;
+use crate::game::env::Source;
 use crate::game::GameKind;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The files `bots/` gets for each game: the template first, then the examples.
-fn bots(game: GameKind) -> &'static [(&'static str, &'static str)] {
+/// The files `bots/` gets for each game: the template first, then the examples. An
+/// environment's are made from its action schema (see [`Environment::opponent`]).
+fn bots(game: GameKind) -> Vec<(&'static str, String)> {
     macro_rules! bot {
         ($game:literal, $file:literal) => {
             (
                 $file,
-                include_str!(concat!("../../../bots/", $game, "/", $file)),
+                include_str!(concat!("../../../bots/", $game, "/", $file)).to_string(),
             )
         };
     }
     match game {
-        GameKind::Connectx => &[
+        GameKind::Connectx => vec![
             bot!("connectx", "template.py"),
             bot!("connectx", "random.py"),
             bot!("connectx", "greedy.py"),
             bot!("connectx", "negamax.py"),
         ],
-        GameKind::Rps => &[
+        GameKind::Rps => vec![
             bot!("rps", "template.py"),
             bot!("rps", "rock.py"),
             bot!("rps", "random.py"),
             bot!("rps", "counter.py"),
             bot!("rps", "pattern.py"),
         ],
-        GameKind::Ipd => &[
+        GameKind::Ipd => vec![
             bot!("ipd", "template.py"),
             bot!("ipd", "random.py"),
             bot!("ipd", "defector.py"),
             bot!("ipd", "tit_for_tat.py"),
             bot!("ipd", "grudger.py"),
         ],
-        GameKind::Tron => &[
+        GameKind::Tron => vec![
             bot!("tron", "template.py"),
             bot!("tron", "random.py"),
             bot!("tron", "wall_follower.py"),
             bot!("tron", "space_fill.py"),
         ],
-        // Refused before: init for an environment is not done yet.
-        GameKind::Env(_) => &[],
+        GameKind::Env(id) => match crate::game::env::opened(id) {
+            Ok(env) => vec![
+                ("template.py", env.template()),
+                ("random.py", env.opponent()),
+                ("first.py", env.first_mover()),
+            ],
+            Err(_) => Vec::new(),
+        },
     }
 }
 
@@ -62,8 +70,41 @@ fn setting(game: GameKind) -> &'static str {
     }
 }
 
+/// How the tournament file names the game: an environment by its absolute path (the
+/// competition folder may move; the game stays where it is), with its venv.
+fn game_lines(game: GameKind, venv: Option<&Path>) -> String {
+    let absolute = |p: &Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string()
+    };
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut line = match game {
+        GameKind::Env(id) => match crate::game::env::opened(id).map(|e| e.source.clone()) {
+            Ok(Source::Folder(p) | Source::Module(p)) => quote(&absolute(&p)),
+            _ => quote(&game.to_string()),
+        },
+        built_in => built_in.to_string(),
+    };
+    // A comment after the value, at column 32 where the value leaves room.
+    let comment = |value: String, why: &str| format!("{value:<30} # {why}");
+    line = comment(
+        format!("game: {line}"),
+        "built in: connectx, rps, ipd, tron; or an environment",
+    );
+    if let Some(v) = venv {
+        line.push('\n');
+        line.push_str(&comment(
+            format!("game_venv: {}", quote(&absolute(v))),
+            "the venv the game process reads",
+        ));
+    }
+    line
+}
+
 pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
-    let game = super::shared::game(&args.game)?;
+    let game = super::shared::game_or_environment(&args.game, args.game_venv.as_deref())?;
     let dir = &args.dir;
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
     if occupied || (dir.exists() && !dir.is_dir()) {
@@ -101,11 +142,15 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
         })?;
     }
     let files = bots(game);
-    for (file, text) in files {
+    for (file, text) in &files {
         write(&Path::new("bots").join(file), text)?;
     }
     let tournament = Path::new("tournaments").join(format!("{slug}.yaml"));
-    write(&tournament, &tournament_file(&name, game, files))?;
+    let game_lines = game_lines(game, args.game_venv.as_deref());
+    write(
+        &tournament,
+        &tournament_file(&name, game, &game_lines, &files),
+    )?;
     let shown = |p: &str| super::shared::shown(&dir.join(p));
     say!("made {} for {game}:", super::shared::shown(dir));
     say!(
@@ -122,9 +167,14 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
         super::shared::shown(&dir.join(&tournament))
     );
     say!("next:");
+    let venv = match &args.game_venv {
+        Some(v) => format!(" --game-venv {}", super::shared::shown(v)),
+        None => String::new(),
+    };
     say!(
-        "  cagematch check {} --game {game}",
-        shown("bots/template.py")
+        "  cagematch check {} --game {}{venv}",
+        shown("bots/template.py"),
+        super::shared::shown(Path::new(&args.game))
     );
     say!(
         "  cagematch run {}",
@@ -134,7 +184,12 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
 }
 
 /// The tournament file: the examples (not the template) and every submission.
-fn tournament_file(name: &str, game: GameKind, files: &[(&str, &str)]) -> String {
+fn tournament_file(
+    name: &str,
+    game: GameKind,
+    game_lines: &str,
+    files: &[(&str, String)],
+) -> String {
     let clock = game.default_time_control();
     let examples: Vec<String> = files
         .iter()
@@ -148,7 +203,7 @@ fn tournament_file(name: &str, game: GameKind, files: &[(&str, &str)]) -> String
     format!(
         include_str!("tournament.yaml"),
         name_line = format!("{:<31}", format!("name: {quoted}")),
-        game_line = format!("{:<31}", format!("game: {game}")),
+        game_lines = game_lines,
         game = game,
         setting = setting(game),
         examples = examples.join("\n"),

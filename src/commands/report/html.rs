@@ -45,6 +45,7 @@ pub fn render(r: &Results) -> String {
     standings(r, &mut out);
     crosstable(r, &mut out);
     fault_table(r, &mut out);
+    void_table(r, &mut out);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -171,6 +172,25 @@ fn cell_title(row: &str, col: &str, h: &HeadToHead) -> String {
         title.push_str(&format!("; Elo {elo:+.1} ± {pm:.1}"));
     }
     title
+}
+
+/// Matches the game's own code broke, when there are any.
+fn void_table(r: &Results, out: &mut String) {
+    if r.void.is_empty() {
+        return;
+    }
+    out.push_str("<h2>Void matches</h2>\n<p>The game's own code failed in these matches: they count for no one.</p>\n");
+    out.push_str("<table id=\"void\">\n<thead><tr><th>Match</th><th class=\"name\">Bots</th><th class=\"name\">Game error</th></tr></thead>\n<tbody>\n");
+    for v in &r.void {
+        out.push_str(&format!(
+            "<tr><td>#{}</td><td class=\"name\">{} vs {}</td><td class=\"name\">{}</td></tr>\n",
+            v.number,
+            esc(&v.names[0]),
+            esc(&v.names[1]),
+            esc(&v.why)
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn fault_table(r: &Results, out: &mut String) {

@@ -57,6 +57,18 @@ pub fn render(r: &Results) -> String {
         }
         out.push('\n');
     }
+    if !r.void.is_empty() {
+        out.push_str("\n## Void matches\n\nThe game's own code failed in these matches: they count for no one.\n\n| Match | Bots | Game error |\n|--:|---|---|\n");
+        for v in &r.void {
+            out.push_str(&format!(
+                "| #{} | {} vs {} | {} |\n",
+                v.number,
+                md(&v.names[0]),
+                md(&v.names[1]),
+                md(&v.why)
+            ));
+        }
+    }
     let kinds = r.fault_kinds();
     out.push_str("\n## Faults\n\n");
     if kinds.is_empty() {

@@ -27,6 +27,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
         matches: info.matches,
         played: entries.len(),
         started: crate::cage::sanitize(info.started.as_bytes()),
+        void: crate::report::void_matches(&entries),
     };
     let (text, ending) = match args.format {
         ReportFormat::Html => (html::render(&results), "html"),

@@ -11,6 +11,8 @@ pub struct Results {
     pub matches: usize,
     pub played: usize,
     pub started: String,
+    /// Matches the game's own code broke: (match number, the bots, why), escaped.
+    pub void: Vec<crate::report::VoidMatch>,
 }
 
 impl Results {

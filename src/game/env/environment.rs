@@ -36,6 +36,20 @@ pub struct Environment {
     idle: Arc<Mutex<Vec<GameProcess>>>,
 }
 
+/// Text for a Python comment: no character that could end the line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// How a made-up agent picks its action.
+#[derive(Debug, Clone, Copy)]
+enum Pick {
+    Random,
+    First,
+}
+
 /// The game process's limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Walls {
@@ -58,21 +72,96 @@ impl Default for Walls {
     }
 }
 
-/// Opened environments, by the index a [`super::GameKind::Env`] holds: a game kind stays
-/// a small `Copy` value however many matches share it.
-static OPENED: OnceLock<Mutex<Vec<Arc<Environment>>>> = OnceLock::new();
+/// Environments by the index a [`super::GameKind::Env`] holds: a game kind stays a small
+/// `Copy` value however many matches share it. An entry is opened (started once, its
+/// specification known) or only named: a replay or a run folder read back names its
+/// game by label, and nothing of it runs until a command opens it (see [`open_named`]).
+static REGISTRY: OnceLock<Mutex<Vec<Entry>>> = OnceLock::new();
 
-/// The environment behind an index.
-pub fn opened(id: u16) -> Arc<Environment> {
-    let list = OPENED.get_or_init(Mutex::default);
-    let list = list.lock().unwrap_or_else(|p| p.into_inner());
-    Arc::clone(&list[id as usize])
+#[derive(Debug, Clone)]
+enum Entry {
+    Opened(Arc<Environment>),
+    Named(String),
+}
+
+impl Entry {
+    fn label(&self) -> &str {
+        match self {
+            Entry::Opened(env) => &env.label,
+            Entry::Named(label) => label,
+        }
+    }
+}
+
+fn registry() -> std::sync::MutexGuard<'static, Vec<Entry>> {
+    let list = REGISTRY.get_or_init(Mutex::default);
+    list.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The most environments one process names (labels read from files included).
+const MAX_ENVIRONMENTS: usize = 1000;
+/// The longest label kept.
+const MAX_LABEL: usize = 300;
+
+/// The environment behind an index, if it was opened.
+pub fn opened(id: u16) -> Result<Arc<Environment>, GameError> {
+    match registry().get(id as usize) {
+        Some(Entry::Opened(env)) => Ok(Arc::clone(env)),
+        Some(Entry::Named(label)) => Err(GameError::Start(format!(
+            "{label}: the environment was named but not opened"
+        ))),
+        None => Err(GameError::Start("no such environment".into())),
+    }
+}
+
+/// The label an environment goes by (a path or `kaggle:NAME`, escaped).
+pub fn label(id: u16) -> String {
+    registry()
+        .get(id as usize)
+        .map_or_else(|| "environment".to_string(), |e| e.label().to_string())
+}
+
+/// The index of the environment a label names, registering it (not started) when no
+/// environment goes by it yet. The label is a file's (a replay's, `run.json`'s), so it is
+/// escaped and cut first; `None` when the registry is full.
+pub fn named(label: &str) -> Option<u16> {
+    let label = clean(label);
+    let mut list = registry();
+    if let Some(i) = list.iter().position(|e| e.label() == label) {
+        return Some(i as u16);
+    }
+    if list.len() >= MAX_ENVIRONMENTS {
+        return None;
+    }
+    list.push(Entry::Named(label));
+    Some((list.len() - 1) as u16)
+}
+
+/// Opens an environment known by label only (a run folder's, read back to be resumed):
+/// its label names where it is, `site` the game venv's site-packages.
+pub fn open_named(id: u16, site: Option<PathBuf>) -> Result<(), GameError> {
+    let label = match registry().get(id as usize) {
+        Some(Entry::Named(label)) => label.clone(),
+        Some(Entry::Opened(_)) => return Ok(()),
+        None => return Err(GameError::Start("no such environment".into())),
+    };
+    let source = Source::of(&label).unwrap_or_else(|| {
+        Err(GameError::Start(format!(
+            "{label}: not a path or kaggle:NAME"
+        )))
+    })?;
+    Environment::open(&label, source, site).map(|_| ())
+}
+
+fn clean(label: &str) -> String {
+    crate::cage::log::sanitize(crate::cage::log::cut(label, MAX_LABEL).as_bytes())
 }
 
 impl Environment {
     /// Opens the environment a game name names (starting it once, two seats, default
     /// settings, to learn its specification), or says in one line why it cannot.
-    /// `site`: the game venv's site-packages (checked by the caller).
+    /// `site`: the game venv's site-packages (checked by the caller). A label already
+    /// opened is that environment; one only named is opened in its place.
     pub fn open(label: &str, source: Source, site: Option<PathBuf>) -> Result<u16, GameError> {
         let program = std::env::current_exe()
             .map_err(|e| GameError::Start(format!("cannot find own executable: {e}")))?;
@@ -92,9 +181,21 @@ impl Environment {
                 "kaggle:NAME needs the venv that has kaggle_environments: --game-venv DIR".into(),
             ));
         }
+        let label = clean(label);
+        let existing = registry().iter().position(|e| e.label() == label);
+        if let Some(i) = existing {
+            if let Entry::Opened(env) = &registry()[i] {
+                if env.site == site {
+                    return Ok(i as u16);
+                }
+                return Err(GameError::Start(format!(
+                    "{label}: already opened with another game venv"
+                )));
+            }
+        }
         let mut env = Environment {
             source,
-            label: crate::cage::log::sanitize(label.as_bytes()),
+            label,
             name: String::new(),
             title: String::new(),
             agents: Vec::new(),
@@ -139,13 +240,25 @@ impl Environment {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(probe);
-        let list = OPENED.get_or_init(Mutex::default);
-        let mut list = list.lock().unwrap_or_else(|p| p.into_inner());
-        if list.len() >= u16::MAX as usize {
-            return Err(GameError::Start("too many environments opened".into()));
+        let mut list = registry();
+        let entry = Entry::Opened(Arc::new(env));
+        // Another thread may have named (or opened) it meanwhile: one label, one index.
+        let label = entry.label().to_string();
+        match list.iter().position(|e| e.label() == label) {
+            Some(i) => {
+                if let Entry::Named(_) = list[i] {
+                    list[i] = entry;
+                }
+                Ok(i as u16)
+            }
+            None if list.len() >= MAX_ENVIRONMENTS => {
+                Err(GameError::Start("too many environments opened".into()))
+            }
+            None => {
+                list.push(entry);
+                Ok((list.len() - 1) as u16)
+            }
         }
-        list.push(Arc::new(env));
-        Ok((list.len() - 1) as u16)
     }
 
     /// A game process for one match with these settings; its ready line.
@@ -193,11 +306,38 @@ impl Environment {
     /// action schema allows (its `enum`, or an integer between its bounds; the minimum
     /// where it has no maximum), else the schema's default. As Python source.
     pub fn opponent(&self) -> String {
+        self.agent(Pick::Random, "")
+    }
+
+    /// `init`'s second example: the first legal action, the schema's first option or its
+    /// minimum.
+    pub fn first_mover(&self) -> String {
+        self.agent(Pick::First, "")
+    }
+
+    /// `init`'s template: the random agent, with what a bot gets and gives.
+    pub fn template(&self) -> String {
+        let head = format!(
+            "# A bot for {} ({}). cagematch calls the last function defined here,\n\
+             # agent(observation, configuration), once per turn, as Kaggle does; it\n\
+             # returns an action the game's action schema allows. This one plays at\n\
+             # random: replace it with your own.\n",
+            one_line(&self.title),
+            one_line(&self.label)
+        );
+        self.agent(Pick::Random, &head)
+    }
+
+    fn agent(&self, pick: Pick, head: &str) -> String {
         // A JSON value as a Python expression: its JSON text in a JSON string literal
         // (which Python reads the same), decoded by json.loads.
         let literal = |v: &Value| {
             let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
             format!("json.loads({})", Value::from(text))
+        };
+        let (choose, first) = match pick {
+            Pick::Random => ("random.choice", false),
+            Pick::First => ("(lambda options: options[0])", true),
         };
         let schema = &self.action;
         let fallback = match (
@@ -205,21 +345,24 @@ impl Environment {
             schema.get("type").and_then(Value::as_str),
         ) {
             (Some(options), _) if options.as_array().is_some_and(|o| !o.is_empty()) => {
-                format!("random.choice({})", literal(options))
+                format!("{choose}({})", literal(options))
             }
             (_, Some("integer")) => {
                 let low = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
                 let high = schema.get("maximum").and_then(Value::as_i64).unwrap_or(low);
-                format!("random.randint({low}, {})", high.max(low))
+                match first {
+                    true => format!("{low}"),
+                    false => format!("random.randint({low}, {})", high.max(low)),
+                }
             }
             _ => literal(schema.get("default").unwrap_or(&Value::Null)),
         };
         format!(
-            "import json\nimport random\n\n\n\
+            "{head}import json\nimport random\n\n\n\
              def agent(observation, configuration):\n\
              \x20   legal = observation.get(\"legalActions\")\n\
              \x20   if legal:\n\
-             \x20       return {{\"submission\": random.choice(legal)}}\n\
+             \x20       return {{\"submission\": {choose}(legal)}}\n\
              \x20   return {fallback}\n"
         )
     }

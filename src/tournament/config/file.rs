@@ -1,7 +1,7 @@
 //! A tournament file as written: its fields, their defaults, and nothing resolved yet
 //! (names, paths and formats are checked in [`super::resolve`]).
 
-use crate::game::{GameKind, Ranking};
+use crate::game::Ranking;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -10,7 +10,13 @@ use std::path::PathBuf;
 #[serde(deny_unknown_fields)]
 pub struct TournamentFile {
     pub name: String,
-    pub game: GameKind,
+    /// A built-in game's name, or an environment: a path relative to the file's folder
+    /// (a folder with NAME.py, or a .py module) or `kaggle:NAME`.
+    pub game: String,
+    /// The venv whose site-packages the game process reads (`kaggle:NAME` needs the one
+    /// with `kaggle_environments`), relative to the file's folder.
+    #[serde(default)]
+    pub game_venv: Option<PathBuf>,
     /// The game's own settings (see docs/games.md).
     #[serde(default)]
     pub configuration: serde_yaml::Mapping,
@@ -119,10 +125,11 @@ pub struct PythonSpec {
 impl TournamentFile {
     /// A file naming only what must be named, every other field at its default (what
     /// a command that builds a tournament starts from, e.g. `cagematch sprt`).
-    pub fn new(name: String, game: GameKind, bots: BotsSpec) -> TournamentFile {
+    pub fn new(name: String, game: String, bots: BotsSpec) -> TournamentFile {
         TournamentFile {
             name,
             game,
+            game_venv: None,
             configuration: serde_yaml::Mapping::new(),
             bots,
             games_per_pair: default_games_per_pair(),

@@ -30,6 +30,8 @@ pub struct Tournament {
     pub file: PathBuf,
     pub name: String,
     pub game: GameKind,
+    /// The game venv an environment's process reads (checked when the file was read).
+    pub game_venv: Option<PathBuf>,
     pub configuration: Value,
     pub bots: Vec<BotFile>,
     pub games_per_pair: u32,
@@ -208,14 +210,17 @@ impl Tournament {
         }
         let configuration = serde_json::to_value(&raw.configuration)
             .map_err(|e| err("configuration", &e.to_string()))?;
-        raw.game
-            .create(&configuration, 0)
+        let base = file.parent().unwrap_or(Path::new("."));
+        let game_venv = raw.game_venv.as_ref().map(|v| tidy(&base.join(v)));
+        let game = resolve::game(&raw.game, base, game_venv.as_deref())
+            .map_err(|(field, why)| err(field, &why))?;
+        game.create(&configuration, 0)
             .map_err(|e| err("configuration", &e.to_string()))?;
         let jobs = raw.jobs.unwrap_or_else(cores);
         if !(1..=256).contains(&jobs) {
             return Err(err("jobs", "must be between 1 and 256"));
         }
-        let mut clock = raw.game.default_time_control();
+        let mut clock = game.default_time_control();
         if let Some(tc) = raw.time_control {
             clock.per_move = tc.per_move.unwrap_or(clock.per_move);
             clock.overage = tc.overage.unwrap_or(clock.overage);
@@ -242,7 +247,6 @@ impl Tournament {
             modules: &raw.python.modules,
         };
         rules.check().map_err(|(field, why)| err(&field, &why))?;
-        let base = file.parent().unwrap_or(Path::new("."));
         let venv = raw.python.venv.as_ref().map(|v| tidy(&base.join(v)));
         if let Some(v) = &venv {
             crate::cage::site_packages(v).map_err(|why| err("python.venv", &why.to_string()))?;
@@ -253,11 +257,12 @@ impl Tournament {
             format,
             file: file.to_path_buf(),
             name: sanitize(raw.name.as_bytes()),
-            game: raw.game,
+            game,
+            game_venv,
             configuration,
             bots,
             games_per_pair: raw.games_per_pair,
-            ranking: raw.ranking.unwrap_or(raw.game.ranking()),
+            ranking: raw.ranking.unwrap_or(game.ranking()),
             seed: raw.seed,
             jobs,
             time_control: clock,

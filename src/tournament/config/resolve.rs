@@ -5,8 +5,58 @@ use super::file::{BotEntry, BotsSpec, FormatName, TournamentFile};
 use crate::botfile::{bots_in, BotFile};
 use crate::cage::sanitize;
 use crate::files::{read_text, Links};
+use crate::game::GameKind;
 use crate::tournament::format::{self, Format};
 use std::path::{Path, PathBuf};
+
+/// The game a file names: a built-in one, or an environment (a path relative to the
+/// file's folder, or `kaggle:NAME`), opened here so a broken one is an error before any
+/// bot runs. Its label is the path as seen from the current folder, as bots' paths are.
+pub(super) fn game(
+    name: &str,
+    base: &Path,
+    venv: Option<&Path>,
+) -> Result<GameKind, (&'static str, String)> {
+    if let Ok(game) = GameKind::parse(name) {
+        if venv.is_some() {
+            return Err((
+                "game_venv",
+                format!("{name} is a built-in game; game_venv is for environments"),
+            ));
+        }
+        return Ok(game);
+    }
+    let path_like = name.starts_with("kaggle:")
+        || name.contains('/')
+        || name.ends_with(".py")
+        || base.join(name).is_dir();
+    if !path_like {
+        return Err(("game", GameKind::parse(name).unwrap_err().to_string()));
+    }
+    let label = match name.strip_prefix("kaggle:") {
+        Some(_) => name.to_string(),
+        None if Path::new(name).is_absolute() => name.to_string(),
+        None => {
+            let path = tidy(&base.join(name)).display().to_string();
+            // `./x`, not `x`: a label without a slash could read back as a game name.
+            match path.contains('/') {
+                true => path,
+                false => format!("./{path}"),
+            }
+        }
+    };
+    let Some(source) = crate::game::env::Source::of(&label) else {
+        return Err(("game", GameKind::parse(name).unwrap_err().to_string()));
+    };
+    let site = match venv {
+        Some(v) => Some(crate::cage::site_packages(v).map_err(|e| ("game_venv", e.to_string()))?),
+        None => None,
+    };
+    let opened = source.and_then(|s| crate::game::env::Environment::open(&label, s, site));
+    opened
+        .map(GameKind::Env)
+        .map_err(|e| ("game", e.to_string()))
+}
 
 /// `tournaments/../bots/x.py` → `bots/x.py`, without touching the file system.
 pub(super) fn tidy(path: &Path) -> PathBuf {

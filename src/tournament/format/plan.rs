@@ -55,8 +55,11 @@ pub fn pairing_games(
         .collect()
 }
 
-/// Points `bot` scored in `entry` (win 1, draw ½).
+/// Points `bot` scored in `entry` (win 1, draw ½; a void match none).
 pub fn points_of(entry: &Entry, bot: usize) -> f64 {
+    if entry.void.is_some() {
+        return 0.0;
+    }
     let seat = entry.seats.iter().position(|&b| b == bot);
     match seat.map(|s| entry.outcomes[s]) {
         Some(Outcome::Win) => 1.0,

@@ -341,10 +341,14 @@ pub fn status<'a>(spec: &SprtSpec, done: impl IntoIterator<Item = &'a Entry>) ->
         let (Some(a), Some(b)) = (finished.get(&(2 * k)), finished.get(&(2 * k + 1))) else {
             break;
         };
+        pairs += 1;
+        // A pair with a void match says nothing of either bot.
+        if a.void.is_some() || b.void.is_some() {
+            continue;
+        }
         // Bot 0 is A; its points over the pair, doubled, index the pentanomial.
         let points = points_of(a, 0) + points_of(b, 0);
         penta[(points * 2.0).round() as usize] += 1;
-        pairs += 1;
         (llr, verdict) = self::verdict(spec, &penta);
     }
     Status {

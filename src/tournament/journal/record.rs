@@ -25,8 +25,12 @@ pub struct Entry {
     pub faults: [Option<FaultNote>; 2],
     pub frames: usize,
     pub reason: String,
-    /// The replay, relative to the run folder.
+    /// The replay, relative to the run folder (none for a void match).
     pub replay: String,
+    /// Why the match is void: the game's own code failed (an environment raised, hung or
+    /// died). It counts for no one; `reason` says so too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +57,9 @@ pub struct RetryLine {
     pub retry: RetryNote,
 }
 
+/// Longest game error kept in a void match's line (the traceback's end).
+pub const VOID_REASON_CHARS: usize = 4000;
+
 /// Longest retry reason kept (it is the runner's own text, but the file is read back).
 pub const RETRY_REASON_CHARS: usize = 1000;
 
@@ -73,6 +80,9 @@ impl Entry {
                 self.seats,
                 planned.seats
             ));
+        }
+        if self.void.is_some() && self.replay.is_empty() {
+            return Ok(());
         }
         let name = self.replay.strip_prefix("replays/").unwrap_or("");
         let plain =
@@ -104,6 +114,25 @@ impl Entry {
             frames: record.frames.len(),
             reason: r.reason.clone(),
             replay: replay.to_string(),
+            void: None,
+        }
+    }
+
+    /// A match the game's own code broke: recorded, with why, and counted for no one.
+    pub fn void(id: usize, seats: [usize; 2], names: [String; 2], seed: u64, why: &str) -> Entry {
+        let why = crate::cage::log::cut(why, VOID_REASON_CHARS);
+        Entry {
+            id,
+            seats,
+            names,
+            seed,
+            outcomes: [Outcome::Draw, Outcome::Draw],
+            scores: [None, None],
+            faults: [None, None],
+            frames: 0,
+            reason: format!("void: {why}"),
+            replay: String::new(),
+            void: Some(why),
         }
     }
 
@@ -121,6 +150,7 @@ impl Entry {
             frames: 1,
             reason: String::new(),
             replay: String::new(),
+            void: None,
         }
     }
 
@@ -135,6 +165,7 @@ impl Entry {
             ],
             scores: self.scores,
             turns: self.frames.saturating_sub(1) as u32,
+            void: self.void.is_some(),
         }
     }
 }

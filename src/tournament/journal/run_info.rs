@@ -32,6 +32,9 @@ pub struct RunInfo {
     pub tournament_file: String,
     pub name: String,
     pub game: GameKind,
+    /// The venv an environment's game process reads, as the tournament file named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_venv: Option<String>,
     pub configuration: Value,
     pub games_per_pair: u32,
     /// How standings rank (runs from before it existed ranked by points).
@@ -204,6 +207,7 @@ impl RunInfo {
             tournament_file: t.file.display().to_string(),
             name: t.name.clone(),
             game: t.game,
+            game_venv: t.game_venv.as_ref().map(|v| v.display().to_string()),
             configuration: t.configuration.clone(),
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
@@ -263,6 +267,18 @@ impl Tournament {
                     "this run was started by an older cagematch (its run.json has no seed key); start a new run",
                 )
             })?;
+        let game_venv = info.game_venv.as_ref().map(PathBuf::from);
+        if let GameKind::Env(id) = info.game {
+            // The run's environment plays again: opened (started) here, from its label.
+            let site = match &game_venv {
+                Some(v) => Some(crate::cage::site_packages(v).map_err(|e| {
+                    ConfigError::new(&info.tournament_file, format!("game_venv: {e}"))
+                })?),
+                None => None,
+            };
+            crate::game::env::open_named(id, site)
+                .map_err(|e| ConfigError::new(&info.tournament_file, format!("game: {e}")))?;
+        }
         let mut bots = Vec::new();
         for b in &info.bots {
             if b.retired.is_some() {
@@ -297,6 +313,7 @@ impl Tournament {
             file: PathBuf::from(&info.tournament_file),
             name: sanitize(info.name.as_bytes()),
             game: info.game,
+            game_venv,
             configuration: info.configuration.clone(),
             bots,
             games_per_pair: info.games_per_pair,

@@ -22,6 +22,9 @@ pub struct Outcomes {
     pub scores: [Option<f64>; 2],
     /// Turns played (frames after the start).
     pub turns: u32,
+    /// The game's own code failed: the match counts for no one (see `Entry::void`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub void: bool,
 }
 
 impl Outcomes {
@@ -34,6 +37,7 @@ impl Outcomes {
             faults: [None, None],
             scores: [None, None],
             turns: 0,
+            void: false,
         }
     }
 }
@@ -155,9 +159,10 @@ pub fn compute_with(
     let mut results = Results::new(fitted.len());
     // Sorted by id so that float sums do not depend on the order matches finished in.
     let counted = |m: &&Outcomes| {
-        extras
-            .active
-            .is_none_or(|a| m.seats.iter().all(|s| a.contains(s)))
+        !m.void
+            && extras
+                .active
+                .is_none_or(|a| m.seats.iter().all(|s| a.contains(s)))
     };
     let mut sorted: Vec<&Outcomes> = finished.iter().filter(counted).collect();
     sorted.sort_by_key(|m| m.id);

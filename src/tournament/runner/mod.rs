@@ -40,7 +40,8 @@ pub enum Event<'a> {
     /// match's are always its own.
     Finished {
         entry: &'a Entry,
-        record: &'a MatchRecord,
+        /// None for a void match (the game's code failed: nothing to replay).
+        record: Option<&'a MatchRecord>,
         standings: &'a Standings,
         done: usize,
         total: usize,
@@ -201,8 +202,8 @@ pub fn run(
                         &mut failure,
                     );
                 }
-                Msg::Done(m, Ok((record, replay))) => {
-                    let entry = Entry::from_record(m.id, m.seats, &record, &replay);
+                Msg::Done(m, result @ (Ok(_) | Err(RefereeError::Game(_)))) => {
+                    let (entry, record) = entry_of(t, &m, result);
                     if let Err(e) = journal.append(&entry) {
                         fail(e.into(), &mut failure);
                         continue;
@@ -217,7 +218,7 @@ pub fn run(
                     let counts = (done.len(), progress.plan.total);
                     finished(
                         done.last().expect("just pushed"),
-                        &record,
+                        record.as_deref(),
                         standings,
                         counts,
                         on_event,
@@ -237,6 +238,26 @@ pub fn run(
     match failure {
         Some(e) => Err(e),
         None => Ok(summary(t, done, &outcomes)),
+    }
+}
+
+/// The journal line of a match that ended: its result, or void when the organiser's
+/// game failed (the run goes on).
+fn entry_of(
+    t: &Tournament,
+    m: &Scheduled,
+    result: Result<(Box<MatchRecord>, String), RefereeError>,
+) -> (Entry, Option<Box<MatchRecord>>) {
+    match result {
+        Ok((record, replay)) => (
+            Entry::from_record(m.id, m.seats, &record, &replay),
+            Some(record),
+        ),
+        Err(e) => {
+            let names = m.seats.map(|b| t.bots[b].name.clone());
+            let entry = Entry::void(m.id, m.seats, names, m.seed, &e.to_string());
+            (entry, None)
+        }
     }
 }
 
@@ -285,7 +306,7 @@ impl Latest {
 /// A match is in the journal: its event, then one per fault.
 fn finished(
     entry: &Entry,
-    record: &MatchRecord,
+    record: Option<&MatchRecord>,
     standings: &Standings,
     (done, total): (usize, usize),
     on_event: &mut dyn FnMut(Event<'_>),
