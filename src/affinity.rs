@@ -71,6 +71,24 @@ pub fn share_with(pid: libc::pid_t) {
     }
 }
 
+/// Gives `pid` exactly the calling thread's CPUs (a game process serves whichever
+/// worker takes it next, and its round trips are fastest on that worker's core).
+pub fn follow(pid: libc::pid_t) {
+    if let (Some(mine), Some(theirs)) = (get(0), get(pid)) {
+        // SAFETY: compares two plain-data sets.
+        if unsafe {
+            libc::memcmp(
+                (&raw const mine).cast(),
+                (&raw const theirs).cast(),
+                size_of::<Set>(),
+            )
+        } != 0
+        {
+            set(pid, &mine);
+        }
+    }
+}
+
 /// Runs `f` with the calling thread pinned to the `index`-th allowed CPU, then puts the
 /// thread's affinity back (threads started inside inherit the pin).
 pub fn pinned<T>(index: usize, f: impl FnOnce() -> T) -> T {

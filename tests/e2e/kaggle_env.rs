@@ -89,3 +89,64 @@ fn a_kaggle_environment_that_does_not_exist_is_a_one_line_error() {
         "{err}"
     );
 }
+
+/// cagematch's `structify` (bots' `kaggle_utils`, and what the game process gives an
+/// interpreter) skips Kaggle's keyword-argument round trip for speed: it must still make
+/// exactly what `kaggle_environments.utils.structify` makes, and refuse what it refuses.
+#[test]
+fn our_structify_makes_and_refuses_exactly_what_kaggles_does() {
+    let venv = games_venv();
+    let script = r#"
+import sys
+sys.path.insert(0, "src/cage/zygote/kaggle")
+import utils as ours
+from kaggle_environments import utils as theirs
+
+class L(list): pass
+class D(dict): pass
+
+cases = [
+    1, "x", None, True, 2.5, [], {}, [1, [2, {"a": 3}]],
+    {"a": {"b": [1, {"c": None}]}, "items": 4, "info": {}},
+    [{"observation": {"step": 1, "board": [0] * 6}, "status": "ACTIVE", "reward": None}] * 2,
+    L([{"a": 1}]), D(a={"b": 2}), {"a": L([1])}, {"a": D(b=1)},
+    theirs.Struct(a=1, b={"c": 2}), {"1": 1, "self2": 2},
+]
+refused = [{1: 2}, {"self": 1}, {"a": {"self": 2}}, [{"x": {(1, 2): 3}}]]
+
+def shape(o):
+    if isinstance(o, dict):
+        return (type(o).__name__, sorted((k, shape(v)) for k, v in o.items()),
+                sorted((k, shape(v)) for k, v in getattr(o, "__dict__", {}).items()))
+    if isinstance(o, list):
+        return (type(o).__name__, [shape(v) for v in o])
+    return (type(o).__name__, o)
+
+bad = 0
+for c in cases:
+    a, b = ours.structify(c), theirs.structify(c)
+    if shape(a) != shape(b):
+        bad += 1
+        print("differs:", repr(c)[:80], shape(a), shape(b))
+for c in refused:
+    got = []
+    for m in (ours, theirs):
+        try:
+            m.structify(c)
+            got.append(None)
+        except TypeError as e:
+            got.append(str(e).replace("kaggle_environments.utils.", "").replace("utils.", ""))
+    if got[0] is None or got[0] != got[1]:
+        bad += 1
+        print("refusal differs:", repr(c), got)
+print(f"{len(cases) + len(refused)} cases, {bad} differ")
+"#;
+    let out = Command::new(venv.join("bin/python"))
+        .args(["-c", script])
+        .current_dir(root())
+        .output()
+        .expect("run python");
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
+    assert!(said.contains("20 cases, 0 differ"), "{said}");
+}

@@ -235,3 +235,42 @@ fn sprt_plays_an_environment() {
     assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
     assert!(said.contains("perfect beat one"), "{said}");
 }
+
+#[test]
+fn check_says_a_game_error_is_the_games_and_moves_no_bot_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    bot(&inbox, "one.py", "1");
+    let game = repo().join("tests/envs/raises.py");
+    let out = cagematch_in(
+        dir.path(),
+        &[
+            "check",
+            inbox.join("one.py").to_str().unwrap(),
+            "--game",
+            game.to_str().unwrap(),
+        ],
+    );
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("GAME ERROR (not the bot's fault)")
+            && said.contains("the game failed, not the bot"),
+        "{said}"
+    );
+    let out = cagematch_in(
+        dir.path(),
+        &[
+            "check",
+            inbox.to_str().unwrap(),
+            "--game",
+            game.to_str().unwrap(),
+            "--move-to",
+            dir.path().join("rejected").to_str().unwrap(),
+        ],
+    );
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("1 GAME ERROR"), "{said}");
+    assert!(inbox.join("one.py").exists(), "the bot stays: {said}");
+}

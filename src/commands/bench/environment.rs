@@ -44,12 +44,16 @@ pub(super) fn measure(policy: &CagePolicy, game_venv: Option<&Path>) -> Result<E
             bots: [&bot, &bot],
             fairness: Default::default(),
         };
-        referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
-        let start = Instant::now();
-        for _ in 0..MATCHES {
+        // Pinned to one core, as a tournament's worker is (the game process and the
+        // bots follow it).
+        crate::affinity::pinned(0, || {
             referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
-        }
-        Ok(start.elapsed().as_secs_f64() / MATCHES as f64)
+            let start = Instant::now();
+            for _ in 0..MATCHES {
+                referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
+            }
+            Ok(start.elapsed().as_secs_f64() / MATCHES as f64)
+        })
     };
     let env_match = time(env)?;
     let builtin_match = time(GameKind::Rps)?;

@@ -60,7 +60,17 @@ pub fn check_read(
     let played = play(cage, trial, &bot, &mut out);
     match played {
         Ok(summary) => summary.into_verdict(verdict, trial.clock),
-        Err(why) => {
+        Err(NotRun::Game(why)) => {
+            let why = sanitize(why.as_bytes());
+            line(
+                &mut verdict,
+                format!("  GAME ERROR (not the bot's fault): {why}"),
+            );
+            verdict.status = Status::GameError;
+            verdict.reason = why;
+            verdict
+        }
+        Err(NotRun::Runner(why)) => {
             let why = sanitize(why.as_bytes());
             line(
                 &mut verdict,
@@ -123,12 +133,20 @@ impl Summary {
     }
 }
 
+/// Why a check could not judge a bot.
+enum NotRun {
+    /// The game's own code failed (an environment): the organiser's to fix.
+    Game(String),
+    /// The runner failed.
+    Runner(String),
+}
+
 fn play(
     cage: &Cage,
     trial: &Trial,
     bot: &BotFile,
     say: &mut dyn FnMut(String),
-) -> Result<Summary, String> {
+) -> Result<Summary, NotRun> {
     let (opponent_file, opponent_code) = trial.game.builtin_opponent();
     let mut opponent = BotFile::from_code(
         "built-in random".into(),
@@ -139,7 +157,7 @@ fn play(
         opponent.name.push_str(" (2)");
     }
     let mut summary = Summary::default();
-    if !describe_sandbox(cage, bot, trial, say).map_err(|e| e.to_string())? {
+    if !describe_sandbox(cage, bot, trial, say).map_err(|e| NotRun::Runner(e.to_string()))? {
         summary.warnings += 1;
     }
     let mut spec = MatchSpec {
@@ -161,7 +179,10 @@ fn play(
         } else {
             [&opponent, bot]
         };
-        let record = referee::play(cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+        let record = referee::play(cage, &spec, &mut |_| {}).map_err(|e| match e {
+            crate::error::RefereeError::Game(why) => NotRun::Game(why),
+            other => NotRun::Runner(other.to_string()),
+        })?;
         if n == 0 {
             summary.load_ms = describe_load(&record, seat, say);
         }

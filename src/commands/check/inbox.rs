@@ -106,12 +106,17 @@ fn conclude(
     let others = verdicts.len() - bots;
     let count = |f: &dyn Fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
     let problems = count(&|s| matches!(s, Status::Problem(_)));
+    let game_errors = count(&|s| *s == Status::GameError);
     say!(
-        "{}: {} OK, {} SLOW, {} PROBLEM{}",
+        "{}: {} OK, {} SLOW, {} PROBLEM{}{}",
         crate::tui::widgets::count(bots, "bot", "bots"),
         count(&|s| *s == Status::Ok),
         count(&|s| *s == Status::Slow),
         problems,
+        match game_errors {
+            0 => String::new(),
+            n => format!(", {n} GAME ERROR (the game failed, not the bot; not moved)"),
+        },
         match others {
             0 => String::new(),
             n => format!("; {n} other file(s) ignored"),
@@ -132,7 +137,7 @@ fn conclude(
             " (every bot's whole check is there; or run with --verbose)"
         }
     );
-    Ok(if problems > 0 {
+    Ok(if problems + game_errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

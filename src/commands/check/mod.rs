@@ -67,7 +67,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         return inbox::run(&cage, &trial, args);
     };
     let verdict = bot::check_read(&cage, &trial, path, Ok(bot), &mut |line| say!("{line}"));
-    if verdict.is_problem() {
+    if verdict.status == verdict::Status::GameError {
+        say!("the game failed, not the bot: fix the game, then check again");
+        Ok(ExitCode::from(1))
+    } else if verdict.is_problem() {
         say!("{} problem(s) found", verdict.problems);
         Ok(ExitCode::from(1))
     } else {

@@ -43,6 +43,10 @@ pub enum Status {
     Slow,
     Problem(String),
     Ignored,
+    /// The game's own code failed (an environment of the organiser's): nothing is known
+    /// of the bot, and it is not moved aside.
+    #[serde(rename = "game_error")]
+    GameError,
 }
 
 impl Status {
@@ -53,6 +57,7 @@ impl Status {
             Status::Slow => "SLOW".into(),
             Status::Problem(kind) => format!("PROBLEM {kind}"),
             Status::Ignored => "IGNORED".into(),
+            Status::GameError => "GAME ERROR".into(),
         }
     }
 }

@@ -378,6 +378,7 @@ impl Environment {
             GameError::Start(why) => SettingError::Shape(why),
             other => SettingError::Shape(other.to_string()),
         })?;
+        process.follow();
         let state = State::read(ready.get("state"))
             .ok_or_else(|| SettingError::Shape("the game process sent no state".into()))?;
         let configuration = ready

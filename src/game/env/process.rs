@@ -45,6 +45,9 @@ pub struct GameProcess {
     _scratch: tempfile::TempDir,
 }
 
+/// Room made for each read from the game process.
+const READ_CHUNK: usize = 65536;
+
 impl GameProcess {
     /// Starts `program __game` with `start` (the environment, its settings, its walls;
     /// the scratch folder is added here) and waits up to `deadline` for its first reply.
@@ -116,6 +119,11 @@ impl GameProcess {
         Ok(value)
     }
 
+    /// Moves the process to the calling thread's CPUs (see [`crate::affinity::follow`]).
+    pub fn follow(&self) {
+        crate::affinity::follow(self.child.id() as libc::pid_t);
+    }
+
     /// How many matches this process has started.
     pub fn matches(&self) -> u32 {
         self.matches
@@ -158,12 +166,17 @@ impl GameProcess {
             if ready <= 0 {
                 continue;
             }
-            let mut buf = [0u8; 65536];
-            // SAFETY: reading into our own buffer from our own pipe.
-            let n = unsafe { libc::read(poll.fd, buf.as_mut_ptr().cast(), buf.len()) };
+            // Read straight into the pending bytes' spare room (no buffer to zero per
+            // read: a step's reply is a few hundred bytes).
+            let had = self.pending.len();
+            self.pending.reserve(READ_CHUNK);
+            let room = self.pending.spare_capacity_mut();
+            // SAFETY: reading at most `room.len()` bytes into our own spare capacity.
+            let n = unsafe { libc::read(poll.fd, room.as_mut_ptr().cast(), room.len()) };
             match n {
                 0 => return Err(self.died()),
-                n if n > 0 => self.pending.extend_from_slice(&buf[..n as usize]),
+                // SAFETY: the kernel wrote `n` bytes there.
+                n if n > 0 => unsafe { self.pending.set_len(had + n as usize) },
                 _ => {
                     let e = std::io::Error::last_os_error();
                     if e.kind() != std::io::ErrorKind::WouldBlock
