@@ -359,6 +359,14 @@ fn short_action(game: GameKind, action: &Value) -> String {
     match (game, action) {
         (GameKind::Rps, a) if a.as_u64().is_some_and(|a| a < 5) => crate::game::rps::sign_name(a),
         (_, Value::String(s)) => clean(s),
+        // An environment's one-field action (OpenSpiel's `{"submission": 4}`): its value.
+        (GameKind::Env(_), Value::Object(fields)) if fields.len() == 1 => {
+            let value = fields.values().next().unwrap_or(&Value::Null);
+            match value {
+                Value::Object(_) | Value::Array(_) => clean(&action.to_string()),
+                other => short_action(game, other),
+            }
+        }
         _ => clean(&action.to_string()),
     }
 }
