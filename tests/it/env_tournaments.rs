@@ -274,3 +274,33 @@ fn check_says_a_game_error_is_the_games_and_moves_no_bot_aside() {
     assert!(said.contains("1 GAME ERROR"), "{said}");
     assert!(inbox.join("one.py").exists(), "the bot stays: {said}");
 }
+
+#[test]
+fn a_run_refuses_to_resume_on_a_changed_game() {
+    let dir = tempfile::tempdir().unwrap();
+    bot(&dir.path().join("bots"), "a.py", "1");
+    bot(&dir.path().join("bots"), "b.py", "2");
+    let game = dir.path().join("takeaway.py");
+    std::fs::copy(repo().join("games/takeaway.py"), &game).unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "name: t\ngame: takeaway.py\nbots: {folder: bots}\n",
+    )
+    .unwrap();
+    let out = cagematch_in(dir.path(), &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = only_run(dir.path());
+    let info = std::fs::read_to_string(run.join("run.json")).unwrap();
+    assert!(info.contains("\"game_sha256\""), "{info}");
+    let mut code = std::fs::read_to_string(&game).unwrap();
+    code.push_str("\n# a change\n");
+    std::fs::write(&game, code).unwrap();
+    let out = cagematch_in(
+        dir.path(),
+        &["run", "--resume", run.to_str().unwrap(), "--headless"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("changed since the run began"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -31,6 +31,8 @@ pub struct Environment {
     pub site: Option<PathBuf>,
     /// The `cagematch` binary the game processes run.
     pub program: PathBuf,
+    /// The sha256 of its code (see [`Source::digest`]).
+    pub sha256: String,
     pub limits: Walls,
     /// Game processes whose match is over, kept for the next match.
     idle: Arc<Mutex<Vec<GameProcess>>>,
@@ -182,6 +184,7 @@ impl Environment {
             ));
         }
         let label = clean(label);
+        let sha256 = source.digest(site.as_deref())?;
         let existing = registry().iter().position(|e| e.label() == label);
         if let Some(i) = existing {
             if let Entry::Opened(env) = &registry()[i] {
@@ -203,6 +206,7 @@ impl Environment {
             action: Value::Null,
             site,
             program,
+            sha256,
             limits: Walls::default(),
             idle: Arc::default(),
         };

@@ -68,6 +68,91 @@ impl Source {
     }
 }
 
+/// What a digest of an environment's code reads at most: files, and bytes in all.
+const DIGEST_FILES: usize = 2000;
+const DIGEST_BYTES: u64 = 256 << 20;
+
+impl Source {
+    /// The sha256 of the environment's code, so a run notices when it changed: the
+    /// module, or every regular file under the folder (`kaggle:NAME`: the package's
+    /// `envs/NAME/` in the game venv's site-packages), by path, links not followed.
+    pub fn digest(&self, site: Option<&Path>) -> Result<String, GameError> {
+        use sha2::{Digest, Sha256};
+        let root = match self {
+            Source::Module(p) => p.clone(),
+            Source::Folder(p) => p.clone(),
+            Source::Kaggle(name) => match site {
+                Some(site) => site.join("kaggle_environments/envs").join(name),
+                None => return Ok(String::new()),
+            },
+        };
+        let mut files = Vec::new();
+        walk(&root, &root, &mut files)?;
+        files.sort();
+        let mut digest = Sha256::new();
+        let mut total = 0u64;
+        for (name, path) in files {
+            let (bytes, _) = crate::files::read_capped(
+                &path,
+                DIGEST_BYTES,
+                "environment file",
+                crate::files::Links::Refuse,
+            )
+            .map_err(|e| GameError::Start(e.to_string()))?;
+            total += bytes.len() as u64;
+            if total > DIGEST_BYTES {
+                return Err(GameError::Start(format!(
+                    "{}: more than {} MiB of files",
+                    crate::cage::log::sanitize(root.display().to_string().as_bytes()),
+                    DIGEST_BYTES >> 20
+                )));
+            }
+            digest.update((name.len() as u64).to_le_bytes());
+            digest.update(name.as_bytes());
+            digest.update((bytes.len() as u64).to_le_bytes());
+            digest.update(&bytes);
+        }
+        Ok(digest
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+}
+
+/// Every regular file under `dir` (or `dir` itself when it is a file), named relative
+/// to `root`; bytecode caches left out (Python writes them as it imports).
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), GameError> {
+    let meta = std::fs::symlink_metadata(dir)
+        .map_err(|e| GameError::Start(format!("{}: {e}", shown(dir))))?;
+    if meta.is_file() {
+        let name = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+        out.push((name, dir.to_path_buf()));
+    }
+    if !meta.is_dir() {
+        return Ok(());
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| GameError::Start(format!("{}: {e}", shown(dir))))?;
+    for entry in entries.flatten() {
+        if entry.file_name() == "__pycache__" {
+            continue;
+        }
+        if out.len() >= DIGEST_FILES {
+            return Err(GameError::Start(format!(
+                "{}: more than {DIGEST_FILES} files",
+                shown(root)
+            )));
+        }
+        walk(root, &entry.path(), out)?;
+    }
+    Ok(())
+}
+
+fn shown(p: &Path) -> String {
+    crate::cage::log::sanitize(p.display().to_string().as_bytes())
+}
+
 fn absolute(p: &Path) -> String {
     p.canonicalize()
         .unwrap_or_else(|_| p.to_path_buf())

@@ -35,6 +35,10 @@ pub struct RunInfo {
     /// The venv an environment's game process reads, as the tournament file named it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_venv: Option<String>,
+    /// The sha256 of an environment's code when the run began (a resume refuses a
+    /// changed game, as it refuses a changed bot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game_sha256: Option<String>,
     pub configuration: Value,
     pub games_per_pair: u32,
     /// How standings rank (runs from before it existed ranked by points).
@@ -160,6 +164,10 @@ impl RunInfo {
         {
             return Err("seed_key: not 64 hexadecimal digits".into());
         }
+        let hex = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
+        if self.game_sha256.as_deref().is_some_and(|h| !hex(h)) {
+            return Err("game_sha256: not 64 hexadecimal digits".into());
+        }
         if total > MAX_MATCHES {
             return Err(format!("matches: more than {MAX_MATCHES} in one run"));
         }
@@ -208,6 +216,10 @@ impl RunInfo {
             name: t.name.clone(),
             game: t.game,
             game_venv: t.game_venv.as_ref().map(|v| v.display().to_string()),
+            game_sha256: match t.game {
+                GameKind::Env(id) => crate::game::env::opened(id).ok().map(|e| e.sha256.clone()),
+                _ => None,
+            },
             configuration: t.configuration.clone(),
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
@@ -278,6 +290,20 @@ impl Tournament {
             };
             crate::game::env::open_named(id, site)
                 .map_err(|e| ConfigError::new(&info.tournament_file, format!("game: {e}")))?;
+            let now = crate::game::env::opened(id)
+                .map(|e| e.sha256.clone())
+                .unwrap_or_default();
+            if let Some(then) = info.game_sha256.as_deref().filter(|then| *then != now) {
+                return Err(ConfigError::new(
+                    &info.tournament_file,
+                    format!(
+                        "game: {} changed since the run began (sha256 {} then, {} now); restore it, or start a new run",
+                        info.game,
+                        then.get(..12).unwrap_or(then),
+                        now.get(..12).unwrap_or(&now)
+                    ),
+                ));
+            }
         }
         let mut bots = Vec::new();
         for b in &info.bots {
