@@ -326,7 +326,7 @@ fn bench_json_reports_every_figure_and_target() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for (section, n) in [("spawn", 4), ("move", 7), ("throughput", 2)] {
+    for (section, n) in [("spawn", 4), ("move", 7), ("throughput", 3)] {
         let obj = v[section]
             .as_object()
             .unwrap_or_else(|| panic!("{section}: {v}"));
@@ -373,7 +373,12 @@ fn bench_json_reports_every_figure_and_target() {
     assert_eq!(replay["frames"], 1000, "{replay}");
     assert!(replay["zstd_bytes"].as_u64() < replay["json_bytes"].as_u64());
     assert!(replay["zstd_bytes_per_frame"].as_f64().unwrap() > 0.0);
-    assert!(v["throughput"]["rps"]["scaling"].as_f64().unwrap() > 0.0);
+    for game in ["rps", "connectx", "environment"] {
+        assert!(
+            v["throughput"][game]["scaling"].as_f64().unwrap() > 0.0,
+            "{game}"
+        );
+    }
     let fairness = &v["fairness"];
     for game in ["connectx", "rps"] {
         let losses = &fairness["time_losses_per_1000_moves"][game];
@@ -394,11 +399,11 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 15);
+        assert_eq!(targets.len(), 16);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 14);
+        assert_eq!(targets.len(), 15);
     }
     // A game of one's own against the built-in RPS (kaggle's env.run only with
     // --game-venv, which this run does not give).

@@ -20,19 +20,36 @@ const STEPS: u32 = 1000;
 /// Matches timed per way of playing (after one to warm up).
 const MATCHES: usize = 3;
 
-pub(super) fn measure(policy: &CagePolicy, game_venv: Option<&Path>) -> Result<EnvFigures, Error> {
-    let cage = &Cage::start(policy)?;
+/// The bench's environment: `rps_env.py` written to a folder of its own (kept while the
+/// environment is used) and opened.
+pub(super) struct BenchEnv {
+    pub(super) game: GameKind,
+    module: std::path::PathBuf,
+    dir: tempfile::TempDir,
+}
+
+pub(super) fn open() -> Result<BenchEnv, Error> {
     let dir = tempfile::tempdir().map_err(Error::runtime)?;
     let module = dir.path().join("rps_env.py");
     std::fs::write(&module, RPS_ENV).map_err(Error::runtime)?;
-    let bot = dir.path().join("rock.py");
-    std::fs::write(&bot, TRIVIAL_BOT).map_err(Error::runtime)?;
-    let bot = crate::botfile::BotFile::read(&bot)?;
     let label = module.display().to_string();
     let source = Source::of(&label)
         .ok_or_else(|| Error::runtime("the bench environment is not a path"))?
         .map_err(Error::runtime)?;
-    let env = GameKind::Env(Environment::open(&label, source, None).map_err(Error::runtime)?);
+    let game = GameKind::Env(Environment::open(&label, source, None).map_err(Error::runtime)?);
+    Ok(BenchEnv { game, module, dir })
+}
+
+pub(super) fn measure(
+    policy: &CagePolicy,
+    bench: &BenchEnv,
+    game_venv: Option<&Path>,
+) -> Result<EnvFigures, Error> {
+    let cage = &Cage::start(policy)?;
+    let (dir, module, env) = (&bench.dir, &bench.module, bench.game);
+    let bot = dir.path().join("rock.py");
+    std::fs::write(&bot, TRIVIAL_BOT).map_err(Error::runtime)?;
+    let bot = crate::botfile::BotFile::read(&bot)?;
     let key = SeedKey::random().map_err(Error::runtime)?;
     let time = |game: GameKind| -> Result<f64, Error> {
         let spec = MatchSpec {
@@ -62,7 +79,7 @@ pub(super) fn measure(policy: &CagePolicy, game_venv: Option<&Path>) -> Result<E
         env_round_us: env_match * 1e6 / rounds,
         builtin_round_us: builtin_match * 1e6 / rounds,
         env_matches_per_s: 1.0 / env_match,
-        kaggle: game_venv.map(|venv| kaggle_run(venv, &module)),
+        kaggle: game_venv.map(|venv| kaggle_run(venv, module)),
     })
 }
 

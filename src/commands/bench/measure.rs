@@ -27,13 +27,14 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         code: TRIVIAL_BOT.into(),
     };
     let cpus = affinity::allowed_cpus();
+    let env = super::environment::open()?;
     Ok(Measured {
         spawns: spawns(&policy, &trivial, opts.spawns.max(10))?,
         moves: moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?,
         in_process: affinity::pinned(0, || in_process(opts.moves.max(10)))?,
         rounds: super::rounds::measure(&policy)?,
         jobs_all: cpus.len().max(1),
-        throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1))?,
+        throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1), env.game)?,
         // Unavailable (e.g. /proc hidden) is reported, not fatal.
         memory: memory(
             &policy,
@@ -42,7 +43,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         )
         .map_err(|e| e.to_string()),
         numpy: numpy_figures(&policy, opts)?,
-        environment: super::environment::measure(&policy, opts.game_venv.as_deref())?,
+        environment: super::environment::measure(&policy, &env, opts.game_venv.as_deref())?,
         fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
     })
 }
@@ -264,6 +265,7 @@ fn throughput(
     policy: &CagePolicy,
     matches: usize,
     jobs_all: usize,
+    env: GameKind,
 ) -> Result<Vec<Throughput>, Error> {
     let mut out = Vec::new();
     for (game, a, b, count) in [
@@ -279,6 +281,14 @@ fn throughput(
             "bots/connectx/greedy.py",
             "bots/connectx/random.py",
             3 * matches,
+        ),
+        // The same RPS bots on RPS as an environment (one game process per worker);
+        // its matches are slower: half as many.
+        (
+            env,
+            "bots/rps/pattern.py",
+            "bots/rps/counter.py",
+            matches.div_ceil(2),
         ),
     ] {
         let bots = [BotFile::read(a.as_ref()), BotFile::read(b.as_ref())];

@@ -62,10 +62,10 @@ fn judge(m: &Measured) -> Vec<Target> {
     for t in &m.throughput {
         let scaling = t.all / t.one;
         targets.push(Target {
-            name: if t.game == GameKind::Rps {
-                "throughput scaling, rps"
-            } else {
-                "throughput scaling, connectx"
+            name: match t.game {
+                GameKind::Rps => "throughput scaling, rps",
+                GameKind::Connectx => "throughput scaling, connectx",
+                _ => "throughput scaling, rps environment",
             },
             goal: format!("≥ 1.8× from 1 to {} cores", m.jobs_all),
             // Shown rounded down, so a value shown as 1.80 has met 1.8.

@@ -88,10 +88,10 @@ pub fn table(m: &Measured, targets: &[Target]) {
         "scaling"
     );
     for t in &m.throughput {
-        let what = if t.game == GameKind::Rps {
-            "rps: pattern vs counter, 999 rounds"
-        } else {
-            "connectx: greedy vs random"
+        let what = match t.game {
+            GameKind::Rps => "rps: pattern vs counter, 999 rounds",
+            GameKind::Connectx => "connectx: greedy vs random",
+            _ => "rps as a kaggle environment: pattern vs counter",
         };
         say!(
             "{:<58} {:>10.1} {:>10.1} {:>7.2}×",
