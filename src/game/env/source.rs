@@ -81,8 +81,10 @@ impl Source {
         let root = match self {
             Source::Module(p) => p.clone(),
             Source::Folder(p) => p.clone(),
-            Source::Kaggle(name) => match site {
-                Some(site) => site.join("kaggle_environments/envs").join(name),
+            // The package as installed: its RECORD lists the hash of every file it
+            // installed (150 MB of them; OpenSpiel's games have no folder of their own).
+            Source::Kaggle(_) => match site.and_then(kaggle_record) {
+                Some(record) => record,
                 None => return Ok(String::new()),
             },
         };
@@ -118,6 +120,21 @@ impl Source {
             .map(|b| format!("{b:02x}"))
             .collect())
     }
+}
+
+/// `kaggle_environments-*.dist-info/RECORD` in the site-packages, if there is one.
+fn kaggle_record(site: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(site)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("kaggle_environments-") && n.ends_with(".dist-info"))
+        })
+        .map(|info| info.join("RECORD"))
+        .filter(|record| record.is_file())
 }
 
 /// Every regular file under `dir` (or `dir` itself when it is a file), named relative
