@@ -85,13 +85,27 @@ pub fn read_text(path: &Path, max: u64, what: &str, links: Links) -> Result<Stri
 /// `path` (a run folder may come from another machine) is replaced, never followed,
 /// and a reader never sees half a file. Errors name the path and the `what`.
 pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), WriteError> {
+    replace_with(path, text, what, 0o666)
+}
+
+/// As [`write_replacing`], readable by the user only (files that hold a secret, such
+/// as a run's seed key in `run.json`).
+pub fn write_private(path: &Path, text: &str, what: &str) -> Result<(), WriteError> {
+    replace_with(path, text, what, 0o600)
+}
+
+fn replace_with(path: &Path, text: &str, what: &str, mode: u32) -> Result<(), WriteError> {
     use std::io::Write as _;
     let fail = |e: std::io::Error| WriteError::new(shown(path), format!("write the {what}"), e);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let draft = path.with_file_name(format!(".{name}.{}", std::process::id()));
+    // A draft left by a killed run of the same pid is ours to replace (`create_new`
+    // never follows a link planted there; removing one removes the link).
+    let _ = std::fs::remove_file(&draft);
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
+        .mode(mode)
         .open(&draft)
         .map_err(fail)?;
     let written = file

@@ -3,13 +3,20 @@
 
 /// Text safe inside a Markdown paragraph, heading or table cell: every ASCII
 /// punctuation character that Markdown (or HTML inside it) could read as markup is
-/// backslash-escaped — `:` and `@` too, so no autolink is made of a stranger's text —
-/// and line breaks become spaces.
+/// backslash-escaped — `:` and `@` too, and the dot of `www.`, so no autolink is made
+/// of a stranger's text — and line breaks become spaces.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\r' => out.push(' '),
+            // GitHub links a bare `www.example.com`; `www\.` reads the same and is text.
+            '.' if out
+                .get(out.len().saturating_sub(3)..)
+                .is_some_and(|w| w.eq_ignore_ascii_case("www")) =>
+            {
+                out.push_str("\\.")
+            }
             c if c.is_ascii_punctuation() && !".,-'\";/=?%$^".contains(c) => {
                 out.push('\\');
                 out.push(c);
@@ -37,10 +44,14 @@ pub fn html(text: &str) -> String {
 }
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a text
-/// that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is
+/// that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first, after any
+/// spaces, tabs or line breaks, which spreadsheets skip; or a tab or CR first) is
 /// prefixed with `'` (OWASP's advice). Numbers are written by the caller, unescaped.
 pub fn csv(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula = text
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .starts_with(['=', '+', '-', '@']);
+    let guarded = if formula || text.starts_with(['\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -82,5 +93,18 @@ mod tests {
         assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv("-1+2"), "'-1+2");
         assert_eq!(csv("@SUM(A1)"), "'@SUM(A1)");
+        // Spreadsheets skip leading blanks before a formula.
+        assert_eq!(csv(" =1+1"), "' =1+1");
+        assert_eq!(csv("\t=1"), "'\t=1");
+        assert_eq!(csv("\n+1"), "\"'\n+1\"");
+        assert_eq!(csv("a =1"), "a =1");
+    }
+
+    #[test]
+    fn markdown_makes_no_bare_link() {
+        assert_eq!(markdown("www.example.com"), "www\\.example.com");
+        assert_eq!(markdown("see WWW.x.org"), "see WWW\\.x.org");
+        assert_eq!(markdown("http://x.org"), "http\\://x.org");
+        assert_eq!(markdown("éwww.x"), "éwww\\.x");
     }
 }

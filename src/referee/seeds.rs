@@ -10,6 +10,7 @@
 //! could invert it, derive its opponent's seed and replay its opponent's `random`.
 
 use crate::error::ConfigError;
+use crate::files::Links;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -71,8 +72,29 @@ impl SeedKey {
         })?;
         let at = |path: &std::path::Path, what: String| ConfigError::new(path.display(), what);
         let read = |path: &std::path::Path| -> Result<SeedKey, ConfigError> {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| at(path, format!("cannot read the seed key: {e}")))?;
+            // A regular file, not a link (nor a FIFO: the open does not block), small,
+            // the user's own and private: a key others can read or swap tells them seeds.
+            use std::os::unix::fs::MetadataExt;
+            let (bytes, meta) =
+                crate::files::read_capped(path, KEY_FILE_BYTES, "seed key", Links::Refuse)?;
+            // SAFETY: geteuid cannot fail.
+            if meta.uid() != unsafe { libc::geteuid() } {
+                return Err(at(
+                    path,
+                    "the seed key belongs to another user; delete it to make a new one".into(),
+                ));
+            }
+            if meta.mode() & 0o077 != 0 {
+                return Err(at(
+                    path,
+                    format!(
+                        "the seed key can be read by others (mode {:o}); make it private: chmod 600 {}",
+                        meta.mode() & 0o777,
+                        crate::files::shown(path)
+                    ),
+                ));
+            }
+            let text = String::from_utf8_lossy(&bytes);
             SeedKey::from_hex(text.trim()).ok_or_else(|| {
                 at(
                     path,
@@ -163,8 +185,12 @@ impl SeedKey {
     }
 }
 
+/// The most a seed key file may hold (64 hex digits and a line break, with room).
+const KEY_FILE_BYTES: u64 = 256;
+
 /// `$XDG_STATE_HOME/cagematch/seed-key`, or `~/.local/state/cagematch/seed-key` (the
 /// home folder from `HOME`, or from the user database when it is unset).
+
 fn local_key_path() -> Option<PathBuf> {
     let home = || {
         std::env::var_os("HOME")

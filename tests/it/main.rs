@@ -21,5 +21,6 @@ mod layout;
 mod matches;
 mod report;
 mod science;
+mod secrets;
 mod tournament;
 mod tui;

@@ -79,6 +79,10 @@ fn markdown_and_csv_reports_equal_the_export() {
         let cells: Vec<&str> = line.split(',').collect();
         assert_eq!(cells.len(), header.len(), "{line}");
         assert_eq!(cells[1], row.name);
+        // The file's name, never the organiser's folders.
+        let name = std::path::Path::new(&row.file).file_name().unwrap();
+        assert_eq!(cells[2], name.to_str().unwrap(), "{line}");
+        assert!(!cells[2].contains('/'), "{line}");
         let field = |name: &str| num(cells[header.iter().position(|h| *h == name).unwrap()]);
         assert_eq!(field("points"), row.points);
         assert_eq!(field("score"), row.score);

@@ -19,7 +19,13 @@ pub fn render(r: &Results) -> String {
             "{},{},{},{},{},{},{}",
             row.rank,
             field(&row.name),
-            field(&row.file),
+            // The file's name, never its folders (a path shows the organiser's).
+            field(
+                std::path::Path::new(&row.file)
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                    .as_str()
+            ),
             figures(row).join(","),
             number(row.sonneborn_berger),
             number(row.payoff),

@@ -127,16 +127,13 @@ impl Journal {
         Journal::open(dir)
     }
 
-    /// Writes `run.json` (whole, then renamed over the old one).
+    /// Writes `run.json` (whole, then renamed over the old one; never through a link),
+    /// readable by the user only: it holds the run's seed key.
     pub fn write_info(dir: &Path, info: &RunInfo) -> Result<(), JournalError> {
         let text =
             serde_json::to_string_pretty(info).map_err(|e| JournalError::Write(e.to_string()))?;
-        let tmp = dir.join("run.json.new");
-        std::fs::write(&tmp, text + "\n")
-            .and_then(|()| std::fs::rename(&tmp, dir.join("run.json")))
-            .map_err(|e| {
-                JournalError::Write(format!("{}: cannot write run.json: {e}", dir.display()))
-            })
+        crate::files::write_private(&dir.join("run.json"), &(text + "\n"), "run.json")
+            .map_err(|e| JournalError::Write(e.to_string()))
     }
 
     pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
@@ -158,11 +155,7 @@ impl Journal {
                 dir.display()
             ))
         })?;
-        let text =
-            serde_json::to_string_pretty(info).map_err(|e| JournalError::Write(e.to_string()))?;
-        std::fs::write(dir.join("run.json"), text + "\n").map_err(|e| {
-            JournalError::Write(format!("{}: cannot write run.json: {e}", dir.display()))
-        })?;
+        Journal::write_info(&dir, info)?;
         Journal::open(&dir)
     }
 
