@@ -190,7 +190,6 @@ const KEY_FILE_BYTES: u64 = 256;
 
 /// `$XDG_STATE_HOME/cagematch/seed-key`, or `~/.local/state/cagematch/seed-key` (the
 /// home folder from `HOME`, or from the user database when it is unset).
-
 fn local_key_path() -> Option<PathBuf> {
     let home = || {
         std::env::var_os("HOME")
