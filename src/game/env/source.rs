@@ -94,13 +94,7 @@ impl Source {
         let mut digest = Sha256::new();
         let mut total = 0u64;
         for (name, path) in files {
-            let (bytes, _) = crate::files::read_capped(
-                &path,
-                DIGEST_BYTES,
-                "environment file",
-                crate::files::Links::Refuse,
-            )
-            .map_err(|e| GameError::Start(e.to_string()))?;
+            let bytes = read_file(&path)?;
             total += bytes.len() as u64;
             if total > DIGEST_BYTES {
                 return Err(GameError::Start(format!(
@@ -164,6 +158,30 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(),
         walk(root, &entry.path(), out)?;
     }
     Ok(())
+}
+
+/// A regular file's bytes (at most [`DIGEST_BYTES`]), never through a link, never
+/// blocking on a FIFO. (Not `crate::files`: that module's errors know the games.)
+fn read_file(path: &Path) -> Result<Vec<u8>, GameError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let fail = |e: std::io::Error| GameError::Start(format!("{}: {e}", shown(path)));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(fail)?;
+    if !file.metadata().map_err(fail)?.is_file() {
+        return Err(GameError::Start(format!(
+            "{}: not a regular file",
+            shown(path)
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(DIGEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    Ok(bytes)
 }
 
 fn shown(p: &Path) -> String {
