@@ -136,6 +136,11 @@ impl Game for ConnectX {
         config
     }
 
+    /// Kaggle's action schema default: a bot's `None` plays 0, as on Kaggle.
+    fn default_action(&self) -> Option<Value> {
+        Some(Value::from(0))
+    }
+
     fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         let column = int_action(action)?;
         if column < 0 || column >= self.config.columns as i64 {

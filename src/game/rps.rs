@@ -103,6 +103,11 @@ impl Game for Rps {
         config
     }
 
+    /// Kaggle's action schema default: a bot's `None` plays 0, as on Kaggle.
+    fn default_action(&self) -> Option<Value> {
+        Some(Value::from(0))
+    }
+
     fn validate(&self, _seat: usize, action: &Value) -> Result<(), Illegal> {
         let sign = int_action(action)?;
         if !(0..self.config.signs).contains(&sign) {

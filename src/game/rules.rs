@@ -139,6 +139,12 @@ pub trait Game: Send {
     fn observation(&self, seat: usize) -> Map<String, Value>;
     /// What every seat's agent gets as `configuration`.
     fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value>;
+    /// The action a bot's `None` stands for, as Kaggle's runner fills it from the action
+    /// schema's default (`process_schema` in kaggle_environments' `core.py`, `step`);
+    /// `None`: a `None` is an illegal action.
+    fn default_action(&self) -> Option<Value> {
+        None
+    }
     /// Checks one seat's action against the rules without changing anything.
     /// The error says what was wrong, e.g. "column 3 is full".
     fn validate(&self, seat: usize, action: &Value) -> Result<(), Illegal>;

@@ -380,6 +380,11 @@ fn record(
         }) => {
             // Kaggle's overage: time past the move budget comes out of the bank.
             let over = (charged.as_secs_f64() - clock.per_move).max(0.0);
+            // A `None` the game's schema fills (as Kaggle does) is the move played.
+            let action = match (action, game.default_action()) {
+                (Value::Null, Some(default)) => default,
+                (action, _) => action,
+            };
             seat.bank = (seat.bank - over).max(0.0);
             let fault = game.validate(i, &action).err().map(|why| {
                 seat.bot.kill();

@@ -419,3 +419,39 @@ fn bench_json_reports_every_figure_and_target() {
         .iter()
         .all(|t| t["met"].is_boolean() && t["goal"].is_string()));
 }
+
+#[test]
+fn a_none_action_plays_the_schemas_default_as_on_kaggle() {
+    // Kaggle's runner fills a `None` with the action schema's default (0) in ConnectX and
+    // RPS; Kaggle's own `statistical` RPS agent returns None on its first move.
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.py");
+    std::fs::write(
+        &none,
+        "def agent(observation, configuration):\n    return None\n",
+    )
+    .unwrap();
+    let none = none.to_str().unwrap();
+    // ConnectX with room for every move in column 0.
+    for (game, other, rows) in [
+        ("rps", "bots/rps/rock.py", None),
+        ("connectx", "bots/connectx/random.py", Some("rows=10")),
+    ] {
+        let out = cagematch(&[
+            "match",
+            game,
+            none,
+            other,
+            "--seed",
+            "1",
+            "--json",
+            "--set",
+            "episodeSteps=9",
+            "--set",
+            rows.unwrap_or("signs=3"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{game}: {}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["faults"], serde_json::json!([null, null]), "{game}: {v}");
+    }
+}

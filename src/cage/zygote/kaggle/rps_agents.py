@@ -59,7 +59,9 @@ def statistical(observation, configuration):
     global _action_histogram
     if observation.step == 0:
         _action_histogram = {}
-        return random.randrange(0, configuration.signs)
+        # Kaggle's returns None here, which its runner (and cagematch) plays as the
+        # action schema's default, 0.
+        return
     action = observation.lastOpponentAction
     if action not in _action_histogram:
         _action_histogram[action] = 0
