@@ -48,6 +48,30 @@ struct Manifest {
     files: Vec<PathBuf>,
 }
 
+/// Whether a manifest (named `owner`, in `folder`) may name `path`: a file beside it that
+/// is a bot by itself — a `.py`, a manifest, or a compiled bot not named after the
+/// manifest — belongs to another entrant (the folder is often an inbox), so naming it
+/// would read, run or move another entrant's bot. Files in subfolders are the
+/// manifest's to name.
+fn claimable(folder: &Path, owner: &str, path: &Path) -> Result<(), String> {
+    if path.parent() != Some(folder) {
+        return Ok(());
+    }
+    let shown = file_name(path);
+    let py = path.extension().is_some_and(|x| x == "py");
+    if py || is_manifest(path) {
+        return Err(format!(
+            "`{shown}` is a bot of its own; a manifest names only its own files"
+        ));
+    }
+    if is_compiled_bot(path) && stem(path) != owner {
+        return Err(format!(
+            "`{shown}` beside the manifest is a compiled bot of its own; name the manifest's executable after it (`{owner}`) or put it in a subfolder"
+        ));
+    }
+    Ok(())
+}
+
 /// Most data files a manifest may list.
 const MAX_MANIFEST_FILES: usize = 64;
 
@@ -118,21 +142,31 @@ pub fn list(dir: &Path) -> Result<Listing, ConfigError> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
-    let claimed: Vec<PathBuf> = files
+    // What manifests here name as their program, and by whom. An executable here is a
+    // manifest's own (not a bot by itself) only when the manifest has its name
+    // (`alice.yaml` → `alice`): a stranger's manifest cannot claim another entrant's
+    // compiled bot (see `claimable`).
+    let named: Vec<(String, PathBuf)> = files
         .iter()
         .filter(|p| is_manifest(p))
-        .filter_map(|p| manifest_command(p))
-        .filter_map(|c| std::fs::canonicalize(c).ok())
+        .filter_map(|p| Some((stem(p), manifest_command(p)?)))
+        .filter_map(|(owner, c)| Some((owner, std::fs::canonicalize(c).ok()?)))
         .collect();
-    let is_claimed = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| claimed.contains(&c));
+    let named_by = |p: &Path, same_name: bool| {
+        std::fs::canonicalize(p).is_ok_and(|c| {
+            named
+                .iter()
+                .any(|(owner, n)| *n == c && (!same_name || stem(p) == *owner))
+        })
+    };
     let (mut bots, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|p| {
         p.extension().is_some_and(|x| x == "py")
             || is_manifest(p)
-            || (is_compiled_bot(p) && !is_claimed(p))
+            || (is_compiled_bot(p) && !named_by(p, true))
     });
     let mut others: Vec<PathBuf> = rest
         .into_iter()
-        .filter(|p| !is_claimed(p))
+        .filter(|p| !named_by(p, false))
         .filter(|p| {
             !p.file_name()
                 .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
@@ -193,6 +227,23 @@ pub fn manifest_command(path: &Path) -> Option<PathBuf> {
         crate::files::read_text(path, MAX_MANIFEST_BYTES, "bot manifest", Links::Refuse).ok()?;
     let manifest: Manifest = crate::yaml::parse("", &text).ok()?;
     Some(path.parent()?.join(manifest.command))
+}
+
+/// Every file a manifest names (its executable, then its data files), as paths in its
+/// folder, if it parses (for an inbox's check of who claims what).
+pub fn manifest_claims(path: &Path) -> Vec<PathBuf> {
+    let read = || -> Option<Manifest> {
+        let text = crate::files::read_text(path, MAX_MANIFEST_BYTES, "bot manifest", Links::Refuse)
+            .ok()?;
+        crate::yaml::parse("", &text).ok()
+    };
+    let (Some(manifest), Some(folder)) = (read(), path.parent()) else {
+        return Vec::new();
+    };
+    std::iter::once(manifest.command)
+        .chain(manifest.files.into_iter().take(MAX_MANIFEST_FILES))
+        .map(|p| folder.join(p))
+        .collect()
 }
 
 impl BotFile {
@@ -262,7 +313,10 @@ impl BotFile {
         let within = |p: &Path, field: &str| {
             inside(&folder, p, field).map_err(|why| ConfigError::new(&shown, why))
         };
+        let owner = stem(path);
         let command = within(&manifest.command, "command")?;
+        claimable(&folder, &owner, &command)
+            .map_err(|why| ConfigError::new(&shown, format!("command: {why}")))?;
         let mut bot = BotFile::read_executable(&command)
             .map_err(|e| ConfigError::new(&shown, format!("command: {e}")))?;
         if manifest.files.len() > MAX_MANIFEST_FILES {
@@ -277,6 +331,8 @@ impl BotFile {
         let mut files = Vec::with_capacity(manifest.files.len());
         for file in &manifest.files {
             let file = within(file, "files")?;
+            claimable(&folder, &owner, &file)
+                .map_err(|why| ConfigError::new(&shown, format!("files: {why}")))?;
             // A data file is part of the bot: a changed one changes its hash.
             let (bytes, _) = read_capped(&file, MAX_EXECUTABLE_BYTES, "data file", Links::Refuse)
                 .map_err(|e| ConfigError::new(&shown, format!("files: {e}")))?;

@@ -468,3 +468,85 @@ fn bad_folders_and_arguments_are_one_line_errors() {
     assert!(!d.join("rejected").exists());
     assert!(!d.join("check-report.md").exists());
 }
+
+/// Builds `bots/rps/markov_c.c` (a compiled RPS bot) as `out`.
+fn compiled_rps_bot(out: &Path) {
+    let status = std::process::Command::new("gcc")
+        .args(["-O2", "-o"])
+        .arg(out)
+        .arg(repo("bots/rps/markov_c.c"))
+        .status()
+        .expect("gcc runs");
+    assert!(status.success());
+}
+
+#[test]
+fn a_manifest_cannot_claim_another_entrants_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("in");
+    std::fs::create_dir_all(inbox.join("data")).unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), inbox.join("good.py")).unwrap();
+    // Bob's compiled bot, and Alice's manifest naming it as her program.
+    compiled_rps_bot(&inbox.join("bob"));
+    std::fs::write(inbox.join("alice.yaml"), "command: bob\n").unwrap();
+    // Erin's manifest listing Good's source as a data file (it would read it).
+    compiled_rps_bot(&inbox.join("erin"));
+    std::fs::write(inbox.join("erin.yaml"), "command: erin\nfiles: [good.py]\n").unwrap();
+    // Carol and Dave both list one data file: whose it is cannot be told.
+    compiled_rps_bot(&inbox.join("carol"));
+    compiled_rps_bot(&inbox.join("dave"));
+    std::fs::write(inbox.join("data/w.bin"), b"weights").unwrap();
+    for who in ["carol", "dave"] {
+        std::fs::write(
+            inbox.join(format!("{who}.yaml")),
+            format!("command: {who}\nfiles: [data/w.bin]\n"),
+        )
+        .unwrap();
+    }
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "in",
+            "--game",
+            "rps",
+            "--games",
+            "1",
+            "--move-to",
+            "out",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    // Bob's bot is checked as Bob's, on its own; Alice's manifest is refused.
+    assert!(row_of(&stdout, "bob").contains(" OK "), "{stdout}");
+    let alice = row_of(&stdout, "alice.yaml");
+    assert!(alice.contains("PROBLEM invalid"), "{stdout}");
+    assert!(alice.contains("compiled bot of its own"), "{stdout}");
+    assert!(
+        row_of(&stdout, "erin.yaml").contains("PROBLEM invalid"),
+        "{stdout}"
+    );
+    assert!(row_of(&stdout, "good.py").contains(" OK "), "{stdout}");
+    for who in ["carol.yaml", "dave.yaml"] {
+        let row = row_of(&stdout, who);
+        assert!(row.contains("PROBLEM name_clash"), "{stdout}");
+        assert!(row.contains("names `w.bin`"), "{stdout}");
+    }
+    // Nothing of another entrant moved: Bob's bot, Good's source and the shared data stay;
+    // each refused manifest went with its own executable only.
+    assert_eq!(names(&inbox), ["bob", "data", "good.py"], "{stdout}");
+    assert!(inbox.join("data/w.bin").is_file());
+    assert_eq!(
+        names(&dir.path().join("out")),
+        [
+            "alice.yaml",
+            "carol",
+            "carol.yaml",
+            "dave",
+            "dave.yaml",
+            "erin",
+            "erin.yaml"
+        ]
+    );
+}

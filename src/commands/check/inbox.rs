@@ -62,7 +62,16 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     if !args.verbose {
         say!("{}", header(width));
     }
-    let clashes = name_clashes(&listing.bots);
+    let mut clashes = name_clashes(&listing.bots);
+    for (bot, why) in claim_clashes(&listing.bots) {
+        clashes
+            .entry(bot)
+            .and_modify(|r: &mut String| {
+                r.push_str("; ");
+                r.push_str(&why)
+            })
+            .or_insert(why);
+    }
     let mut verdicts = check_all(cage, trial, &listing.bots, &clashes, jobs, |v| {
         if args.verbose {
             say!("");
@@ -150,7 +159,7 @@ fn check_all(
     cage: &Cage,
     trial: &Trial,
     bots: &[PathBuf],
-    clashes: &HashMap<PathBuf, Vec<String>>,
+    clashes: &HashMap<PathBuf, String>,
     jobs: usize,
     mut done: impl FnMut(&Verdict),
 ) -> Vec<Verdict> {
@@ -164,14 +173,10 @@ fn check_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = bots.get(i) else { break };
                 let mut verdict = bot::check(cage, trial, path, &mut |_| {});
-                if let Some(others) = clashes.get(path).filter(|_| !verdict.is_problem()) {
+                if let Some(why) = clashes.get(path).filter(|_| !verdict.is_problem()) {
                     verdict.status = Status::Problem("name_clash".into());
                     verdict.problems = 1;
-                    verdict.reason = format!(
-                        "also named `{}`: {}; a tournament refuses two bots of one name, rename one",
-                        crate::botfile::stem(path),
-                        others.join(", ")
-                    );
+                    verdict.reason = why.clone();
                 }
                 if tx.send((i, verdict)).is_err() {
                     break;
@@ -191,10 +196,46 @@ fn check_all(
     verdicts.into_iter().flatten().collect()
 }
 
-/// For each bot whose name (its file's stem) another bot in the folder has too, the
-/// others' file names: a tournament would refuse to load the folder. Files that do not
-/// read as bots are left out (they are refused on their own, and go aside first).
-fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
+/// For each manifest that names a file another manifest names too (an executable or a
+/// data file in a subfolder), why: whose file it is cannot be told, so neither plays
+/// with it, and neither is moved with the other's file.
+fn claim_clashes(all: &[PathBuf]) -> HashMap<PathBuf, String> {
+    let mut by_file: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
+    for manifest in all.iter().filter(|p| crate::botfile::is_manifest(p)) {
+        let mut claims: Vec<PathBuf> = crate::botfile::manifest_claims(manifest)
+            .iter()
+            .filter_map(|c| std::fs::canonicalize(c).ok())
+            .collect();
+        claims.sort();
+        claims.dedup();
+        for claim in claims {
+            by_file.entry(claim).or_default().push(manifest);
+        }
+    }
+    let mut out: HashMap<PathBuf, String> = HashMap::new();
+    for (file, owners) in by_file.iter().filter(|(_, o)| o.len() > 1) {
+        let shown = file_name(file);
+        for &owner in owners {
+            let others: Vec<String> = owners
+                .iter()
+                .filter(|&&o| o != owner)
+                .map(|o| format!("`{}`", file_name(o)))
+                .collect();
+            out.entry(owner.clone()).or_insert_with(|| {
+                format!(
+                    "names `{shown}`, which {} names too; an entrant's files are its own, give each its own",
+                    others.join(", ")
+                )
+            });
+        }
+    }
+    out
+}
+
+/// For each bot whose name (its file's stem) another bot in the folder has too, why: a
+/// tournament would refuse to load the folder. Files that do not read as bots are left
+/// out (they are refused on their own, and go aside first).
+fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, String> {
     use crate::botfile::{stem, BotFile};
     let mut by_name: HashMap<String, Vec<&PathBuf>> = HashMap::new();
     for bot in all {
@@ -214,7 +255,12 @@ fn name_clashes(all: &[PathBuf]) -> HashMap<PathBuf, Vec<String>> {
                 .map(|b| file_name(b))
                 .collect();
             if !others.is_empty() {
-                clashes.insert(bot.clone(), others);
+                let why = format!(
+                    "also named `{}`: {}; a tournament refuses two bots of one name, rename one",
+                    stem(bot),
+                    others.join(", ")
+                );
+                clashes.insert(bot.clone(), why);
             }
         }
     }
