@@ -118,6 +118,33 @@ fn replace_with(path: &Path, text: &str, what: &str, mode: u32) -> Result<(), Wr
     Ok(())
 }
 
+/// Refuses a run folder (or a ladder's, a shard's) whose own parts are symbolic links:
+/// `names` inside `dir` that exist must not be links, so nothing read or written there
+/// goes elsewhere (a `replays/` planted as a link would take a resumed run's replays, or
+/// a merge's copies, outside). `dir` itself is the user's to name. Missing parts are
+/// fine (they are made as real ones).
+pub fn refuse_links_in(dir: &Path, names: &[&str]) -> Result<(), ConfigError> {
+    for name in names {
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(ConfigError::new(
+                shown(&path),
+                "is a symbolic link; a run folder's parts must be its own (links are not followed)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a run folder holds (see [`refuse_links_in`]).
+pub const RUN_PARTS: [&str; 5] = [
+    "run.json",
+    "journal.jsonl",
+    "replays",
+    "standings.yaml",
+    "report.html",
+];
+
 /// A path as the terminal may show it: control bytes escaped (a file name is anyone's).
 pub fn shown(path: &Path) -> String {
     crate::cage::log::sanitize(path.as_os_str().as_encoded_bytes())

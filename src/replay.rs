@@ -109,6 +109,12 @@ pub fn compress(text: &str) -> std::io::Result<Vec<u8>> {
 /// Reads a replay (plain or zstd-compressed), checking its format and version.
 pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
     let (bytes, _) = crate::files::read_capped(path, MAX_BYTES, "replay", Links::Follow)?;
+    check_bytes(path, bytes)
+}
+
+/// A replay file's bytes (read from `path`, named in errors) as a match: inflated at
+/// most to [`MAX_BYTES`], UTF-8, format and version checked.
+pub fn check_bytes(path: &Path, bytes: Vec<u8>) -> Result<MatchRecord, ConfigError> {
     let bytes =
         inflate(bytes, MAX_BYTES).map_err(|e| ConfigError::new(path.display(), e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| {

@@ -41,6 +41,8 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     };
     let theme = theme(&run_args, None)?;
     let run_dir = args.dir.join("run");
+    // `DIR/run` planted as a link would put the ladder's run folder somewhere else.
+    crate::files::refuse_links_in(&args.dir, &["run"])?;
     let now = now_utc();
     if !Journal::is_run_folder(&run_dir) {
         // The first run: every bot is a new version.

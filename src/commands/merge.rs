@@ -87,6 +87,9 @@ fn write(
         let (source, target) = (from.join(&entry.replay), dir.join(&entry.replay));
         let (bytes, _) =
             crate::files::read_capped(&source, crate::replay::MAX_BYTES, "replay", Links::Refuse)?;
+        // Decompressed and parsed before it is copied: a zstd bomb or garbage in a shard
+        // is a one-line error here, not a merged run that `replay` later refuses.
+        crate::replay::check_bytes(&source, bytes.clone())?;
         std::fs::write(&target, bytes).map_err(|e| {
             Error::Runtime(format!(
                 "{}: cannot write the replay of match #{}: {e}",

@@ -365,6 +365,49 @@ fn bad_shards_and_bad_merges_are_one_line_errors_that_exit_2() {
     );
     assert!(err.contains("is a symbolic link"), "{err}");
     assert!(!d.join("m").exists(), "no half-merged run is left behind");
+    // A shard whose replays/ folder is a link to an outside folder: refused, nothing of
+    // that folder copied.
+    std::fs::remove_dir_all(&linked).unwrap();
+    std::fs::create_dir(&linked).unwrap();
+    for name in ["run.json", "journal.jsonl"] {
+        std::fs::copy(d.join(s1).join(name), linked.join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink(d.join(s1).join("replays"), linked.join("replays")).unwrap();
+    let err = fails(
+        &cagematch(d, &["merge", s0, "linked", "--out", "m"], &[]),
+        2,
+    );
+    assert!(err.contains("replays: is a symbolic link"), "{err}");
+    assert!(!d.join("m").exists());
+    // A shard whose replay is a zstd bomb (300 MiB of zeros in a few KiB): refused
+    // before anything is copied, not merged for `replay` to refuse later.
+    std::fs::remove_file(linked.join("replays")).unwrap();
+    std::fs::create_dir(linked.join("replays")).unwrap();
+    for (i, file) in std::fs::read_dir(d.join(s1).join("replays"))
+        .unwrap()
+        .enumerate()
+    {
+        let file = file.unwrap();
+        let to = linked.join("replays").join(file.file_name());
+        if i == 0 {
+            use std::io::Write;
+            let mut bomb =
+                zstd::stream::Encoder::new(std::fs::File::create(&to).unwrap(), 19).unwrap();
+            let zeros = vec![0u8; 1 << 20];
+            for _ in 0..300 {
+                bomb.write_all(&zeros).unwrap();
+            }
+            bomb.finish().unwrap();
+        } else {
+            std::fs::copy(file.path(), &to).unwrap();
+        }
+    }
+    let err = fails(
+        &cagematch(d, &["merge", s0, "linked", "--out", "m"], &[]),
+        2,
+    );
+    assert!(err.contains("more than"), "{err}");
+    assert!(!d.join("m").exists());
     let left: Vec<_> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name())

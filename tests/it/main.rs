@@ -18,6 +18,7 @@ mod hostile;
 mod init;
 mod ladder;
 mod layout;
+mod links;
 mod matches;
 mod report;
 mod science;

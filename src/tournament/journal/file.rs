@@ -9,6 +9,7 @@ use crate::tournament::schedule::Scheduled;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Largest journal read back (a 100-bot double round-robin is ~5 MB).
@@ -117,6 +118,7 @@ impl Journal {
     /// Creates `output/<name>-<UTC time>/` with `run.json` and an empty journal.
     /// A run folder at exactly `dir` (a ladder's), made if missing; `run.json` written.
     pub fn create_at(dir: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
+        crate::files::refuse_links_in(dir, &crate::files::RUN_PARTS)?;
         std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
             JournalError::Write(format!(
                 "{}: cannot create the run folder: {e}",
@@ -185,6 +187,7 @@ impl Journal {
     /// The run, its complete entries, and the journal's complete and whole lengths.
     fn read_parts(dir: &Path) -> Result<(RunInfo, Vec<Entry>, usize, usize), JournalError> {
         let shown = dir.display();
+        crate::files::refuse_links_in(dir, &crate::files::RUN_PARTS)?;
         let run_file = dir.join("run.json");
         if !run_file.is_file() {
             return Err(ConfigError::new(&shown, "not a run folder (no run.json in it)").into());
@@ -203,6 +206,8 @@ impl Journal {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            // Never through a link planted there (checked before too; this closes the gap).
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| JournalError::Write(format!("{}: cannot open: {e}", path.display())))?;
         Ok(Journal {
