@@ -48,11 +48,10 @@ struct Manifest {
     files: Vec<PathBuf>,
 }
 
-/// Whether a manifest (named `owner`, in `folder`) may name `path`: a file beside it that
-/// is a bot by itself — a `.py`, a manifest, or a compiled bot not named after the
-/// manifest — belongs to another entrant (the folder is often an inbox), so naming it
-/// would read, run or move another entrant's bot. Files in subfolders are the
-/// manifest's to name.
+/// Whether a manifest (named `owner`, in `folder`) may list `path` as a data file: a file
+/// beside it that is a bot by itself — a `.py`, a manifest, or a compiled bot not named
+/// after the manifest — is another bot's (the folder is often an inbox), and listing it
+/// would let this bot read it. Files in subfolders are the manifest's to name.
 fn claimable(folder: &Path, owner: &str, path: &Path) -> Result<(), String> {
     if path.parent() != Some(folder) {
         return Ok(());
@@ -66,7 +65,7 @@ fn claimable(folder: &Path, owner: &str, path: &Path) -> Result<(), String> {
     }
     if is_compiled_bot(path) && stem(path) != owner {
         return Err(format!(
-            "`{shown}` beside the manifest is a compiled bot of its own; name the manifest's executable after it (`{owner}`) or put it in a subfolder"
+            "`{shown}` beside the manifest is a compiled bot of its own; a manifest lists only its own files"
         ));
     }
     Ok(())
@@ -314,9 +313,9 @@ impl BotFile {
             inside(&folder, p, field).map_err(|why| ConfigError::new(&shown, why))
         };
         let owner = stem(path);
+        // The command may be an engine several manifests share (house bots with other
+        // args); an inbox's check flags one beside it that is another entrant's bot.
         let command = within(&manifest.command, "command")?;
-        claimable(&folder, &owner, &command)
-            .map_err(|why| ConfigError::new(&shown, format!("command: {why}")))?;
         let mut bot = BotFile::read_executable(&command)
             .map_err(|e| ConfigError::new(&shown, format!("command: {e}")))?;
         if manifest.files.len() > MAX_MANIFEST_FILES {

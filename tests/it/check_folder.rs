@@ -521,8 +521,11 @@ fn a_manifest_cannot_claim_another_entrants_files() {
     // Bob's bot is checked as Bob's, on its own; Alice's manifest is refused.
     assert!(row_of(&stdout, "bob").contains(" OK "), "{stdout}");
     let alice = row_of(&stdout, "alice.yaml");
-    assert!(alice.contains("PROBLEM invalid"), "{stdout}");
-    assert!(alice.contains("compiled bot of its own"), "{stdout}");
+    assert!(alice.contains("PROBLEM name_clash"), "{stdout}");
+    assert!(
+        alice.contains("names `bob`, a compiled bot of its own"),
+        "{stdout}"
+    );
     assert!(
         row_of(&stdout, "erin.yaml").contains("PROBLEM invalid"),
         "{stdout}"

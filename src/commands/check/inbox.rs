@@ -213,6 +213,28 @@ fn claim_clashes(all: &[PathBuf]) -> HashMap<PathBuf, String> {
         }
     }
     let mut out: HashMap<PathBuf, String> = HashMap::new();
+    // A compiled bot beside the manifests that is not named after the one that names it
+    // is a bot of its own (checked, and listed by tournaments, as itself): in an inbox,
+    // another entrant's, which a stranger's manifest must not play as its own.
+    for manifest in all.iter().filter(|p| crate::botfile::is_manifest(p)) {
+        let Some(command) = crate::botfile::manifest_claims(manifest).into_iter().next() else {
+            continue;
+        };
+        let beside = command.parent() == manifest.parent();
+        let owner = crate::botfile::stem(manifest);
+        if beside
+            && crate::botfile::is_compiled_bot(&command)
+            && crate::botfile::stem(&command) != owner
+        {
+            out.insert(
+                manifest.clone(),
+                format!(
+                    "names `{}`, a compiled bot of its own here; name your executable after the manifest (`{owner}`) or put it in a subfolder",
+                    file_name(&command)
+                ),
+            );
+        }
+    }
     for (file, owners) in by_file.iter().filter(|(_, o)| o.len() > 1) {
         let shown = file_name(file);
         for &owner in owners {
