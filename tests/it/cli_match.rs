@@ -455,3 +455,50 @@ fn a_none_action_plays_the_schemas_default_as_on_kaggle() {
         assert_eq!(v["faults"], serde_json::json!([null, null]), "{game}: {v}");
     }
 }
+
+#[test]
+fn a_bot_starting_a_thread_gets_a_python_error_it_can_catch_not_a_kill() {
+    // Real code starts a thread "just in case": the cage refuses the thread (clone with
+    // thread flags: EPERM), and Python raises RuntimeError("can't start new thread").
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "threading",
+            "import threading\n\ndef agent(observation, configuration):\n    try:\n        threading.Thread(target=print).start()\n        print('started')\n    except RuntimeError as e:\n        print('caught', e)\n    return 0\n",
+        ),
+        (
+            "_thread",
+            "import _thread\n\ndef agent(observation, configuration):\n    try:\n        _thread.start_new_thread(print, ('x',))\n        print('started')\n    except RuntimeError as e:\n        print('caught', e)\n    return 0\n",
+        ),
+    ];
+    for (module, code) in cases {
+        let bot = dir.path().join(format!("t{module}.py"));
+        std::fs::write(&bot, code).unwrap();
+        let replay = dir.path().join(format!("{module}.json"));
+        let out = cagematch(&[
+            "match",
+            "rps",
+            bot.to_str().unwrap(),
+            "bots/rps/rock.py",
+            "--module",
+            module,
+            "--set",
+            "episodeSteps=3",
+            "--replay",
+            replay.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{module}: {}",
+            text(&out.stderr)
+        );
+        let record = std::fs::read_to_string(&replay).unwrap();
+        assert!(!record.contains("\"violation\""), "{module}: {record}");
+        assert!(
+            record.contains("caught can't start new thread"),
+            "{module}: {record}"
+        );
+        assert!(!record.contains("started"), "{module}: {record}");
+    }
+}

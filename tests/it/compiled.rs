@@ -331,6 +331,17 @@ fn the_kernel_kills_sockets_forks_execs_ptrace_and_kills() {
         let (fault, _) = hostile(&cage, mode);
         assert_eq!(fault.kind, FaultKind::Violation, "{mode}: {fault:?}");
     }
+    // A raw clone with thread flags is refused softly (no thread), as Python's threads
+    // are: the layer is the same whatever asks.
+    let (fault, _) = hostile(&cage, "raw_thread");
+    assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
+    assert!(
+        fault
+            .detail
+            .contains("clone thread: Operation not permitted"),
+        "{}",
+        fault.detail
+    );
     let (fault, _) = hostile(&cage, "setown");
     assert_eq!(fault.kind, FaultKind::Exited, "{fault:?}");
     assert!(

@@ -192,6 +192,21 @@ pub fn rules() -> Vec<Rule> {
             "makes glibc fall back to clone"
         ),
         rule!(SYS_clone, Errno(libc::EPERM), "no new processes or threads"),
+        // Before a thread, glibc's pthread_create asks its own thread id and scheduling
+        // (and copes when it cannot know the latter): so `threading.Thread.start` gets
+        // its RuntimeError from the clone above instead of a kill. Its own id is no
+        // secret; the scheduling calls only read, and are refused anyway.
+        rule!(SYS_gettid, Allow, "pthread_create asks its own thread id"),
+        rule!(
+            SYS_sched_getparam,
+            Errno(libc::EPERM),
+            "pthread_create reads its own scheduling first"
+        ),
+        rule!(
+            SYS_sched_getscheduler,
+            Errno(libc::EPERM),
+            "pthread_create reads its own scheduling first"
+        ),
         rule!(SYS_fork, Errno(libc::EPERM), "no new processes"),
         rule!(SYS_vfork, Errno(libc::EPERM), "no new processes"),
         // Worker pools (multiprocessing, scikit-learn's n_jobs through joblib) make a pipe
