@@ -136,14 +136,9 @@ pub fn refuse_links_in(dir: &Path, names: &[&str]) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// What a run folder holds (see [`refuse_links_in`]).
-pub const RUN_PARTS: [&str; 5] = [
-    "run.json",
-    "journal.jsonl",
-    "replays",
-    "standings.yaml",
-    "report.html",
-];
+/// What a run folder reads and appends to (see [`refuse_links_in`]); the files it only
+/// writes whole (`standings.yaml`, reports) replace a link planted there, never follow it.
+pub const RUN_PARTS: [&str; 3] = ["run.json", "journal.jsonl", "replays"];
 
 /// A path as the terminal may show it: control bytes escaped (a file name is anyone's).
 pub fn shown(path: &Path) -> String {

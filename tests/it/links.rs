@@ -95,3 +95,21 @@ fn a_ladder_whose_run_folder_is_a_link_is_refused() {
         "nothing written through the link"
     );
 }
+
+#[test]
+fn standings_written_over_a_planted_link_replace_it_and_leave_its_target_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = played(dir.path());
+    let outside = dir.path().join("outside.yaml");
+    std::fs::write(&outside, "mine\n").unwrap();
+    std::fs::remove_file(run.join("standings.yaml")).unwrap();
+    std::os::unix::fs::symlink(&outside, run.join("standings.yaml")).unwrap();
+    let out = cagematch_in(
+        dir.path(),
+        &["run", "--resume", run.to_str().unwrap(), "--headless"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine\n");
+    let meta = std::fs::symlink_metadata(run.join("standings.yaml")).unwrap();
+    assert!(meta.is_file(), "replaced by a file of its own");
+}

@@ -226,7 +226,9 @@ impl Export {
             crate::error::WriteError::new(crate::files::shown(path), "write the standings", e)
         };
         let text = serde_yaml::to_string(self).map_err(|e| fail(&e))?;
-        std::fs::write(path, text).map_err(|e| fail(&e))
+        // Whole, through a new file renamed into place: a link planted at the name (a
+        // run folder from another machine) is replaced, never written through.
+        crate::files::write_replacing(path, &text, "standings")
     }
 }
 
