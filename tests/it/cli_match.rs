@@ -385,6 +385,9 @@ fn bench_json_reports_every_figure_and_target() {
         assert!(losses["charged"].as_f64().is_some(), "{fairness}");
         assert!(losses["moves"][0].as_u64().unwrap() > 0, "{fairness}");
     }
+    let crowd = &fairness["oversubscribed"];
+    assert!(crowd["moves"].as_u64().unwrap() > 0, "{fairness}");
+    assert!(crowd["timeouts"].as_u64().is_some(), "{fairness}");
     let stalls = fairness["stalls"].as_array().unwrap();
     assert_eq!(stalls.len(), 2, "{fairness}");
     for s in stalls {
@@ -399,11 +402,11 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 16);
+        assert_eq!(targets.len(), 17);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 15);
+        assert_eq!(targets.len(), 16);
     }
     // A game of one's own against the built-in RPS (kaggle's env.run only with
     // --game-venv, which this run does not give).
@@ -501,4 +504,40 @@ fn a_bot_starting_a_thread_gets_a_python_error_it_can_catch_not_a_kill() {
         );
         assert!(!record.contains("started"), "{module}: {record}");
     }
+}
+
+#[test]
+fn a_python_bot_that_sleeps_to_its_deadline_then_spins_past_it_times_out() {
+    // Sleeping is charged; spinning past the deadline is running, not waiting for a CPU:
+    // no grace, a timeout on that very move (before, 85 ms past a 300 ms budget passed).
+    let dir = tempfile::tempdir().unwrap();
+    let bot = dir.path().join("farm.py");
+    std::fs::write(
+        &bot,
+        "import time\n\ndef agent(observation, configuration):\n    budget = configuration.actTimeout\n    start = time.perf_counter()\n    time.sleep(max(0.0, budget - 0.005))\n    while time.perf_counter() - start < budget + 0.085:\n        pass\n    return 0\n",
+    )
+    .unwrap();
+    let out = cagematch(&[
+        "match",
+        "rps",
+        bot.to_str().unwrap(),
+        "bots/rps/rock.py",
+        "--set",
+        "episodeSteps=4",
+        "--move-time",
+        "0.3",
+        "--overage",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["faults"][0]["kind"], "timeout", "{v}");
+    assert!(
+        v["faults"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("on move 1:"),
+        "{v}"
+    );
 }

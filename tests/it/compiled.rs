@@ -796,3 +796,12 @@ fn an_off_turn_bot_is_frozen_and_cannot_ponder() {
         "unfrozen, it computed only {pondered} s while its opponent thought {thought} s"
     );
 }
+
+#[test]
+fn a_compiled_bot_that_sleeps_to_its_deadline_then_spins_past_it_times_out() {
+    // The grace past a deadline is for a wait the kernel has not counted yet; a bot that
+    // runs after its deadline has none to claim (it was charged 327-368 ms of 300).
+    let cage = common::cage();
+    let (fault, _) = hostile(&cage, "farm");
+    assert_eq!(fault.kind, FaultKind::Timeout, "{fault:?}");
+}

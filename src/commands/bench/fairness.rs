@@ -41,6 +41,28 @@ pub struct FairnessFigures {
     pub matches: usize,
     pub losses: Vec<Losses>,
     pub stalls: Vec<Stall>,
+    /// Three runners of 8 jobs each on 2 cores, as matches at once (12 per core): moves
+    /// asked and moves lost on time, with the runner's measures on.
+    pub oversubscribed: (usize, usize),
+    pub oversubscribed_jobs: usize,
+}
+
+/// Matches at once per core in the oversubscribed figure (three runners of 8 jobs each
+/// on 2 cores), and their time control: a 0.1 s move with a 0.2 s bank.
+const CROWD_PER_CORE: usize = 12;
+const CROWD_CLOCK: TimeControl = TimeControl {
+    per_move: MOVE_BUDGET,
+    overage: 0.2,
+    load: 10.0,
+};
+
+/// Matches played at once in one figure.
+struct Crowd {
+    game: GameKind,
+    clock: TimeControl,
+    config: serde_json::Value,
+    count: usize,
+    jobs: usize,
 }
 
 pub fn per_thousand((moves, timeouts): (usize, usize)) -> f64 {
@@ -74,8 +96,22 @@ pub fn measure(
     let mut losses = Vec::new();
     for game in [GameKind::Connectx, GameKind::Rps] {
         let bot = thinker(game);
+        let crowd = Crowd {
+            game,
+            clock: TimeControl {
+                per_move: MOVE_BUDGET,
+                overage: 0.0,
+                load: 10.0,
+            },
+            config: match game {
+                GameKind::Rps => json!({"episodeSteps": 20}),
+                _ => json!({}),
+            },
+            count: matches,
+            jobs,
+        };
         let count = |fairness| -> Result<(usize, usize), Error> {
-            let records = play_at_once(policy, game, &bot, matches, jobs, fairness)?;
+            let records = play_at_once(policy, &bot, &crowd, fairness)?;
             Ok(tally(&records))
         };
         losses.push(Losses {
@@ -84,11 +120,28 @@ pub fn measure(
             baseline: count(Fairness::unprotected())?,
         });
     }
+    // A machine shared with two more runners: every worker's match at once.
+    let crowd_jobs = CROWD_PER_CORE * cores.max(1);
+    let crowd = Crowd {
+        game: GameKind::Rps,
+        clock: CROWD_CLOCK,
+        config: json!({"episodeSteps": 10}),
+        count: crowd_jobs,
+        jobs: crowd_jobs,
+    };
+    let oversubscribed = tally(&play_at_once(
+        policy,
+        &thinker(GameKind::Rps),
+        &crowd,
+        Fairness::default(),
+    )?);
     Ok(FairnessFigures {
         jobs,
         matches,
         losses,
         stalls: stalls(policy)?,
+        oversubscribed,
+        oversubscribed_jobs: crowd_jobs,
     })
 }
 
@@ -111,27 +164,18 @@ fn tally(records: &[MatchRecord]) -> (usize, usize) {
 /// shares the cores as it would on a busy machine).
 fn play_at_once(
     policy: &CagePolicy,
-    game: GameKind,
     bot: &BotFile,
-    count: usize,
-    jobs: usize,
+    crowd: &Crowd,
     fairness: Fairness,
 ) -> Result<Vec<MatchRecord>, Error> {
+    let (game, count, jobs, clock) = (crowd.game, crowd.count, crowd.jobs, crowd.clock);
     let mut policy = policy.clone();
     policy.pool = jobs;
     let cage = Cage::start(&policy).map_err(Error::runtime)?;
     let key = SeedKey::random().map_err(Error::runtime)?;
     let next = AtomicUsize::new(0);
     let records = Mutex::new(Vec::with_capacity(count));
-    let clock = TimeControl {
-        per_move: MOVE_BUDGET,
-        overage: 0.0,
-        load: 10.0,
-    };
-    let config = match game {
-        GameKind::Rps => json!({"episodeSteps": 20}),
-        _ => json!({}),
-    };
+    let config = &crowd.config;
     std::thread::scope(|s| -> Result<(), Error> {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {

@@ -73,35 +73,7 @@ fn judge(m: &Measured) -> Vec<Target> {
             met: m.jobs_all < 2 || scaling >= 1.8,
         });
     }
-    for l in &m.fairness.losses {
-        let (protected, baseline) = (
-            fairness::per_thousand(l.protected),
-            fairness::per_thousand(l.baseline),
-        );
-        targets.push(Target {
-            name: if l.game == GameKind::Rps {
-                "time losses per 1000 moves, rps"
-            } else {
-                "time losses per 1000 moves, connectx"
-            },
-            goal: "0".into(),
-            value: format!("{protected:.1} (wall: {baseline:.0})"),
-            met: l.protected.1 == 0,
-        });
-    }
-    for s in &m.fairness.stalls {
-        let over = s.wall.as_secs_f64() - s.budget.as_secs_f64();
-        targets.push(Target {
-            name: if s.what.starts_with("sleeping") {
-                "sleeping bot's move past its budget"
-            } else {
-                "blocked bot's move past its budget"
-            },
-            goal: "≤ 1 s".into(),
-            value: format!("{over:+.2} s"),
-            met: over <= 1.0,
-        });
-    }
+    targets.extend(fairness_targets(&m.fairness));
     targets.extend(environment_targets(&m.environment));
     if let Some(n) = &m.numpy {
         let spawn_ms = n.pooled.median_us() / 1000.0;
@@ -163,6 +135,51 @@ fn cost_targets(m: &Measured) -> Vec<Target> {
         value: format!("{:.1} %", share * 100.0),
         met: share <= 0.05,
     });
+    targets
+}
+
+/// Time losses on a shared machine, and what a stalling bot costs.
+fn fairness_targets(f: &fairness::FairnessFigures) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for l in &f.losses {
+        let (protected, baseline) = (
+            fairness::per_thousand(l.protected),
+            fairness::per_thousand(l.baseline),
+        );
+        targets.push(Target {
+            name: if l.game == GameKind::Rps {
+                "time losses per 1000 moves, rps"
+            } else {
+                "time losses per 1000 moves, connectx"
+            },
+            goal: "0".into(),
+            value: format!("{protected:.1} (wall: {baseline:.0})"),
+            met: l.protected.1 == 0,
+        });
+    }
+    let crowd = f;
+    targets.push(Target {
+        name: "time losses, 12 matches at once per core",
+        goal: "0".into(),
+        value: format!(
+            "{} of {} moves",
+            crowd.oversubscribed.1, crowd.oversubscribed.0
+        ),
+        met: crowd.oversubscribed.1 == 0,
+    });
+    for s in &f.stalls {
+        let over = s.wall.as_secs_f64() - s.budget.as_secs_f64();
+        targets.push(Target {
+            name: if s.what.starts_with("sleeping") {
+                "sleeping bot's move past its budget"
+            } else {
+                "blocked bot's move past its budget"
+            },
+            goal: "≤ 1 s".into(),
+            value: format!("{over:+.2} s"),
+            met: over <= 1.0,
+        });
+    }
     targets
 }
 

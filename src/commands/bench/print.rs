@@ -44,6 +44,7 @@ pub fn json(m: &Measured, targets: &[Target]) {
                     "wall_clock": round1(super::fairness::per_thousand(l.baseline)),
                     "moves": [l.protected.0, l.baseline.0],
                 }))).collect::<serde_json::Map<_, _>>(),
+                "oversubscribed": json!({"jobs": m.fairness.oversubscribed_jobs, "moves": m.fairness.oversubscribed.0, "timeouts": m.fairness.oversubscribed.1}),
                 "stalls": m.fairness.stalls.iter().map(|s| json!({"what": s.what, "budget_s": s.budget.as_secs_f64(), "wall_s": (s.wall.as_secs_f64() * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
             }),
             "numpy": m.numpy.as_ref().map(|n| json!({
@@ -244,6 +245,15 @@ fn fairness_table(f: &super::fairness::FairnessFigures) {
             super::fairness::per_thousand(l.baseline)
         );
     }
+    say!(
+        "{:<58} {:>10.1} {:>10}",
+        format!(
+            "rps, {} matches at once (3 runners × 8 jobs on 2 cores) ({} moves)",
+            f.oversubscribed_jobs, f.oversubscribed.0
+        ),
+        super::fairness::per_thousand(f.oversubscribed),
+        "-"
+    );
     for s in &f.stalls {
         say!(
             "{:<58} {:>7.2} s of a {:.1} s budget",

@@ -19,8 +19,18 @@ const FDS: usize = 4;
 /// own (seen here: 30 ms with 16 thinking bots on 2 cores). While such a wait can
 /// explain the excess, a bot over its budget that is runnable and has used less CPU
 /// than its budget is looked at again every [`RECHECK`], up to this much over.
+/// Only a bot that has not run since its deadline can be owed such a wait: one that ran
+/// (spinning, or woken just to overrun) has had its waits counted, so more CPU than this
+/// since the first look past its deadline ends the grace.
 const PENDING_WAIT: Duration = Duration::from_millis(100);
 const RECHECK: Duration = Duration::from_millis(2);
+const RAN: Duration = Duration::from_micros(500);
+/// Where the charge is trusted (wall time less the kernel's run-queue wait), the
+/// wall-clock backstop does not end a move the charge says is within budget: a busy
+/// machine is not the bot's fault. This far bound only catches an accounting failure.
+fn far_stop(budget: Duration) -> Duration {
+    budget * 20 + Duration::from_secs(30)
+}
 
 /// One reply and what it cost.
 pub struct Exchange {
@@ -149,6 +159,10 @@ struct Pending<'a> {
     meter: Meter,
     deadline: Instant,
     hard_stop: Instant,
+    /// See [`far_stop`].
+    far_stop: Instant,
+    /// The bot's CPU time when it was first seen past its budget (see [`RAN`]).
+    over_at: Option<Duration>,
     incoming: Incoming,
     /// Whether the last poll saw output waiting: a Python bot's process flushes what the
     /// bot printed before it writes its reply, so if that poll saw none, there is none
@@ -190,6 +204,8 @@ impl BotProcess {
             written,
             deadline: meter.start + ask.budget,
             hard_stop: meter.start + ask.backstop,
+            far_stop: meter.start + far_stop(ask.budget).max(ask.backstop),
+            over_at: None,
             incoming: Incoming::new(ask.wire, self.limits.frame_bytes),
             meter,
             log_seen: false,
@@ -273,12 +289,15 @@ impl BotProcess {
 
     /// The deadline has passed: a timeout if the bot was charged its budget or the
     /// backstop is reached, otherwise the time left of its budget (never past the
-    /// backstop) — the machine kept it from running.
-    fn next_deadline(&self, now: Instant, p: &Pending<'_>) -> Result<Instant, Fault> {
+    /// backstop) — the machine kept it from running. Where the charge is trusted, the
+    /// backstop is [`far_stop`]: a bot waiting for a CPU is never timed out for it.
+    fn next_deadline(&self, now: Instant, p: &mut Pending<'_>) -> Result<Instant, Fault> {
         let (meter, budget) = (&p.meter, p.ask.budget);
         let (charged, stolen) = meter.charged(self);
         let wall = now.duration_since(meter.start).as_secs_f64();
-        if now >= p.hard_stop {
+        let trusted = !meter.wall_only && meter.wait0.is_some();
+        let stop = if trusted { p.far_stop } else { p.hard_stop };
+        if now >= stop {
             return Err(Fault::new(
                 FaultKind::Timeout,
                 format!(
@@ -290,13 +309,12 @@ impl BotProcess {
             ));
         }
         if charged >= budget {
-            if !meter.wall_only
-                && meter.wait0.is_some()
-                && charged - budget < PENDING_WAIT
-                && meter.cpu(self) < budget
-                && self.runnable()
+            let cpu = meter.cpu(self);
+            let ran = p.over_at.is_some_and(|at| cpu.saturating_sub(at) > RAN);
+            if trusted && !ran && charged - budget < PENDING_WAIT && cpu < budget && self.runnable()
             {
-                return Ok((now + RECHECK).min(p.hard_stop));
+                p.over_at.get_or_insert(cpu);
+                return Ok((now + RECHECK).min(stop));
             }
             let blocked = if self.logs.full() {
                 format!(
@@ -318,7 +336,7 @@ impl BotProcess {
                 ),
             ));
         }
-        Ok((now + (budget - charged)).min(p.hard_stop))
+        Ok((now + (budget - charged)).min(stop))
     }
 }
 
