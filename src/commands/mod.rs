@@ -18,6 +18,13 @@ use crate::error::Error;
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let result = dispatch(cli);
+    // Game processes kept for the next match end here, their scratch folders with them.
+    crate::game::env::close_all();
+    result
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command.unwrap_or(Command::Run(Default::default())) {
         Command::Sandbox => sandbox::run(),
         Command::Run(args) => run::run(args),

@@ -304,3 +304,157 @@ fn a_run_refuses_to_resume_on_a_changed_game() {
     assert!(err.contains("changed since the run began"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Every process under `root` (its children, theirs, …), by pid.
+fn descendants(root: u32) -> Vec<u32> {
+    let parent = |pid: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command's closing parenthesis: state, then the parent's pid.
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let all: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    let mut found = vec![root];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for &pid in &all {
+            if !found.contains(&pid) && parent(pid).is_some_and(|p| found.contains(&p)) {
+                found.push(pid);
+                grew = true;
+            }
+        }
+    }
+    found.retain(|&p| p != root);
+    found
+}
+
+/// Whether `pid` is still a live process (a zombie waiting for a parent that does not
+/// reap it has ended).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .is_some_and(|zombie| !zombie)
+}
+
+#[test]
+fn nothing_of_a_run_killed_with_sigkill_outlives_it_past_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    bot(&dir.path().join("bots"), "one.py", "1");
+    std::fs::copy(
+        repo().join("games/takeaway_bots/perfect.py"),
+        dir.path().join("bots/perfect.py"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        format!(
+            "name: k\ngame: {}\ngames_per_pair: 1000\njobs: 2\nbots: {{folder: bots}}\n",
+            repo().join("games/takeaway.py").display()
+        ),
+    )
+    .unwrap();
+    let mut runner = std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(["run", "t.yaml", "--headless"])
+        .current_dir(dir.path())
+        .env("TMPDIR", &tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = runner.id();
+    // Under way: matches in the journal, game processes and bots running.
+    let started = std::time::Instant::now();
+    let journal = || {
+        std::fs::read_dir(dir.path().join("runs"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| std::fs::read_to_string(e.ok()?.path().join("journal.jsonl")).ok())
+            .map_or(0, |t| t.lines().count())
+    };
+    while journal() < 4 {
+        assert!(started.elapsed().as_secs() < 120, "the run never got going");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let family = descendants(pid);
+    assert!(!family.is_empty(), "a zygote, bots and game processes");
+    let scratch = format!("cagematch-game-{pid}-");
+    let ours = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&scratch)
+            })
+            .count()
+    };
+    assert!(ours(&tmp) > 0, "game processes have scratch folders");
+    let cgroups = |pid: u32| -> usize {
+        let out = std::process::Command::new("find")
+            .args(["/sys/fs/cgroup", "-maxdepth", "8", "-type", "d"])
+            .args(["-name", &format!("cagematch-{pid}-*")])
+            .output()
+            .unwrap();
+        text(&out.stdout).lines().count()
+    };
+    let had_cgroups = cgroups(pid) > 0;
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    runner.wait().unwrap();
+    // Every process of the run ends with it (parent-death signals), at once.
+    let killed = std::time::Instant::now();
+    while family.iter().any(|&p| alive(p)) {
+        let left: Vec<u32> = family.iter().copied().filter(|&p| alive(p)).collect();
+        assert!(killed.elapsed().as_secs() < 30, "still running: {left:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The next runner's start removes what the killed one could not: its game
+    // processes' scratch folders and its cgroups.
+    let out = cagematch_in_with_tmp(
+        dir.path(),
+        &tmp,
+        &[
+            "match",
+            repo().join("games/takeaway.py").to_str().unwrap(),
+            "bots/one.py",
+            "bots/perfect.py",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(ours(&tmp), 0, "the killed run's scratch folders are gone");
+    if had_cgroups {
+        assert_eq!(cgroups(pid), 0, "the killed run's cgroups are gone");
+    }
+    // And a run that ends normally leaves none of its own.
+    let left: Vec<String> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("cagematch-game-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+fn cagematch_in_with_tmp(dir: &Path, tmp: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(args)
+        .current_dir(dir)
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap()
+}

@@ -116,6 +116,22 @@ pub fn opened(id: u16) -> Result<Arc<Environment>, GameError> {
     }
 }
 
+/// Ends every idle game process of every opened environment (and removes their scratch
+/// folders): what a command does before it exits, since the registry is never dropped.
+pub fn close_all() {
+    let opened: Vec<Arc<Environment>> = registry()
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Opened(env) => Some(Arc::clone(env)),
+            Entry::Named(_) => None,
+        })
+        .collect();
+    for env in opened {
+        let idle = std::mem::take(&mut *env.idle.lock().unwrap_or_else(|p| p.into_inner()));
+        drop(idle);
+    }
+}
+
 /// The label an environment goes by (a path or `kaggle:NAME`, escaped).
 pub fn label(id: u16) -> String {
     registry()

@@ -14,7 +14,7 @@ mod game;
 mod process;
 mod source;
 
-pub use environment::{label, named, open_named, opened, Environment, Walls};
+pub use environment::{close_all, label, named, open_named, opened, Environment, Walls};
 pub use game::EnvGame;
 pub use process::GameError;
 pub use source::Source;

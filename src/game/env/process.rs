@@ -45,6 +45,35 @@ pub struct GameProcess {
     _scratch: tempfile::TempDir,
 }
 
+/// The start of a game process's scratch folder's name, then the runner's pid.
+const SCRATCH_PREFIX: &str = "cagematch-game-";
+
+/// Removes, once per runner, the scratch folders of runners that are gone (killed with
+/// SIGKILL: nothing of theirs could clean up), so none outlives its run for long.
+fn sweep_stale_scratch() {
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    SWEPT.get_or_init(|| {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name
+                .strip_prefix(SCRATCH_PREFIX)
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok());
+            let ours = entry.metadata().is_ok_and(|m| {
+                std::os::unix::fs::MetadataExt::uid(&m) == nix::unistd::getuid().as_raw()
+            });
+            if let Some(pid) = pid.filter(|_| ours) {
+                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    });
+}
+
 /// Room made for each read from the game process.
 const READ_CHUNK: usize = 65536;
 
@@ -56,8 +85,10 @@ impl GameProcess {
         mut start: Value,
         deadline: Duration,
     ) -> Result<(GameProcess, Value), GameError> {
+        sweep_stale_scratch();
+        // Named for this runner, so a later one can tell it is gone (see below).
         let scratch = tempfile::Builder::new()
-            .prefix("cagematch-game-")
+            .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
             .tempdir()
             .map_err(|e| GameError::Start(format!("cannot make a scratch folder: {e}")))?;
         start["scratch"] = Value::from(scratch.path().display().to_string());
