@@ -16,6 +16,7 @@ macro_rules! say {
 }
 
 pub mod affinity;
+pub mod beneath;
 pub mod botfile;
 pub mod cage;
 pub mod cli;

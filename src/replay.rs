@@ -76,16 +76,22 @@ const LEVEL: i32 = 9;
 /// The first bytes of every zstd frame.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
-/// Writes the replay; compressed when the name ends in `.zst`.
+/// Writes the replay (to a file the user named: `match --replay`); compressed when the
+/// name ends in `.zst`.
 pub fn write(path: &Path, record: &MatchRecord, timings: bool) -> Result<(), WriteError> {
-    let text = to_string(record, timings);
-    let compressed = path.extension().is_some_and(|e| e == "zst");
-    let bytes = if compressed {
-        compress(&text).map_err(|e| WriteError::new(shown(path), "compress the replay", e))?
-    } else {
-        text.into_bytes()
-    };
+    let bytes = bytes(&path.to_string_lossy(), record, timings)
+        .map_err(|e| WriteError::new(shown(path), "compress the replay", e))?;
     std::fs::write(path, bytes).map_err(|e| WriteError::new(shown(path), "write the replay", e))
+}
+
+/// A replay file's bytes for a file named `name`: compressed when it ends in `.zst`.
+pub fn bytes(name: &str, record: &MatchRecord, timings: bool) -> std::io::Result<Vec<u8>> {
+    let text = to_string(record, timings);
+    if name.ends_with(".zst") {
+        compress(&text)
+    } else {
+        Ok(text.into_bytes())
+    }
 }
 
 /// Why bytes are not a replay this cagematch can open.
@@ -110,6 +116,19 @@ pub fn compress(text: &str) -> std::io::Result<Vec<u8>> {
 pub fn read(path: &Path) -> Result<MatchRecord, ConfigError> {
     let (bytes, _) = crate::files::read_capped(path, MAX_BYTES, "replay", Links::Follow)?;
     check_bytes(path, bytes)
+}
+
+/// Reads the replay `rel` of the run folder `dir`, beneath it (no link at any depth; a
+/// run folder may come from another machine).
+pub fn read_beneath(dir: &Path, rel: &str) -> Result<MatchRecord, ConfigError> {
+    let folder = crate::beneath::Folder::open(dir).map_err(|e| {
+        ConfigError::new(
+            crate::files::shown(dir),
+            crate::beneath::open_error(&e, "folder"),
+        )
+    })?;
+    let bytes = folder.read(rel, MAX_BYTES, "replay")?;
+    check_bytes(&dir.join(rel), bytes)
 }
 
 /// A replay file's bytes (read from `path`, named in errors) as a match: inflated at

@@ -2,9 +2,9 @@
 //! the journal in schedule order, every replay copied byte for byte, the standings
 //! written as a single machine's run writes them.
 
+use crate::beneath::{open_error, Folder};
 use crate::cli::MergeArgs;
-use crate::error::Error;
-use crate::files::Links;
+use crate::error::{ConfigError, Error};
 use crate::tournament::merge::{self, ShardRun};
 use crate::tournament::{Entry, Journal};
 use std::process::ExitCode;
@@ -83,20 +83,17 @@ fn write(
         }
         // The journal checked that a replay's name is a plain file in replays/; a shard
         // folder may still come from a machine we do not control, so the replay is read
-        // as a capped regular file, never through a link, and written anew.
-        let (source, target) = (from.join(&entry.replay), dir.join(&entry.replay));
-        let (bytes, _) =
-            crate::files::read_capped(&source, crate::replay::MAX_BYTES, "replay", Links::Refuse)?;
-        // Decompressed and parsed before it is copied: a zstd bomb or garbage in a shard
-        // is a one-line error here, not a merged run that `replay` later refuses.
-        crate::replay::check_bytes(&source, bytes.clone())?;
-        std::fs::write(&target, bytes).map_err(|e| {
-            Error::Runtime(format!(
-                "{}: cannot write the replay of match #{}: {e}",
-                super::shared::shown(&target),
-                entry.id + 1
+        // beneath the shard's folder (no link at any depth), capped, inflated and parsed
+        // (a zstd bomb or garbage is refused here), and written anew.
+        let shard = Folder::open(from).map_err(|e| {
+            Error::Config(ConfigError::new(
+                crate::files::shown(from),
+                open_error(&e, "folder"),
             ))
         })?;
+        let bytes = shard.read(&entry.replay, crate::replay::MAX_BYTES, "replay")?;
+        crate::replay::check_bytes(&from.join(&entry.replay), bytes.clone())?;
+        journal.write_replay(&entry.replay, &bytes)?;
         journal.append(entry)?;
     }
     let entries: Vec<Entry> = merged.entries.iter().map(|(e, _)| e.clone()).collect();

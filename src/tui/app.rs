@@ -382,7 +382,8 @@ impl App {
         match (replay, &self.run.run_dir) {
             (Some(replay), Some(dir)) => Some(Effect::Load {
                 id,
-                path: dir.join(replay),
+                dir: dir.clone(),
+                replay,
             }),
             _ => None,
         }

@@ -79,8 +79,10 @@ pub enum Effect {
     Export,
     /// Read a finished match's replay (its record was dropped to bound memory) and hand
     /// it back with [`AppEvent::Loaded`].
+    /// A replay of the run folder `dir`, named as the journal names it.
     Load {
         id: usize,
-        path: std::path::PathBuf,
+        dir: std::path::PathBuf,
+        replay: String,
     },
 }

@@ -167,7 +167,7 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
         view.count = e.frames;
         view.entry = Some(e.clone());
         if i >= keep && e.void.is_none() {
-            view.record = crate::replay::read(&run_dir.join(&e.replay))
+            view.record = crate::replay::read_beneath(run_dir, &e.replay)
                 .ok()
                 .map(Arc::new);
         }

@@ -97,15 +97,17 @@ pub fn run(
             for e in events {
                 match app.update(e) {
                     Some(Effect::Quit) => return Ok(()),
-                    Some(Effect::Load { id, path }) => match crate::replay::read(&path) {
-                        Ok(record) => {
-                            app.update(AppEvent::Loaded {
-                                id,
-                                record: Arc::new(record),
-                            });
+                    Some(Effect::Load { id, dir, replay }) => {
+                        match crate::replay::read_beneath(&dir, &replay) {
+                            Ok(record) => {
+                                app.update(AppEvent::Loaded {
+                                    id,
+                                    record: Arc::new(record),
+                                });
+                            }
+                            Err(e) => app.said = Some(format!("cannot open the match: {e}")),
                         }
-                        Err(e) => app.said = Some(format!("cannot open the match: {e}")),
-                    },
+                    }
                     Some(Effect::Export) => {
                         app.said = Some(match export(&app) {
                             Ok(path) => format!("standings exported to {path}"),

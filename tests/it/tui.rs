@@ -1086,7 +1086,8 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
         cmd,
         Some(Effect::Load {
             id: 0,
-            path: "/runs/long/replays/00000.json".into()
+            dir: "/runs/long".into(),
+            replay: "replays/00000.json".into()
         })
     );
     app.update(AppEvent::Loaded {

@@ -3,25 +3,49 @@
 
 use super::record::{Entry, RetryLine, RetryNote, ATTEMPTS, RETRY_REASON_CHARS};
 use super::run_info::{slug, RunInfo, MAX_RUN_JSON_BYTES};
+use crate::beneath::{open_error, Folder};
 use crate::error::{ConfigError, JournalError};
-use crate::files::{read_text, Links};
 use crate::tournament::schedule::Scheduled;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Largest journal read back (a 100-bot double round-robin is ~5 MB).
 const MAX_JOURNAL_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The journal's text (a missing journal is an empty one: the run stopped before its
-/// first match ended).
-fn read_journal(path: &Path) -> Result<String, ConfigError> {
-    if !path.exists() {
-        return Ok(String::new());
-    }
-    read_text(path, MAX_JOURNAL_BYTES, "journal", Links::Follow)
+/// A file of the run folder as text, or `None` when it is not there.
+fn read_part(
+    folder: &Folder,
+    name: &str,
+    max: u64,
+    what: &str,
+) -> Result<Option<String>, ConfigError> {
+    let bytes = match folder.read(name, max, what) {
+        Ok(bytes) => bytes,
+        Err(_) if folder.absent(name) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        ConfigError::new(
+            folder.shown(name),
+            format!("the {what} is not UTF-8 text; save it as UTF-8"),
+        )
+    })
+}
+
+/// The run folder, opened (a missing one is not a run folder).
+fn open_folder(dir: &Path) -> Result<Folder, ConfigError> {
+    Folder::open(dir).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no run.json in it".to_string(),
+            _ => open_error(&e, "folder"),
+        };
+        ConfigError::new(
+            crate::files::shown(dir),
+            format!("not a run folder ({why})"),
+        )
+    })
 }
 
 /// The journal's complete lines, each checked against the run's schedule — which for
@@ -76,9 +100,11 @@ pub fn parse_entries(origin: &str, lines: &str, info: &RunInfo) -> Result<Vec<En
     Ok(entries.into_iter().map(|(_, e)| e).collect())
 }
 
-/// An open run folder.
+/// An open run folder. Everything in it is opened beneath its descriptor, never through
+/// a link (see [`crate::beneath`]): a run folder may come from another machine.
 pub struct Journal {
     pub dir: PathBuf,
+    folder: Folder,
     file: std::fs::File,
 }
 
@@ -118,24 +144,55 @@ impl Journal {
     /// Creates `output/<name>-<UTC time>/` with `run.json` and an empty journal.
     /// A run folder at exactly `dir` (a ladder's), made if missing; `run.json` written.
     pub fn create_at(dir: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
-        crate::files::refuse_links_in(dir, &crate::files::RUN_PARTS)?;
-        std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             JournalError::Write(format!(
                 "{}: cannot create the run folder: {e}",
-                dir.display()
+                crate::files::shown(dir)
+            ))
+        };
+        std::fs::create_dir_all(dir).map_err(cannot)?;
+        let folder = open_folder(dir)?;
+        folder.make_dir("replays").map_err(|e| {
+            JournalError::Write(format!(
+                "{}: {}",
+                folder.shown("replays"),
+                open_error(&e, "folder")
             ))
         })?;
-        Journal::write_info(dir, info)?;
-        Journal::open(dir)
+        Journal::write_info_in(&folder, info)?;
+        Journal::open(dir, folder)
     }
 
     /// Writes `run.json` (whole, then renamed over the old one; never through a link),
     /// readable by the user only: it holds the run's seed key.
     pub fn write_info(dir: &Path, info: &RunInfo) -> Result<(), JournalError> {
+        Journal::write_info_in(&open_folder(dir)?, info)
+    }
+
+    fn write_info_in(folder: &Folder, info: &RunInfo) -> Result<(), JournalError> {
         let text =
             serde_json::to_string_pretty(info).map_err(|e| JournalError::Write(e.to_string()))?;
-        crate::files::write_private(&dir.join("run.json"), &(text + "\n"), "run.json")
-            .map_err(|e| JournalError::Write(e.to_string()))
+        folder
+            .write_whole("run.json", (text + "\n").as_bytes(), 0o600)
+            .map_err(|e| {
+                JournalError::Write(format!(
+                    "{}: cannot write: {}",
+                    folder.shown("run.json"),
+                    open_error(&e, "file")
+                ))
+            })
+    }
+
+    /// Writes a replay (`replays/…`, as the journal names it) whole into the run folder.
+    pub fn write_replay(&self, name: &str, bytes: &[u8]) -> Result<(), JournalError> {
+        write_replay(&self.folder, name, bytes)
+    }
+
+    /// The run folder on a descriptor of its own, for the threads that write replays.
+    pub fn folder(&self) -> Result<Folder, JournalError> {
+        self.folder
+            .try_clone()
+            .map_err(|e| JournalError::Write(format!("{}: {e}", self.dir.display())))
     }
 
     pub fn create(output: &Path, info: &RunInfo) -> Result<Journal, JournalError> {
@@ -151,30 +208,22 @@ impl Journal {
             n += 1;
             dir = output.join(format!("{slug}-{stamp}-{n}"));
         }
-        std::fs::create_dir_all(dir.join("replays")).map_err(|e| {
-            JournalError::Write(format!(
-                "{}: cannot create the run folder: {e}",
-                dir.display()
-            ))
-        })?;
-        Journal::write_info(&dir, info)?;
-        Journal::open(&dir)
+        Journal::create_at(&dir, info)
     }
 
     /// Opens an existing run folder for appending, cutting off a half-written last line
     /// (the runner was killed mid-write), and returns what it already holds.
     pub fn resume(dir: &Path) -> Result<(Journal, RunInfo, Vec<Entry>), JournalError> {
         let (info, entries, complete, len) = Journal::read_parts(dir)?;
-        let path = dir.join("journal.jsonl");
+        let folder = open_folder(dir)?;
         if complete < len {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
-            f.set_len(complete as u64)
-                .map_err(|e| JournalError::Write(format!("{}: {e}", path.display())))?;
+            let shown = folder.shown("journal.jsonl");
+            folder
+                .write_existing("journal.jsonl")
+                .and_then(|f| f.set_len(complete as u64))
+                .map_err(|e| JournalError::Write(format!("{shown}: {e}")))?;
         }
-        Ok((Journal::open(dir)?, info, entries))
+        Ok((Journal::open(dir, folder)?, info, entries))
     }
 
     /// Reads a run folder without changing it (`cagematch replay RUN_DIR`): what it was
@@ -187,31 +236,38 @@ impl Journal {
     /// The run, its complete entries, and the journal's complete and whole lengths.
     fn read_parts(dir: &Path) -> Result<(RunInfo, Vec<Entry>, usize, usize), JournalError> {
         let shown = dir.display();
-        crate::files::refuse_links_in(dir, &crate::files::RUN_PARTS)?;
-        let run_file = dir.join("run.json");
-        if !run_file.is_file() {
-            return Err(ConfigError::new(&shown, "not a run folder (no run.json in it)").into());
+        let folder = open_folder(dir)?;
+        // The replays are read later, one by one; a `replays` that is a link is refused
+        // now, with the rest of the folder.
+        if !folder.absent("replays") {
+            folder
+                .sub("replays", false)
+                .map_err(|e| ConfigError::new(folder.shown("replays"), open_error(&e, "folder")))?;
         }
-        let text = read_text(&run_file, MAX_RUN_JSON_BYTES, "run.json", Links::Follow)?;
+        let Some(text) = read_part(&folder, "run.json", MAX_RUN_JSON_BYTES, "run.json")? else {
+            return Err(ConfigError::new(&shown, "not a run folder (no run.json in it)").into());
+        };
         let info = RunInfo::parse(&format!("{shown}/run.json"), &text)?;
-        let path = dir.join("journal.jsonl");
-        let journal = read_journal(&path)?;
+        // A missing journal is an empty one: the run stopped before its first match ended.
+        let journal =
+            read_part(&folder, "journal.jsonl", MAX_JOURNAL_BYTES, "journal")?.unwrap_or_default();
         let complete = journal.rfind('\n').map_or(0, |i| i + 1);
-        let entries = parse_entries(&path.display().to_string(), &journal[..complete], &info)?;
+        let origin = folder.shown("journal.jsonl");
+        let entries = parse_entries(&origin, &journal[..complete], &info)?;
         Ok((info, entries, complete, journal.len()))
     }
 
-    fn open(dir: &Path) -> Result<Journal, JournalError> {
-        let path = dir.join("journal.jsonl");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            // Never through a link planted there (checked before too; this closes the gap).
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-            .map_err(|e| JournalError::Write(format!("{}: cannot open: {e}", path.display())))?;
+    fn open(dir: &Path, folder: Folder) -> Result<Journal, JournalError> {
+        let file = folder.append("journal.jsonl").map_err(|e| {
+            JournalError::Write(format!(
+                "{}: cannot open: {}",
+                folder.shown("journal.jsonl"),
+                open_error(&e, "journal")
+            ))
+        })?;
         Ok(Journal {
             dir: dir.to_path_buf(),
+            folder,
             file,
         })
     }
@@ -242,4 +298,15 @@ impl Journal {
                 ))
             })
     }
+}
+
+/// Writes a replay (`replays/…`) whole into a run folder, beneath it.
+pub fn write_replay(folder: &Folder, name: &str, bytes: &[u8]) -> Result<(), JournalError> {
+    folder.write_whole(name, bytes, 0o644).map_err(|e| {
+        JournalError::Write(format!(
+            "{}: cannot write: {}",
+            folder.shown(name),
+            open_error(&e, "replay")
+        ))
+    })
 }

@@ -6,6 +6,6 @@ pub mod file;
 pub mod record;
 pub mod run_info;
 
-pub use file::{parse_entries, Journal};
+pub use file::{parse_entries, write_replay, Journal};
 pub use record::{Entry, FaultNote, RetryNote, ATTEMPTS};
 pub use run_info::{slug, RunBot, RunInfo, RUN_FORMAT};

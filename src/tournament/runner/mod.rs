@@ -154,7 +154,7 @@ pub fn run(
     let mut outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
     let (tx, rx) = mpsc::channel::<Msg>();
     let backlog = Backlog::new(opts.jobs);
-    let dir = journal.dir.clone();
+    let folder = journal.folder()?;
     let mut latest = Latest(None);
     let context = Worker {
         t,
@@ -164,7 +164,7 @@ pub fn run(
         backlog: &backlog,
         halt: &halt,
         stop,
-        dir: &dir,
+        folder: &folder,
     };
 
     std::thread::scope(|scope| {
@@ -372,8 +372,9 @@ struct Worker<'a> {
     backlog: &'a Backlog,
     halt: &'a AtomicBool,
     stop: &'a AtomicBool,
-    /// The run folder, whose `replays/` the worker writes.
-    dir: &'a std::path::Path,
+    /// The run folder, whose `replays/` the worker writes (beneath it, see
+    /// [`crate::beneath`]).
+    folder: &'a crate::beneath::Folder,
 }
 
 /// One worker thread: plays matches from the queue until it is empty or the run stops,
@@ -408,9 +409,15 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
         let msg = match result {
             Ok(record) => {
                 let replay = replay_name(&m, &record);
-                match replay::write(&w.dir.join(&replay), &record, true) {
+                let written = replay::bytes(&replay, &record, true)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        crate::tournament::journal::write_replay(w.folder, &replay, &bytes)
+                            .map_err(|e| e.to_string())
+                    });
+                match written {
                     Ok(()) => Msg::Done(m, Ok((Box::new(record), replay))),
-                    Err(why) => Msg::Unwritten(m, why.to_string()),
+                    Err(why) => Msg::Unwritten(m, why),
                 }
             }
             Err(e) => Msg::Done(m, Err(e)),

@@ -258,3 +258,41 @@ fn no_source_file_is_over_500_lines() {
         long.join(", ")
     );
 }
+
+/// Everything a run folder holds is opened beneath the folder's descriptor, never through
+/// a link (`cagematch::beneath`): the code that reads, resumes, plays into and merges run
+/// folders (and the UI that reads their replays) opens no path of its own.
+#[test]
+fn run_folders_are_opened_only_beneath_their_descriptor() {
+    let files = [
+        "tournament/journal/file.rs",
+        "tournament/runner/mod.rs",
+        "tournament/runner/queue.rs",
+        "commands/merge.rs",
+        "tui/live.rs",
+        "tui/mod.rs",
+    ];
+    let opens = [
+        "std::fs::write",
+        "std::fs::read",
+        "fs::read_to_string",
+        "OpenOptions",
+        "File::open",
+        "File::create",
+        "read_capped(",
+        "read_text(",
+        "write_replacing(",
+        "replay::read(",
+        "replay::write(",
+        "libc::open",
+    ];
+    for file in files {
+        let text = code(&src(file));
+        for open in opens {
+            assert!(
+                !text.contains(open),
+                "{file} opens a path itself (`{open}`): open run folder files with cagematch::beneath::Folder"
+            );
+        }
+    }
+}
