@@ -358,3 +358,38 @@ fn check_works_for_a_numpy_bot_with_venv_and_module() {
 fn a_worker_pool_is_an_error_the_bot_can_read_not_a_kill() {
     contained("sklearn_n_jobs.py");
 }
+
+#[test]
+fn the_same_seed_gives_the_same_match_for_numpy_bots() {
+    // numpy's global generator and an unseeded default_rng() are seeded per match and
+    // seat, as `random` is: two plays of one seed are the same match, whatever the bot
+    // imports (before, `np.random.randint(3)` against rock scored [0, 0] then [53, -53]).
+    let code = |name: &str, body: &str| {
+        BotFile::from_code(
+            name.into(),
+            PathBuf::from(format!("{name}.py")),
+            format!("import numpy as np\n\ndef agent(observation, configuration):\n    return int({body})\n"),
+        )
+    };
+    for me in [
+        code("legacy", "np.random.randint(3)"),
+        code("generator", "np.random.default_rng().integers(3)"),
+    ] {
+        let moves = |record: &MatchRecord| -> Vec<serde_json::Value> {
+            record
+                .moves()
+                .filter(|(_, m)| m.seat == 0)
+                .map(|(_, m)| m.action.clone())
+                .collect()
+        };
+        let first = rps_against_random(shared(), &me, 60);
+        let second = rps_against_random(shared(), &me, 60);
+        assert_eq!(first.result.faults, [None, None], "{}", me.name);
+        assert_eq!(moves(&first), moves(&second), "{}", me.name);
+        assert_eq!(first.result.scores, second.result.scores, "{}", me.name);
+        // Not one sign over and over: the generator is seeded, not stuck.
+        let signs: std::collections::HashSet<String> =
+            moves(&first).iter().map(|v| v.to_string()).collect();
+        assert!(signs.len() > 1, "{}: {signs:?}", me.name);
+    }
+}

@@ -194,6 +194,10 @@ pub fn load(
 ) -> Result<(Agent, Reply), Reply> {
     let run = || -> PyResult<Py<PyAny>> {
         prep.random_seed.bind(py).call1((seed,))?;
+        if let Some(numpy_seed) = &prep.numpy_seed {
+            // numpy's legacy seeding takes 32 bits.
+            numpy_seed.bind(py).call1((seed & 0xffff_ffff,))?;
+        }
         register_source(py, prep, source)?;
         let globals = PyDict::new(py);
         globals.set_item("__builtins__", prep.builtins.bind(py))?;
