@@ -55,7 +55,7 @@ pub const EMBEDDED_PYTHON: &str = env!("CAGEMATCH_PYTHON_VERSION");
 pub enum PythonError {
     #[error("`{0}` would give bots native code or a network; remove it")]
     Forbidden(String),
-    #[error("`{0}` is not a module name")]
+    #[error("`{0}` is not a module name{hint}", hint = import_hint(.0))]
     NotAModule(String),
     #[error("{venv}: not a venv (no readable pyvenv.cfg); make one with python{python} -m venv {venv}", python = EMBEDDED_PYTHON)]
     NotAVenv { venv: String },
@@ -67,6 +67,38 @@ pub enum PythonError {
     NoSitePackages { venv: String },
     #[error("{venv}: cannot resolve its site-packages: {reason}")]
     Unresolvable { venv: String, reason: String },
+}
+
+/// Package names people install that are imported by another name.
+const IMPORT_NAMES: &[(&str, &str)] = &[
+    ("scikit-learn", "sklearn"),
+    ("opencv-python", "cv2"),
+    ("opencv-python-headless", "cv2"),
+    ("pillow", "PIL"),
+    ("beautifulsoup4", "bs4"),
+    ("pyyaml", "yaml"),
+    ("python-dateutil", "dateutil"),
+];
+
+/// "; pip's `scikit-learn` is imported as `sklearn`: --module sklearn", for a package
+/// name given where a module name belongs.
+fn import_hint(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let known = IMPORT_NAMES
+        .iter()
+        .find(|(package, _)| *package == lower)
+        .map(|(_, module)| (module.to_string(), "is imported as"));
+    let guess = || {
+        let guess = lower.replace('-', "_");
+        let plain = guess.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        (guess != lower && plain).then_some((guess, "is probably imported as"))
+    };
+    match known.or_else(guess) {
+        Some((m, how)) => {
+            format!("; the package `{name}` {how} `{m}`: give --module {m} (python.modules: [{m}])")
+        }
+        None => String::new(),
+    }
 }
 
 /// Why `name` cannot be a module bots may import, if it cannot.
@@ -190,5 +222,28 @@ impl CagePolicy {
     /// The policy for the running `cagematch` binary itself.
     pub fn for_current_exe() -> std::io::Result<CagePolicy> {
         Ok(CagePolicy::new(std::env::current_exe()?))
+    }
+}
+
+#[cfg(test)]
+mod import_name_tests {
+    use super::check_module;
+
+    #[test]
+    fn a_package_name_given_as_a_module_says_what_to_import() {
+        let said = check_module("scikit-learn").unwrap_err().to_string();
+        assert!(
+            said.ends_with(
+                "is imported as `sklearn`: give --module sklearn (python.modules: [sklearn])"
+            ),
+            "{said}"
+        );
+        let said = check_module("some-pkg").unwrap_err().to_string();
+        assert!(
+            said.contains("is probably imported as `some_pkg`"),
+            "{said}"
+        );
+        let said = check_module("a b").unwrap_err().to_string();
+        assert_eq!(said, "`a b` is not a module name");
     }
 }

@@ -83,8 +83,14 @@ pub fn module_lines(indent: &str, info: &crate::cage::ZygoteInfo) -> Vec<String>
 /// Modules that could not be preloaded: bots that import one fault, the others play.
 pub fn say_failed_modules(cage: &Cage) {
     for (module, why) in cage.info().failed {
+        // Not found: most often a third-party module named without the venv it is in.
+        let hint = if why.contains("No module named") {
+            " (a third-party module is loaded from the venv it is installed in: give --venv DIR, or python: {venv: DIR} in a tournament file)"
+        } else {
+            ""
+        };
         eprintln!(
-            "cagematch: WARNING: module {} could not be loaded; bots that import it will fault: {}",
+            "cagematch: WARNING: module {} could not be loaded; bots that import it will fault: {}{hint}",
             crate::cage::sanitize(module.as_bytes()),
             crate::cage::sanitize(why.as_bytes())
         );
