@@ -262,7 +262,7 @@ pub struct Prepared {
     pub linecache: Py<PyDict>,
     pub random_seed: Py<PyAny>,
     /// numpy's global generator's `seed`, when numpy is preloaded: seeded per match and
-    /// seat like `random` (see [`seed_numpy`]).
+    /// seat like `random` (see [`super::numpy_rng::seed_numpy`]).
     pub numpy_seed: Option<Py<PyAny>>,
     pub sys: Py<PyAny>,
     pub io: Py<PyAny>,
@@ -272,43 +272,6 @@ pub struct Prepared {
     /// Native-code or socket modules loaded as dependencies of listed packages.
     pub native: Vec<String>,
 }
-
-/// Makes a preloaded numpy as reproducible as `random`: its global generator is seeded
-/// per match and seat (the returned `seed`, called at each load), and `default_rng()`
-/// without a seed — which would draw the machine's entropy — takes one from the seat's
-/// own `random`. Kaggle seeds neither; the same seed must give the same match here.
-fn seed_numpy<'py>(
-    py: Python<'py>,
-    loaded: &Bound<'py, PyDict>,
-    random: &Bound<'py, PyModule>,
-) -> PyResult<Option<Py<PyAny>>> {
-    let Some(numpy) = loaded.get_item("numpy")? else {
-        return Ok(None);
-    };
-    let nprandom = numpy.getattr("random")?;
-    // Defined with no builtins: what a bot can reach from the wrapper (its closure) is
-    // numpy's own function and `random`, both its to import anyway.
-    let scope = PyDict::new(py);
-    scope.set_item("__builtins__", PyDict::new(py))?;
-    let code = std::ffi::CString::new(NUMPY_RNG).expect("no NUL in the source");
-    py.run(&code, Some(&scope), None)?;
-    let install = scope.get_item("install")?.expect("defined above");
-    install.call1((&nprandom, random))?;
-    Ok(Some(nprandom.getattr("seed")?.unbind()))
-}
-
-const NUMPY_RNG: &str = r#"
-def install(nprandom, random):
-    original = nprandom.default_rng
-
-    def default_rng(seed=None):
-        if seed is None:
-            seed = random.getrandbits(128)
-        return original(seed)
-
-    default_rng.__doc__ = original.__doc__
-    nprandom.default_rng = default_rng
-"#;
 
 impl Prepared {
     /// Preloads `modules` (with `site` on the path), checks what got loaded, and builds
@@ -411,7 +374,7 @@ impl Prepared {
                 .map_err(|_| "linecache.cache is not a dict".to_string())?
                 .unbind(),
             random_seed: random.getattr("seed").map_err(err)?.unbind(),
-            numpy_seed: seed_numpy(py, loaded, &random)
+            numpy_seed: super::numpy_rng::seed_numpy(py, loaded, &random)
                 .map_err(|e| format!("cannot seed numpy per seat: {e}"))?,
             sys: sys.into_any().unbind(),
             io: io.into_any().unbind(),

@@ -6,6 +6,7 @@
 mod fork;
 pub mod interpreter;
 mod namespaces;
+mod numpy_rng;
 
 use crate::cage::child::setup::MAX_CGROUPS;
 use crate::cage::control;
