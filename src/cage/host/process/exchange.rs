@@ -19,9 +19,10 @@ const FDS: usize = 4;
 /// own (seen here: 30 ms with 16 thinking bots on 2 cores). While such a wait can
 /// explain the excess, a bot over its budget that is runnable and has used less CPU
 /// than its budget is looked at again every [`RECHECK`], up to this much over.
-/// Only a bot that has not run since its deadline can be owed such a wait: one that ran
-/// (spinning, or woken just to overrun) has had its waits counted, so more CPU than this
-/// since the first look past its deadline ends the grace.
+/// A bot that ran since the last look (more CPU than [`RAN`]) has had its waits counted
+/// up to then: only the wait since that look can still be uncounted, so it is forgiven
+/// no more than that — a bot spinning past its deadline times out within a look or two,
+/// one preempted again after a moment's run is looked at again.
 const PENDING_WAIT: Duration = Duration::from_millis(100);
 const RECHECK: Duration = Duration::from_millis(2);
 const RAN: Duration = Duration::from_micros(500);
@@ -161,8 +162,9 @@ struct Pending<'a> {
     hard_stop: Instant,
     /// See [`far_stop`].
     far_stop: Instant,
-    /// The bot's CPU time when it was first seen past its budget (see [`RAN`]).
-    over_at: Option<Duration>,
+    /// When the bot was last looked at past its budget, and its CPU time then (see
+    /// [`RAN`]).
+    last_look: Option<(Instant, Duration)>,
     incoming: Incoming,
     /// Whether the last poll saw output waiting: a Python bot's process flushes what the
     /// bot printed before it writes its reply, so if that poll saw none, there is none
@@ -205,7 +207,7 @@ impl BotProcess {
             deadline: meter.start + ask.budget,
             hard_stop: meter.start + ask.backstop,
             far_stop: meter.start + far_stop(ask.budget).max(ask.backstop),
-            over_at: None,
+            last_look: None,
             incoming: Incoming::new(ask.wire, self.limits.frame_bytes),
             meter,
             log_seen: false,
@@ -310,10 +312,18 @@ impl BotProcess {
         }
         if charged >= budget {
             let cpu = meter.cpu(self);
-            let ran = p.over_at.is_some_and(|at| cpu.saturating_sub(at) > RAN);
-            if trusted && !ran && charged - budget < PENDING_WAIT && cpu < budget && self.runnable()
+            // What may still be uncounted: all of it while the bot has not run since the
+            // last look (or at the first), else only the wait since that look.
+            let unseen = match p.last_look {
+                Some((at, before)) if cpu.saturating_sub(before) > RAN => now - at,
+                _ => PENDING_WAIT,
+            };
+            p.last_look = Some((now, cpu));
+            if trusted
+                && charged - budget < unseen.min(PENDING_WAIT)
+                && cpu < budget
+                && self.runnable()
             {
-                p.over_at.get_or_insert(cpu);
                 return Ok((now + RECHECK).min(stop));
             }
             let blocked = if self.logs.full() {
