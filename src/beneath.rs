@@ -8,7 +8,7 @@
 use crate::error::ConfigError;
 use std::ffi::CString;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
@@ -78,8 +78,7 @@ impl Folder {
 
     /// `rel`'s own status (a link's, not its target's), if it is there.
     fn lstat(&self, rel: &str) -> std::io::Result<libc::stat> {
-        let name = CString::new(plain(rel)?.as_os_str().as_bytes())
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let name = c_name(&plain(rel)?)?;
         // SAFETY: zeroed is a valid stat buffer.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
         // SAFETY: a NUL-terminated name relative to our own descriptor, our buffer.
@@ -112,8 +111,7 @@ impl Folder {
 
     /// Makes the folder `rel` (one component, beneath) unless it is there already.
     pub fn make_dir(&self, rel: &str) -> std::io::Result<()> {
-        let name = CString::new(plain(rel)?.as_os_str().as_bytes())
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let name = c_name(&plain(rel)?)?;
         // SAFETY: a NUL-terminated name relative to our own descriptor.
         if unsafe { libc::mkdirat(self.fd.as_raw_fd(), name.as_ptr(), 0o777) } == 0 {
             return Ok(());
@@ -139,21 +137,7 @@ impl Folder {
         let meta = file
             .metadata()
             .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
-        if !meta.is_file() {
-            return Err(err(format!(
-                "not a regular file; give the path of a {what}"
-            )));
-        }
-        let mut bytes = Vec::new();
-        file.take(max + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
-        if bytes.len() as u64 > max {
-            return Err(err(format!(
-                "is more than the {max} bytes a {what} may have"
-            )));
-        }
-        Ok(bytes)
+        crate::files::read_opened(file, &meta, max, what).map_err(err)
     }
 
     /// Whether nothing is at `rel` (a link, even a dangling one, is something).
@@ -190,10 +174,7 @@ impl Folder {
             .to_string_lossy()
             .into_owned();
         let draft = format!(".{name}.{}", std::process::id());
-        let c = |s: &str| {
-            CString::new(s).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
-        };
-        let (draft_c, name_c) = (c(&draft)?, c(&name)?);
+        let (draft_c, name_c) = (c_name(Path::new(&draft))?, c_name(Path::new(&name))?);
         // A draft left by a killed process of the same pid is ours to replace.
         // SAFETY: a NUL-terminated name relative to our own descriptor.
         unsafe { libc::unlinkat(dir.fd.as_raw_fd(), draft_c.as_ptr(), 0) };
@@ -235,6 +216,12 @@ pub fn open_error(e: &std::io::Error, what: &str) -> String {
     }
 }
 
+/// A path as the C string a system call takes (a NUL inside is refused).
+fn c_name(path: &Path) -> std::io::Result<CString> {
+    CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+}
+
 /// A relative path of plain components (no `..`, no root): the only kind opened here.
 fn plain(rel: &str) -> std::io::Result<PathBuf> {
     let path = Path::new(rel);
@@ -250,8 +237,7 @@ fn plain(rel: &str) -> std::io::Result<PathBuf> {
 }
 
 fn openat2(dir: i32, rel: &Path, flags: i32, mode: u32) -> std::io::Result<OwnedFd> {
-    let path = CString::new(rel.as_os_str().as_bytes())
-        .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    let path = c_name(rel)?;
     // SAFETY: open_how is plain data; zeroed is its documented default.
     let mut how: libc::open_how = unsafe { std::mem::zeroed() };
     how.flags = flags as u64;
@@ -284,8 +270,7 @@ fn walk(dir: i32, rel: &Path, flags: i32, mode: u32) -> std::io::Result<OwnedFd>
     let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
     let mut held: Option<OwnedFd> = None;
     for (i, part) in parts.iter().enumerate() {
-        let name = CString::new(part.as_bytes())
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let name = c_name(Path::new(part))?;
         let at = held.as_ref().map_or(dir, AsRawFd::as_raw_fd);
         let last = i + 1 == parts.len();
         let (f, m) = if last {

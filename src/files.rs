@@ -46,28 +46,35 @@ pub fn read_capped(
     let meta = file
         .metadata()
         .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
+    let bytes = read_opened(file, &meta, max, what).map_err(err)?;
+    Ok((bytes, meta))
+}
+
+/// The bytes of a file already opened (`meta` its metadata): a regular file only, at
+/// most `max` bytes even if it grows while it is read. The error is the message alone.
+pub fn read_opened(
+    file: std::fs::File,
+    meta: &Metadata,
+    max: u64,
+    what: &str,
+) -> Result<Vec<u8>, String> {
     if !meta.is_file() {
-        return Err(err(format!(
-            "not a regular file; give the path of a {what}"
-        )));
+        return Err(format!("not a regular file; give the path of a {what}"));
     }
     if meta.len() > max {
-        return Err(err(format!(
+        return Err(format!(
             "{} bytes is more than the {max} a {what} may have",
             meta.len()
-        )));
+        ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // A file that grows while it is read still stops at the cap.
     file.take(max + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
+        .map_err(|e| format!("cannot read the {what}: {e}"))?;
     if bytes.len() as u64 > max {
-        return Err(err(format!(
-            "is more than the {max} bytes a {what} may have"
-        )));
+        return Err(format!("is more than the {max} bytes a {what} may have"));
     }
-    Ok((bytes, meta))
+    Ok(bytes)
 }
 
 /// As [`read_capped`], as UTF-8 text.
@@ -85,16 +92,6 @@ pub fn read_text(path: &Path, max: u64, what: &str, links: Links) -> Result<Stri
 /// `path` (a run folder may come from another machine) is replaced, never followed,
 /// and a reader never sees half a file. Errors name the path and the `what`.
 pub fn write_replacing(path: &Path, text: &str, what: &str) -> Result<(), WriteError> {
-    replace_with(path, text, what, 0o666)
-}
-
-/// As [`write_replacing`], readable by the user only (files that hold a secret, such
-/// as a run's seed key in `run.json`).
-pub fn write_private(path: &Path, text: &str, what: &str) -> Result<(), WriteError> {
-    replace_with(path, text, what, 0o600)
-}
-
-fn replace_with(path: &Path, text: &str, what: &str, mode: u32) -> Result<(), WriteError> {
     use std::io::Write as _;
     let fail = |e: std::io::Error| WriteError::new(shown(path), format!("write the {what}"), e);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -105,7 +102,6 @@ fn replace_with(path: &Path, text: &str, what: &str, mode: u32) -> Result<(), Wr
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(mode)
         .open(&draft)
         .map_err(fail)?;
     let written = file
@@ -135,10 +131,6 @@ pub fn refuse_links_in(dir: &Path, names: &[&str]) -> Result<(), ConfigError> {
     }
     Ok(())
 }
-
-/// What a run folder reads and appends to (see [`refuse_links_in`]); the files it only
-/// writes whole (`standings.yaml`, reports) replace a link planted there, never follow it.
-pub const RUN_PARTS: [&str; 3] = ["run.json", "journal.jsonl", "replays"];
 
 /// A path as the terminal may show it: control bytes escaped (a file name is anyone's).
 pub fn shown(path: &Path) -> String {
