@@ -2,7 +2,9 @@
 """Plays the same deterministic bots through cagematch and through kaggle_environments'
 own Environment.run, and reports every difference: each step's statuses, rewards and
 seat 1's observation (its think-time bank aside), the number of steps, and the final
-rewards.
+rewards. Games with chance (Hungry Geese places geese and food at random) are dealt the
+same cards: cagematch runs with a seed key this script makes, so it knows the game's
+seed and seeds Kaggle's `random` with it.
 
     .venv-games/bin/python scripts/kaggle_env_crosscheck.py target/debug/cagematch .venv-games
 
@@ -10,8 +12,10 @@ Run with the Python of the game venv (it imports kaggle_environments). Exits 1 i
 case differs, 2 if it cannot run. The table it prints is the one docs/games.md shows.
 """
 
+import hmac
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -59,21 +63,32 @@ AGENTS = {
         "def agent(observation, configuration):\n"
         "    return {'submission': (observation.get('legalActions') or [0])[-1]}\n"
     ),
+    # Hungry Geese (deterministic: what they do depends only on the observation).
+    "geese_greedy": open(os.path.join(ROOT, "bots", "hungry_geese", "greedy.py")).read(),
+    "geese_left": open(os.path.join(ROOT, "bots", "hungry_geese", "left.py")).read(),
+    "geese_north": "def agent(observation, configuration):\n    return 'NORTH'\n",
+    "geese_jumps": "def agent(observation, configuration):\n    return 'UP'\n",
 }
 
-# (cagematch's game name, Kaggle's, settings, seat 1, seat 2)
+# A seed key known to this script (cagematch's seat and game seeds are keyed by it).
+KEY = "5eed" * 16
+
+# (cagematch's game name, Kaggle's, settings, the seats' agents)
 CASES = [
-    ("games/takeaway.py", None, {}, "take_one", "perfect"),
-    ("games/takeaway.py", None, {"stones": 30, "maxTake": 4}, "perfect", "take_one"),
-    ("games/takeaway.py", None, {}, "greedy_takes_nine", "take_one"),
-    ("games/takeaway.py", None, {}, "take_one", "takes_words"),
-    ("kaggle:rps", "rps", {}, "rps_cycle", "rps_copy"),
-    ("kaggle:rps", "rps", {"episodeSteps": 200}, "rps_seven_at_50", "rps_cycle"),
-    ("kaggle:connectx", "connectx", {}, "cx_leftmost", "cx_center"),
-    ("kaggle:connectx", "connectx", {}, "cx_always_zero", "cx_always_zero"),
-    ("kaggle:open_spiel_tic_tac_toe", "open_spiel_tic_tac_toe", {"includeLegalActions": True}, "os_first", "os_last"),
-    ("kaggle:open_spiel_connect_four", "open_spiel_connect_four", {"includeLegalActions": True}, "os_first", "os_last"),
-    ("kaggle:open_spiel_chess", "open_spiel_chess", {"includeLegalActions": True, "episodeSteps": 30}, "os_first", "os_last"),
+    ("games/takeaway.py", None, {}, ["take_one", "perfect"]),
+    ("games/takeaway.py", None, {"stones": 30, "maxTake": 4}, ["perfect", "take_one"]),
+    ("games/takeaway.py", None, {}, ["greedy_takes_nine", "take_one"]),
+    ("games/takeaway.py", None, {}, ["take_one", "takes_words"]),
+    ("kaggle:rps", "rps", {}, ["rps_cycle", "rps_copy"]),
+    ("kaggle:rps", "rps", {"episodeSteps": 200}, ["rps_seven_at_50", "rps_cycle"]),
+    ("kaggle:connectx", "connectx", {}, ["cx_leftmost", "cx_center"]),
+    ("kaggle:connectx", "connectx", {}, ["cx_always_zero", "cx_always_zero"]),
+    ("kaggle:open_spiel_tic_tac_toe", "open_spiel_tic_tac_toe", {"includeLegalActions": True}, ["os_first", "os_last"]),
+    ("kaggle:open_spiel_connect_four", "open_spiel_connect_four", {"includeLegalActions": True}, ["os_first", "os_last"]),
+    ("kaggle:open_spiel_chess", "open_spiel_chess", {"includeLegalActions": True, "episodeSteps": 30}, ["os_first", "os_last"]),
+    ("kaggle:hungry_geese", "hungry_geese", {}, ["geese_greedy", "geese_left", "geese_greedy", "geese_north"]),
+    ("kaggle:hungry_geese", "hungry_geese", {"episodeSteps": 60}, ["geese_greedy", "geese_greedy", "geese_jumps"]),
+    ("kaggle:hungry_geese", "hungry_geese", {"rows": 9, "columns": 13}, ["geese_left"] * 2 + ["geese_greedy"] * 6),
 ]
 
 
@@ -83,7 +98,15 @@ def agent_of(name):
     return scope["agent"]
 
 
-def kaggle_run(env_name, settings, a, b):
+def game_seed(seed, seats):
+    """cagematch's seed for the game's chance in a match seeded `seed` (`SeedKey::seat_seed`
+    at index `seats`), under this script's key."""
+    message = b"cagematch seat seed\0" + seed.to_bytes(8, "little") + seats.to_bytes(8, "little")
+    mac = hmac.new(bytes.fromhex(KEY), message, "sha256").digest()
+    return int.from_bytes(mac[:8], "little") >> 1
+
+
+def kaggle_run(env_name, settings, agents):
     if env_name is None:
         sys.path.insert(0, os.path.join(ROOT, "games"))
         import takeaway
@@ -99,23 +122,31 @@ def kaggle_run(env_name, settings, a, b):
         )
     else:
         env = kaggle_environments.make(env_name, configuration=settings)
-    env.run([agent_of(a), agent_of(b)])
+    # The game's chance as cagematch deals it (the same seed, the same cards).
+    random.seed(game_seed(1, len(agents)))
+    env.run([agent_of(a) for a in agents])
     return env
 
 
-def cagematch_run(binary, venv, game, settings, a, b, folder):
+def cagematch_run(binary, venv, game, settings, agents, folder):
+    state = os.path.join(folder, "state")
+    os.makedirs(os.path.join(state, "cagematch"))
+    key = os.path.join(state, "cagematch", "seed-key")
+    with open(os.open(key, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+        f.write(KEY + "\n")
     paths = []
-    for name in (a, b):
-        path = os.path.join(folder, name + ".py")
+    for i, name in enumerate(agents):
+        path = os.path.join(folder, f"{i}_{name}.py")
         with open(path, "w") as f:
             f.write(AGENTS[name])
         paths.append(path)
     replay = os.path.join(folder, "replay.json")
-    cmd = [binary, "match", game, paths[0], paths[1], "--seed", "1", "--json", "--replay", replay,
+    cmd = [binary, "match", game, *paths, "--seed", "1", "--json", "--replay", replay,
            "--game-venv", venv, "--move-time", "60"]
     for k, v in settings.items():
         cmd += ["--set", f"{k}={json.dumps(v)}"]
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    environ = {**os.environ, "XDG_STATE_HOME": state}
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environ)
     if out.returncode != 0:
         raise RuntimeError(f"cagematch failed: {out.stderr.strip()}")
     with open(replay) as f:
@@ -164,12 +195,12 @@ def main():
         return 2
     binary, venv = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     failed = 0
-    print(f"{'game':<32} {'seat 1 v seat 2':<36} {'steps':>5}  {'final rewards':<18} differences")
-    for game, env_name, settings, a, b in CASES:
+    print(f"{'game':<32} {'seats':<36} {'steps':>5}  {'final rewards':<18} differences")
+    for game, env_name, settings, agents in CASES:
         with tempfile.TemporaryDirectory() as folder:
             try:
-                env = kaggle_run(env_name, settings, a, b)
-                summary, record = cagematch_run(binary, venv, game, settings, a, b, folder)
+                env = kaggle_run(env_name, settings, agents)
+                summary, record = cagematch_run(binary, venv, game, settings, agents, folder)
                 diffs = differences(env, summary, record)
             except Exception as e:  # a case that cannot run is a failure, said in one line
                 diffs = [f"could not run: {type(e).__name__}: {e}"[:300]]
@@ -177,7 +208,8 @@ def main():
         failed += bool(diffs)
         steps = len(env.steps) if env else "-"
         label = game + (" " + ",".join(f"{k}={v}" for k, v in settings.items()) if settings else "")
-        print(f"{label[:32]:<32} {a + ' v ' + b:<36} {steps:>5}  {str(summary['scores']):<18} {'none' if not diffs else diffs[0]}")
+        seats = " v ".join(agents) if len(agents) == 2 else f"{len(agents)} seats: " + ", ".join(sorted(set(agents)))
+        print(f"{label[:32]:<32} {seats[:36]:<36} {steps:>5}  {str(summary['scores']):<18} {'none' if not diffs else diffs[0]}")
         for d in diffs[1:]:
             print(f"{'':>95}{d}")
     print(f"{len(CASES)} cases, {failed} with differences")

@@ -146,10 +146,10 @@ pub struct MatchArgs {
     /// The game: connectx, rps, ipd or tron; or your own Kaggle-format environment: a
     /// folder with NAME.py and NAME.json, one .py module, or kaggle:NAME (with --game-venv)
     pub game: String,
-    /// The bot in seat 1 (moves first in ConnectX)
-    pub bot_a: PathBuf,
-    /// The bot in seat 2
-    pub bot_b: PathBuf,
+    /// The bots, seat 1 first (seat 1 moves first in ConnectX): two, or as many as the
+    /// game's seats (an environment may allow 3 to 8)
+    #[arg(value_name = "BOT", num_args = 2..=8, required = true)]
+    pub bots: Vec<PathBuf>,
     /// Match seed: the same seed gives the same match (random when omitted; printed)
     #[arg(long)]
     pub seed: Option<u64>,

@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(e.exit_code(), RETRY);
         // A game setting out of range says which, and is the user's to fix.
         let bad = crate::game::GameKind::Connectx
-            .create(&serde_json::json!({"rows": 0}), 0)
+            .create(&serde_json::json!({"rows": 0}), 0, 2)
             .err()
             .unwrap();
         let e = Error::Run(RunError::Match(RefereeError::Config {

@@ -10,7 +10,7 @@
 use crate::cage::sanitize;
 use crate::error::{ConfigError, WriteError};
 use crate::files::{shown, Links};
-use crate::game::SEATS;
+use crate::game::{MAX_SEATS, SEATS};
 use crate::referee::MatchRecord;
 use serde_json::Value;
 use std::path::Path;
@@ -187,9 +187,21 @@ pub fn parse(text: &str) -> Result<MatchRecord, ReplayError> {
         bot.name = sanitize(bot.name.as_bytes());
         bot.file = sanitize(bot.file.as_bytes());
     }
-    if let Some((step, m)) = record.moves().find(|(_, m)| m.seat >= SEATS) {
+    let seats = record.bots.len();
+    if !(SEATS..=MAX_SEATS).contains(&seats) {
         return Err(ReplayError::Malformed(format!(
-            "step {step} has a move of seat {}; a match has {SEATS} seats",
+            "{seats} bots; a match has {SEATS} to {MAX_SEATS} seats"
+        )));
+    }
+    let r = &record.result;
+    if [r.scores.len(), r.outcomes.len(), r.faults.len()] != [seats; 3] {
+        return Err(ReplayError::Malformed(format!(
+            "the result does not have one score, outcome and fault per seat ({seats} bots)"
+        )));
+    }
+    if let Some((step, m)) = record.moves().find(|(_, m)| m.seat >= seats) {
+        return Err(ReplayError::Malformed(format!(
+            "step {step} has a move of seat {}; this match has {seats} seats",
             m.seat + 1
         )));
     }

@@ -39,7 +39,7 @@ pub use child::seccomp;
 pub use child::setup::{cage_self as apply_layers_to_current_process, ChildFds};
 pub use child::LIBRARY_PATHS;
 pub use fault::{Fault, FaultKind};
-pub use host::bot::{act_both, backstop, encoded, Bot, Loaded, Move, Question};
+pub use host::bot::{act_all, backstop, encoded, Bot, Loaded, Move, Question};
 pub use host::cage::{Cage, CageError};
 pub use host::cgroup::CgroupError;
 pub use host::native::{elf_interpreter, Native};

@@ -1,4 +1,5 @@
-//! `cagematch match`: one match between two bot files, as text or one JSON object.
+//! `cagematch match`: one match between bot files (two, or as many as the game's seats),
+//! as text or one JSON object.
 
 use super::shared::{fresh_seed, game_settings, start_cage, time_control};
 use crate::botfile::BotFile;
@@ -8,19 +9,27 @@ use crate::game::{number, SEATS};
 use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
 use crate::replay;
 use serde_json::json;
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
     let game = super::shared::game_or_environment(&opts.game, opts.game_venv.as_deref())?;
-    let mut files = Vec::with_capacity(SEATS);
-    for path in [&opts.bot_a, &opts.bot_b] {
+    game.check_seats(opts.bots.len())
+        .map_err(|why| Error::Usage(format!("{why}: give one bot per seat")))?;
+    let mut files = Vec::with_capacity(opts.bots.len());
+    for path in &opts.bots {
         files.push(BotFile::read(path)?);
     }
-    // Two copies of one bot need telling apart.
-    if files[0].name == files[1].name {
-        files[1].name.push_str(" (2)");
+    // Copies of one bot need telling apart: the second is "NAME (2)", and so on.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for file in &mut files {
+        let n = seen.entry(file.name.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            file.name = format!("{} ({n})", file.name);
+        }
     }
-    let (config, _) = game_settings(game, &opts.rules)?;
+    let (config, _) = game_settings(game, files.len(), &opts.rules)?;
     let time_control = time_control(game, &opts.rules)?;
     let seed = opts.seed.unwrap_or_else(fresh_seed);
     let cage = start_cage(&opts.rules)?;
@@ -30,7 +39,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         seed,
         key: SeedKey::local()?,
         time_control,
-        bots: [&files[0], &files[1]],
+        bots: files.iter().collect(),
         fairness: Default::default(),
     };
     // A match and its bots on one core: a move is a pipe round trip, several times
@@ -51,7 +60,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
 /// The one-object summary `--json` prints.
 pub fn summary_json(record: &MatchRecord) -> serde_json::Value {
     let r = &record.result;
-    json!({
+    let mut summary = json!({
         "game": record.game,
         "seed": record.seed,
         "bots": record.bots.iter().map(|b| &b.name).collect::<Vec<_>>(),
@@ -62,7 +71,11 @@ pub fn summary_json(record: &MatchRecord) -> serde_json::Value {
             "detail": f.detail,
         }))).collect::<Vec<_>>(),
         "frames": record.frames.len(),
-    })
+    });
+    if record.bots.len() > SEATS {
+        summary["places"] = json!(r.places());
+    }
+    summary
 }
 
 fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
@@ -74,13 +87,18 @@ fn print_summary(record: &MatchRecord, replay: Option<&std::path::Path>) {
         record.frames.len()
     );
     let width = record.bots.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    let places = r.places();
     for (i, bot) in record.bots.iter().enumerate() {
         let score = r.scores[i].map_or_else(|| "-".to_string(), |s| s.to_string());
+        // Two seats: win, loss or draw; more: the place.
+        let result = match record.bots.len() {
+            SEATS => r.outcomes[i].as_str().to_string(),
+            _ => referee::ordinal(places[i]),
+        };
         say!(
-            "  seat {}  {:width$}  {:4}  score {score}",
+            "  seat {}  {:width$}  {result:4}  score {score}",
             i + 1,
-            bot.name,
-            r.outcomes[i].as_str(),
+            bot.name
         );
     }
     say!("{}", r.reason);

@@ -114,11 +114,15 @@ pub fn settings(rules: &Rules) -> Result<Value, Error> {
 }
 
 /// The game's settings from `--set`, checked by the game before any process starts (a
-/// bad one is the user's to fix), and the game they make.
-pub fn game_settings(game: GameKind, rules: &Rules) -> Result<(Value, Box<dyn Game>), Error> {
+/// bad one is the user's to fix), and the game they make (with `seats` seats).
+pub fn game_settings(
+    game: GameKind,
+    seats: usize,
+    rules: &Rules,
+) -> Result<(Value, Box<dyn Game>), Error> {
     let config = settings(rules)?;
     let made = game
-        .create(&config, 0)
+        .create(&config, 0, seats)
         .map_err(|e| Error::Usage(format!("{game} settings: {e}")))?;
     Ok((config, made))
 }

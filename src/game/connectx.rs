@@ -171,7 +171,7 @@ impl Game for ConnectX {
         self.board[column + row * columns] = mark;
         self.step += 1;
         if self.is_win(row, column, mark) {
-            let mut scores = [-1.0; SEATS];
+            let mut scores = vec![-1.0; SEATS];
             scores[self.active] = 1.0;
             self.end = Some(End {
                 scores,
@@ -179,12 +179,12 @@ impl Game for ConnectX {
             });
         } else if self.board.iter().all(|&c| c != EMPTY) {
             self.end = Some(End {
-                scores: [0.0; SEATS],
+                scores: vec![0.0; SEATS],
                 reason: "the board is full".into(),
             });
         } else if self.step >= self.config.episode_steps - 1 {
             self.end = Some(End {
-                scores: [0.0; SEATS],
+                scores: vec![0.0; SEATS],
                 reason: format!("the step limit ({}) was reached", self.config.episode_steps),
             });
         }
@@ -195,9 +195,9 @@ impl Game for ConnectX {
         self.end.clone()
     }
 
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>> {
         // Kaggle: the invalid seat's reward is None, the other keeps its 0.
-        faulted.map(|f| (!f).then_some(0.0))
+        faulted.iter().map(|f| (!f).then_some(0.0)).collect()
     }
 
     fn frame(&self) -> Value {

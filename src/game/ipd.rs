@@ -173,7 +173,7 @@ impl Game for Ipd {
 
     fn end(&self) -> Option<End> {
         (self.history[0].len() as u64 >= self.config.turns).then(|| End {
-            scores: self.scores,
+            scores: self.scores.to_vec(),
             reason: format!(
                 "{} turns played; total payoffs {} to {}",
                 self.history[0].len(),
@@ -183,14 +183,12 @@ impl Game for Ipd {
         })
     }
 
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
-        let mut out = [None; SEATS];
-        for seat in 0..SEATS {
-            if !faulted[seat] {
-                out[seat] = Some(self.scores[seat]);
-            }
-        }
-        out
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>> {
+        faulted
+            .iter()
+            .zip(self.scores)
+            .map(|(f, score)| (!f).then_some(score))
+            .collect()
     }
 
     fn frame(&self) -> Value {

@@ -11,7 +11,7 @@ pub mod tron;
 
 pub use rules::{
     describe, int_action, number, End, Game, Illegal, Outcome, Ranking, SettingError, SplitMix64,
-    TimeControl, Turns, UnknownGame, SEATS,
+    TimeControl, Turns, UnknownGame, MAX_SEATS, SEATS,
 };
 
 use rules::parse;
@@ -107,8 +107,15 @@ impl GameKind {
 
     /// A fresh game. `config` holds the game's own settings (an object, possibly empty);
     /// an unknown field or a bad value is an error naming it. `seed` drives any chance
-    /// the rules have (IPD noise).
-    pub fn create(self, config: &Value, seed: u64) -> Result<Box<dyn Game>, SettingError> {
+    /// the rules have (IPD noise). `seats`: the match's seat count (the built-in games
+    /// have two; an environment allows what its specification says).
+    pub fn create(
+        self,
+        config: &Value,
+        seed: u64,
+        seats: usize,
+    ) -> Result<Box<dyn Game>, SettingError> {
+        self.check_seats(seats).map_err(SettingError::Shape)?;
         let config = if config.is_null() {
             Value::Object(Map::new())
         } else {
@@ -122,9 +129,39 @@ impl GameKind {
             GameKind::Env(id) => Box::new(
                 env::opened(id)
                     .map_err(|e| SettingError::Shape(e.to_string()))?
-                    .create(&config, seed)?,
+                    .create(&config, seed, seats)?,
             ),
         })
+    }
+
+    /// The seat count a match has unless told: two where the game allows it.
+    pub fn default_seats(self) -> usize {
+        match self {
+            GameKind::Env(id) => env::opened(id).map_or(SEATS, |e| e.default_seats()),
+            _ => SEATS,
+        }
+    }
+
+    /// The seat counts this game's matches may have.
+    pub fn seat_counts(self) -> Vec<usize> {
+        match self {
+            GameKind::Env(id) => env::opened(id).map_or(vec![SEATS], |e| e.seat_counts()),
+            _ => vec![SEATS],
+        }
+    }
+
+    /// Whether a match of this game may have `seats` seats; if not, why in one line.
+    pub fn check_seats(self, seats: usize) -> Result<(), String> {
+        match self {
+            GameKind::Env(id) => env::opened(id)
+                .map_err(|e| e.to_string())?
+                .check_seats(seats),
+            _ if seats == SEATS => Ok(()),
+            _ => Err(format!(
+                "{} is a two-seat game, not a {seats}-seat one",
+                self.name()
+            )),
+        }
     }
 
     /// Kaggle's time control for its environments; ours for the others.

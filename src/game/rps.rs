@@ -147,7 +147,10 @@ impl Game for Rps {
                     ),
                 )
             };
-            self.end = Some(End { scores, reason });
+            self.end = Some(End {
+                scores: scores.to_vec(),
+                reason,
+            });
         }
     }
 
@@ -155,9 +158,9 @@ impl Game for Rps {
         self.end.clone()
     }
 
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>> {
         // Kaggle: the invalid seat's reward is None; a valid opponent's becomes 1.
-        faulted.map(|f| (!f).then_some(1.0))
+        faulted.iter().map(|f| (!f).then_some(1.0)).collect()
     }
 
     fn frame(&self) -> Value {

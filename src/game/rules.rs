@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-/// Every built-in game has two seats.
+/// Every built-in game has two seats, and so has a match unless its tournament or
+/// command line asks more of a game that allows them.
 pub const SEATS: usize = 2;
+/// The most seats a match may have (an environment may allow more; cagematch plays 2 to
+/// 8).
+pub const MAX_SEATS: usize = 8;
 
 /// The time a seat gets, as Kaggle gives it: a budget per move plus a bank that moves
 /// may overdraw, and a budget for loading the bot. Charged in CPU time.
@@ -117,7 +121,8 @@ impl Outcome {
 /// How a game ended by its own rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct End {
-    pub scores: [f64; SEATS],
+    /// One per seat.
+    pub scores: Vec<f64>,
     /// In words, e.g. "seat 1 connected four".
     pub reason: String,
 }
@@ -125,6 +130,10 @@ pub struct End {
 /// The rules of one game, one match long.
 pub trait Game: Send {
     fn turns(&self) -> Turns;
+    /// The match's seat count.
+    fn seats(&self) -> usize {
+        SEATS
+    }
     /// Seats whose agents are asked for an action now, in order; empty once over.
     fn to_move(&self) -> Vec<usize> {
         if self.end().is_some() {
@@ -132,7 +141,7 @@ pub trait Game: Send {
         }
         match self.turns() {
             Turns::Alternating { next } => vec![next],
-            Turns::Simultaneous => (0..SEATS).collect(),
+            Turns::Simultaneous => (0..self.seats()).collect(),
         }
     }
     /// What `seat` sees (without `remainingOverageTime`, which the referee adds).
@@ -154,7 +163,11 @@ pub trait Game: Send {
     fn end(&self) -> Option<End>;
     /// The scores when the seats marked in `faulted` broke the rules or failed: theirs is
     /// `None` (as Kaggle reports them), the others' is what the game gives them.
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS];
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>>;
+    /// A seat faulted in a match of more than two seats: the others play on without it
+    /// (an environment hears it as Kaggle's status ERROR in the next step). Two-seat
+    /// matches end at a fault instead.
+    fn drop_seat(&mut self, _seat: usize) {}
     /// The state as the screen draws it and the replay stores it.
     fn frame(&self) -> Value;
     /// Seats the rules themselves disqualified in the last step (an environment that

@@ -146,7 +146,7 @@ impl Game for Tron {
         self.step += 1;
         self.end = match self.crashed {
             [true, true] => Some(End {
-                scores: [0.0; SEATS],
+                scores: vec![0.0; SEATS],
                 reason: if head_on {
                     "head-on collision".into()
                 } else {
@@ -155,7 +155,7 @@ impl Game for Tron {
             }),
             [true, false] | [false, true] => {
                 let loser = if self.crashed[0] { 0 } else { 1 };
-                let mut scores = [1.0; SEATS];
+                let mut scores = vec![1.0; SEATS];
                 scores[loser] = -1.0;
                 Some(End {
                     scores,
@@ -163,7 +163,7 @@ impl Game for Tron {
                 })
             }
             _ if self.step >= self.config.episode_steps - 1 => Some(End {
-                scores: [0.0; SEATS],
+                scores: vec![0.0; SEATS],
                 reason: format!("the step limit ({}) was reached", self.config.episode_steps),
             }),
             _ => None,
@@ -174,8 +174,8 @@ impl Game for Tron {
         self.end.clone()
     }
 
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
-        faulted.map(|f| (!f).then_some(1.0))
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>> {
+        faulted.iter().map(|f| (!f).then_some(1.0)).collect()
     }
 
     fn frame(&self) -> Value {

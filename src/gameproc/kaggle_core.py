@@ -295,6 +295,11 @@ class Environment:
     def name(self):
         return self.specification.get("name", "")
 
+    def debug_print(self, message):
+        """Kaggle's: prints only in debug mode (never, here)."""
+        if self.debug:
+            print(message)
+
     @property
     def version(self):
         return self.specification.get("version", "")
@@ -436,6 +441,8 @@ import traceback
 LOG_CHARS = 10000
 # What one reply may carry of the renderer's drawing.
 RENDER_CHARS = 65536
+# The most seats a match may have (the host refuses more: `game::MAX_SEATS`).
+MAX_SEATS = 8
 
 
 def load(source):
@@ -549,7 +556,7 @@ def serve(start, read, write):
     def reply(message):
         write(json.dumps(message, allow_nan=False, default=str) + "\n")
 
-    def begin(configuration, seed):
+    def begin(configuration, seed, seats):
         # The environment's chance (Python's `random`, numpy's global generator) is the
         # match's: the same seed plays the same match, in a fresh process or a reused one.
         random.seed(seed)
@@ -557,12 +564,17 @@ def serve(start, read, write):
         if numpy is not None:
             numpy.random.seed((seed or 0) % 2**32)
         env = Environment(spec, interpreter, renderer, configuration or {}, {"seed": seed})
-        if start["seats"] not in env.specification.agents:
+        allowed = [n for n in env.specification.agents if isinstance(n, int) and 2 <= n <= MAX_SEATS]
+        if seats is None:
+            # The probe that opens the environment: two seats where allowed.
+            seats = 2 if 2 in allowed else (min(allowed) if allowed else None)
+        if seats is None or seats not in env.specification.agents:
+            wanted = "" if seats is None else f", not {seats}"
             raise Invalid(
-                f"the environment allows {list(env.specification.agents)} seats; "
-                f"cagematch plays {start['seats']}-seat games (more seats: not yet)"
+                f"the environment allows {list(env.specification.agents)} seats{wanted}; "
+                f"cagematch plays 2 to {MAX_SEATS}"
             )
-        env.reset(start["seats"])
+        env.reset(seats)
         return env
 
     def ready(env, log):
@@ -583,7 +595,7 @@ def serve(start, read, write):
     try:
         with Captured() as out:
             spec, interpreter, renderer, agents = load(start["source"])
-            env = begin(start.get("configuration"), start.get("seed"))
+            env = begin(start.get("configuration"), start.get("seed"), start.get("seats"))
         reply(ready(env, out.text()))
     except Invalid as e:
         reply({"error": str(e)})
@@ -600,7 +612,8 @@ def serve(start, read, write):
             with Captured() as out:
                 if "reset" in request:
                     try:
-                        env = begin(request["reset"].get("configuration"), request["reset"].get("seed"))
+                        reset = request["reset"]
+                        env = begin(reset.get("configuration"), reset.get("seed"), reset.get("seats"))
                         answer = ready(env, "")
                     except Invalid as e:
                         answer = {"error": str(e)}

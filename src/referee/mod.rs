@@ -1,9 +1,12 @@
 //! The referee: one match between caged bots. It asks the seats whose turn it is,
 //! charges their time to the time control, has the game check and apply the actions,
-//! records every frame and ends the match on the game's rules or on a fault (a faulting
-//! seat loses; if every seat faults in the same step, the match is a draw).
+//! records every frame and ends the match on the game's rules or on a fault. In a
+//! two-seat match a fault ends it (the faulting seat loses; if both fault in the same
+//! step, it is a draw); with more seats the faulting seat is out, placed last, and the
+//! others play on as the game's rules say.
 
 mod record;
+mod result;
 mod seeds;
 
 pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRecord, Timing};
@@ -11,10 +14,11 @@ pub use seeds::SeedKey;
 
 use crate::botfile::BotFile;
 use crate::cage::{
-    act_both, encoded, Bot, Cage, Fairness, Fault, FaultKind, Move, Question, Supervision,
+    act_all, encoded, Bot, Cage, Fairness, Fault, FaultKind, Move, Question, Supervision,
 };
 pub use crate::error::RefereeError;
-use crate::game::{number, Game, GameKind, Outcome, TimeControl, Turns, SEATS};
+use crate::game::{number, Game, GameKind, TimeControl, Turns, SEATS};
+pub use record::{ordinal, places};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -29,7 +33,8 @@ pub struct MatchSpec<'a> {
     /// What turns the match seed into the seats' seeds; bots never see it.
     pub key: SeedKey,
     pub time_control: TimeControl,
-    pub bots: [&'a BotFile; SEATS],
+    /// One per seat, seat 1 first: two, or as many as the game allows.
+    pub bots: Vec<&'a BotFile>,
     /// Off-turn freezing and run-queue forgiveness (both on, but for benchmarks).
     pub fairness: Fairness,
 }
@@ -81,12 +86,12 @@ pub fn play_until(
     // public, and must tell no bot the cards an organiser's game will deal. (The built-in
     // games keep the match seed: their replays and exports stay what they were.)
     let game_seed = match spec.game {
-        crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, SEATS),
+        crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, spec.bots.len()),
         _ => spec.seed,
     };
     let mut game = spec
         .game
-        .create(&spec.config, game_seed)
+        .create(&spec.config, game_seed, spec.bots.len())
         .map_err(|reason| RefereeError::Config {
             game: spec.game,
             reason,
@@ -107,39 +112,39 @@ pub fn play_until(
     }];
     observe(&frames[0]);
     let mut step = 0;
-    while faults.iter().all(Option::is_none) && game.end().is_none() {
+    // Two seats: a fault ends the match. More: the seat is out and the others play on.
+    let plays_on = seats.len() > SEATS;
+    for (i, _) in faults.iter().enumerate().filter(|(_, f)| f.is_some()) {
+        if plays_on {
+            game.drop_seat(i);
+        }
+    }
+    while game.end().is_none() && (plays_on || faults.iter().all(Option::is_none)) {
         if stop.load(Ordering::Relaxed) {
             return Err(RefereeError::Abandoned);
         }
-        let movers = game.to_move();
+        // A seat that is out is not asked (the game hears its status instead).
+        let to_move = game.to_move();
+        let movers: Vec<usize> = to_move
+            .iter()
+            .copied()
+            .filter(|&i| faults[i].is_none())
+            .collect();
         if movers.is_empty() {
             break;
         }
-        let mut moves = Vec::with_capacity(movers.len());
-        let mut actions = Vec::with_capacity(movers.len());
-        for record in ask(&mut seats, &movers, &*game, &config_text, &clock) {
-            let i = record.seat;
-            if let Some(fault) = &record.fault {
-                faults[i] = Some(fault.clone());
-            } else if freeze {
-                seats[i].bot.freeze();
-            }
-            actions.push(record.action.clone());
-            moves.push(record);
-        }
-        runners(&faults)?;
-        if faults.iter().all(Option::is_none) {
-            game.apply(&actions);
-            step += 1;
-            for (i, why) in game.ruled_out() {
-                let fault = Fault::new(FaultKind::IllegalAction, why);
-                faults[i] = Some(pinned(
-                    fault,
-                    seats[i].moves,
-                    &format!("on move {}", seats[i].moves),
-                ));
-            }
-        }
+        let moves = {
+            let mut table = Table {
+                seats: &mut seats,
+                faults: &mut faults,
+                freeze,
+                plays_on,
+            };
+            let (moves, applied) =
+                table.round(&mut *game, &to_move, &movers, &config_text, &clock)?;
+            step += u64::from(applied);
+            moves
+        };
         let frame = Frame {
             step,
             state: game.frame(),
@@ -155,7 +160,7 @@ pub fn play_until(
         return Err(RefereeError::Game(why));
     }
 
-    let result = result(&*game, faults);
+    let result = result::result(&*game, faults);
     Ok(MatchRecord {
         game: spec.game,
         configuration,
@@ -167,6 +172,69 @@ pub fn play_until(
     })
 }
 
+/// The seats during a round, and what the round may change of them.
+struct Table<'s> {
+    seats: &'s mut [Seat],
+    faults: &'s mut [Option<SeatFault>],
+    freeze: bool,
+    /// More than two seats: a seat that faults is out and the others play on.
+    plays_on: bool,
+}
+
+impl Table<'_> {
+    /// One round: asks `movers` (of the seats `to_move` named), pins their faults, and
+    /// has the game apply the actions unless a fault ended a two-seat match. The moves,
+    /// and whether the game took a step.
+    fn round(
+        &mut self,
+        game: &mut dyn Game,
+        to_move: &[usize],
+        movers: &[usize],
+        configuration: &serde_json::value::RawValue,
+        clock: &TimeControl,
+    ) -> Result<(Vec<MoveRecord>, bool), RefereeError> {
+        let mut moves = Vec::with_capacity(movers.len());
+        let mut actions = Vec::with_capacity(movers.len());
+        for record in ask(self.seats, movers, &*game, configuration, clock) {
+            let i = record.seat;
+            if let Some(fault) = &record.fault {
+                self.faults[i] = Some(fault.clone());
+                if self.plays_on {
+                    game.drop_seat(i);
+                }
+            } else if self.freeze {
+                self.seats[i].bot.freeze();
+            }
+            actions.push((i, record.action.clone()));
+            moves.push(record);
+        }
+        // In the order `to_move` named the seats, as `apply` wants them.
+        let actions: Vec<Value> = to_move
+            .iter()
+            .map(|s| {
+                actions
+                    .iter()
+                    .find(|(i, _)| i == s)
+                    .map_or(Value::Null, |(_, a)| a.clone())
+            })
+            .collect();
+        runners(self.faults)?;
+        if !self.plays_on && self.faults.iter().any(Option::is_some) {
+            return Ok((moves, false));
+        }
+        game.apply(&actions);
+        for (i, why) in game.ruled_out() {
+            if self.faults[i].is_some() {
+                continue;
+            }
+            let fault = Fault::new(FaultKind::IllegalAction, why);
+            let moved = self.seats[i].moves;
+            self.faults[i] = Some(pinned(fault, moved, &format!("on move {moved}")));
+        }
+        Ok((moves, true))
+    }
+}
+
 /// Whether a seat is stopped while it is not its turn, and that in words: in alternating
 /// games it is (unless a benchmark's baseline turns it off); in simultaneous games both
 /// seats think at once.
@@ -175,44 +243,6 @@ pub fn off_turn(turns: Turns, fairness: Fairness) -> (bool, &'static str) {
         Turns::Alternating { .. } if fairness.freeze_off_turn => (true, Supervision::FROZEN),
         Turns::Alternating { .. } => (false, "running (not frozen: a benchmark's baseline)"),
         Turns::Simultaneous => (false, Supervision::RUNNING),
-    }
-}
-
-fn result(game: &dyn crate::game::Game, faults: [Option<SeatFault>; SEATS]) -> MatchResult {
-    let faulted: [bool; SEATS] = std::array::from_fn(|i| faults[i].is_some());
-    if faulted.iter().any(|&f| f) {
-        let all = faulted.iter().all(|&f| f);
-        let outcomes = faulted.map(|f| match (all, f) {
-            (true, _) => Outcome::Draw,
-            (false, true) => Outcome::Loss,
-            (false, false) => Outcome::Win,
-        });
-        let reason = faults
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                f.as_ref()
-                    .map(|f| format!("seat {} faulted ({}) {}", i + 1, f.kind, f.detail))
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        return MatchResult {
-            scores: game.forfeit(faulted),
-            outcomes,
-            faults,
-            reason,
-        };
-    }
-    let end = game.end().unwrap_or_else(|| crate::game::End {
-        scores: [0.0; SEATS],
-        reason: "the game stopped without a result".into(),
-    });
-    let outcomes = std::array::from_fn(|i| Outcome::from_scores(end.scores[i], end.scores[1 - i]));
-    MatchResult {
-        scores: end.scores.map(Some),
-        outcomes,
-        faults,
-        reason: end.reason,
     }
 }
 
@@ -237,8 +267,8 @@ fn timing(cpu: Duration, wall: Duration, bank: f64) -> Timing {
     }
 }
 
-/// Both seats' bots, what the record says of them, and a fault from loading.
-type Seated = (Vec<Seat>, [SeatRecord; SEATS], [Option<SeatFault>; SEATS]);
+/// The seats' bots, what the record says of them, and a fault from loading.
+type Seated = (Vec<Seat>, Vec<SeatRecord>, Vec<Option<SeatFault>>);
 
 /// Starts and loads both seats' bots (frozen from the start when `freeze`: a compiled
 /// bot runs from its exec, before it is asked anything). A bot that fails to load is the
@@ -250,8 +280,8 @@ fn seat_bots(
     off_turn: &str,
 ) -> Result<Seated, RefereeError> {
     let clock = spec.time_control;
-    let mut seats = Vec::with_capacity(SEATS);
-    for file in spec.bots {
+    let mut seats = Vec::with_capacity(spec.bots.len());
+    for file in &spec.bots {
         let mut bot = cage.spawn_program(&file.program)?;
         bot.set_fairness(spec.fairness);
         if freeze {
@@ -264,21 +294,23 @@ fn seat_bots(
         });
     }
 
-    let mut bots: [SeatRecord; SEATS] = std::array::from_fn(|i| SeatRecord {
-        name: spec.bots[i].name.clone(),
-        file: spec.bots[i].path.display().to_string(),
-        sha256: spec.bots[i].sha256.clone(),
-        agent: None,
-        layers: seats[i].bot.layers().cloned(),
-        supervision: Some(Supervision {
-            clock: seats[i].bot.clock().to_string(),
-            off_turn: off_turn.to_string(),
-            cgroup: seats[i].bot.cgroup(),
-        }),
-        logs: Vec::new(),
-        timing: None,
-    });
-    let mut faults: [Option<SeatFault>; SEATS] = std::array::from_fn(|_| None);
+    let mut bots: Vec<SeatRecord> = (0..seats.len())
+        .map(|i| SeatRecord {
+            name: spec.bots[i].name.clone(),
+            file: spec.bots[i].path.display().to_string(),
+            sha256: spec.bots[i].sha256.clone(),
+            agent: None,
+            layers: seats[i].bot.layers().cloned(),
+            supervision: Some(Supervision {
+                clock: seats[i].bot.clock().to_string(),
+                off_turn: off_turn.to_string(),
+                cgroup: seats[i].bot.cgroup(),
+            }),
+            logs: Vec::new(),
+            timing: None,
+        })
+        .collect();
+    let mut faults: Vec<Option<SeatFault>> = vec![None; seats.len()];
     for (i, seat) in seats.iter_mut().enumerate() {
         let seed = spec.key.seat_seed(spec.seed, i);
         match seat
@@ -302,7 +334,7 @@ fn seat_bots(
     Ok((seats, bots, faults))
 }
 
-/// Asks the seats in `movers` for their moves, in that order in the record: two at once
+/// Asks the seats in `movers` for their moves, in that order in the record: all at once
 /// (a simultaneous game's round), otherwise one after the other.
 fn ask(
     seats: &mut [Seat],
@@ -311,31 +343,36 @@ fn ask(
     configuration: &serde_json::value::RawValue,
     clock: &TimeControl,
 ) -> Vec<MoveRecord> {
-    if let ([a, b], [first, second]) = (movers, &mut *seats) {
-        if (*a, *b) == (0, 1) {
-            let (qa, qb) = (
-                question(first, 0, game, clock),
-                question(second, 1, game, clock),
+    if movers.len() > 1 {
+        // `movers` is in seat order (the game lists them so): one pass picks them out.
+        let mut chosen: Vec<(usize, &mut Seat)> = seats
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| movers.contains(i))
+            .collect();
+        if chosen.len() == movers.len() && chosen.iter().map(|(i, _)| *i).eq(movers.iter().copied())
+        {
+            let asked: Vec<(Value, Duration)> = chosen
+                .iter_mut()
+                .map(|(i, seat)| question(seat, *i, game, clock))
+                .collect();
+            let questions = asked
+                .iter()
+                .map(|(observation, budget)| Question {
+                    observation,
+                    configuration,
+                    budget: *budget,
+                })
+                .collect();
+            let answers = act_all(
+                chosen.iter_mut().map(|(_, s)| &mut s.bot).collect(),
+                questions,
             );
-            let [ma, mb] = act_both(
-                [&mut first.bot, &mut second.bot],
-                [
-                    Question {
-                        observation: &qa.0,
-                        configuration,
-                        budget: qa.1,
-                    },
-                    Question {
-                        observation: &qb.0,
-                        configuration,
-                        budget: qb.1,
-                    },
-                ],
-            );
-            return vec![
-                record(first, 0, game, clock, ma),
-                record(second, 1, game, clock, mb),
-            ];
+            return chosen
+                .into_iter()
+                .zip(answers)
+                .map(|((i, seat), answer)| record(seat, i, game, clock, answer))
+                .collect();
         }
     }
     movers

@@ -2,7 +2,7 @@
 //! timing, and the result. This is what replays store and screens draw.
 
 use crate::cage::{FaultKind, Layers, Supervision};
-use crate::game::{GameKind, Outcome, TimeControl, SEATS};
+use crate::game::{GameKind, Outcome, TimeControl};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -85,11 +85,56 @@ pub struct Frame {
 pub struct MatchResult {
     /// The game's own numbers (Kaggle's rewards for its games); `null` for a seat that
     /// faulted, as Kaggle reports it.
-    pub scores: [Option<f64>; SEATS],
-    pub outcomes: [Outcome; SEATS],
-    pub faults: [Option<SeatFault>; SEATS],
+    /// One per seat.
+    pub scores: Vec<Option<f64>>,
+    /// One per seat: in a match of more than two seats, the sole first wins, a shared
+    /// first draws, every other place loses (see [`MatchResult::places`]).
+    pub outcomes: Vec<Outcome>,
+    pub faults: Vec<Option<SeatFault>>,
     /// Why the game ended, in words.
     pub reason: String,
+}
+
+impl MatchResult {
+    /// Each seat's place, 1 first: by outcome in a two-seat match (a draw shares first),
+    /// by score with more seats (see [`places`]).
+    pub fn places(&self) -> Vec<usize> {
+        if let [a, b] = self.outcomes[..] {
+            return match (a, b) {
+                (Outcome::Win, _) | (_, Outcome::Loss) if a != b => vec![1, 2],
+                (Outcome::Loss, _) | (_, Outcome::Win) if a != b => vec![2, 1],
+                _ => vec![1, 1],
+            };
+        }
+        places(&self.scores)
+    }
+}
+
+/// Places from scores, 1 first: a higher score places ahead, equal scores share a place
+/// (the next place skips: 1, 1, 3), and a seat without a score (it faulted) places after
+/// every seat with one.
+pub fn places(scores: &[Option<f64>]) -> Vec<usize> {
+    let ahead = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => a > b,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    scores
+        .iter()
+        .map(|&mine| 1 + scores.iter().filter(|&&other| ahead(other, mine)).count())
+        .collect()
+}
+
+/// A place in words: 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
+pub fn ordinal(place: usize) -> String {
+    let suffix = match (place % 10, place % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{place}{suffix}")
 }
 
 /// Everything about one match.
@@ -101,8 +146,9 @@ pub struct MatchRecord {
     pub configuration: Value,
     pub seed: u64,
     pub time_control: TimeControl,
-    /// Seat 1 first; exactly one per seat (a replay with another count is refused).
-    pub bots: [SeatRecord; SEATS],
+    /// Seat 1 first; one per seat, 2 to 8 (a replay whose result has another count is
+    /// refused).
+    pub bots: Vec<SeatRecord>,
     pub frames: Vec<Frame>,
     pub result: MatchResult,
 }
@@ -127,5 +173,26 @@ impl MatchRecord {
         self.frames
             .iter()
             .flat_map(|f| f.moves.iter().map(move |m| (f.step, m)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ordinal, places};
+
+    #[test]
+    fn places_share_ties_skip_after_them_and_put_faulted_seats_last() {
+        assert_eq!(places(&[Some(1.0), Some(3.0), Some(2.0)]), [3, 1, 2]);
+        assert_eq!(
+            places(&[Some(5.0), Some(5.0), Some(2.0), None]),
+            [1, 1, 3, 4]
+        );
+        assert_eq!(places(&[None, Some(-1.0), None]), [2, 1, 2]);
+        assert_eq!(places(&[None, None]), [1, 1]);
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal).into();
+        assert_eq!(
+            words,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+        );
     }
 }

@@ -104,7 +104,7 @@ impl App {
                 record.result.faults[0].as_ref().map(|f| f.kind),
                 record.result.faults[1].as_ref().map(|f| f.kind),
             ],
-            scores: record.result.scores,
+            scores: [record.result.scores[0], record.result.scores[1]],
             turns: record.frames.len().saturating_sub(1) as u32,
             void: false,
         };

@@ -32,7 +32,7 @@ fn kaggle_environments_and_cagematch_play_every_crosscheck_case_alike() {
         .expect("run the cross-check");
     let table = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{table}\n{}", text(&out.stderr));
-    assert!(table.contains("11 cases, 0 with differences"), "{table}");
+    assert!(table.contains("14 cases, 0 with differences"), "{table}");
     for game in [
         "games/takeaway.py",
         "kaggle:rps",
@@ -40,9 +40,59 @@ fn kaggle_environments_and_cagematch_play_every_crosscheck_case_alike() {
         "kaggle:open_spiel_tic_tac_toe",
         "kaggle:open_spiel_connect_four",
         "kaggle:open_spiel_chess",
+        "kaggle:hungry_geese",
     ] {
         assert!(table.contains(game), "{game} missing from\n{table}");
     }
+    // Free-for-all: 4, 3 (one seat refused by the action schema) and 8 seats.
+    for seats in ["4 seats", "3 seats", "8 seats"] {
+        assert!(table.contains(seats), "{seats} missing from\n{table}");
+    }
+}
+
+/// Hungry Geese, four seats, with the bots in `bots/hungry_geese/`: a match has a place
+/// per seat, ties share one, and the same seed plays the same match.
+#[test]
+fn a_four_seat_hungry_geese_match_places_every_seat() {
+    let venv = games_venv();
+    let play = |seed: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cagematch"))
+            .args(["match", "kaggle:hungry_geese"])
+            .args(
+                ["greedy", "random", "left", "greedy"].map(|b| format!("bots/hungry_geese/{b}.py")),
+            )
+            .args(["--seed", seed, "--json", "--game-venv"])
+            .arg(&venv)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = play("3");
+    assert_eq!(
+        v["bots"],
+        serde_json::json!(["greedy", "random", "left", "greedy (2)"])
+    );
+    let places: Vec<u64> = v["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_u64().unwrap())
+        .collect();
+    let scores: Vec<f64> = v["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_f64().unwrap())
+        .collect();
+    assert_eq!(places.len(), 4, "{v}");
+    for i in 0..4 {
+        let ahead = scores.iter().filter(|&&s| s > scores[i]).count() as u64;
+        assert_eq!(places[i], ahead + 1, "{v}");
+    }
+    assert_eq!(v["outcomes"].as_array().unwrap().len(), 4);
+    assert_eq!(play("3"), v, "the same seed plays the same match");
 }
 
 #[test]

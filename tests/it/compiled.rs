@@ -91,7 +91,7 @@ fn play(cage: &Cage, game: GameKind, a: &BotFile, b: &BotFile, clock: TimeContro
         seed: 1,
         key: common::seed_key(),
         time_control: clock,
-        bots: [a, b],
+        bots: vec![a, b],
         fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
@@ -437,13 +437,14 @@ fn log_test_match(cage: &Cage, mode: &str) -> MatchRecord {
     let bot = manifest(&fixture("hostile"), &format!("hostile_{mode}"), &[mode]);
     let mut clock = quick_clock();
     clock.per_move = 2.0;
+    let rock = python("bots/rps/rock.py");
     let spec = MatchSpec {
         game: GameKind::Rps,
         config: json!({"episodeSteps": 4}),
         seed: 1,
         key: common::seed_key(),
         time_control: clock,
-        bots: [&python("bots/rps/rock.py"), &bot],
+        bots: vec![&rock, &bot],
         fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("refereed")
@@ -737,7 +738,7 @@ fn pondering(cage: &Cage, fairness: cagematch::cage::Fairness) -> (f64, f64) {
             overage: 0.0,
             load: 5.0,
         },
-        bots: [&ponderer, &thinker],
+        bots: vec![&ponderer, &thinker],
         fairness,
     };
     let record = referee::play(cage, &spec, &mut |_| {}).expect("refereed");

@@ -168,7 +168,7 @@ fn the_game_process_cannot_write_outside_its_scratch_folder_or_connect() {
 fn a_broken_environment_is_a_one_line_error_before_any_match() {
     let dir = tempfile::tempdir().unwrap();
     let one = bot(dir.path(), "take_one.py", "1");
-    let cases: [(&str, &[&str], &str); 6] = [
+    let cases: [(&str, &[&str], &str); 7] = [
         (
             "tests/envs/broken.py",
             &[],
@@ -179,7 +179,8 @@ fn a_broken_environment_is_a_one_line_error_before_any_match() {
             &[],
             "defines no `interpreter` function",
         ),
-        ("tests/envs/four_seats.py", &[], "allows [4] seats"),
+        ("tests/envs/four_seats.py", &[], "played by 4 seats, not 2"),
+        ("tests/envs/nine_seats.py", &[], "allows [1, 9] seats"),
         ("tests/envs/nothing_here.py", &[], "no such environment"),
         ("kaggle:connectx", &[], "--game-venv"),
         ("kaggle:../x", &[], "not a kaggle_environments name"),
@@ -231,13 +232,13 @@ fn a_game_process_survives_the_thread_that_started_it() {
     // The probe's process is busy here, so a worker thread starts a process of its own
     // for its match, which ends; the process waits for the next match.
     let env = opened(id).unwrap();
-    let busy = env.create(&serde_json::json!({}), 0).unwrap();
+    let busy = env.create(&serde_json::json!({}), 0, 2).unwrap();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let (done, exit) = std::sync::mpsc::channel::<()>();
     let worker = std::thread::spawn(move || {
         let game = opened(id)
             .unwrap()
-            .create(&serde_json::json!({}), 1)
+            .create(&serde_json::json!({}), 1, 2)
             .unwrap();
         let _ = released.recv();
         drop(game);
@@ -249,7 +250,7 @@ fn a_game_process_survives_the_thread_that_started_it() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     // This thread's match takes the worker's process (the newest idle one); the worker
     // ends in the middle of it.
-    let mut game = env.create(&serde_json::json!({}), 2).unwrap();
+    let mut game = env.create(&serde_json::json!({}), 2, 2).unwrap();
     game.apply(&[serde_json::json!(1)]);
     drop(done);
     worker.join().unwrap();
@@ -289,4 +290,88 @@ fn the_same_seed_deals_an_environments_chance_the_same() {
     let first = dice("11", "a.json");
     assert_eq!(first, dice("11", "b.json"), "same seed, same dice");
     assert_ne!(first, dice("12", "c.json"), "another seed, other dice");
+}
+
+/// A free-for-all of the repository's own 3-to-8-seat game: every seat is asked at
+/// once, each gets its place; a seat whose move the rules refuse is out, placed last,
+/// while the others play on; a seat count the game does not allow is a usage error.
+#[test]
+fn a_free_for_all_places_every_seat_and_plays_on_without_a_faulted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = bot(dir.path(), "one.py", "1");
+    let two = bot(dir.path(), "two.py", "2");
+    let ten = bot(
+        dir.path(),
+        "ten.py",
+        "10 if observation['round'] == 3 else 3",
+    );
+    let game = "games/lowest_unique.py";
+    let out = cagematch(&["match", game, &one, &two, &two, "--seed", "1", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 1 is always unique: 30 points to seat 1, none to the twos.
+    assert_eq!(v["scores"], serde_json::json!([30, 0, 0]), "{v}");
+    assert_eq!(v["places"], serde_json::json!([1, 2, 2]), "{v}");
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss", "loss"]));
+    // Seat 3 breaks the rules in round 4: out, last, and the two others play on.
+    let out = cagematch(&[
+        "match", game, &two, &ten, &one, &one, "--seed", "1", "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scores"][1], Value::Null, "{v}");
+    assert!(
+        v["faults"][1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("on move 4"),
+        "{v}"
+    );
+    assert_eq!(v["places"], serde_json::json!([1, 4, 2, 2]), "{v}");
+    assert_eq!(
+        v["frames"],
+        serde_json::json!(31),
+        "the others played all 30 rounds"
+    );
+    // A seat that spins past its time in round 2 is out (Kaggle's ERROR): the others
+    // play on, and it places last.
+    let spinner = dir.path().join("spinner.py");
+    std::fs::write(
+        &spinner,
+        "def agent(observation, configuration):\n    while observation['round'] == 1:\n        pass\n    return 3\n",
+    )
+    .unwrap();
+    let spinner = spinner.display().to_string();
+    let out = cagematch(&[
+        "match",
+        game,
+        &spinner,
+        &two,
+        &one,
+        "--seed",
+        "1",
+        "--json",
+        "--move-time",
+        "0.2",
+        "--overage",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["faults"][0]["kind"], "timeout", "{v}");
+    assert_eq!(v["scores"], serde_json::json!([null, 0, 30]), "{v}");
+    assert_eq!(v["places"], serde_json::json!([3, 2, 1]), "{v}");
+    assert_eq!(v["frames"], serde_json::json!(31), "{v}");
+    // A seat count the game does not allow, or more bots than any game has.
+    let out = cagematch(&["match", game, &one, &two]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("played by 3, 4, 5, 6, 7 or 8 seats, not 2"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let mut nine = vec!["match", game];
+    nine.extend(std::iter::repeat_n(one.as_str(), 9));
+    assert_eq!(cagematch(&nine).status.code(), Some(2));
 }

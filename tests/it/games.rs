@@ -7,7 +7,7 @@ use cagematch::game::{Game, GameKind, Outcome, SettingError, TimeControl};
 use serde_json::{json, Value};
 
 fn game(kind: GameKind, config: Value) -> Box<dyn Game> {
-    kind.create(&config, 7).expect("valid configuration")
+    kind.create(&config, 7, 2).expect("valid configuration")
 }
 
 /// Plays the given actions (one list per step, for the seats `to_move` names).
@@ -90,7 +90,7 @@ fn connectx_out_of_bounds_and_full_columns_are_illegal() {
     assert_eq!(g.validate(0, &json!(1)).unwrap_err().0, "column 1 is full");
     assert!(g.validate(0, &json!(2)).is_ok());
     // Kaggle: the invalid seat's reward is None, the other's stays 0.
-    assert_eq!(g.forfeit([true, false]), [None, Some(0.0)]);
+    assert_eq!(g.forfeit(&[true, false]), [None, Some(0.0)]);
 }
 
 #[test]
@@ -325,7 +325,7 @@ fn rps_observation_and_invalid_signs() {
         assert!(g.validate(0, &bad).is_err(), "{bad} must be invalid");
     }
     // Kaggle: the invalid seat's reward is None, the valid one gets 1.
-    assert_eq!(g.forfeit([true, false]), [None, Some(1.0)]);
+    assert_eq!(g.forfeit(&[true, false]), [None, Some(1.0)]);
     let g5 = game(GameKind::Rps, json!({"signs": 5}));
     assert!(g5.validate(0, &json!(4)).is_ok());
 }
@@ -379,7 +379,7 @@ fn ipd_noise_flips_what_is_played_and_is_seeded() {
     assert_eq!(always.frame()["flipped"], json!([true, true]));
     let run = |seed| {
         let mut g = GameKind::Ipd
-            .create(&json!({"turns": 50, "noise": 0.3}), seed)
+            .create(&json!({"turns": 50, "noise": 0.3}), seed, 2)
             .unwrap();
         while !g.to_move().is_empty() {
             g.apply(&[json!("C"), json!("C")]);
@@ -485,14 +485,14 @@ fn tron_rejects_bad_directions() {
     for bad in [json!("n"), json!("up"), json!(0), json!(null)] {
         assert!(g.validate(0, &bad).is_err(), "{bad}");
     }
-    assert_eq!(g.forfeit([false, true]), [Some(1.0), None]);
+    assert_eq!(g.forfeit(&[false, true]), [Some(1.0), None]);
 }
 
 // ---- Settings ----
 
 #[test]
 fn bad_settings_name_the_field() {
-    let err = |kind: GameKind, config: Value| kind.create(&config, 0).err().unwrap().to_string();
+    let err = |kind: GameKind, config: Value| kind.create(&config, 0, 2).err().unwrap().to_string();
     assert!(err(GameKind::Connectx, json!({"colums": 7})).contains("unknown field `colums`"));
     assert!(err(GameKind::Connectx, json!({"rows": 0})).contains("rows"));
     assert!(err(GameKind::Connectx, json!({"inarow": 9})).contains("inarow"));
@@ -506,7 +506,7 @@ fn bad_settings_name_the_field() {
         .to_string()
         .contains("connectx, rps, ipd, tron"));
     // Callers can tell a setting out of its range from one that is not a setting.
-    let typed = |config: Value| GameKind::Connectx.create(&config, 0).err().unwrap();
+    let typed = |config: Value| GameKind::Connectx.create(&config, 0, 2).err().unwrap();
     assert!(matches!(
         typed(json!({"inarow": 9})),
         SettingError::Range {

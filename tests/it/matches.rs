@@ -35,7 +35,7 @@ fn play_with(
         seed,
         key: common::seed_key(),
         time_control: clock,
-        bots: [a, b],
+        bots: vec![a, b],
         fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
@@ -393,7 +393,7 @@ fn the_observer_sees_every_frame_as_it_happens() {
         seed: 2,
         key: common::seed_key(),
         time_control: GameKind::Tron.default_time_control(),
-        bots: [&a, &b],
+        bots: vec![&a, &b],
         fairness: Default::default(),
     };
     let mut seen = Vec::new();
@@ -412,7 +412,7 @@ fn bad_game_settings_are_runner_errors_not_faults() {
         seed: 1,
         key: common::seed_key(),
         time_control: GameKind::Rps.default_time_control(),
-        bots: [&a, &a],
+        bots: vec![&a, &a],
         fairness: Default::default(),
     };
     let err = referee::play(&cage, &spec, &mut |_| {})
@@ -637,7 +637,7 @@ fn simultaneous_seats_think_at_the_same_time() {
         seed: 1,
         key: common::seed_key(),
         time_control: clock,
-        bots: [&sleeper, &sleeper],
+        bots: vec![&sleeper, &sleeper],
         fairness: Default::default(),
     };
     let record = referee::play(&cage, &spec, &mut |_| {

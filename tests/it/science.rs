@@ -64,7 +64,7 @@ fn play(
         seed: 7,
         key: seed_key(),
         time_control: game.default_time_control(),
-        bots: seats,
+        bots: seats.to_vec(),
         fairness: Default::default(),
     };
     referee::play(cage, &spec, &mut |_| {}).expect("refereed")

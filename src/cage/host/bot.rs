@@ -291,22 +291,38 @@ pub fn encoded(configuration: &Value) -> Box<RawValue> {
     serde_json::value::to_raw_value(configuration).expect("a JSON value always encodes")
 }
 
-/// Asks two bots for their actions at once (the seats of a simultaneous game): both
-/// requests are sent before either reply is awaited, so the seats think in parallel and
-/// a round costs the slower of the two, not their sum. Each move is charged, checked and
+/// Asks several bots for their actions at once (the seats of a simultaneous game): every
+/// request is sent before any reply is awaited, so the seats think in parallel and a
+/// round costs the slowest of them, not their sum. Each move is charged, checked and
 /// faulted exactly as [`Bot::act`] would.
-pub fn act_both(bots: [&mut Bot; 2], questions: [Question<'_>; 2]) -> [Result<Move, Fault>; 2] {
-    let [a, b] = bots;
-    let [qa, qb] = questions;
-    if a.dead.is_some() || b.dead.is_some() {
-        return [a.ask_move(qa), b.ask_move(qb)];
+pub fn act_all(bots: Vec<&mut Bot>, questions: Vec<Question<'_>>) -> Vec<Result<Move, Fault>> {
+    if bots.iter().any(|b| b.dead.is_some()) {
+        return bots
+            .into_iter()
+            .zip(questions)
+            .map(|(b, q)| b.ask_move(q))
+            .collect();
     }
-    let ra = a.dialect.act(qa.observation, qa.configuration);
-    let rb = b.dialect.act(qb.observation, qb.configuration);
-    let (aska, askb) = (a.request(&ra, qa.budget), b.request(&rb, qb.budget));
-    let [ea, eb] = exchange_all([(&mut a.process, aska), (&mut b.process, askb)]);
-    let (answer_a, answer_b) = (a.answer(ea), b.answer(eb));
-    [a.action(answer_a), b.action(answer_b)]
+    let requests: Vec<Vec<u8>> = bots
+        .iter()
+        .zip(&questions)
+        .map(|(b, q)| b.dialect.act(q.observation, q.configuration))
+        .collect();
+    let asks: Vec<Ask<'_>> = bots
+        .iter()
+        .zip(&questions)
+        .zip(&requests)
+        .map(|((b, q), r)| b.request(r, q.budget))
+        .collect();
+    let mut bots = bots;
+    let exchanged = exchange_all(bots.iter_mut().map(|b| &mut b.process).zip(asks).collect());
+    bots.into_iter()
+        .zip(exchanged)
+        .map(|(b, ex)| {
+            let answer = b.answer(ex);
+            b.action(answer)
+        })
+        .collect()
 }
 
 /// The wall-clock limit for a move whose budget is `budget`: the last resort for a

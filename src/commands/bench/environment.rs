@@ -58,7 +58,7 @@ pub(super) fn measure(
             seed: 1,
             key,
             time_control: game.default_time_control(),
-            bots: [&bot, &bot],
+            bots: vec![&bot, &bot],
             fairness: Default::default(),
         };
         // Pinned to one core, as a tournament's worker is (the game process and the

@@ -191,7 +191,7 @@ fn play_at_once(
                             seed: i as u64,
                             key,
                             time_control: clock,
-                            bots: [bot, bot],
+                            bots: vec![bot, bot],
                             fairness,
                         };
                         let record =

@@ -409,7 +409,7 @@ fn play_matches(
                             seed: i as u64,
                             key,
                             time_control: game.default_time_control(),
-                            bots: seats,
+                            bots: seats.to_vec(),
                             fairness: Default::default(),
                         };
                         referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;

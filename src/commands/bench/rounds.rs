@@ -66,7 +66,7 @@ fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigur
         seed,
         key,
         time_control: GameKind::Rps.default_time_control(),
-        bots: [bot, bot],
+        bots: vec![bot, bot],
         fairness: Default::default(),
     };
     let mut first: Option<Instant> = None;

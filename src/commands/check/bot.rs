@@ -166,7 +166,7 @@ fn play(
         seed: 1,
         key: trial.key,
         time_control: trial.clock,
-        bots: [bot, &opponent],
+        bots: vec![bot, &opponent],
         fairness: Default::default(),
     };
     let per_move = trial.clock.per_move;
@@ -175,9 +175,9 @@ fn play(
         let seat = (n % 2) as usize;
         spec.seed = n + 1;
         spec.bots = if seat == 0 {
-            [bot, &opponent]
+            vec![bot, &opponent]
         } else {
-            [&opponent, bot]
+            vec![&opponent, bot]
         };
         let record = referee::play(cage, &spec, &mut |_| {}).map_err(|e| match e {
             crate::error::RefereeError::Game(why) => NotRun::Game(why),

@@ -49,7 +49,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         }
     };
     let rules = &args.rules;
-    let (config, made) = game_settings(game, rules)?;
+    let (config, made) = game_settings(game, crate::game::SEATS, rules)?;
     let clock = time_control(game, rules)?;
     let turns = made.turns();
     let cage = start_cage(rules)?;

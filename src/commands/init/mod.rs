@@ -222,7 +222,7 @@ mod tests {
         for game in GameKind::ALL {
             let config: serde_json::Value =
                 serde_yaml::from_str(&format!("{{{}}}", setting(game))).unwrap();
-            if let Err(e) = game.create(&config, 0) {
+            if let Err(e) = game.create(&config, 0, game.default_seats()) {
                 panic!("{game}: `{}` is refused: {e}", setting(game));
             }
         }

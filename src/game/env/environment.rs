@@ -4,7 +4,7 @@
 use super::game::{EnvGame, State};
 use super::process::{GameError, GameProcess};
 use super::source::Source;
-use crate::game::rules::{SettingError, Turns, SEATS};
+use crate::game::rules::{SettingError, Turns, MAX_SEATS, SEATS};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -226,7 +226,7 @@ impl Environment {
             limits: Walls::default(),
             idle: Arc::default(),
         };
-        let (probe, ready) = env.start(&Value::Object(Map::new()), 0)?;
+        let (probe, ready) = env.start(&Value::Object(Map::new()), 0, None)?;
         let text = |k: &str| {
             let v = ready.get(k).and_then(Value::as_str).unwrap_or("");
             crate::cage::log::sanitize(crate::cage::log::cut(v, 100).as_bytes())
@@ -249,9 +249,9 @@ impl Environment {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        if !env.agents.contains(&SEATS) {
+        if env.seat_counts().is_empty() {
             return Err(GameError::Start(format!(
-                "{}: the environment allows {:?} seats; cagematch plays {SEATS}-seat games (more seats: not yet)",
+                "{}: the environment allows {:?} seats; cagematch plays 2 to {MAX_SEATS}",
                 env.label, env.agents
             )));
         }
@@ -281,12 +281,54 @@ impl Environment {
         }
     }
 
-    /// A game process for one match with these settings; its ready line.
-    fn start(&self, config: &Value, seed: u64) -> Result<(GameProcess, Value), GameError> {
+    /// The seat counts a match of this environment may have: those its specification
+    /// allows, from 2 to [`MAX_SEATS`].
+    pub fn seat_counts(&self) -> Vec<usize> {
+        let mut counts: Vec<usize> = self
+            .agents
+            .iter()
+            .copied()
+            .filter(|n| (2..=MAX_SEATS).contains(n))
+            .collect();
+        counts.sort_unstable();
+        counts.dedup();
+        counts
+    }
+
+    /// The seat count a match has unless told: two where allowed, else the fewest.
+    pub fn default_seats(&self) -> usize {
+        let counts = self.seat_counts();
+        if counts.contains(&SEATS) {
+            SEATS
+        } else {
+            counts.first().copied().unwrap_or(SEATS)
+        }
+    }
+
+    /// Whether a match may have `seats` seats, and if not, why in words.
+    pub fn check_seats(&self, seats: usize) -> Result<(), String> {
+        if self.seat_counts().contains(&seats) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} is played by {} seats, not {seats}",
+            self.label,
+            words(&self.seat_counts())
+        ))
+    }
+
+    /// A game process for one match with these settings (`seats`: `None` for the probe
+    /// that opens the environment); its ready line.
+    fn start(
+        &self,
+        config: &Value,
+        seed: u64,
+        seats: Option<usize>,
+    ) -> Result<(GameProcess, Value), GameError> {
         let start = json!({
             "source": self.source.start_value(),
             "configuration": config,
-            "seats": SEATS,
+            "seats": seats,
             "seed": seed,
             "site": self.site.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "memory_mb": self.limits.memory_mb,
@@ -298,10 +340,16 @@ impl Environment {
     /// A game process for a match: an idle one reset to these settings (the
     /// environment's code stays loaded: a worker's matches share one process), or a new
     /// one.
-    fn process_for(&self, config: &Value, seed: u64) -> Result<(GameProcess, Value), GameError> {
+    fn process_for(
+        &self,
+        config: &Value,
+        seed: u64,
+        seats: usize,
+    ) -> Result<(GameProcess, Value), GameError> {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         if let Some(mut process) = idle {
-            let reset = json!({ "reset": { "configuration": config, "seed": seed } });
+            let reset =
+                json!({ "reset": { "configuration": config, "seed": seed, "seats": seats } });
             match process.ask(&reset, self.limits.start) {
                 Ok(reply) if reply.get("ready").is_some() => {
                     process.count_match();
@@ -318,7 +366,7 @@ impl Environment {
                 Err(_) => {}
             }
         }
-        self.start(config, seed)
+        self.start(config, seed, Some(seats))
     }
 
     /// The opponent `cagematch check` plays a bot against: a random legal action where
@@ -387,19 +435,27 @@ impl Environment {
         )
     }
 
-    /// A match of this environment, with `config`.
-    pub fn create(self: &Arc<Self>, config: &Value, seed: u64) -> Result<EnvGame, SettingError> {
+    /// A match of this environment with `seats` seats, with `config`.
+    pub fn create(
+        self: &Arc<Self>,
+        config: &Value,
+        seed: u64,
+        seats: usize,
+    ) -> Result<EnvGame, SettingError> {
+        self.check_seats(seats).map_err(SettingError::Shape)?;
         let config = if config.is_null() {
             Value::Object(Map::new())
         } else {
             config.clone()
         };
-        let (process, ready) = self.process_for(&config, seed).map_err(|e| match e {
-            GameError::Start(why) => SettingError::Shape(why),
-            other => SettingError::Shape(other.to_string()),
-        })?;
+        let (process, ready) = self
+            .process_for(&config, seed, seats)
+            .map_err(|e| match e {
+                GameError::Start(why) => SettingError::Shape(why),
+                other => SettingError::Shape(other.to_string()),
+            })?;
         process.follow();
-        let state = State::read(ready.get("state"))
+        let state = State::read(ready.get("state"), seats)
             .ok_or_else(|| SettingError::Shape("the game process sent no state".into()))?;
         let configuration = ready
             .get("configuration")
@@ -418,7 +474,18 @@ impl Environment {
             turns,
             failure: RefCell::new(None),
             refused: Vec::new(),
+            dropped: vec![false; seats],
             step_deadline: self.limits.step,
         })
+    }
+}
+
+/// Seat counts in words: "2", "2 or 4", "2, 3 or 4".
+fn words(counts: &[usize]) -> String {
+    let text: Vec<String> = counts.iter().map(usize::to_string).collect();
+    match text.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "no number of".into(),
     }
 }

@@ -3,7 +3,7 @@
 //! well.
 
 use super::process::GameProcess;
-use crate::game::rules::{End, Game, Illegal, TimeControl, Turns, SEATS};
+use crate::game::rules::{End, Game, Illegal, TimeControl, Turns};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
@@ -25,7 +25,8 @@ pub(super) struct State {
 }
 
 impl State {
-    pub(super) fn read(v: Option<&Value>) -> Option<State> {
+    /// The state in a reply, if it has one entry per seat.
+    pub(super) fn read(v: Option<&Value>, seats: usize) -> Option<State> {
         let v = v?;
         let statuses: Vec<String> = v
             .get("statuses")?
@@ -45,7 +46,7 @@ impl State {
             .iter()
             .map(|o| o.as_object().cloned().unwrap_or_default())
             .collect::<Vec<_>>();
-        (statuses.len() == SEATS && observations.len() == SEATS).then_some(State {
+        (statuses.len() == seats && observations.len() == seats).then_some(State {
             statuses,
             rewards,
             observations,
@@ -54,7 +55,7 @@ impl State {
     }
 
     pub(super) fn active(&self) -> Vec<usize> {
-        (0..SEATS)
+        (0..self.statuses.len())
             .filter(|&i| self.statuses[i] == "ACTIVE")
             .collect()
     }
@@ -77,6 +78,9 @@ pub struct EnvGame {
     pub(super) failure: RefCell<Option<String>>,
     /// Why the last step's action schema refused each seat's action, if it did.
     pub(super) refused: Vec<Option<String>>,
+    /// Seats that faulted in a match of more than two seats: a step tells the interpreter
+    /// their status is ERROR while it was still in play (as Kaggle's runner does).
+    pub(super) dropped: Vec<bool>,
     pub(super) step_deadline: Duration,
 }
 
@@ -129,6 +133,16 @@ impl Game for EnvGame {
         self.turns
     }
 
+    fn seats(&self) -> usize {
+        self.dropped.len()
+    }
+
+    fn drop_seat(&mut self, seat: usize) {
+        if let Some(d) = self.dropped.get_mut(seat) {
+            *d = true;
+        }
+    }
+
     fn to_move(&self) -> Vec<usize> {
         if self.failure.borrow().is_some() {
             return Vec::new();
@@ -154,17 +168,23 @@ impl Game for EnvGame {
     }
 
     fn apply(&mut self, actions: &[Value]) {
+        let seats = self.seats();
         let movers = self.state.active();
-        let mut step: Vec<Value> = (0..SEATS).map(|_| json!(["ok", null])).collect();
+        let mut step: Vec<Value> = (0..seats).map(|_| json!(["ok", null])).collect();
         for (seat, action) in movers.iter().zip(actions) {
             step[*seat] = json!(["ok", action]);
         }
+        for (seat, _) in self.dropped.iter().enumerate().filter(|(_, d)| **d) {
+            if matches!(self.state.statuses[seat].as_str(), "ACTIVE" | "INACTIVE") {
+                step[seat] = json!(["status", "ERROR"]);
+            }
+        }
         if let Some(reply) = self.ask(json!({ "step": step })) {
-            match State::read(reply.get("state")) {
+            match State::read(reply.get("state"), seats) {
                 Some(state) => self.state = state,
                 None => *self.failure.borrow_mut() = Some("the game process sent no state".into()),
             }
-            self.refused = (0..SEATS)
+            self.refused = (0..seats)
                 .map(|i| {
                     reply["refused"][i]
                         .as_str()
@@ -178,9 +198,10 @@ impl Game for EnvGame {
         if self.failure.borrow().is_some() || !self.state.active().is_empty() {
             return None;
         }
-        let scores: [f64; SEATS] = std::array::from_fn(|i| self.state.reward(i).unwrap_or(0.0));
         Some(End {
-            scores,
+            scores: (0..self.seats())
+                .map(|i| self.state.reward(i).unwrap_or(0.0))
+                .collect(),
             reason: format!(
                 "the environment ended the game after {} steps (statuses {})",
                 self.state.step,
@@ -189,12 +210,12 @@ impl Game for EnvGame {
         })
     }
 
-    fn forfeit(&self, faulted: [bool; SEATS]) -> [Option<f64>; SEATS] {
+    fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>> {
         // A bot that failed, as Kaggle's runner records it: its status ERROR, and the
         // interpreter decides what the others get.
         let ruled: Vec<usize> = self.ruled_out().into_iter().map(|(i, _)| i).collect();
         let state = if ruled.is_empty() && self.failure.borrow().is_none() {
-            let step: Vec<Value> = (0..SEATS)
+            let step: Vec<Value> = (0..self.seats())
                 .map(|i| {
                     if faulted[i] {
                         json!(["status", "ERROR"])
@@ -204,12 +225,14 @@ impl Game for EnvGame {
                 })
                 .collect();
             self.ask(json!({ "step": step }))
-                .and_then(|r| State::read(r.get("state")))
+                .and_then(|r| State::read(r.get("state"), self.seats()))
                 .unwrap_or_else(|| self.state.clone())
         } else {
             self.state.clone()
         };
-        std::array::from_fn(|i| if faulted[i] { None } else { state.reward(i) })
+        (0..self.seats())
+            .map(|i| if faulted[i] { None } else { state.reward(i) })
+            .collect()
     }
 
     fn frame(&self) -> Value {
@@ -228,7 +251,7 @@ impl Game for EnvGame {
     }
 
     fn ruled_out(&self) -> Vec<(usize, String)> {
-        (0..SEATS)
+        (0..self.seats())
             .filter(|&i| matches!(self.state.statuses[i].as_str(), "INVALID" | "ERROR"))
             .map(|i| {
                 let why = match self.refused.get(i).cloned().flatten() {

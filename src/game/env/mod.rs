@@ -46,7 +46,11 @@ pub fn lines(frame: &Value) -> Vec<String> {
             .unwrap_or_default()
     };
     let (statuses, rewards) = (list("statuses"), list("rewards"));
-    for (i, status) in statuses.iter().take(crate::game::rules::SEATS).enumerate() {
+    for (i, status) in statuses
+        .iter()
+        .take(crate::game::rules::MAX_SEATS)
+        .enumerate()
+    {
         out.push(format!(
             "seat {}: {} reward {}",
             i + 1,
@@ -100,7 +104,7 @@ fn observation_lines(frame: &Value) -> Vec<String> {
             }
         }
     };
-    for (seat, obs) in seats.iter().enumerate().take(crate::game::rules::SEATS) {
+    for (seat, obs) in seats.iter().enumerate().take(crate::game::rules::MAX_SEATS) {
         fields(seat, obs);
     }
     out

@@ -214,7 +214,7 @@ impl Tournament {
         let game_venv = raw.game_venv.as_ref().map(|v| tidy(&base.join(v)));
         let game = resolve::game(&raw.game, base, game_venv.as_deref())
             .map_err(|(field, why)| err(field, &why))?;
-        game.create(&configuration, 0)
+        game.create(&configuration, 0, game.default_seats())
             .map_err(|e| err("configuration", &e.to_string()))?;
         let jobs = raw.jobs.unwrap_or_else(cores);
         if !(1..=256).contains(&jobs) {

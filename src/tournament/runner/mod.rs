@@ -395,7 +395,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
             seed: m.seed,
             key: t.key(),
             time_control: t.time_control,
-            bots: [&t.bots[m.seats[0]], &t.bots[m.seats[1]]],
+            bots: m.seats.iter().map(|&s| &t.bots[s]).collect(),
             fairness: Default::default(),
         };
         let mut observe = |f: &Frame| {

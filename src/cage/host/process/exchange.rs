@@ -11,7 +11,7 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 /// Bots asked at once, at most (a match's seats).
-pub const AT_ONCE: usize = crate::game::SEATS;
+pub const AT_ONCE: usize = crate::game::MAX_SEATS;
 /// Descriptors watched per bot: reply, status, request (while unwritten), log.
 const FDS: usize = 4;
 /// The kernel adds a wait to a task's run-queue count only when the task next runs, so
@@ -175,8 +175,9 @@ struct Pending<'a> {
 impl BotProcess {
     /// Sends `ask.out` and waits for one reply (see [`exchange_all`]).
     pub fn exchange(&mut self, ask: Ask<'_>) -> Result<Exchange, Fault> {
-        let [result] = exchange_all([(self, ask)]);
-        result
+        exchange_all(vec![(self, ask)])
+            .pop()
+            .expect("one reply per bot")
     }
 
     /// Checks that the bot has not spoken before being asked.
@@ -353,32 +354,38 @@ impl BotProcess {
 /// Asks every bot at once and waits for every reply: all requests go out before any
 /// reply is awaited, so the bots think at the same time. Each result is that bot's own,
 /// charged on its own clock, as if it had been asked alone.
-pub fn exchange_all<const N: usize>(
-    asks: [(&mut BotProcess, Ask<'_>); N],
-) -> [Result<Exchange, Fault>; N] {
-    const { assert!(N <= AT_ONCE) };
+pub fn exchange_all<'p, 'a>(
+    asks: Vec<(&'p mut BotProcess, Ask<'a>)>,
+) -> Vec<Result<Exchange, Fault>> {
+    assert!(asks.len() <= AT_ONCE, "at most {AT_ONCE} bots at once");
     // Every seat is checked before any clock starts, so the seats' clocks start as
     // close together as their writes allow.
-    let mut quiet = asks
-        .each_ref()
+    let quiet: Vec<Result<(), Fault>> = asks
+        .iter()
         .map(|(process, ask)| process.quiet(ask))
-        .into_iter();
-    let mut slots = asks.map(|(process, ask)| {
-        let checked = quiet.next().expect("one check per bot");
-        match checked.and_then(|()| process.begin(ask)) {
-            Ok(p) => Slot::Waiting(process, p),
-            Err(fault) => Slot::Done(Err(fault)),
-        }
-    });
+        .collect();
+    let mut slots: Vec<Slot<'p, 'a>> = asks
+        .into_iter()
+        .zip(quiet)
+        .map(
+            |((process, ask), checked)| match checked.and_then(|()| process.begin(ask)) {
+                Ok(p) => Slot::Waiting(process, p),
+                Err(fault) => Slot::Done(Err(fault)),
+            },
+        )
+        .collect();
     wait(&mut slots);
-    slots.map(|slot| match slot {
-        Slot::Done(result) => result,
-        // `wait` returns only when every slot is done.
-        Slot::Waiting(..) => Err(Fault::new(
-            FaultKind::Runner,
-            "the host stopped waiting without a reply",
-        )),
-    })
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Done(result) => result,
+            // `wait` returns only when every slot is done.
+            Slot::Waiting(..) => Err(Fault::new(
+                FaultKind::Runner,
+                "the host stopped waiting without a reply",
+            )),
+        })
+        .collect()
 }
 
 /// One bot of [`exchange_all`].
