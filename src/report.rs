@@ -37,17 +37,19 @@ impl Progress {
         };
         let width = total.to_string().len();
         // Names and details may come from a run folder someone else wrote.
-        let [a, b] = &entry.names.clone().map(|n| sanitize(n.as_bytes()));
-        let what = match entry.outcomes {
+        let names: Vec<String> = entry.names.iter().map(|n| sanitize(n.as_bytes())).collect();
+        let what = match (&entry.outcomes[..], &names[..]) {
             _ if entry.void.is_some() => format!(
-                "{a} vs {b} VOID: {}",
+                "{} VOID: {}",
+                names.join(" vs "),
                 sanitize(
                     crate::cage::log::cut(entry.void.as_deref().unwrap_or(""), 300).as_bytes()
                 )
             ),
-            [Outcome::Win, _] => format!("{a} beat {b}"),
-            [_, Outcome::Win] => format!("{b} beat {a}"),
-            _ => format!("{a} drew with {b}"),
+            ([Outcome::Win, _], [a, b]) => format!("{a} beat {b}"),
+            ([_, Outcome::Win], [a, b]) => format!("{b} beat {a}"),
+            (_, [a, b]) => format!("{a} drew with {b}"),
+            _ => placings(entry, &names),
         };
         let mut lines = vec![format!(
             "[{done:>width$}/{total}] {rate:5.2} matches/s  ETA {eta:>5}  {what}"
@@ -66,12 +68,25 @@ impl Progress {
     }
 }
 
+/// A free-for-all's result in words, best first: "1st a, 2nd b, 2nd c, 4th d".
+pub fn placings(entry: &Entry, names: &[String]) -> String {
+    let places = crate::referee::seat_places(&entry.outcomes, &entry.scores);
+    let mut order: Vec<usize> = (0..names.len().min(places.len())).collect();
+    order.sort_by_key(|&i| places[i]);
+    order
+        .iter()
+        .map(|&i| format!("{} {}", crate::referee::ordinal(places[i]), names[i]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A void match as reports show it: escaped, its error cut.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VoidMatch {
     /// From 1.
     pub number: usize,
-    pub names: [String; 2],
+    /// The seats' names, seat 1 first.
+    pub names: Vec<String>,
     pub why: String,
 }
 
@@ -83,7 +98,7 @@ pub fn void_matches(entries: &[Entry]) -> Vec<VoidMatch> {
             let why = e.void.as_ref()?;
             Some(VoidMatch {
                 number: e.id + 1,
-                names: e.names.clone().map(|n| sanitize(n.as_bytes())),
+                names: e.names.iter().map(|n| sanitize(n.as_bytes())).collect(),
                 why: sanitize(crate::cage::log::cut(why, 500).as_bytes()),
             })
         })
@@ -129,6 +144,38 @@ fn signed(v: f64) -> String {
     }
 }
 
+/// Points as people read them: halves as they are (`17.5`), a free-for-all's thirds and
+/// sixths to two places (`25.33`).
+pub fn points_text(v: f64) -> String {
+    if (v * 2.0).fract() == 0.0 {
+        v.to_string()
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// The columns of results: W D L with two seats; with more, how often each place was
+/// reached and the mean place.
+fn result_columns(s: &Standings, row: Option<&crate::tournament::Row>) -> String {
+    if s.seats <= crate::game::SEATS {
+        return match row {
+            None => format!("{:>4} {:>4} {:>4}", "W", "D", "L"),
+            Some(r) => format!("{:>4} {:>4} {:>4}", r.wins, r.draws, r.losses),
+        };
+    }
+    let mut cells: Vec<String> = (1..=s.seats)
+        .map(|p| match row {
+            None => format!("{:>4}", crate::referee::ordinal(p)),
+            Some(r) => format!("{:>4}", r.placed.get(p - 1).copied().unwrap_or(0)),
+        })
+        .collect();
+    cells.push(match row {
+        None => format!("{:>5}", "place"),
+        Some(r) => format!("{:>5.2}", r.place_sum as f64 / f64::from(r.games.max(1))),
+    });
+    cells.join(" ")
+}
+
 /// The standings table and the crosstable, as lines.
 pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
     let names: Vec<String> = names.iter().map(|n| sanitize(n.as_bytes())).collect();
@@ -155,8 +202,16 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         lead.push_str("buchholz  ");
     }
     let mut out = vec![format!(
-        "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
-        "rank", "bot", "points", "games", "W", "D", "L", "score", "elo", "95%", "SB"
+        "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {}  {:>6}  {:>5}  {:>13}  {:>7}  faults",
+        "rank",
+        "bot",
+        "points",
+        "games",
+        result_columns(s, None),
+        "score",
+        "elo",
+        "95%",
+        "SB"
     )];
     for r in &s.rows {
         let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -180,14 +235,12 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
             lead.push_str(&format!("{:>8}  ", r.buchholz));
         }
         out.push(format!(
-            "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {:>4} {:>4} {:>4}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
+            "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
             r.rank,
             names[r.bot],
-            r.points,
+            points_text(r.points),
             r.games,
-            r.wins,
-            r.draws,
-            r.losses,
+            result_columns(s, Some(r)),
             r.score * 100.0,
             signed(r.elo),
             format!("[{}, {}]", signed(r.elo_low), signed(r.elo_high)),
@@ -206,7 +259,18 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         );
     }
     out.push(String::new());
-    out.push("crosstable (points of the row bot against the column bot):".into());
+    out.extend(crosstable(&names, s, w));
+    out
+}
+
+/// The crosstable under the standings, in their order.
+fn crosstable(names: &[String], s: &Standings, w: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    out.push(if s.seats > crate::game::SEATS {
+        "crosstable (matches the row bot finished ahead of the column bot, level ½):".into()
+    } else {
+        "crosstable (points of the row bot against the column bot):".into()
+    });
     let order: Vec<usize> = s.rows.iter().map(|r| r.bot).collect();
     let cell = 7;
     let mut header = format!("{:w$}", "");
@@ -223,7 +287,7 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
             } else if g == 0 {
                 "-".to_string()
             } else {
-                format!("{p}/{g}")
+                format!("{}/{g}", points_text(p))
             };
             line.push_str(&format!(" {text:>cell$}"));
         }

@@ -18,7 +18,7 @@ use crate::cage::{
 };
 pub use crate::error::RefereeError;
 use crate::game::{number, Game, GameKind, TimeControl, Turns, SEATS};
-pub use record::{ordinal, places};
+pub use record::{ordinal, places, seat_places};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

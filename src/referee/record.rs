@@ -99,15 +99,21 @@ impl MatchResult {
     /// Each seat's place, 1 first: by outcome in a two-seat match (a draw shares first),
     /// by score with more seats (see [`places`]).
     pub fn places(&self) -> Vec<usize> {
-        if let [a, b] = self.outcomes[..] {
-            return match (a, b) {
-                (Outcome::Win, _) | (_, Outcome::Loss) if a != b => vec![1, 2],
-                (Outcome::Loss, _) | (_, Outcome::Win) if a != b => vec![2, 1],
-                _ => vec![1, 1],
-            };
-        }
-        places(&self.scores)
+        seat_places(&self.outcomes, &self.scores)
     }
+}
+
+/// Each seat's place, 1 first: by outcome in a two-seat match (a draw shares first), by
+/// score with more seats (see [`places`]).
+pub fn seat_places(outcomes: &[Outcome], scores: &[Option<f64>]) -> Vec<usize> {
+    if let [a, b] = outcomes[..] {
+        return match (a, b) {
+            (Outcome::Win, _) | (_, Outcome::Loss) if a != b => vec![1, 2],
+            (Outcome::Loss, _) | (_, Outcome::Win) if a != b => vec![2, 1],
+            _ => vec![1, 1],
+        };
+    }
+    places(scores)
 }
 
 /// Places from scores, 1 first: a higher score places ahead, equal scores share a place

@@ -17,5 +17,5 @@ pub mod schedule;
 
 pub use config::Tournament;
 pub use journal::{Entry, Journal, RunInfo};
-pub use results::{Export, ExportRow, HeadToHead, Standings};
+pub use results::{Export, ExportRow, HeadToHead, Row, Standings};
 pub use runner::{Event, Options, Summary};

@@ -96,20 +96,23 @@ impl App {
             .collect();
         let mut app = App::new("replay".into(), record.game, bots, 1, theme);
         app.run.state = RunState::Replay;
+        let seats: Vec<usize> = (0..record.bots.len()).collect();
         let outcomes = standings::Outcomes {
             id: 0,
-            seats: [0, 1],
-            outcomes: [record.result.outcomes[0], record.result.outcomes[1]],
-            faults: [
-                record.result.faults[0].as_ref().map(|f| f.kind),
-                record.result.faults[1].as_ref().map(|f| f.kind),
-            ],
-            scores: [record.result.scores[0], record.result.scores[1]],
+            seats: seats.clone(),
+            outcomes: record.result.outcomes.clone(),
+            faults: record
+                .result
+                .faults
+                .iter()
+                .map(|f| f.as_ref().map(|f| f.kind))
+                .collect(),
+            scores: record.result.scores.clone(),
             turns: record.frames.len().saturating_sub(1) as u32,
             void: false,
         };
-        app.run.standings = standings::compute(2, &[outcomes], record.game.ranking());
-        let mut view = MatchView::new(0, [0, 1]);
+        app.run.standings = standings::compute(seats.len(), &[outcomes], record.game.ranking());
+        let mut view = MatchView::new(0, seats);
         view.record = Some(Arc::new(record));
         app.run.matches.insert(0, view);
         app.screen = Screen::Viewer;
@@ -252,7 +255,7 @@ impl App {
         let run = &mut self.run;
         run.note_faults(&entry);
         let id = entry.id;
-        let seats = entry.seats;
+        let seats = entry.seats.clone();
         let view = run
             .matches
             .entry(id)

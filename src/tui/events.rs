@@ -13,7 +13,8 @@ use std::time::Duration;
 pub enum RunnerMsg {
     Started {
         id: usize,
-        seats: [usize; 2],
+        /// Bot indexes, seat 1 first.
+        seats: Vec<usize>,
     },
     /// New frames of the match the viewer watches (the runner sends only those).
     Frames {

@@ -163,7 +163,7 @@ pub fn app_for_run(run: RunHeader, theme: Theme, run_dir: &Path, done: &[Entry])
     // Only the newest replays are read back (what the app would have kept in memory).
     let keep = done.len().saturating_sub(super::app::KEEP_RECORDS);
     for (i, e) in done.iter().enumerate() {
-        let mut view = MatchView::new(e.id, e.seats);
+        let mut view = MatchView::new(e.id, e.seats.clone());
         view.count = e.frames;
         view.entry = Some(e.clone());
         if i >= keep && e.void.is_none() {

@@ -10,7 +10,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct MatchView {
     pub id: usize,
-    pub seats: [usize; 2],
+    /// Bot indexes, seat 1 first.
+    pub seats: Vec<usize>,
     /// Frames received so far (only for a watched running match).
     pub frames: Vec<Frame>,
     /// Frames played so far, watched or not.
@@ -22,7 +23,7 @@ pub struct MatchView {
 }
 
 impl MatchView {
-    pub fn new(id: usize, seats: [usize; 2]) -> MatchView {
+    pub fn new(id: usize, seats: Vec<usize>) -> MatchView {
         MatchView {
             id,
             seats,

@@ -33,6 +33,8 @@ pub struct Theme {
     pub fault: Color,
     pub seat1: Color,
     pub seat2: Color,
+    /// Seats 3 to 8 of a free-for-all (`seat3` … `seat8` in the file).
+    pub more_seats: [Color; 6],
     pub gauge: Color,
 }
 
@@ -54,8 +56,20 @@ struct ThemeFile {
     fault: String,
     seat1: String,
     seat2: String,
+    /// Optional (themes written before free-for-alls): [`MORE_SEATS`] where missing.
+    seat3: Option<String>,
+    seat4: Option<String>,
+    seat5: Option<String>,
+    seat6: Option<String>,
+    seat7: Option<String>,
+    seat8: Option<String>,
     gauge: String,
 }
+
+/// Seats 3 to 8 of a theme file that does not name them.
+const MORE_SEATS: [&str; 6] = [
+    "#87d75f", "#d7005f", "#00af87", "#af87ff", "#ff5f5f", "#d7af00",
+];
 
 fn reset() -> String {
     "reset".into()
@@ -93,6 +107,15 @@ impl Theme {
             fault: color("fault", &f.fault)?,
             seat1: color("seat1", &f.seat1)?,
             seat2: color("seat2", &f.seat2)?,
+            more_seats: {
+                let given = [&f.seat3, &f.seat4, &f.seat5, &f.seat6, &f.seat7, &f.seat8];
+                let mut more = [Color::Reset; 6];
+                for (i, value) in given.iter().enumerate() {
+                    let field = format!("seat{}", i + 3);
+                    more[i] = color(&field, value.as_deref().unwrap_or(MORE_SEATS[i]))?;
+                }
+                more
+            },
             gauge: color("gauge", &f.gauge)?,
             name: f.name,
         })
@@ -133,17 +156,22 @@ impl Theme {
             })
     }
 
+    /// Seat `seat`'s colour (0 is seat 1), for up to eight seats.
     pub fn seat(&self, seat: usize) -> Color {
-        if seat == 0 {
-            self.seat1
-        } else {
-            self.seat2
+        match seat {
+            0 => self.seat1,
+            1 => self.seat2,
+            n => self.more_seats[(n - 2).min(5)],
         }
     }
 }
 
 /// The colours that carry meaning and must be told apart, by slot name.
 pub const MEANINGFUL: [&str; 6] = ["seat1", "seat2", "win", "loss", "fault", "title"];
+/// The seats' colours, which a free-for-all's board and charts must tell apart.
+pub const SEAT_SLOTS: [&str; 8] = [
+    "seat1", "seat2", "seat3", "seat4", "seat5", "seat6", "seat7", "seat8",
+];
 
 /// How far apart two colours look ("redmean" weighted RGB distance, 0 to ~765); `None`
 /// when either is the terminal's own colour (unknown here).
@@ -192,6 +220,12 @@ impl Theme {
             "muted" => self.muted,
             "seat1" => self.seat1,
             "seat2" => self.seat2,
+            "seat3" => self.more_seats[0],
+            "seat4" => self.more_seats[1],
+            "seat5" => self.more_seats[2],
+            "seat6" => self.more_seats[3],
+            "seat7" => self.more_seats[4],
+            "seat8" => self.more_seats[5],
             "win" => self.win,
             "loss" => self.loss,
             "fault" => self.fault,

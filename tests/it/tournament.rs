@@ -56,12 +56,12 @@ fn export_round_trips_through_yaml() {
 fn seat_swapped_pairs_give_each_head_to_head_a_pentanomial_elo() {
     let entry = |id, seats: [usize; 2], seed, first: Outcome| cagematch::tournament::Entry {
         id,
-        seats,
-        names: ["alpha".into(), "beta".into()],
+        seats: seats.to_vec(),
+        names: vec!["alpha".into(), "beta".into()],
         seed,
-        outcomes: [first, first.opposite()],
-        scores: [None, None],
-        faults: [None, None],
+        outcomes: vec![first, first.opposite()],
+        scores: vec![None, None],
+        faults: vec![None, None],
         frames: 5,
         reason: String::new(),
         replay: format!("replays/{id}.json"),
@@ -344,7 +344,15 @@ fn an_interrupted_run_resumes_to_the_same_standings() {
     );
     let strip = |es: &[cagematch::tournament::Entry]| -> Vec<_> {
         es.iter()
-            .map(|e| (e.id, e.seats, e.seed, e.outcomes, e.scores))
+            .map(|e| {
+                (
+                    e.id,
+                    e.seats.clone(),
+                    e.seed,
+                    e.outcomes.clone(),
+                    e.scores.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(strip(&rest.entries), strip(&whole.entries));
@@ -655,10 +663,10 @@ fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
             .map(|e| {
                 (
                     e.id,
-                    e.seats,
+                    e.seats.clone(),
                     e.seed,
-                    e.outcomes,
-                    e.scores,
+                    e.outcomes.clone(),
+                    e.scores.clone(),
                     e.faults.clone(),
                 )
             })
@@ -695,14 +703,14 @@ fn format_tournament(dir: &Path, format: &str) -> Tournament {
 }
 
 /// A match as a run decided it: id, seats, seed, outcomes.
-type Decided = (usize, [usize; 2], u64, [Outcome; 2]);
+type Decided = (usize, Vec<usize>, u64, Vec<Outcome>);
 
 /// What a run decided, without timings: the matches and the standings' order.
 fn decided(s: &cagematch::tournament::Summary) -> (Vec<Decided>, Vec<usize>) {
     (
         s.entries
             .iter()
-            .map(|e| (e.id, e.seats, e.seed, e.outcomes))
+            .map(|e| (e.id, e.seats.clone(), e.seed, e.outcomes.clone()))
             .collect(),
         s.standings.rows.iter().map(|r| r.bot).collect(),
     )
@@ -772,7 +780,7 @@ fn a_swiss_tournament_pairs_without_repeats_and_resumes() {
     assert_eq!(whole.entries.len(), 3 * (n / 2) * 2);
     let mut pairs = std::collections::HashSet::new();
     for e in whole.entries.iter().filter(|e| e.id % 2 == 0) {
-        let [a, b] = e.seats;
+        let (a, b) = (e.seats[0], e.seats[1]);
         assert!(pairs.insert((a.min(b), a.max(b))), "{a}-{b} met twice");
     }
     // Every bot plays every round but the ones it had a bye in (an odd field).

@@ -8,7 +8,7 @@ use cagematch::referee::MatchRecord;
 use cagematch::tournament::results::standings::{self, Outcomes};
 use cagematch::tournament::Entry;
 use cagematch::tui::app::{App, AppEvent, Effect, RunState, RunnerMsg, Screen, SortKey};
-use cagematch::tui::theme::{distance, Theme, MEANINGFUL};
+use cagematch::tui::theme::{distance, Theme, MEANINGFUL, SEAT_SLOTS};
 use cagematch::tui::{board, live, ui};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::backend::TestBackend;
@@ -101,8 +101,11 @@ fn tournament_app() -> App {
     ];
     let mut outcomes = Vec::new();
     for (id, seats, record) in finished {
-        app.update(AppEvent::Runner(RunnerMsg::Started { id, seats }));
-        let entry = Entry::from_record(id, seats, &record, "replays/x.json");
+        app.update(AppEvent::Runner(RunnerMsg::Started {
+            id,
+            seats: seats.to_vec(),
+        }));
+        let entry = Entry::from_record(id, seats.to_vec(), &record, "replays/x.json");
         outcomes.push(entry.outcomes());
         let s = standings::compute(3, &outcomes, Ranking::Points);
         app.update(AppEvent::Runner(RunnerMsg::Finished {
@@ -113,7 +116,7 @@ fn tournament_app() -> App {
     }
     app.update(AppEvent::Runner(RunnerMsg::Started {
         id: 2,
-        seats: [0, 2],
+        seats: vec![0, 2],
     }));
     let latest = Box::new(replay("connectx").frames[4].clone());
     app.update(AppEvent::Runner(RunnerMsg::Progress {
@@ -593,7 +596,7 @@ fn tv_mode_follows_the_newest_match_and_moves_on() {
     assert_has(&render(&mut app, 120, 40), &["TV: following live matches"]);
     // The watched match ends; the next one to start is picked up by itself.
     let record = replay("connectx");
-    let entry = Entry::from_record(2, [0, 2], &record, "replays/x.json");
+    let entry = Entry::from_record(2, vec![0, 2], &record, "replays/x.json");
     let s = app.run.standings.clone();
     app.update(AppEvent::Runner(RunnerMsg::Finished {
         entry: Box::new(entry),
@@ -603,7 +606,7 @@ fn tv_mode_follows_the_newest_match_and_moves_on() {
     assert_eq!(app.viewer.as_ref().unwrap().id, 2, "stays to show the end");
     app.update(AppEvent::Runner(RunnerMsg::Started {
         id: 3,
-        seats: [1, 2],
+        seats: vec![1, 2],
     }));
     assert_eq!(app.watched(), Some(3));
     press(&mut app, KeyCode::Char('v'));
@@ -827,6 +830,16 @@ fn every_theme_tells_its_meaningful_colours_apart() {
             let d = distance(t.slot(a).unwrap(), t.background).unwrap();
             assert!(d >= 150.0, "{}: {a} on the background: {d:.0}", t.name);
         }
+        // A free-for-all's eight seats: each told from every other and the background.
+        for (i, a) in SEAT_SLOTS.iter().enumerate() {
+            for b in &SEAT_SLOTS[i + 1..] {
+                let d = distance(t.slot(a).unwrap(), t.slot(b).unwrap()).unwrap();
+                assert!(d >= 150.0, "{}: {a} and {b} are {d:.0} apart", t.name);
+            }
+            let d = distance(t.slot(a).unwrap(), t.background).unwrap();
+            assert!(d >= 150.0, "{}: {a} on the background: {d:.0}", t.name);
+        }
+        assert_eq!(t.seat(7), t.slot("seat8").unwrap());
     }
 }
 
@@ -868,10 +881,10 @@ fn nothing_is_cut_off_at_80_columns() {
     {
         outcomes.push(Outcomes {
             id,
-            seats: [a, b],
-            outcomes: [Outcome::Win, Outcome::Loss],
-            faults: [None, None],
-            scores: [None, None],
+            seats: vec![a, b],
+            outcomes: vec![Outcome::Win, Outcome::Loss],
+            faults: vec![None, None],
+            scores: vec![None, None],
             turns: 0,
             void: false,
         });
@@ -974,7 +987,7 @@ fn a_resumed_run_shows_its_earlier_matches_and_faults() {
     let path = dir.path().join("replays/00000.json");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     cagematch::replay::write(&path, &record, true).unwrap();
-    let entry = Entry::from_record(0, [0, 1], &record, "replays/00000.json");
+    let entry = Entry::from_record(0, vec![0, 1], &record, "replays/00000.json");
     let bots = vec![("a".into(), "a.py".into()), ("b".into(), "b.py".into())];
     let header = live::RunHeader {
         title: "Resumed".into(),
@@ -1012,14 +1025,14 @@ fn sixty_four_bots_fit_and_the_selection_scrolls_into_view() {
         for b in a + 1..64 {
             outcomes.push(Outcomes {
                 id,
-                seats: [a, b],
+                seats: vec![a, b],
                 outcomes: if (a + b) % 3 == 0 {
-                    [Outcome::Draw, Outcome::Draw]
+                    vec![Outcome::Draw, Outcome::Draw]
                 } else {
-                    [Outcome::Win, Outcome::Loss]
+                    vec![Outcome::Win, Outcome::Loss]
                 },
-                faults: [None, None],
-                scores: [None, None],
+                faults: vec![None, None],
+                scores: vec![None, None],
                 turns: 0,
                 void: false,
             });
@@ -1059,8 +1072,11 @@ fn old_matches_keep_only_their_results_and_are_read_back_when_opened() {
     app.run.run_dir = Some(std::path::PathBuf::from("/runs/long"));
     let n = cagematch::tui::app::KEEP_RECORDS + 6;
     for id in 0..n {
-        app.update(AppEvent::Runner(RunnerMsg::Started { id, seats: [0, 1] }));
-        let entry = Entry::from_record(id, [0, 1], &record, &format!("replays/{id:05}.json"));
+        app.update(AppEvent::Runner(RunnerMsg::Started {
+            id,
+            seats: vec![0, 1],
+        }));
+        let entry = Entry::from_record(id, vec![0, 1], &record, &format!("replays/{id:05}.json"));
         app.update(AppEvent::Runner(RunnerMsg::Finished {
             entry: Box::new(entry),
             record: Some(Arc::new(record.clone())),

@@ -21,6 +21,11 @@ pub struct TournamentFile {
     #[serde(default)]
     pub configuration: serde_yaml::Mapping,
     pub bots: BotsSpec,
+    /// Seats per match: default two where the game allows it (else its fewest); more
+    /// than two only where the game's specification allows them (round-robin and
+    /// gauntlet formats).
+    #[serde(default)]
+    pub seats: Option<usize>,
     #[serde(default = "default_games_per_pair")]
     pub games_per_pair: u32,
     /// How standings rank: `points` or `payoff`; default: the game's (IPD: payoff).
@@ -132,6 +137,7 @@ impl TournamentFile {
             game_venv: None,
             configuration: serde_yaml::Mapping::new(),
             bots,
+            seats: None,
             games_per_pair: default_games_per_pair(),
             ranking: None,
             format: FormatName::default(),

@@ -34,6 +34,8 @@ pub struct Tournament {
     pub game_venv: Option<PathBuf>,
     pub configuration: Value,
     pub bots: Vec<BotFile>,
+    /// Seats per match (2 to 8).
+    pub seats: usize,
     pub games_per_pair: u32,
     pub ranking: Ranking,
     pub format: Format,
@@ -140,9 +142,13 @@ pub fn cores() -> usize {
 impl Tournament {
     /// What the format plans after `done`.
     pub fn plan(&self, done: &[Entry]) -> Plan {
-        let plan = self
-            .format
-            .plan(self.bots.len(), self.games_per_pair, self.seed, done);
+        let plan = self.format.plan_seated(
+            self.seats,
+            self.bots.len(),
+            self.games_per_pair,
+            self.seed,
+            done,
+        );
         shard::part(self.shard, plan)
     }
 
@@ -214,7 +220,9 @@ impl Tournament {
         let game_venv = raw.game_venv.as_ref().map(|v| tidy(&base.join(v)));
         let game = resolve::game(&raw.game, base, game_venv.as_deref())
             .map_err(|(field, why)| err(field, &why))?;
-        game.create(&configuration, 0, game.default_seats())
+        let seats = raw.seats.unwrap_or_else(|| game.default_seats());
+        game.check_seats(seats).map_err(|why| err("seats", &why))?;
+        game.create(&configuration, 0, seats)
             .map_err(|e| err("configuration", &e.to_string()))?;
         let jobs = raw.jobs.unwrap_or_else(cores);
         if !(1..=256).contains(&jobs) {
@@ -252,7 +260,8 @@ impl Tournament {
             crate::cage::site_packages(v).map_err(|why| err("python.venv", &why.to_string()))?;
         }
         let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
-        let format = resolve_format(&raw, &bots, base).map_err(|(field, why)| err(field, &why))?;
+        let format =
+            resolve_format(&raw, &bots, seats, base).map_err(|(field, why)| err(field, &why))?;
         Ok(Tournament {
             format,
             file: file.to_path_buf(),
@@ -261,6 +270,7 @@ impl Tournament {
             game_venv,
             configuration,
             bots,
+            seats,
             games_per_pair: raw.games_per_pair,
             ranking: raw.ranking.unwrap_or(game.ranking()),
             seed: raw.seed,
@@ -286,8 +296,8 @@ impl Tournament {
         policy.limits = self.limits.clone();
         policy.modules = self.modules.clone();
         crate::cage::add_python(&mut policy, &[], self.venv.as_deref())?;
-        // Two seats per match: keep a match's worth ready for each worker.
-        policy.pool = 2 * self.jobs;
+        // A match's worth of seats ready for each worker.
+        policy.pool = self.seats * self.jobs;
         Ok(policy)
     }
 }

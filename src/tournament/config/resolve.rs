@@ -119,6 +119,7 @@ pub(super) fn load_bots(spec: &BotsSpec, base: &Path) -> Result<Vec<BotFile>, St
 pub(super) fn resolve_format(
     raw: &TournamentFile,
     bots: &[BotFile],
+    seats: usize,
     base: &Path,
 ) -> Result<Format, (&'static str, String)> {
     let index = |field: &'static str, name: &str| {
@@ -174,8 +175,11 @@ pub(super) fn resolve_format(
         FormatName::RoundRobin => "format",
     };
     format.check(bots.len()).map_err(|why| (field, why))?;
+    format
+        .check_seated(seats, bots.len())
+        .map_err(|why| ("seats", why))?;
     let max = format::MAX_MATCHES;
-    if format.bound(bots.len(), raw.games_per_pair) > max {
+    if format.bound_seated(seats, bots.len(), raw.games_per_pair) > max {
         return Err((
             "games_per_pair",
             format!("these bots and games per pair make more than {max} matches"),

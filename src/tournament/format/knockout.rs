@@ -127,7 +127,7 @@ fn decide(
         for (k, seats) in [[higher, lower], [lower, higher]].into_iter().enumerate() {
             planned.push(Scheduled {
                 id: id + k,
-                seats,
+                seats: seats.to_vec(),
                 seed: pair_seed,
             });
         }
@@ -170,7 +170,14 @@ mod tests {
                 .matches
                 .iter()
                 .filter(|m| !done.iter().any(|d| d.id == m.id))
-                .map(|m| Entry::test_entry(m.id, m.seats, m.seed, result(m.id, m.seats)))
+                .map(|m| {
+                    Entry::test_entry(
+                        m.id,
+                        &m.seats,
+                        m.seed,
+                        result(m.id, [m.seats[0], m.seats[1]]),
+                    )
+                })
                 .collect();
             if new.is_empty() {
                 return (plan, done);
@@ -201,7 +208,7 @@ mod tests {
         let round1: HashSet<usize> = done
             .iter()
             .filter(|e| e.id < 4 * 4)
-            .flat_map(|e| e.seats)
+            .flat_map(|e| e.seats.clone())
             .collect();
         assert_eq!(
             round1,

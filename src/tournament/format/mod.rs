@@ -106,8 +106,29 @@ impl Format {
         }
     }
 
-    /// The plan after `done` (finished matches, any order).
+    /// The plan of a two-seat run after `done` (finished matches, any order).
     pub fn plan(&self, bots: usize, games_per_pair: u32, seed: u64, done: &[Entry]) -> Plan {
+        self.plan_seated(crate::game::SEATS, bots, games_per_pair, seed, done)
+    }
+
+    /// The plan after `done` of a run whose matches have `seats` seats: more than two
+    /// play groups ([`schedule::groups`]; a gauntlet's each hold a challenger, see
+    /// [`gauntlet::groups`]).
+    pub fn plan_seated(
+        &self,
+        seats: usize,
+        bots: usize,
+        games_per_pair: u32,
+        seed: u64,
+        done: &[Entry],
+    ) -> Plan {
+        if seats > crate::game::SEATS {
+            let groups = match self {
+                Format::Gauntlet { named } => gauntlet::groups(bots, named, seats),
+                _ => schedule::seat_groups(bots, seats, seed),
+            };
+            return plan::fixed(schedule::of_groups(&groups, games_per_pair, seed));
+        }
         match self {
             Format::RoundRobin => plan::fixed(schedule::round_robin(bots, games_per_pair, seed)),
             Format::Gauntlet { named } => plan::fixed(schedule::of_pairs(
@@ -131,7 +152,22 @@ impl Format {
     }
 
     /// The most matches it can plan for `bots` bots (before planning any: a hostile
-    /// `run.json` must not make the runner list billions).
+    /// `run.json` must not make the runner list billions), in matches of `seats` seats.
+    pub fn bound_seated(&self, seats: usize, bots: usize, games_per_pair: u32) -> u64 {
+        if seats <= crate::game::SEATS {
+            return self.bound(bots, games_per_pair);
+        }
+        let groups = match self {
+            Format::Gauntlet { named } => {
+                let challengers = bots.saturating_sub(named.len()) as u64;
+                challengers.saturating_mul(schedule::binomial(named.len(), seats - 1))
+            }
+            _ => schedule::binomial(bots, seats).min(schedule::MAX_GROUPS as u64 + bots as u64),
+        };
+        groups.saturating_mul(u64::from(games_per_pair))
+    }
+
+    /// The most matches it can plan for `bots` bots in two-seat matches.
     pub fn bound(&self, bots: usize, games_per_pair: u32) -> u64 {
         let (n, g) = (bots as u64, u64::from(games_per_pair));
         let pairs = n * n.saturating_sub(1) / 2;
@@ -141,6 +177,30 @@ impl Format {
             }
             Format::Sprt(s) => 2 * u64::from(s.max_pairs),
             _ => pairs.saturating_mul(g),
+        }
+    }
+
+    /// [`Format::check`] for matches of `seats` seats: more than two are played by a
+    /// round robin of seat groups or a gauntlet; the other formats pair two bots.
+    pub fn check_seated(&self, seats: usize, bots: usize) -> Result<(), String> {
+        self.check(bots)?;
+        if seats <= crate::game::SEATS {
+            return Ok(());
+        }
+        match self {
+            Format::RoundRobin if bots < seats => Err(format!(
+                "{bots} bots cannot fill a match of {seats} seats"
+            )),
+            Format::Gauntlet { named } if named.len() + 1 < seats => Err(format!(
+                "a gauntlet of {seats} seats names at least {} bots (each match is a challenger with {} of them)",
+                seats - 1,
+                seats - 1
+            )),
+            Format::RoundRobin | Format::Gauntlet { .. } => Ok(()),
+            other => Err(format!(
+                "a {} pairs two bots; matches of {seats} seats are played as a round-robin or a gauntlet",
+                other.name()
+            )),
         }
     }
 
@@ -224,7 +284,7 @@ mod tests {
         let done: Vec<Entry> = three
             .matches
             .iter()
-            .map(|m| Entry::test_entry(m.id, m.seats, m.seed, Outcome::Draw))
+            .map(|m| Entry::test_entry(m.id, &m.seats, m.seed, Outcome::Draw))
             .collect();
         let retired = Format::Ladder {
             active: vec![0, 2, 3],

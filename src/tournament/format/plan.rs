@@ -46,9 +46,9 @@ pub fn pairing_games(
         .map(|g| Scheduled {
             id: first + g,
             seats: if g % 2 == 0 {
-                [seat1, seat2]
+                vec![seat1, seat2]
             } else {
-                [seat2, seat1]
+                vec![seat2, seat1]
             },
             seed: schedule::match_seed(seed, index, g / 2),
         })

@@ -107,22 +107,24 @@ fn from_environment(env: &impl Fn(&str) -> Option<String>) -> Result<usize, Stri
     ))
 }
 
-/// Which shard plays each match (by id). Matches are grouped by pair (a pair's games,
-/// both seatings, in one group); the groups, largest first and then in schedule order,
+/// Which shard plays each match (by id). Matches are grouped by the set of bots that
+/// play them (a pair's games, both seatings, in one group; a seat group's likewise); the groups, largest first and then in schedule order,
 /// each go to the shard with the least expected cost so far (the lowest index on a
 /// tie). Every match of a tournament costs the same in expectation (one game, one
 /// configuration), so a group's cost is its number of games.
 pub fn assign(matches: &[Scheduled], count: usize) -> BTreeMap<usize, usize> {
-    let mut groups: BTreeMap<[usize; 2], Vec<usize>> = BTreeMap::new();
-    let mut first_seen: BTreeMap<[usize; 2], usize> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+    let mut first_seen: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
     for m in matches {
-        let mut pair = m.seats;
+        let mut pair = m.seats.clone();
         pair.sort_unstable();
-        groups.entry(pair).or_default().push(m.id);
+        groups.entry(pair.clone()).or_default().push(m.id);
         first_seen.entry(pair).or_insert(m.id);
     }
-    let mut order: Vec<([usize; 2], usize)> =
-        groups.iter().map(|(p, ids)| (*p, ids.len())).collect();
+    let mut order: Vec<(Vec<usize>, usize)> = groups
+        .iter()
+        .map(|(p, ids)| (p.clone(), ids.len()))
+        .collect();
     order.sort_by_key(|(pair, size)| (std::cmp::Reverse(*size), first_seen[pair]));
     let mut load = vec![0usize; count.max(1)];
     let mut owner = BTreeMap::new();

@@ -301,7 +301,7 @@ mod tests {
             } else {
                 Outcome::Loss
             };
-            Entry::test_entry(m.id, m.seats, m.seed, o)
+            Entry::test_entry(m.id, &m.seats, m.seed, o)
         };
         let mut done: Vec<Entry> = first.matches[2..].iter().map(win).collect();
         assert_eq!(status(&spec, &done).pairs, 0, "pair 0 is not finished");
@@ -382,7 +382,7 @@ pub fn plan(spec: &SprtSpec, seed: u64, done: &[Entry]) -> Plan {
     past.sort_unstable();
     for id in past {
         let k = id / 2;
-        matches.push(pairing_games(k, [0, 1], 2, 2 * k, seed)[id % 2]);
+        matches.push(pairing_games(k, [0, 1], 2, 2 * k, seed).swap_remove(id % 2));
     }
     // The total is what is known: how long a test runs is what it finds out.
     Plan {

@@ -161,7 +161,7 @@ mod tests {
                 let first_wins = m.seats[0] < m.seats[1];
                 Entry::test_entry(
                     m.id,
-                    m.seats,
+                    &m.seats,
                     m.seed,
                     if first_wins {
                         Outcome::Win
@@ -199,7 +199,7 @@ mod tests {
                 assert_eq!(done.len(), plan.matches.len());
                 let mut seen = HashSet::new();
                 for pairing in plan.matches.chunks(2) {
-                    let [a, b] = pairing[0].seats;
+                    let (a, b) = (pairing[0].seats[0], pairing[0].seats[1]);
                     assert_eq!(pairing[1].seats, [b, a], "seats swapped within a pairing");
                     assert!(
                         seen.insert((a.min(b), a.max(b))),
@@ -246,7 +246,7 @@ mod tests {
             })
             .collect();
         for m in &second.matches[4..] {
-            let [a, b] = m.seats;
+            let (a, b) = (m.seats[0], m.seats[1]);
             assert_eq!(winners.contains(&a), winners.contains(&b), "{a} and {b}");
         }
     }

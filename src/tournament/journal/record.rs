@@ -16,13 +16,14 @@ pub const ATTEMPTS: usize = 3;
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: usize,
-    /// Bot indexes (into `run.json`'s `bots`), seat 1 first, and their names.
-    pub seats: [usize; 2],
-    pub names: [String; 2],
+    /// Bot indexes (into `run.json`'s `bots`), seat 1 first, and their names; the
+    /// vectors have one entry per seat (two, or the run's `seats`).
+    pub seats: Vec<usize>,
+    pub names: Vec<String>,
     pub seed: u64,
-    pub outcomes: [Outcome; 2],
-    pub scores: [Option<f64>; 2],
-    pub faults: [Option<FaultNote>; 2],
+    pub outcomes: Vec<Outcome>,
+    pub scores: Vec<Option<f64>>,
+    pub faults: Vec<Option<FaultNote>>,
     pub frames: usize,
     pub reason: String,
     /// The replay, relative to the run folder (none for a void match).
@@ -73,6 +74,19 @@ impl Entry {
                 self.id + 1,
             ));
         };
+        let n = self.seats.len();
+        if [
+            self.names.len(),
+            self.outcomes.len(),
+            self.scores.len(),
+            self.faults.len(),
+        ] != [n; 4]
+        {
+            return Err(format!(
+                "match #{} does not have one name, outcome, score and fault per seat",
+                self.id + 1
+            ));
+        }
         if planned.seats != self.seats {
             return Err(format!(
                 "match #{} has seats {:?}, but the schedule gives {:?}",
@@ -96,21 +110,25 @@ impl Entry {
         Ok(())
     }
 
-    pub fn from_record(id: usize, seats: [usize; 2], record: &MatchRecord, replay: &str) -> Entry {
+    pub fn from_record(id: usize, seats: Vec<usize>, record: &MatchRecord, replay: &str) -> Entry {
         let r = &record.result;
         Entry {
             id,
             seats,
-            names: [record.bots[0].name.clone(), record.bots[1].name.clone()],
+            names: record.bots.iter().map(|b| b.name.clone()).collect(),
             seed: record.seed,
-            outcomes: [r.outcomes[0], r.outcomes[1]],
-            scores: [r.scores[0], r.scores[1]],
-            faults: std::array::from_fn(|i| {
-                r.faults[i].as_ref().map(|f| FaultNote {
-                    kind: f.kind,
-                    detail: f.detail.clone(),
+            outcomes: r.outcomes.clone(),
+            scores: r.scores.clone(),
+            faults: r
+                .faults
+                .iter()
+                .map(|f| {
+                    f.as_ref().map(|f| FaultNote {
+                        kind: f.kind,
+                        detail: f.detail.clone(),
+                    })
                 })
-            }),
+                .collect(),
             frames: record.frames.len(),
             reason: r.reason.clone(),
             replay: replay.to_string(),
@@ -119,16 +137,17 @@ impl Entry {
     }
 
     /// A match the game's own code broke: recorded, with why, and counted for no one.
-    pub fn void(id: usize, seats: [usize; 2], names: [String; 2], seed: u64, why: &str) -> Entry {
+    pub fn void(id: usize, seats: Vec<usize>, names: Vec<String>, seed: u64, why: &str) -> Entry {
         let why = crate::cage::log::cut(why, VOID_REASON_CHARS);
+        let n = seats.len();
         Entry {
             id,
             seats,
             names,
             seed,
-            outcomes: [Outcome::Draw, Outcome::Draw],
-            scores: [None, None],
-            faults: [None, None],
+            outcomes: vec![Outcome::Draw; n],
+            scores: vec![None; n],
+            faults: vec![None; n],
             frames: 0,
             reason: format!("void: {why}"),
             replay: String::new(),
@@ -138,15 +157,15 @@ impl Entry {
 
     /// A finished match with only what schedules read (for the formats' unit tests).
     #[cfg(test)]
-    pub fn test_entry(id: usize, seats: [usize; 2], seed: u64, first: Outcome) -> Entry {
+    pub fn test_entry(id: usize, seats: &[usize], seed: u64, first: Outcome) -> Entry {
         Entry {
             id,
-            seats,
-            names: [String::new(), String::new()],
+            seats: seats.to_vec(),
+            names: vec![String::new(), String::new()],
             seed,
-            outcomes: [first, first.opposite()],
-            scores: [None, None],
-            faults: [None, None],
+            outcomes: vec![first, first.opposite()],
+            scores: vec![None, None],
+            faults: vec![None, None],
             frames: 1,
             reason: String::new(),
             replay: String::new(),
@@ -157,13 +176,14 @@ impl Entry {
     pub fn outcomes(&self) -> Outcomes {
         Outcomes {
             id: self.id,
-            seats: self.seats,
-            outcomes: self.outcomes,
-            faults: [
-                self.faults[0].as_ref().map(|f| f.kind),
-                self.faults[1].as_ref().map(|f| f.kind),
-            ],
-            scores: self.scores,
+            seats: self.seats.clone(),
+            outcomes: self.outcomes.clone(),
+            faults: self
+                .faults
+                .iter()
+                .map(|f| f.as_ref().map(|f| f.kind))
+                .collect(),
+            scores: self.scores.clone(),
             turns: self.frames.saturating_sub(1) as u32,
             void: self.void.is_some(),
         }

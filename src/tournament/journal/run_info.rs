@@ -40,6 +40,9 @@ pub struct RunInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub game_sha256: Option<String>,
     pub configuration: Value,
+    /// Seats per match, when more than two.
+    #[serde(default = "two", skip_serializing_if = "is_two")]
+    pub seats: usize,
     pub games_per_pair: u32,
     /// How standings rank (runs from before it existed ranked by points).
     #[serde(default)]
@@ -83,9 +86,13 @@ pub struct RunBot {
 impl RunInfo {
     /// What the run's format plans after `done`.
     pub fn plan(&self, done: &[Entry]) -> Plan {
-        let plan = self
-            .schedule
-            .plan(self.bots.len(), self.games_per_pair, self.seed, done);
+        let plan = self.schedule.plan_seated(
+            self.seats,
+            self.bots.len(),
+            self.games_per_pair,
+            self.seed,
+            done,
+        );
         shard::part(self.shard, plan)
     }
 
@@ -130,8 +137,16 @@ impl RunInfo {
                 ));
             }
         }
+        if !(crate::game::SEATS..=crate::game::MAX_SEATS).contains(&self.seats) {
+            return Err(format!(
+                "seats: a match has {} to {} seats, not {}",
+                crate::game::SEATS,
+                crate::game::MAX_SEATS,
+                self.seats
+            ));
+        }
         self.schedule
-            .check(self.bots.len())
+            .check_seated(self.seats, self.bots.len())
             .map_err(|why| format!("schedule: {why}"))?;
         if let Some(s) = self.shard {
             if !(1..=shard::MAX_SHARDS).contains(&s.count) || s.index >= s.count {
@@ -144,7 +159,11 @@ impl RunInfo {
                 ));
             }
         }
-        if self.schedule.bound(self.bots.len(), self.games_per_pair) > MAX_MATCHES {
+        if self
+            .schedule
+            .bound_seated(self.seats, self.bots.len(), self.games_per_pair)
+            > MAX_MATCHES
+        {
             return Err(format!("matches: more than {MAX_MATCHES} in one run"));
         }
         let total = self.plan(&[]).total as u64;
@@ -221,6 +240,7 @@ impl RunInfo {
                 _ => None,
             },
             configuration: t.configuration.clone(),
+            seats: t.seats,
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
             schedule: t.format.clone(),
@@ -342,6 +362,7 @@ impl Tournament {
             game_venv,
             configuration: info.configuration.clone(),
             bots,
+            seats: info.seats,
             games_per_pair: info.games_per_pair,
             ranking: info.ranking,
             format: info.schedule.clone(),
@@ -357,4 +378,12 @@ impl Tournament {
             shard: info.shard,
         })
     }
+}
+
+fn two() -> usize {
+    crate::game::SEATS
+}
+
+fn is_two(seats: &usize) -> bool {
+    *seats == crate::game::SEATS
 }

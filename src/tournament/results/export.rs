@@ -27,8 +27,12 @@ pub struct Export {
     pub ranking: Ranking,
     /// Whether the Elo fit needed virtual draws (someone won or lost everything).
     pub elo_regularised: bool,
+    /// Seats per match, when more than two (absent: two).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<usize>,
     pub standings: Vec<ExportRow>,
-    /// `crosstable[bot][opponent]`: points bot scored against opponent, and games.
+    /// `crosstable[bot][opponent]`: points bot scored against opponent, and games (more
+    /// than two seats: 1 for each match it finished ahead, ½ level).
     pub crosstable: BTreeMap<String, BTreeMap<String, HeadToHead>>,
 }
 
@@ -62,6 +66,12 @@ pub struct ExportRow {
     /// Knockout: the round reached (the champion's is one past the final).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_reached: Option<u32>,
+    /// More than two seats: how often the bot finished 1st, 2nd, … (one count per place),
+    /// and its mean place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<Vec<u32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_place: Option<f64>,
     /// Every fault kind, with its count (0 included, so the schema is fixed).
     pub faults: BTreeMap<FaultKind, u32>,
 }
@@ -140,6 +150,13 @@ impl Export {
                 buchholz: (format == "swiss").then(|| round(r.buchholz, 2)),
                 byes: (format == "swiss").then_some(r.byes),
                 round_reached: r.stage,
+                places: (standings.seats > crate::game::SEATS).then(|| {
+                    let mut counts = r.placed.clone();
+                    counts.resize(standings.seats, 0);
+                    counts
+                }),
+                mean_place: (standings.seats > crate::game::SEATS)
+                    .then(|| round(r.place_sum as f64 / f64::from(r.games.max(1)), 3)),
                 faults: FaultKind::ALL
                     .iter()
                     .map(|&k| (k, r.faults.get(&k).copied().unwrap_or(0)))
@@ -174,6 +191,7 @@ impl Export {
             games_played: standings.games_played,
             ranking: standings.ranking,
             elo_regularised: standings.regularised,
+            seats: (standings.seats > crate::game::SEATS).then_some(standings.seats),
             standings: standings_rows,
             crosstable,
         }
@@ -185,8 +203,11 @@ impl Export {
         use std::collections::HashMap;
         // Games that share a seed and swap seats are a pair.
         let mut by_seed: HashMap<(u64, usize, usize), Vec<&Entry>> = HashMap::new();
+        // Seat-swapped pairs are a two-seat schedule's.
         for e in entries {
-            let [a, b] = e.seats;
+            let [a, b] = e.seats[..] else {
+                continue;
+            };
             by_seed
                 .entry((e.seed, a.min(b), a.max(b)))
                 .or_default()

@@ -7,4 +7,4 @@ pub mod standings;
 pub mod tally;
 
 pub use export::{Export, ExportRow, HeadToHead};
-pub use standings::{Outcomes, Standings};
+pub use standings::{Outcomes, Row, Standings};

@@ -32,10 +32,15 @@ impl Results {
 
     /// Records one game: `a` scored `points` (1, ½ or 0) against `b`.
     pub fn add(&mut self, a: usize, b: usize, points: f64) {
-        self.score[a][b] += points;
-        self.score[b][a] += 1.0 - points;
-        self.games[a][b] += 1.0;
-        self.games[b][a] += 1.0;
+        self.add_weighted(a, b, points, 1.0);
+    }
+
+    /// Records `weight` of a game (a pair of seats of a free-for-all match).
+    pub fn add_weighted(&mut self, a: usize, b: usize, points: f64, weight: f64) {
+        self.score[a][b] += points * weight;
+        self.score[b][a] += (1.0 - points) * weight;
+        self.games[a][b] += weight;
+        self.games[b][a] += weight;
     }
 }
 

@@ -1,7 +1,8 @@
-//! Standings from finished matches: points (win 1, draw ½), W/D/L, score, mean payoff
-//! per turn, faults by kind, Bradley–Terry Elo with its 95% interval, the
-//! Sonneborn–Berger tie-break and the head-to-head crosstable, ranked by the game's own
-//! measure ([`Ranking`]). A function of the set of results only, so a resumed run ends
+//! Standings from finished matches: points (win 1, draw ½; with more than two seats, by
+//! place: the winner 1, the last 0, linear between, ties sharing), W/D/L, places, score,
+//! mean payoff per turn, faults by kind, Bradley–Terry Elo with its 95% interval, the
+//! Sonneborn–Berger tie-break and the head-to-head crosstable ("finished ahead of"),
+//! ranked by the game's own measure ([`Ranking`]). A function of the set of results only, so a resumed run ends
 //! with exactly the standings of an uninterrupted one.
 
 use super::rating::{self, Results};
@@ -14,12 +15,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcomes {
     pub id: usize,
-    /// Bot indexes, seat 1 first.
-    pub seats: [usize; 2],
-    pub outcomes: [Outcome; 2],
-    pub faults: [Option<FaultKind>; 2],
+    /// Bot indexes, seat 1 first; the vectors have one entry per seat.
+    pub seats: Vec<usize>,
+    pub outcomes: Vec<Outcome>,
+    pub faults: Vec<Option<FaultKind>>,
     /// The game's own numbers (IPD payoffs); a faulted seat's `None` counts as 0.
-    pub scores: [Option<f64>; 2],
+    pub scores: Vec<Option<f64>>,
     /// Turns played (frames after the start).
     pub turns: u32,
     /// The game's own code failed: the match counts for no one (see `Entry::void`).
@@ -32,13 +33,47 @@ impl Outcomes {
     pub fn decided(id: usize, a: usize, b: usize, outcome_a: Outcome) -> Outcomes {
         Outcomes {
             id,
-            seats: [a, b],
-            outcomes: [outcome_a, outcome_a.opposite()],
-            faults: [None, None],
-            scores: [None, None],
+            seats: vec![a, b],
+            outcomes: vec![outcome_a, outcome_a.opposite()],
+            faults: vec![None, None],
+            scores: vec![None, None],
             turns: 0,
             void: false,
         }
+    }
+
+    /// Each seat's place, 1 first (see [`crate::referee::seat_places`]).
+    pub fn places(&self) -> Vec<usize> {
+        crate::referee::seat_places(&self.outcomes, &self.scores)
+    }
+}
+
+/// Points for each place of `places`: the winner 1, the last 0, linear between, and
+/// seats that share a place share the points of the places they fill. Two seats: a win
+/// 1, a draw ½, a loss 0.
+pub fn place_points(places: &[usize]) -> Vec<f64> {
+    let n = places.len();
+    if n < 2 {
+        return vec![1.0; n];
+    }
+    let last = (n - 1) as f64;
+    places
+        .iter()
+        .map(|&p| {
+            let tied = places.iter().filter(|&&q| q == p).count();
+            // Mean of (n − q) / (n − 1) over the places q = p … p + tied − 1.
+            (n as f64 - p as f64 - (tied - 1) as f64 / 2.0) / last
+        })
+        .collect()
+}
+
+/// What the seat at place `a` scored against the seat at place `b`: 1 ahead, ½ level,
+/// 0 behind.
+pub fn ahead(a: usize, b: usize) -> f64 {
+    match a.cmp(&b) {
+        std::cmp::Ordering::Less => 1.0,
+        std::cmp::Ordering::Equal => 0.5,
+        std::cmp::Ordering::Greater => 0.0,
     }
 }
 
@@ -52,6 +87,11 @@ pub struct Row {
     pub wins: u32,
     pub draws: u32,
     pub losses: u32,
+    /// How often the bot finished 1st, 2nd, … (index 0 is 1st); in two-seat
+    /// tournaments first is a win or a draw, second a loss.
+    pub placed: Vec<u32>,
+    /// The sum of its places (mean place = this / games).
+    pub place_sum: u64,
     /// Points per game, 0 to 1.
     pub score: f64,
     pub elo: f64,
@@ -75,20 +115,15 @@ pub struct Row {
 pub struct Standings {
     /// Best first.
     pub rows: Vec<Row>,
-    /// `cross[i][j]`: (points, games) of bot i against bot j.
+    /// `cross[i][j]`: (points, games) of bot i against bot j: in a match of more than
+    /// two seats, 1 when i finished ahead of j, ½ level, 0 behind.
     pub cross: Vec<Vec<(f64, u32)>>,
+    /// The most seats a counted match had (2 when none had more).
+    pub seats: usize,
     pub games_played: usize,
     /// Whether the Elo fit needed its virtual draws (see `rating`).
     pub regularised: bool,
     pub ranking: Ranking,
-}
-
-fn points(o: Outcome) -> f64 {
-    match o {
-        Outcome::Win => 1.0,
-        Outcome::Draw => 0.5,
-        Outcome::Loss => 0.0,
-    }
 }
 
 impl Row {
@@ -101,6 +136,8 @@ impl Row {
             wins: 0,
             draws: 0,
             losses: 0,
+            placed: Vec::new(),
+            place_sum: 0,
             score: 0.0,
             elo: 0.0,
             elo_low: 0.0,
@@ -166,30 +203,10 @@ pub fn compute_with(
     };
     let mut sorted: Vec<&Outcomes> = finished.iter().filter(counted).collect();
     sorted.sort_by_key(|m| m.id);
+    let mut seats = crate::game::SEATS;
     for m in &sorted {
-        for seat in 0..2 {
-            let (me, them) = (m.seats[seat], m.seats[1 - seat]);
-            let row = &mut rows[me];
-            let p = points(m.outcomes[seat]);
-            row.points += p;
-            row.games += 1;
-            match m.outcomes[seat] {
-                Outcome::Win => row.wins += 1,
-                Outcome::Draw => row.draws += 1,
-                Outcome::Loss => row.losses += 1,
-            }
-            if let Some(kind) = m.faults[seat] {
-                *row.faults.entry(kind).or_insert(0) += 1;
-            }
-            let payoff = m.scores[seat].filter(|s| s.is_finite()).unwrap_or(0.0);
-            row.payoff += payoff;
-            row.turns += u64::from(m.turns);
-            cross[me][them].0 += p;
-            cross[me][them].1 += 1;
-        }
-        if let (Some(a), Some(b)) = (slot[m.seats[0]], slot[m.seats[1]]) {
-            results.add(a, b, points(m.outcomes[0]));
-        }
+        seats = seats.max(m.seats.len());
+        tally(m, &mut rows, &mut cross, &mut results, &slot);
     }
     for &b in extras.byes {
         if let Some(row) = rows.get_mut(b) {
@@ -199,11 +216,15 @@ pub fn compute_with(
     }
     let totals: Vec<f64> = rows.iter().map(|r| r.points).collect();
     for m in &sorted {
-        for seat in 0..2 {
-            let (me, them) = (m.seats[seat], m.seats[1 - seat]);
-            rows[me].sonneborn_berger += points(m.outcomes[seat]) * totals[them];
-            if extras.buchholz {
-                rows[me].buchholz += totals[them];
+        let places = m.places();
+        for seat in 0..m.seats.len() {
+            let me = m.seats[seat];
+            for other in (0..m.seats.len()).filter(|&o| o != seat) {
+                let them = m.seats[other];
+                rows[me].sonneborn_berger += ahead(places[seat], places[other]) * totals[them];
+                if extras.buchholz {
+                    rows[me].buchholz += totals[them];
+                }
             }
         }
     }
@@ -243,9 +264,63 @@ pub fn compute_with(
     Standings {
         rows,
         cross,
+        seats,
         games_played: finished.len(),
         regularised: fit.regularised,
         ranking,
+    }
+}
+
+/// Adds one match to the rows, the crosstable and the rating fit's games (`slot`: each
+/// bot's place in the fit, if it is fitted).
+fn tally(
+    m: &Outcomes,
+    rows: &mut [Row],
+    cross: &mut [Vec<(f64, u32)>],
+    results: &mut Results,
+    slot: &[Option<usize>],
+) {
+    let n = m.seats.len();
+    let places = m.places();
+    let points = place_points(&places);
+    for seat in 0..n {
+        let me = m.seats[seat];
+        let row = &mut rows[me];
+        row.points += points[seat];
+        row.games += 1;
+        match m.outcomes[seat] {
+            Outcome::Win => row.wins += 1,
+            Outcome::Draw => row.draws += 1,
+            Outcome::Loss => row.losses += 1,
+        }
+        let place = places[seat].clamp(1, n);
+        if row.placed.len() < place {
+            row.placed.resize(place, 0);
+        }
+        row.placed[place - 1] += 1;
+        row.place_sum += place as u64;
+        if let Some(kind) = m.faults[seat] {
+            *row.faults.entry(kind).or_insert(0) += 1;
+        }
+        let payoff = m.scores[seat].filter(|s| s.is_finite()).unwrap_or(0.0);
+        row.payoff += payoff;
+        row.turns += u64::from(m.turns);
+        for other in (0..n).filter(|&o| o != seat) {
+            let cell = &mut cross[me][m.seats[other]];
+            cell.0 += ahead(places[seat], places[other]);
+            cell.1 += 1;
+        }
+    }
+    // Bradley–Terry on the placement's pairs; each of a seat's n − 1 pairs weighs
+    // 1/(n − 1), so a match counts as one game per bot (the pairs of one placement are
+    // not independent games: counting each fully would narrow the intervals).
+    let weight = 1.0 / (n - 1).max(1) as f64;
+    for i in 0..n {
+        for j in i + 1..n {
+            if let (Some(a), Some(b)) = (slot[m.seats[i]], slot[m.seats[j]]) {
+                results.add_weighted(a, b, ahead(places[i], places[j]), weight);
+            }
+        }
     }
 }
 
@@ -332,7 +407,7 @@ mod tests {
                 Outcome::Draw
             };
             let mut o = Outcomes::decided(id, a, b, outcome);
-            o.scores = [Some(sa), Some(sb)];
+            o.scores = vec![Some(sa), Some(sb)];
             o.turns = 200;
             o
         };

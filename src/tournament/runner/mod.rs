@@ -27,13 +27,11 @@ use std::time::{Duration, Instant};
 pub enum Event<'a> {
     Started {
         id: usize,
-        seats: [usize; 2],
+        /// Bot indexes, seat 1 first.
+        seats: Vec<usize>,
     },
     /// Only when [`Options::frames`] is on.
-    Frame {
-        id: usize,
-        frame: &'a Frame,
-    },
+    Frame { id: usize, frame: &'a Frame },
     /// The match is in the journal; `standings` include it, or, while results come
     /// faster than every [`STANDINGS_EVERY`], a match at most that much earlier (the
     /// rating fit costs O(bots³); a 100-bot run could not keep up otherwise). The last
@@ -53,9 +51,7 @@ pub enum Event<'a> {
         fault: &'a FaultNote,
     },
     /// Dropped because the run is stopping; it will be played on resume.
-    Abandoned {
-        id: usize,
-    },
+    Abandoned { id: usize },
     /// The runner failed under the match (not a bot): nothing was scored, and it is being
     /// played again from the start (`attempt` is the one that failed, from 1).
     Retried {
@@ -118,7 +114,7 @@ impl Progress {
             for m in &self.plan.matches {
                 if self.queued.insert(m.id) {
                     self.in_flight += 1;
-                    queue.push(*m);
+                    queue.push(m.clone());
                 }
             }
             if self.plan.complete {
@@ -250,12 +246,12 @@ fn entry_of(
 ) -> (Entry, Option<Box<MatchRecord>>) {
     match result {
         Ok((record, replay)) => (
-            Entry::from_record(m.id, m.seats, &record, &replay),
+            Entry::from_record(m.id, m.seats.clone(), &record, &replay),
             Some(record),
         ),
         Err(e) => {
-            let names = m.seats.map(|b| t.bots[b].name.clone());
-            let entry = Entry::void(m.id, m.seats, names, m.seed, &e.to_string());
+            let names = m.seats.iter().map(|&b| t.bots[b].name.clone()).collect();
+            let entry = Entry::void(m.id, m.seats.clone(), names, m.seed, &e.to_string());
             (entry, None)
         }
     }
@@ -388,7 +384,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
     }
     let quit = || stop.load(Ordering::Relaxed) || w.halt.load(Ordering::Relaxed);
     while let Some(m) = queue.pop(&quit) {
-        let _ = tx.send(Msg::Started(m));
+        let _ = tx.send(Msg::Started(m.clone()));
         let spec = MatchSpec {
             game: t.game,
             config: t.configuration.clone(),
@@ -404,7 +400,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
             }
         };
         let result = play_with_retries(cage, &spec, &mut observe, stop, |attempt, e| {
-            let _ = tx.send(Msg::Retried(m, attempt, e.to_string()));
+            let _ = tx.send(Msg::Retried(m.clone(), attempt, e.to_string()));
         });
         let msg = match result {
             Ok(record) => {

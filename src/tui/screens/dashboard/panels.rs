@@ -101,13 +101,19 @@ fn result_line(run: &Run, m: &MatchView, width: usize) -> Line<'static> {
     let Some(e) = &m.entry else {
         return Line::from("");
     };
-    let names = width.saturating_sub(24) / 2;
-    let [a, b] = m.seats.map(|s| fit(&run.names[s], names));
+    let names = width.saturating_sub(24) / m.seats.len().max(2);
+    let fitted: Vec<String> = m.seats.iter().map(|&s| fit(&run.names[s], names)).collect();
     let steps = count(e.frames.saturating_sub(1), "step", "steps");
-    let (text, colour) = match e.outcomes[0] {
-        crate::game::Outcome::Win => (format!("{a} beat {b}"), t.seat1),
-        crate::game::Outcome::Loss => (format!("{b} beat {a}"), t.seat2),
-        crate::game::Outcome::Draw => (format!("{a} drew {b}"), t.draw),
+    let (text, colour) = match (&fitted[..], e.outcomes[0]) {
+        ([a, b], crate::game::Outcome::Win) => (format!("{a} beat {b}"), t.seat1),
+        ([a, b], crate::game::Outcome::Loss) => (format!("{b} beat {a}"), t.seat2),
+        ([a, b], crate::game::Outcome::Draw) => (format!("{a} drew {b}"), t.draw),
+        // A free-for-all: the places, in the winner's seat colour.
+        _ => {
+            let places = crate::referee::seat_places(&e.outcomes, &e.scores);
+            let first = places.iter().position(|&p| p == 1).unwrap_or(0);
+            (crate::report::placings(e, &fitted), t.seat(first))
+        }
     };
     let mut spans = vec![
         Span::styled(format!("#{:<4}", m.id + 1), Style::new().fg(t.muted)),

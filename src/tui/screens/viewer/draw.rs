@@ -199,20 +199,22 @@ fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line
         RunState::Replay => " replay ".to_string(),
         _ => format!(" #{} ", m.id + 1),
     };
-    Line::from(vec![
-        Span::styled(label, Style::new().fg(t.muted)),
-        Span::styled(
-            run.names[m.seats[0]].clone(),
-            Style::new().fg(t.seat1).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(" vs ", Style::new().fg(t.muted)),
-        Span::styled(
-            run.names[m.seats[1]].clone(),
-            Style::new().fg(t.seat2).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(format!("  step {at}/{last}  "), Style::new().fg(t.text)),
-        Span::styled(mode, Style::new().fg(t.title)),
-    ])
+    let mut spans = vec![Span::styled(label, Style::new().fg(t.muted))];
+    for (seat, &bot) in m.seats.iter().enumerate() {
+        if seat > 0 {
+            spans.push(Span::styled(" vs ", Style::new().fg(t.muted)));
+        }
+        spans.push(Span::styled(
+            run.names[bot].clone(),
+            Style::new().fg(t.seat(seat)).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::styled(
+        format!("  step {at}/{last}  "),
+        Style::new().fg(t.text),
+    ));
+    spans.push(Span::styled(mode, Style::new().fg(t.title)));
+    Line::from(spans)
 }
 
 /// How the match ended (or that it is still running), for the moves panel's top.
@@ -245,7 +247,7 @@ fn move_lines(
     lines.extend(
         frames
             .get(at)
-            .map(|f| current_move(run, m.seats, f))
+            .map(|f| current_move(run, &m.seats, f))
             .unwrap_or_default(),
     );
     // Rows the wrapped lines above take.
@@ -268,7 +270,7 @@ fn move_lines(
             spans.push(Span::styled("start", Style::new().fg(t.muted)));
         }
         for mv in &f.moves {
-            let seat = mv.seat.min(1);
+            let seat = mv.seat;
             let mut text = format!("{:<10}", fit(&short_action(run.game, &mv.action), 10));
             if mv.fault.is_some() {
                 text = format!("{:<10}", "✖ fault");
@@ -290,7 +292,7 @@ fn move_lines(
 }
 
 /// Each seat's move that led to this frame: action, time, printed lines, fault.
-fn current_move(run: &Run, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'static>> {
+fn current_move(run: &Run, seats: &[usize], f: &MatchFrame) -> Vec<Line<'static>> {
     let t = run.theme();
     let mut lines = Vec::new();
     if f.moves.is_empty() {
@@ -300,7 +302,7 @@ fn current_move(run: &Run, seats: [usize; 2], f: &MatchFrame) -> Vec<Line<'stati
         ));
     }
     for mv in &f.moves {
-        let seat = mv.seat.min(1);
+        let seat = mv.seat.min(seats.len().saturating_sub(1));
         let mut head = vec![
             Span::styled(
                 run.names[seats[seat]].clone(),

@@ -1,0 +1,5 @@
+"""Hungry Geese: flies east and never turns (the board wraps around)."""
+
+
+def agent(observation, configuration):
+    return "EAST"
