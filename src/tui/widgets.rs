@@ -5,7 +5,7 @@ use super::run_view::Run;
 use crate::cage::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
 /// Text from a bot or a file, safe for the terminal: control characters, escapes and
@@ -44,6 +44,26 @@ pub fn fit(text: &str, width: usize) -> String {
     let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// A match's bots, seat 1 first, each in its seat's colour, cut to share `width`
+/// columns, joined by `between` (" vs "): two seats or eight.
+pub fn seated(run: &Run, seats: &[usize], width: usize, between: &str) -> Vec<Span<'static>> {
+    let t = run.theme();
+    let n = seats.len().max(1);
+    let room = width.saturating_sub(between.chars().count() * (n - 1)) / n;
+    let mut spans = Vec::with_capacity(2 * n);
+    for (seat, &bot) in seats.iter().enumerate() {
+        if seat > 0 {
+            spans.push(Span::styled(between.to_string(), Style::new().fg(t.muted)));
+        }
+        let name = run.names.get(bot).map_or("?", |n| n.as_str());
+        spans.push(Span::styled(
+            fit(name, room.max(1)),
+            Style::new().fg(t.seat(seat)),
+        ));
+    }
+    spans
 }
 
 /// A score as a percentage, or `—` for a bot with no games.

@@ -257,3 +257,59 @@ fn bad_run_folders_are_one_line_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("possible values: html, markdown, csv"));
 }
+
+/// Matches of more than two seats changed every result type from pairs to lists: a
+/// two-seat run's exports must not have changed by a byte (dates aside). The fixture is
+/// a run and its exports as the last two-seat-only build wrote them.
+#[test]
+fn two_seat_exports_are_byte_for_byte_what_they_were() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = root.join("tests/fixtures/two_seats");
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    for f in ["run.json", "journal.jsonl"] {
+        std::fs::copy(fixture.join("run").join(f), run.join(f)).unwrap();
+    }
+    let undated = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with("date: "))
+            .map(|l| match l.find(" · report 20") {
+                Some(i) => &l[..i],
+                None => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (info, entries) = cagematch::tournament::Journal::read(&run).unwrap();
+    let standings = info.standings(&entries);
+    let yaml = serde_yaml::to_string(&cagematch::tournament::Export::of_standings(
+        &info, &standings, &entries,
+    ))
+    .unwrap();
+    let before = std::fs::read_to_string(fixture.join("standings.yaml")).unwrap();
+    assert_eq!(undated(&yaml), undated(&before), "standings.yaml");
+    for (args, file) in [
+        (&["--format", "html"][..], "report.html"),
+        (&["--format", "markdown"], "report.markdown"),
+        (&["--format", "csv"], "standings.csv"),
+        (
+            &["--format", "csv", "--table", "crosstable"],
+            "crosstable.csv",
+        ),
+    ] {
+        let out_file = dir.path().join(file);
+        let mut all = vec![
+            "report",
+            run.to_str().unwrap(),
+            "--out",
+            out_file.to_str().unwrap(),
+        ];
+        all.extend_from_slice(args);
+        let out = cagematch(dir.path(), &all);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out.stderr));
+        let now = std::fs::read_to_string(&out_file).unwrap();
+        let before = std::fs::read_to_string(fixture.join(file)).unwrap();
+        assert_eq!(undated(&now), undated(&before), "{file}");
+    }
+}

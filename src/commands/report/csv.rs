@@ -2,7 +2,7 @@
 //! with every figure of the YAML export and a column per fault kind), or the crosstable
 //! as one row per pair of bots (tidy: bot, opponent, then the head-to-head's figures).
 
-use super::results::{faults, figures, number, Results};
+use super::results::{faults, figures, number, places, Results};
 use crate::cage::FaultKind;
 use crate::markup::csv as field;
 
@@ -13,7 +13,16 @@ pub fn render(r: &Results) -> String {
     for k in FaultKind::ALL {
         out.push_str(&format!(",faults_{k}"));
     }
-    out.push_str(",buchholz,byes,round_reached\r\n");
+    out.push_str(",buchholz,byes,round_reached");
+    // A free-for-all's places: the mean, then a count per place.
+    let seats = r.export.seats.unwrap_or(0);
+    if seats > 0 {
+        out.push_str(",mean_place");
+        for p in 1..=seats {
+            out.push_str(&format!(",place_{p}"));
+        }
+    }
+    out.push_str("\r\n");
     for row in &r.export.standings {
         out.push_str(&format!(
             "{},{},{},{},{},{},{}",
@@ -37,11 +46,18 @@ pub fn render(r: &Results) -> String {
         // Empty where the format has no such figure (as the export leaves it out).
         let optional = |v: Option<String>| v.unwrap_or_default();
         out.push_str(&format!(
-            ",{},{},{}\r\n",
+            ",{},{},{}",
             optional(row.buchholz.map(number)),
             optional(row.byes.map(|b| b.to_string())),
             optional(row.round_reached.map(|n| n.to_string()))
         ));
+        if seats > 0 {
+            out.push_str(&format!(",{}", optional(row.mean_place.map(number))));
+            let mut counts = places(row);
+            counts.resize(seats, "0".into());
+            out.push_str(&format!(",{}", counts.join(",")));
+        }
+        out.push_str("\r\n");
     }
     out
 }

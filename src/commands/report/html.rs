@@ -183,10 +183,9 @@ fn void_table(r: &Results, out: &mut String) {
     out.push_str("<table id=\"void\">\n<thead><tr><th>Match</th><th class=\"name\">Bots</th><th class=\"name\">Game error</th></tr></thead>\n<tbody>\n");
     for v in &r.void {
         out.push_str(&format!(
-            "<tr><td>#{}</td><td class=\"name\">{} vs {}</td><td class=\"name\">{}</td></tr>\n",
+            "<tr><td>#{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>\n",
             v.number,
-            esc(&v.names[0]),
-            esc(&v.names[1]),
+            v.names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(" vs "),
             esc(&v.why)
         ));
     }

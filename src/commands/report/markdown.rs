@@ -61,10 +61,9 @@ pub fn render(r: &Results) -> String {
         out.push_str("\n## Void matches\n\nThe game's own code failed in these matches: they count for no one.\n\n| Match | Bots | Game error |\n|--:|---|---|\n");
         for v in &r.void {
             out.push_str(&format!(
-                "| #{} | {} vs {} | {} |\n",
+                "| #{} | {} | {} |\n",
                 v.number,
-                md(&v.names[0]),
-                md(&v.names[1]),
+                v.names.iter().map(|n| md(n)).collect::<Vec<_>>().join(" vs "),
                 md(&v.why)
             ));
         }

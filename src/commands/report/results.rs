@@ -77,9 +77,19 @@ pub struct Column {
 
 /// The columns beyond [`figures`] that rank or explain this run's standings: the mean
 /// payoff per turn when it ranks them (the iterated Prisoner's Dilemma), Swiss's
-/// Buchholz and byes, the knockout round each bot reached.
+/// Buchholz and byes, the knockout round each bot reached, a free-for-all's places.
 pub fn extra_columns(e: &Export) -> Vec<Column> {
     let mut columns = Vec::new();
+    if e.seats.is_some() {
+        columns.push(Column {
+            header: "Places (1st · 2nd · …)",
+            value: |r| places(r).join(" · "),
+        });
+        columns.push(Column {
+            header: "Mean place",
+            value: |r| r.mean_place.map(number).unwrap_or_default(),
+        });
+    }
     if e.ranking == crate::game::Ranking::Payoff {
         columns.push(Column {
             header: "Payoff/turn",
@@ -103,6 +113,15 @@ pub fn extra_columns(e: &Export) -> Vec<Column> {
         });
     }
     columns
+}
+
+/// A free-for-all bot's counts of each place, 1st first (empty with two seats).
+pub fn places(row: &ExportRow) -> Vec<String> {
+    row.places
+        .iter()
+        .flatten()
+        .map(u32::to_string)
+        .collect()
 }
 
 /// A crosstable's points, short: `2` for 2.0, `1.5` for 1.5.

@@ -135,7 +135,8 @@ impl Export {
                 rank: r.rank,
                 name: bots[r.bot].0.clone(),
                 file: bots[r.bot].1.clone(),
-                points: r.points,
+                // A free-for-all's thirds to four places (halves are exact either way).
+                points: round(r.points, 4),
                 games: r.games,
                 wins: r.wins,
                 draws: r.draws,
@@ -172,7 +173,7 @@ impl Export {
                 .map(|(j, (other, _))| {
                     let (points, games) = standings.cross[i][j];
                     let h2h = HeadToHead {
-                        points,
+                        points: round(points, 4),
                         games,
                         pentanomial: None,
                         elo: None,

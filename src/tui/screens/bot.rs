@@ -223,8 +223,16 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
         .collect();
     lines.push(head(&format!("matches ({})", mine.len())));
     for m in &mine {
-        let seat = usize::from(m.seats[0] != me.bot);
-        let other = run.names[m.seats[1 - seat]].clone();
+        let seat = m.seats.iter().position(|&b| b == me.bot).unwrap_or(0);
+        // The others at the table: one opponent, or a free-for-all's several.
+        let other = m
+            .seats
+            .iter()
+            .enumerate()
+            .filter(|&(s, _)| s != seat)
+            .map(|(_, &b)| run.names.get(b).map_or("?", |n| n.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let (text, colour) = match &m.entry {
             None => (
                 format!(
@@ -244,10 +252,16 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
                     .as_ref()
                     .map(|f| format!(" · {}", f.kind))
                     .unwrap_or_default();
+                // Two seats: won, lost, drew; more: the place.
+                let result = if e.seats.len() > crate::game::SEATS {
+                    let places = crate::referee::seat_places(&e.outcomes, &e.scores);
+                    crate::referee::ordinal(places.get(seat).copied().unwrap_or(0))
+                } else {
+                    outcome_word(o).to_string()
+                };
                 (
                     format!(
-                        "{} · {}{fault}",
-                        outcome_word(o),
+                        "{result} · {}{fault}",
                         count(e.frames.saturating_sub(1), "step", "steps")
                     ),
                     colour,

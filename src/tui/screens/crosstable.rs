@@ -4,7 +4,7 @@
 use super::{column_at, moved, table_row, Go};
 use crate::tui::keymap::Action;
 use crate::tui::run_view::{Filter, Run};
-use crate::tui::widgets::{block, count, fit};
+use crate::tui::widgets::{block, count, fit, seated};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -179,13 +179,13 @@ fn draw_pair(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
                 )
             }
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("#{:<5}", m.id + 1), Style::new().fg(t.muted)),
-            Span::styled(run.names[m.seats[0]].clone(), Style::new().fg(t.seat1)),
-            Span::styled(" vs ", Style::new().fg(t.muted)),
-            Span::styled(run.names[m.seats[1]].clone(), Style::new().fg(t.seat2)),
-            Span::styled(format!("  {result}"), Style::new().fg(t.text)),
-        ]));
+        let mut spans = vec![Span::styled(
+            format!("#{:<5}", m.id + 1),
+            Style::new().fg(t.muted),
+        )];
+        spans.extend(seated(run, &m.seats, 24 * m.seats.len(), " vs "));
+        spans.push(Span::styled(format!("  {result}"), Style::new().fg(t.text)));
+        lines.push(Line::from(spans));
     }
     if a != b && pair.is_empty() {
         lines.push(Line::styled("not played yet", Style::new().fg(t.muted)));

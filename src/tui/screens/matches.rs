@@ -6,10 +6,10 @@ use crate::tui::board::{self, Canvas};
 use crate::tui::keymap::Action;
 use crate::tui::match_view::{outcome_word, MatchView};
 use crate::tui::run_view::{Filter, Run};
-use crate::tui::widgets::{block, clean, count, fit};
+use crate::tui::widgets::{block, clean, count, fit, seated};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
@@ -201,11 +201,7 @@ fn draw_list(run: &Run, me: &MatchList, frame: &mut Frame, area: Rect) {
             };
             Row::new(vec![
                 Line::styled(format!("#{}", m.id + 1), Style::new().fg(t.muted)),
-                Line::from(vec![
-                    Span::styled(fit(&run.names[m.seats[0]], name), Style::new().fg(t.seat1)),
-                    Span::styled(" vs ", Style::new().fg(t.muted)),
-                    Span::styled(fit(&run.names[m.seats[1]], name), Style::new().fg(t.seat2)),
-                ]),
+                Line::from(seated(run, &m.seats, 2 * name + 4, " vs ")),
                 result,
                 fault,
             ])

@@ -6,7 +6,7 @@ use crate::tui::board::{self, Canvas};
 use crate::tui::keymap::Action;
 use crate::tui::match_view::MatchView;
 use crate::tui::run_view::Run;
-use crate::tui::widgets::{block, body, count, fit};
+use crate::tui::widgets::{block, body, count, fit, seated};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -141,20 +141,18 @@ fn draw_card(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, selected: 
         None => format!("{} ", count(m.count.saturating_sub(1), "step", "steps")),
         Some(e) => format!("{} ", fit(&crate::tui::widgets::clean(&e.reason), 24)),
     };
-    let name_room = (area.width as usize).saturating_sub(12) / 2;
-    let title = Line::from(vec![
-        Span::styled(format!(" #{} ", m.id + 1), Style::new().fg(t.muted)),
-        Span::styled(
-            fit(&run.names[m.seats[0]], name_room),
-            Style::new().fg(t.seat1),
-        ),
-        Span::styled(" v ", Style::new().fg(t.muted)),
-        Span::styled(
-            fit(&run.names[m.seats[1]], name_room),
-            Style::new().fg(t.seat2),
-        ),
-        Span::raw(" "),
-    ]);
+    let mut spans = vec![Span::styled(
+        format!(" #{} ", m.id + 1),
+        Style::new().fg(t.muted),
+    )];
+    spans.extend(seated(
+        run,
+        &m.seats,
+        (area.width as usize).saturating_sub(9),
+        " v ",
+    ));
+    spans.push(Span::raw(" "));
+    let title = Line::from(spans);
     let mut card = Block::bordered()
         .title(title)
         .title_bottom(Line::styled(status, Style::new().fg(t.muted)))

@@ -5,7 +5,7 @@ use super::standings::SortKey;
 use crate::tui::charts::{self, Series};
 use crate::tui::match_view::MatchView;
 use crate::tui::run_view::{Run, RunState};
-use crate::tui::widgets::{block, clean, count, elo_text, fit, percent};
+use crate::tui::widgets::{block, clean, count, elo_text, fit, percent, seated};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -65,10 +65,8 @@ pub(super) fn draw_running(run: &Run, frame: &mut Frame, area: Rect) {
                     ),
                     Style::new().fg(t.muted),
                 ),
-                Span::styled(fit(&run.names[m.seats[0]], names), Style::new().fg(t.seat1)),
-                Span::styled(" vs ", Style::new().fg(t.muted)),
-                Span::styled(fit(&run.names[m.seats[1]], names), Style::new().fg(t.seat2)),
             ];
+            spans.extend(seated(run, &m.seats, 2 * names + 4, " vs "));
             if let Some([a, b]) = m
                 .newest()
                 .and_then(|f| crate::tui::board::scores(run.game, f))

@@ -102,10 +102,14 @@ pub fn draw(
     let widths = column_widths(area.width);
     let name_width = widths[1] as usize;
     let payoff = run.standings.ranking == Ranking::Payoff;
+    let free_for_all = run.standings.seats > crate::game::SEATS;
     let header = Row::new(COLUMNS[..8].iter().map(|(name, _, key)| {
-        // Ranked by payoff, the points column shows the measure instead.
+        // Ranked by payoff, the points column shows the measure instead; a
+        // free-for-all's results are firsts and the mean place.
         let name = if payoff && *name == "pts" {
             &"pay/t"
+        } else if free_for_all && *name == "W-D-L" {
+            &"1st place"
         } else {
             name
         };
@@ -130,15 +134,28 @@ pub fn draw(
                 Line::from(if payoff {
                     format!("{:.3}", r.payoff_per_turn)
                 } else {
-                    format!("{}", r.points)
+                    crate::report::points_text(r.points)
                 }),
-                Line::from(vec![
-                    Span::styled(r.wins.to_string(), Style::new().fg(t.win)),
-                    Span::raw("-"),
-                    Span::styled(r.draws.to_string(), Style::new().fg(t.draw)),
-                    Span::raw("-"),
-                    Span::styled(r.losses.to_string(), Style::new().fg(t.loss)),
-                ]),
+                if free_for_all {
+                    Line::from(vec![
+                        Span::styled(
+                            r.placed.first().copied().unwrap_or(0).to_string(),
+                            Style::new().fg(t.win),
+                        ),
+                        Span::raw(format!(
+                            " {:.2}",
+                            r.place_sum as f64 / f64::from(r.games.max(1))
+                        )),
+                    ])
+                } else {
+                    Line::from(vec![
+                        Span::styled(r.wins.to_string(), Style::new().fg(t.win)),
+                        Span::raw("-"),
+                        Span::styled(r.draws.to_string(), Style::new().fg(t.draw)),
+                        Span::raw("-"),
+                        Span::styled(r.losses.to_string(), Style::new().fg(t.loss)),
+                    ])
+                },
                 Line::from(percent(r.score, r.games)),
                 Line::from(elo_text(r.elo, r.elo_low, r.elo_high)),
                 if faults > 0 {

@@ -377,7 +377,7 @@ fn short_action(game: GameKind, action: &Value) -> String {
 fn draw_think(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, at: usize) {
     let t = run.theme();
     let frames = m.frames();
-    let mut series: Vec<Series> = (0..2)
+    let mut series: Vec<Series> = (0..m.seats.len())
         .map(|seat| Series {
             name: run.names[m.seats[seat]].clone(),
             colour: t.seat(seat),
