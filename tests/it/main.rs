@@ -13,6 +13,7 @@ mod compiled;
 mod docs;
 mod env_tournaments;
 mod environments;
+mod free_for_all;
 mod games;
 mod hostile;
 mod init;

@@ -185,7 +185,11 @@ fn void_table(r: &Results, out: &mut String) {
         out.push_str(&format!(
             "<tr><td>#{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>\n",
             v.number,
-            v.names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(" vs "),
+            v.names
+                .iter()
+                .map(|n| esc(n))
+                .collect::<Vec<_>>()
+                .join(" vs "),
             esc(&v.why)
         ));
     }

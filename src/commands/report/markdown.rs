@@ -63,7 +63,11 @@ pub fn render(r: &Results) -> String {
             out.push_str(&format!(
                 "| #{} | {} | {} |\n",
                 v.number,
-                v.names.iter().map(|n| md(n)).collect::<Vec<_>>().join(" vs "),
+                v.names
+                    .iter()
+                    .map(|n| md(n))
+                    .collect::<Vec<_>>()
+                    .join(" vs "),
                 md(&v.why)
             ));
         }

@@ -117,11 +117,7 @@ pub fn extra_columns(e: &Export) -> Vec<Column> {
 
 /// A free-for-all bot's counts of each place, 1st first (empty with two seats).
 pub fn places(row: &ExportRow) -> Vec<String> {
-    row.places
-        .iter()
-        .flatten()
-        .map(u32::to_string)
-        .collect()
+    row.places.iter().flatten().map(u32::to_string).collect()
 }
 
 /// A crosstable's points, short: `2` for 2.0, `1.5` for 1.5.
