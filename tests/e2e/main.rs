@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod free_for_all;
 mod kaggle_env;
 mod organiser;
 mod shards;

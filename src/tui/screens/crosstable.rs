@@ -2,6 +2,7 @@
 //! opens that pair's matches; columns that do not fit scroll with the selected one.
 
 use super::{column_at, moved, table_row, Go};
+use crate::report::points_text;
 use crate::tui::keymap::Action;
 use crate::tui::run_view::{Filter, Run};
 use crate::tui::widgets::{block, count, fit, seated};
@@ -84,7 +85,7 @@ pub fn columns(run: &Run, me: &Crosstable, width: u16) -> Columns {
         .cross
         .iter()
         .flatten()
-        .map(|(p, g)| format!("{p}/{g}").len())
+        .map(|(p, g)| format!("{}/{g}", points_text(*p)).len())
         .max()
         .unwrap_or(3)
         .max(3) as u16;
@@ -237,14 +238,14 @@ fn draw_table(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
                     } else {
                         t.draw
                     };
-                    Line::styled(format!("{p}/{g}"), Style::new().fg(colour))
+                    Line::styled(format!("{}/{g}", points_text(p)), Style::new().fg(colour))
                 };
                 if i == me.row && j == me.column {
                     cell = cell.patch_style(Style::new().add_modifier(Modifier::REVERSED));
                 }
                 cells.push(cell);
             }
-            cells.push(Line::from(format!("{}", run.standings.rows[i].points)));
+            cells.push(Line::from(points_text(run.standings.rows[i].points)));
             Row::new(cells).style(Style::new().fg(t.text))
         })
         .collect();

@@ -221,7 +221,11 @@ fn podium(run: &Run, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for (label, row) in ["winner", "2nd", "3rd"].iter().zip(&run.standings.rows) {
         let longest = run.names[row.bot].chars().count().min(16);
-        let mut numbers = format!("  {} pts · {}", row.points, percent(row.score, row.games));
+        let mut numbers = format!(
+            "  {} pts · {}",
+            crate::report::points_text(row.points),
+            percent(row.score, row.games)
+        );
         let elo = format!(" · elo {}", elo_text(row.elo, row.elo_low, row.elo_high));
         if 7 + longest + numbers.chars().count() + elo.chars().count() <= width {
             numbers.push_str(&elo);

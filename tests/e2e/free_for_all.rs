@@ -1,0 +1,92 @@
+//! An 8-bot, 4-seat Hungry Geese tournament (Kaggle's own environment, in `.venv-games`)
+//! from the repository's files: in the terminal UI (tmux) — standings by place, a match
+//! opened in the viewer with its four seats — and headless, to the same standings.
+
+use crate::common;
+
+use common::tmux::Tmux;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tournaments/hungry_geese.yaml` with its paths made absolute, in `dir`.
+fn geese(dir: &Path) -> PathBuf {
+    let venv = root().join(".venv-games");
+    assert!(
+        venv.join("pyvenv.cfg").is_file(),
+        "{} is missing: run the tests with scripts/test, which makes it",
+        venv.display()
+    );
+    let text = std::fs::read_to_string(root().join("tournaments/hungry_geese.yaml"))
+        .unwrap()
+        .replace("../.venv-games", &venv.display().to_string())
+        .replace(
+            "../bots/hungry_geese",
+            &root().join("bots/hungry_geese").display().to_string(),
+        );
+    let file = dir.join("geese.yaml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn undated(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("date: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_eight_bot_hungry_geese_tournament_in_the_terminal_and_headless() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = geese(dir.path());
+    let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 140, 44);
+    let screen = tmux.wait_for(" finished ", 300);
+    assert!(
+        screen.contains("70/70 matches"),
+        "C(8, 4) groups:\n{screen}"
+    );
+    assert!(
+        screen.contains("1st place"),
+        "firsts and mean place:\n{screen}"
+    );
+    // The matches tab, the first match in the viewer: four seats by name.
+    tmux.keys(&["3"]);
+    tmux.wait_for("matches (70)", 5);
+    tmux.keys(&["Home", "Enter"]);
+    let screen = tmux.wait_for("step 0/", 10);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("step 0/"))
+        .unwrap()
+        .to_string();
+    assert_eq!(header.matches(" vs ").count(), 3, "{header}");
+    tmux.keys(&["End"]);
+    let screen = tmux.wait_for("seat 4:", 10);
+    assert!(screen.contains("result:"), "{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXITED 0", 20);
+    assert!(screen.contains(" 1st  2nd  3rd  4th place"), "{screen}");
+    drop(tmux);
+    let shown = common::only_run(dir.path());
+
+    // Headless, in a folder of its own: the same standings.
+    let other = tempfile::tempdir().unwrap();
+    let file = geese(other.path());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(["run", file.to_str().unwrap(), "--headless"])
+        .current_dir(other.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let headless = common::only_run(other.path());
+    let yaml = undated(&headless.join("standings.yaml"));
+    assert!(yaml.contains("seats: 4"), "{yaml}");
+    assert!(yaml.contains("mean_place:"), "{yaml}");
+    assert_eq!(yaml, undated(&shown.join("standings.yaml")));
+}
