@@ -80,6 +80,7 @@ pub(super) fn measure(
         builtin_round_us: builtin_match * 1e6 / rounds,
         env_matches_per_s: 1.0 / env_match,
         kaggle: game_venv.map(|venv| kaggle_run(venv, module)),
+        geese: game_venv.map(|venv| super::free_for_all::measure(policy, venv)),
     })
 }
 
@@ -97,6 +98,11 @@ fn kaggle_run(venv: &Path, module: &Path) -> Result<f64, String> {
          print({MATCHES} / (time.perf_counter() - t))\n",
         module = module.display().to_string()
     );
+    python_figure(venv, &script)
+}
+
+/// Runs `script` with the game venv's Python: the one number it prints, or why not.
+pub(super) fn python_figure(venv: &Path, script: &str) -> Result<f64, String> {
     let out = std::process::Command::new(venv.join("bin/python"))
         .arg("-c")
         .arg(script)

@@ -103,6 +103,15 @@ pub(super) struct EnvFigures {
     pub(super) env_matches_per_s: f64,
     /// With `--game-venv`: kaggle_environments' env.run, or why it could not run.
     pub(super) kaggle: Option<Result<f64, String>>,
+    /// With `--game-venv`: a 4-seat Hungry Geese, or why it could not run.
+    pub(super) geese: Option<Result<GeeseFigures, String>>,
+}
+
+/// Four greedy geese: steps per second through cagematch, and through
+/// kaggle_environments' env.run (or why it could not run).
+pub(super) struct GeeseFigures {
+    pub(super) steps_per_s: f64,
+    pub(super) kaggle: Result<f64, String>,
 }
 
 pub(super) struct NumpyFigures {

@@ -8,6 +8,7 @@ pub mod cold;
 mod environment;
 mod fairness;
 mod figures;
+mod free_for_all;
 mod measure;
 mod print;
 mod rounds;
@@ -201,6 +202,17 @@ fn environment_targets(e: &figures::EnvFigures) -> Vec<Target> {
             value: format!("{speedup:.1}×"),
             met: speedup >= 10.0,
         });
+    }
+    if let Some(Ok(g)) = &e.geese {
+        if let Ok(kaggle) = g.kaggle {
+            let speedup = g.steps_per_s / kaggle;
+            targets.push(Target {
+                name: "4-seat hungry geese steps/s vs kaggle env.run",
+                goal: "≥ 10×".into(),
+                value: format!("{speedup:.1}×"),
+                met: speedup >= 10.0,
+            });
+        }
     }
     targets
 }

@@ -64,6 +64,17 @@ pub fn json(m: &Measured, targets: &[Target]) {
                     Some(Err(e)) => json!({"unavailable": e}),
                     None => Value::Null,
                 },
+                "hungry_geese_4_seats": match &m.environment.geese {
+                    Some(Ok(g)) => json!({
+                        "steps_per_s": round1(g.steps_per_s),
+                        "kaggle_env_run_steps_per_s": match &g.kaggle {
+                            Ok(v) => json!(round1(*v)),
+                            Err(e) => json!({"unavailable": e}),
+                        },
+                    }),
+                    Some(Err(e)) => json!({"unavailable": e}),
+                    None => Value::Null,
+                },
             }),
             "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
         })
@@ -205,6 +216,30 @@ fn environment_table(e: &super::figures::EnvFigures) {
         ),
         Some(Err(why)) => say!("baseline: kaggle_environments' env.run: {why}"),
         None => say!("baseline: kaggle_environments' env.run: give --game-venv DIR to time it"),
+    }
+    match &e.geese {
+        Some(Ok(g)) => {
+            say!(
+                "\n{:<58} {:>11}",
+                "a free-for-all: 4-seat hungry geese, greedy geese",
+                "steps/s"
+            );
+            say!(
+                "{:<58} {:>11.1}",
+                "through cagematch (4 caged bots)",
+                g.steps_per_s
+            );
+            match &g.kaggle {
+                Ok(v) => say!(
+                    "{:<58} {:>11.1}",
+                    "baseline: kaggle_environments' env.run",
+                    v
+                ),
+                Err(why) => say!("baseline: kaggle_environments' env.run: {why}"),
+            }
+        }
+        Some(Err(why)) => say!("\na free-for-all (4-seat hungry geese): {why}"),
+        None => {}
     }
 }
 

@@ -1,0 +1,80 @@
+//! A free-for-all: Kaggle's Hungry Geese, four greedy geese (`bots/hungry_geese/
+//! greedy.py`), through cagematch (four caged bots asked at once each step, the
+//! environment in its game process) and through `kaggle_environments`' own `env.run`
+//! (four agents in one process, no cage). Steps per second, both ways, same run; only
+//! with `--game-venv` (the environment is the package's).
+
+use super::figures::GeeseFigures;
+use crate::cage::{Cage, CagePolicy};
+use crate::referee::{self, MatchSpec, SeedKey};
+use serde_json::json;
+use std::path::Path;
+use std::time::Instant;
+
+/// The bots: one greedy goose per seat.
+const GREEDY: &str = include_str!("../../../bots/hungry_geese/greedy.py");
+const SEATS: usize = 4;
+/// Matches timed each way (after one to warm up).
+const MATCHES: u64 = 4;
+
+pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, String> {
+    let game = crate::commands::shared::game_or_environment("kaggle:hungry_geese", Some(venv))
+        .map_err(|e| e.to_string())?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("greedy.py");
+    std::fs::write(&path, GREEDY).map_err(|e| e.to_string())?;
+    let bot = crate::botfile::BotFile::read(&path).map_err(|e| e.to_string())?;
+    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
+    let key = SeedKey::random().map_err(|e| e.to_string())?;
+    let play = |seed: u64| -> Result<u64, String> {
+        let spec = MatchSpec {
+            game,
+            config: json!({}),
+            seed,
+            key,
+            time_control: game.default_time_control(),
+            bots: vec![&bot; SEATS],
+            fairness: Default::default(),
+        };
+        let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
+        Ok(record.frames.len() as u64 - 1)
+    };
+    let ours = crate::affinity::pinned(0, || -> Result<f64, String> {
+        play(0)?;
+        let start = Instant::now();
+        let mut steps = 0;
+        for seed in 1..=MATCHES {
+            steps += play(seed)?;
+        }
+        Ok(steps as f64 / start.elapsed().as_secs_f64())
+    })?;
+    Ok(GeeseFigures {
+        steps_per_s: ours,
+        kaggle: kaggle_run(venv, &path),
+    })
+}
+
+/// kaggle_environments' `env.run` with four greedy agents (each its own namespace, as
+/// a goose keeps its last move): steps per second.
+fn kaggle_run(venv: &Path, bot: &Path) -> Result<f64, String> {
+    let script = format!(
+        "import time, kaggle_environments as k\n\
+         source = open({bot:?}).read()\n\
+         def agents():\n\
+         \x20   out = []\n\
+         \x20   for _ in range({SEATS}):\n\
+         \x20       scope = {{}}\n\
+         \x20       exec(source, scope)\n\
+         \x20       out.append(scope['agent'])\n\
+         \x20   return out\n\
+         k.make('hungry_geese').run(agents())\n\
+         steps, t = 0, time.perf_counter()\n\
+         for _ in range({MATCHES}):\n\
+         \x20   env = k.make('hungry_geese')\n\
+         \x20   env.run(agents())\n\
+         \x20   steps += len(env.steps) - 1\n\
+         print(steps / (time.perf_counter() - t))\n",
+        bot = bot.display().to_string()
+    );
+    super::environment::python_figure(venv, &script)
+}
