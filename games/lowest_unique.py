@@ -24,6 +24,10 @@ specification = {
         },
         "points": {"description": "Every player's points.", "type": "array", "shared": True, "default": []},
         "seat": {"description": "Which player this is, from 0.", "type": "integer", "defaults": [0, 1, 2, 3, 4, 5, 6, 7]},
+        "legalActions": {
+            "description": "The numbers one may pick (what `cagematch check`'s opponent picks from).",
+            "type": "array", "shared": True, "default": [],
+        },
         "remainingOverageTime": 60,
     },
     "action": {"description": "The number picked.", "type": "integer", "minimum": 1, "maximum": 9, "default": 1},
@@ -38,6 +42,7 @@ def interpreter(state, env):
         shared.round = 0
         shared.lastPicks = [None] * len(state)
         shared.points = [0] * len(state)
+        shared.legalActions = list(range(1, env.configuration.maxNumber + 1))
         return state
     playing = [i for i, s in enumerate(state) if s.status == "ACTIVE"]
     picks = [None] * len(state)

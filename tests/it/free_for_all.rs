@@ -237,3 +237,36 @@ fn wrong_seat_counts_are_one_line_errors_that_write_nothing() {
         "{err}"
     );
 }
+
+/// `check` on a game of three or more seats: the bot takes each seat in turn, the
+/// built-in opponent (a legal action from the observation's `legalActions`, as the
+/// game gives it) fills the others.
+#[test]
+fn check_plays_a_free_for_all_bot_in_every_seat() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cagematch_in(
+        dir.path(),
+        &[
+            "check",
+            repo()
+                .join("games/lowest_unique_bots/gap.py")
+                .to_str()
+                .unwrap(),
+            "--game",
+            repo().join("games/lowest_unique.py").to_str().unwrap(),
+            "--games",
+            "3",
+        ],
+    );
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
+    for seat in 1..=3 {
+        assert!(
+            said.contains(&format!("(seat {seat}, seed {seat})")),
+            "{said}"
+        );
+    }
+    // The opponents pick legal numbers: no game ends at once on their faults.
+    assert!(!said.contains("after 1 move,"), "{said}");
+    assert!(said.contains("no problems found"), "{said}");
+}

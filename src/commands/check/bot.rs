@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 /// What every bot of one `check` is checked against.
 pub struct Trial {
     pub game: GameKind,
+    /// Seats per game: the game's default (a free-for-all's others are all the
+    /// built-in opponent).
+    pub seats: usize,
     pub config: Value,
     pub clock: TimeControl,
     pub key: SeedKey,
@@ -166,19 +169,18 @@ fn play(
         seed: 1,
         key: trial.key,
         time_control: trial.clock,
-        bots: vec![bot, &opponent],
+        bots: Vec::new(),
         fairness: Default::default(),
     };
     let per_move = trial.clock.per_move;
     let mut seen = Vec::new();
+    let seats = trial.seats.max(crate::game::SEATS);
     for n in 0..trial.games.max(1) {
-        let seat = (n % 2) as usize;
+        // The bot takes each seat in turn; the built-in opponent fills the others.
+        let seat = (n % seats as u64) as usize;
         spec.seed = n + 1;
-        spec.bots = if seat == 0 {
-            vec![bot, &opponent]
-        } else {
-            vec![&opponent, bot]
-        };
+        spec.bots = vec![&opponent; seats];
+        spec.bots[seat] = bot;
         let record = referee::play(cage, &spec, &mut |_| {}).map_err(|e| match e {
             crate::error::RefereeError::Game(why) => NotRun::Game(why),
             other => NotRun::Runner(other.to_string()),

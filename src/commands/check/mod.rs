@@ -49,12 +49,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         }
     };
     let rules = &args.rules;
-    let (config, made) = game_settings(game, crate::game::SEATS, rules)?;
+    let seats = game.default_seats();
+    let (config, made) = game_settings(game, seats, rules)?;
     let clock = time_control(game, rules)?;
     let turns = made.turns();
     let cage = start_cage(rules)?;
     let trial = bot::Trial {
         game,
+        seats,
         config,
         clock,
         key: SeedKey::local()?,

@@ -425,12 +425,28 @@ impl Environment {
             }
             _ => literal(schema.get("default").unwrap_or(&Value::Null)),
         };
+        // OpenSpiel's actions are `{"submission": n}`; a game whose action is the value
+        // itself (an integer, say) gets the legal value as it is.
+        let wrapped = schema
+            .get("properties")
+            .and_then(|p| p.get("submission"))
+            .is_some()
+            || match schema.get("type") {
+                Some(Value::String(t)) => t == "object",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+                _ => false,
+            };
+        let legal = if wrapped {
+            format!("{{\"submission\": {choose}(legal)}}")
+        } else {
+            format!("{choose}(legal)")
+        };
         format!(
             "{head}import json\nimport random\n\n\n\
              def agent(observation, configuration):\n\
              \x20   legal = observation.get(\"legalActions\")\n\
              \x20   if legal:\n\
-             \x20       return {{\"submission\": {choose}(legal)}}\n\
+             \x20       return {legal}\n\
              \x20   return {fallback}\n"
         )
     }
