@@ -226,7 +226,12 @@ pub fn app_for_folder(dir: &Path, theme: Theme) -> Result<App, crate::error::Err
         bots,
         total: plan.total,
         ranking: info.ranking,
-        standings: Some(plan.standings(info.bots.len(), &outcomes, info.ranking, &info.schedule)),
+        standings: Some(plan.standings(
+            info.bots.len(),
+            &outcomes,
+            (info.ranking, &info.place_points),
+            &info.schedule,
+        )),
     };
     let mut app = app_for_run(header, theme, dir, &done);
     app.run.already = done.len();

@@ -156,6 +156,27 @@ fn wrong_seat_counts_are_one_line_errors_that_write_nothing() {
         ),
         // More seats than bots.
         ("seats: 6\n", None, "5 bots cannot fill a match of 6 seats"),
+        // Points by place: one number per place, for more than two seats.
+        (
+            "seats: 3\nplace_points: [1, 0]\n",
+            None,
+            "3 for 3 seats, not 2",
+        ),
+        (
+            "seats: 3\nplace_points: [1, x, 0]\n",
+            None,
+            "must be a number",
+        ),
+        (
+            "seats: 3\nplace_points: best\n",
+            None,
+            "`linear` or `rewards`",
+        ),
+        (
+            "place_points: [1, 0.5, 0]\n",
+            Some("game: rps"),
+            "for matches of more than two seats",
+        ),
     ];
     for (extra, game, words) in cases {
         let case = tempfile::tempdir_in(dir.path()).unwrap();
@@ -169,7 +190,10 @@ fn wrong_seat_counts_are_one_line_errors_that_write_nothing() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{extra}: {err}");
         assert!(err.contains(words), "{extra}: {err}");
-        assert!(err.contains("seats"), "{extra}: {err}");
+        assert!(
+            err.contains("seats:") || err.contains("place_points:"),
+            "{extra}: {err}"
+        );
         assert_eq!(err.lines().count(), 1, "{extra}: {err}");
         assert!(
             !case.path().join("runs").exists(),
@@ -269,4 +293,53 @@ fn check_plays_a_free_for_all_bot_in_every_seat() {
     // The opponents pick legal numbers: no game ends at once on their faults.
     assert!(!said.contains("after 1 move,"), "{said}");
     assert!(said.contains("no problems found"), "{said}");
+}
+
+/// A tournament's own points by place (`place_points: [3, 1, 0]`), or the game's rewards
+/// as points (`place_points: rewards`, as Kaggle adds them up): standings count them,
+/// and `run.json` keeps them for a resume.
+#[test]
+fn a_tournament_may_give_each_place_its_own_points() {
+    let dir = tempfile::tempdir().unwrap();
+    competition(dir.path(), "seats: 3\nplace_points: [3, 1, 0]\n");
+    let out = cagematch_in(dir.path(), &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = only_run(dir.path());
+    let info = std::fs::read_to_string(run.join("run.json")).unwrap();
+    assert!(info.contains("\"table\""), "{info}");
+    let export: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(run.join("standings.yaml")).unwrap())
+            .unwrap();
+    for row in export["standings"].as_sequence().unwrap() {
+        let places: Vec<f64> = row["places"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_f64().unwrap())
+            .collect();
+        let points = row["points"].as_f64().unwrap();
+        // Ties share, so points lie between what the places alone would give when
+        // every tie went one way or the other; with no tie exactly 3·firsts + seconds.
+        assert!(
+            points <= 3.0 * (places[0] + places[1] + places[2]) + 1e-9,
+            "{row:?}"
+        );
+        assert!(points >= places[0] * 1.0 - 1e-9, "{row:?}");
+    }
+    let top = &export["standings"][0];
+    assert_eq!(top["name"], serde_yaml::Value::from("one"));
+    assert!(top["points"].as_f64().unwrap() > 18.0, "{top:?}");
+
+    let rewards = tempfile::tempdir().unwrap();
+    competition(rewards.path(), "seats: 3\nplace_points: rewards\n");
+    let out = cagematch_in(rewards.path(), &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = only_run(rewards.path());
+    let export: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(run.join("standings.yaml")).unwrap())
+            .unwrap();
+    for row in export["standings"].as_sequence().unwrap() {
+        // The rewards are the rounds won: points are their sum, as is the payoff.
+        assert_eq!(row["points"], row["payoff"], "{row:?}");
+    }
 }

@@ -26,6 +26,10 @@ pub struct TournamentFile {
     /// gauntlet formats).
     #[serde(default)]
     pub seats: Option<usize>,
+    /// A free-for-all's points by place: `[1, 0.5, 0.2, 0]` (one per seat), or
+    /// `rewards` (each seat's reward); default: the winner 1, the last 0, linear between.
+    #[serde(default)]
+    pub place_points: Option<serde_yaml::Value>,
     #[serde(default = "default_games_per_pair")]
     pub games_per_pair: u32,
     /// How standings rank: `points` or `payoff`; default: the game's (IPD: payoff).
@@ -138,6 +142,7 @@ impl TournamentFile {
             configuration: serde_yaml::Mapping::new(),
             bots,
             seats: None,
+            place_points: None,
             games_per_pair: default_games_per_pair(),
             ranking: None,
             format: FormatName::default(),

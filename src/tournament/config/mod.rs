@@ -19,6 +19,7 @@ use crate::error::ConfigError;
 use crate::files::{read_text, Links};
 use crate::game::{GameKind, Ranking, TimeControl};
 use crate::referee::SeedKey;
+use crate::tournament::results::standings::PlacePoints;
 use resolve::{load_bots, resolve_format, tidy};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ pub struct Tournament {
     pub bots: Vec<BotFile>,
     /// Seats per match (2 to 8).
     pub seats: usize,
+    /// What a place is worth when there are more than two seats.
+    pub place_points: PlacePoints,
     pub games_per_pair: u32,
     pub ranking: Ranking,
     pub format: Format,
@@ -186,7 +189,7 @@ impl Tournament {
     pub fn standings(&self, done: &[Entry]) -> Standings {
         let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
         self.plan(done)
-            .standings(self.bots.len(), &outcomes, self.ranking, &self.format)
+            .standings(self.bots.len(), &outcomes, self.scoring(), &self.format)
     }
 
     /// Reads and checks a tournament file.
@@ -222,6 +225,8 @@ impl Tournament {
             .map_err(|(field, why)| err(field, &why))?;
         let seats = raw.seats.unwrap_or_else(|| game.default_seats());
         game.check_seats(seats).map_err(|why| err("seats", &why))?;
+        let place_points = resolve::place_points(raw.place_points.as_ref(), seats)
+            .map_err(|why| err("place_points", &why))?;
         game.create(&configuration, 0, seats)
             .map_err(|e| err("configuration", &e.to_string()))?;
         let jobs = raw.jobs.unwrap_or_else(cores);
@@ -271,6 +276,7 @@ impl Tournament {
             configuration,
             bots,
             seats,
+            place_points,
             games_per_pair: raw.games_per_pair,
             ranking: raw.ranking.unwrap_or(game.ranking()),
             seed: raw.seed,
@@ -288,6 +294,11 @@ impl Tournament {
 }
 
 impl Tournament {
+    /// How standings count: the ranking and what a place is worth.
+    pub fn scoring(&self) -> (Ranking, &PlacePoints) {
+        (self.ranking, &self.place_points)
+    }
+
     /// The cage policy for this tournament's limits and modules.
     pub fn policy(&self) -> Result<crate::cage::CagePolicy, crate::error::Error> {
         let mut policy = crate::cage::CagePolicy::for_current_exe().map_err(|e| {

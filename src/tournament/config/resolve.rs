@@ -7,6 +7,7 @@ use crate::cage::sanitize;
 use crate::files::{read_text, Links};
 use crate::game::GameKind;
 use crate::tournament::format::{self, Format};
+use crate::tournament::results::standings::PlacePoints;
 use std::path::{Path, PathBuf};
 
 /// The game a file names: a built-in one, or an environment (a path relative to the
@@ -254,4 +255,33 @@ fn seeding(how: &str, bots: &[BotFile], base: &Path, seed: u64) -> Result<Vec<us
         }
     }
     Ok(order)
+}
+
+/// A free-for-all's points by place from the file: a list of one number per place, or
+/// `rewards`; absent, the default (linear).
+pub(super) fn place_points(
+    raw: Option<&serde_yaml::Value>,
+    seats: usize,
+) -> Result<PlacePoints, String> {
+    let points = match raw {
+        None => return Ok(PlacePoints::Linear),
+        Some(serde_yaml::Value::String(s)) if s == "rewards" => PlacePoints::Rewards,
+        Some(serde_yaml::Value::String(s)) if s == "linear" => PlacePoints::Linear,
+        Some(serde_yaml::Value::Sequence(list)) => PlacePoints::Table(
+            list.iter()
+                .map(|v| v.as_f64().ok_or("every place's points must be a number"))
+                .collect::<Result<Vec<f64>, _>>()?,
+        ),
+        Some(_) => {
+            return Err(
+                "a list of points, one per place (`[1, 0.5, 0.2, 0]`), `linear` or `rewards`"
+                    .into(),
+            )
+        }
+    };
+    if seats <= crate::game::SEATS && !points.is_linear() {
+        return Err("points by place are for matches of more than two seats".into());
+    }
+    points.check(seats)?;
+    Ok(points)
 }

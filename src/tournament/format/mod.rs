@@ -19,7 +19,7 @@ pub use plan::{pairing_games, points_of, Plan};
 
 use crate::game::Ranking;
 use crate::tournament::journal::record::Entry;
-use crate::tournament::results::standings::{self, Extras, Outcomes, Standings};
+use crate::tournament::results::standings::{self, Extras, Outcomes, PlacePoints, Standings};
 use crate::tournament::schedule;
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ impl Plan {
         &self,
         bots: usize,
         finished: &[Outcomes],
-        ranking: Ranking,
+        (ranking, place_points): (Ranking, &PlacePoints),
         format: &Format,
     ) -> Standings {
         let extras = Extras {
@@ -70,6 +70,7 @@ impl Plan {
                 _ => None,
             },
             by_score: matches!(format, Format::Gauntlet { .. }),
+            place_points: place_points.clone(),
         };
         standings::compute_with(bots, finished, ranking, &extras)
     }

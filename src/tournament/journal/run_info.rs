@@ -10,6 +10,7 @@ use crate::referee::SeedKey;
 use crate::tournament::config::{KeySource, Rules, Tournament};
 use crate::tournament::format::shard::{self, Shard};
 use crate::tournament::format::{Format, Plan, MAX_MATCHES};
+use crate::tournament::results::standings::PlacePoints;
 use crate::tournament::results::Standings;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,6 +44,9 @@ pub struct RunInfo {
     /// Seats per match, when more than two.
     #[serde(default = "two", skip_serializing_if = "is_two")]
     pub seats: usize,
+    /// What a place is worth, when not the default.
+    #[serde(default, skip_serializing_if = "PlacePoints::is_linear")]
+    pub place_points: PlacePoints,
     pub games_per_pair: u32,
     /// How standings rank (runs from before it existed ranked by points).
     #[serde(default)]
@@ -99,8 +103,12 @@ impl RunInfo {
     /// The standings after `done`, as this run's format ranks them.
     pub fn standings(&self, done: &[Entry]) -> Standings {
         let outcomes: Vec<_> = done.iter().map(Entry::outcomes).collect();
-        self.plan(done)
-            .standings(self.bots.len(), &outcomes, self.ranking, &self.schedule)
+        self.plan(done).standings(
+            self.bots.len(),
+            &outcomes,
+            (self.ranking, &self.place_points),
+            &self.schedule,
+        )
     }
 
     /// Parses and checks a `run.json` (named `origin` in errors).
@@ -145,6 +153,9 @@ impl RunInfo {
                 self.seats
             ));
         }
+        self.place_points
+            .check(self.seats)
+            .map_err(|why| format!("place_points: {why}"))?;
         self.schedule
             .check_seated(self.seats, self.bots.len())
             .map_err(|why| format!("schedule: {why}"))?;
@@ -241,6 +252,7 @@ impl RunInfo {
             },
             configuration: t.configuration.clone(),
             seats: t.seats,
+            place_points: t.place_points.clone(),
             games_per_pair: t.games_per_pair,
             ranking: t.ranking,
             schedule: t.format.clone(),
@@ -363,6 +375,7 @@ impl Tournament {
             configuration: info.configuration.clone(),
             bots,
             seats: info.seats,
+            place_points: info.place_points.clone(),
             games_per_pair: info.games_per_pair,
             ranking: info.ranking,
             format: info.schedule.clone(),

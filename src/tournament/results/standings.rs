@@ -48,23 +48,75 @@ impl Outcomes {
     }
 }
 
-/// Points for each place of `places`: the winner 1, the last 0, linear between, and
-/// seats that share a place share the points of the places they fill. Two seats: a win
-/// 1, a draw ½, a loss 0.
-pub fn place_points(places: &[usize]) -> Vec<f64> {
-    let n = places.len();
-    if n < 2 {
-        return vec![1.0; n];
+/// What a place is worth in a match of more than two seats (two-seat matches always
+/// count a win 1, a draw ½, a loss 0).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlacePoints {
+    /// The winner 1, the last 0, linear between.
+    #[default]
+    Linear,
+    /// The points of 1st, 2nd, … (one per seat).
+    Table(Vec<f64>),
+    /// Each seat's reward as its points, as Kaggle's leaderboards add them up (a faulted
+    /// seat's `null` counts 0).
+    Rewards,
+}
+
+impl PlacePoints {
+    /// `None` when it is the default (so files and `run.json` leave it out).
+    pub fn is_linear(&self) -> bool {
+        *self == PlacePoints::Linear
     }
-    let last = (n - 1) as f64;
-    places
-        .iter()
-        .map(|&p| {
-            let tied = places.iter().filter(|&&q| q == p).count();
-            // Mean of (n − q) / (n − 1) over the places q = p … p + tied − 1.
-            (n as f64 - p as f64 - (tied - 1) as f64 / 2.0) / last
-        })
-        .collect()
+
+    /// Checks a table against the seat count: one finite number per place.
+    pub fn check(&self, seats: usize) -> Result<(), String> {
+        match self {
+            PlacePoints::Table(t) if t.len() != seats => Err(format!(
+                "one number per place: {seats} for {seats} seats, not {}",
+                t.len()
+            )),
+            PlacePoints::Table(t) if t.iter().any(|v| !v.is_finite() || v.abs() > 1e6) => {
+                Err("numbers between -1000000 and 1000000".into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Each seat's points in a match whose seats placed `places` and scored `scores`:
+    /// seats sharing a place share the points of the places they fill. Two seats: a win
+    /// 1, a draw ½, a loss 0, whatever the table.
+    pub fn of(&self, places: &[usize], scores: &[Option<f64>]) -> Vec<f64> {
+        let n = places.len();
+        if n < 2 {
+            return vec![1.0; n];
+        }
+        let worth = |q: usize| -> f64 {
+            match self {
+                PlacePoints::Table(t) if n > 2 && t.len() == n => t[q - 1],
+                _ => (n - q) as f64 / (n - 1) as f64,
+            }
+        };
+        if n > 2 && *self == PlacePoints::Rewards {
+            return scores
+                .iter()
+                .map(|s| s.filter(|v| v.is_finite()).unwrap_or(0.0))
+                .collect();
+        }
+        places
+            .iter()
+            .map(|&p| {
+                let tied = places.iter().filter(|&&q| q == p).count();
+                let filled = (p..p + tied).filter(|&q| q <= n);
+                filled.map(worth).sum::<f64>() / tied as f64
+            })
+            .collect()
+    }
+}
+
+/// Points for each place of `places` by the default table (see [`PlacePoints::of`]).
+pub fn place_points(places: &[usize]) -> Vec<f64> {
+    PlacePoints::Linear.of(places, &[])
 }
 
 /// What the seat at place `a` scored against the seat at place `b`: 1 ahead, ½ level,
@@ -166,6 +218,8 @@ pub struct Extras<'a> {
     /// A gauntlet: bots play different numbers of games by design, so points per game
     /// rank before points.
     pub by_score: bool,
+    /// What a place is worth in a free-for-all.
+    pub place_points: PlacePoints,
 }
 
 /// Standings of `bots` bots after `finished` (in any order), ranked by `ranking`.
@@ -206,7 +260,14 @@ pub fn compute_with(
     let mut seats = crate::game::SEATS;
     for m in &sorted {
         seats = seats.max(m.seats.len());
-        tally(m, &mut rows, &mut cross, &mut results, &slot);
+        tally(
+            m,
+            &extras.place_points,
+            &mut rows,
+            &mut cross,
+            &mut results,
+            &slot,
+        );
     }
     for &b in extras.byes {
         if let Some(row) = rows.get_mut(b) {
@@ -275,6 +336,7 @@ pub fn compute_with(
 /// bot's place in the fit, if it is fitted).
 fn tally(
     m: &Outcomes,
+    worth: &PlacePoints,
     rows: &mut [Row],
     cross: &mut [Vec<(f64, u32)>],
     results: &mut Results,
@@ -282,7 +344,7 @@ fn tally(
 ) {
     let n = m.seats.len();
     let places = m.places();
-    let points = place_points(&places);
+    let points = worth.of(&places, &m.scores);
     for seat in 0..n {
         let me = m.seats[seat];
         let row = &mut rows[me];
@@ -424,5 +486,36 @@ mod tests {
         assert_eq!(by_payoff.rows[0].payoff, 799.0);
         assert_eq!(by_payoff.rows[0].payoff_per_turn, 799.0 / 400.0);
         assert_eq!(by_payoff.rows[2].payoff_per_turn, 408.0 / 400.0);
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn places_are_worth_linear_points_a_table_or_the_rewards_and_ties_share() {
+        let linear = PlacePoints::Linear;
+        assert_eq!(
+            linear.of(&[1, 2, 3, 4], &[]),
+            [1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0]
+        );
+        // Two sharing 2nd fill 2nd and 3rd: (⅔ + ⅓) / 2 each.
+        assert_eq!(linear.of(&[1, 2, 2, 4], &[]), [1.0, 0.5, 0.5, 0.0]);
+        // Two seats: a win, a draw, whatever the table.
+        let table = PlacePoints::Table(vec![10.0, 5.0, 1.0]);
+        assert_eq!(table.of(&[2, 1], &[]), [0.0, 1.0]);
+        assert_eq!(table.of(&[1, 1], &[]), [0.5, 0.5]);
+        assert_eq!(table.of(&[3, 1, 1], &[]), [1.0, 7.5, 7.5]);
+        let rewards = PlacePoints::Rewards;
+        assert_eq!(
+            rewards.of(&[2, 1, 3], &[Some(3.0), Some(9.0), None]),
+            [3.0, 9.0, 0.0]
+        );
+        assert!(table.check(3).is_ok());
+        assert!(table.check(4).unwrap_err().contains("4 for 4 seats, not 3"));
+        assert!(PlacePoints::Table(vec![1.0, f64::NAN, 0.0])
+            .check(3)
+            .is_err());
     }
 }

@@ -292,7 +292,7 @@ impl Latest {
         if last || stale {
             let fresh = progress
                 .plan
-                .standings(t.bots.len(), outcomes, t.ranking, &t.format);
+                .standings(t.bots.len(), outcomes, t.scoring(), &t.format);
             self.0 = Some((Instant::now(), fresh));
         }
         &self.0.as_ref().expect("computed above").1
@@ -352,7 +352,7 @@ fn summary(t: &Tournament, mut done: Vec<Entry>, outcomes: &[super::results::Out
     done.sort_by_key(|e| e.id);
     let plan = t.plan(&done);
     Summary {
-        standings: plan.standings(t.bots.len(), outcomes, t.ranking, &t.format),
+        standings: plan.standings(t.bots.len(), outcomes, t.scoring(), &t.format),
         interrupted: !plan.complete || done.len() < plan.matches.len(),
         entries: done,
         total: plan.total,
