@@ -76,6 +76,20 @@ fn a_free_for_all_runs_is_killed_and_resumes_to_the_same_standings() {
         );
         assert!(row["elo_low"].as_f64().unwrap() < row["elo_high"].as_f64().unwrap());
     }
+    // A Swiss by groups of three (five bots: two byes a round).
+    let swiss = tempfile::tempdir().unwrap();
+    competition(swiss.path(), "seats: 3\nformat: swiss\nrounds: 3\n");
+    let out = cagematch_in(swiss.path(), &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("[9/9]"),
+        "3 rounds × 1 group × 3 games"
+    );
+    assert!(
+        text(&out.stdout).contains("buchholz"),
+        "{}",
+        text(&out.stdout)
+    );
     // `one` always picks 1, unique unless `random` or `gap` also does: it tops the table.
     assert_eq!(
         export["standings"][0]["name"],
@@ -142,12 +156,6 @@ fn wrong_seat_counts_are_one_line_errors_that_write_nothing() {
             "seats: 2\n",
             None,
             "played by 3, 4, 5, 6, 7 or 8 seats, not 2",
-        ),
-        // Formats that pair two bots.
-        (
-            "seats: 3\nformat: swiss\nrounds: 2\n",
-            None,
-            "a swiss pairs two bots",
         ),
         (
             "seats: 3\nformat: knockout\n",
@@ -243,7 +251,10 @@ fn wrong_seat_counts_are_one_line_errors_that_write_nothing() {
     let out = cagematch_in(played.path(), &["report", run.to_str().unwrap()]);
     let err = text(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("match #1 has seats"), "{err}");
+    assert!(
+        err.contains(" has seats [") && err.contains("but the schedule gives"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     // One entry per seat in every list, or the line is refused.
     let mut short = v.clone();

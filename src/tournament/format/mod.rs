@@ -14,6 +14,7 @@ pub mod plan;
 pub mod shard;
 pub mod sprt;
 pub mod swiss;
+pub mod swiss_groups;
 
 pub use plan::{pairing_games, points_of, Plan};
 
@@ -113,8 +114,8 @@ impl Format {
     }
 
     /// The plan after `done` of a run whose matches have `seats` seats: more than two
-    /// play groups ([`schedule::groups`]; a gauntlet's each hold a challenger, see
-    /// [`gauntlet::groups`]).
+    /// play groups ([`schedule::seat_groups`]; a gauntlet's each hold a challenger, see
+    /// [`gauntlet::groups`]; a Swiss's are cut by score, see [`swiss_groups`]).
     pub fn plan_seated(
         &self,
         seats: usize,
@@ -126,6 +127,9 @@ impl Format {
         if seats > crate::game::SEATS {
             let groups = match self {
                 Format::Gauntlet { named } => gauntlet::groups(bots, named, seats),
+                Format::Swiss { rounds } => {
+                    return swiss_groups::plan(bots, games_per_pair, seed, *rounds, seats, done)
+                }
                 _ => schedule::seat_groups(bots, seats, seed),
             };
             return plan::fixed(schedule::of_groups(&groups, games_per_pair, seed));
@@ -159,6 +163,7 @@ impl Format {
             return self.bound(bots, games_per_pair);
         }
         let groups = match self {
+            Format::Swiss { rounds } => u64::from(*rounds) * (bots / seats) as u64,
             Format::Gauntlet { named } => {
                 let challengers = bots.saturating_sub(named.len()) as u64;
                 challengers.saturating_mul(schedule::binomial(named.len(), seats - 1))
@@ -197,9 +202,12 @@ impl Format {
                 seats - 1,
                 seats - 1
             )),
-            Format::RoundRobin | Format::Gauntlet { .. } => Ok(()),
+            Format::Swiss { .. } if bots < seats => Err(format!(
+                "{bots} bots cannot fill a match of {seats} seats"
+            )),
+            Format::RoundRobin | Format::Gauntlet { .. } | Format::Swiss { .. } => Ok(()),
             other => Err(format!(
-                "a {} pairs two bots; matches of {seats} seats are played as a round-robin or a gauntlet",
+                "a {} pairs two bots; matches of {seats} seats are played as a round-robin, a gauntlet or a swiss",
                 other.name()
             )),
         }

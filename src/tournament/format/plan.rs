@@ -55,12 +55,19 @@ pub fn pairing_games(
         .collect()
 }
 
-/// Points `bot` scored in `entry` (win 1, draw ½; a void match none).
+/// Points `bot` scored in `entry` (win 1, draw ½; a free-for-all's by place, the
+/// default table; a void match none).
 pub fn points_of(entry: &Entry, bot: usize) -> f64 {
     if entry.void.is_some() {
         return 0.0;
     }
     let seat = entry.seats.iter().position(|&b| b == bot);
+    if entry.seats.len() > crate::game::SEATS {
+        // A free-for-all: the default points of its place.
+        let places = crate::referee::seat_places(&entry.outcomes, &entry.scores);
+        let points = crate::tournament::results::standings::place_points(&places);
+        return seat.and_then(|s| points.get(s).copied()).unwrap_or(0.0);
+    }
     match seat.map(|s| entry.outcomes[s]) {
         Some(Outcome::Win) => 1.0,
         Some(Outcome::Draw) => 0.5,

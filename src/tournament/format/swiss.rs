@@ -80,7 +80,7 @@ pub fn plan(bots: usize, games: u32, seed: u64, rounds: u32, done: &[Entry]) -> 
 }
 
 /// The bots in a seeded random order (the starting order, since bots have no rating).
-fn shuffled(bots: usize, seed: u64) -> Vec<usize> {
+pub(super) fn shuffled(bots: usize, seed: u64) -> Vec<usize> {
     let mut rng = SplitMix64::new(seed ^ 0x5157_1555_0000_0001);
     let mut order: Vec<usize> = (0..bots).collect();
     for i in (1..bots).rev() {
