@@ -98,22 +98,5 @@ fn kaggle_run(venv: &Path, module: &Path) -> Result<f64, String> {
          print({MATCHES} / (time.perf_counter() - t))\n",
         module = module.display().to_string()
     );
-    python_figure(venv, &script)
-}
-
-/// Runs `script` with the game venv's Python: the one number it prints, or why not.
-pub(super) fn python_figure(venv: &Path, script: &str) -> Result<f64, String> {
-    let out = std::process::Command::new(venv.join("bin/python"))
-        .arg("-c")
-        .arg(script)
-        .output()
-        .map_err(|e| format!("cannot run the game venv's python: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.trim().parse::<f64>().map_err(|_| {
-        let err = String::from_utf8_lossy(&out.stderr);
-        format!(
-            "kaggle_environments did not run: {}",
-            crate::cage::log::cut(err.lines().last().unwrap_or(""), 200)
-        )
-    })
+    super::kaggle_baseline::python_figure(venv, &script)
 }

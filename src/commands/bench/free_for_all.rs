@@ -76,5 +76,5 @@ fn kaggle_run(venv: &Path, bot: &Path) -> Result<f64, String> {
          print(steps / (time.perf_counter() - t))\n",
         bot = bot.display().to_string()
     );
-    super::environment::python_figure(venv, &script)
+    super::kaggle_baseline::python_figure(venv, &script)
 }

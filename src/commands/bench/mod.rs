@@ -9,6 +9,7 @@ mod environment;
 mod fairness;
 mod figures;
 mod free_for_all;
+mod kaggle_baseline;
 mod measure;
 mod print;
 mod rounds;

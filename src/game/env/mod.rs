@@ -11,6 +11,7 @@
 
 mod environment;
 mod game;
+mod house_bots;
 mod process;
 mod source;
 
