@@ -165,9 +165,9 @@ pub trait Game: Send {
     /// `None` (as Kaggle reports them), the others' is what the game gives them.
     fn forfeit(&self, faulted: &[bool]) -> Vec<Option<f64>>;
     /// A seat faulted in a match of more than two seats: the others play on without it
-    /// (an environment hears it as Kaggle's status ERROR in the next step). Two-seat
-    /// matches end at a fault instead.
-    fn drop_seat(&mut self, _seat: usize) {}
+    /// (an environment hears it as Kaggle's status in the next step: TIMEOUT when it
+    /// `timed_out`, else ERROR). Two-seat matches end at a fault instead.
+    fn drop_seat(&mut self, _seat: usize, _timed_out: bool) {}
     /// The state as the screen draws it and the replay stores it.
     fn frame(&self) -> Value;
     /// Seats the rules themselves disqualified in the last step (an environment that

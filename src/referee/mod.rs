@@ -114,9 +114,9 @@ pub fn play_until(
     let mut step = 0;
     // Two seats: a fault ends the match. More: the seat is out and the others play on.
     let plays_on = seats.len() > SEATS;
-    for (i, _) in faults.iter().enumerate().filter(|(_, f)| f.is_some()) {
-        if plays_on {
-            game.drop_seat(i);
+    for (i, fault) in faults.iter().enumerate() {
+        if let (Some(fault), true) = (fault, plays_on) {
+            game.drop_seat(i, fault.kind == FaultKind::Timeout);
         }
     }
     while game.end().is_none() && (plays_on || faults.iter().all(Option::is_none)) {
@@ -200,7 +200,7 @@ impl Table<'_> {
             if let Some(fault) = &record.fault {
                 self.faults[i] = Some(fault.clone());
                 if self.plays_on {
-                    game.drop_seat(i);
+                    game.drop_seat(i, fault.kind == FaultKind::Timeout);
                 }
             } else if self.freeze {
                 self.seats[i].bot.freeze();

@@ -342,6 +342,7 @@ fn a_free_for_all_places_every_seat_and_plays_on_without_a_faulted_one() {
     )
     .unwrap();
     let spinner = spinner.display().to_string();
+    let replay = dir.path().join("spin.json");
     let out = cagematch(&[
         "match",
         game,
@@ -355,6 +356,8 @@ fn a_free_for_all_places_every_seat_and_plays_on_without_a_faulted_one() {
         "0.2",
         "--overage",
         "0",
+        "--replay",
+        replay.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -362,6 +365,19 @@ fn a_free_for_all_places_every_seat_and_plays_on_without_a_faulted_one() {
     assert_eq!(v["scores"], serde_json::json!([null, 0, 30]), "{v}");
     assert_eq!(v["places"], serde_json::json!([3, 2, 1]), "{v}");
     assert_eq!(v["frames"], serde_json::json!(31), "{v}");
+    // The environment heard it as Kaggle's runner says it: TIMEOUT, from then on.
+    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let statuses: Vec<&Value> = record["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["state"]["statuses"][0])
+        .collect();
+    assert_eq!(statuses[1], "ACTIVE");
+    assert!(
+        statuses[3..].iter().all(|s| *s == "TIMEOUT"),
+        "{statuses:?}"
+    );
     // A seat count the game does not allow, or more bots than any game has.
     let out = cagematch(&["match", game, &one, &two]);
     let err = text(&out.stderr);

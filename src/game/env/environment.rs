@@ -394,7 +394,7 @@ impl Environment {
             turns,
             failure: RefCell::new(None),
             refused: Vec::new(),
-            dropped: vec![false; seats],
+            dropped: vec![None; seats],
             step_deadline: self.limits.step,
         })
     }

@@ -78,9 +78,10 @@ pub struct EnvGame {
     pub(super) failure: RefCell<Option<String>>,
     /// Why the last step's action schema refused each seat's action, if it did.
     pub(super) refused: Vec<Option<String>>,
-    /// Seats that faulted in a match of more than two seats: a step tells the interpreter
-    /// their status is ERROR while it was still in play (as Kaggle's runner does).
-    pub(super) dropped: Vec<bool>,
+    /// Seats that faulted in a match of more than two seats, with the status a step tells
+    /// the interpreter while they were still in play (TIMEOUT or ERROR, as Kaggle's
+    /// runner does). One entry per seat.
+    pub(super) dropped: Vec<Option<&'static str>>,
     pub(super) step_deadline: Duration,
 }
 
@@ -137,9 +138,9 @@ impl Game for EnvGame {
         self.dropped.len()
     }
 
-    fn drop_seat(&mut self, seat: usize) {
+    fn drop_seat(&mut self, seat: usize, timed_out: bool) {
         if let Some(d) = self.dropped.get_mut(seat) {
-            *d = true;
+            *d = Some(if timed_out { "TIMEOUT" } else { "ERROR" });
         }
     }
 
@@ -174,9 +175,10 @@ impl Game for EnvGame {
         for (seat, action) in movers.iter().zip(actions) {
             step[*seat] = json!(["ok", action]);
         }
-        for (seat, _) in self.dropped.iter().enumerate().filter(|(_, d)| **d) {
-            if matches!(self.state.statuses[seat].as_str(), "ACTIVE" | "INACTIVE") {
-                step[seat] = json!(["status", "ERROR"]);
+        for (seat, status) in self.dropped.iter().enumerate() {
+            let in_play = matches!(self.state.statuses[seat].as_str(), "ACTIVE" | "INACTIVE");
+            if let (Some(status), true) = (status, in_play) {
+                step[seat] = json!(["status", status]);
             }
         }
         if let Some(reply) = self.ask(json!({ "step": step })) {
