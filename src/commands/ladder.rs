@@ -55,6 +55,14 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         return play_versions(&run_dir, theme, &run_args, &now);
     }
     let (mut info, _) = Journal::read(&run_dir)?;
+    if info.seats != current.seats {
+        return Err(Error::Usage(format!(
+            "{}: seats: the ladder was started with {} seats a match, not {}; a ladder keeps its seat count (start a new one in another folder)",
+            super::shared::shown(&file),
+            info.seats,
+            current.seats
+        )));
+    }
     for line in ladder::reconcile(&mut info.bots, &current, &now) {
         say!("ladder: {line}");
     }

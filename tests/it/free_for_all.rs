@@ -354,3 +354,62 @@ fn a_tournament_may_give_each_place_its_own_points() {
         assert_eq!(row["points"], row["payoff"], "{row:?}");
     }
 }
+
+/// A free-for-all ladder: each version plays a fixed number of groups; a new version
+/// plays only its own; a replaced one's games stay and it plays no more; the seat count
+/// cannot change under a running ladder.
+#[test]
+fn a_free_for_all_ladder_plays_a_fixed_number_of_groups_per_version() {
+    let dir = tempfile::tempdir().unwrap();
+    competition(dir.path(), "seats: 3\ngames_per_pair: 1\njobs: 2\n");
+    let text_now = std::fs::read_to_string(dir.path().join("t.yaml")).unwrap();
+    // A ladder file plays its own games per group (1 here) and has no output folder.
+    let ladder_yaml = text_now
+        .replace("games_per_pair: 3\n", "")
+        .replace("output: runs\n", "");
+    std::fs::write(dir.path().join("ladder.yaml"), ladder_yaml).unwrap();
+    let ladder = |dir: &Path| -> (String, usize) {
+        let out = cagematch_in(dir, &["ladder", dir.to_str().unwrap(), "--headless"]);
+        let said = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{said}{}", text(&out.stderr));
+        let lines = std::fs::read_to_string(dir.join("run/journal.jsonl"))
+            .unwrap()
+            .lines()
+            .count();
+        (said, lines)
+    };
+    let groups = cagematch::tournament::format::ladder::GROUPS_PER_VERSION;
+    let (said, first) = ladder(dir.path());
+    assert_eq!(first, 5 * groups, "{said}");
+    assert!(said.contains(" 1st  2nd  3rd place"), "{said}");
+    // A sixth bot: only its groups are played.
+    std::fs::write(
+        dir.path().join("bots/four.py"),
+        "def agent(observation, configuration):\n    return 4\n",
+    )
+    .unwrap();
+    let (said, second) = ladder(dir.path());
+    assert_eq!(second, first + groups, "{said}");
+    // `three` replaced: the new version plays its groups, the old one no more.
+    std::fs::write(
+        dir.path().join("bots/three.py"),
+        "def agent(observation, configuration):\n    return 2\n",
+    )
+    .unwrap();
+    let (said, third) = ladder(dir.path());
+    assert_eq!(third, second + groups, "{said}");
+    assert!(said.contains("three: version"), "{said}");
+    // The seat count is the ladder's for good.
+    let file = dir.path().join("ladder.yaml");
+    let changed = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("seats: 3", "seats: 4");
+    std::fs::write(&file, changed).unwrap();
+    let out = cagematch_in(dir.path(), &["ladder", dir.path().to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("seats: the ladder was started with 3 seats"),
+        "{err}"
+    );
+}

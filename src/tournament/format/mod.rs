@@ -130,6 +130,9 @@ impl Format {
                 Format::Swiss { rounds } => {
                     return swiss_groups::plan(bots, games_per_pair, seed, *rounds, seats, done)
                 }
+                Format::Ladder { active } => {
+                    return ladder::plan_groups(active, bots, seats, games_per_pair, seed, done)
+                }
                 _ => schedule::seat_groups(bots, seats, seed),
             };
             return plan::fixed(schedule::of_groups(&groups, games_per_pair, seed));
@@ -164,6 +167,7 @@ impl Format {
         }
         let groups = match self {
             Format::Swiss { rounds } => u64::from(*rounds) * (bots / seats) as u64,
+            Format::Ladder { .. } => (bots * ladder::GROUPS_PER_VERSION) as u64,
             Format::Gauntlet { named } => {
                 let challengers = bots.saturating_sub(named.len()) as u64;
                 challengers.saturating_mul(schedule::binomial(named.len(), seats - 1))
@@ -205,9 +209,12 @@ impl Format {
             Format::Swiss { .. } if bots < seats => Err(format!(
                 "{bots} bots cannot fill a match of {seats} seats"
             )),
-            Format::RoundRobin | Format::Gauntlet { .. } | Format::Swiss { .. } => Ok(()),
+            Format::RoundRobin
+            | Format::Gauntlet { .. }
+            | Format::Swiss { .. }
+            | Format::Ladder { .. } => Ok(()),
             other => Err(format!(
-                "a {} pairs two bots; matches of {seats} seats are played as a round-robin, a gauntlet or a swiss",
+                "a {} pairs two bots; matches of {seats} seats are played as a round-robin, a gauntlet, a swiss or a ladder",
                 other.name()
             )),
         }
