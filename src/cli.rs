@@ -256,7 +256,8 @@ pub struct CheckArgs {
     /// Folder: bots checked at once (default: the number of cores)
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// Folder: write the report to STEM.md and STEM.json (default: check-report)
+    /// Folder: write the report to STEM.md and STEM.json (default: check-report beside
+    /// the folder, e.g. club/check-report.md for club/submissions)
     #[arg(long, value_name = "STEM")]
     pub report: Option<PathBuf>,
     /// Folder: move every bot with a problem into DIR (made if missing; never

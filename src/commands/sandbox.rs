@@ -11,6 +11,13 @@ pub fn run() -> Result<ExitCode, Error> {
     let bot = cage.spawn()?;
     let info = cage.info();
     say!("python:     {}", info.python);
+    // Which Python is embedded: venvs for bots and games must be made with it.
+    say!(
+        "embedded:   {} (prefix {}); make venvs with: {} -m venv DIR",
+        env!("CAGEMATCH_PYTHON_EXE"),
+        env!("CAGEMATCH_PYTHON_HOME"),
+        env!("CAGEMATCH_PYTHON_EXE")
+    );
     say_modules("", &info);
     let layers = bot
         .layers()

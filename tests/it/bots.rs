@@ -405,6 +405,12 @@ fn a_bot_past_its_cgroup_memory_is_a_memory_fault_and_without_cgroups_the_runner
         .output()
         .unwrap();
     let sandbox = String::from_utf8_lossy(&sandbox.stdout);
+    // Which Python is embedded, and how to make a venv with it.
+    assert!(
+        sandbox.contains(&format!("embedded:   {}", env!("CAGEMATCH_PYTHON_EXE"))),
+        "{sandbox}"
+    );
+    assert!(sandbox.contains(" -m venv DIR"), "{sandbox}");
     match cage.cgroups() {
         Ok(limits) => {
             assert!(limits.contains("memory 64 MiB"), "{limits}");

@@ -553,3 +553,34 @@ fn a_manifest_cannot_claim_another_entrants_files() {
         ]
     );
 }
+
+/// The report lands beside the inbox wherever the command is run from, and says where.
+#[test]
+fn the_report_is_written_beside_the_inbox() {
+    let club = tempfile::tempdir().unwrap();
+    let inbox = club.path().join("submissions");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), inbox.join("rock.py")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = cagematch(
+        elsewhere.path(),
+        &[
+            "check",
+            inbox.to_str().unwrap(),
+            "--game",
+            "rps",
+            "--games",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = club.path().join("check-report.md");
+    assert!(md.is_file(), "{}", text(&out.stdout));
+    assert!(club.path().join("check-report.json").is_file());
+    assert!(!elsewhere.path().join("check-report.md").exists());
+    assert!(
+        text(&out.stdout).contains(&format!("report: {}", md.display())),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -131,10 +131,13 @@ fn conclude(
             n => format!("; {n} other file(s) ignored"),
         }
     );
-    let stem = args
-        .report
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("check-report"));
+    // Beside the inbox (`club/submissions` → `club/check-report.md`), not wherever the
+    // command happened to be run.
+    let stem = args.report.clone().unwrap_or_else(|| {
+        dir.parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join("check-report")
+    });
     let (md, json) = super::report::write(&stem, dir, trial, verdicts)?;
     say!(
         "report: {} and {}{}",
