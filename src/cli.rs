@@ -13,6 +13,11 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The key that turns match seeds into the seats' seeds: a key file (64 hex digits,
+    /// private to you), or `none` for the public key (docs and examples only; refused by
+    /// `ladder`). Default: $CAGEMATCH_SEED_KEY, else this machine's key
+    #[arg(long, global = true, value_name = "FILE|none")]
+    pub seed_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

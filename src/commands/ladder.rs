@@ -18,6 +18,11 @@ use crate::tui::theme::Theme;
 use std::process::ExitCode;
 
 pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
+    if crate::referee::public_seed_key() {
+        return Err(Error::Usage(
+            "--seed-key none: a ladder is a competition, and the public key would tell every bot its opponents' seeds; give a key file or leave it out".into(),
+        ));
+    }
     let file = args.dir.join("ladder.yaml");
     if !file.is_file() {
         return Err(Error::Usage(format!(

@@ -25,6 +25,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
+    if let Some(source) = &cli.seed_key {
+        crate::referee::choose_seed_key(source);
+    }
     match cli.command.unwrap_or(Command::Run(Default::default())) {
         Command::Sandbox => sandbox::run(),
         Command::Run(args) => run::run(args),

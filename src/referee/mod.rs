@@ -10,7 +10,7 @@ mod result;
 mod seeds;
 
 pub use record::{Frame, MatchRecord, MatchResult, MoveRecord, SeatFault, SeatRecord, Timing};
-pub use seeds::SeedKey;
+pub use seeds::{choose as choose_seed_key, public_chosen as public_seed_key, SeedKey};
 
 use crate::botfile::BotFile;
 use crate::cage::{

@@ -63,45 +63,68 @@ impl SeedKey {
         Some(SeedKey(key))
     }
 
-    /// This machine's key for `match` and `check`: read from the user's state folder,
-    /// made there (readable by the user only) the first time. Bots cannot read it: they
-    /// have no file access at all.
+    /// The key this process uses for `match`, `check` and new tournaments: the one
+    /// `--seed-key` (or `CAGEMATCH_SEED_KEY`) names — a key file, or `none` for the
+    /// public key ([`SeedKey::public`], with a warning) — else this machine's key,
+    /// read from the user's state folder and made there (readable by the user only) the
+    /// first time. Bots cannot read it: they have no file access at all.
     pub fn local() -> Result<SeedKey, ConfigError> {
+        match chosen() {
+            Choice::File(path) => SeedKey::from_file(&path),
+            Choice::Public => {
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    eprintln!(
+                        "cagematch: seed key: the public one (--seed-key none): anyone can work out every seat's seed from the match seed; for docs and examples, never for a competition"
+                    );
+                });
+                Ok(SeedKey::public())
+            }
+            Choice::Machine => SeedKey::machine(),
+        }
+    }
+
+    /// The public key: SHA-256 of `cagematch public seed key v1`. Anyone can compute it,
+    /// so anyone can replay a match made with it — and any bot can compute its
+    /// opponents' seeds: for documentation and examples only.
+    pub fn public() -> SeedKey {
+        SeedKey(Sha256::digest(b"cagematch public seed key v1").into())
+    }
+
+    /// A key from a file: 64 hexadecimal digits in a regular file (not a link, nor a
+    /// FIFO), the user's own and readable by no one else — a key others can read or swap
+    /// tells them seeds.
+    pub fn from_file(path: &std::path::Path) -> Result<SeedKey, ConfigError> {
+        let at = |what: String| ConfigError::new(path.display(), what);
+        use std::os::unix::fs::MetadataExt;
+        let (bytes, meta) =
+            crate::files::read_capped(path, KEY_FILE_BYTES, "seed key", Links::Refuse)?;
+        // SAFETY: geteuid cannot fail.
+        if meta.uid() != unsafe { libc::geteuid() } {
+            return Err(at(
+                "the seed key belongs to another user; delete it to make a new one".into(),
+            ));
+        }
+        if meta.mode() & 0o077 != 0 {
+            return Err(at(format!(
+                "the seed key can be read by others (mode {:o}); make it private: chmod 600 {}",
+                meta.mode() & 0o777,
+                crate::files::shown(path)
+            )));
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        SeedKey::from_hex(text.trim()).ok_or_else(|| {
+            at("not a seed key (64 hexadecimal digits); delete it to make a new one".into())
+        })
+    }
+
+    /// This machine's key (see [`SeedKey::local`]), made the first time.
+    fn machine() -> Result<SeedKey, ConfigError> {
         let path = local_key_path().ok_or_else(|| {
             ConfigError::setting("no HOME or XDG_STATE_HOME to keep this machine's seed key in")
         })?;
         let at = |path: &std::path::Path, what: String| ConfigError::new(path.display(), what);
-        let read = |path: &std::path::Path| -> Result<SeedKey, ConfigError> {
-            // A regular file, not a link (nor a FIFO: the open does not block), small,
-            // the user's own and private: a key others can read or swap tells them seeds.
-            use std::os::unix::fs::MetadataExt;
-            let (bytes, meta) =
-                crate::files::read_capped(path, KEY_FILE_BYTES, "seed key", Links::Refuse)?;
-            // SAFETY: geteuid cannot fail.
-            if meta.uid() != unsafe { libc::geteuid() } {
-                return Err(at(
-                    path,
-                    "the seed key belongs to another user; delete it to make a new one".into(),
-                ));
-            }
-            if meta.mode() & 0o077 != 0 {
-                return Err(at(
-                    path,
-                    format!(
-                        "the seed key can be read by others (mode {:o}); make it private: chmod 600 {}",
-                        meta.mode() & 0o777,
-                        crate::files::shown(path)
-                    ),
-                ));
-            }
-            let text = String::from_utf8_lossy(&bytes);
-            SeedKey::from_hex(text.trim()).ok_or_else(|| {
-                at(
-                    path,
-                    "not a seed key (64 hexadecimal digits); delete it to make a new one".into(),
-                )
-            })
-        };
+        let read = |path: &std::path::Path| SeedKey::from_file(path);
         match std::fs::symlink_metadata(&path) {
             Ok(_) => return read(&path),
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -183,6 +206,42 @@ impl SeedKey {
             .finalize()
             .into()
     }
+}
+
+/// Where the key comes from, as the command line or the environment chose it.
+#[derive(Debug, Clone, PartialEq)]
+enum Choice {
+    Machine,
+    File(PathBuf),
+    Public,
+}
+
+static CHOSEN: std::sync::OnceLock<Choice> = std::sync::OnceLock::new();
+
+/// `--seed-key FILE|none`: this process's key source from now on (the first choice
+/// stands).
+pub fn choose(source: &str) {
+    let _ = CHOSEN.set(parse_choice(source));
+}
+
+fn parse_choice(source: &str) -> Choice {
+    match source {
+        "" => Choice::Machine,
+        "none" => Choice::Public,
+        path => Choice::File(PathBuf::from(path)),
+    }
+}
+
+/// The key source: `--seed-key`, else `CAGEMATCH_SEED_KEY`, else this machine's.
+fn chosen() -> Choice {
+    CHOSEN.get().cloned().unwrap_or_else(|| {
+        std::env::var("CAGEMATCH_SEED_KEY").map_or(Choice::Machine, |v| parse_choice(&v))
+    })
+}
+
+/// Whether this process plays with the public key (`--seed-key none`).
+pub fn public_chosen() -> bool {
+    chosen() == Choice::Public
 }
 
 /// The most a seed key file may hold (64 hex digits and a line break, with room).

@@ -24,5 +24,6 @@ mod matches;
 mod report;
 mod science;
 mod secrets;
+mod seed_keys;
 mod tournament;
 mod tui;

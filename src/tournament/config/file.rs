@@ -59,6 +59,11 @@ pub struct TournamentFile {
     pub sprt: Option<SprtFile>,
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// A key file for the seats' seeds (relative to this file; see `--seed-key`), so
+    /// machines without a shared home play the same matches; default: `--seed-key`, or
+    /// this machine's key.
+    #[serde(default)]
+    pub seed_key_file: Option<PathBuf>,
     /// Worker threads; default: the number of cores.
     #[serde(default)]
     pub jobs: Option<usize>,
@@ -143,6 +148,7 @@ impl TournamentFile {
             bots,
             seats: None,
             place_points: None,
+            seed_key_file: None,
             games_per_pair: default_games_per_pair(),
             ranking: None,
             format: FormatName::default(),

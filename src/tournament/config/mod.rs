@@ -286,7 +286,11 @@ impl Tournament {
             modules,
             venv,
             output: raw.output,
-            key: KeySource::Machine(SeedKey::local()?),
+            key: KeySource::Machine(match &raw.seed_key_file {
+                Some(path) => SeedKey::from_file(&base.join(path))
+                    .map_err(|e| err("seed_key_file", &e.to_string()))?,
+                None => SeedKey::local()?,
+            }),
             theme: raw.theme,
             shard: None,
         })
