@@ -3,8 +3,8 @@
 own Environment.run, and reports every difference: each step's statuses, rewards and
 seat 1's observation (its think-time bank aside), the number of steps, and the final
 rewards. Games with chance (Hungry Geese places geese and food at random) are dealt the
-same cards: cagematch runs with a seed key this script makes, so it knows the game's
-seed and seeds Kaggle's `random` with it.
+same cards: cagematch runs with a seed key file this script makes (`--seed-key`), so it
+knows the game's seed and seeds Kaggle's `random` with it.
 
     .venv-games/bin/python scripts/kaggle_env_crosscheck.py target/debug/cagematch .venv-games
 
@@ -129,9 +129,7 @@ def kaggle_run(env_name, settings, agents):
 
 
 def cagematch_run(binary, venv, game, settings, agents, folder):
-    state = os.path.join(folder, "state")
-    os.makedirs(os.path.join(state, "cagematch"))
-    key = os.path.join(state, "cagematch", "seed-key")
+    key = os.path.join(folder, "seed-key")
     with open(os.open(key, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
         f.write(KEY + "\n")
     paths = []
@@ -142,10 +140,10 @@ def cagematch_run(binary, venv, game, settings, agents, folder):
         paths.append(path)
     replay = os.path.join(folder, "replay.json")
     cmd = [binary, "match", game, *paths, "--seed", "1", "--json", "--replay", replay,
-           "--game-venv", venv, "--move-time", "60"]
+           "--game-venv", venv, "--move-time", "60", "--seed-key", key]
     for k, v in settings.items():
         cmd += ["--set", f"{k}={json.dumps(v)}"]
-    environ = {**os.environ, "XDG_STATE_HOME": state}
+    environ = {k: v for k, v in os.environ.items() if k != "CAGEMATCH_SEED_KEY"}
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environ)
     if out.returncode != 0:
         raise RuntimeError(f"cagematch failed: {out.stderr.strip()}")

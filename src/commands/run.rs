@@ -155,12 +155,20 @@ pub fn play(
     // Before the first line: a scheduler may stop the run as soon as it sees it start.
     install_stop_handlers();
     let names: Vec<String> = t.bots.iter().map(|b| b.name.clone()).collect();
+    // Two seats: games per pair; more: the seats and games per group.
+    let games = match t.seats {
+        crate::game::SEATS => format!("{} games per pair", t.games_per_pair),
+        n => format!(
+            "{n} seats, {} {} per group",
+            t.games_per_pair,
+            if t.games_per_pair == 1 { "game" } else { "games" }
+        ),
+    };
     say!(
-        "{}: {}, {} bots, {} games per pair, {} jobs, seed {}",
+        "{}: {}, {} bots, {games}, {} jobs, seed {}",
         t.name,
         t.format.describe(),
         t.bots.len(),
-        t.games_per_pair,
         t.jobs,
         t.seed()
     );

@@ -146,3 +146,70 @@ fn every_captured_block_is_made_by_the_capture_script() {
     }
     assert_eq!(made, shown, "captures made but not shown, or the reverse");
 }
+
+/// A capture's block as the docs show it: its command (without `$ `) and its output.
+fn capture(doc: &str, name: &str) -> (String, String) {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap();
+    let marker = format!("<!-- capture: {name} -->\n```text\n");
+    let start = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{doc}: no `{name}`"))
+        + marker.len();
+    let block = &text[start..start + text[start..].find("```\n").unwrap()];
+    let (first, output) = block.split_once('\n').unwrap();
+    (
+        first.strip_prefix("$ ").unwrap().to_string(),
+        output.to_string(),
+    )
+}
+
+/// Runs a captured command as a reader would, with the public key the captures were made
+/// with (`CAGEMATCH_SEED_KEY=none`; its warning line aside), in `cwd`.
+fn rerun(command: &str, cwd: &Path) -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_cagematch")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", command])
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("CAGEMATCH_SEED_KEY", "none")
+        .output()
+        .unwrap();
+    let stderr: String = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("cagematch: seed key: the public one"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!("{}{stderr}", String::from_utf8_lossy(&out.stdout))
+}
+
+/// Two captures made with the public key, played again here: a reader running the
+/// command shown gets the output shown.
+#[test]
+fn captures_made_with_the_public_key_reproduce() {
+    // The README's match: my_bot.py is bots/rps/counter.py, in a folder of its own.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("bots/rps/counter.py"),
+        dir.path().join("my_bot.py"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("bots/rps")).unwrap();
+    std::fs::copy(
+        root().join("bots/rps/pattern.py"),
+        dir.path().join("bots/rps/pattern.py"),
+    )
+    .unwrap();
+    let (command, shown) = capture("README.md", "match");
+    assert!(command.contains("--seed"), "{command}");
+    assert_eq!(rerun(&command, dir.path()), shown, "{command}");
+    // A free-for-all of three, one bot playing at random.
+    let (command, shown) = capture("docs/games.md", "ffa-match");
+    assert!(command.contains("random.py"), "{command}");
+    assert_eq!(rerun(&command, root()), shown, "{command}");
+}
