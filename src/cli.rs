@@ -245,13 +245,22 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The bot to check, or a folder of bots (every bot in it, at once)
+    /// The bot to check, or a folder of bots (every bot in it, at once); with
+    /// --tournament, default: the tournament's bots folder
     #[arg(value_name = "BOT|FOLDER")]
-    pub path: PathBuf,
+    pub path: Option<PathBuf>,
     /// The game it is written for: connectx, rps, ipd or tron, or an environment of your
     /// own (a folder with NAME.py, a .py module, or kaggle:NAME with --game-venv)
-    #[arg(long)]
-    pub game: String,
+    #[arg(
+        long,
+        required_unless_present = "tournament",
+        conflicts_with = "tournament"
+    )]
+    pub game: Option<String>,
+    /// Check as this tournament will play: its game, configuration, seats, time control,
+    /// limits, venv and modules; then say whether the tournament loads with its bots
+    #[arg(long, value_name = "FILE")]
+    pub tournament: Option<PathBuf>,
     /// The venv an environment's game process uses (see `cagematch match --help`)
     #[arg(long, value_name = "DIR")]
     pub game_venv: Option<PathBuf>,

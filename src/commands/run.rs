@@ -161,7 +161,11 @@ pub fn play(
         n => format!(
             "{n} seats, {} {} per group",
             t.games_per_pair,
-            if t.games_per_pair == 1 { "game" } else { "games" }
+            if t.games_per_pair == 1 {
+                "game"
+            } else {
+                "games"
+            }
         ),
     };
     say!(

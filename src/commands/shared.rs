@@ -44,7 +44,12 @@ pub fn start_cage(rules: &Rules) -> Result<Cage, Error> {
         .map_err(|e| Error::Runtime(format!("cannot find own executable: {e}")))?;
     crate::cage::add_python(&mut policy, &rules.modules, rules.venv.as_deref())
         .map_err(|why| Error::Usage(format!("--venv/--module: {why}")))?;
-    let cage = Cage::start(&policy)?;
+    start_cage_with(&policy)
+}
+
+/// A cage for `policy`, saying which modules failed to load.
+pub fn start_cage_with(policy: &CagePolicy) -> Result<Cage, Error> {
+    let cage = Cage::start(policy)?;
     say_failed_modules(&cage);
     Ok(cage)
 }

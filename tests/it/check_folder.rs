@@ -584,3 +584,71 @@ fn the_report_is_written_beside_the_inbox() {
         text(&out.stdout)
     );
 }
+
+/// `check --tournament FILE`: the bots are checked under the tournament's own rules, the
+/// modules they want and lack are summed up with the line that provides them, and the
+/// last line says whether the tournament loads — here not, for a submission named like a
+/// house bot.
+#[test]
+fn check_with_the_tournament_says_what_it_needs_and_whether_it_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cagematch(dir.path(), &["init", "club", "--game", "rps"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let inbox = dir.path().join("club/submissions");
+    std::fs::copy(repo("bots/rps/counter.py"), inbox.join("alice.py")).unwrap();
+    std::fs::write(
+        inbox.join("numbers.py"),
+        "import numpy as np\n\ndef agent(observation, configuration):\n    return int(np.random.randint(3))\n",
+    )
+    .unwrap();
+    let tournament = "club/tournaments/club.yaml";
+    let out = cagematch(
+        dir.path(),
+        &["check", "--tournament", tournament, "--games", "2"],
+    );
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}{}", text(&out.stderr));
+    assert!(row_of(&said, "alice.py").contains("OK"), "{said}");
+    assert!(row_of(&said, "numbers.py").contains("PROBLEM"), "{said}");
+    assert!(
+        said.contains("modules not provided: numpy (1 bot)"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "add to {tournament}:  python: {{venv: DIR, modules: [numpy]}}"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("tournament: {tournament} loads (6 bots)")),
+        "{said}"
+    );
+    // A submission named like a house bot: checked fine, but the tournament would not load.
+    std::fs::remove_file(inbox.join("numbers.py")).unwrap();
+    std::fs::copy(repo("bots/rps/rock.py"), inbox.join("house-rock.py")).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &["check", "--tournament", tournament, "--games", "2"],
+    );
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(row_of(&said, "house-rock.py").contains("OK"), "{said}");
+    let last = said.lines().last().unwrap();
+    assert!(
+        last.contains("would NOT load") && last.contains("house-rock"),
+        "{last}"
+    );
+    // The rules come from the file: the command line's are refused, the game's too.
+    for extra in [&["--module", "numpy"][..], &["--game", "rps"]] {
+        let mut args = vec!["check", "--tournament", tournament];
+        args.extend_from_slice(extra);
+        let out = cagematch(dir.path(), &args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -20,8 +20,13 @@ const NAME_WIDTH: usize = 32;
 /// it whole).
 const REASON_WIDTH: usize = 100;
 
-pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Error> {
-    let dir = args.path.as_path();
+/// Checks every bot in `dir`; the verdicts, and whether any had a problem.
+pub fn run(
+    cage: &Cage,
+    trial: &Trial,
+    dir: &Path,
+    args: &CheckArgs,
+) -> Result<(Vec<Verdict>, ExitCode), Error> {
     let listing = crate::botfile::list(dir).map_err(Error::Config)?;
     if listing.bots.is_empty() {
         return Err(Error::Usage(format!(
@@ -101,17 +106,18 @@ pub fn run(cage: &Cage, trial: &Trial, args: &CheckArgs) -> Result<ExitCode, Err
     if let Some(to) = &args.move_to {
         move_aside(dir, to, &mut verdicts);
     }
-    conclude(trial, args, &verdicts, listing.bots.len())
+    let code = conclude(trial, dir, args, &verdicts, listing.bots.len())?;
+    Ok((verdicts, code))
 }
 
 /// The counts, the report files, the exit code.
 fn conclude(
     trial: &Trial,
+    dir: &Path,
     args: &CheckArgs,
     verdicts: &[Verdict],
     bots: usize,
 ) -> Result<ExitCode, Error> {
-    let dir = args.path.as_path();
     let others = verdicts.len() - bots;
     let count = |f: &dyn Fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
     let problems = count(&|s| matches!(s, Status::Problem(_)));

@@ -4,6 +4,7 @@
 //! built-in random bot. Exits 1 if any bot has a problem.
 
 mod bot;
+mod field;
 mod inbox;
 mod report;
 mod verdict;
@@ -12,19 +13,96 @@ use super::shared::{game_settings, start_cage, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::SeedKey;
+use crate::tournament::Tournament;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// What the bots are checked under: from the command line, or from a tournament file.
+struct Setting {
+    game: crate::game::GameKind,
+    seats: usize,
+    config: serde_json::Value,
+    clock: crate::game::TimeControl,
+    cage: crate::cage::Cage,
+    /// The bot or folder to check.
+    path: PathBuf,
+}
+
+impl Setting {
+    fn of_args(args: &CheckArgs) -> Result<Setting, Error> {
+        let name = args.game.as_deref().unwrap_or_default();
+        let game = super::shared::game_or_environment(name, args.game_venv.as_deref())?;
+        let path = args
+            .path
+            .clone()
+            .ok_or_else(|| Error::Usage("give the bot to check, or a folder of bots".into()))?;
+        let rules = &args.rules;
+        let seats = game.default_seats();
+        let (config, _) = game_settings(game, seats, rules)?;
+        Ok(Setting {
+            game,
+            seats,
+            config,
+            clock: time_control(game, rules)?,
+            cage: start_cage(rules)?,
+            path,
+        })
+    }
+
+    /// The tournament's game and rules (its bots are read afterwards, to say whether it
+    /// loads); the path defaults to its bots folder.
+    fn of_tournament(file: &Path, args: &CheckArgs) -> Result<Setting, Error> {
+        let r = &args.rules;
+        let given = !r.settings.is_empty()
+            || r.move_time.is_some()
+            || r.overage.is_some()
+            || r.load_time.is_some()
+            || r.venv.is_some()
+            || !r.modules.is_empty()
+            || args.game_venv.is_some();
+        if given {
+            return Err(Error::Usage(format!(
+                "{}: --tournament takes the game, its settings, the time control, venv and modules from the file; drop --set, --move-time, --overage, --load-time, --venv, --module and --game-venv",
+                super::shared::shown(file)
+            )));
+        }
+        let t = Tournament::rules_of(file)?;
+        let path = match (&args.path, &t.bots_folder) {
+            (Some(p), _) => p.clone(),
+            (None, Some(folder)) => folder.clone(),
+            (None, None) => {
+                return Err(Error::Usage(format!(
+                    "{}: the tournament names no bots folder; give the bot or folder to check",
+                    super::shared::shown(file)
+                )))
+            }
+        };
+        let cage = super::shared::start_cage_with(&t.policy()?)?;
+        Ok(Setting {
+            game: t.game,
+            seats: t.seats,
+            config: t.configuration.clone(),
+            clock: t.time_control,
+            cage,
+            path,
+        })
+    }
+}
+
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
-    let game = super::shared::game_or_environment(&args.game, args.game_venv.as_deref())?;
-    let path = args.path.as_path();
+    if args.jobs == Some(0) {
+        return Err(Error::Usage("--jobs must be at least 1".into()));
+    }
+    let setting = match &args.tournament {
+        Some(file) => Setting::of_tournament(file, args)?,
+        None => Setting::of_args(args)?,
+    };
+    let path = setting.path.as_path();
     if std::fs::symlink_metadata(path).is_err() {
         return Err(Error::Usage(format!(
             "{}: no such file or folder; give a bot file, or a folder of bots",
             super::shared::shown(path)
         )));
-    }
-    if args.jobs == Some(0) {
-        return Err(Error::Usage("--jobs must be at least 1".into()));
     }
     let folder = path.is_dir();
     if !folder && (args.move_to.is_some() || args.report.is_some()) {
@@ -41,40 +119,59 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             Ok(bot) => Some(bot),
             Err(_) if looks_like_tournament(path) => {
                 return Err(Error::Usage(format!(
-                    "{}: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",
+                    "{}: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots), or give it as --tournament",
                     super::shared::shown(path)
                 )));
             }
             Err(e) => return Err(e.into()),
         }
     };
-    let rules = &args.rules;
-    let seats = game.default_seats();
-    let (config, made) = game_settings(game, seats, rules)?;
-    let clock = time_control(game, rules)?;
-    let turns = made.turns();
-    let cage = start_cage(rules)?;
+    let made = setting
+        .game
+        .create(&setting.config, 0, setting.seats)
+        .map_err(|e| Error::Usage(format!("{} settings: {e}", setting.game)))?;
+    let cage = &setting.cage;
     let trial = bot::Trial {
-        game,
-        seats,
-        config,
-        clock,
+        game: setting.game,
+        seats: setting.seats,
+        config: setting.config.clone(),
+        clock: setting.clock,
         key: SeedKey::local()?,
         games: args.games,
-        turns,
+        turns: made.turns(),
         modules: super::shared::module_lines("  ", &cage.info()),
         cgroup: super::shared::cgroup_line("  ", &cage.cgroups()),
     };
-    let Some(bot) = single else {
-        return inbox::run(&cage, &trial, args);
+    drop(made);
+    let (verdicts, code) = match single {
+        None => inbox::run(cage, &trial, path, args)?,
+        Some(bot) => {
+            let verdict = bot::check_read(cage, &trial, path, Ok(bot), &mut |line| say!("{line}"));
+            let code = conclude_one(&verdict);
+            (vec![verdict], code)
+        }
     };
-    let verdict = bot::check_read(&cage, &trial, path, Ok(bot), &mut |line| say!("{line}"));
+    for line in field::modules_wanted(&verdicts, args.tournament.as_deref()) {
+        say!("{line}");
+    }
+    if let Some(file) = &args.tournament {
+        let (line, ok) = field::loads(file);
+        say!("{line}");
+        if !ok {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(code)
+}
+
+/// One bot's last line, and its exit code.
+fn conclude_one(verdict: &verdict::Verdict) -> ExitCode {
     if verdict.status == verdict::Status::GameError {
         say!("the game failed, not the bot: fix the game, then check again");
-        Ok(ExitCode::from(1))
+        ExitCode::from(1)
     } else if verdict.is_problem() {
         say!("{} problem(s) found", verdict.problems);
-        Ok(ExitCode::from(1))
+        ExitCode::from(1)
     } else {
         say!(
             "no problems found{}",
@@ -83,7 +180,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
                 n => format!(" ({n} warning(s) above)"),
             }
         );
-        Ok(ExitCode::SUCCESS)
+        ExitCode::SUCCESS
     }
 }
 

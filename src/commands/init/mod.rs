@@ -204,7 +204,6 @@ fn tournament_file(
         include_str!("tournament.yaml"),
         name_line = format!("{:<31}", format!("name: {quoted}")),
         game_lines = game_lines,
-        game = game,
         setting = setting(game),
         examples = examples.join("\n"),
         moves = clock.per_move,

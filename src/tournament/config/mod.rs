@@ -35,6 +35,8 @@ pub struct Tournament {
     pub game_venv: Option<PathBuf>,
     pub configuration: Value,
     pub bots: Vec<BotFile>,
+    /// The folder the file's `bots.folder` names (resolved), if it names one.
+    pub bots_folder: Option<PathBuf>,
     /// Seats per match (2 to 8).
     pub seats: usize,
     /// What a place is worth when there are more than two seats.
@@ -201,18 +203,34 @@ impl Tournament {
 
     pub fn parse(file: &Path, text: &str) -> Result<Tournament, ConfigError> {
         let raw: TournamentFile = crate::yaml::parse(&file.display().to_string(), text)?;
-        Tournament::resolve(file, text, raw)
+        Tournament::resolve(file, text, raw, true)
+    }
+
+    /// A tournament file's game and rules, its bots left unread (`bots` empty, the
+    /// format a round robin): what `check --tournament` checks bots under, even when the
+    /// bots as they are would stop the file from loading.
+    pub fn rules_of(file: &Path) -> Result<Tournament, ConfigError> {
+        let max = crate::yaml::MAX_BYTES as u64;
+        let text = read_text(file, max, "tournament file", Links::Follow)?;
+        let raw: TournamentFile = crate::yaml::parse(&file.display().to_string(), &text)?;
+        Tournament::resolve(file, &text, raw, false)
     }
 
     /// A tournament built by a command, not read from a file: checked as a file would
     /// be, errors naming `origin` (no line numbers: there is no text).
     pub fn from_spec(origin: &Path, raw: TournamentFile) -> Result<Tournament, ConfigError> {
-        Tournament::resolve(origin, "", raw)
+        Tournament::resolve(origin, "", raw, true)
     }
 
     /// Checks the file as written (`text`, for the line of a field in errors) and
-    /// resolves its names, paths and defaults.
-    fn resolve(file: &Path, text: &str, raw: TournamentFile) -> Result<Tournament, ConfigError> {
+    /// resolves its names, paths and defaults (and, `with_bots`, reads its bots and
+    /// resolves its format).
+    fn resolve(
+        file: &Path,
+        text: &str,
+        raw: TournamentFile,
+        with_bots: bool,
+    ) -> Result<Tournament, ConfigError> {
         let err = |field: &str, why: &str| field_error(file, text, field, why);
         if raw.name.trim().is_empty() {
             return Err(err("name", "give the tournament a name"));
@@ -264,9 +282,15 @@ impl Tournament {
         if let Some(v) = &venv {
             crate::cage::site_packages(v).map_err(|why| err("python.venv", &why.to_string()))?;
         }
-        let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
-        let format =
-            resolve_format(&raw, &bots, seats, base).map_err(|(field, why)| err(field, &why))?;
+        let bots_folder = raw.bots.folder.as_ref().map(|f| tidy(&base.join(f)));
+        let (bots, format) = if with_bots {
+            let bots = load_bots(&raw.bots, base).map_err(|why| err("bots", &why))?;
+            let format = resolve_format(&raw, &bots, seats, base)
+                .map_err(|(field, why)| err(field, &why))?;
+            (bots, format)
+        } else {
+            (Vec::new(), Format::RoundRobin)
+        };
         Ok(Tournament {
             format,
             file: file.to_path_buf(),
@@ -275,6 +299,7 @@ impl Tournament {
             game_venv,
             configuration,
             bots,
+            bots_folder,
             seats,
             place_points,
             games_per_pair: raw.games_per_pair,

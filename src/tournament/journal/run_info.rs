@@ -374,6 +374,7 @@ impl Tournament {
             game_venv,
             configuration: info.configuration.clone(),
             bots,
+            bots_folder: None,
             seats: info.seats,
             place_points: info.place_points.clone(),
             games_per_pair: info.games_per_pair,
