@@ -360,20 +360,24 @@ fn a_worker_pool_is_an_error_the_bot_can_read_not_a_kill() {
 }
 
 #[test]
-fn the_same_seed_gives_the_same_match_for_numpy_bots() {
+fn the_same_seed_gives_the_same_match_for_numpy_pandas_and_sklearn_bots() {
     // numpy's global generator and an unseeded default_rng() are seeded per match and
     // seat, as `random` is: two plays of one seed are the same match, whatever the bot
     // imports (before, `np.random.randint(3)` against rock scored [0, 0] then [53, -53]).
+    // pandas' `sample()` and scikit-learn's `random_state=None` draw from numpy's global
+    // generator, so they replay too.
     let code = |name: &str, body: &str| {
         BotFile::from_code(
             name.into(),
             PathBuf::from(format!("{name}.py")),
-            format!("import numpy as np\n\ndef agent(observation, configuration):\n    return int({body})\n"),
+            format!("import numpy as np\nimport pandas as pd\nfrom sklearn.utils import shuffle\n\ndef agent(observation, configuration):\n    return int({body})\n"),
         )
     };
     for me in [
         code("legacy", "np.random.randint(3)"),
         code("generator", "np.random.default_rng().integers(3)"),
+        code("pandas", "pd.Series([0, 1, 2]).sample(1).iloc[0]"),
+        code("sklearn", "shuffle([0, 1, 2], random_state=None)[0]"),
     ] {
         let moves = |record: &MatchRecord| -> Vec<serde_json::Value> {
             record
@@ -387,6 +391,26 @@ fn the_same_seed_gives_the_same_match_for_numpy_bots() {
         assert_eq!(first.result.faults, [None, None], "{}", me.name);
         assert_eq!(moves(&first), moves(&second), "{}", me.name);
         assert_eq!(first.result.scores, second.result.scores, "{}", me.name);
+        // Byte for byte, as a replay file.
+        assert_eq!(
+            cagematch::replay::to_string(&first, false),
+            cagematch::replay::to_string(&second, false),
+            "{}",
+            me.name
+        );
+        // Another match seed, other draws.
+        let other = builtin(GameKind::Rps);
+        let spec = MatchSpec {
+            game: GameKind::Rps,
+            config: json!({"episodeSteps": 60}),
+            seed: 8,
+            key: seed_key(),
+            time_control: GameKind::Rps.default_time_control(),
+            bots: vec![&me, &other],
+            fairness: Default::default(),
+        };
+        let reseeded = referee::play(shared(), &spec, &mut |_| {}).expect("refereed");
+        assert_ne!(moves(&first), moves(&reseeded), "{}", me.name);
         // Not one sign over and over: the generator is seeded, not stuck.
         let signs: std::collections::HashSet<String> =
             moves(&first).iter().map(|v| v.to_string()).collect();
