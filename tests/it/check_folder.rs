@@ -431,7 +431,7 @@ fn bad_folders_and_arguments_are_one_line_errors() {
         ),
         (
             &["check", "t.yaml", "--game", "rps"],
-            "t.yaml: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots)",
+            "t.yaml: this is a tournament file, not a bot; check its bots (a bot file, or a folder of bots), or give it as --tournament",
         ),
         (
             &["check", "missing", "--game", "rps"],

@@ -116,9 +116,10 @@ impl Summary {
         } else if let Some((game, m, ms)) = self.slow {
             verdict.status = Status::Slow;
             verdict.reason = format!(
-                "game {game}, move {m} used {:.2} s of its {} s per move",
+                "game {game}, move {m} used {:.2} s of its {} s per move (SLOW above {:.0}%)",
                 ms / 1000.0,
-                clock.per_move
+                clock.per_move,
+                SLOW_SHARE * 100.0
             );
         } else if let Some(ms) = self.load_ms.filter(|ms| *ms > clock.load * 500.0) {
             verdict.status = Status::Slow;
@@ -219,10 +220,15 @@ fn play(
         for &(m, ms) in &report.over_budget {
             summary.slow.get_or_insert((n + 1, m, ms));
             summary.warnings += 1;
-            say(format!(
-                "  SLOW: move {m} used {:.2} s of its time, more than the {per_move} s per move; the overage bank paid the rest",
-                ms / 1000.0,
-            ));
+            let used = ms / 1000.0;
+            say(if ms > per_move * 1000.0 {
+                format!("  SLOW: move {m} used {used:.2} s of its time, more than the {per_move} s per move; the overage bank paid the rest")
+            } else {
+                format!(
+                    "  SLOW: move {m} used {used:.2} s of its time, more than {:.0}% of the {per_move} s per move: a busier or slower machine may not leave it enough",
+                    SLOW_SHARE * 100.0
+                )
+            });
         }
         if let Some(f) = fault {
             summary.problem.get_or_insert_with(|| reason(f));
@@ -334,9 +340,15 @@ struct Report {
     moves: u64,
     /// (think ms, move number) of the slowest move.
     slowest: Option<(f64, u64)>,
-    /// (move number, think ms) of moves past the per-move budget.
+    /// (move number, think ms) of moves past [`SLOW_SHARE`] of the per-move budget.
     over_budget: Vec<(u64, f64)>,
 }
+
+/// A move charged more than this share of its per-move budget is SLOW: the verdict has
+/// a margin, so a bot that thinks close to its budget is SLOW on every machine, not OK
+/// on a quiet one and SLOW on a busy one. (The charge is the time control's: wall time
+/// less the time spent waiting for a CPU, so load alone does not make a move slow.)
+pub const SLOW_SHARE: f64 = 0.8;
 
 impl Report {
     fn of(record: &MatchRecord, seat: usize, per_move: f64) -> Report {
@@ -351,7 +363,7 @@ impl Report {
             if report.slowest.is_none_or(|(ms, _)| t.think_ms > ms) {
                 report.slowest = Some((t.think_ms, report.moves));
             }
-            if t.think_ms > per_move * 1000.0 {
+            if t.think_ms > SLOW_SHARE * per_move * 1000.0 {
                 report.over_budget.push((report.moves, t.think_ms));
             }
         }
