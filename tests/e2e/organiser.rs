@@ -56,7 +56,8 @@ fn init_check_run_report() {
         "{stdout}"
     );
     assert!(d.join("club/rejected/carol.py").is_file());
-    assert!(d.join("check-report.md").is_file() && d.join("check-report.json").is_file());
+    // The report lands beside the inbox.
+    assert!(d.join("club/check-report.md").is_file() && d.join("club/check-report.json").is_file());
 
     // The tournament in the terminal UI, as an organiser runs it.
     let cmd = format!("{bin} run club/tournaments/club.yaml");

@@ -130,7 +130,10 @@ fn the_live_wall_and_tv_mode_follow_a_running_tournament() {
     let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
     tmux.wait_for(" running ", 30);
     tmux.keys(&["4"]);
-    let screen = tmux.wait_for("live wall:", 5);
+    tmux.wait_for("live wall:", 5);
+    // The mini-boards draw their rows once a match's first frames are in (on a loaded
+    // machine, a moment after the wall itself).
+    let screen = tmux.wait_for("seat1", 10);
     // Two jobs: two live cards, each counting its steps as it plays.
     let steps = |screen: &str| -> Vec<String> {
         screen
@@ -142,7 +145,6 @@ fn the_live_wall_and_tv_mode_follow_a_running_tournament() {
     };
     let first = steps(&screen);
     assert!(screen.matches("┌ #").count() >= 2, "{screen}");
-    assert!(screen.contains("seat1"), "mini-boards drawn: {screen}");
     std::thread::sleep(Duration::from_millis(800));
     let later = steps(&tmux.screen());
     assert_ne!(first, later, "the wall updates live");
