@@ -82,3 +82,36 @@ fn init_check_run_report() {
     assert_eq!(e.standings.len(), 6);
     assert_html_matches(&html, &e);
 }
+
+/// `check FOLDER` on a terminal: while a slow bot holds back the rows after it, a line
+/// under the table says how far the check is and which bot the next row waits for; it
+/// is gone once the table is done (and never written to a pipe: the other tests read
+/// stdout without it).
+#[test]
+fn checking_an_inbox_on_a_terminal_shows_what_the_next_row_waits_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::write(
+        inbox.join("a_slow.py"),
+        "import time\n\ndef agent(obs, config):\n    start = time.process_time()\n    while time.process_time() - start < 0.6:\n        pass\n    return 0\n",
+    )
+    .unwrap();
+    for b in ["b", "c", "d"] {
+        std::fs::write(
+            inbox.join(format!("{b}.py")),
+            "def agent(obs, config):\n    return 1\n",
+        )
+        .unwrap();
+    }
+    let cmd = format!(
+        "{} check inbox --game rps --set episodeSteps=6 --move-time 2 --games 2 --jobs 2",
+        env!("CARGO_BIN_EXE_cagematch")
+    );
+    let tmux = common::tmux::Tmux::start(dir.path(), &cmd, 140, 30);
+    let screen = tmux.wait_for("the next row waits for a_slow.py", 60);
+    assert!(screen.contains("of 4 checked"), "{screen}");
+    let screen = tmux.wait_for("EXITED", 60);
+    assert!(screen.contains("4 bots: "), "{screen}");
+    assert!(!screen.contains("the next row waits"), "cleared: {screen}");
+}

@@ -9,6 +9,7 @@ use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::tui::widgets::fit;
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -77,16 +78,43 @@ pub fn run(
             })
             .or_insert(why);
     }
-    let mut verdicts = check_all(cage, trial, &listing.bots, &clashes, jobs, |v| {
-        if args.verbose {
-            say!("");
-            for line in &v.details {
-                say!("{line}");
-            }
-        } else {
-            say!("{}", row(v, width));
+    // On a terminal, a line under the table says how far the check is and which bot the
+    // next row waits for (rows come in the folder's order; a slow bot holds back the
+    // rows after it). Cleared before each row; never written to a pipe or a file.
+    let live = !args.verbose && std::io::stdout().is_terminal();
+    let total = listing.bots.len();
+    let mut progress = |finished: usize, waiting: Option<&Path>| {
+        if !live {
+            return;
         }
-    });
+        let line = match waiting {
+            Some(bot) => format!(
+                "  … {finished} of {total} checked; the next row waits for {}",
+                fit(&file_name(bot), NAME_WIDTH)
+            ),
+            None => String::new(),
+        };
+        print!("\r\x1b[K{line}");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    };
+    let mut verdicts = check_all(
+        cage,
+        trial,
+        &listing.bots,
+        &clashes,
+        jobs,
+        &mut progress,
+        |v| {
+            if args.verbose {
+                say!("");
+                for line in &v.details {
+                    say!("{line}");
+                }
+            } else {
+                say!("{}", row(v, width));
+            }
+        },
+    );
     for path in &listing.others {
         let mut v = Verdict::new(path);
         v.status = Status::Ignored;
@@ -170,6 +198,7 @@ fn check_all(
     bots: &[PathBuf],
     clashes: &HashMap<PathBuf, String>,
     jobs: usize,
+    progress: &mut dyn FnMut(usize, Option<&Path>),
     mut done: impl FnMut(&Verdict),
 ) -> Vec<Verdict> {
     let next = AtomicUsize::new(0);
@@ -193,14 +222,18 @@ fn check_all(
             });
         }
         drop(tx);
-        let mut shown = 0;
+        let (mut shown, mut finished) = (0, 0);
         for (i, verdict) in rx {
             verdicts[i] = Some(verdict);
+            finished += 1;
+            progress(finished, None);
             while let Some(Some(v)) = verdicts.get(shown) {
                 done(v);
                 shown += 1;
             }
+            progress(finished, bots.get(shown).map(PathBuf::as_path));
         }
+        progress(finished, None);
     });
     verdicts.into_iter().flatten().collect()
 }
