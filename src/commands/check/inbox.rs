@@ -21,6 +21,21 @@ const NAME_WIDTH: usize = 32;
 /// it whole).
 const REASON_WIDTH: usize = 100;
 
+/// On a terminal, the line under the table: how far the check is and which bot the next
+/// row waits for (rows come in the folder's order; a slow bot holds back the rows after
+/// it); `None` clears it, as every row does first. Never written to a pipe or a file.
+fn progress_line(finished: usize, total: usize, waiting: Option<&Path>) {
+    let line = match waiting {
+        Some(bot) => format!(
+            "  … {finished} of {total} checked; the next row waits for {}",
+            fit(&file_name(bot), NAME_WIDTH)
+        ),
+        None => String::new(),
+    };
+    print!("\r\x1b[K{line}");
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+}
+
 /// Checks every bot in `dir`; the verdicts, and whether any had a problem.
 pub fn run(
     cage: &Cage,
@@ -78,24 +93,12 @@ pub fn run(
             })
             .or_insert(why);
     }
-    // On a terminal, a line under the table says how far the check is and which bot the
-    // next row waits for (rows come in the folder's order; a slow bot holds back the
-    // rows after it). Cleared before each row; never written to a pipe or a file.
     let live = !args.verbose && std::io::stdout().is_terminal();
     let total = listing.bots.len();
     let mut progress = |finished: usize, waiting: Option<&Path>| {
-        if !live {
-            return;
+        if live {
+            progress_line(finished, total, waiting);
         }
-        let line = match waiting {
-            Some(bot) => format!(
-                "  … {finished} of {total} checked; the next row waits for {}",
-                fit(&file_name(bot), NAME_WIDTH)
-            ),
-            None => String::new(),
-        };
-        print!("\r\x1b[K{line}");
-        let _ = std::io::Write::flush(&mut std::io::stdout());
     };
     let mut verdicts = check_all(
         cage,
