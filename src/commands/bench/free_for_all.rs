@@ -14,8 +14,8 @@ use std::time::Instant;
 /// The bots: one greedy goose per seat.
 const GREEDY: &str = include_str!("../../../bots/hungry_geese/greedy.py");
 const SEATS: usize = 4;
-/// Matches timed each way (after one to warm up).
-const MATCHES: u64 = 4;
+/// Matches timed each way (after one to warm up): Hungry Geese matches are short.
+const MATCHES: u64 = 10;
 
 pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, String> {
     let game = crate::commands::shared::game_or_environment("kaggle:hungry_geese", Some(venv))
@@ -24,8 +24,13 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
     let path = dir.path().join("greedy.py");
     std::fs::write(&path, GREEDY).map_err(|e| e.to_string())?;
     let bot = crate::botfile::BotFile::read(&path).map_err(|e| e.to_string())?;
-    let cage = Cage::start(policy).map_err(|e| e.to_string())?;
-    let key = SeedKey::random().map_err(|e| e.to_string())?;
+    // A match's worth of seats kept ready, as a tournament's worker has.
+    let mut policy = policy.clone();
+    policy.pool = SEATS;
+    let cage = Cage::start(&policy).map_err(|e| e.to_string())?;
+    // The public key: the same geese and food every run (match lengths, which per-match
+    // costs weigh on, do not vary between runs); bench bots have nothing to hide.
+    let key = SeedKey::public();
     let play = |seed: u64| -> Result<u64, String> {
         let spec = MatchSpec {
             game,
@@ -69,7 +74,9 @@ fn kaggle_run(venv: &Path, bot: &Path) -> Result<f64, String> {
          \x20   return out\n\
          k.make('hungry_geese').run(agents())\n\
          steps, t = 0, time.perf_counter()\n\
-         for _ in range({MATCHES}):\n\
+         import random\n\
+         for n in range({MATCHES}):\n\
+         \x20   random.seed(n)\n\
          \x20   env = k.make('hungry_geese')\n\
          \x20   env.run(agents())\n\
          \x20   steps += len(env.steps) - 1\n\
