@@ -40,10 +40,17 @@ pub use crate::files::shown;
 /// Starts the zygote for this binary with the default policy.
 /// The cage for `match` and `check`: the default modules, plus `--module`s from `--venv`.
 pub fn start_cage(rules: &Rules) -> Result<Cage, Error> {
+    start_cage_ready(rules, 0)
+}
+
+/// [`start_cage`], keeping `ready` caged bots forked ahead of their spawns (as a
+/// tournament's worker does: a spawn then costs a pipe write, not a fork).
+pub fn start_cage_ready(rules: &Rules, ready: usize) -> Result<Cage, Error> {
     let mut policy = CagePolicy::for_current_exe()
         .map_err(|e| Error::Runtime(format!("cannot find own executable: {e}")))?;
     crate::cage::add_python(&mut policy, &rules.modules, rules.venv.as_deref())
         .map_err(|why| Error::Usage(format!("--venv/--module: {why}")))?;
+    policy.pool = ready;
     start_cage_with(&policy)
 }
 

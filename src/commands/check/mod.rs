@@ -9,7 +9,7 @@ mod inbox;
 mod report;
 mod verdict;
 
-use super::shared::{game_settings, start_cage, time_control};
+use super::shared::{game_settings, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::referee::SeedKey;
@@ -44,7 +44,12 @@ impl Setting {
             seats,
             config,
             clock: time_control(game, rules)?,
-            cage: start_cage(rules)?,
+            // Every game seats the bot and the built-in opponent(s): a game's worth of
+            // seats ready for each bot checked at once.
+            cage: super::shared::start_cage_ready(
+                rules,
+                seats * args.jobs.unwrap_or_else(crate::tournament::config::cores),
+            )?,
             path,
         })
     }
