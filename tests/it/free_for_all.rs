@@ -318,6 +318,11 @@ fn a_tournament_may_give_each_place_its_own_points() {
     let run = only_run(dir.path());
     let info = std::fs::read_to_string(run.join("run.json")).unwrap();
     assert!(info.contains("\"table\""), "{info}");
+    let yaml = std::fs::read_to_string(run.join("standings.yaml")).unwrap();
+    assert!(
+        yaml.contains("place_points:\n- 3.0\n- 1.0\n- 0.0\n"),
+        "{yaml}"
+    );
     let export: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(run.join("standings.yaml")).unwrap())
             .unwrap();

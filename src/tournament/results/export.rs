@@ -30,6 +30,10 @@ pub struct Export {
     /// Seats per match, when more than two (absent: two).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<usize>,
+    /// What a place was worth, when not the default, as the tournament file says it: a
+    /// list of points by place, or `rewards`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_points: Option<serde_json::Value>,
     pub standings: Vec<ExportRow>,
     /// `crosstable[bot][opponent]`: points bot scored against opponent, and games (more
     /// than two seats: 1 for each match it finished ahead, ½ level).
@@ -193,6 +197,7 @@ impl Export {
             ranking: standings.ranking,
             elo_regularised: standings.regularised,
             seats: (standings.seats > crate::game::SEATS).then_some(standings.seats),
+            place_points: None,
             standings: standings_rows,
             crosstable,
         }
@@ -240,6 +245,17 @@ impl Export {
                 }
             }
         }
+        self
+    }
+
+    /// Says what a place was worth (a tournament's own `place_points:`).
+    pub fn with_place_points(mut self, points: &super::standings::PlacePoints) -> Export {
+        use super::standings::PlacePoints;
+        self.place_points = match points {
+            PlacePoints::Linear => None,
+            PlacePoints::Table(t) => Some(serde_json::json!(t)),
+            PlacePoints::Rewards => Some("rewards".into()),
+        };
         self
     }
 

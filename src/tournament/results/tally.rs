@@ -36,5 +36,6 @@ impl Export {
             standings,
         )
         .with_pairs(&bots, entries)
+        .with_place_points(&info.place_points)
     }
 }
