@@ -31,15 +31,6 @@ fn geese(dir: &Path) -> PathBuf {
     file
 }
 
-fn undated(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("date: "))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn an_eight_bot_hungry_geese_tournament_in_the_terminal_and_headless() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,8 +76,8 @@ fn an_eight_bot_hungry_geese_tournament_in_the_terminal_and_headless() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
     let headless = common::only_run(other.path());
-    let yaml = undated(&headless.join("standings.yaml"));
+    let yaml = crate::common::standings_without_date(&headless);
     assert!(yaml.contains("seats: 4"), "{yaml}");
     assert!(yaml.contains("mean_place:"), "{yaml}");
-    assert_eq!(yaml, undated(&shown.join("standings.yaml")));
+    assert_eq!(yaml, crate::common::standings_without_date(&shown));
 }

@@ -34,15 +34,6 @@ fn competition(dir: &Path, extra: &str) {
     .unwrap();
 }
 
-fn undated(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("date: "))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn a_free_for_all_runs_is_killed_and_resumes_to_the_same_standings() {
     let whole = tempfile::tempdir().unwrap();
@@ -135,8 +126,8 @@ fn a_free_for_all_runs_is_killed_and_resumes_to_the_same_standings() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // `jobs` differs (1 against 2) and is no part of the results.
     assert_eq!(
-        undated(&run_killed.join("standings.yaml")),
-        undated(&run.join("standings.yaml"))
+        crate::common::standings_without_date(&run_killed),
+        crate::common::standings_without_date(&run)
     );
 }
 

@@ -30,34 +30,13 @@ pub fn plan(bots: usize, games: u32, seed: u64, rounds: u32, done: &[Entry]) -> 
         if round > 0 && !plan.matches.iter().all(|m| finished.contains_key(&m.id)) {
             return plan;
         }
-        let mut points = vec![0.0; bots];
-        for m in &plan.matches {
-            let e = finished[&m.id];
-            for &b in &e.seats {
-                points[b] += points_of(e, b);
-            }
-        }
-        for &b in &plan.byes {
-            points[b] += 1.0;
-        }
-        // Placed by points, then by the seeded starting order.
-        let place: HashMap<usize, usize> =
-            initial.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-        let mut order = initial.clone();
-        order.sort_by(|a, b| {
-            points[*b]
-                .total_cmp(&points[*a])
-                .then(place[a].cmp(&place[b]))
-        });
-        if round == 0 {
-            order = fold(&initial);
-        }
+        let mut order = if round == 0 {
+            fold(&initial)
+        } else {
+            by_points(&plan, &finished, &initial)
+        };
         if order.len() % 2 == 1 {
-            let bye = order
-                .iter()
-                .rposition(|b| !plan.byes.contains(b))
-                .unwrap_or(order.len() - 1);
-            plan.byes.push(order.remove(bye));
+            take_bye(&mut plan, &mut order);
         }
         for [a, b] in pair(&order, &met) {
             met.insert((a.min(b), a.max(b)));
@@ -77,6 +56,43 @@ pub fn plan(bots: usize, games: u32, seed: u64, rounds: u32, done: &[Entry]) -> 
     }
     plan.complete = true;
     plan
+}
+
+/// The bots by the points of the matches planned so far (all finished; byes count as a
+/// win), then by the seeded starting order `initial`.
+pub(super) fn by_points(
+    plan: &Plan,
+    finished: &HashMap<usize, &Entry>,
+    initial: &[usize],
+) -> Vec<usize> {
+    let mut points = vec![0.0; initial.len()];
+    for m in &plan.matches {
+        let e = finished[&m.id];
+        for &b in &e.seats {
+            points[b] += points_of(e, b);
+        }
+    }
+    for &b in &plan.byes {
+        points[b] += 1.0;
+    }
+    let place: HashMap<usize, usize> = initial.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    let mut order = initial.to_vec();
+    order.sort_by(|a, b| {
+        points[*b]
+            .total_cmp(&points[*a])
+            .then(place[a].cmp(&place[b]))
+    });
+    order
+}
+
+/// Takes a bye out of `order` for the lowest-placed bot without one yet (the last bot
+/// when every bot has had one) and records it in the plan.
+pub(super) fn take_bye(plan: &mut Plan, order: &mut Vec<usize>) {
+    let bye = order
+        .iter()
+        .rposition(|b| !plan.byes.contains(b))
+        .unwrap_or(order.len() - 1);
+    plan.byes.push(order.remove(bye));
 }
 
 /// The bots in a seeded random order (the starting order, since bots have no rating).

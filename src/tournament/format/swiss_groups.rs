@@ -5,7 +5,7 @@
 //! groups, the lowest-placed ones without a bye yet sit the round out with a bye. Within
 //! a group the seats rotate one place a game, the N games of a rotation sharing a seed.
 
-use super::plan::{points_of, Plan};
+use super::plan::Plan;
 use crate::tournament::journal::record::Entry;
 use crate::tournament::schedule::{match_seed, Scheduled};
 use std::collections::HashMap;
@@ -23,33 +23,14 @@ pub fn plan(bots: usize, games: u32, seed: u64, rounds: u32, seats: usize, done:
         if round > 0 && !plan.matches.iter().all(|m| finished.contains_key(&m.id)) {
             return plan;
         }
-        let mut points = vec![0.0; bots];
-        for m in &plan.matches {
-            let e = finished[&m.id];
-            for &b in &e.seats {
-                points[b] += points_of(e, b);
-            }
-        }
-        for &b in &plan.byes {
-            points[b] += 1.0;
-        }
-        let place: HashMap<usize, usize> =
-            initial.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-        let mut order = initial.clone();
-        if round > 0 {
-            order.sort_by(|a, b| {
-                points[*b]
-                    .total_cmp(&points[*a])
-                    .then(place[a].cmp(&place[b]))
-            });
-        }
+        let mut order = if round == 0 {
+            initial.clone()
+        } else {
+            super::swiss::by_points(&plan, &finished, &initial)
+        };
         // Byes for those left over: the lowest placed without one yet.
         for _ in 0..bots % seats {
-            let bye = order
-                .iter()
-                .rposition(|b| !plan.byes.contains(b))
-                .unwrap_or(order.len() - 1);
-            plan.byes.push(order.remove(bye));
+            super::swiss::take_bye(&mut plan, &mut order);
         }
         for group in order.chunks(seats) {
             for game in 0..games as usize {
