@@ -6,7 +6,8 @@
 //! - `name.yaml`: a manifest naming an executable (relative to the manifest) and its
 //!   arguments; the bot may read the manifest's folder.
 
-use crate::cage::{elf_interpreter, sanitize, BotSource, Native, Program};
+use crate::bundle::Bundle;
+use crate::cage::{elf_interpreter, sanitize, BotSource, BundleFiles, Native, Program};
 use crate::error::ConfigError;
 use crate::files::{read_capped, Links};
 use serde::Deserialize;
@@ -104,9 +105,19 @@ fn hex(digest: &[u8]) -> String {
 
 /// A bot's display name: its file name without the extension, made safe for a terminal
 /// here, once, since names reach every output (standings, progress, replays, the UI).
+/// A bundle's name is its folder's, or its archive's without `.tar.gz`, `.tgz` or `.zip`.
 pub fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| sanitize(s.as_encoded_bytes()))
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if let Some(kind) = crate::bundle::Kind::of(name) {
+        return sanitize(kind.stem(name).as_bytes());
+    }
+    let whole = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let part = if whole {
+        path.file_name()
+    } else {
+        path.file_stem()
+    };
+    part.map(|s| sanitize(s.as_encoded_bytes()))
         .unwrap_or_else(|| "bot".into())
 }
 
@@ -116,9 +127,10 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| "bot".into())
 }
 
-/// The bots in a folder (not its subfolders), sorted: `.py` files, `.yaml` manifests and
-/// ELF executables, except executables a manifest there names (they are that
-/// manifest's bot). Sources, build files and other files are not bots.
+/// The bots in a folder, sorted: `.py` files, `.yaml` manifests, ELF executables (except
+/// those a manifest there names: they are that manifest's bot), and bundles — subfolders
+/// holding `main.py`, and `.tar.gz`/`.tgz`/`.zip` archives. Sources, build files, other
+/// files and other subfolders are not bots.
 pub fn bots_in(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
     Ok(list(dir)?.bots)
 }
@@ -137,10 +149,10 @@ pub fn list(dir: &Path) -> Result<Listing, ConfigError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         ConfigError::setting(format!("cannot read the folder {}: {e}", dir.display()))
     })?;
-    let files: Vec<PathBuf> = entries
+    let (bundles, files): (Vec<PathBuf>, Vec<PathBuf>) = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
+        .filter(|p| p.is_file() || crate::bundle::is_bundle(p))
+        .partition(|p| crate::bundle::is_bundle(p));
     // What manifests here name as their program, and by whom. An executable here is a
     // manifest's own (not a bot by itself) only when the manifest has its name
     // (`alice.yaml` → `alice`): a stranger's manifest cannot claim another entrant's
@@ -171,6 +183,7 @@ pub fn list(dir: &Path) -> Result<Listing, ConfigError> {
                 .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
         })
         .collect();
+    bots.extend(bundles);
     bots.sort();
     others.sort();
     Ok(Listing { bots, others })
@@ -248,6 +261,9 @@ pub fn manifest_claims(path: &Path) -> Vec<PathBuf> {
 impl BotFile {
     /// Reads a bot of any kind. Errors are one line naming the file and what to do.
     pub fn read(path: &Path) -> Result<BotFile, ConfigError> {
+        if crate::bundle::is_bundle(path) {
+            return BotFile::read_bundle(path);
+        }
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => BotFile::read_python(path),
             Some("yaml" | "yml") => BotFile::read_manifest(path),
@@ -349,12 +365,45 @@ impl BotFile {
         Ok(bot)
     }
 
+    /// A bundle: a folder holding `main.py`, or an archive of one, read into its private
+    /// copy.
+    fn read_bundle(path: &Path) -> Result<BotFile, ConfigError> {
+        let bundle = Bundle::read(path).map_err(|why| ConfigError::new(path.display(), why))?;
+        let source = BotSource {
+            name: "main.py".into(),
+            code: bundle.main.clone(),
+            bundle: Some(BundleFiles {
+                base: bundle.copy.base().to_path_buf(),
+                modules: bundle.modules.clone().into(),
+                keep: Arc::new(bundle.clone()),
+            }),
+        };
+        Ok(BotFile {
+            name: stem(path),
+            path: path.to_path_buf(),
+            program: Program::Python(source),
+            sha256: bundle.sha256,
+        })
+    }
+
+    /// The bundle this bot is, if it is one.
+    pub fn bundle(&self) -> Option<&Bundle> {
+        match &self.program {
+            Program::Python(BotSource {
+                bundle: Some(files),
+                ..
+            }) => files.keep.downcast_ref::<Bundle>(),
+            _ => None,
+        }
+    }
+
     /// A Python bot whose code is already in memory (the built-in opponents).
     pub fn from_code(name: String, path: PathBuf, code: String) -> BotFile {
         let sha256 = hex(&Sha256::digest(code.as_bytes()));
         let source = BotSource {
             name: file_name(&path),
             code,
+            bundle: None,
         };
         BotFile {
             name,

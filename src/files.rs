@@ -26,6 +26,30 @@ pub fn read_capped(
     what: &str,
     links: Links,
 ) -> Result<(Vec<u8>, Metadata), ConfigError> {
+    let (file, meta) = open_checked_as(path, links, what)?;
+    let bytes = read_opened(file, &meta, max, what)
+        .map_err(|message| ConfigError::new(path.display(), message))?;
+    Ok((bytes, meta))
+}
+
+/// A regular file opened for reading without blocking (and, with [`Links::Refuse`],
+/// without following a link), with its metadata from that descriptor.
+pub fn open_checked(path: &Path, links: Links) -> Result<(std::fs::File, Metadata), ConfigError> {
+    let (file, meta) = open_checked_as(path, links, "file")?;
+    if !meta.is_file() {
+        return Err(ConfigError::new(
+            path.display(),
+            "not a regular file".to_string(),
+        ));
+    }
+    Ok((file, meta))
+}
+
+fn open_checked_as(
+    path: &Path,
+    links: Links,
+    what: &str,
+) -> Result<(std::fs::File, Metadata), ConfigError> {
     let shown = path.display();
     let err = |message: String| ConfigError::new(&shown, message);
     let mut flags = libc::O_NONBLOCK | libc::O_CLOEXEC;
@@ -46,8 +70,7 @@ pub fn read_capped(
     let meta = file
         .metadata()
         .map_err(|e| err(format!("cannot read the {what}: {e}")))?;
-    let bytes = read_opened(file, &meta, max, what).map_err(err)?;
-    Ok((bytes, meta))
+    Ok((file, meta))
 }
 
 /// The bytes of a file already opened (`meta` its metadata): a regular file only, at

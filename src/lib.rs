@@ -18,6 +18,7 @@ macro_rules! say {
 pub mod affinity;
 pub mod beneath;
 pub mod botfile;
+pub mod bundle;
 pub mod cage;
 pub mod cli;
 pub mod commands;

@@ -21,6 +21,12 @@ pub struct Layers {
     pub rlimits: String,
     /// The seccomp filter (always; the bot is not started otherwise).
     pub seccomp: String,
+    /// A bundle's files: what it may read, and where (`None` for other bots: no file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<String>,
+    /// Why a bundle's files are not shown as Kaggle shows them, when they are not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_error: Option<String>,
 }
 
 /// What the host applies to a bot from outside, recorded next to [`Layers`] (which the
@@ -60,7 +66,9 @@ impl Supervision {
 impl Layers {
     /// True when every layer cagematch knows how to apply is in place.
     pub fn complete(&self) -> bool {
-        self.namespaces_error.is_none() && self.landlock == "fully enforced"
+        self.namespaces_error.is_none()
+            && self.files_error.is_none()
+            && self.landlock == "fully enforced"
     }
 
     /// One line per layer, for `cagematch check` and the bot detail screen.
@@ -83,6 +91,12 @@ impl Layers {
             self.landlock, self.landlock_abi
         ));
         out.push(format!("seccomp:    {}", self.seccomp));
+        if let Some(files) = &self.files {
+            out.push(format!("files:      {files}"));
+        }
+        if let Some(e) = &self.files_error {
+            out.push(format!("            MISSING: {e}"));
+        }
         out
     }
 }

@@ -43,7 +43,7 @@ pub use host::bot::{act_all, backstop, encoded, Bot, Loaded, Move, Question};
 pub use host::cage::{Cage, CageError};
 pub use host::cgroup::CgroupError;
 pub use host::native::{elf_interpreter, Native};
-pub use host::program::{BotSource, Program};
+pub use host::program::{BotSource, BundleFiles, Program};
 pub use host::venv::{add_python, site_packages};
 pub use layers::{Layers, Supervision};
 pub use log::sanitize;

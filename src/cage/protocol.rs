@@ -51,6 +51,10 @@ pub struct SpawnRequest {
     /// the bot process joins before anything else.
     #[serde(default)]
     pub cgroups: usize,
+    /// A bundle's private copy (its base; the files are under `kaggle_simulations/agent`):
+    /// the only files the bot process may read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<PathBuf>,
 }
 
 /// What the zygote's child needs to exec the image it was given.
@@ -162,9 +166,26 @@ pub enum Request<'a> {
         name: Cow<'a, str>,
         source: Cow<'a, str>,
         seed: u64,
+        /// A bundle's own modules (none for a one-file bot).
+        #[serde(default, skip_serializing_if = "<[Module]>::is_empty")]
+        modules: Cow<'a, [Module]>,
     },
     /// Call the agent once.
     Act(Act<'a>),
+}
+
+/// One of a bundle's own Python modules, sent with its `main.py`: the bot process
+/// imports it from memory, so imports need no file access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    /// Dotted name (`model`, `net.layers`).
+    pub name: String,
+    /// Its file, relative to the bundle (`net/__init__.py`), for `__file__` and tracebacks.
+    pub path: String,
+    pub code: String,
+    /// A package (a folder): its submodules import from it.
+    pub package: bool,
 }
 
 /// One move's question, as Kaggle agents get it: the seat's observation and the game's
@@ -318,6 +339,7 @@ mod tests {
             name: "a.py".into(),
             source: "x".into(),
             seed: 7,
+            modules: Cow::Borrowed(&[]),
         };
         assert_eq!(
             serde_json::to_value(&load).unwrap(),

@@ -36,6 +36,7 @@ pub fn source(path: &Path) -> BotSource {
     BotSource {
         name: path.file_name().unwrap().to_string_lossy().into_owned(),
         code: std::fs::read_to_string(path).expect("fixture readable"),
+        bundle: None,
     }
 }
 

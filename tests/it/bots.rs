@@ -210,6 +210,7 @@ fn an_unknown_module_is_reported_and_faults_only_the_bots_that_import_it() {
     let needs = cagematch::cage::BotSource {
         name: "needs.py".into(),
         code: "import no_such_module_here\n\ndef agent(o, c):\n    return 0\n".into(),
+        bundle: None,
     };
     let fault = loaded(&cage, &needs, 1).expect_err("the bot that needs it faults");
     assert!(
@@ -448,6 +449,7 @@ fn a_third_party_import_without_a_venv_says_who_can_provide_it() {
     let bot = cagematch::cage::BotSource {
         name: "numpy_bot.py".into(),
         code: "import numpy as np\n\ndef agent(o, c):\n    return 0\n".into(),
+        bundle: None,
     };
     let fault = loaded(&cage, &bot, 1).expect_err("numpy is not there");
     assert!(
@@ -459,6 +461,7 @@ fn a_third_party_import_without_a_venv_says_who_can_provide_it() {
     let os = cagematch::cage::BotSource {
         name: "os_bot.py".into(),
         code: "import os\n\ndef agent(o, c):\n    return 0\n".into(),
+        bundle: None,
     };
     let fault = loaded(&cage, &os, 1).expect_err("os is refused");
     assert!(!fault.detail.contains("third-party"), "{}", fault.detail);

@@ -7,10 +7,10 @@ use super::convert::{action_value, error_reply, to_py};
 use super::setup::{FD_LOG, FD_LOG_ERR, FD_REPLY, FD_REQUEST};
 use crate::cage::frame;
 use crate::cage::layers::Layers;
-use crate::cage::protocol::{ErrorKind, Hello, Reply, Request, SetupError, Step};
+use crate::cage::protocol::{ErrorKind, Hello, Module, Reply, Request, SetupError, Step};
 use crate::cage::zygote::interpreter::Prepared;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -80,7 +80,12 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
     };
 
     let loaded = match pipes.receive() {
-        Ok(Request::Load { source, seed, .. }) => load(py, prep, &source, seed),
+        Ok(Request::Load {
+            source,
+            seed,
+            modules,
+            ..
+        }) => load(py, prep, &source, seed, &modules),
         Ok(Request::Act(_)) => Err(Reply::error(
             ErrorKind::Protocol,
             "",
@@ -185,12 +190,14 @@ impl ConfigView {
 }
 
 /// Runs the bot's source and finds its agent: the last callable it defines (Kaggle's rule).
-/// Also the bench's cold baseline, which runs it without a cage.
+/// A bundle's `main.py` runs as its file (`__file__`, tracebacks) with its `modules`
+/// importable. Also the bench's cold baseline, which runs it without a cage.
 pub fn load(
     py: Python<'_>,
     prep: &Prepared,
     source: &str,
     seed: u64,
+    modules: &[Module],
 ) -> Result<(Agent, Reply), Reply> {
     let run = || -> PyResult<Py<PyAny>> {
         prep.random_seed.bind(py).call1((seed,))?;
@@ -198,11 +205,31 @@ pub fn load(
             // numpy's legacy seeding takes 32 bits.
             numpy_seed.bind(py).call1((seed & 0xffff_ffff,))?;
         }
-        register_source(py, prep, source)?;
         let globals = PyDict::new(py);
+        let file = match super::files::root() {
+            Some(root) => {
+                let with = super::modules::Interpreter {
+                    sys: prep.sys.bind(py),
+                    io: prep.io.bind(py),
+                    builtins: prep.builtins.bind(py),
+                    compile: prep.compile.bind(py),
+                    exec: prep.exec.bind(py),
+                    linecache: prep.linecache.bind(py),
+                };
+                super::modules::install(py, with, modules, root)?;
+                let file = super::modules::file_of(root, "main.py");
+                globals.set_item("__file__", &file)?;
+                file
+            }
+            None => "<bot>".to_string(),
+        };
+        super::modules::remember_source(py, &prep.linecache, &file, source)?;
         globals.set_item("__builtins__", prep.builtins.bind(py))?;
         globals.set_item("__name__", "<bot>")?;
-        let code = prep.compile.bind(py).call1((source, "<bot>", "exec"))?;
+        let code = prep
+            .compile
+            .bind(py)
+            .call1((source, file.as_str(), "exec"))?;
         prep.exec.bind(py).call1((code, &globals))?;
         let mut last = None;
         for value in globals.values().iter() {
@@ -242,24 +269,6 @@ fn arity(agent: &Bound<'_, PyAny>) -> usize {
         .and_then(|n| n.extract::<usize>())
         .map(|n| n.min(2))
         .unwrap_or(2)
-}
-
-/// Lets tracebacks quote the bot's lines although the bot has no file.
-fn register_source(py: Python<'_>, prep: &Prepared, source: &str) -> PyResult<()> {
-    let lines = PyList::empty(py);
-    for line in source.split_inclusive('\n') {
-        lines.append(line)?;
-    }
-    let entry = PyTuple::new(
-        py,
-        [
-            source.len().into_pyobject(py)?.into_any(),
-            py.None().into_bound(py),
-            lines.into_any(),
-            "<bot>".into_pyobject(py)?.into_any(),
-        ],
-    )?;
-    prep.linecache.bind(py).set_item("<bot>", entry)
 }
 
 /// Calls the agent once and makes its result a reply.

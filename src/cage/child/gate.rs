@@ -3,6 +3,7 @@
 //! `lock`, whenever bot code imports: it only reads `sys.modules` (no file, no system
 //! call beyond memory), so the seccomp table needs nothing for it.
 
+use super::modules;
 use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -44,16 +45,25 @@ pub fn gate_import<'py>(
     fromlist: Option<&Bound<'py, PyAny>>,
     level: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let _ = (globals, locals);
+    let _ = locals;
     let allowed = ALLOWED.get().map(Vec::as_slice).unwrap_or_default();
     let listing = || allowed.join(", ");
+    // A bundle's own modules, after what the organiser allowed (Kaggle appends the
+    // bundle's folder to `sys.path`, so installed packages win there too).
+    let top = name.split('.').next().unwrap_or(name);
+    if level != 0 {
+        if let Some(absolute) = modules::absolute(name, level, globals) {
+            return modules::import(py, &absolute, fromlist);
+        }
+    } else if !allowed.iter().any(|m| m == top) && modules::has(name) {
+        return modules::import(py, name, fromlist);
+    }
     if level != 0 {
         return Err(PyImportError::new_err(format!(
             "relative imports are not available to cagematch bots; allowed modules: {}",
             listing()
         )));
     }
-    let top = name.split('.').next().unwrap_or(name);
     let modules = MODULES
         .get()
         .ok_or_else(|| PyImportError::new_err("imports are not set up"))?

@@ -11,7 +11,10 @@
 pub mod agent;
 pub mod convert;
 pub mod exec;
+pub mod files;
 pub mod gate;
+pub mod modules;
+mod namespaces;
 pub mod seccomp;
 pub mod setup;
 
@@ -25,16 +28,18 @@ use pyo3::Python;
 use setup::ChildFds;
 use std::os::fd::{FromRawFd, RawFd};
 
-/// A Python bot process: cage, then serve. Never returns into the zygote's code.
+/// A Python bot process (a bundle's, given its private copy's base): cage, then serve.
+/// Never returns into the zygote's code.
 pub fn python_bot(
     py: Python<'_>,
     prep: &Prepared,
     fds: ChildFds,
     zygote: libc::pid_t,
     limits: &Limits,
+    bundle: Option<&std::path::Path>,
 ) -> ! {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let caged = setup::isolate(fds, zygote, limits).and_then(|isolated| {
+        let caged = setup::isolate(fds, zygote, limits, bundle).and_then(|isolated| {
             let streams = agent::redirect_output(py, prep)?;
             Ok((setup::lock(isolated)?, streams))
         });
@@ -51,7 +56,7 @@ pub fn python_bot(
 /// fails the reason goes to the bot's log and the process exits 127.
 pub fn native_bot(fds: ChildFds, zygote: libc::pid_t, limits: &Limits, spec: &ExecSpec) -> ! {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let caged = setup::isolate(fds, zygote, limits).and_then(|isolated| {
+        let caged = setup::isolate(fds, zygote, limits, None).and_then(|isolated| {
             let image = exec::Exec::new(spec)?;
             Ok((setup::lock_native(isolated, spec, &image)?, image))
         });

@@ -217,18 +217,65 @@ pub fn rules() -> Vec<Rule> {
     ]
 }
 
+/// The policy for a bundle's bot: the Python table, but it may open (read-only) and
+/// list files, which Landlock and its private root confine to its bundle. `stat` and
+/// access probes are allowed only when the bundle is its whole filesystem (Landlock does
+/// not cover them: elsewhere they would tell it what else is on the disk).
+pub fn bundle_rules(private_root: bool) -> Vec<Rule> {
+    use Action::*;
+    let probe = if private_root {
+        Allow
+    } else {
+        Errno(libc::EACCES)
+    };
+    let mut extra = vec![
+        rule!(
+            SYS_openat,
+            When {
+                tests: vec![(2, Test::NoBits(WRITE_FLAGS))],
+                then: Verdict::Allow,
+                otherwise: Verdict::Errno(libc::EACCES),
+            },
+            "read-only opens of its bundle's files (Landlock and its private root decide which); writing, creating or truncating is refused"
+        ),
+        rule!(
+            SYS_getdents64,
+            Allow,
+            "listing a folder of its bundle (opened read-only above)"
+        ),
+        rule!(SYS_pread64, Allow, "reading its own descriptors at an offset"),
+        rule!(
+            SYS_getcwd,
+            Allow,
+            "its working folder is its bundle (path handling asks it)"
+        ),
+        rule!(SYS_newfstatat, probe.clone(), "os.stat and os.path.exists"),
+        rule!(SYS_statx, probe.clone(), "os.stat on newer C libraries"),
+        rule!(SYS_faccessat, probe.clone(), "os.access"),
+        rule!(SYS_faccessat2, probe, "os.access"),
+    ];
+    let replaced: Vec<&str> = extra.iter().map(|r| r.name).collect();
+    let mut table: Vec<Rule> = rules()
+        .into_iter()
+        .filter(|r| !replaced.contains(&r.name))
+        .collect();
+    table.append(&mut extra);
+    table
+}
+
 /// The descriptor a compiled bot's image is executed from, opened close-on-exec by the
 /// cage. It is above the descriptor limit a bot gets, so after the `execveat` the bot can
 /// never hold a descriptor of that number again.
 pub const EXEC_FD: i32 = 100;
 
-/// Flags that would make `openat` write, create or truncate.
+/// Flags that would make `openat` write, create or truncate. `O_TMPFILE` is its own bit
+/// plus `O_DIRECTORY`: only its own bit is tested, or listing a folder would be refused.
 const WRITE_FLAGS: u32 = (libc::O_WRONLY
     | libc::O_RDWR
     | libc::O_CREAT
     | libc::O_TRUNC
     | libc::O_APPEND
-    | libc::O_TMPFILE) as u32;
+    | (libc::O_TMPFILE & !libc::O_DIRECTORY)) as u32;
 
 /// The policy for a compiled bot: what a normal single-process program needs (the
 /// dynamic loader included), with the cage's one `execveat` of [`EXEC_FD`] and signals

@@ -5,6 +5,9 @@
 //! the types keep a bot from running between the halves.
 
 use super::exec;
+use super::files::{self, Shown};
+use super::namespaces::namespaces;
+pub use super::namespaces::{SHARED_NETWORK, SHARED_PID};
 use super::seccomp;
 use crate::cage::layers::Layers;
 use crate::cage::policy::Limits;
@@ -15,7 +18,7 @@ use landlock::{
 };
 use std::os::fd::RawFd;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 /// The three pipe ends a bot process keeps, and a compiled bot's image.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +58,8 @@ impl ChildFds {
 /// Descriptors a Python bot process may hold (its four pipes and the Landlock ruleset
 /// while it is built); the bot itself cannot create any.
 const PYTHON_NOFILE: u64 = 8;
+/// A bundle's bot may also open a few of its own files at once.
+const BUNDLE_NOFILE: u64 = 16;
 /// A compiled program's loader opens its libraries one at a time; well below
 /// [`seccomp::EXEC_FD`], so that number can never be reused after the exec.
 const NATIVE_NOFILE: u64 = 32;
@@ -65,18 +70,22 @@ pub struct Isolated {
     namespaces: Vec<String>,
     namespaces_error: Option<String>,
     rlimits: String,
+    /// A bundle's files, as shown to it.
+    files: Option<Shown>,
 }
 
 /// What a Landlock ruleset grants: these rights beneath these paths (missing paths are
 /// skipped).
 type Grants<'a> = &'a [(Vec<PathBuf>, BitFlags<AccessFs>)];
 
-/// First half of the cage: session, descriptors, namespaces, rlimits. An error means a
-/// mandatory layer failed and no bot code may run; best-effort layers are recorded.
+/// First half of the cage: session, descriptors, namespaces (and a bundle's files, given
+/// its private copy's `bundle` base), rlimits. An error means a mandatory layer failed and
+/// no bot code may run; best-effort layers are recorded.
 pub fn isolate(
     fds: ChildFds,
     zygote: libc::pid_t,
     limits: &Limits,
+    bundle: Option<&std::path::Path>,
 ) -> Result<Isolated, SetupError> {
     // The cgroups before anything else, so every page and process of the bot is
     // counted; their descriptors are closed with the rest just after.
@@ -91,19 +100,23 @@ pub fn isolate(
     session(zygote)?;
     // SAFETY: getuid cannot fail. Read before the user namespace hides the real id.
     let uid = unsafe { libc::getuid() };
-    let (namespaces, namespaces_error) = namespaces();
-    let nofile = if fds.image.is_some() {
-        NATIVE_NOFILE
-    } else {
-        PYTHON_NOFILE
-    };
     // A Python bot starts inside the zygote's address space (the interpreter and every
     // preloaded package: 40 MiB bare, ~360 MiB with numpy, pandas and scikit-learn), so
-    // its limit is what it may add to that; a compiled bot's exec starts afresh.
+    // its limit is what it may add to that; a compiled bot's exec starts afresh. Read
+    // before a bundle's private root hides /proc.
     let base = if fds.image.is_none() {
         own_address_space()
     } else {
         0
+    };
+    let (namespaces, namespaces_error, files) = namespaces(bundle);
+    let files = files
+        .transpose()
+        .map_err(|why| SetupError::new(Step::Landlock, format!("bundle files: {why}")))?;
+    let nofile = match (fds.image.is_some(), files.is_some()) {
+        (true, _) => NATIVE_NOFILE,
+        (false, true) => BUNDLE_NOFILE,
+        (false, false) => PYTHON_NOFILE,
     };
     let rlimits = rlimits(limits, nofile, base)?;
     Ok(Isolated {
@@ -111,14 +124,33 @@ pub fn isolate(
         namespaces,
         namespaces_error,
         rlimits,
+        files,
     })
 }
 
 /// Second half: Landlock, then no_new_privs and seccomp. Anything the bot process needs
 /// that the filter refuses (such as `fstat`) must be done before this.
+/// A bundle's bot may also read beneath its bundle's folder, and nowhere else: where its
+/// copy is not its whole filesystem, Landlock must be enforced or it does not start.
 pub fn lock(isolated: Isolated) -> Result<Layers, SetupError> {
-    let (landlock, landlock_abi) = landlock(&[])?;
-    let rules = seccomp::rules();
+    let read = AccessFs::ReadFile | AccessFs::ReadDir;
+    let grants: Vec<(Vec<PathBuf>, BitFlags<AccessFs>)> = match &isolated.files {
+        Some(shown) => vec![(vec![shown.root.clone()], read)],
+        None => Vec::new(),
+    };
+    let (landlock, landlock_abi) = landlock(&grants)?;
+    let rules = match &isolated.files {
+        Some(shown) => {
+            if !shown.private_root && landlock == "not enforced" {
+                return Err(SetupError::new(
+                    Step::Landlock,
+                    "a bundle's files need Landlock or a mount namespace to stay its own, and this kernel gives neither; run single-file bots here",
+                ));
+            }
+            seccomp::bundle_rules(shown.private_root)
+        }
+        None => seccomp::rules(),
+    };
     seccomp::install(&rules)
         .map_err(|e| SetupError::new(Step::Seccomp, format!("seccomp: {e}")))?;
     Ok(isolated.layers(
@@ -174,7 +206,30 @@ pub fn lock_native(
 
 impl Isolated {
     fn layers(self, landlock: String, landlock_abi: u32, seccomp: String) -> Layers {
+        let files = self.files.as_ref().map(|shown| {
+            if shown.private_root {
+                format!(
+                    "its bundle only, read-only, as its whole filesystem ({}, also its working folder)",
+                    shown.root.display()
+                )
+            } else {
+                format!(
+                    "its bundle only, read-only, at {} (its working folder; Landlock)",
+                    shown.root.display()
+                )
+            }
+        });
+        let files_error = self.files.as_ref().and_then(|shown| {
+            shown.error.as_ref().map(|why| {
+                format!(
+                    "Kaggle's path {} is not shown ({why}); bundles that use it fail",
+                    files::KAGGLE_AGENT
+                )
+            })
+        });
         Layers {
+            files,
+            files_error,
             uid: self.uid,
             namespaces: self.namespaces,
             namespaces_error: self.namespaces_error,
@@ -192,7 +247,7 @@ pub fn cage_self(
     zygote: libc::pid_t,
     limits: &Limits,
 ) -> Result<Layers, SetupError> {
-    lock(isolate(fds, zygote, limits)?)
+    lock(isolate(fds, zygote, limits, None)?)
 }
 
 /// Moves this process into each cgroup whose `cgroup.procs` the host opened (writing
@@ -283,106 +338,6 @@ fn descriptors(fds: ChildFds) -> Result<(), SetupError> {
         }
     }
     Ok(())
-}
-
-/// Set in the zygote (and so in every bot forked from it) when the zygote already sits
-/// in an empty network namespace of its own, shared by all bots.
-pub static SHARED_NETWORK: AtomicBool = AtomicBool::new(false);
-
-/// Set in the zygote when every process it forks lands in a PID namespace of its own
-/// (shared by all bots, with an init that only waits).
-pub static SHARED_PID: AtomicBool = AtomicBool::new(false);
-
-/// Unprivileged namespaces, best effort: a new user namespace makes the others possible
-/// without privilege. Whatever is missing is reported, loudly, by the host.
-fn namespaces() -> (Vec<String>, Option<String>) {
-    let shared_net = SHARED_NETWORK.load(Ordering::Relaxed);
-    let all: Vec<(libc::c_int, &str)> = [
-        (libc::CLONE_NEWUSER, "user"),
-        (libc::CLONE_NEWNET, "net"),
-        (libc::CLONE_NEWIPC, "ipc"),
-        (libc::CLONE_NEWUTS, "uts"),
-        (libc::CLONE_NEWNS, "mount"),
-    ]
-    .into_iter()
-    .filter(|&(f, _)| !(shared_net && f == libc::CLONE_NEWNET))
-    .collect();
-    let flags = all.iter().fold(0, |acc, (f, _)| acc | f);
-    let named = |got: Vec<String>| -> Vec<String> {
-        // The shared namespaces are reported in the same place, in the same order.
-        let mut names = got;
-        if shared_net {
-            names.insert(
-                names.iter().position(|n| n == "user").map_or(0, |i| i + 1),
-                "net".into(),
-            );
-        }
-        if SHARED_PID.load(Ordering::Relaxed) {
-            names.push("pid".into());
-        }
-        names
-    };
-    // SAFETY: unshare affects only the calling, single-threaded process.
-    let no_pid = "the zygote could not create the bots' PID namespace";
-    if unsafe { libc::unshare(flags) } == 0 {
-        drop_capabilities();
-        let missing = !SHARED_PID.load(Ordering::Relaxed);
-        return (
-            named(all.iter().map(|(_, n)| n.to_string()).collect()),
-            missing.then(|| no_pid.to_string()),
-        );
-    }
-    let together = std::io::Error::last_os_error();
-    // One at a time, so the report says exactly which ones the kernel refused.
-    let mut got = Vec::new();
-    let mut refused = Vec::new();
-    for (flag, name) in all {
-        // SAFETY: as above.
-        if unsafe { libc::unshare(flag) } == 0 {
-            got.push(name.to_string());
-        } else {
-            refused.push(name);
-        }
-    }
-    drop_capabilities();
-    let got = named(got);
-    let mut errors = Vec::new();
-    if !refused.is_empty() {
-        errors.push(format!(
-            "kernel refused {} namespace(s): {together}",
-            refused.join(", ")
-        ));
-    }
-    if !SHARED_PID.load(Ordering::Relaxed) {
-        errors.push(no_pid.to_string());
-    }
-    (got, (!errors.is_empty()).then(|| errors.join("; ")))
-}
-
-/// A new user namespace grants every capability inside it; the bot needs none.
-fn drop_capabilities() {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Default, Clone, Copy)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let mut header = Header {
-        version: 0x2008_0522, // _LINUX_CAPABILITY_VERSION_3
-        pid: 0,
-    };
-    let data = [Data::default(); 2];
-    // SAFETY: capset with a valid header and two zeroed data words drops every capability.
-    // Failure leaves capabilities that seccomp already stops from being used.
-    unsafe {
-        libc::syscall(libc::SYS_capset, &mut header as *mut Header, data.as_ptr());
-    }
 }
 
 fn set_limit(resource: rlimit::Resource, soft: u64, hard: u64) -> Result<(), SetupError> {

@@ -123,7 +123,8 @@ impl Bot {
         budget: Duration,
     ) -> Result<Loaded, Fault> {
         self.name = source.name.clone();
-        let request = Dialect::load(&source.name, &source.code, seed);
+        let modules = source.bundle.as_ref().map_or(&[][..], |b| &b.modules[..]);
+        let request = Dialect::load(&source.name, &source.code, seed, modules);
         let (answer, ex) = self.ask(&request, budget)?;
         match answer {
             Answer::Ready {

@@ -5,7 +5,7 @@ use super::cgroup::{CgroupError, Cgroups};
 use super::dialect::Dialect;
 use super::native::Native;
 use super::pool::Pool;
-use super::program::Program;
+use super::program::{BotSource, Program};
 use crate::cage::control;
 use crate::cage::pidfd::{self, poll_in};
 use crate::cage::policy::{CagePolicy, Limits};
@@ -14,6 +14,7 @@ pub use crate::error::CageError;
 use std::io::Read;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -127,7 +128,12 @@ impl Cage {
             };
             match pooled {
                 Some(bot) => Ok(bot),
-                None => spawn_on(&zygote.control, limits, None, self.cgroups.as_deref().ok()),
+                None => spawn_on(
+                    &zygote.control,
+                    limits,
+                    Spawn::Python,
+                    self.cgroups.as_deref().ok(),
+                ),
             }
         })?;
         // A bot runs where the spawning thread is pinned to (a worker's core).
@@ -153,17 +159,20 @@ impl Cage {
     /// A caged process for `program`, with the cage's limits: a Python process (from the
     /// pool when there is one) or a compiled bot's, caged and about to execute its image.
     pub fn spawn_program(&self, program: &Program) -> Result<Bot, CageError> {
-        match program {
-            Program::Python(_) => self.spawn(),
-            Program::Native(native) => {
-                let cgroups = self.cgroups.as_deref().ok();
-                let bot = self.on_live_zygote(|zygote| {
-                    spawn_on(&zygote.control, &self.policy.limits, Some(native), cgroups)
-                })?;
-                crate::affinity::share_with(bot.pid());
-                Ok(bot)
-            }
-        }
+        let kind = match program {
+            Program::Python(BotSource { bundle: None, .. }) => return self.spawn(),
+            Program::Python(BotSource {
+                bundle: Some(bundle),
+                ..
+            }) => Spawn::Bundle(&bundle.base),
+            Program::Native(native) => Spawn::Native(native),
+        };
+        let cgroups = self.cgroups.as_deref().ok();
+        let bot = self.on_live_zygote(|zygote| {
+            spawn_on(&zygote.control, &self.policy.limits, kind, cgroups)
+        })?;
+        crate::affinity::share_with(bot.pid());
+        Ok(bot)
     }
 }
 
@@ -236,7 +245,7 @@ impl Zygote {
                     let filler = std::thread::Builder::new()
                         .name("cagematch-pool".into())
                         .spawn(move || {
-                            p.fill(|| spawn_on(&c, &limits, None, groups.as_deref()).ok())
+                            p.fill(|| spawn_on(&c, &limits, Spawn::Python, groups.as_deref()).ok())
                         })
                         .map_err(|e| start_err(format!("cannot start a thread: {e}")))?;
                     (Some(pool), Some(filler))
@@ -281,14 +290,29 @@ impl Zygote {
     }
 }
 
-/// Asks the zygote for one caged bot: a Python one, or one that executes `native`; in a
-/// cgroup of its own when `cgroups` can make one.
+/// What kind of bot process to fork.
+#[derive(Clone, Copy)]
+enum Spawn<'a> {
+    /// A one-file Python bot (it can read no file at all).
+    Python,
+    /// A Python bundle, which may read its private copy (this base) and nothing else.
+    Bundle(&'a Path),
+    /// A compiled bot, which executes this image.
+    Native(&'a Native),
+}
+
+/// Asks the zygote for one caged bot of `kind`, in a cgroup of its own when `cgroups`
+/// can make one.
 fn spawn_on(
     control: &Mutex<OwnedFd>,
     limits: &Limits,
-    native: Option<&Native>,
+    kind: Spawn<'_>,
     cgroups: Option<&Cgroups>,
 ) -> Result<Bot, CageError> {
+    let native = match kind {
+        Spawn::Native(native) => Some(native),
+        _ => None,
+    };
     let image = native
         .map(Native::memfd)
         .transpose()
@@ -306,6 +330,10 @@ fn spawn_on(
         spawn: limits.clone(),
         exec: native.map(Native::exec_spec),
         cgroups: procs.len(),
+        bundle: match kind {
+            Spawn::Bundle(base) => Some(base.to_path_buf()),
+            _ => None,
+        },
     };
     let (pid, fds) = {
         let control = control

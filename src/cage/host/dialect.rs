@@ -8,7 +8,7 @@ use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::frame;
 use crate::cage::log::{cut, DETAIL_CHARS};
 use crate::cage::protocol::{
-    Act, ErrorKind, NativeReply, NativeRequest, ReadyName, Reply, Request,
+    Act, ErrorKind, Module, NativeReply, NativeRequest, ReadyName, Reply, Request,
 };
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -45,12 +45,13 @@ impl Dialect {
         }
     }
 
-    /// A Python bot's load request: its source and seed.
-    pub fn load(name: &str, source: &str, seed: u64) -> Vec<u8> {
+    /// A Python bot's load request: its source, seed and a bundle's modules.
+    pub fn load(name: &str, source: &str, seed: u64, modules: &[Module]) -> Vec<u8> {
         frame::encode(&Request::Load {
             name: Cow::Borrowed(name),
             source: Cow::Borrowed(source),
             seed,
+            modules: Cow::Borrowed(modules),
         })
     }
 

@@ -11,6 +11,7 @@ use crate::cage::policy::Limits;
 use crate::cage::protocol::ExecSpec;
 use pyo3::Python;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::path::Path;
 
 /// The zygote's handle on a bot it forked: a pidfd to reap it and the pipe to report how
 /// it ended.
@@ -33,13 +34,24 @@ fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
 /// own handle on it.
 pub type Spawned = (libc::pid_t, Vec<OwnedFd>, Reaped);
 
+/// What the forked process becomes.
+#[derive(Clone, Copy)]
+pub enum Kind<'a> {
+    /// A one-file Python bot.
+    Python,
+    /// A Python bundle, given its private copy's base.
+    Bundle(&'a Path),
+    /// A compiled bot: the exec request and its image.
+    Native(&'a (ExecSpec, OwnedFd)),
+}
+
 /// Forks one bot process, which cages itself and then serves the host (a Python bot) or
-/// executes `exec`'s image (a compiled bot).
+/// executes its image (a compiled bot).
 pub fn spawn(
     py: Python<'_>,
     prep: &Prepared,
     limits: &Limits,
-    exec: Option<&(ExecSpec, OwnedFd)>,
+    kind: Kind<'_>,
     cgroups: &[OwnedFd],
 ) -> Result<Spawned, String> {
     let mut joins = [-1; MAX_CGROUPS];
@@ -63,12 +75,16 @@ pub fn spawn(
                 request: req_r.as_raw_fd(),
                 log: log_w.as_raw_fd(),
                 reply: rep_w.as_raw_fd(),
-                image: exec.map(|(_, image)| image.as_raw_fd()),
+                image: match kind {
+                    Kind::Native((_, image)) => Some(image.as_raw_fd()),
+                    _ => None,
+                },
                 cgroups: joins,
             };
-            match exec {
-                Some((spec, _)) => child::native_bot(fds, zygote, limits, spec),
-                None => child::python_bot(py, prep, fds, zygote, limits),
+            match kind {
+                Kind::Native((spec, _)) => child::native_bot(fds, zygote, limits, spec),
+                Kind::Bundle(base) => child::python_bot(py, prep, fds, zygote, limits, Some(base)),
+                Kind::Python => child::python_bot(py, prep, fds, zygote, limits, None),
             }
         }
         pyo3::ffi::PyOS_AfterFork_Parent();

@@ -100,8 +100,13 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
         };
         let request = request.and_then(|(req, fds)| split_descriptors(req, fds));
         let reply = match request {
-            Ok((limits, exec, cgroups)) => {
-                match fork::spawn(py, prep, &limits, exec.as_ref(), &cgroups) {
+            Ok(parts) => {
+                let kind = match (&parts.exec, &parts.bundle) {
+                    (Some(exec), _) => fork::Kind::Native(exec),
+                    (None, Some(base)) => fork::Kind::Bundle(base),
+                    (None, None) => fork::Kind::Python,
+                };
+                match fork::spawn(py, prep, &parts.limits, kind, &parts.cgroups) {
                     Ok((pid, host_fds, bot)) => {
                         bots.push(bot);
                         let raw: Vec<RawFd> = host_fds.iter().map(|f| f.as_raw_fd()).collect();
@@ -121,28 +126,34 @@ fn serve(py: Python<'_>, prep: &Prepared, control: BorrowedFd<'_>) {
     }
 }
 
+/// A spawn request with its descriptors in place.
+struct Parts {
+    limits: crate::cage::policy::Limits,
+    exec: Option<(ExecSpec, OwnedFd)>,
+    cgroups: Vec<OwnedFd>,
+    bundle: Option<std::path::PathBuf>,
+}
+
 /// A spawn request's descriptors: a compiled bot's image first, then the cgroups to join.
-#[allow(clippy::type_complexity)] // the three parts of one request
-fn split_descriptors(
-    req: SpawnRequest,
-    mut fds: Vec<OwnedFd>,
-) -> Result<
-    (
-        crate::cage::policy::Limits,
-        Option<(ExecSpec, OwnedFd)>,
-        Vec<OwnedFd>,
-    ),
-    String,
-> {
+fn split_descriptors(req: SpawnRequest, mut fds: Vec<OwnedFd>) -> Result<Parts, String> {
     if req.cgroups > MAX_CGROUPS || req.cgroups > fds.len() {
         return Err(format!("a spawn request names {} cgroups", req.cgroups));
     }
     let cgroups = fds.split_off(fds.len() - req.cgroups);
-    match (req.exec, fds.pop(), fds.is_empty()) {
-        (None, None, _) => Ok((req.spawn, None, cgroups)),
-        (Some(exec), Some(image), true) => Ok((req.spawn, Some((exec, image)), cgroups)),
-        _ => Err("a compiled bot comes with exactly one image descriptor".into()),
+    let exec = match (req.exec, fds.pop(), fds.is_empty()) {
+        (None, None, _) => None,
+        (Some(exec), Some(image), true) => Some((exec, image)),
+        _ => return Err("a compiled bot comes with exactly one image descriptor".into()),
+    };
+    if exec.is_some() && req.bundle.is_some() {
+        return Err("a compiled bot is not a bundle".into());
     }
+    Ok(Parts {
+        limits: req.spawn,
+        exec,
+        cgroups,
+        bundle: req.bundle,
+    })
 }
 
 /// Reaps a bot and tells the host how it ended ([`ExitReport`]).

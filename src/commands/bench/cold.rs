@@ -32,7 +32,7 @@ fn start(source: &str) -> Result<(), Error> {
         let prep = Prepared::new(py, &modules, &[]).map_err(Error::runtime)?;
         let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
         let (agent, _) =
-            agent::load(py, &prep, source, 0).map_err(|r| Error::runtime(describe(&r)))?;
+            agent::load(py, &prep, source, 0, &[]).map_err(|r| Error::runtime(describe(&r)))?;
         let config = agent::ConfigView::default()
             .get(py, &prep, &crate::cage::encoded(&json!({})))
             .map_err(Error::runtime)?;

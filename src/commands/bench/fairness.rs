@@ -228,6 +228,7 @@ fn stalls(policy: &CagePolicy) -> Result<Vec<Stall>, Error> {
         let source = BotSource {
             name: "stall.py".into(),
             code: code.into(),
+            bundle: None,
         };
         let mut bot = cage.spawn().map_err(Error::runtime)?;
         bot.load(&source, 1, Duration::from_secs(10))

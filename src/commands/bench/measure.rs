@@ -25,6 +25,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
     let trivial = BotSource {
         name: "trivial.py".into(),
         code: TRIVIAL_BOT.into(),
+        bundle: None,
     };
     let cpus = affinity::allowed_cpus();
     let env = super::environment::open()?;
@@ -144,6 +145,7 @@ fn numpy_figures(
     let bot = BotSource {
         name: "numpy_bot.py".into(),
         code: NUMPY_BOT.into(),
+        bundle: None,
     };
     let python = venv.join("bin/python");
     Ok(Some(super::figures::NumpyFigures {

@@ -348,6 +348,7 @@ impl Tournament {
                     program: crate::cage::Program::Python(crate::cage::BotSource {
                         name: b.name.clone(),
                         code: String::new(),
+                        bundle: None,
                     }),
                     sha256: b.sha256.clone(),
                 });
