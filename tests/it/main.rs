@@ -6,6 +6,7 @@
 mod common;
 
 mod bots;
+mod bundles;
 mod check_folder;
 mod cli_match;
 mod cli_run;

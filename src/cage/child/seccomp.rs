@@ -217,6 +217,29 @@ pub fn rules() -> Vec<Rule> {
     ]
 }
 
+/// `fcntl` on a process's own descriptors: flags and copies only.
+fn fcntl() -> Rule {
+    rule!(
+        SYS_fcntl,
+        Action::When {
+            tests: vec![(
+                1,
+                Test::OneOf(vec![
+                    libc::F_DUPFD as u32,
+                    libc::F_DUPFD_CLOEXEC as u32,
+                    libc::F_GETFD as u32,
+                    libc::F_SETFD as u32,
+                    libc::F_GETFL as u32,
+                    libc::F_SETFL as u32,
+                ])
+            )],
+            then: Verdict::Allow,
+            otherwise: Verdict::Errno(libc::EINVAL),
+        },
+        "descriptor flags and copies (under RLIMIT_NOFILE); F_SETOWN/F_SETSIG would aim signals at others, leases and notifications reach outside: refused"
+    )
+}
+
 /// The policy for a bundle's bot: the Python table, but it may open (read-only) and
 /// list files, which Landlock and its private root confine to its bundle. `stat` and
 /// access probes are allowed only when the bundle is its whole filesystem (Landlock does
@@ -244,6 +267,7 @@ pub fn bundle_rules(private_root: bool) -> Vec<Rule> {
             "listing a folder of its bundle (opened read-only above)"
         ),
         rule!(SYS_pread64, Allow, "reading its own descriptors at an offset"),
+        fcntl(),
         rule!(
             SYS_getcwd,
             Allow,
@@ -301,25 +325,7 @@ pub fn native_rules(pid: libc::pid_t, exec_path: u64) -> Vec<Rule> {
             Allow,
             "closing its own descriptors harms only itself"
         ),
-        rule!(
-            SYS_fcntl,
-            When {
-                tests: vec![(
-                    1,
-                    Test::OneOf(vec![
-                        libc::F_DUPFD as u32,
-                        libc::F_DUPFD_CLOEXEC as u32,
-                        libc::F_GETFD as u32,
-                        libc::F_SETFD as u32,
-                        libc::F_GETFL as u32,
-                        libc::F_SETFL as u32,
-                    ])
-                )],
-                then: Verdict::Allow,
-                otherwise: Verdict::Errno(libc::EINVAL),
-            },
-            "descriptor flags and copies (under RLIMIT_NOFILE); F_SETOWN/F_SETSIG would aim signals at others, leases and notifications reach outside: refused"
-        ),
+        fcntl(),
         rule!(
             SYS_mmap,
             Allow,
