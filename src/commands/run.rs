@@ -315,6 +315,19 @@ fn live(
         standings: Some(t.standings(&done)),
     };
     let mut app = live::app_for_run(header, theme, &journal.dir, &done);
+    app.run.contents = t
+        .bots
+        .iter()
+        .map(|b| {
+            b.bundle().map_or_else(Vec::new, |bundle| {
+                bundle
+                    .members
+                    .iter()
+                    .map(|m| (m.path.clone(), m.size))
+                    .collect()
+            })
+        })
+        .collect();
     if let tournament::format::Format::Sprt(spec) = &t.format {
         app.run.sprt = Some(*spec);
     }

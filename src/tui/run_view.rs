@@ -29,6 +29,8 @@ pub struct Run {
     pub game: GameKind,
     pub names: Vec<String>,
     pub files: Vec<String>,
+    /// A bundle's files and their sizes, per bot (empty for a one-file bot).
+    pub contents: Vec<Vec<(String, u64)>>,
     pub total: usize,
     pub standings: Standings,
     /// Every match seen, by id.
@@ -96,6 +98,7 @@ impl Run {
             game,
             names: bots.iter().map(|(n, _)| sanitize(n.as_bytes())).collect(),
             files: bots.iter().map(|(_, f)| sanitize(f.as_bytes())).collect(),
+            contents: Vec::new(),
             total,
             standings: standings::compute(n, &[], game.ranking()),
             matches: BTreeMap::new(),

@@ -262,3 +262,47 @@ fn a_bundle_loads_numpy_weights_with_np_load() {
 fn an_onnxruntime_network_plays_full_matches_in_the_cage() {
     beats_rock_in_both_seats("onnx_rps", &["numpy", "onnxruntime"]);
 }
+
+#[test]
+fn a_library_shipped_in_a_bundle_cannot_be_loaded_even_through_numpys_ctypes() {
+    // A bundle's files are readable, so its own `.so` is too: what stops it running is
+    // the kernel (no executable mapping: seccomp; the private root is mounted noexec).
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("evil");
+    std::fs::create_dir(&folder).unwrap();
+    let c = dir.path().join("evil.c");
+    std::fs::write(
+        &c,
+        "#include <unistd.h>\n__attribute__((constructor)) static void run(void) { write(2, \"ESCAPED\\n\", 8); }\nint answer(void) { return 42; }\n",
+    )
+    .unwrap();
+    let gcc = Command::new("gcc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(folder.join("evil.so"))
+        .arg(&c)
+        .status()
+        .expect("gcc runs");
+    assert!(gcc.success());
+    std::fs::write(
+        folder.join("main.py"),
+        "import numpy\n\nlib = numpy.ctypeslib.ctypes.CDLL('/kaggle_simulations/agent/evil.so')\n\n\ndef agent(observation, configuration):\n    return lib.answer() % 3\n",
+    )
+    .unwrap();
+    let replay = dir.path().join("replay.json");
+    let venv = venv();
+    let args = [
+        "rps",
+        folder.to_str().unwrap(),
+        "bots/rps/rock.py",
+        "--venv",
+        &venv,
+        "--module",
+        "numpy",
+        "--replay",
+        replay.to_str().unwrap(),
+    ];
+    let v = match_json(root(), &args);
+    assert_eq!(v["faults"][0]["kind"], "violation", "{v}");
+    let replay = std::fs::read_to_string(&replay).unwrap();
+    assert!(!replay.contains("ESCAPED"), "the library's code ran");
+}

@@ -1317,3 +1317,38 @@ fn a_key_that_is_not_in_the_table_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn the_bot_screen_lists_a_bundles_files_with_their_sizes_as_text() {
+    let mut app = tournament_app();
+    app.run.contents = vec![
+        vec![
+            ("main.py".into(), 410),
+            ("model/weights\u{1b}[2J.bin".into(), 52_428_800),
+        ],
+        Vec::new(),
+        Vec::new(),
+    ];
+    app.dashboard.selected = app
+        .standings_order()
+        .iter()
+        .position(|&i| app.run.standings.rows[i].bot == 0)
+        .unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.bot_page.bot, 0);
+    let lines = render(&mut app, 120, 40);
+    assert_has(
+        &lines,
+        &["bundle (2 files, 50.0 MiB)", "main.py", "410 B", "50.0 MiB"],
+    );
+    assert!(!lines.iter().any(|l| l.contains('\u{1b}')), "{lines:?}");
+    // A one-file bot has no bundle section.
+    press(&mut app, KeyCode::Esc);
+    app.dashboard.selected = app
+        .standings_order()
+        .iter()
+        .position(|&i| app.run.standings.rows[i].bot == 1)
+        .unwrap();
+    press(&mut app, KeyCode::Enter);
+    assert!(!screen_has(&render(&mut app, 120, 40), "bundle ("));
+}

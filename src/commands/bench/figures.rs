@@ -87,6 +87,8 @@ pub(super) struct Measured {
     pub(super) memory: Result<(f64, f64), String>,
     pub(super) fairness: fairness::FairnessFigures,
     /// With `--venv`: a numpy bot's spawn and memory.
+    /// A bundle with 50 MB of weights, or why it could not be measured.
+    pub(super) bundle: Result<super::bundle::BundleFigures, String>,
     pub(super) numpy: Option<NumpyFigures>,
     /// A game of one's own (RPS as an environment) against the built-in RPS.
     pub(super) environment: EnvFigures,

@@ -43,6 +43,8 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
             std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE")),
         )
         .map_err(|e| e.to_string()),
+        bundle: super::bundle::measure(&policy, opts.spawns.clamp(10, 50))
+            .map_err(|e| e.to_string()),
         numpy: numpy_figures(&policy, opts)?,
         environment: super::environment::measure(&policy, &env, opts.game_venv.as_deref())?,
         fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
@@ -431,7 +433,7 @@ fn play_matches(
 }
 
 /// `Pss:` of a process, in KiB.
-fn pss_kib(pid: libc::pid_t) -> Result<f64, Error> {
+pub(super) fn pss_kib(pid: libc::pid_t) -> Result<f64, Error> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).map_err(|e| {
         if e.kind() == std::io::ErrorKind::PermissionDenied {
             Error::runtime(

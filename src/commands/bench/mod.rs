@@ -4,6 +4,7 @@
 //! (`measure.rs`), judging ([`judge`]) and printing (`print.rs`) are apart.
 
 mod baselines;
+mod bundle;
 pub mod cold;
 mod environment;
 mod fairness;
@@ -93,6 +94,15 @@ fn judge(m: &Measured) -> Vec<Target> {
                 met: caged * 2.0 <= plain,
             });
         }
+    }
+    if let Ok(b) = &m.bundle {
+        let ratio = b.spawn.median_us() / b.baseline.median_us();
+        targets.push(Target {
+            name: "bundle spawn vs one-file bot of its memory",
+            goal: "≤ 1.5×".into(),
+            value: format!("{ratio:.2}×"),
+            met: ratio <= 1.5,
+        });
     }
     if let Ok((caged, plain)) = m.memory {
         targets.push(Target {

@@ -47,6 +47,10 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 "oversubscribed": json!({"jobs": m.fairness.oversubscribed_jobs, "moves": m.fairness.oversubscribed.0, "timeouts": m.fairness.oversubscribed.1}),
                 "stalls": m.fairness.stalls.iter().map(|s| json!({"what": s.what, "budget_s": s.budget.as_secs_f64(), "wall_s": (s.wall.as_secs_f64() * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
             }),
+            "bundle": match &m.bundle {
+                Ok(b) => super::bundle::json(b),
+                Err(e) => json!({"unavailable": e}),
+            },
             "numpy": m.numpy.as_ref().map(|n| json!({
                 "spawn": n.pooled.json(),
                 "memory": match &n.memory {
@@ -115,6 +119,11 @@ pub fn table(m: &Measured, targets: &[Target]) {
     }
     fairness_table(&m.fairness);
     environment_table(&m.environment);
+    heading("bundles");
+    match &m.bundle {
+        Ok(b) => super::bundle::table(b),
+        Err(e) => say!("  bundle figures unavailable: {e}"),
+    }
     if let Some(n) = &m.numpy {
         numpy_table(n);
     }

@@ -43,6 +43,41 @@ impl BotPage {
     }
 }
 
+/// A bundle's files and their sizes (nothing for a one-file bot).
+fn bundle_lines(
+    run: &Run,
+    me: &BotPage,
+    head: &dyn Fn(&str) -> Line<'static>,
+) -> Vec<Line<'static>> {
+    let Some(files) = run.contents.get(me.bot).filter(|f| !f.is_empty()) else {
+        return Vec::new();
+    };
+    let bytes: u64 = files.iter().map(|(_, size)| size).sum();
+    let mut lines = vec![head(&format!(
+        "bundle ({}, {})",
+        count(files.len(), "file", "files"),
+        size_text(bytes)
+    ))];
+    for (path, size) in files {
+        lines.push(Line::from(format!(
+            "  {:<40} {:>10}",
+            clean(path),
+            size_text(*size)
+        )));
+    }
+    lines.push(Line::from(""));
+    lines
+}
+
+/// A file size in words a person reads at a glance.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / f64::from(1 << 10)),
+        b => format!("{b} B"),
+    }
+}
+
 /// Lines of printed output shown, newest matches first.
 const LOG_LINES: usize = 200;
 
@@ -215,6 +250,7 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
         )),
     }
     lines.push(Line::from(""));
+    lines.extend(bundle_lines(run, me, &head));
     let mine: Vec<_> = run
         .matches
         .values()
