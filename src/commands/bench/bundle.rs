@@ -57,65 +57,65 @@ pub(super) fn measure(policy: &CagePolicy, spawns: usize) -> Result<BundleFigure
     let read = t.elapsed();
     let cage = Cage::start(policy).map_err(Error::runtime)?;
     let heavy = BotFile::from_code("heavy".into(), "heavy.py".into(), HEAVY.into());
-    let baseline = spawn_and_load(
-        &cage,
-        &heavy,
-        ("bundle_baseline", "baseline: one-file bot holding 50 MB"),
-        spawns,
-    )?;
-    let run = spawn_and_load(
-        &cage,
-        &bot,
-        ("bundle_spawn", "bundle: fork, cage, private root"),
-        spawns,
-    )?;
+    let mut baseline = Runs::new(("bundle_baseline", "baseline: one-file bot holding 50 MB"));
+    let mut run = Runs::new(("bundle_spawn", "bundle: fork, cage, private root"));
+    // Taken in turns, so both see the same machine: ending a bot that holds 50 MB slows
+    // the next spawn, by a varying amount.
+    for i in 0..spawns {
+        baseline.spawn_and_load(&cage, &heavy, i)?;
+        run.spawn_and_load(&cage, &bot, i)?;
+    }
     Ok(BundleFigures {
         read,
         spawn: run.spawn,
         baseline: baseline.spawn,
-        load_charged: run.charged,
-        load_wall: run.wall,
+        load_charged: median(&mut run.charged),
+        load_wall: median(&mut run.wall),
         pss_kib: run.pss_kib,
     })
 }
 
-/// Spawns and loads `bot` `n` times: the spawns, the median load (charged and wall) and
-/// the first one's PSS once loaded.
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// A bot's spawns, loads (charged and wall) and its first PSS once loaded.
 struct Runs {
     spawn: Figure,
-    charged: Duration,
-    wall: Duration,
+    charged: Vec<Duration>,
+    wall: Vec<Duration>,
     pss_kib: Result<f64, String>,
 }
 
-fn spawn_and_load(cage: &Cage, bot: &BotFile, name: Name, n: usize) -> Result<Runs, Error> {
-    let Program::Python(source) = &bot.program else {
-        return Err(Error::runtime("the bench's bundle is not a Python bot"));
-    };
-    let mut spawn = Figure::new(name);
-    let (mut charged, mut wall) = (Vec::new(), Vec::new());
-    let mut pss_kib = Err("not measured".to_string());
-    for i in 0..n {
+impl Runs {
+    fn new(name: Name) -> Runs {
+        Runs {
+            spawn: Figure::new(name),
+            charged: Vec::new(),
+            wall: Vec::new(),
+            pss_kib: Err("not measured".to_string()),
+        }
+    }
+
+    /// Spawns and loads `bot` once (the `i`th time).
+    fn spawn_and_load(&mut self, cage: &Cage, bot: &BotFile, i: usize) -> Result<(), Error> {
+        let Program::Python(source) = &bot.program else {
+            return Err(Error::runtime("the bench's bundle is not a Python bot"));
+        };
         let t = Instant::now();
         let mut caged = cage.spawn_program(&bot.program).map_err(Error::runtime)?;
-        spawn.samples.push(t.elapsed());
+        self.spawn.samples.push(t.elapsed());
         let loaded = caged
             .load(source, i as u64, BUDGET)
             .map_err(Error::runtime)?;
-        charged.push(loaded.charged);
-        wall.push(loaded.wall);
+        self.charged.push(loaded.charged);
+        self.wall.push(loaded.wall);
         if i == 0 {
-            pss_kib = super::measure::pss_kib(caged.pid()).map_err(|e| e.to_string());
+            self.pss_kib = super::measure::pss_kib(caged.pid()).map_err(|e| e.to_string());
         }
+        Ok(())
     }
-    charged.sort();
-    wall.sort();
-    Ok(Runs {
-        spawn,
-        charged: charged[charged.len() / 2],
-        wall: wall[wall.len() / 2],
-        pss_kib,
-    })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -147,6 +147,11 @@ pub(super) fn table(b: &BundleFigures) {
     line(
         "bundle: spawn (fork, cage, private root), median",
         b.spawn.median_us() / 1e3,
+        "ms",
+    );
+    line(
+        "baseline: one-file bot holding 50 MB, spawn median",
+        b.baseline.median_us() / 1e3,
         "ms",
     );
     line(

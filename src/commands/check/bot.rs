@@ -59,6 +59,30 @@ pub fn check_read(
         }
     };
     verdict.name = sanitize(bot.name.as_bytes());
+    if let Some(bundle) = bot.bundle() {
+        let shown: Vec<String> = bundle
+            .members
+            .iter()
+            .take(8)
+            .map(|m| sanitize(m.path.as_bytes()))
+            .collect();
+        let more = bundle.members.len().saturating_sub(shown.len());
+        line(
+            &mut verdict,
+            format!(
+                "bundle: {} files, {} bytes, sha256 {}: {}{}",
+                bundle.members.len(),
+                bundle.bytes(),
+                &bundle.sha256[..16],
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
     let mut out = |text: String| line(&mut verdict, text);
     let played = play(cage, trial, &bot, &mut out);
     match played {
