@@ -306,3 +306,61 @@ fn a_library_shipped_in_a_bundle_cannot_be_loaded_even_through_numpys_ctypes() {
     let replay = std::fs::read_to_string(&replay).unwrap();
     assert!(!replay.contains("ESCAPED"), "the library's code ran");
 }
+
+#[test]
+fn check_of_a_folder_checks_bundles_and_moves_a_failing_one_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    submission(&bundle("kaggle_connectx"), &inbox);
+    let broken = inbox.join("broken");
+    std::fs::create_dir_all(broken.join("net")).unwrap();
+    std::fs::write(
+        broken.join("main.py"),
+        "from net.layers import forward\n\ndef agent(o, c):\n    return forward()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        broken.join("net/layers.py"),
+        "def forward():\n    return 99\n",
+    )
+    .unwrap();
+    std::fs::write(broken.join("weights.bin"), [1u8; 100]).unwrap();
+    let out = cagematch(
+        dir.path(),
+        &[
+            "check",
+            "inbox",
+            "--game",
+            "connectx",
+            "--games",
+            "2",
+            "--module",
+            "os",
+            "--module",
+            "sys",
+            "--move-to",
+            "rejected",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {stdout}"))
+            .to_string()
+    };
+    assert!(row("submission.tar.gz").contains("OK"), "{stdout}");
+    assert!(row("broken").contains("PROBLEM illegal_action"), "{stdout}");
+    // Moved whole, every file with it; the good one stays.
+    for file in ["main.py", "net/layers.py", "weights.bin"] {
+        assert!(
+            dir.path().join("rejected/broken").join(file).is_file(),
+            "{file}"
+        );
+    }
+    assert!(!broken.exists());
+    assert!(inbox.join("submission.tar.gz").is_file());
+}

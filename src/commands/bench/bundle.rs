@@ -17,8 +17,7 @@ const WEIGHTS_MB: usize = 50;
 const MAIN: &str = "with open('weights.bin', 'rb') as f:\n    WEIGHTS = f.read()\n\n\ndef agent(observation, configuration):\n    return len(WEIGHTS) % 3\n";
 
 /// The baseline: a one-file bot that holds as much memory (the bytes written, so the
-/// pages are its own), spawned and loaded the same way. Ending a bot with 50 MB costs
-/// the next spawn time whatever it is; this keeps that out of the comparison.
+/// pages are its own), spawned and loaded the same way.
 const HEAVY: &str = "WEIGHTS = b'\\x01' * (50 << 20)\n\n\ndef agent(observation, configuration):\n    return len(WEIGHTS) % 3\n";
 
 pub(super) struct BundleFigures {
@@ -59,10 +58,12 @@ pub(super) fn measure(policy: &CagePolicy, spawns: usize) -> Result<BundleFigure
     let heavy = BotFile::from_code("heavy".into(), "heavy.py".into(), HEAVY.into());
     let mut baseline = Runs::new(("bundle_baseline", "baseline: one-file bot holding 50 MB"));
     let mut run = Runs::new(("bundle_spawn", "bundle: fork, cage, private root"));
-    // Taken in turns, so both see the same machine: ending a bot that holds 50 MB slows
-    // the next spawn, by a varying amount.
+    // Each after a bot of its own kind has ended: ending a bot that held 50 MB costs the
+    // next spawn something (its cgroup is removed then), and that belongs to its kind.
     for i in 0..spawns {
         baseline.spawn_and_load(&cage, &heavy, i)?;
+    }
+    for i in 0..spawns {
         run.spawn_and_load(&cage, &bot, i)?;
     }
     Ok(BundleFigures {
@@ -114,8 +115,29 @@ impl Runs {
         if i == 0 {
             self.pss_kib = super::measure::pss_kib(caged.pid()).map_err(|e| e.to_string());
         }
+        let pid = caged.pid();
+        drop(caged);
+        ended(pid);
         Ok(())
     }
+}
+
+/// Waits (at most a second) until the process has ended (gone or a zombie), then a few
+/// ms for the zygote to reap it, as between two matches: freeing its 50 MB is not the
+/// next spawn's.
+fn ended(pid: libc::pid_t) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.trim().chars().next());
+        if matches!(state, None | Some('Z' | 'X')) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(5));
 }
 
 fn ms(d: Duration) -> f64 {
