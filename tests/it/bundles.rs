@@ -364,3 +364,42 @@ fn check_of_a_folder_checks_bundles_and_moves_a_failing_one_whole() {
     assert!(!broken.exists());
     assert!(inbox.join("submission.tar.gz").is_file());
 }
+
+#[test]
+fn a_bundle_is_a_ladder_version_and_new_weights_are_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let bots = dir.path().join("bots");
+    let mine = bots.join("weighted");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::copy(root().join("bots/rps/rock.py"), bots.join("rock.py")).unwrap();
+    std::fs::write(
+        mine.join("main.py"),
+        "with open('sign.txt') as f:\n    SIGN = int(f.read())\n\n\ndef agent(o, c):\n    return SIGN\n",
+    )
+    .unwrap();
+    std::fs::write(mine.join("sign.txt"), "1").unwrap();
+    std::fs::write(
+        dir.path().join("ladder.yaml"),
+        "name: Bundle ladder\ngame: rps\nconfiguration:\n  episodeSteps: 20\nbots:\n  folder: bots\ngames_per_pair: 2\n",
+    )
+    .unwrap();
+    let ladder = |dir: &Path| {
+        let out = cagematch(
+            dir,
+            &["ladder", dir.to_str().unwrap(), "--headless", "--jobs", "2"],
+        );
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+        stdout
+    };
+    let first = ladder(dir.path());
+    assert!(first.contains("ladder: 2 versions entered"), "{first}");
+    // Its weights change (one data file, no code): a new version replaces the old.
+    std::fs::write(mine.join("sign.txt"), "2").unwrap();
+    let second = ladder(dir.path());
+    assert!(second.contains("weighted: version "), "{second}");
+    assert!(second.contains("(retired)"), "{second}");
+    // Unchanged, nothing new.
+    let third = ladder(dir.path());
+    assert!(!third.contains("version "), "{third}");
+}
