@@ -247,7 +247,11 @@ impl Cgroups {
     /// A new cgroup for one bot, with its limits set, and its `cgroup.procs` opened for
     /// the bot process to join.
     pub fn create(&self, memory_mb: u64) -> Result<(BotCgroup, Vec<OwnedFd>), CgroupError> {
-        self.bury();
+        if let Ok(mut graves) = self.graveyard.lock() {
+            graves.retain(|dir| {
+                std::fs::remove_dir(dir).is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY))
+            });
+        }
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let mut bot = BotCgroup {
             version: self.version,
@@ -274,31 +278,6 @@ impl Cgroups {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok((bot, procs))
-    }
-
-    /// Removes the cgroups of bots that were not yet reaped when they were dropped, on a
-    /// thread of its own: removing a memory cgroup that held tens of MB waits for its
-    /// pages to be drained (about 10 ms here), which must not fall on the next spawn.
-    fn bury(&self) {
-        let graves = match self.graveyard.lock() {
-            Ok(mut graves) if !graves.is_empty() => std::mem::take(&mut *graves),
-            _ => return,
-        };
-        let yard = Arc::clone(&self.graveyard);
-        let _ = std::thread::Builder::new()
-            .name("cgroup-graves".into())
-            .spawn(move || {
-                let busy: Vec<PathBuf> = graves
-                    .into_iter()
-                    .filter(|dir| {
-                        std::fs::remove_dir(dir)
-                            .is_err_and(|e| e.raw_os_error() == Some(libc::EBUSY))
-                    })
-                    .collect();
-                if let Ok(mut graves) = yard.lock() {
-                    graves.extend(busy);
-                }
-            });
     }
 
     fn limit(&self, dirs: &[PathBuf], bytes: u64) -> Result<(), CgroupError> {
