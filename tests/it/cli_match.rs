@@ -425,11 +425,25 @@ fn bench_json_reports_every_figure_and_target() {
     if root {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
-        assert_eq!(targets.len(), 17);
+        assert!(v["bundle"]["pss_kib"].as_f64().is_some(), "{}", v["bundle"]);
+        assert_eq!(targets.len(), 18);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
-        assert_eq!(targets.len(), 16);
+        assert!(v["bundle"]["pss_kib"]["unavailable"].is_string());
+        assert_eq!(targets.len(), 17);
+    }
+    // The bundle row: the runner's one read, spawns against their baseline, the load.
+    let b = &v["bundle"];
+    assert_eq!(b["weights_mb"], 50, "{b}");
+    for key in ["read_ms", "load_charged_ms", "load_wall_ms"] {
+        assert!(b[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {b}");
+    }
+    for key in ["spawn", "baseline_spawn"] {
+        assert!(
+            b[key]["median_us"].as_f64().is_some_and(|x| x > 0.0),
+            "{key}: {b}"
+        );
     }
     // A game of one's own against the built-in RPS (kaggle's env.run only with
     // --game-venv, which this run does not give).

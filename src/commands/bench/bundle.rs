@@ -3,7 +3,7 @@
 //! not pooled, since the cage must know the bundle before it locks), what its load costs
 //! and whom it is charged to (the bot, like any load), and its memory.
 
-use super::figures::{round1, Figure, Name, BUDGET};
+use super::figures::{round1, BundleFigures, Figure, Name, BUDGET};
 use crate::botfile::BotFile;
 use crate::cage::{Cage, CagePolicy, Program};
 use crate::error::Error;
@@ -19,20 +19,6 @@ const MAIN: &str = "with open('weights.bin', 'rb') as f:\n    WEIGHTS = f.read()
 /// The baseline: a one-file bot that holds as much memory (the bytes written, so the
 /// pages are its own), spawned and loaded the same way.
 const HEAVY: &str = "WEIGHTS = b'\\x01' * (50 << 20)\n\n\ndef agent(observation, configuration):\n    return len(WEIGHTS) % 3\n";
-
-pub(super) struct BundleFigures {
-    /// Reading the bundle into its private copy, once per run (the runner's cost).
-    pub(super) read: Duration,
-    /// Fork, cage, private root (no weights read yet).
-    pub(super) spawn: Figure,
-    /// The same for a one-file bot holding as much memory.
-    pub(super) baseline: Figure,
-    /// The load (reading 50 MB), as charged to the bot and as the wall clock saw it.
-    pub(super) load_charged: Duration,
-    pub(super) load_wall: Duration,
-    /// PSS of a loaded bundle bot, in KiB, or why it could not be read.
-    pub(super) pss_kib: Result<f64, String>,
-}
 
 /// Measures the bundle row with `spawns` spawns.
 pub(super) fn measure(policy: &CagePolicy, spawns: usize) -> Result<BundleFigures, Error> {
@@ -113,7 +99,7 @@ impl Runs {
         self.charged.push(loaded.charged);
         self.wall.push(loaded.wall);
         if i == 0 {
-            self.pss_kib = super::measure::pss_kib(caged.pid()).map_err(|e| e.to_string());
+            self.pss_kib = super::pss::pss_kib(caged.pid()).map_err(|e| e.to_string());
         }
         let pid = caged.pid();
         drop(caged);

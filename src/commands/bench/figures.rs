@@ -88,7 +88,7 @@ pub(super) struct Measured {
     pub(super) fairness: fairness::FairnessFigures,
     /// With `--venv`: a numpy bot's spawn and memory.
     /// A bundle with 50 MB of weights, or why it could not be measured.
-    pub(super) bundle: Result<super::bundle::BundleFigures, String>,
+    pub(super) bundle: Result<BundleFigures, String>,
     pub(super) numpy: Option<NumpyFigures>,
     /// A game of one's own (RPS as an environment) against the built-in RPS.
     pub(super) environment: EnvFigures,
@@ -120,4 +120,19 @@ pub(super) struct NumpyFigures {
     pub(super) pooled: Figure,
     /// (caged numpy bot, plain python3 with numpy) PSS in KiB, or why not.
     pub(super) memory: Result<(f64, f64), String>,
+}
+
+/// A bundle with 50 MB of weights (`bundle.rs` measures it).
+pub(super) struct BundleFigures {
+    /// Reading the bundle into its private copy, once per run (the runner's cost).
+    pub(super) read: Duration,
+    /// Fork, cage, private root (no weights read yet).
+    pub(super) spawn: Figure,
+    /// The same for a one-file bot holding as much memory.
+    pub(super) baseline: Figure,
+    /// The load (reading 50 MB), as charged to the bot and as the wall clock saw it.
+    pub(super) load_charged: Duration,
+    pub(super) load_wall: Duration,
+    /// PSS of a loaded bundle bot, in KiB, or why it could not be read.
+    pub(super) pss_kib: Result<f64, String>,
 }

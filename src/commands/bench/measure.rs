@@ -4,6 +4,7 @@
 use super::baselines::{in_process, Cat, JsonLines};
 use super::cold;
 use super::figures::{Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use super::pss::pss_kib;
 use crate::affinity;
 use crate::botfile::BotFile;
 use crate::cage::protocol::{Act, Request};
@@ -430,24 +431,6 @@ fn play_matches(
         return Err(e);
     }
     Ok(count as f64 / start.elapsed().as_secs_f64())
-}
-
-/// `Pss:` of a process, in KiB.
-pub(super) fn pss_kib(pid: libc::pid_t) -> Result<f64, Error> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::PermissionDenied {
-            Error::runtime(
-                "bots are not dumpable (PR_SET_DUMPABLE 0), which hides their /proc files from \
-             their own user; run the bench as root to measure memory",
-            )
-        } else {
-            Error::runtime(format!("cannot read /proc/{pid}/smaps_rollup: {e}"))
-        }
-    })?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("Pss:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .ok_or_else(|| Error::runtime(format!("no Pss line for {pid}")))
 }
 
 /// (mean PSS of 8 caged bots, PSS of a plain `python` running the same bot), in KiB.

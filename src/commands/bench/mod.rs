@@ -13,6 +13,7 @@ mod free_for_all;
 mod kaggle_baseline;
 mod measure;
 mod print;
+mod pss;
 mod rounds;
 
 use figures::{Measured, Target};
