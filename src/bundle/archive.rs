@@ -2,7 +2,7 @@
 //! and folders are taken: a link, a device, a FIFO, an absolute path or `..` refuses the
 //! whole archive (a one-line reason), and every cap counts the bytes actually unpacked.
 
-use super::copy::{checked, skipped, Writer};
+use super::copy::{checked, said, skipped, Writer};
 use std::io::Read;
 
 /// The kinds of archive a bundle may be.
@@ -56,10 +56,10 @@ fn tar_gz(file: std::fs::File, into: &mut Writer) -> Result<(), String> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let entries = archive
         .entries()
-        .map_err(|e| format!("not a readable .tar.gz: {e}"))?;
+        .map_err(|e| format!("not a readable .tar.gz: {}", said(e)))?;
     for entry in entries {
         into.count()?;
-        let mut entry = entry.map_err(|e| format!("not a readable .tar.gz: {e}"))?;
+        let mut entry = entry.map_err(|e| format!("not a readable .tar.gz: {}", said(e)))?;
         let kind = entry.header().entry_type();
         let raw = entry.path_bytes().into_owned();
         let shown = || crate::cage::sanitize(&raw);
@@ -100,7 +100,7 @@ fn tar_gz(file: std::fs::File, into: &mut Writer) -> Result<(), String> {
 
 fn zip(file: std::fs::File, into: &mut Writer) -> Result<(), String> {
     let mut archive =
-        zip::ZipArchive::new(file).map_err(|e| format!("not a readable .zip: {e}"))?;
+        zip::ZipArchive::new(file).map_err(|e| format!("not a readable .zip: {}", said(e)))?;
     if archive.len() > super::limits::MAX_FILES {
         return Err(format!(
             "{} entries; a bundle holds at most {}",
@@ -112,7 +112,7 @@ fn zip(file: std::fs::File, into: &mut Writer) -> Result<(), String> {
         into.count()?;
         let mut entry = archive
             .by_index(i)
-            .map_err(|e| format!("entry {i} cannot be read: {e}"))?;
+            .map_err(|e| format!("entry {i} cannot be read: {}", said(e)))?;
         let raw = entry.name_raw().to_vec();
         let shown = || crate::cage::sanitize(&raw);
         // The top four bits of a Unix mode say the kind: 0o04 folder, 0o10 file.

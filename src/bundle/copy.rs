@@ -102,6 +102,14 @@ pub fn checked(raw: &str) -> Result<Option<String>, String> {
     Ok((!parts.is_empty()).then(|| parts.join("/")))
 }
 
+/// A library's error as one printable line: archive crates quote raw header bytes and
+/// break lines.
+pub fn said(e: impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::cage::sanitize(flat.as_bytes())
+}
+
 /// True for entries a bundle leaves out: hidden files and folders, bytecode caches.
 pub fn skipped(path: &str) -> bool {
     path.split('/')
@@ -165,7 +173,9 @@ impl Writer {
         let mut size = 0u64;
         let mut buf = vec![0u8; 64 * 1024];
         loop {
-            let n = from.read(&mut buf).map_err(|e| format!("`{path}`: {e}"))?;
+            let n = from
+                .read(&mut buf)
+                .map_err(|e| format!("`{path}`: {}", said(e)))?;
             if n == 0 {
                 break;
             }

@@ -238,3 +238,24 @@ fn a_folder_with_a_link_inside_is_refused() {
     let err = Bundle::read(dir.path()).unwrap_err();
     assert!(err.contains("`passwd` is a link"), "{err}");
 }
+
+#[test]
+fn a_library_error_about_a_hostile_header_stays_one_printable_line() {
+    // Found by the fuzzer: the tar crate's message carries a newline and the entry's
+    // raw name.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bot.tar.gz");
+    let mut header = tar::Header::new_gnu();
+    header.as_old_mut().name[..8].copy_from_slice(b"a\nb\x1b[2J\x07");
+    header.as_old_mut().cksum.copy_from_slice(b"s\n\x1b[31m\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(header.as_bytes()).unwrap();
+    gz.write_all(&[0u8; 1024]).unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    let err = Bundle::read(&path).unwrap_err();
+    assert!(
+        !err.contains('\n') && !err.contains('\u{1b}') && !err.contains('\u{7}'),
+        "{err:?}"
+    );
+    assert!(err.starts_with("not a readable .tar.gz"), "{err}");
+}
