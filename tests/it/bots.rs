@@ -1,5 +1,5 @@
 //! Well-behaved bots in the cage: allowed modules work, `random` is seeded per bot, state
-//! survives between moves, tracebacks name `<bot>` lines, Kaggle's calling convention
+//! survives between moves, tracebacks name the bot file's lines, Kaggle's calling convention
 //! holds, and mistakes get clear one-line faults.
 
 use crate::common;
@@ -63,7 +63,10 @@ fn tracebacks_name_bot_lines() {
     assert_eq!(fault.kind, FaultKind::Crash);
     assert_eq!(fault.detail, "KeyError: 'missing'");
     let tb = fault.traceback.unwrap();
-    assert!(tb.contains("File \"<bot>\", line 2, in helper"), "{tb}");
+    assert!(
+        tb.contains("File \"traceback.py\", line 2, in helper"),
+        "{tb}"
+    );
     assert!(tb.contains("return x[\"missing\"]"), "{tb}");
     assert!(tb.contains("line 5, in agent"), "{tb}");
 }
@@ -75,7 +78,10 @@ fn tracebacks_leave_out_the_hosts_own_frames() {
     let fault = bot.act(&json!({}), &json!({}), BUDGET).unwrap_err();
     assert_eq!(fault.detail, "AttributeError: no_such_key");
     let tb = fault.traceback.unwrap();
-    assert!(tb.contains("File \"<bot>\", line 4, in agent"), "{tb}");
+    assert!(
+        tb.contains("File \"missing_attribute.py\", line 4, in agent"),
+        "{tb}"
+    );
     assert!(
         !tb.contains("__getattr__") && !tb.contains("<string>") && !tb.contains("<cagematch>"),
         "a host frame in the bot's traceback: {tb}"
@@ -129,7 +135,11 @@ fn syntax_errors_name_the_line() {
     let fault = loaded(&cage, &good("syntax_error.py"), 0).unwrap_err();
     assert_eq!(fault.kind, FaultKind::Crash);
     assert!(fault.detail.starts_with("SyntaxError:"), "{}", fault.detail);
-    assert!(fault.detail.contains("<bot>, line 2"), "{}", fault.detail);
+    assert!(
+        fault.detail.contains("syntax_error.py, line 2"),
+        "{}",
+        fault.detail
+    );
 }
 
 #[test]

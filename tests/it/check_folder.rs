@@ -150,7 +150,7 @@ fn a_folder_is_checked_at_once_with_a_table_and_reports() {
     assert!(
         details
             .iter()
-            .any(|l| l.contains("File \"<bot>\", line 10, in agent")),
+            .any(|l| l.contains("File \"crashes.py\", line 10, in agent")),
         "{details:?}"
     );
     assert!(crashes["load_ms"].as_f64().is_some());
@@ -162,7 +162,7 @@ fn a_folder_is_checked_at_once_with_a_table_and_reports() {
     assert!(md.contains("### crashes.py: PROBLEM crash"), "{md}");
     assert!(
         md.lines()
-            .any(|l| l.starts_with("    ") && l.ends_with("File \"<bot>\", line 10, in agent")),
+            .any(|l| l.starts_with("    ") && l.ends_with("File \"crashes.py\", line 10, in agent")),
         "{md}"
     );
     // Nothing was moved without --move-to.

@@ -242,7 +242,7 @@ fn check_reports_a_syntax_error_with_its_line() {
         &[
             "loads: NO",
             "PROBLEM (crash)",
-            "SyntaxError: invalid syntax (<bot>, line 2)",
+            "SyntaxError: invalid syntax (syntax_error.py, line 2)",
         ],
     );
 }
@@ -278,7 +278,7 @@ fn check_reports_crashes_with_the_traceback() {
         &[],
         &[
             "PROBLEM (crash): its code raised an error or crashed: on move 3: ValueError",
-            "File \"<bot>\", line 10, in agent",
+            "File \"crash_on_third.py\", line 10, in agent",
         ],
     );
 }

@@ -214,7 +214,10 @@ fn a_crash_ends_the_match_and_loses_it() {
         "{}",
         fault.detail
     );
-    assert!(fault.traceback.unwrap().contains("File \"<bot>\", line 10"));
+    assert!(fault
+        .traceback
+        .unwrap()
+        .contains("File \"crash_on_third.py\", line 10"));
     assert_eq!(record.result.faults[1], None);
     assert_eq!(record.result.outcomes, [Outcome::Loss, Outcome::Win]);
     assert_eq!(record.result.scores, [None, Some(0.0)], "Kaggle's rewards");

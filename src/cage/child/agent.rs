@@ -81,11 +81,11 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
 
     let loaded = match pipes.receive() {
         Ok(Request::Load {
+            name,
             source,
             seed,
             modules,
-            ..
-        }) => load(py, prep, &source, seed, &modules),
+        }) => load(py, prep, &name, &source, seed, &modules),
         Ok(Request::Act(_)) => Err(Reply::error(
             ErrorKind::Protocol,
             "",
@@ -190,11 +190,12 @@ impl ConfigView {
 }
 
 /// Runs the bot's source and finds its agent: the last callable it defines (Kaggle's rule).
-/// A bundle's `main.py` runs as its file (`__file__`, tracebacks) with its `modules`
-/// importable. Also the bench's cold baseline, which runs it without a cage.
+/// Tracebacks name it `name` (its file name); a bundle's `main.py` runs as its file in
+/// the cage (`__file__`, tracebacks) with its `modules` importable. Also the bench's cold baseline, which runs it without a cage.
 pub fn load(
     py: Python<'_>,
     prep: &Prepared,
+    name: &str,
     source: &str,
     seed: u64,
     modules: &[Module],
@@ -221,6 +222,8 @@ pub fn load(
                 globals.set_item("__file__", &file)?;
                 file
             }
+            // Tracebacks name the bot's file (`File "greedy.py", line 4`).
+            None if !name.is_empty() => name.to_string(),
             None => "<bot>".to_string(),
         };
         super::modules::remember_source(py, &prep.linecache, &file, source)?;
