@@ -310,6 +310,18 @@ impl App {
         }
     }
 
+    /// The match TV shows when none is running: the last one to finish that is still
+    /// in memory (every match has started, or the run is over), so TV never waits for a
+    /// match that will not come.
+    fn tv_fallback(&self) -> Option<usize> {
+        self.run
+            .matches
+            .values()
+            .rev()
+            .find(|m| !m.running() && m.record.is_some())
+            .map(|m| m.id)
+    }
+
     /// TV mode: watch the newest running match (the viewer stays on a finished one
     /// until another starts, so its end can be seen).
     pub fn tv_next(&mut self) {
@@ -320,7 +332,8 @@ impl App {
         {
             return;
         }
-        let Some(next) = self.run.running().map(|m| m.id).max() else {
+        let running = self.run.running().map(|m| m.id).max();
+        let Some(next) = running.or_else(|| current.is_none().then(|| self.tv_fallback())?) else {
             return;
         };
         let mut viewer = Viewer::new(next);

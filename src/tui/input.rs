@@ -87,7 +87,7 @@ impl App {
                             None
                         }
                     },
-                    Screen::Bot => self.bot_page.act(action),
+                    Screen::Bot => self.bot_page.act(run, action),
                 };
                 return self.go(go?);
             }

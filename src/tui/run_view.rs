@@ -230,8 +230,12 @@ impl Run {
         }
     }
 
+    /// Adds a fault to the feed, kept in match order (by id, then seat), whatever order
+    /// matches finish in; beyond [`FEED`] the oldest match's go.
     pub fn push_feed(&mut self, item: FeedItem) {
-        self.feed.push_back(item);
+        let key = |f: &FeedItem| (f.id, f.seat.map_or(0, |s| s + 1));
+        let at = self.feed.partition_point(|f| key(f) <= key(&item));
+        self.feed.insert(at, item);
         if self.feed.len() > FEED {
             self.feed.pop_front();
         }

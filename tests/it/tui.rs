@@ -128,6 +128,16 @@ fn tournament_app() -> App {
     app
 }
 
+/// Selects bot `bot` in the standings and opens its page.
+fn open_bot_page(app: &mut App, bot: usize) {
+    app.dashboard.selected = app
+        .standings_order()
+        .iter()
+        .position(|&i| app.run.standings.rows[i].bot == bot)
+        .unwrap();
+    press(app, KeyCode::Enter);
+}
+
 fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     app.update(key(code))
 }
@@ -274,12 +284,7 @@ fn crosstable_matches_wall_and_bot_screens_at_every_size() {
 #[test]
 fn the_bot_screen_shows_faults_with_tracebacks_and_scrolls() {
     let mut app = tournament_app();
-    app.dashboard.selected = app
-        .standings_order()
-        .iter()
-        .position(|&i| app.run.standings.rows[i].bot == 1)
-        .unwrap();
-    press(&mut app, KeyCode::Enter);
+    open_bot_page(&mut app, 1);
     assert_eq!(app.bot_page.bot, 1);
     let lines = render(&mut app, 120, 40);
     assert_has(
@@ -1329,12 +1334,7 @@ fn the_bot_screen_lists_a_bundles_files_with_their_sizes_as_text() {
         Vec::new(),
         Vec::new(),
     ];
-    app.dashboard.selected = app
-        .standings_order()
-        .iter()
-        .position(|&i| app.run.standings.rows[i].bot == 0)
-        .unwrap();
-    press(&mut app, KeyCode::Enter);
+    open_bot_page(&mut app, 0);
     assert_eq!(app.bot_page.bot, 0);
     let lines = render(&mut app, 120, 40);
     assert_has(
@@ -1344,11 +1344,100 @@ fn the_bot_screen_lists_a_bundles_files_with_their_sizes_as_text() {
     assert!(!lines.iter().any(|l| l.contains('\u{1b}')), "{lines:?}");
     // A one-file bot has no bundle section.
     press(&mut app, KeyCode::Esc);
-    app.dashboard.selected = app
-        .standings_order()
-        .iter()
-        .position(|&i| app.run.standings.rows[i].bot == 1)
-        .unwrap();
-    press(&mut app, KeyCode::Enter);
+    open_bot_page(&mut app, 1);
     assert!(!screen_has(&render(&mut app, 120, 40), "bundle ("));
+}
+
+#[test]
+fn the_fault_feed_lists_matches_newest_first_whatever_order_they_finish_in() {
+    let mut app = tournament_app();
+    // Matches finish out of order with several workers; long messages get an ellipsis.
+    for id in [17usize, 20, 5, 19, 18] {
+        app.run.push_feed(cagematch::tui::match_view::FeedItem {
+            id,
+            seat: Some(0),
+            text: format!("greedy crashed: {}", "x".repeat(200)),
+        });
+    }
+    let lines = render(&mut app, 120, 40);
+    let order: Vec<usize> = lines
+        .iter()
+        .filter_map(|l| {
+            let text = l.find("greedy crashed")?;
+            let at = l[..text].rfind('#')?;
+            l[at + 1..text].trim().parse().ok()
+        })
+        .collect();
+    assert_eq!(order, [21, 20, 19, 18, 6], "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("greedy crashed: xxx") && l.contains('…')),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn the_crosstable_starts_on_the_leader_against_the_runner_up_not_the_diagonal() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.screen, Screen::Crosstable);
+    let (row, column) = (app.crosstable.row, app.crosstable.column);
+    assert_ne!(row, column, "a bot against itself");
+    let lines = render(&mut app, 120, 40);
+    assert!(!screen_has(&lines, "0 matches"), "{lines:#?}");
+}
+
+#[test]
+fn end_on_the_bot_page_shows_its_last_lines_and_up_scrolls_back() {
+    let mut app = tournament_app();
+    open_bot_page(&mut app, 1);
+    assert_eq!(app.screen, Screen::Bot);
+    // At 80×24 the page does not fit.
+    let top = render(&mut app, 80, 24);
+    press(&mut app, KeyCode::End);
+    let end = render(&mut app, 80, 24);
+    assert_ne!(top, end, "End moved the page");
+    assert!(
+        !screen_has(&end, "sandbox layers"),
+        "the page's first lines scrolled away"
+    );
+    let at_end = app.bot_page.scroll;
+    assert!(at_end > 0);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(
+        app.bot_page.scroll,
+        at_end - 1,
+        "Up after End scrolls at once"
+    );
+}
+
+#[test]
+fn tv_mode_with_no_match_running_shows_the_last_one_to_finish() {
+    // Every match has finished (or the last has started and ended): TV does not wait
+    // for a match that will not come.
+    let bots = vec![
+        ("greedy".to_string(), "bots/connectx/greedy.py".to_string()),
+        ("random".to_string(), "bots/connectx/random.py".to_string()),
+    ];
+    let mut app = App::new("Done cup".into(), GameKind::Connectx, bots, 1, dark());
+    let record = replay("connectx");
+    app.update(AppEvent::Runner(RunnerMsg::Started {
+        id: 0,
+        seats: vec![0, 1],
+    }));
+    let entry = Entry::from_record(0, vec![0, 1], &record, "replays/x.json");
+    let s = standings::compute(2, &[entry.outcomes()], Ranking::Points);
+    app.update(AppEvent::Runner(RunnerMsg::Finished {
+        entry: Box::new(entry),
+        record: Some(Arc::new(record)),
+        standings: Box::new(s),
+    }));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.tv);
+    assert_eq!(app.viewer.as_ref().map(|v| v.id), Some(0));
+    assert!(!screen_has(
+        &render(&mut app, 120, 40),
+        "waiting for a match to start"
+    ));
 }

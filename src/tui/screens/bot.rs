@@ -22,7 +22,11 @@ pub struct BotPage {
 }
 
 impl BotPage {
-    pub fn act(&mut self, action: Action) -> Option<Go> {
+    pub fn act(&mut self, run: &Run, action: Action) -> Option<Go> {
+        if action == Action::Last {
+            self.scroll = last_page(run, self);
+            return None;
+        }
         let scroll = &mut self.scroll;
         match action {
             Action::Back => return Some(Go::Back),
@@ -76,6 +80,18 @@ fn size_text(bytes: u64) -> String {
         b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / f64::from(1 << 10)),
         b => format!("{b} B"),
     }
+}
+
+/// The page's height on the screen: the terminal less the header and footer, the
+/// results panel and the page's borders.
+fn page_rows(run: &Run) -> usize {
+    usize::from(run.area.height.saturating_sub(2 + 9 + 2))
+}
+
+/// Where End scrolls to: the page's last screenful.
+fn last_page(run: &Run, me: &BotPage) -> u16 {
+    let lines = page(run, me).len();
+    u16::try_from(lines.saturating_sub(page_rows(run).max(1))).unwrap_or(u16::MAX)
 }
 
 /// Lines of printed output shown, newest matches first.

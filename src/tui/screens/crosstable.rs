@@ -13,10 +13,17 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 /// The crosstable's own state: the selected cell, in standings order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crosstable {
     pub row: usize,
     pub column: usize,
+}
+
+/// The leader against the runner-up: the diagonal (a bot against itself) holds no match.
+impl Default for Crosstable {
+    fn default() -> Crosstable {
+        Crosstable { row: 0, column: 1 }
+    }
 }
 
 impl Crosstable {

@@ -246,15 +246,18 @@ fn podium(run: &Run, width: usize) -> Vec<Line<'static>> {
 /// The fault feed, newest first; `selected` when the arrow keys move in it.
 pub(super) fn draw_feed(run: &Run, selected: Option<usize>, frame: &mut Frame, area: Rect) {
     let t = run.theme();
+    let width = usize::from(area.width.saturating_sub(2));
     let items: Vec<ListItem> = run
         .feed
         .iter()
         .rev()
         .map(|f| {
+            let id = format!("#{:<4}", f.id + 1);
+            let room = width.saturating_sub(id.chars().count());
             ListItem::new(Line::from(vec![
-                Span::styled(format!("#{:<4}", f.id + 1), Style::new().fg(t.muted)),
+                Span::styled(id, Style::new().fg(t.muted)),
                 Span::styled(
-                    clean(&f.text),
+                    fit(&clean(&f.text), room),
                     Style::new().fg(if f.seat.is_some() { t.fault } else { t.title }),
                 ),
             ]))
