@@ -1441,3 +1441,76 @@ fn tv_mode_with_no_match_running_shows_the_last_one_to_finish() {
         "waiting for a match to start"
     ));
 }
+
+#[test]
+fn the_story_of_a_stopped_run_with_an_exact_tie_names_a_shared_lead_in_order() {
+    // Two bots, one win each with seats swapped: level on points, score, Elo and SB.
+    let bots = vec![
+        ("alpha".to_string(), "bots/connectx/greedy.py".to_string()),
+        ("beta".to_string(), "bots/connectx/random.py".to_string()),
+    ];
+    let mut app = App::new("Tie cup".into(), GameKind::Connectx, bots, 4, dark());
+    let record = replay("connectx");
+    assert_eq!(record.result.faults, [None, None]);
+    let mut outcomes = Vec::new();
+    for (id, seats) in [(0usize, vec![0usize, 1]), (1, vec![1, 0])] {
+        app.update(AppEvent::Runner(RunnerMsg::Started {
+            id,
+            seats: seats.clone(),
+        }));
+        let entry = Entry::from_record(id, seats, &record, "replays/x.json");
+        outcomes.push(entry.outcomes());
+        let s = standings::compute(2, &outcomes, Ranking::Points);
+        app.update(AppEvent::Runner(RunnerMsg::Finished {
+            entry: Box::new(entry),
+            record: Some(Arc::new(record.clone())),
+            standings: Box::new(s),
+        }));
+    }
+    // Stopped after 2 of 4 matches.
+    app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: true }));
+    let lines = render(&mut app, 120, 40);
+    let story: Vec<&String> = lines.iter().filter(|l| l.contains("│")).collect();
+    let at = |needle: &str| story.iter().position(|l| l.contains(needle));
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("=1st")).count(),
+        2,
+        "{lines:#?}"
+    );
+    assert!(!screen_has(&lines, "winner"), "a stopped run has no winner");
+    assert!(
+        at("=1st").unwrap() < at("stopped: 2 of 4").unwrap(),
+        "podium first"
+    );
+    assert!(
+        !screen_has(&lines, "→ faults"),
+        "no faults, no key for them"
+    );
+    assert!(!screen_has(&lines, "longest:"), "every match is as long");
+}
+
+#[test]
+fn a_click_on_a_crosstable_cells_first_character_selects_that_cell() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('2'));
+    for (w, h) in SIZES {
+        for k in 1..=3usize {
+            let lines = render(&mut app, w, h);
+            let header = lines
+                .iter()
+                .position(|l| l.contains(" pts"))
+                .expect("the header row");
+            let column = lines[header]
+                .find(&format!("#{k}"))
+                .map(|b| lines[header][..b].chars().count() as u16)
+                .expect("the column's header");
+            // The first row's cell in that column, at its first character.
+            left_click(&mut app, column, header as u16 + 1);
+            assert_eq!(
+                (app.crosstable.row, app.crosstable.column),
+                (0, k - 1),
+                "{w}×{h}: a click on #{k}'s first character"
+            );
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //! with the latest results, the run's story once it is over, and the fault feed.
 
 use super::standings::SortKey;
+use crate::referee::ordinal;
+use crate::tournament::results::Row;
 use crate::tui::charts::{self, Series};
 use crate::tui::match_view::MatchView;
 use crate::tui::run_view::{Run, RunState};
@@ -134,7 +136,7 @@ pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
         "finished"
     };
     let width = area.width.saturating_sub(2) as usize;
-    let mut lines = podium(run, width);
+    let mut lines = podium(run, width, state == "finished");
     let finished: Vec<_> = run
         .matches
         .values()
@@ -180,7 +182,10 @@ pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
         fault_line,
         Style::new().fg(if faults > 0 { t.fault } else { t.muted }),
     ));
-    if let Some(e) = finished.iter().max_by_key(|e| e.frames) {
+    // The longest match, when match lengths differ at all (RPS's are all 999 steps).
+    let lengths = finished.iter().map(|e| e.frames);
+    let differ = lengths.clone().min() != lengths.max();
+    if let Some(e) = finished.iter().max_by_key(|e| e.frames).filter(|_| differ) {
         let names = width.saturating_sub(30) / 2;
         more.push(Line::styled(
             format!(
@@ -193,14 +198,19 @@ pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
             Style::new().fg(t.text),
         ));
     }
-    // The top two, the run, then third place and the keys as room allows.
-    let third = (lines.len() > 2).then(|| lines.remove(2));
+    // The podium, then the run, then the keys; third place only if all of that fits
+    // (never below the run's lines: the podium reads top down).
+    let rows_inside = usize::from(area.height.saturating_sub(2));
+    if lines.len() > 2 && lines.len() + more.len() + 1 > rows_inside {
+        lines.truncate(2);
+    }
     lines.extend(more);
-    lines.extend(third);
-    lines.push(Line::styled(
-        "3 matches · 4 wall · → faults · e export",
-        Style::new().fg(t.muted),
-    ));
+    let keys = if run.feed.is_empty() {
+        "3 matches · 4 wall · e export"
+    } else {
+        "3 matches · 4 wall · → faults · e export"
+    };
+    lines.push(Line::styled(keys, Style::new().fg(t.muted)));
     let room = (area.height as usize).saturating_sub(lines.len() + 3);
     if room > 0 {
         lines.push(Line::styled("latest results", Style::new().fg(t.muted)));
@@ -215,11 +225,41 @@ pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The top three's labels: `winner` (`leader` while the run is not finished), `2nd`,
+/// `3rd`; bots level on every figure share a place, said as `=1st`.
+fn podium_labels(rows: &[Row], finished: bool) -> Vec<String> {
+    let top = &rows[..rows.len().min(3)];
+    let mut places: Vec<usize> = Vec::with_capacity(top.len());
+    for (i, row) in top.iter().enumerate() {
+        let place = match i {
+            0 => 1,
+            _ if top[i - 1].level_with(row) => places[i - 1],
+            _ => i + 1,
+        };
+        places.push(place);
+    }
+    let shared = |i: usize| {
+        let level = |j: usize| rows.get(j).is_some_and(|r| r.level_with(&rows[i]));
+        (i > 0 && level(i - 1)) || level(i + 1)
+    };
+    places
+        .iter()
+        .enumerate()
+        .map(|(i, &place)| match (place, shared(i)) {
+            (_, true) => format!("={}", ordinal(place)),
+            (1, false) if finished => "winner".into(),
+            (1, false) => "leader".into(),
+            (_, false) => ordinal(place),
+        })
+        .collect()
+}
+
 /// The top three, each on a line that fits `width` (the Elo is left out when short).
-fn podium(run: &Run, width: usize) -> Vec<Line<'static>> {
+fn podium(run: &Run, width: usize, finished: bool) -> Vec<Line<'static>> {
     let t = run.theme();
     let mut lines = Vec::new();
-    for (label, row) in ["winner", "2nd", "3rd"].iter().zip(&run.standings.rows) {
+    let labels = podium_labels(&run.standings.rows, finished);
+    for (label, row) in labels.iter().zip(&run.standings.rows) {
         let longest = run.names[row.bot].chars().count().min(16);
         let mut numbers = format!(
             "  {} pts · {}",
