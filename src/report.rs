@@ -4,6 +4,7 @@
 use crate::cage::sanitize;
 use crate::game::Outcome;
 use crate::game::Ranking;
+use crate::tournament::results::Row;
 use crate::tournament::{Entry, Standings};
 use std::time::Instant;
 
@@ -213,7 +214,7 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         "95%",
         "SB"
     )];
-    for r in &s.rows {
+    for (i, r) in s.rows.iter().enumerate() {
         let faults: Vec<String> = r.faults.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let mut lead = String::new();
         if let Some(stage) = r.stage {
@@ -234,9 +235,18 @@ pub fn standings(names: &[String], s: &Standings) -> Vec<String> {
         if swiss {
             lead.push_str(&format!("{:>8}  ", r.buchholz));
         }
+        let rank = match crate::tournament::results::ties::shared_place(
+            &s.rows,
+            i,
+            |r| r.rank,
+            Row::level_with,
+        ) {
+            Some(place) => format!("={place}"),
+            None => r.rank.to_string(),
+        };
         out.push(format!(
             "{:>4}  {:w$}  {lead}{:>6}  {:>5}  {}  {:>5.1}%  {:>5}  {:>13}  {:>7.2}  {}",
-            r.rank,
+            rank,
             names[r.bot],
             points_text(r.points),
             r.games,

@@ -63,8 +63,18 @@ pub fn assert_html_matches(html: &str, e: &Export) {
     let rows = html_table(html, "standings");
     assert_eq!(rows[0][..4], ["#", "Bot", "Points", "Games"]);
     assert_eq!(rows.len() - 1, e.standings.len());
-    for (cells, row) in rows[1..].iter().zip(&e.standings) {
-        assert_eq!(cells[0], row.rank.to_string());
+    for (i, (cells, row)) in rows[1..].iter().zip(&e.standings).enumerate() {
+        // An exact tie is a shared place (`=1`), the tie's first rank.
+        let place = cagematch::tournament::results::ties::shared_place(
+            &e.standings,
+            i,
+            |r| r.rank,
+            cagematch::tournament::ExportRow::level_with,
+        );
+        assert_eq!(
+            cells[0],
+            place.map_or(row.rank.to_string(), |p| format!("={p}"))
+        );
         assert_eq!(cells[1], row.name);
         let figures = [
             row.points,

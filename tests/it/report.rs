@@ -313,3 +313,51 @@ fn two_seat_exports_are_byte_for_byte_what_they_were() {
         assert_eq!(undated(&now), undated(&before), "{file}");
     }
 }
+
+#[test]
+fn an_exact_tie_is_a_shared_place_in_the_reports_and_the_final_table() {
+    // Two copies of rock: every game a draw, so the two are level on every figure.
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["stone.py", "boulder.py"] {
+        std::fs::copy(root.join("bots/rps/rock.py"), dir.path().join(name)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "name: Level\ngame: rps\nconfiguration:\n  episodeSteps: 10\nbots:\n  files: [stone.py, boulder.py]\ngames_per_pair: 2\nseed: 1\noutput: runs\n",
+    )
+    .unwrap();
+    let out = cagematch(dir.path(), &["run", "t.yaml", "--headless"]);
+    let table = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains("stone") || l.contains("boulder"))
+        .filter(|l| l.trim_start().starts_with('='))
+        .collect();
+    assert_eq!(rows.len(), 2, "both share 1st in the final table: {table}");
+    let run = common::only_run(dir.path());
+    let run = run.to_str().unwrap();
+    let md = cagematch(
+        dir.path(),
+        &["report", run, "--format", "markdown", "--out", "-"],
+    );
+    let md = text(&md.stdout);
+    assert_eq!(md.matches("| =1 | ").count(), 2, "{md}");
+    let html = cagematch(dir.path(), &["report", run, "--out", "-"]);
+    let html = text(&html.stdout);
+    assert_eq!(html.matches("<tr><td>=1</td>").count(), 2, "{html}");
+}
+
+#[test]
+fn shared_places_follow_the_first_row_of_a_tie() {
+    use cagematch::tournament::results::ties::shared_place;
+    let rows = [(1, 5), (2, 5), (3, 3), (4, 2), (5, 2), (6, 2), (7, 1)];
+    let places: Vec<Option<usize>> = (0..rows.len())
+        .map(|i| shared_place(&rows, i, |r| r.0, |a, b| a.1 == b.1))
+        .collect();
+    assert_eq!(
+        places,
+        [Some(1), Some(1), None, Some(4), Some(4), Some(4), None]
+    );
+}

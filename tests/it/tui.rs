@@ -1487,6 +1487,12 @@ fn the_story_of_a_stopped_run_with_an_exact_tie_names_a_shared_lead_in_order() {
         "no faults, no key for them"
     );
     assert!(!screen_has(&lines, "longest:"), "every match is as long");
+    // The standings table says the place is shared too.
+    let shared = lines
+        .iter()
+        .filter(|l| l.starts_with("│=1 ") && (l.contains("alpha") || l.contains("beta")))
+        .count();
+    assert_eq!(shared, 2, "{lines:#?}");
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! (its Content-Security-Policy forbids all three), so participants can open it
 //! anywhere. Elo intervals are drawn as bars, the crosstable as a heatmap.
 
-use super::results::{extra_columns, faults, figures, number, points, total_faults, Results};
+use super::results::{
+    extra_columns, faults, figures, number, place, points, total_faults, Results,
+};
 use crate::markup::html as esc;
 use crate::tournament::HeadToHead;
 
@@ -79,7 +81,7 @@ fn standings(r: &Results, out: &mut String) {
         out.push_str(&format!("<th>{}</th>", c.header));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &e.standings {
+    for (i, row) in e.standings.iter().enumerate() {
         let (left, right, point) = (at(row.elo_low), at(row.elo_high), at(row.elo));
         let cells: String = figures(row)
             .iter()
@@ -89,7 +91,7 @@ fn standings(r: &Results, out: &mut String) {
             "<tr><td>{}</td><td class=\"name\">{}</td>{cells}\
              <td class=\"name\"><div class=\"bar\"><span class=\"ci\" style=\"left:{left:.2}%;width:{:.2}%\"></span>\
              <span class=\"elo\" style=\"left:{point:.2}%\"></span></div></td><td>{}</td>",
-            row.rank,
+            place(&e.standings, i),
             esc(&row.name),
             (right - left).max(0.5),
             total_faults(row)

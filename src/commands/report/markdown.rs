@@ -1,6 +1,6 @@
 //! The report as Markdown: three tables, for a forum post, a wiki or a pull request.
 
-use super::results::{extra_columns, faults, figures, points, total_faults, Results};
+use super::results::{extra_columns, faults, figures, place, points, total_faults, Results};
 use crate::markup::markdown as md;
 
 pub fn render(r: &Results) -> String {
@@ -18,11 +18,11 @@ pub fn render(r: &Results) -> String {
     out.push_str("\n|--:|---|--:|--:|--:|--:|--:|--:|--:|---|--:|");
     out.push_str(&"--:|".repeat(extras.len()));
     out.push('\n');
-    for row in &e.standings {
+    for (i, row) in e.standings.iter().enumerate() {
         let [figures @ .., low, high] = figures(row);
         out.push_str(&format!(
             "| {} | {} | {} | {low} to {high} | {} |",
-            row.rank,
+            place(&e.standings, i),
             md(&row.name),
             figures.join(" | "),
             total_faults(row)

@@ -49,6 +49,16 @@ impl Results {
 }
 
 /// A bot's count of one fault kind.
+/// Row `i`'s place as the reports show it: `=1` for bots level on every figure (an exact
+/// tie: neither is ahead), else its rank.
+pub fn place(rows: &[ExportRow], i: usize) -> String {
+    match crate::tournament::results::ties::shared_place(rows, i, |r| r.rank, ExportRow::level_with)
+    {
+        Some(place) => format!("={place}"),
+        None => rows.get(i).map_or(String::new(), |r| r.rank.to_string()),
+    }
+}
+
 pub fn faults(row: &ExportRow, kind: FaultKind) -> u32 {
     row.faults.get(&kind).copied().unwrap_or(0)
 }

@@ -5,6 +5,7 @@ pub mod export;
 pub mod rating;
 pub mod standings;
 pub mod tally;
+pub mod ties;
 
 pub use export::{Export, ExportRow, HeadToHead};
 pub use standings::{Outcomes, Row, Standings};

@@ -179,19 +179,6 @@ pub struct Standings {
 }
 
 impl Row {
-    /// Level with `other` on every figure the standings rank by or show (stage, points,
-    /// score, Elo, Sonneborn–Berger, Buchholz, payoff): an exact tie, which only the bot's
-    /// index orders. Elo comes from an iterative fit, so it is level within 10⁻⁶.
-    pub fn level_with(&self, other: &Row) -> bool {
-        self.stage == other.stage
-            && self.points == other.points
-            && self.score == other.score
-            && (self.elo - other.elo).abs() < 1e-6
-            && self.sonneborn_berger == other.sonneborn_berger
-            && self.buchholz == other.buchholz
-            && self.payoff_per_turn == other.payoff_per_turn
-    }
-
     fn empty(bot: usize, stage: Option<u32>) -> Row {
         Row {
             bot,

@@ -127,8 +127,19 @@ pub fn draw(
         .map(|(pos, i)| {
             let r = &run.standings.rows[i];
             let faults: u32 = r.faults.values().sum();
+            // In rank order, bots level on every figure share their place (`=1`).
+            let tie = crate::tournament::results::ties::shared_place(
+                &run.standings.rows,
+                i,
+                |r| r.rank,
+                crate::tournament::results::Row::level_with,
+            );
+            let place = match tie {
+                Some(p) if sort == SortKey::Rank => format!("={p}"),
+                _ => (pos + 1).to_string(),
+            };
             Row::new(vec![
-                Line::from((pos + 1).to_string()),
+                Line::from(place),
                 Line::from(fit(&run.names[r.bot], name_width)),
                 Line::from(r.games.to_string()),
                 Line::from(if payoff {
