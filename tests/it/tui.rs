@@ -1520,3 +1520,21 @@ fn a_click_on_a_crosstable_cells_first_character_selects_that_cell() {
         }
     }
 }
+
+#[test]
+fn a_fault_frame_is_numbered_once_as_the_fault() {
+    // The faults replay: steps 0 to 5, then the frame the crash adds (step 5 again).
+    let record = replay("faults");
+    let last = record.frames.len() - 1;
+    assert_eq!(record.frames[last].step, record.frames[last - 1].step);
+    let mut app = App::for_replay(record, dark());
+    let viewer = app.viewer.as_mut().unwrap();
+    viewer.frame = last;
+    viewer.playing = false;
+    let lines = render(&mut app, 120, 40);
+    assert!(screen_has(&lines, "step 5 (fault)/5"), "{lines:#?}");
+    assert!(!screen_has(&lines, "step 6/6"), "{lines:#?}");
+    let fives = lines.iter().filter(|l| l.contains("│    5 ")).count();
+    assert_eq!(fives, 1, "one move row numbered 5: {lines:#?}");
+    assert!(screen_has(&lines, "fault "), "the fault's row: {lines:#?}");
+}

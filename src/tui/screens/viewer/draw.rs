@@ -150,7 +150,7 @@ pub fn draw(run: &Run, me: Option<&Viewer>, tv: bool, frame: &mut Frame, area: R
     };
     let lines = board::draw(run.game, frames, at, &canvas);
     frame.render_widget(Paragraph::new(lines).block(block(run, " board ")), a.board);
-    let step = frames.get(at).map_or(0, |f| f.step);
+    let step = step_text(frames, at);
     let inner = (
         a.moves.width.saturating_sub(2),
         a.moves.height.saturating_sub(2),
@@ -180,9 +180,28 @@ pub fn draw(run: &Run, me: Option<&Viewer>, tv: bool, frame: &mut Frame, area: R
     );
 }
 
+/// True for frame `i` when it is the frame a fault adds after the game's last step: it
+/// repeats that step's number, and is shown as the fault, not as a second step.
+fn fault_frame(frames: &[MatchFrame], i: usize) -> bool {
+    i > 0 && frames.get(i).map(|f| f.step) == frames.get(i - 1).map(|f| f.step)
+}
+
+/// Frame `i`'s step as the viewer numbers it everywhere: the game's step, and
+/// `" (fault)"` after it on a fault's frame.
+fn step_text(frames: &[MatchFrame], i: usize) -> String {
+    let step = frames.get(i).map_or(0, |f| f.step);
+    if fault_frame(frames, i) {
+        format!("{step} (fault)")
+    } else {
+        step.to_string()
+    }
+}
+
 fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line<'static> {
     let t = run.theme();
-    let last = m.frames().len().saturating_sub(1);
+    let frames = m.frames();
+    let last = frames.last().map_or(0, |f| f.step);
+    let step = step_text(frames, at);
     let mode = if tv {
         "◉ TV: following live matches (v: stop)".to_string()
     } else if v.playing {
@@ -210,7 +229,7 @@ fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line
         ));
     }
     spans.push(Span::styled(
-        format!("  step {at}/{last}  "),
+        format!("  step {step}/{last}  "),
         Style::new().fg(t.text),
     ));
     spans.push(Span::styled(mode, Style::new().fg(t.title)));
@@ -262,8 +281,13 @@ fn move_lines(
         .saturating_sub(before)
         .min(frames.len().saturating_sub(room));
     for (i, f) in frames.iter().enumerate().skip(start).take(room) {
+        let number = if fault_frame(frames, i) {
+            "fault".to_string()
+        } else {
+            f.step.to_string()
+        };
         let mut spans = vec![Span::styled(
-            format!("{:>5} ", f.step),
+            format!("{number:>5} "),
             Style::new().fg(t.muted),
         )];
         if f.moves.is_empty() {
