@@ -1538,3 +1538,35 @@ fn a_fault_frame_is_numbered_once_as_the_fault() {
     assert_eq!(fives, 1, "one move row numbered 5: {lines:#?}");
     assert!(screen_has(&lines, "fault "), "the fault's row: {lines:#?}");
 }
+
+#[test]
+fn an_ipd_noise_flip_shows_the_chosen_and_the_played_action() {
+    // Turn 5 of the IPD replay, as if noise had flipped seat 1's choice.
+    let mut record = replay("ipd");
+    let at = 5;
+    let chosen = record.frames[at]
+        .moves
+        .iter()
+        .find(|m| m.seat == 0)
+        .unwrap()
+        .action
+        .as_str()
+        .unwrap()
+        .to_string();
+    let played = if chosen == "C" { "D" } else { "C" };
+    record.frames[at].state["actions"][0] = serde_json::json!(played);
+    record.frames[at].state["flipped"][0] = serde_json::json!(true);
+    let mut app = App::for_replay(record, dark());
+    let viewer = app.viewer.as_mut().unwrap();
+    viewer.frame = at;
+    viewer.playing = false;
+    let lines = render(&mut app, 120, 40);
+    assert!(
+        screen_has(&lines, &format!("played {played}: noise flipped it")),
+        "the step panel: {lines:#?}"
+    );
+    assert!(
+        screen_has(&lines, &format!("{chosen}→{played}~")),
+        "the move list: {lines:#?}"
+    );
+}

@@ -295,7 +295,11 @@ fn move_lines(
         }
         for mv in &f.moves {
             let seat = mv.seat;
-            let mut text = format!("{:<10}", fit(&short_action(run.game, &mv.action), 10));
+            let mut text = short_action(run.game, &mv.action);
+            if let Some(played) = noise_played(run.game, f, seat) {
+                text = format!("{text}→{played}~");
+            }
+            let mut text = format!("{:<10}", fit(&text, 10));
             if mv.fault.is_some() {
                 text = format!("{:<10}", "✖ fault");
             }
@@ -337,6 +341,12 @@ fn current_move(run: &Run, seats: &[usize], f: &MatchFrame) -> Vec<Line<'static>
                 Style::new().fg(t.text),
             ),
         ];
+        if let Some(played) = noise_played(run.game, f, seat) {
+            head.push(Span::styled(
+                format!(", played {played}: noise flipped it"),
+                Style::new().fg(t.title).add_modifier(Modifier::BOLD),
+            ));
+        }
         if let Some(tm) = mv.timing {
             head.push(Span::styled(
                 format!(
@@ -378,6 +388,21 @@ fn action_text(game: GameKind, action: &Value) -> String {
         }
         _ => json,
     }
+}
+
+/// What seat `seat` actually played on an IPD frame where noise flipped its action (the
+/// moves hold what the bot chose; the board and payoffs show what was played).
+fn noise_played(game: GameKind, f: &MatchFrame, seat: usize) -> Option<String> {
+    if game != GameKind::Ipd {
+        return None;
+    }
+    let turn = crate::game::ipd::TurnFrame::decode(&f.state)?;
+    let played = turn.actions?.get(seat)?.clone();
+    turn.flipped
+        .get(seat)
+        .copied()
+        .unwrap_or(false)
+        .then(|| clean(&played))
 }
 
 /// An action in the moves list: RPS signs by name, strings without quotes.
