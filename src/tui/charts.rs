@@ -5,8 +5,8 @@ use super::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
-use ratatui::text::Span;
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, LegendPosition};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 use ratatui::Frame;
 
 /// One line of a chart.
@@ -39,6 +39,27 @@ fn label(v: f64) -> String {
     } else {
         format!("{v:.2}")
     }
+}
+
+/// The series' names in their colours (`■ name`), as many as fit in `width` columns,
+/// then `…`; `None` for an unnamed single line.
+fn legend(series: &[Series], width: usize) -> Option<Line<'static>> {
+    if series.iter().all(|s| s.name.is_empty()) {
+        return None;
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for s in series.iter().filter(|s| !s.name.is_empty()) {
+        let text = format!("■ {} ", s.name);
+        let n = text.chars().count();
+        if used + n > width {
+            spans.push(Span::raw("… "));
+            break;
+        }
+        used += n;
+        spans.push(Span::styled(text, Style::new().fg(s.colour)));
+    }
+    Some(Line::from(spans))
 }
 
 /// Draws the series in `area` inside `block`; `cursor` is an x drawn as a vertical line.
@@ -91,15 +112,16 @@ pub fn draw(
         );
     }
     let axis_style = Style::new().fg(t.muted);
+    // The legend goes on the frame's bottom edge, never over the lines (as btop does).
+    let block = match legend(series, usize::from(area.width.saturating_sub(4))) {
+        Some(line) => block.title_bottom(line),
+        None => block,
+    };
     // The chart's canvas paints its own background: the theme's, not the terminal's.
     let chart = Chart::new(datasets)
         .style(Style::new().bg(t.background))
         .block(block)
-        .legend_position(Some(LegendPosition::TopLeft))
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Percentage(60),
-            ratatui::layout::Constraint::Percentage(60),
-        ))
+        .legend_position(None)
         .x_axis(
             Axis::default()
                 .bounds([x0, x1])

@@ -1570,3 +1570,23 @@ fn an_ipd_noise_flip_shows_the_chosen_and_the_played_action() {
         "the move list: {lines:#?}"
     );
 }
+
+#[test]
+fn chart_legends_sit_on_the_frame_not_on_the_lines() {
+    let mut app = tournament_app();
+    finish_run(&mut app);
+    for (w, h) in SIZES {
+        let lines = render(&mut app, w, h);
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.contains("││greedy") || l.contains("│┌─────")),
+            "a legend box over the plot at {w}×{h}: {lines:#?}"
+        );
+        let legend = lines
+            .iter()
+            .find(|l| l.contains("■ greedy"))
+            .unwrap_or_else(|| panic!("no legend at {w}×{h}: {lines:#?}"));
+        assert!(legend.contains('└'), "on the frame's bottom edge: {legend}");
+    }
+}
