@@ -1590,3 +1590,35 @@ fn chart_legends_sit_on_the_frame_not_on_the_lines() {
         assert!(legend.contains('└'), "on the frame's bottom edge: {legend}");
     }
 }
+
+#[test]
+fn a_bot_has_one_colour_on_the_chart_and_in_the_latest_results_and_no_two_lines_share_one() {
+    let mut app = tournament_app();
+    finish_run(&mut app);
+    let (w, h) = (120, 40);
+    let lines = render(&mut app, w, h);
+    let buf = buffer(&mut app, w, h);
+    let colour_at = |needle: &str| {
+        let (x, y) = find(&lines, needle).unwrap_or_else(|| panic!("{needle}: {lines:#?}"));
+        buf[(x, y)].fg
+    };
+    // "■ greedy" on the chart's edge; "greedy beat random" among the latest results.
+    let chart = colour_at("■ greedy");
+    let result = colour_at("greedy beat random");
+    assert_eq!(chart, result, "greedy's colour on the chart and in the results");
+    // The runner-up won its match from seat 1 too: its colour is its own, not seat 1's.
+    let chart = colour_at("■ prints");
+    let result = colour_at("prints_escape… beat");
+    assert_eq!(chart, result, "the runner-up's colour on the chart and in the results");
+    // The chart's lines: every pair of colours apart (the seats' six first colours, which
+    // the theme test holds apart; the old palette had seat1 beside `draw`).
+    for theme in ["dark", "light", "high-contrast"] {
+        let t = Theme::load(theme).unwrap();
+        let colours: Vec<_> = (0..6).map(|k| t.seat(k)).collect();
+        for i in 0..6 {
+            for j in i + 1..6 {
+                assert_ne!(colours[i], colours[j], "{theme}: lines {i} and {j}");
+            }
+        }
+    }
+}

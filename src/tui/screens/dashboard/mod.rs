@@ -213,9 +213,9 @@ pub fn draw(run: &Run, me: &Dashboard, frame: &mut Frame, area: Rect) {
         panels::draw_points(run, me.sort, frame, a.chart);
     }
     if run.state == RunState::Running || run.running().next().is_some() {
-        panels::draw_running(run, frame, a.running);
+        panels::draw_running(run, &panels::chart_colours(run, me.sort), frame, a.running);
     } else {
-        panels::draw_story(run, frame, a.running);
+        panels::draw_story(run, &panels::chart_colours(run, me.sort), frame, a.running);
     }
     let feed = (me.focus == Focus::Feed).then_some(me.feed_selected);
     panels::draw_feed(run, feed, frame, a.feed);

@@ -14,34 +14,35 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState};
 use ratatui::Frame;
 
-/// Colours for the points chart's lines, in standings order.
-fn palette(run: &Run) -> [Color; 6] {
+/// The points chart's bots (the first six in `sort` order) and their colours: the
+/// seats' six first colours, which every theme must tell apart (its test checks), and
+/// which the latest results use for the same bots.
+pub(super) fn chart_colours(run: &Run, sort: SortKey) -> Vec<(usize, Color)> {
     let t = run.theme();
-    [t.seat1, t.seat2, t.win, t.title, t.draw, t.loss]
+    super::standings::order(run, sort)
+        .iter()
+        .take(6)
+        .enumerate()
+        .map(|(k, &i)| (run.standings.rows[i].bot, t.seat(k)))
+        .collect()
 }
 
 /// The leaders' points after each finished match.
 pub(super) fn draw_points(run: &Run, sort: SortKey, frame: &mut Frame, area: Rect) {
     let t = run.theme();
-    let order = super::standings::order(run, sort);
-    let series: Vec<Series> = order
-        .iter()
-        .take(6)
-        .zip(palette(run))
-        .map(|(&i, colour)| {
-            let bot = run.standings.rows[i].bot;
-            Series {
-                name: fit(&run.names[bot], 14),
-                colour,
-                points: charts::thin(
-                    run.history
-                        .points
-                        .iter()
-                        .map(|(n, p)| (*n as f64, p.get(bot).copied().unwrap_or(0.0)))
-                        .collect(),
-                    area.width as usize * 2,
-                ),
-            }
+    let series: Vec<Series> = chart_colours(run, sort)
+        .into_iter()
+        .map(|(bot, colour)| Series {
+            name: fit(&run.names[bot], 14),
+            colour,
+            points: charts::thin(
+                run.history
+                    .points
+                    .iter()
+                    .map(|(n, p)| (*n as f64, p.get(bot).copied().unwrap_or(0.0)))
+                    .collect(),
+                area.width as usize * 2,
+            ),
         })
         .collect();
     let title = format!(
@@ -51,7 +52,7 @@ pub(super) fn draw_points(run: &Run, sort: SortKey, frame: &mut Frame, area: Rec
     charts::draw(frame, area, block(run, title), &series, None, t);
 }
 
-pub(super) fn draw_running(run: &Run, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_running(run: &Run, colours: &[(usize, Color)], frame: &mut Frame, area: Rect) {
     let t = run.theme();
     let width = area.width.saturating_sub(2) as usize;
     let names = width.saturating_sub(22) / 2;
@@ -88,15 +89,21 @@ pub(super) fn draw_running(run: &Run, frame: &mut Frame, area: Rect) {
         )));
         let finished = run.matches.values().rev().filter(|m| !m.running());
         for m in finished.take(room) {
-            items.push(ListItem::new(result_line(run, m, width)));
+            items.push(ListItem::new(result_line(run, m, width, colours)));
         }
     }
     let title = format!(" running ({running}) ");
     frame.render_widget(List::new(items).block(block(run, title)), area);
 }
 
-/// `#12 greedy beat random (31 steps)`, in the winner's seat colour.
-fn result_line(run: &Run, m: &MatchView, width: usize) -> Line<'static> {
+/// `#12 greedy beat random (31 steps)`, in the winner's colour on the points chart
+/// (`colours`; plain text for a bot the chart leaves out).
+fn result_line(
+    run: &Run,
+    m: &MatchView,
+    width: usize,
+    colours: &[(usize, Color)],
+) -> Line<'static> {
     let t = run.theme();
     let Some(e) = &m.entry else {
         return Line::from("");
@@ -104,15 +111,22 @@ fn result_line(run: &Run, m: &MatchView, width: usize) -> Line<'static> {
     let names = width.saturating_sub(24) / m.seats.len().max(2);
     let fitted: Vec<String> = m.seats.iter().map(|&s| fit(&run.names[s], names)).collect();
     let steps = count(e.frames.saturating_sub(1), "step", "steps");
+    let of = |seat: usize| {
+        let bot = m.seats.get(seat).copied();
+        colours
+            .iter()
+            .find(|(b, _)| Some(*b) == bot)
+            .map_or(t.text, |(_, c)| *c)
+    };
     let (text, colour) = match (&fitted[..], e.outcomes[0]) {
-        ([a, b], crate::game::Outcome::Win) => (format!("{a} beat {b}"), t.seat1),
-        ([a, b], crate::game::Outcome::Loss) => (format!("{b} beat {a}"), t.seat2),
+        ([a, b], crate::game::Outcome::Win) => (format!("{a} beat {b}"), of(0)),
+        ([a, b], crate::game::Outcome::Loss) => (format!("{b} beat {a}"), of(1)),
         ([a, b], crate::game::Outcome::Draw) => (format!("{a} drew {b}"), t.draw),
-        // A free-for-all: the places, in the winner's seat colour.
+        // A free-for-all: the places, in the winner's colour.
         _ => {
             let places = crate::referee::seat_places(&e.outcomes, &e.scores);
             let first = places.iter().position(|&p| p == 1).unwrap_or(0);
-            (crate::report::placings(e, &fitted), t.seat(first))
+            (crate::report::placings(e, &fitted), of(first))
         }
     };
     let mut spans = vec![
@@ -127,7 +141,7 @@ fn result_line(run: &Run, m: &MatchView, width: usize) -> Line<'static> {
 }
 
 /// After the run: who won, how it went, what went wrong, where to look next.
-pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_story(run: &Run, colours: &[(usize, Color)], frame: &mut Frame, area: Rect) {
     let t = run.theme();
     let rows = &run.standings.rows;
     let state = if run.state == RunState::Stopped {
@@ -215,7 +229,11 @@ pub(super) fn draw_story(run: &Run, frame: &mut Frame, area: Rect) {
     if room > 0 {
         lines.push(Line::styled("latest results", Style::new().fg(t.muted)));
         let latest = run.matches.values().rev().filter(|m| !m.running());
-        lines.extend(latest.take(room).map(|m| result_line(run, m, width)));
+        lines.extend(
+            latest
+                .take(room)
+                .map(|m| result_line(run, m, width, colours)),
+        );
     }
     frame.render_widget(
         ratatui::widgets::Paragraph::new(lines)
