@@ -1605,11 +1605,17 @@ fn a_bot_has_one_colour_on_the_chart_and_in_the_latest_results_and_no_two_lines_
     // "■ greedy" on the chart's edge; "greedy beat random" among the latest results.
     let chart = colour_at("■ greedy");
     let result = colour_at("greedy beat random");
-    assert_eq!(chart, result, "greedy's colour on the chart and in the results");
+    assert_eq!(
+        chart, result,
+        "greedy's colour on the chart and in the results"
+    );
     // The runner-up won its match from seat 1 too: its colour is its own, not seat 1's.
     let chart = colour_at("■ prints");
     let result = colour_at("prints_escape… beat");
-    assert_eq!(chart, result, "the runner-up's colour on the chart and in the results");
+    assert_eq!(
+        chart, result,
+        "the runner-up's colour on the chart and in the results"
+    );
     // The chart's lines: every pair of colours apart (the seats' six first colours, which
     // the theme test holds apart; the old palette had seat1 beside `draw`).
     for theme in ["dark", "light", "high-contrast"] {
@@ -1621,4 +1627,18 @@ fn a_bot_has_one_colour_on_the_chart_and_in_the_latest_results_and_no_two_lines_
             }
         }
     }
+}
+
+#[test]
+fn the_bot_pages_match_rows_line_up_whatever_the_opponents_names() {
+    let mut app = tournament_app();
+    open_bot_page(&mut app, 1);
+    let lines = render(&mut app, 120, 40);
+    let columns: Vec<usize> = lines
+        .iter()
+        .filter(|l| l.contains(" vs ") && l.contains("lost · "))
+        .map(|l| l[..l.find("lost · ").unwrap()].chars().count())
+        .collect();
+    assert_eq!(columns.len(), 2, "{lines:#?}");
+    assert_eq!(columns[0], columns[1], "results in one column: {lines:#?}");
 }

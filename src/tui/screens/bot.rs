@@ -5,9 +5,9 @@
 use super::{Go, PAGE};
 use crate::cage::{Layers, Supervision};
 use crate::tui::keymap::Action;
-use crate::tui::match_view::outcome_word;
+use crate::tui::match_view::{outcome_word, MatchView};
 use crate::tui::run_view::{Filter, Run};
-use crate::tui::widgets::{block, clean, count, elo_text, percent};
+use crate::tui::widgets::{block, clean, count, elo_text, fit, percent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -274,17 +274,42 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
         .filter(|m| m.seats.contains(&me.bot))
         .collect();
     lines.push(head(&format!("matches ({})", mine.len())));
-    for m in &mine {
+    lines.extend(match_lines(run, me, &mine));
+    lines.push(Line::from(""));
+    lines.extend(faults(run, me));
+    lines.push(Line::from(""));
+    lines.extend(output(run, me));
+    lines
+}
+
+/// One row per match of the bot's, newest first, columns aligned: its number, the seat
+/// it sat in and whom it met, then how it went.
+fn match_lines(run: &Run, me: &BotPage, mine: &[&MatchView]) -> Vec<Line<'static>> {
+    let t = run.theme();
+    // The others at each table: one opponent, or a free-for-all's several; padded to
+    // one width so the results line up.
+    let others: Vec<String> = mine
+        .iter()
+        .map(|m| {
+            let seat = m.seats.iter().position(|&b| b == me.bot).unwrap_or(0);
+            m.seats
+                .iter()
+                .enumerate()
+                .filter(|&(s, _)| s != seat)
+                .map(|(_, &b)| run.names.get(b).map_or("?", |n| n.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    let width = others
+        .iter()
+        .map(|o| o.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    let mut lines = Vec::new();
+    for (m, other) in mine.iter().zip(&others) {
         let seat = m.seats.iter().position(|&b| b == me.bot).unwrap_or(0);
-        // The others at the table: one opponent, or a free-for-all's several.
-        let other = m
-            .seats
-            .iter()
-            .enumerate()
-            .filter(|&(s, _)| s != seat)
-            .map(|(_, &b)| run.names.get(b).map_or("?", |n| n.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
         let (text, colour) = match &m.entry {
             None => (
                 format!(
@@ -323,16 +348,16 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![
             Span::styled(format!("  #{:<5}", m.id + 1), Style::new().fg(t.muted)),
             Span::styled(
-                format!("seat {} vs {other}  ", seat + 1),
+                format!(
+                    "seat {} vs {:<width$}  ",
+                    seat + 1,
+                    fit(&clean(other), width)
+                ),
                 Style::new().fg(t.text),
             ),
             Span::styled(text, Style::new().fg(colour)),
         ]));
     }
-    lines.push(Line::from(""));
-    lines.extend(faults(run, me));
-    lines.push(Line::from(""));
-    lines.extend(output(run, me));
     lines
 }
 
