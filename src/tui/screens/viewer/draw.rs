@@ -4,21 +4,20 @@
 //! faults and marked events that the mouse can click and drag. Works the same on a
 //! running match, a finished one and a replay file.
 
+use super::moves::{move_lines, step_text};
 use super::state::Viewer;
 use crate::game::GameKind;
-use crate::referee::Frame as MatchFrame;
 use crate::tui::board::{self, Canvas, Mark};
 use crate::tui::charts::{self, Series};
 use crate::tui::match_view::MatchView;
 use crate::tui::run_view::{Run, RunState};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{block, clean, count, fit};
+use crate::tui::widgets::{block, count};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
-use serde_json::Value;
 
 /// Where the viewer draws what (the mouse maps clicks with the same numbers).
 pub struct Areas {
@@ -180,23 +179,6 @@ pub fn draw(run: &Run, me: Option<&Viewer>, tv: bool, frame: &mut Frame, area: R
     );
 }
 
-/// True for frame `i` when it is the frame a fault adds after the game's last step: it
-/// repeats that step's number, and is shown as the fault, not as a second step.
-fn fault_frame(frames: &[MatchFrame], i: usize) -> bool {
-    i > 0 && frames.get(i).map(|f| f.step) == frames.get(i - 1).map(|f| f.step)
-}
-
-/// Frame `i`'s step as the viewer numbers it everywhere: the game's step, and
-/// `" (fault)"` after it on a fault's frame.
-fn step_text(frames: &[MatchFrame], i: usize) -> String {
-    let step = frames.get(i).map_or(0, |f| f.step);
-    if fault_frame(frames, i) {
-        format!("{step} (fault)")
-    } else {
-        step.to_string()
-    }
-}
-
 fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line<'static> {
     let t = run.theme();
     let frames = m.frames();
@@ -234,192 +216,6 @@ fn title_line(run: &Run, v: &Viewer, m: &MatchView, at: usize, tv: bool) -> Line
     ));
     spans.push(Span::styled(mode, Style::new().fg(t.title)));
     Line::from(spans)
-}
-
-/// How the match ended (or that it is still running), for the moves panel's top.
-fn result_line(run: &Run, m: &MatchView) -> Line<'static> {
-    let t = run.theme();
-    match (&m.entry, m.record.as_ref()) {
-        (Some(e), _) => Line::styled(
-            format!("result: {}", clean(&e.reason)),
-            Style::new().fg(t.title),
-        ),
-        (None, Some(r)) => Line::styled(
-            format!("result: {}", clean(&r.result.reason)),
-            Style::new().fg(t.title),
-        ),
-        _ => Line::styled("running", Style::new().fg(t.muted)),
-    }
-}
-
-/// The current frame's moves in full, then the moves around it (current reversed).
-fn move_lines(
-    run: &Run,
-    m: &MatchView,
-    at: usize,
-    (width, height): (u16, u16),
-) -> Vec<Line<'static>> {
-    let (width, height) = (width.max(1) as usize, height as usize);
-    let t = run.theme();
-    let frames = m.frames();
-    let mut lines = vec![result_line(run, m)];
-    lines.extend(
-        frames
-            .get(at)
-            .map(|f| current_move(run, &m.seats, f))
-            .unwrap_or_default(),
-    );
-    // Rows the wrapped lines above take.
-    let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
-    let room = height.saturating_sub(used + 1);
-    if room < 2 || frames.len() < 2 {
-        return lines;
-    }
-    lines.push(Line::styled("moves", Style::new().fg(t.muted)));
-    let before = room / 2;
-    let start = at
-        .saturating_sub(before)
-        .min(frames.len().saturating_sub(room));
-    for (i, f) in frames.iter().enumerate().skip(start).take(room) {
-        let number = if fault_frame(frames, i) {
-            "fault".to_string()
-        } else {
-            f.step.to_string()
-        };
-        let mut spans = vec![Span::styled(
-            format!("{number:>5} "),
-            Style::new().fg(t.muted),
-        )];
-        if f.moves.is_empty() {
-            spans.push(Span::styled("start", Style::new().fg(t.muted)));
-        }
-        for mv in &f.moves {
-            let seat = mv.seat;
-            let mut text = short_action(run.game, &mv.action);
-            if let Some(played) = noise_played(run.game, f, seat) {
-                text = format!("{text}→{played}~");
-            }
-            let mut text = format!("{:<10}", fit(&text, 10));
-            if mv.fault.is_some() {
-                text = format!("{:<10}", "✖ fault");
-            }
-            let colour = if mv.fault.is_some() {
-                t.fault
-            } else {
-                t.seat(seat)
-            };
-            spans.push(Span::styled(text, Style::new().fg(colour)));
-        }
-        let mut line = Line::from(spans);
-        if i == at {
-            line = line.style(Style::new().bg(t.highlight).add_modifier(Modifier::BOLD));
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// Each seat's move that led to this frame: action, time, printed lines, fault.
-fn current_move(run: &Run, seats: &[usize], f: &MatchFrame) -> Vec<Line<'static>> {
-    let t = run.theme();
-    let mut lines = Vec::new();
-    if f.moves.is_empty() {
-        lines.push(Line::styled(
-            "the start: no move yet",
-            Style::new().fg(t.muted),
-        ));
-    }
-    for mv in &f.moves {
-        let seat = mv.seat.min(seats.len().saturating_sub(1));
-        let mut head = vec![
-            Span::styled(
-                run.names[seats[seat]].clone(),
-                Style::new().fg(t.seat(seat)).add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(
-                format!(" → {}", action_text(run.game, &mv.action)),
-                Style::new().fg(t.text),
-            ),
-        ];
-        if let Some(played) = noise_played(run.game, f, seat) {
-            head.push(Span::styled(
-                format!(", played {played}: noise flipped it"),
-                Style::new().fg(t.title).add_modifier(Modifier::BOLD),
-            ));
-        }
-        if let Some(tm) = mv.timing {
-            head.push(Span::styled(
-                format!(
-                    "  think {:.1} ms · overhead {:.2} ms · bank {:.1} s",
-                    tm.think_ms, tm.overhead_ms, tm.bank_s
-                ),
-                Style::new().fg(t.muted),
-            ));
-        }
-        lines.push(Line::from(head));
-        if let Some(fault) = &mv.fault {
-            lines.push(Line::styled(
-                format!("  FAULT {}: {}", fault.kind, clean(&fault.detail)),
-                Style::new().fg(t.fault),
-            ));
-        }
-        for log in mv.logs.iter().take(8) {
-            lines.push(Line::styled(
-                format!("  │ {}", clean(log)),
-                Style::new().fg(t.muted),
-            ));
-        }
-        if mv.logs.len() > 8 {
-            lines.push(Line::styled(
-                format!("  │ … {} more lines", mv.logs.len() - 8),
-                Style::new().fg(t.muted),
-            ));
-        }
-    }
-    lines
-}
-
-/// An action as the game names it: RPS signs by name, everything else as JSON.
-fn action_text(game: GameKind, action: &Value) -> String {
-    let json = clean(&action.to_string());
-    match game {
-        GameKind::Rps if action.as_u64().is_some_and(|a| a < 5) => {
-            format!("{} ({json})", crate::game::rps::sign_name(action))
-        }
-        _ => json,
-    }
-}
-
-/// What seat `seat` actually played on an IPD frame where noise flipped its action (the
-/// moves hold what the bot chose; the board and payoffs show what was played).
-fn noise_played(game: GameKind, f: &MatchFrame, seat: usize) -> Option<String> {
-    if game != GameKind::Ipd {
-        return None;
-    }
-    let turn = crate::game::ipd::TurnFrame::decode(&f.state)?;
-    let played = turn.actions?.get(seat)?.clone();
-    turn.flipped
-        .get(seat)
-        .copied()
-        .unwrap_or(false)
-        .then(|| clean(&played))
-}
-
-/// An action in the moves list: RPS signs by name, strings without quotes.
-fn short_action(game: GameKind, action: &Value) -> String {
-    match (game, action) {
-        (GameKind::Rps, a) if a.as_u64().is_some_and(|a| a < 5) => crate::game::rps::sign_name(a),
-        (_, Value::String(s)) => clean(s),
-        // An environment's one-field action (OpenSpiel's `{"submission": 4}`): its value.
-        (GameKind::Env(_), Value::Object(fields)) if fields.len() == 1 => {
-            let value = fields.values().next().unwrap_or(&Value::Null);
-            match value {
-                Value::Object(_) | Value::Array(_) => clean(&action.to_string()),
-                other => short_action(game, other),
-            }
-        }
-        _ => clean(&action.to_string()),
-    }
 }
 
 /// Think time per seat through the match, the cursor at the current frame.

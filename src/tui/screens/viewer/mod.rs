@@ -3,6 +3,7 @@
 //! live match; its state is in [`state`], its drawing in [`draw`].
 
 mod draw;
+mod moves;
 mod state;
 
 pub use draw::{areas, cell_of, draw, frame_at, Areas};
