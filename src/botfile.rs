@@ -149,10 +149,15 @@ pub fn list(dir: &Path) -> Result<Listing, ConfigError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         ConfigError::setting(format!("cannot read the folder {}: {e}", dir.display()))
     })?;
-    let (bundles, files): (Vec<PathBuf>, Vec<PathBuf>) = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() || crate::bundle::is_bundle(p))
-        .partition(|p| crate::bundle::is_bundle(p));
+    let mut bundles = Vec::new();
+    let mut files = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if crate::bundle::is_bundle(&path) {
+            bundles.push(path);
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
     // What manifests here name as their program, and by whom. An executable here is a
     // manifest's own (not a bot by itself) only when the manifest has its name
     // (`alice.yaml` → `alice`): a stranger's manifest cannot claim another entrant's

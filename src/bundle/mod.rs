@@ -134,8 +134,8 @@ fn copy_folder(dir: &Path, rel: &str, into: &mut Writer) -> Result<(), String> {
             into.dir(&path)?;
             copy_folder(&entry.path(), &path, into)?;
         } else if kind.is_file() {
-            let (mut file, _) =
-                crate::files::open_checked(&entry.path(), Links::Refuse).map_err(|e| e.message)?;
+            let (mut file, _) = crate::files::open_checked(&entry.path(), Links::Refuse)
+                .map_err(|e| format!("`{path}`: {}", e.message))?;
             into.file(&path, &mut file)?;
         } else {
             return Err(format!(
@@ -168,7 +168,7 @@ fn python(root: &Path, members: &[Member]) -> Result<(String, Vec<Module>), Stri
             "module",
             Links::Refuse,
         )
-        .map_err(|e| e.message)?;
+        .map_err(|e| format!("`{path}`: {}", e.message))?;
         total += bytes.len() as u64;
         if total > limits::MAX_SOURCE_BYTES {
             return Err(format!(

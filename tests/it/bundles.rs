@@ -3,13 +3,13 @@
 //! tournament; what a bundle may read inside the cage, and what it may not; and
 //! neural-network bundles (numpy weights, an onnxruntime model) in the test venv.
 
-use crate::common::{self, fixtures};
+use crate::common::{self, cagematch_in as cagematch, fixtures, text};
 use cagematch::botfile::BotFile;
 use cagematch::game::GameKind;
 use cagematch::referee::{self, MatchSpec};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,18 +17,6 @@ fn root() -> &'static Path {
 
 fn bundle(name: &str) -> PathBuf {
     fixtures().join("bundles").join(name)
-}
-
-fn cagematch(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cagematch"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run cagematch")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `submission.tar.gz` in `dir` as Kaggle's instructions make it (`tar czf

@@ -217,6 +217,17 @@ pub fn rules() -> Vec<Rule> {
     ]
 }
 
+/// `openat` without any flag that writes, creates, truncates or appends (those get
+/// `EACCES`); which files it reaches is Landlock's (and a bundle's private root's) call.
+fn read_only_openat(why: &'static str) -> Rule {
+    let action = Action::When {
+        tests: vec![(2, Test::NoBits(WRITE_FLAGS))],
+        then: Verdict::Allow,
+        otherwise: Verdict::Errno(libc::EACCES),
+    };
+    rule!(SYS_openat, action, why)
+}
+
 /// `fcntl` on a process's own descriptors: flags and copies only.
 fn fcntl() -> Rule {
     rule!(
@@ -252,14 +263,8 @@ pub fn bundle_rules(private_root: bool) -> Vec<Rule> {
         Errno(libc::EACCES)
     };
     let mut extra = vec![
-        rule!(
-            SYS_openat,
-            When {
-                tests: vec![(2, Test::NoBits(WRITE_FLAGS))],
-                then: Verdict::Allow,
-                otherwise: Verdict::Errno(libc::EACCES),
-            },
-            "read-only opens of its bundle's files (Landlock and its private root decide which); writing, creating or truncating is refused"
+        read_only_openat(
+            "read-only opens of its bundle's files (Landlock and its private root decide which); writing, creating or truncating is refused",
         ),
         rule!(
             SYS_getdents64,
@@ -380,14 +385,8 @@ pub fn native_rules(pid: libc::pid_t, exec_path: u64) -> Vec<Rule> {
             Allow,
             "listing a folder Landlock lets it read"
         ),
-        rule!(
-            SYS_openat,
-            When {
-                tests: vec![(2, Test::NoBits(WRITE_FLAGS))],
-                then: Verdict::Allow,
-                otherwise: Verdict::Errno(libc::EACCES),
-            },
-            "read-only opens; Landlock decides which files (libraries, its own folder)"
+        read_only_openat(
+            "read-only opens; Landlock decides which files (libraries, its own folder)",
         ),
         rule!(
             SYS_open,
