@@ -96,6 +96,10 @@ impl GameProcess {
         command
             .arg(crate::gameproc::ARG)
             .env_clear()
+            // Numerical libraries start no thread pool: OpenBLAS's idle threads spin,
+            // and would take CPU from other workers' bots (numpy comes with
+            // kaggle_environments).
+            .envs(crate::cage::policy::ZYGOTE_ENV.iter().copied())
             .env("TMPDIR", scratch.path())
             .env("HOME", scratch.path())
             .current_dir(scratch.path())
