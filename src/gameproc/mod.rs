@@ -10,6 +10,7 @@
 //! `scripts/kaggle_env_crosscheck.py`.
 
 mod sandbox;
+mod structify;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
@@ -79,6 +80,7 @@ pub fn main(_args: &[String]) -> i32 {
             c"kaggle_utils.py",
             c"kaggle_utils",
         )?;
+        structify::install(py, &utils)?;
         sys.getattr("modules")?.set_item("kaggle_utils", utils)?;
         let core = PyModule::from_code(
             py,

@@ -391,3 +391,15 @@ fn a_free_for_all_places_every_seat_and_plays_on_without_a_faulted_one() {
     nine.extend(std::iter::repeat_n(one.as_str(), 9));
     assert_eq!(cagematch(&nine).status.code(), Some(2));
 }
+
+/// The game process's `structify` is written in Rust for speed: it makes and refuses
+/// exactly what the Python one makes and refuses (which `tests/e2e/kaggle_env.rs` checks
+/// against kaggle_environments' own), nested data and odd keys included.
+#[test]
+fn the_game_processs_structify_makes_and_refuses_what_the_python_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = bot(dir.path(), "zero.py", "0");
+    let (out, v) = json_match("tests/envs/structify_probe.py", &zero, &zero, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
+}
