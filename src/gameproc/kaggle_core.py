@@ -141,7 +141,11 @@ def validate(data, schema, where="instance"):
     kind = schema.get("type")
     if kind is not None:
         kinds = kind if isinstance(kind, list) else [kind]
-        if not any(TYPES.get(k, lambda v: True)(data) for k in kinds):
+        for k in kinds:
+            check = TYPES.get(k)
+            if check is None or check(data):
+                break
+        else:
             raise Invalid(f"{short(data)} is not of type {', '.join(map(repr, kinds))} ({where})")
     if "enum" in schema and data not in schema["enum"]:
         raise Invalid(f"{short(data)} is not one of {schema['enum']!r} ({where})")
@@ -256,17 +260,49 @@ def process_specification(spec):
     return spec
 
 
+# What `prepared` made, by configuration (a process serves one environment; a runner
+# plays it with a handful of configurations). Cleared past PREPARED_MAX.
+PREPARED = {}
+PREPARED_MAX = 64
+
+
+def prepared(specification, configuration):
+    """(specification, configuration, state schema, per-seat schemas) for a configuration:
+    the specification and the settings processed as Kaggle's Environment does on every
+    `make`, done once per configuration. The first two are plain (each Environment
+    structifies its own copy); the schemas are this module's own, which no interpreter
+    sees under Kaggle's names."""
+    key = json.dumps(configuration or {}, sort_keys=True, default=repr)
+    if key in PREPARED:
+        return PREPARED[key]
+    spec = process_specification(specification)
+    err, config = process_schema({"type": "object", "properties": spec.get("configuration") or {}}, configuration or {})
+    if err:
+        raise Invalid("configuration: " + err)
+    state = SCHEMAS["state"]["properties"]
+    state_schema = {
+        **SCHEMAS["state"],
+        "properties": {
+            "action": {**state["action"], **(spec.get("action") or {})},
+            "reward": {**state["reward"], **(spec.get("reward") or {})},
+            "info": {**state["info"], "properties": spec.get("info") or {}},
+            "observation": {**state["observation"], "properties": spec.get("observation") or {}},
+            "status": {**state["status"], **(spec.get("status") or {})},
+        },
+    }
+    if len(PREPARED) >= PREPARED_MAX:
+        PREPARED.clear()
+    PREPARED[key] = (spec, config, state_schema, {})
+    return PREPARED[key]
+
+
 class Environment:
     """What an interpreter and a renderer see as `env` (Kaggle's names)."""
 
     def __init__(self, specification, interpreter, renderer, configuration, info=None):
-        self.specification = structify(process_specification(specification))
-        err, config = process_schema(
-            {"type": "object", "properties": self.specification.configuration},
-            configuration or {},
-        )
-        if err:
-            raise Invalid("configuration: " + err)
+        spec, config, self.state_schema, self.position_schemas = prepared(specification, configuration)
+        # Fresh structures every match: an interpreter may change what it is given.
+        self.specification = structify(spec)
         self.configuration = structify(config)
         self.interpreter = interpreter
         self.renderer = renderer
@@ -275,21 +311,8 @@ class Environment:
         self.logs = []
         self.steps = []
         self.state = None
-        spec = self.specification
-        self.state_schema = {
-            **SCHEMAS["state"],
-            "properties": {
-                "action": {**SCHEMAS["state"]["properties"]["action"], **(spec.get("action") or {})},
-                "reward": {**SCHEMAS["state"]["properties"]["reward"], **(spec.get("reward") or {})},
-                "info": {**SCHEMAS["state"]["properties"]["info"], "properties": spec.get("info") or {}},
-                "observation": {
-                    **SCHEMAS["state"]["properties"]["observation"],
-                    "properties": spec.get("observation") or {},
-                },
-                "status": {**SCHEMAS["state"]["properties"]["status"], **(spec.get("status") or {})},
-            },
-        }
-        self.position_schemas = {}
+        # See observation_for (made on first use).
+        self.observation_plan = None
 
     @property
     def name(self):
@@ -489,10 +512,16 @@ def load(source):
 
 
 class Captured:
-    """The interpreter's printed output, kept (capped) for the reply, never on the wire."""
+    """The interpreter's printed output, kept (capped) for the reply, never on the wire.
+    One pair of buffers serves every request (emptied on entry): a step makes nothing."""
+
+    def __init__(self):
+        self.out, self.err = io.StringIO(), io.StringIO()
 
     def __enter__(self):
-        self.out, self.err = io.StringIO(), io.StringIO()
+        for buffer in (self.out, self.err):
+            buffer.seek(0)
+            buffer.truncate()
         self.saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.out, self.err
         return self
@@ -505,26 +534,45 @@ class Captured:
         return (self.out.getvalue() + self.err.getvalue())[:LOG_CHARS]
 
 
+def merge_plan(props):
+    """What building an observation does with each field of `props` (the observation
+    schema's properties): the hidden fields, the shared ones, and a plan for each nested
+    object. Made once per environment, not per seat and step."""
+    hidden, shared, nested = [], [], []
+    for k, prop in props.items():
+        if not isinstance(prop, dict):
+            continue
+        if prop.get("hidden", False):
+            hidden.append(k)
+        elif prop.get("shared", False):
+            shared.append(k)
+        elif isinstance(prop.get("properties"), dict):
+            nested.append((k, merge_plan(prop["properties"])))
+    return hidden, shared, nested
+
+
 def observation_for(env, position):
     """Seat `position`'s observation as Kaggle's runner gives it (shared fields from agent
     0, hidden ones removed), built without copying what JSON only reads."""
 
-    def merge(shared, own, props):
+    def merge(shared, own, plan):
+        hidden, shared_keys, nested = plan
         out = dict(own)
-        for k, prop in props.items():
-            if not isinstance(prop, dict):
-                continue
-            if prop.get("hidden", False):
-                out.pop(k, None)
-            elif prop.get("shared", False):
-                if k in shared:
-                    out[k] = shared[k]
-            elif isinstance(prop.get("properties"), dict) and isinstance(out.get(k), dict):
-                out[k] = merge(shared.get(k) or {}, out[k], prop["properties"])
+        for k in hidden:
+            out.pop(k, None)
+        for k in shared_keys:
+            if k in shared:
+                out[k] = shared[k]
+        for k, inner in nested:
+            if isinstance(out.get(k), dict):
+                out[k] = merge(shared.get(k) or {}, out[k], inner)
         return out
 
-    props = env.state_schema["properties"]["observation"].get("properties") or {}
-    return merge(env.state[0].observation, env.state[position].observation, props)
+    plan = env.observation_plan
+    if plan is None:
+        props = env.state_schema["properties"]["observation"].get("properties") or {}
+        plan = env.observation_plan = merge_plan(props)
+    return merge(env.state[0].observation, env.state[position].observation, plan)
 
 
 def state_of(env):
@@ -553,8 +601,11 @@ def serve(start, read, write):
     a game error (with its traceback), never a crash of this loop. `{"reset": {…}}` starts
     the next match in the same process (the environment's code is loaded once)."""
 
+    # One encoder for every reply (json.dumps with options makes one per call).
+    encode = json.JSONEncoder(allow_nan=False, default=str).encode
+
     def reply(message):
-        write(json.dumps(message, allow_nan=False, default=str) + "\n")
+        write(encode(message) + "\n")
 
     def begin(configuration, seed, seats):
         # The environment's chance (Python's `random`, numpy's global generator) is the
@@ -592,8 +643,9 @@ def serve(start, read, write):
         }
 
     env = None
+    captured = Captured()
     try:
-        with Captured() as out:
+        with captured as out:
             spec, interpreter, renderer, agents = load(start["source"])
             env = begin(start.get("configuration"), start.get("seed"), start.get("seats"))
         reply(ready(env, out.text()))
@@ -609,7 +661,7 @@ def serve(start, read, write):
             return
         request = json.loads(line)
         try:
-            with Captured() as out:
+            with captured as out:
                 if "reset" in request:
                     try:
                         reset = request["reset"]
