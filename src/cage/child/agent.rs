@@ -71,6 +71,7 @@ impl Pipes {
 /// with `_exit`, so no `__del__` or atexit hook runs.
 pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams) -> ! {
     let mut pipes = Pipes::open();
+    super::warm::warm_up(py, prep);
     pipes.send(&Hello::Caged(layers.clone()));
     let (stdout, stderr) = streams;
     let flush = |py: Python<'_>| {

@@ -4,7 +4,8 @@
 //! 2. Between the halves, only what the filter would refuse later (the Python bot's
 //!    output streams need `fstat`; a compiled bot's folder and `execveat` arguments).
 //! 3. [`setup::lock`] / [`setup::lock_native`]: Landlock, no_new_privs, seccomp.
-//! 4. The report of the layers to the host, then bot code: the agent ([`agent`],
+//! 4. A Python bot's warm-up ([`warm`]: our own code, so the bot's load does not pay
+//!    the fork's page faults), the report of the layers to the host, then bot code: the agent ([`agent`],
 //!    [`convert`], [`gate`]) or the compiled program's image ([`exec`]). From here on
 //!    every system call is checked against the table in [`seccomp`].
 
@@ -17,6 +18,7 @@ pub mod modules;
 mod namespaces;
 pub mod seccomp;
 pub mod setup;
+mod warm;
 
 pub use exec::LIBRARY_PATHS;
 
