@@ -403,3 +403,26 @@ fn the_game_processs_structify_makes_and_refuses_what_the_python_one_does() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
 }
+
+/// A game process whose environment imports numpy starts no thread pool: OpenBLAS's
+/// idle threads spin, and would take CPU from other workers' bots.
+#[test]
+fn a_game_process_that_imports_numpy_has_one_thread() {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-test");
+    assert!(
+        venv.join("pyvenv.cfg").is_file(),
+        "{} is missing: run the tests with scripts/test, which makes it",
+        venv.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let zero = bot(dir.path(), "zero.py", "0");
+    let venv = venv.display().to_string();
+    let (out, v) = json_match(
+        "tests/envs/threads.py",
+        &zero,
+        &zero,
+        &["--game-venv", &venv],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
+}
