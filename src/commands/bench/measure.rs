@@ -30,25 +30,33 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
     };
     let cpus = affinity::allowed_cpus();
     let env = super::environment::open()?;
+    let spawns = spawns(&policy, &trivial, opts.spawns.max(10))?;
+    let moves = moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?;
+    let in_process = affinity::pinned(0, || in_process(opts.moves.max(10)))?;
+    let rounds = super::rounds::measure(&policy)?;
+    let throughput = throughput(&policy, opts.matches.max(2), cpus.len().max(1), env.game)?;
+    // Unavailable (e.g. /proc hidden) is reported, not fatal.
+    let python = std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE"));
+    let memory = memory(&policy, &trivial, python).map_err(|e| e.to_string());
+    let numpy = numpy_figures(&policy, opts)?;
+    let environment = super::environment::measure(&policy, &env, opts.game_venv.as_deref())?;
+    let fairness = super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?;
+    // Last: bots that held 50 MB leave the kernel slower to start and end processes for a
+    // while (memory cgroup teardown), which would weigh on whatever came next.
+    let bundle =
+        super::bundle::measure(&policy, opts.spawns.clamp(10, 50)).map_err(|e| e.to_string());
     Ok(Measured {
-        spawns: spawns(&policy, &trivial, opts.spawns.max(10))?,
-        moves: moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?,
-        in_process: affinity::pinned(0, || in_process(opts.moves.max(10)))?,
-        rounds: super::rounds::measure(&policy)?,
+        spawns,
+        moves,
+        in_process,
+        rounds,
         jobs_all: cpus.len().max(1),
-        throughput: throughput(&policy, opts.matches.max(2), cpus.len().max(1), env.game)?,
-        // Unavailable (e.g. /proc hidden) is reported, not fatal.
-        memory: memory(
-            &policy,
-            &trivial,
-            std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE")),
-        )
-        .map_err(|e| e.to_string()),
-        bundle: super::bundle::measure(&policy, opts.spawns.clamp(10, 50))
-            .map_err(|e| e.to_string()),
-        numpy: numpy_figures(&policy, opts)?,
-        environment: super::environment::measure(&policy, &env, opts.game_venv.as_deref())?,
-        fairness: super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?,
+        throughput,
+        memory,
+        bundle,
+        numpy,
+        environment,
+        fairness,
     })
 }
 
