@@ -235,6 +235,42 @@ impl BoardFrame {
     pub fn rows(&self) -> std::slice::Chunks<'_, u8> {
         self.board.chunks(self.columns)
     }
+
+    /// Every cell in a line of `inarow` same discs (any direction).
+    pub fn winning_cells(&self, rows: usize, inarow: usize) -> Vec<(usize, usize)> {
+        let columns = self.columns;
+        let at = |r: isize, c: isize| -> u8 {
+            if r < 0 || c < 0 || r as usize >= rows || c as usize >= columns {
+                return 0;
+            }
+            self.board[r as usize * columns + c as usize]
+        };
+        let mut cells = Vec::new();
+        // Bounded work on hostile sizes: real boards are a few dozen cells.
+        if !(2..=64).contains(&inarow) || self.board.len() > 4096 {
+            return cells;
+        }
+        for r in 0..rows as isize {
+            for c in 0..columns as isize {
+                let me = at(r, c);
+                if me == 0 {
+                    continue;
+                }
+                for (dr, dc) in [(0, 1), (1, 0), (1, 1), (1, -1)] {
+                    let run = (0..inarow as isize).all(|k| at(r + k * dr, c + k * dc) == me);
+                    if run {
+                        for k in 0..inarow as isize {
+                            let cell = ((r + k * dr) as usize, (c + k * dc) as usize);
+                            if !cells.contains(&cell) {
+                                cells.push(cell);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cells
+    }
 }
 
 /// The board as rows of `.`, `X` (seat 1) and `O` (seat 2), with column numbers.

@@ -5,6 +5,7 @@
 //! step, it is a draw); with more seats the faulting seat is out, placed last, and the
 //! others play on as the game's rules say.
 
+pub mod describe;
 mod record;
 mod result;
 mod seeds;

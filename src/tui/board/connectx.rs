@@ -20,7 +20,7 @@ pub fn draw(frame: &Frame, canvas: &Canvas) -> Vec<Line<'static>> {
         .find(|&(w, h)| columns * w <= canvas.width && rows * h < canvas.height)
         .unwrap_or((2, 1));
     let last = last_move(frame, &board);
-    let winning = winning_cells(&board, rows, canvas.inarow);
+    let winning = board.winning_cells(rows, canvas.inarow);
     // A board larger than the space (a hostile replay) shows its bottom-left corner.
     let shown_rows = rows.min(canvas.height.saturating_sub(1) / ch).max(1);
     let shown_columns = columns.min(canvas.width / cw).max(1);
@@ -122,40 +122,4 @@ fn last_move(frame: &Frame, board: &BoardFrame) -> Option<(usize, usize)> {
         .rows()
         .position(|row| row.get(column).is_some_and(|&c| c != 0))
         .map(|r| (r, column))
-}
-
-/// Every cell in a line of `inarow` same discs (any direction).
-fn winning_cells(board: &BoardFrame, rows: usize, inarow: usize) -> Vec<(usize, usize)> {
-    let columns = board.columns;
-    let at = |r: isize, c: isize| -> u8 {
-        if r < 0 || c < 0 || r as usize >= rows || c as usize >= columns {
-            return 0;
-        }
-        board.board[r as usize * columns + c as usize]
-    };
-    let mut cells = Vec::new();
-    // Bounded work on hostile sizes: real boards are a few dozen cells.
-    if !(2..=64).contains(&inarow) || board.board.len() > 4096 {
-        return cells;
-    }
-    for r in 0..rows as isize {
-        for c in 0..columns as isize {
-            let me = at(r, c);
-            if me == 0 {
-                continue;
-            }
-            for (dr, dc) in [(0, 1), (1, 0), (1, 1), (1, -1)] {
-                let run = (0..inarow as isize).all(|k| at(r + k * dr, c + k * dc) == me);
-                if run {
-                    for k in 0..inarow as isize {
-                        let cell = ((r + k * dr) as usize, (c + k * dc) as usize);
-                        if !cells.contains(&cell) {
-                            cells.push(cell);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    cells
 }

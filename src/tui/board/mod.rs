@@ -13,7 +13,7 @@ use crate::game::GameKind;
 use crate::referee::Frame;
 use ratatui::text::Line;
 
-pub use rounds::{scores, Round};
+pub use crate::referee::describe::{scores, Round};
 
 /// Something worth jumping to on the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub fn marks(game: GameKind, frames: &[Frame]) -> Vec<(usize, Mark)> {
         .filter_map(|(i, f)| {
             if f.moves.iter().any(|m| m.fault.is_some()) {
                 Some((i, Mark::Fault))
-            } else if game == GameKind::Ipd && rounds::flipped(f) {
+            } else if game == GameKind::Ipd && crate::referee::describe::flipped(f) {
                 Some((i, Mark::Flip))
             } else {
                 None

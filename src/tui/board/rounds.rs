@@ -3,9 +3,8 @@
 //! the current round highlighted; and the running scores for the viewer's chart.
 
 use super::canvas::Canvas;
-use crate::game::ipd::TurnFrame;
-use crate::game::rps::RoundFrame;
 use crate::game::GameKind;
+use crate::referee::describe::{round, scores, Round};
 use crate::referee::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -13,80 +12,6 @@ use serde_json::Value;
 
 /// Columns left of the grid for the row labels.
 const LABEL: usize = 6;
-
-/// One played round as the grid shows it.
-#[derive(Debug, Clone)]
-pub struct Round {
-    pub step: u64,
-    /// One letter per seat: R P S K L, or C D.
-    pub shown: [char; 2],
-    /// 1 when seat 1 won the round, -1 when seat 2 did, 0 otherwise (RPS only).
-    pub winner: i8,
-    pub flipped: [bool; 2],
-}
-
-fn letter(sign: i64) -> char {
-    match usize::try_from(sign)
-        .ok()
-        .and_then(|s| crate::game::rps::SIGN_NAMES.get(s))
-    {
-        Some(&"spock") => 'K',
-        Some(name) => name.chars().next().map_or('?', |c| c.to_ascii_uppercase()),
-        None => '?',
-    }
-}
-
-fn ipd_letter(action: &str) -> char {
-    match action {
-        "C" => 'C',
-        "D" => 'D',
-        _ => '?',
-    }
-}
-
-/// The round a frame records, if it records one.
-pub fn round(game: GameKind, frame: &Frame) -> Option<Round> {
-    let step = frame.step;
-    if game == GameKind::Rps {
-        let [a, b] = RoundFrame::decode(&frame.state)?.actions?;
-        let score = crate::game::rps::get_score(a, b);
-        Some(Round {
-            step,
-            shown: [letter(a), letter(b)],
-            winner: if score > 0.0 {
-                1
-            } else if score < 0.0 {
-                -1
-            } else {
-                0
-            },
-            flipped: [false; 2],
-        })
-    } else {
-        let f = TurnFrame::decode(&frame.state)?;
-        let [a, b] = f.actions?;
-        Some(Round {
-            step,
-            shown: [ipd_letter(&a), ipd_letter(&b)],
-            winner: 0,
-            flipped: f.flipped,
-        })
-    }
-}
-
-pub fn flipped(frame: &Frame) -> bool {
-    TurnFrame::decode(&frame.state).is_some_and(|f| f.flipped.iter().any(|&x| x))
-}
-
-/// Each seat's running score at a frame (RPS rewards, IPD payoffs).
-pub fn scores(game: GameKind, frame: &Frame) -> Option<[f64; 2]> {
-    let number = |n: &serde_json::Number| n.as_f64().unwrap_or(0.0);
-    if game == GameKind::Rps {
-        RoundFrame::decode(&frame.state).map(|f| f.rewards.each_ref().map(number))
-    } else {
-        TurnFrame::decode(&frame.state).map(|f| f.scores.each_ref().map(number))
-    }
-}
 
 pub fn draw(game: GameKind, frames: &[Frame], canvas: &Canvas) -> Vec<Line<'static>> {
     let t = canvas.theme;

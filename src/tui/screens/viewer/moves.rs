@@ -2,31 +2,15 @@
 //! (action, think time, printed lines, fault, an IPD noise flip), and the moves around
 //! it, each frame numbered once (a fault's extra frame is the fault, not a step).
 
-use crate::game::GameKind;
+use crate::referee::describe::{action_text, fault_frame, noise_played, short_action};
 use crate::referee::Frame as MatchFrame;
+
+pub(super) use crate::referee::describe::step_text;
 use crate::tui::match_view::MatchView;
 use crate::tui::run_view::Run;
 use crate::tui::widgets::{clean, fit};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use serde_json::Value;
-
-/// True for frame `i` when it is the frame a fault adds after the game's last step: it
-/// repeats that step's number, and is shown as the fault, not as a second step.
-fn fault_frame(frames: &[MatchFrame], i: usize) -> bool {
-    i > 0 && frames.get(i).map(|f| f.step) == frames.get(i - 1).map(|f| f.step)
-}
-
-/// Frame `i`'s step as the viewer numbers it everywhere: the game's step, and
-/// `" (fault)"` after it on a fault's frame.
-pub(super) fn step_text(frames: &[MatchFrame], i: usize) -> String {
-    let step = frames.get(i).map_or(0, |f| f.step);
-    if fault_frame(frames, i) {
-        format!("{step} (fault)")
-    } else {
-        step.to_string()
-    }
-}
 
 /// How the match ended (or that it is still running), for the moves panel's top.
 fn result_line(run: &Run, m: &MatchView) -> Line<'static> {
@@ -169,47 +153,4 @@ fn current_move(run: &Run, seats: &[usize], f: &MatchFrame) -> Vec<Line<'static>
         }
     }
     lines
-}
-
-/// An action as the game names it: RPS signs by name, everything else as JSON.
-fn action_text(game: GameKind, action: &Value) -> String {
-    let json = clean(&action.to_string());
-    match game {
-        GameKind::Rps if action.as_u64().is_some_and(|a| a < 5) => {
-            format!("{} ({json})", crate::game::rps::sign_name(action))
-        }
-        _ => json,
-    }
-}
-
-/// What seat `seat` actually played on an IPD frame where noise flipped its action (the
-/// moves hold what the bot chose; the board and payoffs show what was played).
-fn noise_played(game: GameKind, f: &MatchFrame, seat: usize) -> Option<String> {
-    if game != GameKind::Ipd {
-        return None;
-    }
-    let turn = crate::game::ipd::TurnFrame::decode(&f.state)?;
-    let played = turn.actions?.get(seat)?.clone();
-    turn.flipped
-        .get(seat)
-        .copied()
-        .unwrap_or(false)
-        .then(|| clean(&played))
-}
-
-/// An action in the moves list: RPS signs by name, strings without quotes.
-fn short_action(game: GameKind, action: &Value) -> String {
-    match (game, action) {
-        (GameKind::Rps, a) if a.as_u64().is_some_and(|a| a < 5) => crate::game::rps::sign_name(a),
-        (_, Value::String(s)) => clean(s),
-        // An environment's one-field action (OpenSpiel's `{"submission": 4}`): its value.
-        (GameKind::Env(_), Value::Object(fields)) if fields.len() == 1 => {
-            let value = fields.values().next().unwrap_or(&Value::Null);
-            match value {
-                Value::Object(_) | Value::Array(_) => clean(&action.to_string()),
-                other => short_action(game, other),
-            }
-        }
-        _ => clean(&action.to_string()),
-    }
 }
