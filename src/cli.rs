@@ -241,6 +241,10 @@ pub struct ReplayArgs {
     /// Colour theme: dark, light, high-contrast, or a theme .yaml file
     #[arg(long)]
     pub theme: Option<String>,
+    /// Write the replay as one self-contained HTML page to share (board, step controls,
+    /// move list, scores) instead of opening the viewer
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

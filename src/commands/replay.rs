@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 /// Opens a saved replay in the match viewer, or a run folder in the whole UI.
 pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
+    if let Some(out) = &args.html {
+        return page(args, out);
+    }
     let theme = crate::tui::theme::Theme::load(args.theme.as_deref().unwrap_or("dark"))?;
     let app = if args.file.is_dir() {
         crate::tui::live::app_for_folder(&args.file, theme)?
@@ -38,5 +41,24 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
         .write(&path)?;
         Ok(path.display().to_string())
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `replay FILE --html OUT`: the replay as a page to share.
+fn page(args: &ReplayArgs, out: &std::path::Path) -> Result<ExitCode, Error> {
+    if args.file.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: --html takes a replay file, not a run folder (report RUN_DIR writes the run's page)",
+            shown(&args.file)
+        )));
+    }
+    let record = crate::replay::read(&args.file)?;
+    let title = args
+        .file
+        .file_name()
+        .map_or_else(|| shown(&args.file), |n| shown(std::path::Path::new(n)));
+    let text = super::report::replay_page::render(&record, &title);
+    crate::files::write_replacing(out, &text, "replay page")?;
+    say!("wrote {}", shown(out));
     Ok(ExitCode::SUCCESS)
 }

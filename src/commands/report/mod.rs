@@ -5,6 +5,7 @@
 mod csv;
 mod html;
 mod markdown;
+pub(crate) mod replay_page;
 mod results;
 
 use results::Results;
