@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod browser;
 mod free_for_all;
 mod kaggle_env;
 mod organiser;
