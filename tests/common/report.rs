@@ -53,6 +53,30 @@ pub fn html_table(html: &str, id: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A standings figure as HTML and Markdown show it (the `i`-th of points, games, W, D,
+/// L, score, Elo, low, high): the score as a percentage to a tenth, Elo signed and whole.
+pub fn assert_shown(cell: &str, i: usize, v: f64, name: &str) {
+    match i {
+        5 => {
+            let pct = cell
+                .strip_suffix(" %")
+                .unwrap_or_else(|| panic!("{name}: score `{cell}` is not a percentage"));
+            assert!(
+                (num(pct) - v * 100.0).abs() <= 0.05,
+                "{name}: score {cell} vs {v}"
+            );
+        }
+        6..=8 if v.is_finite() => {
+            assert!(
+                cell.starts_with('+') || cell.starts_with('-'),
+                "{name}: Elo `{cell}` has no sign"
+            );
+            assert!((num(cell) - v).abs() <= 0.5, "{name}: Elo {cell} vs {v}");
+        }
+        _ => assert_eq!(num(cell), v, "{name}: figure {i}"),
+    }
+}
+
 pub fn num(s: &str) -> f64 {
     s.parse()
         .unwrap_or_else(|_| panic!("`{s}` is not a number"))
@@ -88,13 +112,7 @@ pub fn assert_html_matches(html: &str, e: &Export) {
             row.elo_high,
         ];
         for (i, v) in figures.iter().enumerate() {
-            assert_eq!(
-                num(&cells[2 + i]),
-                *v,
-                "{}: column {}",
-                row.name,
-                rows[0][2 + i]
-            );
+            assert_shown(&cells[2 + i], i, *v, &row.name);
         }
         let faults: u32 = row.faults.values().sum();
         assert_eq!(num(&cells[12]), f64::from(faults));
@@ -153,7 +171,14 @@ pub fn assert_html_matches(html: &str, e: &Export) {
         .iter()
         .map(|k| serde_yaml::from_str(k).unwrap())
         .collect();
-    for (cells, row) in faults[1..].iter().zip(&e.standings) {
+    // A row for each bot that faulted, in standings order.
+    let faulted: Vec<_> = e
+        .standings
+        .iter()
+        .filter(|r| r.faults.values().sum::<u32>() > 0)
+        .collect();
+    assert_eq!(faults.len() - 1, faulted.len());
+    for (cells, row) in faults[1..].iter().zip(faulted) {
         assert_eq!(cells[0], row.name);
         for (cell, kind) in cells[1..].iter().zip(&kinds) {
             assert_eq!(

@@ -10,9 +10,12 @@ use std::process::Command;
 
 const CHROMIUM: &str = "chromium-headless-shell";
 
-/// The DOM Chromium rendered for `url` at `width` px, and what it logged.
-fn rendered(url: &str, width: u32, home: &Path) -> (String, String) {
+/// The DOM Chromium rendered for `url` at `width` px, and what it logged; `dark`
+/// chooses the colour scheme the page is told (Blink's setting: 0 dark, 1 light).
+fn rendered(url: &str, width: u32, dark: Option<bool>, home: &Path) -> (String, String) {
+    let scheme = dark.map(|d| format!("--blink-settings=preferredColorScheme={}", u8::from(!d)));
     let out = Command::new(CHROMIUM)
+        .args(scheme.iter().map(String::as_str))
         .args([
             // The browser's own sandbox needs privileges a test user may not have; the
             // pages are ours and run no network (their policy forbids it).
@@ -83,7 +86,7 @@ fn a_replay_page_steps_through_a_match_in_a_real_browser() {
 
     for theme in ["light", "dark"] {
         let url = format!("file://{}#step=3&theme={theme}", page.display());
-        let (dom, log) = rendered(&url, 420, dir.path());
+        let (dom, log) = rendered(&url, 420, None, dir.path());
         let body = body_tag(&dom);
         assert!(body.contains("data-ready=\"1\""), "{body}");
         assert!(!body.contains("data-error"), "{body}");
@@ -121,8 +124,79 @@ fn a_replay_page_steps_through_a_match_in_a_real_browser() {
     let (dom, _) = rendered(
         &format!("file://{}#step=999", page.display()),
         1100,
+        None,
         dir.path(),
     );
     assert!(body_tag(&dom).contains("data-step=\"7\""));
     assert_eq!(dom.matches("cell mark").count(), 4, "the winning four");
+}
+
+#[test]
+fn the_report_reads_in_light_and_dark_at_420_px_and_links_each_fault_to_its_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let evil = dir.path().join("<b>bold.py");
+    std::fs::copy(root.join("bots/rps/counter.py"), &evil).unwrap();
+    let files = [
+        root.join("bots/rps/rock.py"),
+        root.join("tests/fixtures/games/crash_on_third.py"),
+        evil,
+    ];
+    let list: Vec<String> = files.iter().map(|f| format!("'{}'", f.display())).collect();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        format!(
+            "name: A rather long tournament name to wrap at 420 pixels\ngame: rps\nconfiguration:\n  episodeSteps: 20\nbots:\n  files: [{}]\ngames_per_pair: 2\nseed: 5\noutput: runs\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = cagematch_in(dir.path(), &["run", "t.yaml", "--headless"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = crate::common::only_run(dir.path());
+    let out = cagematch_in(dir.path(), &["report", run.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = format!("file://{}", run.join("report.html").display());
+    for dark in [false, true] {
+        let (dom, log) = rendered(&url, 420, Some(dark), dir.path());
+        let body = body_tag(&dom);
+        assert!(body.contains("data-ready=\"1\""), "{body}");
+        // Every heading, paragraph and cell readable against what lies behind it (the
+        // crosstable's names were dark on dark before), and no sideways scrolling.
+        assert!(
+            body.contains("data-unreadable=\"0\""),
+            "dark {dark}: {body}"
+        );
+        assert!(body.contains("data-overflow=\"no\""), "dark {dark}: {body}");
+        assert!(
+            console_errors(&log).is_empty(),
+            "{:?}",
+            console_errors(&log)
+        );
+        assert!(dom.contains("&lt;b&gt;bold") && !dom.contains("<b>bold"));
+        assert!(dom.contains(" %</td>"), "score as a percentage");
+    }
+    // The fault list links each fault to its match's page, which plays in the browser.
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let at = html
+        .find("href=\"report-replays/")
+        .expect("a link to a match");
+    let link = &html[at + 6..at + 6 + html[at + 6..].find('"').unwrap()];
+    let page = run.join(link);
+    assert!(page.is_file(), "{}", page.display());
+    let (dom, log) = rendered(&format!("file://{}", page.display()), 420, None, dir.path());
+    let body = body_tag(&dom);
+    assert!(
+        body.contains("data-ready=\"1\"") && !body.contains("data-error"),
+        "{body}"
+    );
+    assert!(
+        console_errors(&log).is_empty(),
+        "{:?}",
+        console_errors(&log)
+    );
+    assert!(
+        dom.contains("FAULT") || dom.contains("✖"),
+        "the fault in the move list"
+    );
 }

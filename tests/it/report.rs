@@ -41,16 +41,47 @@ fn html_report_is_self_contained_and_equals_the_export() {
     let out = cagematch(dir.path(), &["report", run.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let path = run.join("report.html");
-    assert_eq!(text(&out.stdout), format!("wrote {}\n", path.display()));
+    let pages = run.join("report-replays");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "wrote 12 replay pages in {}\nwrote {}\n",
+            pages.display(),
+            path.display()
+        )
+    );
     let html = std::fs::read_to_string(&path).unwrap();
     assert_html_matches(&html, &e);
-    // Self-contained: nothing fetched, nothing run.
-    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
-    for banned in [
-        "<script", "http://", "https://", "src=\"", "<link", "@import", "url(",
-    ] {
+    // Self-contained: nothing fetched, and no script but its own, allowed by its hash.
+    assert!(html.contains(
+        "Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"
+    ));
+    assert_eq!(html.matches("<script").count(), 1);
+    for banned in ["http://", "https://", "src=\"", "<link", "@import", "url("] {
         assert!(!html.contains(banned), "{banned} in the page");
     }
+    // Every fault listed with its message, linked to its match's page (which exists).
+    let list = html_table(&html, "fault-list");
+    let crashes = e
+        .standings
+        .iter()
+        .map(|r| r.faults.values().sum::<u32>())
+        .sum::<u32>();
+    assert_eq!(list.len() - 1, crashes as usize);
+    for row in &list[1..] {
+        assert!(!row[3].is_empty(), "a fault without its message: {row:?}");
+        let number: usize = row[0].trim_start_matches('#').parse().unwrap();
+        assert!(html.contains(&format!("href=\"report-replays/{number:05}.html\"")));
+        assert!(pages.join(format!("{number:05}.html")).is_file());
+    }
+    // The faults table: only bots that faulted.
+    assert_eq!(
+        html_table(&html, "faults").len() - 1,
+        e.standings
+            .iter()
+            .filter(|r| r.faults.values().sum::<u32>() > 0)
+            .count()
+    );
     // The markup-named bot and tournament are text.
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;co"));
     assert!(!html.contains("<img"));
@@ -152,12 +183,11 @@ fn markdown_and_csv_reports_equal_the_export() {
             .unwrap_or_else(|| panic!("no row for {name}:\n{md}"));
         let cells: Vec<&str> = line.split(" | ").collect();
         assert_eq!(num(cells[2]), row.points, "{line}");
-        assert_eq!(num(cells[8]), row.elo, "{line}");
-        assert_eq!(
-            cells[9],
-            format!("{:?} to {:?}", row.elo_low, row.elo_high),
-            "{line}"
-        );
+        common::report::assert_shown(cells[7], 5, row.score, &row.name);
+        common::report::assert_shown(cells[8], 6, row.elo, &row.name);
+        let (low, high) = cells[9].split_once(" to ").expect("an interval");
+        common::report::assert_shown(low, 7, row.elo_low, &row.name);
+        common::report::assert_shown(high, 8, row.elo_high, &row.name);
     }
     assert!(md.contains("## Crosstable") && md.contains("## Faults"));
     assert!(

@@ -1,9 +1,11 @@
-//! The report as one self-contained HTML page: no script, no network, no external file
-//! (its Content-Security-Policy forbids all three), so participants can open it
-//! anywhere. Elo intervals are drawn as bars, the crosstable as a heatmap.
+//! The report as one self-contained HTML page: no network, no external file, and no
+//! script but its own (its Content-Security-Policy allows that one by its hash), so
+//! participants can open it anywhere. Elo intervals are drawn as bars on one scale, the
+//! crosstable as a heatmap; every fault is listed with its message and, when the
+//! report's replay pages were written, a link to its match.
 
 use super::results::{
-    extra_columns, faults, figures, number, place, points, total_faults, Results,
+    extra_columns, faults, number, place, points, shown_figures, total_faults, Results,
 };
 use crate::markup::html as esc;
 use crate::tournament::HeadToHead;
@@ -13,30 +15,45 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em;
 h1 { margin-bottom: 0.2em; }
 .meta { color: #666; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+.wide { overflow-x: auto; max-width: 100%; }
+.meta, p { overflow-wrap: anywhere; }
+.scale { display: flex; justify-content: space-between; width: 14em; font-weight: normal; color: #666; font-size: 0.85em; }
+td.detail { text-align: left; white-space: normal; min-width: 16em; }
+a { color: #2e6fb7; }
 th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 th { background: #f3f3f3; }
 td.name, th.name { text-align: left; }
 .bar { position: relative; width: 14em; height: 0.9em; background: #eee; border-radius: 3px; }
 .bar .ci { position: absolute; top: 0; bottom: 0; background: #7aa6da; border-radius: 3px; }
 .bar .elo { position: absolute; top: -0.15em; bottom: -0.15em; width: 2px; margin-left: -1px; background: #1d1f21; }
-#crosstable td { min-width: 3.5em; text-align: center; color: #1d1f21; }
+#crosstable td { min-width: 3.5em; text-align: center; }
+#crosstable td.heat { color: #1d1f21; }
 #crosstable th { text-align: center; }
 #crosstable td.name { text-align: left; }
-#crosstable td.self { background: #f3f3f3; color: #999; }
+#crosstable td.self { background: #f3f3f3; color: #6b6b6b; }
 .legend span { display: inline-block; padding: 0 0.6em; color: #1d1f21; }
 @media (prefers-color-scheme: dark) {
   body { color: #ddd; background: #1d1f21; }
   th { background: #2a2c2e; } th, td { border-color: #3a3c3e; }
   .bar { background: #3a3c3e; } .bar .elo { background: #fff; }
   #crosstable td.self { background: #2a2c2e; }
+  .scale, .meta { color: #9a9a9a; } a { color: #7fb2f0; }
+  #crosstable td.self { color: #9a9a9a; }
 }
 ";
 
-pub fn render(r: &Results) -> String {
+/// The page's one script: it changes nothing the reader sees, it measures what a
+/// browser test asks (sideways scrolling; text too close to its background in colour).
+const SCRIPT: &str = include_str!("page/report_check.js");
+
+/// The report; `pages`: the folder (relative to the report) holding its replay pages,
+/// when they were written.
+pub fn render(r: &Results, pages: Option<&str>) -> String {
     let e = &r.export;
+    let hash = super::replay_page::script_hash(SCRIPT);
     let mut out = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{} — results</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <h1>{}</h1>\n<p class=\"meta\">{}</p>\n",
@@ -47,8 +64,9 @@ pub fn render(r: &Results) -> String {
     standings(r, &mut out);
     crosstable(r, &mut out);
     fault_table(r, &mut out);
+    fault_list(r, pages, &mut out);
     void_table(r, &mut out);
-    out.push_str("</body>\n</html>\n");
+    out.push_str(&format!("<script>{SCRIPT}</script>\n</body>\n</html>\n"));
     out
 }
 
@@ -72,10 +90,22 @@ fn standings(r: &Results, out: &mut String) {
         }
     };
     out.push_str(
-        "<h2>Standings</h2>\n<table id=\"standings\">\n<thead><tr><th>#</th><th class=\"name\">Bot</th>\
+        "<h2>Standings</h2>\n<div class=\"wide\"><table id=\"standings\">\n<thead><tr><th>#</th><th class=\"name\">Bot</th>\
          <th>Points</th><th>Games</th><th>W</th><th>D</th><th>L</th><th>Score</th><th>Elo</th>\
-         <th>Low</th><th>High</th><th class=\"name\">95% interval</th><th>Faults</th>",
+         <th>Low</th><th>High</th>",
     );
+    let end = |v: f64| {
+        if v.is_finite() {
+            format!("{:+.0}", v.round() + 0.0)
+        } else {
+            String::new()
+        }
+    };
+    out.push_str(&format!(
+        "<th class=\"name\">95% interval<div class=\"scale\"><span>{}</span><span>{}</span></div></th><th>Faults</th>",
+        end(low),
+        end(high)
+    ));
     let extras = extra_columns(e);
     for c in &extras {
         out.push_str(&format!("<th>{}</th>", c.header));
@@ -83,7 +113,7 @@ fn standings(r: &Results, out: &mut String) {
     out.push_str("</tr></thead>\n<tbody>\n");
     for (i, row) in e.standings.iter().enumerate() {
         let (left, right, point) = (at(row.elo_low), at(row.elo_high), at(row.elo));
-        let cells: String = figures(row)
+        let cells: String = shown_figures(row)
             .iter()
             .map(|f| format!("<td>{f}</td>"))
             .collect();
@@ -101,7 +131,7 @@ fn standings(r: &Results, out: &mut String) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
     if e.elo_regularised {
         out.push_str("<p>Someone won or lost every game: the Elo fit added virtual draws.</p>\n");
     }
@@ -119,7 +149,7 @@ fn crosstable(r: &Results, out: &mut String) {
     let e = &r.export;
     out.push_str(
         "<h2>Crosstable</h2>\n<p>Points the row's bot scored against the column's, of games played.</p>\n\
-         <table id=\"crosstable\">\n<thead><tr><th class=\"name\">Bot</th>",
+         <div class=\"wide\"><table id=\"crosstable\">\n<thead><tr><th class=\"name\">Bot</th>",
     );
     for col in &e.standings {
         out.push_str(&format!(
@@ -140,7 +170,7 @@ fn crosstable(r: &Results, out: &mut String) {
             match cells.and_then(|c| c.get(&col.name)) {
                 _ if col.name == row.name => out.push_str("<td class=\"self\">—</td>"),
                 Some(h) if h.games > 0 => out.push_str(&format!(
-                    "<td style=\"background:{}\" title=\"{}\">{}/{}</td>",
+                    "<td class=\"heat\" style=\"background:{}\" title=\"{}\">{}/{}</td>",
                     heat(h.points / f64::from(h.games)),
                     esc(&cell_title(&row.name, &col.name, h)),
                     points(h.points),
@@ -151,7 +181,7 @@ fn crosstable(r: &Results, out: &mut String) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n<p class=\"legend\">");
+    out.push_str("</tbody>\n</table></div>\n<p class=\"legend\">");
     for (score, label) in [(0.0, "scored none"), (0.5, "half"), (1.0, "all")] {
         out.push_str(&format!(
             "<span style=\"background:{}\">{label}</span>",
@@ -205,17 +235,53 @@ fn fault_table(r: &Results, out: &mut String) {
         out.push_str("<p>No bot faulted.</p>\n");
         return;
     }
-    out.push_str("<table id=\"faults\">\n<thead><tr><th class=\"name\">Bot</th>");
+    out.push_str(
+        "<div class=\"wide\"><table id=\"faults\">\n<thead><tr><th class=\"name\">Bot</th>",
+    );
     for k in &kinds {
         out.push_str(&format!("<th>{}</th>", esc(k.as_str())));
     }
     out.push_str("<th>Total</th></tr></thead>\n<tbody>\n");
-    for row in &r.export.standings {
+    for row in r
+        .export
+        .standings
+        .iter()
+        .filter(|row| total_faults(row) > 0)
+    {
         out.push_str(&format!("<tr><td class=\"name\">{}</td>", esc(&row.name)));
         for k in &kinds {
             out.push_str(&format!("<td>{}</td>", faults(row, *k)));
         }
         out.push_str(&format!("<td>{}</td></tr>\n", total_faults(row)));
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// Every fault with its message, and its match's page when the pages were written.
+fn fault_list(r: &Results, pages: Option<&str>, out: &mut String) {
+    if r.faulted.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<div class=\"wide\"><table id=\"fault-list\">\n<thead><tr><th>Match</th><th class=\"name\">Bot</th>\
+         <th class=\"name\">Fault</th><th class=\"name\">What happened</th></tr></thead>\n<tbody>\n",
+    );
+    for f in &r.faulted {
+        let number = match pages {
+            Some(dir) => format!(
+                "<a href=\"{}/{}\">#{}</a>",
+                esc(dir),
+                super::replay_page::file_name(f.number),
+                f.number
+            ),
+            None => format!("#{}", f.number),
+        };
+        out.push_str(&format!(
+            "<tr><td>{number}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"detail\">{}</td></tr>\n",
+            esc(&f.bot),
+            esc(f.kind.as_str()),
+            esc(&f.detail)
+        ));
+    }
+    out.push_str("</tbody>\n</table></div>\n");
 }

@@ -1,6 +1,6 @@
 //! The report as Markdown: three tables, for a forum post, a wiki or a pull request.
 
-use super::results::{extra_columns, faults, figures, place, points, total_faults, Results};
+use super::results::{extra_columns, faults, place, points, shown_figures, total_faults, Results};
 use crate::markup::markdown as md;
 
 pub fn render(r: &Results) -> String {
@@ -19,7 +19,7 @@ pub fn render(r: &Results) -> String {
     out.push_str(&"--:|".repeat(extras.len()));
     out.push('\n');
     for (i, row) in e.standings.iter().enumerate() {
-        let [figures @ .., low, high] = figures(row);
+        let [figures @ .., low, high] = shown_figures(row);
         out.push_str(&format!(
             "| {} | {} | {} | {low} to {high} | {} |",
             place(&e.standings, i),

@@ -29,9 +29,11 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
         played: entries.len(),
         started: crate::cage::sanitize(info.started.as_bytes()),
         void: crate::report::void_matches(&entries),
+        faulted: results::faulted(&entries),
     };
+    let pages = pages(args, &entries)?;
     let (text, ending) = match args.format {
-        ReportFormat::Html => (html::render(&results), "html"),
+        ReportFormat::Html => (html::render(&results, pages.as_deref()), "html"),
         ReportFormat::Markdown => (markdown::render(&results), "md"),
         ReportFormat::Csv if args.table == ReportTable::Crosstable => {
             (csv::render_crosstable(&results), "crosstable.csv")
@@ -54,4 +56,33 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Most replay pages a report writes (in match order); `replay FILE --html` makes any.
+const PAGES: usize = 2000;
+
+/// An HTML report written to a file gets a page per match beside it, in
+/// `NAME-replays/`; the folder's name as the report links it.
+fn pages(args: &ReportArgs, entries: &[crate::tournament::Entry]) -> Result<Option<String>, Error> {
+    let out = match (&args.format, &args.out) {
+        (ReportFormat::Html, Some(out)) if out.as_os_str() == "-" => return Ok(None),
+        (ReportFormat::Html, out) => out
+            .clone()
+            .unwrap_or_else(|| args.run_dir.join("report.html")),
+        _ => return Ok(None),
+    };
+    let stem = out
+        .file_stem()
+        .map_or("report".into(), |s| s.to_string_lossy().into_owned());
+    let name = format!("{stem}-replays");
+    let dir = out.with_file_name(&name);
+    let written = replay_page::write_run(&args.run_dir, entries, &dir, PAGES)?;
+    if written > 0 {
+        say!(
+            "wrote {} replay pages in {}",
+            written,
+            super::shared::shown(&dir)
+        );
+    }
+    Ok((written > 0).then_some(name))
 }

@@ -97,7 +97,7 @@ pub fn render(record: &MatchRecord, title: &str) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    let hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
+    let hash = script_hash(SCRIPT);
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
@@ -270,6 +270,41 @@ fn env_rewards(f: &Frame) -> Vec<f64> {
         .and_then(serde_json::Value::as_array)
         .map(|r| r.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect())
         .unwrap_or_default()
+}
+
+/// A script's hash as a Content-Security-Policy names it (`'sha256-…'` without quotes).
+pub fn script_hash(script: &str) -> String {
+    base64(&Sha256::digest(script.as_bytes()))
+}
+
+/// Match `number`'s page in a run's folder of pages.
+pub fn file_name(number: usize) -> String {
+    format!("{number:05}.html")
+}
+
+/// Writes a page for each played match of a run into `dir` (at most `cap`, in match
+/// order); the number written. A replay that cannot be read gets no page (the report
+/// still lists its match).
+pub fn write_run(
+    run_dir: &std::path::Path,
+    entries: &[crate::tournament::Entry],
+    dir: &std::path::Path,
+    cap: usize,
+) -> Result<usize, crate::error::Error> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        crate::error::Error::Runtime(format!("cannot make {}: {e}", crate::files::shown(dir)))
+    })?;
+    let mut written = 0;
+    for e in entries.iter().filter(|e| !e.replay.is_empty()).take(cap) {
+        let Ok(record) = crate::replay::read_beneath(run_dir, &e.replay) else {
+            continue;
+        };
+        let title = format!("match {} · {}", e.id + 1, e.names.join(" vs "));
+        let page = render(&record, &crate::cage::sanitize(title.as_bytes()));
+        crate::files::write_replacing(&dir.join(file_name(e.id + 1)), &page, "replay page")?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Standard base64 (a CSP hash source).

@@ -13,6 +13,42 @@ pub struct Results {
     pub started: String,
     /// Matches the game's own code broke: (match number, the bots, why), escaped.
     pub void: Vec<crate::report::VoidMatch>,
+    /// Every fault, in match order, with what it said.
+    pub faulted: Vec<Faulted>,
+}
+
+/// One bot's fault in one match, as the reports list it (text from the journal, made
+/// safe for a terminal; each format escapes it again).
+pub struct Faulted {
+    pub number: usize,
+    pub bot: String,
+    pub kind: FaultKind,
+    pub detail: String,
+}
+
+/// Longest fault message a report shows.
+const FAULT_CHARS: usize = 300;
+
+/// The faults of `entries`, in match order.
+pub fn faulted(entries: &[crate::tournament::Entry]) -> Vec<Faulted> {
+    let mut out: Vec<Faulted> = entries
+        .iter()
+        .flat_map(|e| {
+            e.faults.iter().enumerate().filter_map(move |(seat, f)| {
+                let f = f.as_ref()?;
+                Some(Faulted {
+                    number: e.id + 1,
+                    bot: crate::cage::sanitize(e.names.get(seat)?.as_bytes()),
+                    kind: f.kind,
+                    detail: crate::cage::sanitize(
+                        crate::cage::log::cut(&f.detail, FAULT_CHARS).as_bytes(),
+                    ),
+                })
+            })
+        })
+        .collect();
+    out.sort_by_key(|f| f.number);
+    out
 }
 
 impl Results {
@@ -77,6 +113,24 @@ pub fn figures(row: &ExportRow) -> [String; 9] {
         number(row.elo_low),
         number(row.elo_high),
     ]
+}
+
+/// [`figures`] as people read them (the HTML and Markdown tables, like the terminal's):
+/// the score as a percentage and Elo with its sign.
+pub fn shown_figures(row: &ExportRow) -> [String; 9] {
+    let mut shown = figures(row);
+    let signed = |v: f64| {
+        if v.is_finite() {
+            format!("{:+.0}", v.round() + 0.0)
+        } else {
+            number(v)
+        }
+    };
+    shown[5] = format!("{:.1} %", row.score * 100.0);
+    shown[6] = signed(row.elo);
+    shown[7] = signed(row.elo_low);
+    shown[8] = signed(row.elo_high);
+    shown
 }
 
 /// A column the standings show only for some formats.
