@@ -864,6 +864,21 @@ fn tron_heads_stand_out_from_both_trails() {
         .content()
         .iter()
         .any(|c| c.symbol() == "✖" && c.bg == t.fault));
+    // Two rows a character (80×24): each head its own ◆ in its seat's colour — both were
+    // the same white square — from the first step to the crash.
+    for step in [KeyCode::Home, KeyCode::PageDown] {
+        press(&mut app, step);
+        let b = buffer(&mut app, 80, 24);
+        let heads: Vec<_> = b.content().iter().filter(|c| c.symbol() == "◆").collect();
+        assert_eq!(heads.len(), 2, "one mark per head at 80×24");
+        assert!(heads.iter().any(|c| c.fg == t.seat1) && heads.iter().any(|c| c.fg == t.seat2));
+    }
+    press(&mut app, KeyCode::End);
+    let b = buffer(&mut app, 80, 24);
+    assert!(b
+        .content()
+        .iter()
+        .any(|c| c.symbol() == "✖" && c.fg == t.fault));
 }
 
 #[test]

@@ -83,23 +83,49 @@ fn scaled(cell: Cell, cw: usize, middle: bool, t: &crate::tui::theme::Theme) -> 
     }
 }
 
-/// Two rows per line: a 20×20 arena in 10 lines. Heads in the text colour (crashed in
-/// the fault colour) so they stand out from both trails.
+/// Two rows per line: a 20×20 arena in 10 lines. A head takes its whole character: `◆`
+/// in its seat's colour (`✖` in the fault colour once crashed), on the colour of the
+/// cell it shares the character with, so the two heads differ from each other and from
+/// every trail.
 fn half_blocks(
     cell: &dyn Fn(usize, usize) -> Cell,
     columns: usize,
     rows: usize,
     t: &crate::tui::theme::Theme,
 ) -> Vec<Line<'static>> {
-    let colour = |x: usize, y: usize| -> Option<Color> {
-        if y >= rows {
-            return None;
-        }
-        match cell(x, y) {
+    let at = |x: usize, y: usize| if y < rows { cell(x, y) } else { Cell::Empty };
+    let colour = |c: Cell| -> Option<Color> {
+        match c {
             Cell::Empty => None,
             Cell::Trail(seat) => Some(t.seat(seat)),
-            Cell::Head(_) => Some(t.text),
+            Cell::Head(seat) => Some(t.seat(seat)),
             Cell::Crashed(_) => Some(t.fault),
+        }
+    };
+    let head = |c: Cell| matches!(c, Cell::Head(_) | Cell::Crashed(_));
+    let span = |top: Cell, bottom: Cell| -> Span<'static> {
+        let (mark, other) = match (head(top), head(bottom)) {
+            (true, _) => (Some(top), bottom),
+            (_, true) => (Some(bottom), top),
+            _ => (None, Cell::Empty),
+        };
+        if let Some(mark) = mark {
+            let glyph = if matches!(mark, Cell::Crashed(_)) {
+                "✖"
+            } else {
+                "◆"
+            };
+            let mut style = Style::new().fg(colour(mark).unwrap_or(t.text));
+            if let Some(bg) = colour(other).filter(|_| !head(other)) {
+                style = style.bg(bg);
+            }
+            return Span::styled(glyph, style);
+        }
+        match (colour(top), colour(bottom)) {
+            (None, None) => Span::styled("·", Style::new().fg(t.border)),
+            (Some(top), None) => Span::styled("▀", Style::new().fg(top)),
+            (None, Some(bottom)) => Span::styled("▄", Style::new().fg(bottom)),
+            (Some(top), Some(bottom)) => Span::styled("▀", Style::new().fg(top).bg(bottom)),
         }
     };
     (0..rows)
@@ -107,14 +133,7 @@ fn half_blocks(
         .map(|y| {
             Line::from(
                 (0..columns)
-                    .map(|x| match (colour(x, y), colour(x, y + 1)) {
-                        (None, None) => Span::styled("·", Style::new().fg(t.border)),
-                        (Some(top), None) => Span::styled("▀", Style::new().fg(top)),
-                        (None, Some(bottom)) => Span::styled("▄", Style::new().fg(bottom)),
-                        (Some(top), Some(bottom)) => {
-                            Span::styled("▀", Style::new().fg(top).bg(bottom))
-                        }
-                    })
+                    .map(|x| span(at(x, y), at(x, y + 1)))
                     .collect::<Vec<_>>(),
             )
         })
