@@ -49,6 +49,8 @@ pub enum Action {
     Play,
     Faster,
     Slower,
+    /// viewer: the board alone on the whole screen, and back.
+    Zoom,
     Search,
     Tv,
     Show(Screen),
@@ -196,6 +198,13 @@ pub const KEYS: &[Binding] = &[
         keys: "+ -",
         help: "viewer: faster / slower",
         on: &[(On::Screen(Viewer), Some(("+/-", "speed")))],
+        terse: false,
+    },
+    Binding {
+        codes: &[(ch('z'), Zoom)],
+        keys: "z",
+        help: "viewer: zoom the board to the whole screen, and back",
+        on: &[(On::Screen(Viewer), Some(("z", "zoom")))],
         terse: false,
     },
     Binding {

@@ -1657,3 +1657,58 @@ fn the_bot_pages_match_rows_line_up_whatever_the_opponents_names() {
     assert_eq!(columns.len(), 2, "{lines:#?}");
     assert_eq!(columns[0], columns[1], "results in one column: {lines:#?}");
 }
+
+#[test]
+fn z_zooms_the_board_to_the_whole_viewer_and_back() {
+    // Issue 33: at 120×40 a 50×30 Tron arena was drawn at its smallest scale while the
+    // step panel took most of the width; `z` gives the board the whole space (as btop
+    // and bottom zoom a panel), and `z` again gives it back.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.replay");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = crate::common::cagematch_in(
+        root,
+        &[
+            "match",
+            "tron",
+            "bots/tron/space_fill.py",
+            "bots/tron/wall_follower.py",
+            "--set",
+            "width=50",
+            "--set",
+            "height=30",
+            "--seed",
+            "1",
+            "--replay",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut app = App::for_replay(cagematch::replay::read(&file).unwrap(), dark());
+    press(&mut app, KeyCode::End);
+    let trail = |app: &mut App| {
+        let b = buffer(app, 120, 40);
+        b.content().iter().filter(|c| c.symbol() == "▓").count()
+    };
+    let before = trail(&mut app);
+    assert!(screen_has(&render(&mut app, 120, 40), "┌ step "));
+    press(&mut app, KeyCode::Char('z'));
+    let zoomed = render(&mut app, 120, 40);
+    assert!(
+        screen_has(&zoomed, "board · z: back"),
+        "{}",
+        zoomed.join("\n")
+    );
+    assert!(!screen_has(&zoomed, "┌ step "), "{}", zoomed.join("\n"));
+    assert!(
+        trail(&mut app) > before,
+        "the board did not grow: {}",
+        zoomed.join("\n")
+    );
+    press(&mut app, KeyCode::Char('z'));
+    assert!(screen_has(&render(&mut app, 120, 40), "┌ step "));
+}

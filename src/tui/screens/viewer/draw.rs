@@ -40,6 +40,18 @@ pub fn areas(run: &Run, me: Option<&Viewer>, area: Rect) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    if me.is_some_and(|v| v.zoom) {
+        // Zoomed: the board alone; the side panels give way.
+        let none = Rect::new(middle.x, middle.bottom(), 0, 0);
+        return Areas {
+            title,
+            board: middle,
+            moves: none,
+            think: none,
+            scores: None,
+            timeline,
+        };
+    }
     let rounds = matches!(run.game, GameKind::Rps | GameKind::Ipd);
     if rounds {
         // The history grid across the top, charts and moves below it.
@@ -148,19 +160,26 @@ pub fn draw(run: &Run, me: Option<&Viewer>, tv: bool, frame: &mut Frame, area: R
         inarow: inarow(m),
     };
     let lines = board::draw(run.game, frames, at, &canvas);
-    frame.render_widget(Paragraph::new(lines).block(block(run, " board ")), a.board);
+    let title = if v.zoom {
+        " board · z: back "
+    } else {
+        " board "
+    };
+    frame.render_widget(Paragraph::new(lines).block(block(run, title)), a.board);
     let step = step_text(frames, at);
     let inner = (
         a.moves.width.saturating_sub(2),
         a.moves.height.saturating_sub(2),
     );
-    let moves = move_lines(run, m, at, inner);
-    frame.render_widget(
-        Paragraph::new(moves)
-            .wrap(Wrap { trim: false })
-            .block(block(run, format!(" step {step} "))),
-        a.moves,
-    );
+    if a.moves.area() > 0 {
+        let moves = move_lines(run, m, at, inner);
+        frame.render_widget(
+            Paragraph::new(moves)
+                .wrap(Wrap { trim: false })
+                .block(block(run, format!(" step {step} "))),
+            a.moves,
+        );
+    }
     if a.think.height > 0 {
         draw_think(run, frame, a.think, m, at);
     }

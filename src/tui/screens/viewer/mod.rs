@@ -68,6 +68,7 @@ impl Viewer {
                 let i = SPEEDS.iter().position(|&s| s == self.speed).unwrap_or(2);
                 self.speed = SPEEDS[i.saturating_sub(1)];
             }
+            Action::Zoom => self.zoom = !self.zoom,
             _ => {}
         }
         None

@@ -15,6 +15,8 @@ pub struct Viewer {
     pub carry: Duration,
     /// Go to this seat's first fault once the frames are here (opened from a fault).
     pub seek_fault: Option<usize>,
+    /// `z`: the board alone, on the viewer's whole space (btop's and bottom's zoom).
+    pub zoom: bool,
 }
 
 impl Viewer {
@@ -27,6 +29,7 @@ impl Viewer {
             follow: false,
             carry: Duration::ZERO,
             seek_fault: None,
+            zoom: false,
         }
     }
 
