@@ -99,16 +99,24 @@ impl App {
         let Some(prompt) = self.prompt.as_mut() else {
             return;
         };
+        let searching = matches!(prompt, Prompt::Search(_));
         let text = match prompt {
             Prompt::Search(t) | Prompt::Goto(t) => t,
         };
         match code {
-            KeyCode::Esc => self.prompt = None,
+            KeyCode::Esc => {
+                self.prompt = None;
+                if searching {
+                    self.live_filter("");
+                }
+            }
             KeyCode::Backspace => {
                 text.pop();
             }
             KeyCode::Char(c) if text.chars().count() < 40 && !c.is_control() => text.push(c),
             KeyCode::Enter => match self.prompt.take() {
+                // The standings and the matches keep the filter typed; the search
+                // also selects the bot it finds and lists its matches.
                 Some(Prompt::Search(q)) => self.search(q.trim()),
                 Some(Prompt::Goto(n)) => {
                     let go = self
@@ -121,6 +129,29 @@ impl App {
                 }
                 None => {}
             },
+            _ => {}
+        }
+        if let (Some(Prompt::Search(q)), KeyCode::Char(_) | KeyCode::Backspace) =
+            (&self.prompt, code)
+        {
+            let q = q.trim().to_string();
+            self.live_filter(&q);
+        }
+    }
+
+    /// `/` as you type (k9s, lazygit): the standings keep the bots whose name has the
+    /// text, the matches screen the matches it finds; empty shows all.
+    fn live_filter(&mut self, query: &str) {
+        let query = (!query.is_empty()).then(|| query.to_string());
+        match self.screen {
+            Screen::Dashboard => {
+                self.dashboard.filter = query;
+                self.dashboard.selected = 0;
+            }
+            Screen::Matches => {
+                self.match_list.filter.query = query;
+                self.match_list.selected = 0;
+            }
             _ => {}
         }
     }

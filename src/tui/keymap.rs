@@ -256,7 +256,7 @@ pub const KEYS: &[Binding] = &[
     Binding {
         codes: &[(ch('/'), Search)],
         keys: "/",
-        help: "search bots and matches (by name or #number)",
+        help: "filter standings or matches as you type; elsewhere search",
         on: &[
             (On::Screen(Dashboard), Some(("/", "search"))),
             (On::Screen(Crosstable), Some(("/", "search"))),
@@ -268,9 +268,10 @@ pub const KEYS: &[Binding] = &[
     Binding {
         codes: &[(KeyCode::Esc, Back), (KeyCode::Backspace, Back)],
         keys: "esc",
-        help: "back (matches: show all again; a replay: quit)",
+        help: "back (standings, matches: clear the filter; a replay: quit)",
         on: &[
             (On::Replay, Some(("esc/q", "quit"))),
+            (On::Screen(Dashboard), None),
             (On::Screen(Matches), Some(("esc", "all"))),
             (On::Screen(Viewer), Some(("esc", "back"))),
             (On::Screen(Bot), Some(("esc", "back"))),

@@ -93,14 +93,21 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = app.run.theme();
     let line = if let Some(prompt) = &app.prompt {
-        let (label, text) = match prompt {
-            Prompt::Search(s) => ("search bots and matches: ", s),
-            Prompt::Goto(s) => ("go to step: ", s),
+        let (label, text, keys) = match prompt {
+            // The standings and the matches filter as you type.
+            Prompt::Search(s) if app.screen == Screen::Dashboard => {
+                ("filter bots: ", s, "  enter: keep  esc: clear")
+            }
+            Prompt::Search(s) if app.screen == Screen::Matches => {
+                ("filter matches: ", s, "  enter: keep  esc: clear")
+            }
+            Prompt::Search(s) => ("search bots and matches: ", s, "  enter: go  esc: cancel"),
+            Prompt::Goto(s) => ("go to step: ", s, "  enter: go  esc: cancel"),
         };
         Line::from(vec![
             Span::styled(format!(" {label}"), Style::new().fg(t.title)),
             Span::styled(format!("{}▏", clean(text)), Style::new().fg(t.text)),
-            Span::styled("  enter: go  esc: cancel", Style::new().fg(t.muted)),
+            Span::styled(keys, Style::new().fg(t.muted)),
         ])
     } else if let Some(said) = &app.said {
         Line::styled(format!(" {}", clean(said)), Style::new().fg(t.title))

@@ -683,11 +683,22 @@ fn a_fault_in_the_feed_opens_its_match_at_the_fault() {
 fn search_finds_bots_and_matches() {
     let mut app = tournament_app();
     press(&mut app, KeyCode::Char('/'));
-    chars(&mut app, "rand");
-    assert_has(
-        &render(&mut app, 80, 24),
-        &["search bots and matches: rand"],
+    chars(&mut app, "ran");
+    // The standings filter as you type (k9s, lazygit): one bot left, the filter in
+    // the title.
+    let lines = render(&mut app, 80, 24);
+    assert_has(&lines, &["filter bots: ran", "filter “ran” (1 bot)"]);
+    let table = lines
+        .iter()
+        .position(|l| l.contains("filter “ran”"))
+        .unwrap();
+    assert!(lines[table + 2].contains("random"), "{}", lines.join("\n"));
+    assert!(
+        lines[table + 3].trim_matches(['│', ' ']).is_empty(),
+        "{}",
+        lines.join("\n")
     );
+    chars(&mut app, "d");
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.selected_bot(),
@@ -701,12 +712,21 @@ fn search_finds_bots_and_matches() {
     assert_eq!(app.listed().iter().map(|m| m.id).collect::<Vec<_>>(), [2]);
     press(&mut app, KeyCode::Char('3'));
     assert_has(&render(&mut app, 80, 24), &["found by “#3”"]);
-    // Esc in a prompt cancels it without searching.
+    // On the matches screen `/` filters as you type; esc clears it: every match.
     press(&mut app, KeyCode::Char('/'));
     chars(&mut app, "zzz");
+    assert_eq!(app.listed().len(), 0);
+    assert_has(&render(&mut app, 80, 24), &["filter matches: zzz"]);
     press(&mut app, KeyCode::Esc);
     assert!(app.prompt.is_none());
-    assert_eq!(app.listed().len(), 1);
+    assert_eq!(app.listed().len(), 3);
+    // The standings' filter: esc on the dashboard clears it too.
+    press(&mut app, KeyCode::Char('1'));
+    assert!(screen_has(&render(&mut app, 80, 24), "filter “#3”"));
+    press(&mut app, KeyCode::Esc);
+    let lines = render(&mut app, 80, 24);
+    assert!(!screen_has(&lines, "filter “"), "{}", lines.join("\n"));
+    assert_eq!(app.standings_order().len(), 3);
 }
 
 #[test]

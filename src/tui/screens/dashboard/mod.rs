@@ -33,6 +33,8 @@ pub struct Dashboard {
     pub feed_selected: usize,
     pub focus: Focus,
     pub sort: SortKey,
+    /// `/`: only the bots whose name has this (as you type; esc clears).
+    pub filter: Option<String>,
 }
 
 impl Default for Dashboard {
@@ -42,6 +44,7 @@ impl Default for Dashboard {
             feed_selected: 0,
             focus: Focus::Standings,
             sort: SortKey::Rank,
+            filter: None,
         }
     }
 }
@@ -49,7 +52,7 @@ impl Default for Dashboard {
 impl Dashboard {
     /// Indexes into the standings' rows, in the order they are shown.
     pub fn standings_order(&self, run: &Run) -> Vec<usize> {
-        standings::order(run, self.sort)
+        standings::shown(run, self.sort, self.filter.as_deref())
     }
 
     /// The bot on the selected standings row.
@@ -80,6 +83,11 @@ impl Dashboard {
                 self.sort = SORT_KEYS[(i + 1) % SORT_KEYS.len()];
                 self.selected = 0;
             }
+            Action::Back => {
+                if self.filter.take().is_some() {
+                    self.selected = 0;
+                }
+            }
             Action::Open if self.focus == Focus::Feed => {
                 return Dashboard::open_feed(run, self.feed_selected)
             }
@@ -87,7 +95,7 @@ impl Dashboard {
                 self.feed_selected = moved(self.feed_selected, run.feed.len(), action)
             }
             Action::Open => return self.selected_bot(run).map(Go::OpenBot),
-            _ => self.selected = moved(self.selected, run.standings.rows.len(), action),
+            _ => self.selected = moved(self.selected, self.standings_order(run).len(), action),
         }
         None
     }
@@ -208,7 +216,14 @@ pub fn draw(run: &Run, me: &Dashboard, frame: &mut Frame, area: Rect) {
     draw_progress(run, frame, a.progress);
     draw_spark(run, frame, a.spark);
     let focused = me.focus == Focus::Standings;
-    standings::draw(run, me.sort, me.selected, focused, frame, a.standings);
+    standings::draw(
+        run,
+        (me.sort, me.filter.as_deref()),
+        me.selected,
+        focused,
+        frame,
+        a.standings,
+    );
     if a.chart.width > 0 {
         panels::draw_points(run, me.sort, frame, a.chart);
     }

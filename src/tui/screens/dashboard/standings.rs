@@ -30,6 +30,19 @@ pub const SORT_KEYS: [SortKey; 6] = [
     SortKey::Faults,
 ];
 
+/// [`order`], keeping the bots whose name has `filter` (any case) when there is one.
+pub fn shown(run: &Run, sort: SortKey, filter: Option<&str>) -> Vec<usize> {
+    let mut rows = order(run, sort);
+    if let Some(f) = filter.map(str::to_lowercase) {
+        rows.retain(|&i| {
+            run.names[run.standings.rows[i].bot]
+                .to_lowercase()
+                .contains(&f)
+        });
+    }
+    rows
+}
+
 /// Indexes into `standings.rows`, in the order the standings are shown.
 pub fn order(run: &Run, sort: SortKey) -> Vec<usize> {
     let rows = &run.standings.rows;
@@ -92,7 +105,7 @@ pub fn column_widths(width: u16) -> Vec<u16> {
 /// The table, sorted by `sort`, with row `selected` highlighted if `focused`.
 pub fn draw(
     run: &Run,
-    sort: SortKey,
+    (sort, filter): (SortKey, Option<&str>),
     selected: usize,
     focused: bool,
     frame: &mut Frame,
@@ -121,7 +134,7 @@ pub fn draw(
         }
     }))
     .style(Style::new().fg(t.muted));
-    let rows: Vec<Row> = order(run, sort)
+    let rows: Vec<Row> = shown(run, sort, filter)
         .into_iter()
         .enumerate()
         .map(|(pos, i)| {
@@ -136,6 +149,8 @@ pub fn draw(
             );
             let place = match tie {
                 Some(p) if sort == SortKey::Rank => format!("={p}"),
+                // Filtered: the bot's own place, not its row's.
+                _ if filter.is_some() && sort == SortKey::Rank => r.rank.to_string(),
                 _ => (pos + 1).to_string(),
             };
             Row::new(vec![
@@ -178,7 +193,14 @@ pub fn draw(
             .style(Style::new().fg(t.text))
         })
         .collect();
-    let title = standings_title(run, sort);
+    let title = match filter {
+        Some(f) => format!(
+            " standings · filter “{}” ({}) · esc: all ",
+            crate::tui::widgets::clean(f),
+            crate::tui::widgets::count(rows_len(run, sort, filter), "bot", "bots")
+        ),
+        None => standings_title(run, sort),
+    };
     let table = Table::new(rows, widths.into_iter().map(Constraint::Length))
         .header(header)
         .row_highlight_style(if focused {
@@ -210,4 +232,8 @@ fn standings_title(run: &Run, sort: SortKey) -> String {
         SortKey::Elo => " standings · by elo (s: sort) ".into(),
         SortKey::Faults => " standings · by faults (s: sort) ".into(),
     }
+}
+
+fn rows_len(run: &Run, sort: SortKey, filter: Option<&str>) -> usize {
+    shown(run, sort, filter).len()
 }
