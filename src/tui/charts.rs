@@ -63,6 +63,33 @@ fn legend(series: &[Series], width: usize) -> Option<Line<'static>> {
 }
 
 /// Draws the series in `area` inside `block`; `cursor` is an x drawn as a vertical line.
+/// `at 12: 5 · 3`: each series' value at `x` (its last point not after it), in the
+/// series' colour; none when no series has a point there yet.
+pub fn readout(series: &[Series], x: f64, t: &Theme) -> Option<Line<'static>> {
+    let values: Vec<(f64, Color)> = series
+        .iter()
+        .filter_map(|s| {
+            let v = s.points.iter().take_while(|p| p.0 <= x).last()?.1;
+            Some((v, s.colour))
+        })
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::styled(
+        format!(" at {}: ", label(x)),
+        Style::new().fg(t.muted),
+    )];
+    for (i, (v, colour)) in values.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", Style::new().fg(t.muted)));
+        }
+        spans.push(Span::styled(label(v), Style::new().fg(colour)));
+    }
+    spans.push(Span::raw(" "));
+    Some(Line::from(spans))
+}
+
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
@@ -115,6 +142,11 @@ pub fn draw(
     // The legend goes on the frame's bottom edge, never over the lines (as btop does).
     let block = match legend(series, usize::from(area.width.saturating_sub(4))) {
         Some(line) => block.title_bottom(line),
+        None => block,
+    };
+    // The values at the cursor, top right (btop's readout).
+    let block = match cursor.and_then(|x| readout(series, x, t)) {
+        Some(line) => block.title_top(line.right_aligned()),
         None => block,
     };
     // The chart's canvas paints its own background: the theme's, not the terminal's.

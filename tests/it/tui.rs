@@ -1732,3 +1732,21 @@ fn z_zooms_the_board_to_the_whole_viewer_and_back() {
     press(&mut app, KeyCode::Char('z'));
     assert!(screen_has(&render(&mut app, 120, 40), "┌ step "));
 }
+
+#[test]
+fn the_viewers_charts_read_out_their_values_at_the_cursor() {
+    // Issue 33, charts like btop: the values under the cursor, in the series' colours.
+    let mut app = viewer_for("rps");
+    press(&mut app, KeyCode::PageDown);
+    let at = app.viewer.as_ref().unwrap().frame;
+    let record = replay("rps");
+    let [a, b] = cagematch::referee::describe::scores(GameKind::Rps, &record.frames[at]).unwrap();
+    let step = record.frames[at].step;
+    let lines = render(&mut app, 120, 40);
+    let want = format!(" at {step}: {a:.0} · {b:.0} ");
+    assert!(
+        screen_has(&lines, &want),
+        "{want} not in\n{}",
+        lines.join("\n")
+    );
+}
