@@ -258,9 +258,9 @@ pub const KEYS: &[Binding] = &[
         keys: "/",
         help: "filter standings or matches as you type; elsewhere search",
         on: &[
-            (On::Screen(Dashboard), Some(("/", "search"))),
+            (On::Screen(Dashboard), Some(("/", "filter"))),
             (On::Screen(Crosstable), Some(("/", "search"))),
-            (On::Screen(Matches), Some(("/", "search"))),
+            (On::Screen(Matches), Some(("/", "filter"))),
             (On::Run, None),
         ],
         terse: false,
@@ -443,3 +443,21 @@ pub fn footer(screen: Screen, replay: bool, width: usize) -> String {
 pub fn help() -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYS.iter().map(|b| (b.keys, b.help))
 }
+
+/// The help as lazygit's `?` gives it: a heading, the keys that work on `screen`, a
+/// heading, then every other key, quitting first (so it is on the first page of a
+/// small terminal). `Err` is a heading's line.
+pub fn help_for(screen: Screen) -> Vec<Result<(&'static str, &'static str), &'static str>> {
+    let here = |b: &&Binding| b.on.iter().any(|(on, _)| *on == On::Screen(screen));
+    let quits = |b: &&Binding| b.codes.iter().any(|(_, a)| *a == Action::Quit);
+    let mut lines = vec![Err("on this screen")];
+    lines.extend(KEYS.iter().filter(here).map(|b| Ok((b.keys, b.help))));
+    lines.push(Err("everywhere"));
+    let (first, rest): (Vec<&Binding>, Vec<&Binding>) =
+        KEYS.iter().filter(|b| !here(b)).partition(quits);
+    lines.extend(first.into_iter().chain(rest).map(|b| Ok((b.keys, b.help))));
+    lines
+}
+
+/// Lines of [`help_for`]: every key and the two headings.
+pub const HELP_LINES: usize = KEYS.len() + 2;

@@ -141,13 +141,13 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Where the help overlay goes: as tall as its lines, at most the terminal.
 fn help_area(area: Rect) -> Rect {
-    centered(area, 80, keymap::KEYS.len() as u16 + 2)
+    centered(area, 80, keymap::HELP_LINES as u16 + 2)
 }
 
 /// How many lines of help do not fit (how far it can scroll).
 pub fn help_overflow(area: Rect) -> u16 {
     let shown = help_area(area).height.saturating_sub(2);
-    (keymap::KEYS.len() as u16).saturating_sub(shown)
+    (keymap::HELP_LINES as u16).saturating_sub(shown)
 }
 
 /// Every key, from the key table, scrolled to `scroll`; the border says when there
@@ -157,13 +157,18 @@ fn draw_help(app: &App, frame: &mut Frame, scroll: u16) {
     let area = help_area(frame.area());
     let more = help_overflow(frame.area());
     let scroll = scroll.min(more);
-    let lines: Vec<Line> = keymap::help()
+    let lines: Vec<Line> = keymap::help_for(app.screen)
+        .into_iter()
         .skip(scroll as usize)
-        .map(|(k, what)| {
-            Line::from(vec![
+        .map(|line| match line {
+            Ok((k, what)) => Line::from(vec![
                 Span::styled(format!("{k:>11}  "), Style::new().fg(t.title)),
                 Span::styled(what, Style::new().fg(t.text)),
-            ])
+            ]),
+            Err(heading) => Line::styled(
+                format!(" {heading}"),
+                Style::new().fg(t.muted).add_modifier(Modifier::BOLD),
+            ),
         })
         .collect();
     let title = if more > 0 {

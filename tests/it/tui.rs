@@ -1750,3 +1750,23 @@ fn the_viewers_charts_read_out_their_values_at_the_cursor() {
         lines.join("\n")
     );
 }
+
+#[test]
+fn help_puts_the_focused_screens_keys_first() {
+    // Issue 33, context help like lazygit's `?`: this screen's keys, then the rest.
+    let mut app = viewer_for("rps");
+    press(&mut app, KeyCode::Char('?'));
+    let lines = render(&mut app, 120, 60);
+    let row = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not in\n{}", lines.join("\n")))
+    };
+    let (here, everywhere) = (row(" on this screen"), row(" everywhere"));
+    assert!(here < everywhere);
+    let zoom = row("zoom the board");
+    let theme = row("next colour theme");
+    assert!(here < zoom && zoom < everywhere, "{}", lines.join("\n"));
+    assert!(everywhere < theme, "{}", lines.join("\n"));
+}
