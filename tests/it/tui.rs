@@ -1770,3 +1770,16 @@ fn help_puts_the_focused_screens_keys_first() {
     assert!(here < zoom && zoom < everywhere, "{}", lines.join("\n"));
     assert!(everywhere < theme, "{}", lines.join("\n"));
 }
+
+#[test]
+fn a_click_on_a_move_goes_to_it() {
+    // Issue 33, a move list like lichess: every move selectable with the mouse too.
+    let mut app = viewer_for("rps");
+    press(&mut app, KeyCode::PageDown);
+    let lines = render(&mut app, 120, 40);
+    let (x, y) = find(&lines, "   13 ").unwrap_or_else(|| panic!("{}", lines.join("\n")));
+    left_click(&mut app, x + 3, y);
+    assert_eq!(app.viewer.as_ref().unwrap().frame, 13);
+    let lines = render(&mut app, 120, 40);
+    assert!(screen_has(&lines, "┌ step 13 "), "{}", lines.join("\n"));
+}

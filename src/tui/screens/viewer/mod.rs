@@ -85,9 +85,26 @@ impl Viewer {
         }
     }
 
-    /// A click on the timeline goes to that frame; the caller starts a drag.
+    /// A click on the timeline goes to that frame (the caller starts a drag); a click on
+    /// a move in the moves panel goes to its frame (as a move list does in lichess).
     pub fn click(&mut self, run: &Run, body: Rect, at: Position) -> bool {
-        let on = areas(run, Some(self), body).timeline.contains(at);
+        let a = areas(run, Some(self), body);
+        if a.moves.contains(at) && at.y > a.moves.y {
+            let inner = (
+                a.moves.width.saturating_sub(2),
+                a.moves.height.saturating_sub(2),
+            );
+            let row = usize::from(at.y - a.moves.y - 1);
+            let target = run
+                .matches
+                .get(&self.id)
+                .and_then(|m| moves::frame_on_row(run, m, self.frame, inner, row));
+            if let Some(frame) = target {
+                self.to(frame, self.len(run).saturating_sub(1));
+            }
+            return false;
+        }
+        let on = a.timeline.contains(at);
         if on {
             self.seek(run, at);
         }

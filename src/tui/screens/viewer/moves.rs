@@ -12,6 +12,63 @@ use crate::tui::widgets::{clean, fit};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+/// Where the list of moves sits in the panel: the frame on its first row, how many rows
+/// it has, and the panel's line (inside the border) of its first row.
+pub(super) struct List {
+    pub start: usize,
+    pub room: usize,
+    pub first_row: usize,
+}
+
+/// The panel's lines above the list of moves (how the match ended, the current move in
+/// full), and where the list goes, if it has room.
+fn head_lines(
+    run: &Run,
+    m: &MatchView,
+    at: usize,
+    (width, height): (u16, u16),
+) -> (Vec<Line<'static>>, Option<List>) {
+    let (width, height) = (width.max(1) as usize, height as usize);
+    let frames = m.frames();
+    let mut lines = vec![result_line(run, m)];
+    lines.extend(
+        frames
+            .get(at)
+            .map(|f| current_move(run, &m.seats, f))
+            .unwrap_or_default(),
+    );
+    // Rows the wrapped lines above take.
+    let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    let room = height.saturating_sub(used + 1);
+    if room < 2 || frames.len() < 2 {
+        return (lines, None);
+    }
+    let start = at
+        .saturating_sub(room / 2)
+        .min(frames.len().saturating_sub(room));
+    let list = List {
+        start,
+        room,
+        first_row: used + 1,
+    };
+    (lines, Some(list))
+}
+
+/// The frame the moves panel's line `row` (inside its border) lists, if it lists one.
+pub(super) fn frame_on_row(
+    run: &Run,
+    m: &MatchView,
+    at: usize,
+    inner: (u16, u16),
+    row: usize,
+) -> Option<usize> {
+    let list = head_lines(run, m, at, inner).1?;
+    let i = row.checked_sub(list.first_row)?;
+    (i < list.room)
+        .then_some(list.start + i)
+        .filter(|&f| f < m.frames().len())
+}
+
 /// How the match ended (or that it is still running), for the moves panel's top.
 fn result_line(run: &Run, m: &MatchView) -> Line<'static> {
     let t = run.theme();
@@ -35,27 +92,13 @@ pub(super) fn move_lines(
     at: usize,
     (width, height): (u16, u16),
 ) -> Vec<Line<'static>> {
-    let (width, height) = (width.max(1) as usize, height as usize);
     let t = run.theme();
     let frames = m.frames();
-    let mut lines = vec![result_line(run, m)];
-    lines.extend(
-        frames
-            .get(at)
-            .map(|f| current_move(run, &m.seats, f))
-            .unwrap_or_default(),
-    );
-    // Rows the wrapped lines above take.
-    let used: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
-    let room = height.saturating_sub(used + 1);
-    if room < 2 || frames.len() < 2 {
+    let (mut lines, list) = head_lines(run, m, at, (width, height));
+    let Some(List { start, room, .. }) = list else {
         return lines;
-    }
+    };
     lines.push(Line::styled("moves", Style::new().fg(t.muted)));
-    let before = room / 2;
-    let start = at
-        .saturating_sub(before)
-        .min(frames.len().saturating_sub(room));
     for (i, f) in frames.iter().enumerate().skip(start).take(room) {
         let number = if fault_frame(frames, i) {
             "fault".to_string()
