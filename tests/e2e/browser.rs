@@ -72,6 +72,10 @@ fn a_replay_page_steps_through_a_match_in_a_real_browser() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // How the match went (the seats' seeds are keyed per user: read it, do not assume).
+    let record = cagematch::replay::read(&replay).unwrap();
+    let last = record.frames.len() - 1;
+    let connected = record.result.reason.contains("connected");
     let page = dir.path().join("m.html");
     let out = cagematch_in(
         root,
@@ -120,15 +124,20 @@ fn a_replay_page_steps_through_a_match_in_a_real_browser() {
         );
         assert!(!dom.contains("<img"), "a name became markup");
     }
-    // The last step: the winning four marked.
+    // The last step: a winning line marked (four or more discs), when there is one.
     let (dom, _) = rendered(
         &format!("file://{}#step=999", page.display()),
         1100,
         None,
         dir.path(),
     );
-    assert!(body_tag(&dom).contains("data-step=\"7\""));
-    assert_eq!(dom.matches("cell mark").count(), 4, "the winning four");
+    assert!(body_tag(&dom).contains(&format!("data-step=\"{last}\"")));
+    let marked = dom.matches("cell mark").count();
+    assert!(
+        if connected { marked >= 4 } else { marked == 0 },
+        "{marked} discs marked; {}",
+        record.result.reason
+    );
 }
 
 #[test]

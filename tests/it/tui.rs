@@ -1487,21 +1487,7 @@ fn the_story_of_a_stopped_run_with_an_exact_tie_names_a_shared_lead_in_order() {
     let mut app = App::new("Tie cup".into(), GameKind::Connectx, bots, 4, dark());
     let record = replay("connectx");
     assert_eq!(record.result.faults, [None, None]);
-    let mut outcomes = Vec::new();
-    for (id, seats) in [(0usize, vec![0usize, 1]), (1, vec![1, 0])] {
-        app.update(AppEvent::Runner(RunnerMsg::Started {
-            id,
-            seats: seats.clone(),
-        }));
-        let entry = Entry::from_record(id, seats, &record, "replays/x.json");
-        outcomes.push(entry.outcomes());
-        let s = standings::compute(2, &outcomes, Ranking::Points);
-        app.update(AppEvent::Runner(RunnerMsg::Finished {
-            entry: Box::new(entry),
-            record: Some(Arc::new(record.clone())),
-            standings: Box::new(s),
-        }));
-    }
+    play_a_seat_swapped_pair(&mut app, &record);
     // Stopped after 2 of 4 matches.
     app.update(AppEvent::Runner(RunnerMsg::Done { interrupted: true }));
     let lines = render(&mut app, 120, 40);
@@ -1782,4 +1768,47 @@ fn a_click_on_a_move_goes_to_it() {
     assert_eq!(app.viewer.as_ref().unwrap().frame, 13);
     let lines = render(&mut app, 120, 40);
     assert!(screen_has(&lines, "┌ step 13 "), "{}", lines.join("\n"));
+}
+
+#[test]
+fn the_crosstable_shows_a_pairs_head_to_head() {
+    // Issue 33, a head-to-head page: the pair's games over time, the pentanomial Elo with
+    // its interval, and the SPRT that would settle it.
+    let bots = vec![
+        ("greedy".to_string(), "bots/connectx/greedy.py".to_string()),
+        ("random".to_string(), "bots/connectx/random.py".to_string()),
+    ];
+    let mut app = App::new("Pair".into(), GameKind::Connectx, bots, 2, dark());
+    let record = replay("connectx");
+    play_a_seat_swapped_pair(&mut app, &record);
+    press(&mut app, KeyCode::Char('2'));
+    let lines = render(&mut app, 120, 40);
+    assert_has(
+        &lines,
+        &[
+            "over time: ",
+            "pairs by its points (0 ½ 1 1½ 2): ",
+            "Elo",
+            "settle it: cagematch sprt connectx bots/connectx/",
+        ],
+    );
+}
+
+/// Two bots play `record`'s match twice, seats swapped (the same seed): a pair.
+fn play_a_seat_swapped_pair(app: &mut App, record: &MatchRecord) {
+    let mut outcomes = Vec::new();
+    for (id, seats) in [(0usize, vec![0usize, 1]), (1, vec![1, 0])] {
+        app.update(AppEvent::Runner(RunnerMsg::Started {
+            id,
+            seats: seats.clone(),
+        }));
+        let entry = Entry::from_record(id, seats, record, "replays/x.json");
+        outcomes.push(entry.outcomes());
+        let s = standings::compute(2, &outcomes, Ranking::Points);
+        app.update(AppEvent::Runner(RunnerMsg::Finished {
+            entry: Box::new(entry),
+            record: Some(Arc::new(record.clone())),
+            standings: Box::new(s),
+        }));
+    }
 }

@@ -206,30 +206,7 @@ impl Export {
     /// Adds each head-to-head's seat-swapped pairs from the run's finished matches
     /// (`bots` as given to [`Export::new`]).
     pub fn with_pairs(mut self, bots: &[(String, String)], entries: &[Entry]) -> Export {
-        use std::collections::HashMap;
-        // Games that share a seed and swap seats are a pair.
-        let mut by_seed: HashMap<(u64, usize, usize), Vec<&Entry>> = HashMap::new();
-        // Seat-swapped pairs are a two-seat schedule's.
-        for e in entries {
-            let [a, b] = e.seats[..] else {
-                continue;
-            };
-            by_seed
-                .entry((e.seed, a.min(b), a.max(b)))
-                .or_default()
-                .push(e);
-        }
-        let mut penta: HashMap<(usize, usize), [u32; 5]> = HashMap::new();
-        for ((_, a, b), games) in by_seed {
-            if let [x, y] = games[..] {
-                if x.seats == [y.seats[1], y.seats[0]] {
-                    let points = points_of(x, a) + points_of(y, a);
-                    let i = (points * 2.0).round() as usize;
-                    penta.entry((a, b)).or_default()[i] += 1;
-                    penta.entry((b, a)).or_default()[4 - i] += 1;
-                }
-            }
-        }
+        let penta = pentanomials(entries);
         for (i, (name, _)) in bots.iter().enumerate() {
             for (j, (other, _)) in bots.iter().enumerate() {
                 let (Some(p), Some(row)) = (penta.get(&(i, j)), self.crosstable.get_mut(name))
@@ -292,4 +269,35 @@ pub fn now_utc() -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// Each ordered pair of bots' seat-swapped pairs of games (two games with the same seed,
+/// seats swapped), counted by the first bot's points over the pair: 0, ½, 1, 1½, 2.
+pub fn pentanomials<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> std::collections::HashMap<(usize, usize), [u32; 5]> {
+    use std::collections::HashMap;
+    let mut by_seed: HashMap<(u64, usize, usize), Vec<&Entry>> = HashMap::new();
+    // Seat-swapped pairs are a two-seat schedule's.
+    for e in entries {
+        let [a, b] = e.seats[..] else {
+            continue;
+        };
+        by_seed
+            .entry((e.seed, a.min(b), a.max(b)))
+            .or_default()
+            .push(e);
+    }
+    let mut penta: HashMap<(usize, usize), [u32; 5]> = HashMap::new();
+    for ((_, a, b), games) in by_seed {
+        if let [x, y] = games[..] {
+            if x.seats == [y.seats[1], y.seats[0]] {
+                let points = points_of(x, a) + points_of(y, a);
+                let i = ((points * 2.0).round() as usize).min(4);
+                penta.entry((a, b)).or_default()[i] += 1;
+                penta.entry((b, a)).or_default()[4 - i] += 1;
+            }
+        }
+    }
+    penta
 }

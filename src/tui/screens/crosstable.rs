@@ -5,7 +5,7 @@ use super::{column_at, moved, table_row, Go};
 use crate::report::points_text;
 use crate::tui::keymap::Action;
 use crate::tui::run_view::{Filter, Run};
-use crate::tui::widgets::{block, count, fit, seated};
+use crate::tui::widgets::{block, clean, count, fit, seated};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -164,6 +164,9 @@ fn draw_pair(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
         .rev()
         .filter(|m| a != b && (m.seats == [a, b] || m.seats == [b, a]))
         .collect();
+    if a != b && !pair.is_empty() {
+        lines.extend(head_to_head(run, a, b, &pair));
+    }
     for m in &pair {
         let result = match &m.entry {
             None => format!(
@@ -205,6 +208,70 @@ fn draw_pair(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
         count(pair.len(), "match", "matches")
     );
     frame.render_widget(Paragraph::new(lines).block(block(run, title)), area);
+}
+
+/// The head-to-head in three lines: `a`'s games against `b` over time (oldest first,
+/// W D L from `a`'s side), their seat-swapped pairs and the pentanomial Elo with its 95%
+/// interval (fastchess's), and the command for an SPRT between them.
+fn head_to_head(
+    run: &Run,
+    a: usize,
+    b: usize,
+    pair: &[&crate::tui::match_view::MatchView],
+) -> Vec<Line<'static>> {
+    let t = run.theme();
+    let mut games: Vec<Span> = vec![Span::styled(
+        format!("{} over time: ", fit(&run.names[a], 20)),
+        Style::new().fg(t.muted),
+    )];
+    let finished: Vec<&crate::tournament::Entry> =
+        pair.iter().rev().filter_map(|m| m.entry.as_ref()).collect();
+    for e in finished.iter().rev().take(60).rev() {
+        let points = crate::tournament::format::plan::points_of(e, a);
+        let (letter, colour) = if e.void.is_some() {
+            ("·", t.muted)
+        } else if points > 0.5 {
+            ("W", t.win)
+        } else if points < 0.5 {
+            ("L", t.loss)
+        } else {
+            ("D", t.draw)
+        };
+        games.push(Span::styled(letter, Style::new().fg(colour)));
+    }
+    let penta =
+        crate::tournament::results::export::pentanomials(finished.iter().copied()).remove(&(a, b));
+    let pairs = match penta {
+        Some(p) => {
+            let elo = crate::tournament::format::sprt::elo(&p).map_or_else(
+                || "Elo: not yet".to_string(),
+                |(e, w)| format!("Elo {e:+.0} ± {w:.0} (95%, pentanomial)"),
+            );
+            format!(
+                "pairs by its points (0 ½ 1 1½ 2): {} {} {} {} {} · {elo}",
+                p[0], p[1], p[2], p[3], p[4]
+            )
+        }
+        None => "no seat-swapped pair finished yet".to_string(),
+    };
+    let files = |i: usize| {
+        run.files
+            .get(i)
+            .map_or_else(|| run.names[i].clone(), |f| clean(f))
+    };
+    vec![
+        Line::from(games),
+        Line::styled(pairs, Style::new().fg(t.text)),
+        Line::styled(
+            format!(
+                "settle it: cagematch sprt {} {} {}",
+                run.game,
+                files(a),
+                files(b)
+            ),
+            Style::new().fg(t.muted),
+        ),
+    ]
 }
 
 fn draw_table(run: &Run, me: &Crosstable, frame: &mut Frame, area: Rect) {
