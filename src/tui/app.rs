@@ -347,7 +347,11 @@ impl App {
         match go {
             Go::OpenMatch { id, fault } => return self.open_match(id, fault),
             Go::OpenBot(bot) => {
-                self.bot_page = BotPage { bot, scroll: 0 };
+                self.bot_page = BotPage {
+                    bot,
+                    scroll: 0,
+                    filter: None,
+                };
                 if self.screen != Screen::Bot {
                     self.back = self.screen;
                 }

@@ -117,6 +117,8 @@ impl App {
             KeyCode::Enter => match self.prompt.take() {
                 // The standings and the matches keep the filter typed; the search
                 // also selects the bot it finds and lists its matches.
+                // The bot page keeps its filter; elsewhere the search also runs.
+                Some(Prompt::Search(_)) if self.screen == Screen::Bot => {}
                 Some(Prompt::Search(q)) => self.search(q.trim()),
                 Some(Prompt::Goto(n)) => {
                     let go = self
@@ -151,6 +153,10 @@ impl App {
             Screen::Matches => {
                 self.match_list.filter.query = query;
                 self.match_list.selected = 0;
+            }
+            Screen::Bot => {
+                self.bot_page.filter = query;
+                self.bot_page.scroll = 0;
             }
             _ => {}
         }

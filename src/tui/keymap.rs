@@ -256,11 +256,12 @@ pub const KEYS: &[Binding] = &[
     Binding {
         codes: &[(ch('/'), Search)],
         keys: "/",
-        help: "filter standings or matches as you type; elsewhere search",
+        help: "filter standings, matches, a bot's matches as you type",
         on: &[
             (On::Screen(Dashboard), Some(("/", "filter"))),
             (On::Screen(Crosstable), Some(("/", "search"))),
             (On::Screen(Matches), Some(("/", "filter"))),
+            (On::Screen(Bot), Some(("/", "filter"))),
             (On::Run, None),
         ],
         terse: false,

@@ -101,6 +101,11 @@ fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
             Prompt::Search(s) if app.screen == Screen::Matches => {
                 ("filter matches: ", s, "  enter: keep  esc: clear")
             }
+            Prompt::Search(s) if app.screen == Screen::Bot => (
+                "filter its matches by opponent or #number: ",
+                s,
+                "  enter: keep  esc: clear",
+            ),
             Prompt::Search(s) => ("search bots and matches: ", s, "  enter: go  esc: cancel"),
             Prompt::Goto(s) => ("go to step: ", s, "  enter: go  esc: cancel"),
         };

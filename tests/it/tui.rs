@@ -1812,3 +1812,21 @@ fn play_a_seat_swapped_pair(app: &mut App, record: &MatchRecord) {
         }));
     }
 }
+
+#[test]
+fn slash_filters_a_bots_matches_as_you_type() {
+    // Issue 33, item 4: the bot page's list filters too, by opponent or `#number`.
+    let mut app = tournament_app();
+    let random = app.run.names.iter().position(|n| n == "random").unwrap();
+    open_bot_page(&mut app, random);
+    assert!(screen_has(&render(&mut app, 100, 40), "matches (2)"));
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "gre");
+    let lines = render(&mut app, 100, 40);
+    assert_has(&lines, &["matches against “gre” (esc: all) (1)"]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Bot);
+    press(&mut app, KeyCode::Esc);
+    assert!(screen_has(&render(&mut app, 100, 40), "matches (2)"));
+    assert_eq!(app.screen, Screen::Bot, "the first esc clears the filter");
+}

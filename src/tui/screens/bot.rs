@@ -19,6 +19,8 @@ use ratatui::Frame;
 pub struct BotPage {
     pub bot: usize,
     pub scroll: u16,
+    /// `/`: only the matches against a bot whose name (or `#number`) has this.
+    pub filter: Option<String>,
 }
 
 impl BotPage {
@@ -29,6 +31,7 @@ impl BotPage {
         }
         let scroll = &mut self.scroll;
         match action {
+            Action::Back if self.filter.is_some() => self.filter = None,
             Action::Back => return Some(Go::Back),
             Action::BotMatches => {
                 return Some(Go::ShowMatches(Filter {
@@ -272,14 +275,37 @@ fn page(run: &Run, me: &BotPage) -> Vec<Line<'static>> {
         .values()
         .rev()
         .filter(|m| m.seats.contains(&me.bot))
+        .filter(|m| {
+            me.filter
+                .as_deref()
+                .is_none_or(|f| against(run, me.bot, m, f))
+        })
         .collect();
-    lines.push(head(&format!("matches ({})", mine.len())));
+    let filtered = match &me.filter {
+        Some(f) => format!(" against “{}” (esc: all)", crate::tui::widgets::clean(f)),
+        None => String::new(),
+    };
+    lines.push(head(&format!("matches{filtered} ({})", mine.len())));
     lines.extend(match_lines(run, me, &mine));
     lines.push(Line::from(""));
     lines.extend(faults(run, me));
     lines.push(Line::from(""));
     lines.extend(output(run, me));
     lines
+}
+
+/// Whether match `m` of `bot`'s is against a bot whose name has `query` (any case), or
+/// is match `#query`.
+fn against(run: &Run, bot: usize, m: &MatchView, query: &str) -> bool {
+    let q = query.to_lowercase();
+    if let Some(n) = q.strip_prefix('#') {
+        return n.parse::<usize>().is_ok_and(|n| n == m.id + 1);
+    }
+    m.seats.iter().filter(|&&b| b != bot).any(|&b| {
+        run.names
+            .get(b)
+            .is_some_and(|n| n.to_lowercase().contains(&q))
+    })
 }
 
 /// One row per match of the bot's, newest first, columns aligned: its number, the seat
