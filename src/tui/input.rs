@@ -149,6 +149,7 @@ impl App {
             Screen::Dashboard => {
                 self.dashboard.filter = query;
                 self.dashboard.selected = 0;
+                self.dashboard.feed_selected = 0;
             }
             Screen::Matches => {
                 self.match_list.filter.query = query;

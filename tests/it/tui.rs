@@ -1830,3 +1830,23 @@ fn slash_filters_a_bots_matches_as_you_type() {
     assert!(screen_has(&render(&mut app, 100, 40), "matches (2)"));
     assert_eq!(app.screen, Screen::Bot, "the first esc clears the filter");
 }
+
+#[test]
+fn slash_filters_the_fault_feed_with_the_standings() {
+    // Issue 33, item 4: on the dashboard the filter applies to the fault feed too.
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "greedy");
+    assert_has(
+        &render(&mut app, 100, 30),
+        &["faults with “greedy” (0 of 1)"],
+    );
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "crash");
+    let lines = render(&mut app, 100, 30);
+    assert_has(&lines, &["faults with “crash” (1 of 1)", "random crashed"]);
+    press(&mut app, KeyCode::Esc);
+    assert!(screen_has(&render(&mut app, 100, 30), "faults (1)"));
+}

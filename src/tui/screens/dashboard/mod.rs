@@ -61,9 +61,20 @@ impl Dashboard {
         order.get(self.selected).map(|&i| run.standings.rows[i].bot)
     }
 
+    /// The fault feed as shown: newest first, only the lines that have the filter's
+    /// text (a bot's name, a fault's words) when there is one.
+    pub fn feed<'r>(&self, run: &'r Run) -> Vec<&'r crate::tui::match_view::FeedItem> {
+        let q = self.filter.as_deref().map(str::to_lowercase);
+        run.feed
+            .iter()
+            .rev()
+            .filter(|f| q.as_ref().is_none_or(|q| f.text.to_lowercase().contains(q)))
+            .collect()
+    }
+
     /// The feed line `row` (drawn newest first) opens its match at the fault.
-    fn open_feed(run: &Run, row: usize) -> Option<Go> {
-        let item = run.feed.iter().rev().nth(row)?;
+    fn open_feed(&self, run: &Run, row: usize) -> Option<Go> {
+        let item = self.feed(run).into_iter().nth(row)?;
         Some(Go::OpenMatch {
             id: item.id,
             fault: item.seat,
@@ -89,10 +100,10 @@ impl Dashboard {
                 }
             }
             Action::Open if self.focus == Focus::Feed => {
-                return Dashboard::open_feed(run, self.feed_selected)
+                return self.open_feed(run, self.feed_selected)
             }
             _ if self.focus == Focus::Feed => {
-                self.feed_selected = moved(self.feed_selected, run.feed.len(), action)
+                self.feed_selected = moved(self.feed_selected, self.feed(run).len(), action)
             }
             Action::Open => return self.selected_bot(run).map(Go::OpenBot),
             _ => self.selected = moved(self.selected, self.standings_order(run).len(), action),
@@ -114,7 +125,7 @@ impl Dashboard {
                 }
                 return None;
             }
-            let n = run.standings.rows.len();
+            let n = self.standings_order(run).len();
             let row = table_row(a.standings, at.y, self.selected, n)?;
             let open = (row == self.selected).then(|| self.selected_bot(run));
             self.selected = row;
@@ -124,11 +135,11 @@ impl Dashboard {
             let visible = a.feed.height.saturating_sub(2) as usize;
             let first = first_row(self.feed_selected, visible);
             let row = first + (at.y - a.feed.y - 1) as usize;
-            if row >= run.feed.len() {
+            if row >= self.feed(run).len() {
                 return None;
             }
             if row == self.feed_selected {
-                return Dashboard::open_feed(run, row);
+                return self.open_feed(run, row);
             }
             self.feed_selected = row;
         }
@@ -232,8 +243,14 @@ pub fn draw(run: &Run, me: &Dashboard, frame: &mut Frame, area: Rect) {
     } else {
         panels::draw_story(run, &panels::chart_colours(run, me.sort), frame, a.running);
     }
-    let feed = (me.focus == Focus::Feed).then_some(me.feed_selected);
-    panels::draw_feed(run, feed, frame, a.feed);
+    let selected = (me.focus == Focus::Feed).then_some(me.feed_selected);
+    panels::draw_feed(
+        run,
+        (&me.feed(run), me.filter.as_deref()),
+        selected,
+        frame,
+        a.feed,
+    );
 }
 
 fn draw_progress(run: &Run, frame: &mut Frame, area: Rect) {

@@ -302,13 +302,17 @@ fn podium(run: &Run, width: usize, finished: bool) -> Vec<Line<'static>> {
 }
 
 /// The fault feed, newest first; `selected` when the arrow keys move in it.
-pub(super) fn draw_feed(run: &Run, selected: Option<usize>, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_feed(
+    run: &Run,
+    (feed, filter): (&[&crate::tui::match_view::FeedItem], Option<&str>),
+    selected: Option<usize>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let t = run.theme();
     let width = usize::from(area.width.saturating_sub(2));
-    let items: Vec<ListItem> = run
-        .feed
+    let items: Vec<ListItem> = feed
         .iter()
-        .rev()
         .map(|f| {
             let id = format!("#{:<4}", f.id + 1);
             let room = width.saturating_sub(id.chars().count());
@@ -326,10 +330,18 @@ pub(super) fn draw_feed(run: &Run, selected: Option<usize>, frame: &mut Frame, a
     } else {
         "→ to select"
     };
-    let title = format!(" faults ({}) · {hint} ", run.feed.len());
+    let title = match filter {
+        Some(f) => format!(
+            " faults with “{}” ({} of {}) · {hint} ",
+            clean(f),
+            feed.len(),
+            run.feed.len()
+        ),
+        None => format!(" faults ({}) · {hint} ", run.feed.len()),
+    };
     let mut state = ListState::default();
-    if let Some(selected) = selected.filter(|_| !run.feed.is_empty()) {
-        state.select(Some(selected.min(run.feed.len() - 1)));
+    if let Some(selected) = selected.filter(|_| !feed.is_empty()) {
+        state.select(Some(selected.min(feed.len() - 1)));
     }
     frame.render_stateful_widget(
         List::new(items)
