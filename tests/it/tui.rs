@@ -392,6 +392,17 @@ fn the_connectx_board_marks_the_last_move_and_the_winning_line() {
         cells.iter().any(|c| c.bg == t.win),
         "the winning line is highlighted"
     );
+    // Issue 33: at large sizes the win colour showed only in the gaps (a one-column
+    // sliver); now a bar of it runs through each winning disc, at every size.
+    for (w, h) in [(200u16, 60u16), (120, 40), (80, 24)] {
+        let b = buffer(&mut app, w, h);
+        let bars = b
+            .content()
+            .iter()
+            .filter(|c| (c.symbol() == "━" || c.symbol() == "✱") && c.fg == t.win)
+            .count();
+        assert!(bars >= 4, "{w}×{h}: {bars} winning cells barred");
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! ConnectX: discs drawn as large as the space allows (block characters, a column gap
-//! between discs), the last move marked, the winning line on a `win` background.
+//! between discs), the last move marked, the winning line on a `win` background with a
+//! bar of the `win` colour through each of its discs (the discs themselves change, so it
+//! reads at every size, not only in the gaps between them).
 
 use super::canvas::Canvas;
 use crate::game::connectx::BoardFrame;
@@ -80,6 +82,24 @@ fn cell_spans(
     }
     let colour = t.seat(usize::from(cell == 2));
     let style = with_bg(Style::new().fg(colour));
+    if let Some(win) = bg.filter(|_| line == ch / 2) {
+        // A winning disc: its middle line is a bar of the win colour across the disc,
+        // carried on through the gap so neighbouring winners join into one line.
+        let bar = match (ch, last && dw >= 3) {
+            (1, _) => "✱".to_string(),
+            // The last disc keeps its diamond, on the bar.
+            (_, true) => {
+                let side = (dw - 1) / 2;
+                format!("{}◆{}", "━".repeat(side), "━".repeat(dw - 1 - side))
+            }
+            _ => "━".repeat(dw),
+        };
+        let through = Style::new().fg(win).bg(colour).add_modifier(Modifier::BOLD);
+        return vec![
+            Span::styled(bar, through),
+            Span::styled("━", Style::new().fg(colour).bg(win)),
+        ];
+    }
     let body = if ch == 1 {
         (if last { "◉" } else { "●" }).to_string()
     } else {
