@@ -134,7 +134,8 @@ fn clock(secs: f64) -> String {
     }
 }
 
-fn signed(v: f64) -> String {
+/// An Elo difference as people read it: signed and whole (`+201`, `-45`, `+0`).
+pub fn signed(v: f64) -> String {
     if v.is_finite() {
         // Rounded first, then `+ 0.0`: -0.3 reads `+0`, never `-0`.
         format!("{:+.0}", v.round() + 0.0)

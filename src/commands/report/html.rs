@@ -96,7 +96,7 @@ fn standings(r: &Results, out: &mut String) {
     );
     let end = |v: f64| {
         if v.is_finite() {
-            format!("{:+.0}", v.round() + 0.0)
+            crate::report::signed(v)
         } else {
             String::new()
         }

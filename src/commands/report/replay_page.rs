@@ -14,7 +14,7 @@
 use crate::game::connectx::BoardFrame;
 use crate::game::tron::ArenaFrame;
 use crate::game::GameKind;
-use crate::referee::describe::{fault_frame, noise_played, round, scores, short_action, step_text};
+use crate::referee::describe::{noise_played, round, scores, short_action, step_text};
 use crate::referee::{Frame, MatchRecord};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -52,7 +52,6 @@ struct PageFrame {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     scores: Vec<f64>,
     moves: Vec<PageMove>,
-    fault: bool,
 }
 
 #[derive(Serialize, Default)]
@@ -133,7 +132,6 @@ fn page(record: &MatchRecord, title: &str) -> Page {
         .map(|(i, f)| {
             let mut out = PageFrame {
                 step: step_text(&record.frames, i),
-                fault: fault_frame(&record.frames, i) || f.moves.iter().any(|m| m.fault.is_some()),
                 moves: moves(game, f),
                 ..PageFrame::default()
             };

@@ -119,13 +119,7 @@ pub fn figures(row: &ExportRow) -> [String; 9] {
 /// the score as a percentage and Elo with its sign.
 pub fn shown_figures(row: &ExportRow) -> [String; 9] {
     let mut shown = figures(row);
-    let signed = |v: f64| {
-        if v.is_finite() {
-            format!("{:+.0}", v.round() + 0.0)
-        } else {
-            number(v)
-        }
-    };
+    let signed = crate::report::signed;
     shown[5] = format!("{:.1} %", row.score * 100.0);
     shown[6] = signed(row.elo);
     shown[7] = signed(row.elo_low);

@@ -99,10 +99,12 @@
   });
   let cursor = null;
   let legend = null;
+  // A frame's place across the chart (its viewBox is 1000 wide).
+  const chartX = function (i) { return n > 1 ? (i / (n - 1)) * 1000 : 0; };
   if (series.length) {
     const all = series.flat().map(function (p) { return p[1]; });
     const lo = Math.min(0, ...all), hi = Math.max(1, ...all);
-    const x = function (i) { return n > 1 ? (i / (n - 1)) * 1000 : 0; };
+    const x = chartX;
     const y = function (v) { return 190 - ((v - lo) / (hi - lo || 1)) * 180; };
     const ns = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(ns, "svg");
@@ -129,8 +131,6 @@
     });
     legend = el("div", "legend");
     $("chart").append(svg, legend);
-    cursor.dataset.x = "0";
-    cursor.x = x;
   }
 
   // The move list: a row per frame, every one selectable.
@@ -194,7 +194,7 @@
     rows.forEach(function (r, k) { r.classList.toggle("now", k === at); });
     if (rows[at] && rows[at].scrollIntoView) rows[at].scrollIntoView({ block: "nearest" });
     if (cursor) {
-      const cx = cursor.x(at).toFixed(1);
+      const cx = chartX(at).toFixed(1);
       cursor.setAttribute("x1", cx);
       cursor.setAttribute("x2", cx);
       legend.replaceChildren();
