@@ -391,3 +391,28 @@ fn shared_places_follow_the_first_row_of_a_tie() {
         [Some(1), Some(1), None, Some(4), Some(4), Some(4), None]
     );
 }
+
+#[test]
+fn replay_html_refuses_a_folder_or_a_bad_file_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("page.html");
+    let out = out.to_str().unwrap();
+    let garbage = d.join("garbage.replay");
+    std::fs::write(&garbage, b"\x28\xb5\x2f\xfd not a replay").unwrap();
+    for (file, says) in [
+        (
+            d.to_str().unwrap(),
+            "--html takes a replay file, not a run folder",
+        ),
+        (garbage.to_str().unwrap(), "garbage.replay"),
+        ("no-such.replay", "no-such.replay"),
+    ] {
+        let run = cagematch(d, &["replay", file, "--html", out]);
+        let err = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{file}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!Path::new(out).exists(), "nothing written for {file}");
+    }
+}
