@@ -86,7 +86,8 @@ fn clone<'py>(
             let Ok(key) = k.cast_exact::<PyString>() else {
                 return python();
             };
-            let key = key.to_str()?;
+            // A key that is not valid UTF-8 (a lone surrogate) is neither name below.
+            let key = key.to_str().unwrap_or_default();
             if key == "items" {
                 // A Struct's `items` entry may shadow the method Python's version calls.
                 if o.get_type().is(class) {
