@@ -267,9 +267,9 @@ PREPARED_MAX = 64
 
 
 def prepared(specification, configuration):
-    """(specification, configuration, state schema, per-seat schemas) for a configuration:
-    the specification and the settings processed as Kaggle's Environment does on every
-    `make`, done once per configuration. The first two are plain (each Environment
+    """(specification, configuration, state schema, per-seat schemas, observation plan)
+    for a configuration: the specification and the settings processed as Kaggle's
+    Environment does on every `make`, done once per configuration. The first two are plain (each Environment
     structifies its own copy); the schemas are this module's own, which no interpreter
     sees under Kaggle's names."""
     key = json.dumps(configuration or {}, sort_keys=True, default=repr)
@@ -292,7 +292,8 @@ def prepared(specification, configuration):
     }
     if len(PREPARED) >= PREPARED_MAX:
         PREPARED.clear()
-    PREPARED[key] = (spec, config, state_schema, {})
+    plan = merge_plan(state_schema["properties"]["observation"].get("properties") or {})
+    PREPARED[key] = (spec, config, state_schema, {}, plan)
     return PREPARED[key]
 
 
@@ -300,7 +301,9 @@ class Environment:
     """What an interpreter and a renderer see as `env` (Kaggle's names)."""
 
     def __init__(self, specification, interpreter, renderer, configuration, info=None):
-        spec, config, self.state_schema, self.position_schemas = prepared(specification, configuration)
+        spec, config, self.state_schema, self.position_schemas, self.observation_plan = prepared(
+            specification, configuration
+        )
         # Fresh structures every match: an interpreter may change what it is given.
         self.specification = structify(spec)
         self.configuration = structify(config)
@@ -311,8 +314,6 @@ class Environment:
         self.logs = []
         self.steps = []
         self.state = None
-        # See observation_for (made on first use).
-        self.observation_plan = None
 
     @property
     def name(self):
@@ -537,7 +538,7 @@ class Captured:
 def merge_plan(props):
     """What building an observation does with each field of `props` (the observation
     schema's properties): the hidden fields, the shared ones, and a plan for each nested
-    object. Made once per environment, not per seat and step."""
+    object. Made once per configuration (see `prepared`), not per seat and step."""
     hidden, shared, nested = [], [], []
     for k, prop in props.items():
         if not isinstance(prop, dict):
@@ -568,11 +569,7 @@ def observation_for(env, position):
                 out[k] = merge(shared.get(k) or {}, out[k], inner)
         return out
 
-    plan = env.observation_plan
-    if plan is None:
-        props = env.state_schema["properties"]["observation"].get("properties") or {}
-        plan = env.observation_plan = merge_plan(props)
-    return merge(env.state[0].observation, env.state[position].observation, plan)
+    return merge(env.state[0].observation, env.state[position].observation, env.observation_plan)
 
 
 def state_of(env):
