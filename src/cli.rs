@@ -188,6 +188,19 @@ pub struct LadderArgs {
     /// Colour theme: dark, light, high-contrast, or a theme .yaml file
     #[arg(long)]
     pub theme: Option<String>,
+    /// Run for good: watch DIR/submissions/, check what arrives, admit it as new
+    /// versions, play their games and publish DIR/public/ after every batch (headless;
+    /// SIGTERM stops it cleanly)
+    #[arg(long)]
+    pub watch: bool,
+    /// --watch: seconds a submission must stay unchanged before it is taken (a file
+    /// still being written waits)
+    #[arg(long, value_name = "SECS", default_value_t = 2.0, requires = "watch")]
+    pub settle: f64,
+    /// --watch: look at the inbox every SECS seconds instead of waiting for the
+    /// kernel's word (inotify); for network filesystems, where inotify sees nothing
+    #[arg(long, value_name = "SECS", requires = "watch")]
+    pub poll: Option<f64>,
 }
 
 #[derive(Debug, Args)]

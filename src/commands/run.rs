@@ -36,8 +36,13 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
+/// Whether Ctrl-C or SIGTERM asked the process to stop (a watched ladder's loop asks).
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::SeqCst)
+}
+
 /// Ctrl-C and SIGTERM stop the run cleanly: no new matches, running ones abandoned.
-fn install_stop_handlers() {
+pub fn install_stop_handlers() {
     use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
     let action = SigAction::new(
         SigHandler::Handler(on_signal),

@@ -19,6 +19,7 @@ mod games;
 mod hostile;
 mod init;
 mod ladder;
+mod ladder_watch;
 mod layout;
 mod links;
 mod matches;

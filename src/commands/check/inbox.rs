@@ -410,7 +410,9 @@ fn move_aside(dir: &Path, to: &Path, verdicts: &mut [Verdict]) {
     }
 }
 
-fn move_one(file: &Path, to: &Path) -> std::io::Result<PathBuf> {
+/// Moves `file` into the folder `to` under its own name, or the first numbered one free
+/// (`bot-2.py`); where it went.
+pub fn move_one(file: &Path, to: &Path) -> std::io::Result<PathBuf> {
     let stem = file.file_stem().unwrap_or_default().to_string_lossy();
     let ext = file
         .extension()

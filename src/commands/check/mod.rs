@@ -9,6 +9,9 @@ mod inbox;
 mod report;
 mod verdict;
 
+pub use inbox::move_one;
+pub use verdict::{Status, Verdict};
+
 use super::shared::{game_settings, time_control};
 use crate::cli::CheckArgs;
 use crate::error::Error;
@@ -95,6 +98,26 @@ impl Setting {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let (_, code) = checked(args)?;
+    if let Some(file) = &args.tournament {
+        let (line, ok) = field::loads(file);
+        say!("{line}");
+        if !ok {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(code)
+}
+
+/// A folder checked as `check FOLDER --tournament FILE --move-to DIR` checks it (a
+/// watched ladder's batch), without the last line on whether the tournament loads: the
+/// verdicts, each with where it was moved.
+pub fn folder(args: &CheckArgs) -> Result<Vec<Verdict>, Error> {
+    Ok(checked(args)?.0)
+}
+
+/// Every bot checked and its verdict said; what is wanted from the tournament file.
+fn checked(args: &CheckArgs) -> Result<(Vec<Verdict>, ExitCode), Error> {
     if args.jobs == Some(0) {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
@@ -159,14 +182,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     for line in field::modules_wanted(&verdicts, args.tournament.as_deref()) {
         say!("{line}");
     }
-    if let Some(file) = &args.tournament {
-        let (line, ok) = field::loads(file);
-        say!("{line}");
-        if !ok {
-            return Ok(ExitCode::from(1));
-        }
-    }
-    Ok(code)
+    Ok((verdicts, code))
 }
 
 /// One bot's last line, and its exit code.

@@ -46,9 +46,28 @@ td.name, th.name { text-align: left; }
 /// browser test asks (sideways scrolling; text too close to its background in colour).
 const SCRIPT: &str = include_str!("page/report_check.js");
 
-/// The report; `pages`: the folder (relative to the report) holding its replay pages,
-/// when they were written.
-pub fn render(r: &Results, pages: Option<&str>) -> String {
+/// The replay pages beside a report: their folder (relative to the report) and the
+/// matches that have one.
+pub struct Pages {
+    pub dir: String,
+    pub written: std::collections::BTreeSet<usize>,
+}
+
+impl Pages {
+    /// Match `number`'s page as the report links it, if it has one.
+    fn link(&self, number: usize) -> Option<String> {
+        self.written.contains(&number).then(|| {
+            format!(
+                "<a href=\"{}/{}\">#{number}</a>",
+                esc(&self.dir),
+                super::replay_page::file_name(number)
+            )
+        })
+    }
+}
+
+/// The report; `pages`: its replay pages, when they were written.
+pub fn render(r: &Results, pages: Option<&Pages>) -> String {
     let e = &r.export;
     let hash = super::replay_page::script_hash(SCRIPT);
     let mut out = format!(
@@ -65,6 +84,10 @@ pub fn render(r: &Results, pages: Option<&str>) -> String {
     crosstable(r, &mut out);
     fault_table(r, &mut out);
     fault_list(r, pages, &mut out);
+    // The match list is there to open the matches: only with their pages.
+    if let Some(pages) = pages.filter(|p| !p.written.is_empty()) {
+        match_list(r, pages, &mut out);
+    }
     void_table(r, &mut out);
     out.push_str(&format!("<script>{SCRIPT}</script>\n</body>\n</html>\n"));
     out
@@ -257,8 +280,35 @@ fn fault_table(r: &Results, out: &mut String) {
     out.push_str("</tbody>\n</table></div>\n");
 }
 
+/// The latest matches, each linked to its page.
+fn match_list(r: &Results, pages: &Pages, out: &mut String) {
+    if r.latest.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "<h2>Latest matches</h2>\n<p class=\"meta\">{} newest first; each opens its replay.</p>\n\
+         <div class=\"wide\"><table id=\"matches\">\n<thead><tr><th>Match</th><th class=\"name\">Bots</th>\
+         <th class=\"name\">Result</th></tr></thead>\n<tbody>\n",
+        match r.latest.len() {
+            n if n < r.played => format!("The {n} latest of {},", r.played),
+            _ => "Every match,".to_string(),
+        }
+    ));
+    for m in &r.latest {
+        let number = pages
+            .link(m.number)
+            .unwrap_or_else(|| format!("#{}", m.number));
+        out.push_str(&format!(
+            "<tr><td>{number}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>\n",
+            esc(&m.names.join(" vs ")),
+            esc(&m.result)
+        ));
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
 /// Every fault with its message, and its match's page when the pages were written.
-fn fault_list(r: &Results, pages: Option<&str>, out: &mut String) {
+fn fault_list(r: &Results, pages: Option<&Pages>, out: &mut String) {
     if r.faulted.is_empty() {
         return;
     }
@@ -267,15 +317,9 @@ fn fault_list(r: &Results, pages: Option<&str>, out: &mut String) {
          <th class=\"name\">Fault</th><th class=\"name\">What happened</th></tr></thead>\n<tbody>\n",
     );
     for f in &r.faulted {
-        let number = match pages {
-            Some(dir) => format!(
-                "<a href=\"{}/{}\">#{}</a>",
-                esc(dir),
-                super::replay_page::file_name(f.number),
-                f.number
-            ),
-            None => format!("#{}", f.number),
-        };
+        let number = pages
+            .and_then(|p| p.link(f.number))
+            .unwrap_or_else(|| format!("#{}", f.number));
         out.push_str(&format!(
             "<tr><td>{number}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"detail\">{}</td></tr>\n",
             esc(&f.bot),

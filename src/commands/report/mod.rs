@@ -22,18 +22,10 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
         ));
     }
     let (info, entries) = Journal::read(&args.run_dir)?;
-    let (_, export) = crate::tournament::Export::of_run(&info, &entries);
-    let results = Results {
-        export,
-        matches: info.matches,
-        played: entries.len(),
-        started: crate::cage::sanitize(info.started.as_bytes()),
-        void: crate::report::void_matches(&entries),
-        faulted: results::faulted(&entries),
-    };
+    let results = results_of(&info, &entries);
     let pages = pages(args, &entries)?;
     let (text, ending) = match args.format {
-        ReportFormat::Html => (html::render(&results, pages.as_deref()), "html"),
+        ReportFormat::Html => (html::render(&results, pages.as_ref()), "html"),
         ReportFormat::Markdown => (markdown::render(&results), "md"),
         ReportFormat::Csv if args.table == ReportTable::Crosstable => {
             (csv::render_crosstable(&results), "crosstable.csv")
@@ -58,12 +50,47 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Most replay pages a report writes (in match order); `replay FILE --html` makes any.
+fn results_of(info: &crate::tournament::RunInfo, entries: &[crate::tournament::Entry]) -> Results {
+    let (_, export) = crate::tournament::Export::of_run(info, entries);
+    Results {
+        export,
+        matches: info.matches,
+        played: entries.len(),
+        started: crate::cage::sanitize(info.started.as_bytes()),
+        void: crate::report::void_matches(entries),
+        faulted: results::faulted(entries),
+        latest: results::latest(entries),
+    }
+}
+
+/// The HTML report of a run (`info` as it should be shown: a ladder names its versions),
+/// with a page per match written into `pages` (a folder beside the report, which links
+/// it by its name): a watched ladder's public folder.
+pub(crate) fn html_with_pages(
+    run_dir: &std::path::Path,
+    info: &crate::tournament::RunInfo,
+    entries: &[crate::tournament::Entry],
+    pages: &std::path::Path,
+) -> Result<String, Error> {
+    let written = replay_page::write_run(run_dir, entries, pages, PAGES)?;
+    let pages = pages.file_name().map(|n| html::Pages {
+        dir: n.to_string_lossy().into_owned(),
+        written,
+    });
+    let results = results_of(info, entries);
+    Ok(html::render(&results, pages.as_ref()))
+}
+
+/// Most replay pages a report writes (the newest matches'); `replay FILE --html` makes
+/// any.
 const PAGES: usize = 2000;
 
 /// An HTML report written to a file gets a page per match beside it, in
 /// `NAME-replays/`; the folder's name as the report links it.
-fn pages(args: &ReportArgs, entries: &[crate::tournament::Entry]) -> Result<Option<String>, Error> {
+fn pages(
+    args: &ReportArgs,
+    entries: &[crate::tournament::Entry],
+) -> Result<Option<html::Pages>, Error> {
     let out = match (&args.format, &args.out) {
         (ReportFormat::Html, Some(out)) if out.as_os_str() == "-" => return Ok(None),
         (ReportFormat::Html, out) => out
@@ -77,12 +104,12 @@ fn pages(args: &ReportArgs, entries: &[crate::tournament::Entry]) -> Result<Opti
     let name = format!("{stem}-replays");
     let dir = out.with_file_name(&name);
     let written = replay_page::write_run(&args.run_dir, entries, &dir, PAGES)?;
-    if written > 0 {
+    if !written.is_empty() {
         say!(
             "wrote {} replay pages in {}",
-            written,
+            written.len(),
             super::shared::shown(&dir)
         );
     }
-    Ok((written > 0).then_some(name))
+    Ok(Some(html::Pages { dir: name, written }))
 }

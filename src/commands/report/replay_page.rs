@@ -280,27 +280,30 @@ pub fn file_name(number: usize) -> String {
     format!("{number:05}.html")
 }
 
-/// Writes a page for each played match of a run into `dir` (at most `cap`, in match
-/// order); the number written. A replay that cannot be read gets no page (the report
-/// still lists its match).
+/// Writes a page for each played match of a run into `dir` (the `cap` newest); the
+/// numbers of the matches it wrote. A replay that cannot be read gets no page (the
+/// report still lists its match).
 pub fn write_run(
     run_dir: &std::path::Path,
     entries: &[crate::tournament::Entry],
     dir: &std::path::Path,
     cap: usize,
-) -> Result<usize, crate::error::Error> {
+) -> Result<std::collections::BTreeSet<usize>, crate::error::Error> {
     std::fs::create_dir_all(dir).map_err(|e| {
         crate::error::Error::Runtime(format!("cannot make {}: {e}", crate::files::shown(dir)))
     })?;
-    let mut written = 0;
-    for e in entries.iter().filter(|e| !e.replay.is_empty()).take(cap) {
+    let mut newest: Vec<&crate::tournament::Entry> =
+        entries.iter().filter(|e| !e.replay.is_empty()).collect();
+    newest.sort_by_key(|e| std::cmp::Reverse(e.id));
+    let mut written = std::collections::BTreeSet::new();
+    for e in newest.into_iter().take(cap) {
         let Ok(record) = crate::replay::read_beneath(run_dir, &e.replay) else {
             continue;
         };
         let title = format!("match {} · {}", e.id + 1, e.names.join(" vs "));
         let page = render(&record, &crate::cage::sanitize(title.as_bytes()));
         crate::files::write_replacing(&dir.join(file_name(e.id + 1)), &page, "replay page")?;
-        written += 1;
+        written.insert(e.id + 1);
     }
     Ok(written)
 }

@@ -15,6 +15,59 @@ pub struct Results {
     pub void: Vec<crate::report::VoidMatch>,
     /// Every fault, in match order, with what it said.
     pub faulted: Vec<Faulted>,
+    /// The latest matches played, newest first (at most [`LATEST`]).
+    pub latest: Vec<Played>,
+}
+
+/// Most matches the report lists (newest first); every page is in its folder.
+pub const LATEST: usize = 200;
+
+/// A played match as the report lists it.
+pub struct Played {
+    pub number: usize,
+    /// The seats' bots, made safe for a terminal.
+    pub names: Vec<String>,
+    /// "A won", "draw", or the order of places ("A > B = C"), or "void".
+    pub result: String,
+}
+
+/// The latest [`LATEST`] matches of `entries`, newest (highest number) first.
+pub fn latest(entries: &[crate::tournament::Entry]) -> Vec<Played> {
+    let mut sorted: Vec<&crate::tournament::Entry> = entries.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.id));
+    sorted
+        .into_iter()
+        .take(LATEST)
+        .map(|e| {
+            let names: Vec<String> = e
+                .names
+                .iter()
+                .map(|n| crate::cage::sanitize(n.as_bytes()))
+                .collect();
+            let places = crate::referee::seat_places(&e.outcomes, &e.scores);
+            let result = if e.void.is_some() {
+                "void".to_string()
+            } else if places.iter().all(|&p| p == places[0]) {
+                "draw".to_string()
+            } else if let ([a, b], [x, y]) = (&names[..], &places[..]) {
+                format!("{} won", if x < y { a } else { b })
+            } else {
+                let mut order: Vec<(usize, &String)> = places.iter().copied().zip(&names).collect();
+                order.sort_by_key(|(p, _)| *p);
+                let mut text = order[0].1.clone();
+                for w in order.windows(2) {
+                    text.push_str(if w[0].0 == w[1].0 { " = " } else { " > " });
+                    text.push_str(w[1].1);
+                }
+                text
+            };
+            Played {
+                number: e.id + 1,
+                names,
+                result,
+            }
+        })
+        .collect()
 }
 
 /// One bot's fault in one match, as the reports list it (text from the journal, made

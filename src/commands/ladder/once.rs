@@ -1,13 +1,8 @@
-//! `cagematch ladder DIR`: a competition that lives for weeks. `DIR/ladder.yaml` is a
-//! tournament file; `DIR/run/` one run folder kept for good. Bots are versions, known by
-//! their content hash: each time the ladder runs, a new bot (or a changed file) becomes
-//! a new version that plays only its own games, the version it replaces is retired (its
-//! games stay in the journal, out of the standings), and a bot no longer in the folder
-//! is retired too. The standings are over the active versions' games among themselves.
+//! One run of a ladder: its versions brought up to its bots, their games played.
 
-use super::run::{play, prepare, theme};
 use crate::cage::sanitize;
 use crate::cli::{LadderArgs, RunArgs};
+use crate::commands::run::{play, prepare, theme};
 use crate::error::Error;
 use crate::tournament::config::cores;
 use crate::tournament::format::Format;
@@ -17,24 +12,19 @@ use crate::tournament::{Journal, RunInfo, Tournament};
 use crate::tui::theme::Theme;
 use std::process::ExitCode;
 
-pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
+/// One run of the ladder: its versions brought up to its bots, their games played.
+pub fn once(args: &LadderArgs) -> Result<ExitCode, Error> {
     if crate::referee::public_seed_key() {
         return Err(Error::Usage(
             "--seed-key none: a ladder is a competition, and the public key would tell every bot its opponents' seeds; give a key file or leave it out".into(),
         ));
     }
-    let file = args.dir.join("ladder.yaml");
-    if !file.is_file() {
-        return Err(Error::Usage(format!(
-            "{}: not found; a ladder folder holds ladder.yaml, a tournament file naming its bots",
-            super::shared::shown(&file)
-        )));
-    }
+    let file = ladder_file(&args.dir)?;
     let current = Tournament::load(&file)?;
     if current.format != Format::RoundRobin {
         return Err(Error::Usage(format!(
             "{}: format: a ladder plays a round robin among its current bots; remove `format`",
-            super::shared::shown(&file)
+            crate::commands::shared::shown(&file)
         )));
     }
     let run_args = RunArgs {
@@ -63,7 +53,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     if info.seats != current.seats {
         return Err(Error::Usage(format!(
             "{}: seats: the ladder was started with {} seats a match, not {}; a ladder keeps its seat count (start a new one in another folder)",
-            super::shared::shown(&file),
+            crate::commands::shared::shown(&file),
             info.seats,
             current.seats
         )));
@@ -77,6 +67,18 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     info.reschedule(Format::Ladder { active });
     Journal::write_info(&run_dir, &info)?;
     play_versions(&run_dir, theme, &run_args, &now)
+}
+
+/// `DIR/ladder.yaml`, which must be there.
+pub fn ladder_file(dir: &std::path::Path) -> Result<std::path::PathBuf, Error> {
+    let file = dir.join("ladder.yaml");
+    if !file.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: not found; a ladder folder holds ladder.yaml, a tournament file naming its bots",
+            crate::commands::shared::shown(&file)
+        )));
+    }
+    Ok(file)
 }
 
 /// Plays what the ladder's run folder is missing, then lists its versions.
