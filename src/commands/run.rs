@@ -100,6 +100,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Error> {
 /// key, and its run folder — a fresh one, or the one `--run-dir` (or a shard's own
 /// folder) names, finished where it stopped if it holds this very run.
 pub fn start(t: Tournament, args: &RunArgs) -> Result<(Tournament, Journal, Vec<Entry>), Error> {
+    if t.games_per_version.is_some() {
+        return Err(Error::Usage(format!(
+            "{}: games_per_version: a living ladder's budget (cagematch ladder DIR); a tournament plays games_per_pair",
+            super::shared::shown(&t.file)
+        )));
+    }
     let mut t = prepare(t, args)?;
     t.shard = shard_of(args)?;
     if t.shard.is_some() && !t.format.is_fixed() {

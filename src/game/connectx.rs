@@ -16,6 +16,9 @@ pub struct Config {
     pub rows: usize,
     pub inarow: usize,
     pub episode_steps: u64,
+    /// An opening: this many random plies (an even number, so seat 1 still moves
+    /// first) played from the match's keyed seed before the bots move; 0 for none.
+    pub opening_plies: usize,
 }
 
 impl Default for Config {
@@ -25,6 +28,7 @@ impl Default for Config {
             rows: 6,
             inarow: 4,
             episode_steps: 1000,
+            opening_plies: 0,
         }
     }
 }
@@ -46,6 +50,7 @@ impl ConnectX {
             rows,
             inarow,
             episode_steps,
+            opening_plies,
         } = config;
         if !(1..=100).contains(&columns) || !(1..=100).contains(&rows) {
             return Err(SettingError::range(
@@ -61,6 +66,13 @@ impl ConnectX {
                 inarow,
             ));
         }
+        if opening_plies % 2 == 1 || opening_plies > 40 || opening_plies >= columns * rows {
+            return Err(SettingError::range(
+                "openingPlies",
+                "an even number up to 40, fewer than the board's cells",
+                opening_plies,
+            ));
+        }
         if episode_steps < 2 {
             return Err(SettingError::range(
                 "episodeSteps",
@@ -74,6 +86,65 @@ impl ConnectX {
             step: 0,
             active: 0,
             end: None,
+        })
+    }
+
+    /// A game whose board starts with its opening (if its configuration asks one),
+    /// drawn from `seed`: random plies, drawn again until no four are made on the way
+    /// and neither side has a winning drop at the end (so the opening decides nothing).
+    pub fn with_opening(config: Config, seed: u64) -> Result<ConnectX, SettingError> {
+        let mut game = ConnectX::new(config)?;
+        let plies = game.config.opening_plies;
+        if plies == 0 {
+            return Ok(game);
+        }
+        let mut rng = super::rules::SplitMix64::new(seed ^ 0x0BE2_1265_C0C4_0000);
+        for _ in 0..10_000 {
+            game.board.iter_mut().for_each(|c| *c = EMPTY);
+            let mut decided = false;
+            for ply in 0..plies {
+                let open: Vec<usize> = (0..game.config.columns)
+                    .filter(|&c| game.board[c] == EMPTY)
+                    .collect();
+                let column = open[(rng.next_u64() % open.len() as u64) as usize];
+                let row = game.drop_row(column).expect("an open column");
+                let mark = (ply % 2) as u8 + 1;
+                game.board[column + row * game.config.columns] = mark;
+                if game.is_win(row, column, mark) {
+                    decided = true;
+                    break;
+                }
+            }
+            if !decided && !game.can_win(1) && !game.can_win(2) {
+                return Ok(game);
+            }
+        }
+        Err(SettingError::range(
+            "openingPlies",
+            "a number of plies this board can take without a side winning or about to",
+            plies,
+        ))
+    }
+
+    /// The row a disc dropped in `column` lands in, if the column is not full.
+    fn drop_row(&self, column: usize) -> Option<usize> {
+        let columns = self.config.columns;
+        (0..self.config.rows)
+            .rev()
+            .find(|r| self.board[column + r * columns] == EMPTY)
+    }
+
+    /// Whether `mark` has a drop that wins at once.
+    fn can_win(&mut self, mark: u8) -> bool {
+        (0..self.config.columns).any(|column| {
+            let Some(row) = self.drop_row(column) else {
+                return false;
+            };
+            let i = column + row * self.config.columns;
+            self.board[i] = mark;
+            let wins = self.is_win(row, column, mark);
+            self.board[i] = EMPTY;
+            wins
         })
     }
 
@@ -130,6 +201,9 @@ impl Game for ConnectX {
         config.insert("rows".into(), json!(self.config.rows));
         config.insert("inarow".into(), json!(self.config.inarow));
         config.insert("episodeSteps".into(), json!(self.config.episode_steps));
+        if self.config.opening_plies > 0 {
+            config.insert("openingPlies".into(), json!(self.config.opening_plies));
+        }
         clock.kaggle_fields(&mut config, run_timeout);
         // ConnectX's own, older name for the move budget.
         config.insert("timeout".into(), super::rules::number(clock.per_move));
@@ -162,10 +236,7 @@ impl Game for ConnectX {
         let column = column as usize;
         let columns = self.config.columns;
         let mark = self.active as u8 + 1;
-        let Some(row) = (0..self.config.rows)
-            .rev()
-            .find(|r| self.board[column + r * columns] == EMPTY)
-        else {
+        let Some(row) = self.drop_row(column) else {
             return;
         };
         self.board[column + row * columns] = mark;

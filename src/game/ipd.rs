@@ -30,6 +30,10 @@ pub struct Config {
     pub turns: u64,
     pub noise: f64,
     pub payoffs: Payoffs,
+    /// Axelrod's `prob_end`: after each turn the match ends with this probability (at
+    /// most `turns` turns), drawn from the match's keyed seed; the players are not told
+    /// `turns`, so no strategy can play a known last turn. 0: exactly `turns`.
+    pub prob_end: f64,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
                 T: 5.0,
                 P: 1.0,
             },
+            prob_end: 0.0,
         }
     }
 }
@@ -54,6 +59,8 @@ pub struct Ipd {
     scores: [f64; SEATS],
     /// Which seats' last actions the noise flipped.
     flipped: [bool; SEATS],
+    /// The turns this match lasts: `turns`, or fewer drawn with `prob_end`.
+    length: u64,
 }
 
 impl Ipd {
@@ -72,6 +79,22 @@ impl Ipd {
                 config.noise,
             ));
         }
+        if !(0.0..1.0).contains(&config.prob_end) {
+            return Err(SettingError::range(
+                "prob_end",
+                "at least 0 and below 1",
+                config.prob_end,
+            ));
+        }
+        let mut length = config.turns;
+        if config.prob_end > 0.0 {
+            // Its own stream: the noise's draws are as without it.
+            let mut rng = SplitMix64::new(seed ^ 0x00E1_D000_0000_0000);
+            length = 1;
+            while length < config.turns && rng.next_f64() >= config.prob_end {
+                length += 1;
+            }
+        }
         let p = config.payoffs;
         if [p.R, p.S, p.T, p.P].iter().any(|v| !v.is_finite()) {
             return Err(SettingError::range(
@@ -86,6 +109,7 @@ impl Ipd {
             history: [Vec::new(), Vec::new()],
             scores: [0.0; SEATS],
             flipped: [false; SEATS],
+            length,
         })
     }
 
@@ -131,7 +155,12 @@ impl Game for Ipd {
     fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
         let p = self.config.payoffs;
         let mut config = Map::new();
-        config.insert("turns".into(), json!(self.config.turns));
+        // With prob_end the length is not told: only the chance of ending.
+        if self.config.prob_end > 0.0 {
+            config.insert("prob_end".into(), number(self.config.prob_end));
+        } else {
+            config.insert("turns".into(), json!(self.config.turns));
+        }
         config.insert("noise".into(), number(self.config.noise));
         config.insert(
             "payoffs".into(),
@@ -172,7 +201,7 @@ impl Game for Ipd {
     }
 
     fn end(&self) -> Option<End> {
-        (self.history[0].len() as u64 >= self.config.turns).then(|| End {
+        (self.history[0].len() as u64 >= self.length).then(|| End {
             scores: self.scores.to_vec(),
             reason: format!(
                 "{} turns played; total payoffs {} to {}",

@@ -122,16 +122,33 @@ impl GameKind {
             config.clone()
         };
         Ok(match self {
-            GameKind::Connectx => Box::new(connectx::ConnectX::new(parse(config)?)?),
+            GameKind::Connectx => Box::new(connectx::ConnectX::with_opening(parse(config)?, seed)?),
             GameKind::Rps => Box::new(rps::Rps::new(parse(config)?)?),
             GameKind::Ipd => Box::new(ipd::Ipd::new(parse(config)?, seed)?),
-            GameKind::Tron => Box::new(tron::Tron::new(parse(config)?)?),
+            GameKind::Tron => Box::new(tron::Tron::with_start(parse(config)?, seed)?),
             GameKind::Env(id) => Box::new(
                 env::opened(id)
                     .map_err(|e| SettingError::Shape(e.to_string()))?
                     .create(&config, seed, seats)?,
             ),
         })
+    }
+
+    /// Whether `config` asks for an opening (ConnectX's `openingPlies`, Tron's
+    /// `randomStarts`, IPD's `prob_end`): its chance is then drawn from the match's keyed
+    /// seed, so no bot can work out the start or the length from the tournament's seed.
+    pub fn has_opening(self, config: &Value) -> bool {
+        let set = |key: &str| {
+            config
+                .get(key)
+                .is_some_and(|v| v.as_f64().is_some_and(|x| x > 0.0) || v == &Value::Bool(true))
+        };
+        match self {
+            GameKind::Connectx => set("openingPlies"),
+            GameKind::Tron => set("randomStarts"),
+            GameKind::Ipd => set("prob_end"),
+            _ => false,
+        }
     }
 
     /// The seat count a match has unless told: two where the game allows it.

@@ -18,6 +18,9 @@ pub struct Config {
     pub height: usize,
     /// 0 means `width * height` (more than any game can last).
     pub episode_steps: u64,
+    /// Start the cycles on random cells, mirror images of each other (left and right),
+    /// drawn from the match's keyed seed; otherwise a quarter in from each side.
+    pub random_starts: bool,
 }
 
 impl Default for Config {
@@ -26,6 +29,7 @@ impl Default for Config {
             width: 20,
             height: 20,
             episode_steps: 0,
+            random_starts: false,
         }
     }
 }
@@ -76,6 +80,32 @@ impl Tron {
         Ok(game)
     }
 
+    /// A game whose cycles start where its configuration says: with `randomStarts`, on a
+    /// cell drawn from `seed` in the left half (not on the edge) and its mirror image.
+    pub fn with_start(config: Config, seed: u64) -> Result<Tron, SettingError> {
+        let mut game = Tron::new(config)?;
+        if game.config.random_starts && game.config.width < 6 {
+            return Err(SettingError::range(
+                "width",
+                "at least 6 for randomStarts",
+                game.config.width,
+            ));
+        }
+        if game.config.random_starts {
+            let (w, h) = (game.config.width as i64, game.config.height as i64);
+            let mut rng = super::rules::SplitMix64::new(seed ^ 0x7E0_57A2_7000_0000);
+            let mut pick = |lo: i64, hi: i64| lo + (rng.next_u64() % (hi - lo + 1) as u64) as i64;
+            let (x, y) = (pick(1, w / 2 - 2), pick(1, h - 2));
+            game.board.iter_mut().for_each(|c| *c = 0);
+            game.heads = [(x, y), (w - 1 - x, y)];
+            for (seat, &head) in game.heads.clone().iter().enumerate() {
+                let i = game.index(head).expect("start on the grid");
+                game.board[i] = seat as u8 + 1;
+            }
+        }
+        Ok(game)
+    }
+
     fn index(&self, (x, y): (i64, i64)) -> Option<usize> {
         let (w, h) = (self.config.width as i64, self.config.height as i64);
         (x >= 0 && y >= 0 && x < w && y < h).then(|| (y * w + x) as usize)
@@ -115,6 +145,9 @@ impl Game for Tron {
         config.insert("width".into(), json!(self.config.width));
         config.insert("height".into(), json!(self.config.height));
         config.insert("episodeSteps".into(), json!(self.config.episode_steps));
+        if self.config.random_starts {
+            config.insert("randomStarts".into(), json!(true));
+        }
         clock.kaggle_fields(&mut config, run_timeout);
         config
     }

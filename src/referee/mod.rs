@@ -86,8 +86,10 @@ pub fn play_until(
     // An environment's chance is keyed like the seats' seeds: a tournament's seed is often
     // public, and must tell no bot the cards an organiser's game will deal. (The built-in
     // games keep the match seed: their replays and exports stay what they were.)
+    // An opening's too (a start, a length), for the same reason.
     let game_seed = match spec.game {
         crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, spec.bots.len()),
+        game if game.has_opening(&spec.config) => spec.key.seat_seed(spec.seed, spec.bots.len()),
         _ => spec.seed,
     };
     let mut game = spec

@@ -426,12 +426,21 @@ fn bench_json_reports_every_figure_and_target() {
         let pss = v["memory"]["caged_bot_pss_kib"].as_f64();
         assert!(pss.is_some_and(|p| p > 0.0), "{}", v["memory"]);
         assert!(v["bundle"]["pss_kib"].as_f64().is_some(), "{}", v["bundle"]);
-        assert_eq!(targets.len(), 18);
+        assert_eq!(targets.len(), 20);
     } else {
         let why = v["memory"]["unavailable"].as_str().unwrap_or_default();
         assert!(why.contains("run the bench as root"), "{}", v["memory"]);
         assert!(v["bundle"]["pss_kib"]["unavailable"].is_string());
-        assert_eq!(targets.len(), 17);
+        assert_eq!(targets.len(), 19);
+    }
+    // The ladder rows: a new version's games do not grow with the ladder.
+    let rows = v["ladder"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{}", v["ladder"]);
+    for r in rows {
+        let games = r["games"].as_u64().unwrap();
+        assert!((22..=42).contains(&games), "{r}");
+        assert_eq!(r["round_robin_games"], 2 * r["entrants"].as_u64().unwrap());
+        assert!(r["planning_ms"].as_f64().is_some() && r["standings_ms"].as_f64().is_some());
     }
     // The bundle row: the runner's one read, spawns against their baseline, the load.
     let b = &v["bundle"];

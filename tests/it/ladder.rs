@@ -134,3 +134,61 @@ fn a_folder_without_ladder_yaml_is_a_one_line_error() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("ladder.yaml: not found"), "{stderr}");
 }
+
+#[test]
+fn a_ladder_with_a_budget_plays_a_new_version_a_fixed_number_of_games() {
+    let dir = tempfile::tempdir().unwrap();
+    let bots = dir.path().join("bots");
+    std::fs::create_dir(&bots).unwrap();
+    // Eight versions: three bots and copies told apart by a comment.
+    for (i, b) in ["rock", "random", "pattern", "counter"].iter().enumerate() {
+        let code = std::fs::read_to_string(repo(&format!("bots/rps/{b}.py"))).unwrap();
+        std::fs::write(bots.join(format!("{b}.py")), &code).unwrap();
+        std::fs::write(bots.join(format!("{b}_{i}.py")), code + "# a copy\n").unwrap();
+    }
+    let yaml = "name: Budget ladder\ngame: rps\nconfiguration:\n  episodeSteps: 20\nbots:\n  folder: bots\ngames_per_version: 4\n";
+    std::fs::write(dir.path().join("ladder.yaml"), yaml).unwrap();
+    let (out, first) = ladder(dir.path());
+    assert!(out.contains("4 games per new version"), "{out}");
+    // Eight versions, each its four games, a trickle pair, and at most four more.
+    assert!((8 * 6..=8 * 10).contains(&first.len()), "{}", first.len());
+    assert_eq!(ranked(&out).len(), 8);
+    // A new version: its own block only — not a game against each of the eight.
+    std::fs::copy(repo("bots/rps/template.py"), bots.join("template.py")).unwrap();
+    let (out, second) = ladder(dir.path());
+    assert_eq!(second[..first.len()], first[..], "nothing old played again");
+    let new = second.len() - first.len();
+    assert!(
+        (6..=10).contains(&new),
+        "{new} games for one new version\n{out}"
+    );
+    // How a ladder pairs is kept for good.
+    std::fs::write(
+        dir.path().join("ladder.yaml"),
+        yaml.replace("games_per_version: 4\n", ""),
+    )
+    .unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(["ladder", dir.path().to_str().unwrap(), "--headless"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("games_per_version: the ladder was started with 4"),
+        "{stderr}"
+    );
+    // A tournament (not a ladder) with a budget is told where it belongs.
+    let t = dir.path().join("t.yaml");
+    std::fs::write(&t, yaml).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_cagematch"))
+        .args(["run", t.to_str().unwrap(), "--headless"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("games_per_version: a living ladder's budget"),
+        "{stderr}"
+    );
+}

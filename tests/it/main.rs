@@ -23,6 +23,7 @@ mod ladder_watch;
 mod layout;
 mod links;
 mod matches;
+mod openings;
 mod report;
 mod science;
 mod secrets;

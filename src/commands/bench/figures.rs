@@ -92,6 +92,8 @@ pub(super) struct Measured {
     pub(super) numpy: Option<NumpyFigures>,
     /// A game of one's own (RPS as an environment) against the built-in RPS.
     pub(super) environment: EnvFigures,
+    /// A ladder's batch for one new version, by the ladder's size.
+    pub(super) ladder: Vec<super::ladder::LadderRow>,
 }
 
 /// A game of one's own (RPS as a Kaggle environment, 999 rounds) against the built-in

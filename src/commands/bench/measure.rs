@@ -29,6 +29,8 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         bundle: None,
     };
     let cpus = affinity::allowed_cpus();
+    // First: no bot, only the scheduler's arithmetic.
+    let ladder = super::ladder::measure().map_err(Error::Runtime)?;
     let env = super::environment::open()?;
     let spawns = spawns(&policy, &trivial, opts.spawns.max(10))?;
     let moves = moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?;
@@ -57,6 +59,7 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
         numpy,
         environment,
         fairness,
+        ladder,
     })
 }
 

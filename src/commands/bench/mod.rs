@@ -11,6 +11,7 @@ mod fairness;
 mod figures;
 mod free_for_all;
 mod kaggle_baseline;
+mod ladder;
 mod measure;
 mod print;
 mod pss;
@@ -79,6 +80,7 @@ fn judge(m: &Measured) -> Vec<Target> {
     }
     targets.extend(fairness_targets(&m.fairness));
     targets.extend(environment_targets(&m.environment));
+    targets.extend(ladder_targets(m));
     if let Some(n) = &m.numpy {
         let spawn_ms = n.pooled.median_us() / 1000.0;
         targets.push(Target {
@@ -111,6 +113,33 @@ fn judge(m: &Measured) -> Vec<Target> {
             goal: "≤ ½".into(),
             value: format!("{:.2}", caged / plain),
             met: caged * 2.0 <= plain,
+        });
+    }
+    targets
+}
+
+/// A ladder's new version costs the same games however many versions it has, and the
+/// runner's own work for its batch (planning, standings) is small beside those games
+/// (each timed as an RPS match on every core, from the throughput rows).
+fn ladder_targets(m: &Measured) -> Vec<Target> {
+    let (Some(small), Some(large)) = (m.ladder.first(), m.ladder.last()) else {
+        return Vec::new();
+    };
+    let ratio = large.games as f64 / small.games.max(1) as f64;
+    let mut targets = vec![Target {
+        name: "ladder: games per new version, 300 vs 30",
+        goal: "≤ 1.25×".into(),
+        value: format!("{ratio:.2}×"),
+        met: ratio <= 1.25,
+    }];
+    if let Some(rps) = m.throughput.iter().find(|t| t.game == GameKind::Rps) {
+        let games_s = large.games as f64 / rps.all.max(1e-9);
+        let overhead = (large.planning + large.standings).as_secs_f64() / games_s;
+        targets.push(Target {
+            name: "ladder: batch overhead at 300 vs its games",
+            goal: "≤ 10%".into(),
+            value: format!("{:.1}%", overhead * 100.0),
+            met: overhead <= 0.10,
         });
     }
     targets

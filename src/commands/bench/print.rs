@@ -80,6 +80,7 @@ pub fn json(m: &Measured, targets: &[Target]) {
                     None => Value::Null,
                 },
             }),
+            "ladder": super::ladder::json(&m.ladder),
             "targets": targets.iter().map(|t| json!({"name": t.name, "goal": t.goal, "value": t.value, "met": t.met})).collect::<Vec<_>>(),
         })
     );
@@ -119,6 +120,7 @@ pub fn table(m: &Measured, targets: &[Target]) {
     }
     fairness_table(&m.fairness);
     environment_table(&m.environment);
+    super::ladder::table(&m.ladder);
     heading("bundles");
     match &m.bundle {
         Ok(b) => super::bundle::table(b),

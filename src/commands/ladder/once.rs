@@ -44,6 +44,7 @@ pub fn once(args: &LadderArgs) -> Result<ExitCode, Error> {
         let mut t = current;
         t.format = Format::Ladder {
             active: (0..t.bots.len()).collect(),
+            games_per_version: t.games_per_version,
         };
         let t = start_at(t, &run_args, &run_dir, &now)?;
         say!("ladder: {} versions entered", t.bots.len());
@@ -58,13 +59,31 @@ pub fn once(args: &LadderArgs) -> Result<ExitCode, Error> {
             current.seats
         )));
     }
+    let budget = match info.schedule {
+        Format::Ladder {
+            games_per_version, ..
+        } => games_per_version,
+        _ => None,
+    };
+    if budget != current.games_per_version {
+        let said = |g: Option<u32>| g.map_or("every pair plays".to_string(), |g| format!("{g}"));
+        return Err(Error::Usage(format!(
+            "{}: games_per_version: the ladder was started with {}, not {}; a ladder keeps how it pairs (start a new one in another folder)",
+            crate::commands::shared::shown(&file),
+            said(budget),
+            said(current.games_per_version)
+        )));
+    }
     for line in ladder::reconcile(&mut info.bots, &current, &now) {
         say!("ladder: {line}");
     }
     let active: Vec<usize> = (0..info.bots.len())
         .filter(|&i| info.bots[i].retired.is_none())
         .collect();
-    info.reschedule(Format::Ladder { active });
+    info.reschedule(Format::Ladder {
+        active,
+        games_per_version: budget,
+    });
     Journal::write_info(&run_dir, &info)?;
     play_versions(&run_dir, theme, &run_args, &now)
 }

@@ -5,6 +5,21 @@ use crate::game::Ranking;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// `openings:` as written: one field per game that has openings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningsSpec {
+    /// ConnectX: random plies (even), kept only if no side wins or can win at once.
+    #[serde(default)]
+    pub plies: Option<usize>,
+    /// Tron: random mirrored starting cells.
+    #[serde(default)]
+    pub random_starts: Option<bool>,
+    /// IPD: after each turn the match ends with this chance (its length untold).
+    #[serde(default)]
+    pub prob_end: Option<f64>,
+}
+
 /// The file as written. Paths in `bots` are relative to the file's folder.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +47,14 @@ pub struct TournamentFile {
     pub place_points: Option<serde_yaml::Value>,
     #[serde(default = "default_games_per_pair")]
     pub games_per_pair: u32,
+    /// Where each match starts, drawn from its keyed seed (a seat-swapped pair shares
+    /// it): ConnectX `plies`, Tron `random_starts`, IPD `prob_end`.
+    #[serde(default)]
+    pub openings: Option<OpeningsSpec>,
+    /// A ladder's budget: each new version plays this many games against opponents
+    /// chosen where they inform its rating most, instead of every other version.
+    #[serde(default)]
+    pub games_per_version: Option<u32>,
     /// How standings rank: `points` or `payoff`; default: the game's (IPD: payoff).
     #[serde(default)]
     pub ranking: Option<Ranking>,
@@ -150,6 +173,8 @@ impl TournamentFile {
             place_points: None,
             seed_key_file: None,
             games_per_pair: default_games_per_pair(),
+            games_per_version: None,
+            openings: None,
             ranking: None,
             format: FormatName::default(),
             champions: Vec::new(),

@@ -42,6 +42,8 @@ pub struct Tournament {
     /// What a place is worth when there are more than two seats.
     pub place_points: PlacePoints,
     pub games_per_pair: u32,
+    /// A ladder's games per version (`cagematch ladder` only).
+    pub games_per_version: Option<u32>,
     pub ranking: Ranking,
     pub format: Format,
     /// Read with [`Tournament::seed`], changed with [`Tournament::set_seed`] (so the key
@@ -235,12 +237,16 @@ impl Tournament {
         if raw.name.trim().is_empty() {
             return Err(err("name", "give the tournament a name"));
         }
-        let configuration = serde_json::to_value(&raw.configuration)
+        let mut configuration = serde_json::to_value(&raw.configuration)
             .map_err(|e| err("configuration", &e.to_string()))?;
         let base = file.parent().unwrap_or(Path::new("."));
         let game_venv = raw.game_venv.as_ref().map(|v| tidy(&base.join(v)));
         let game = resolve::game(&raw.game, base, game_venv.as_deref())
             .map_err(|(field, why)| err(field, &why))?;
+        if let Some(openings) = &raw.openings {
+            resolve::openings(game, openings, &mut configuration)
+                .map_err(|(field, why)| err(field, &why))?;
+        }
         let seats = raw.seats.unwrap_or_else(|| game.default_seats());
         game.check_seats(seats).map_err(|why| err("seats", &why))?;
         let place_points = resolve::place_points(raw.place_points.as_ref(), seats)
@@ -278,6 +284,8 @@ impl Tournament {
             modules: &raw.python.modules,
         };
         rules.check().map_err(|(field, why)| err(&field, &why))?;
+        resolve::budget(raw.games_per_version, seats)
+            .map_err(|why| err("games_per_version", why))?;
         let venv = raw.python.venv.as_ref().map(|v| tidy(&base.join(v)));
         if let Some(v) = &venv {
             crate::cage::site_packages(v).map_err(|why| err("python.venv", &why.to_string()))?;
@@ -303,6 +311,7 @@ impl Tournament {
             seats,
             place_points,
             games_per_pair: raw.games_per_pair,
+            games_per_version: raw.games_per_version,
             ranking: raw.ranking.unwrap_or(game.ranking()),
             seed: raw.seed,
             jobs,

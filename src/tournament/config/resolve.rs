@@ -285,3 +285,71 @@ pub(super) fn place_points(
     points.check(seats)?;
     Ok(points)
 }
+
+/// `openings:` as the game's own settings in `configuration` (where a replay and every
+/// bot's `configuration` show them): ConnectX `openingPlies`, Tron `randomStarts`, IPD
+/// `prob_end`. A field for another game, or one the configuration sets too, is refused.
+pub(super) fn openings(
+    game: GameKind,
+    spec: &super::file::OpeningsSpec,
+    configuration: &mut serde_json::Value,
+) -> Result<(), (&'static str, String)> {
+    use serde_json::json;
+    let given: [(&'static str, GameKind, &str, Option<serde_json::Value>); 3] = [
+        (
+            "openings.plies",
+            GameKind::Connectx,
+            "openingPlies",
+            spec.plies.map(|p| json!(p)),
+        ),
+        (
+            "openings.random_starts",
+            GameKind::Tron,
+            "randomStarts",
+            spec.random_starts.map(|r| json!(r)),
+        ),
+        (
+            "openings.prob_end",
+            GameKind::Ipd,
+            "prob_end",
+            spec.prob_end.map(|p| json!(p)),
+        ),
+    ];
+    if let GameKind::Env(_) = game {
+        return Err((
+            "openings",
+            "an environment's start is one of its own settings: set it under `configuration` (e.g. OpenSpiel's useOpenings: true)".into(),
+        ));
+    }
+    for (field, owner, key, value) in given {
+        let Some(value) = value else { continue };
+        if game != owner {
+            return Err((
+                field,
+                format!("is for {owner}; this tournament plays {game}"),
+            ));
+        }
+        let map = configuration
+            .as_object_mut()
+            .ok_or(("configuration", "must be a mapping".to_string()))?;
+        if map.contains_key(key) {
+            return Err((
+                field,
+                format!("configuration.{key} sets it too; set it in one place"),
+            ));
+        }
+        map.insert(key.into(), value);
+    }
+    Ok(())
+}
+
+/// A ladder's `games_per_version`: 2 to 1000, two seats.
+pub(super) fn budget(games: Option<u32>, seats: usize) -> Result<(), &'static str> {
+    match games {
+        Some(g) if !(2..=1000).contains(&g) => Err("must be between 2 and 1000"),
+        Some(_) if seats > crate::game::SEATS => {
+            Err("a free-for-all ladder plays 8 groups per version; remove it")
+        }
+        _ => Ok(()),
+    }
+}

@@ -10,8 +10,10 @@
 pub mod gauntlet;
 pub mod knockout;
 pub mod ladder;
+pub mod matchmaking;
 pub mod plan;
 pub mod shard;
+pub mod simulate;
 pub mod sprt;
 pub mod swiss;
 pub mod swiss_groups;
@@ -48,8 +50,13 @@ pub enum Format {
     /// Two bots play seat-swapped pairs until the SPRT decides (bot 0 is A).
     Sprt(sprt::SprtSpec),
     /// A living ladder: the bots are every version ever entered, the `active` ones
-    /// play a round robin among themselves; a retired version's games stay recorded.
-    Ladder { active: Vec<usize> },
+    /// play a round robin among themselves (or, with `games_per_version`, each a budget
+    /// of games chosen by [`matchmaking`]); a retired version's games stay recorded.
+    Ladder {
+        active: Vec<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        games_per_version: Option<u32>,
+    },
 }
 
 impl Plan {
@@ -67,7 +74,7 @@ impl Plan {
             buchholz: matches!(format, Format::Swiss { .. }),
             stage: self.stage.as_deref(),
             active: match format {
-                Format::Ladder { active } => Some(active),
+                Format::Ladder { active, .. } => Some(active),
                 _ => None,
             },
             by_score: matches!(format, Format::Gauntlet { .. }),
@@ -100,7 +107,17 @@ impl Format {
                 format!("knockout, up to {tiebreak_pairs} pair{s} of tie-breaks")
             }
             Format::RoundRobin => "round-robin".into(),
-            Format::Ladder { active } => format!("ladder of {} active versions", active.len()),
+            Format::Ladder {
+                active,
+                games_per_version: None,
+            } => format!("ladder of {} active versions", active.len()),
+            Format::Ladder {
+                active,
+                games_per_version: Some(g),
+            } => format!(
+                "ladder of {} active versions, {g} games per new version",
+                active.len()
+            ),
             Format::Sprt(s) => format!(
                 "sprt, elo [{}, {}], alpha {}, beta {}, at most {} pairs",
                 s.elo0, s.elo1, s.alpha, s.beta, s.max_pairs
@@ -130,7 +147,7 @@ impl Format {
                 Format::Swiss { rounds } => {
                     return swiss_groups::plan(bots, games_per_pair, seed, *rounds, seats, done)
                 }
-                Format::Ladder { active } => {
+                Format::Ladder { active, .. } => {
                     return ladder::plan_groups(active, bots, seats, games_per_pair, seed, done)
                 }
                 _ => schedule::seat_groups(bots, seats, seed),
@@ -150,7 +167,11 @@ impl Format {
                 tiebreak_pairs,
             } => knockout::plan(seeds, games_per_pair, seed, *tiebreak_pairs, done),
             Format::Sprt(spec) => sprt::plan(spec, seed, done),
-            Format::Ladder { active } => ladder::plan(active, games_per_pair, seed, done),
+            Format::Ladder {
+                active,
+                games_per_version: Some(g),
+            } => matchmaking::plan(active, bots, *g, seed, done),
+            Format::Ladder { active, .. } => ladder::plan(active, games_per_pair, seed, done),
         }
     }
 
@@ -186,6 +207,10 @@ impl Format {
                 n.saturating_sub(1) * (g + 2 * u64::from(*tiebreak_pairs))
             }
             Format::Sprt(s) => 2 * u64::from(s.max_pairs),
+            Format::Ladder {
+                games_per_version: Some(per),
+                ..
+            } => n.saturating_mul(matchmaking::block(*per) as u64),
             _ => pairs.saturating_mul(g),
         }
     }
@@ -258,7 +283,11 @@ impl Format {
                 }
                 spec.check()
             }
-            Format::Ladder { active } => distinct_indexes(active, bots),
+            Format::Ladder {
+                games_per_version: Some(g),
+                ..
+            } if !(2..=1000).contains(g) => Err("games_per_version: 2 to 1000".into()),
+            Format::Ladder { active, .. } => distinct_indexes(active, bots),
         }
     }
 }
@@ -272,6 +301,9 @@ fn distinct_indexes(list: &[usize], bots: usize) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod matchmaking_tests;
 
 #[cfg(test)]
 mod tests {
@@ -288,10 +320,12 @@ mod tests {
         // Adding version 3 keeps every id of versions 0-2 and adds only its own pairs.
         let three = Format::Ladder {
             active: vec![0, 1, 2],
+            games_per_version: None,
         }
         .plan(3, 2, 7, &[]);
         let four = Format::Ladder {
             active: vec![0, 1, 2, 3],
+            games_per_version: None,
         }
         .plan(4, 2, 7, &[]);
         assert_eq!(four.matches[..6], three.matches[..]);
@@ -304,6 +338,7 @@ mod tests {
             .collect();
         let retired = Format::Ladder {
             active: vec![0, 2, 3],
+            games_per_version: None,
         }
         .plan(4, 2, 7, &done);
         assert_eq!(

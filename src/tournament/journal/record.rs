@@ -155,8 +155,8 @@ impl Entry {
         }
     }
 
-    /// A finished match with only what schedules read (for the formats' unit tests).
-    #[cfg(test)]
+    /// A finished match with only what schedules read (the formats' unit tests, and
+    /// the bench's simulated ladders).
     pub fn test_entry(id: usize, seats: &[usize], seed: u64, first: Outcome) -> Entry {
         Entry {
             id,

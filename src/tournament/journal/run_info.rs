@@ -379,6 +379,12 @@ impl Tournament {
             seats: info.seats,
             place_points: info.place_points.clone(),
             games_per_pair: info.games_per_pair,
+            games_per_version: match info.schedule {
+                Format::Ladder {
+                    games_per_version, ..
+                } => games_per_version,
+                _ => None,
+            },
             ranking: info.ranking,
             format: info.schedule.clone(),
             seed: info.seed,
