@@ -213,7 +213,7 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     let mut batch = publish::last_batch(&parts.public);
     // A restart first plays what the last one left unplayed, and publishes.
     batch += 1;
-    play_and_publish(args, &parts, batch);
+    play_and_publish(args, &parts, batch, true);
     while !crate::commands::run::stop_requested() {
         let scan = inbox.scan(Instant::now());
         for (path, why) in &scan.refused {
@@ -221,8 +221,8 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
         }
         if !scan.ready.is_empty() {
             batch += 1;
-            take(args, &parts, &mut inbox, batch, &scan.ready);
-            play_and_publish(args, &parts, batch);
+            let admitted = take(args, &parts, &mut inbox, batch, &scan.ready);
+            play_and_publish(args, &parts, batch, admitted > 0);
             continue;
         }
         let wait = if scan.unsettled > 0 {
@@ -237,8 +237,14 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
 }
 
 /// Takes a batch out of the inbox (a submission dropped in from now on joins the next
-/// one), checks it, rejects and admits.
-fn take(args: &LadderArgs, parts: &Parts, inbox: &mut Inbox, batch: u64, ready: &[PathBuf]) {
+/// one), checks it, rejects and admits; how many it admitted.
+fn take(
+    args: &LadderArgs,
+    parts: &Parts,
+    inbox: &mut Inbox,
+    batch: u64,
+    ready: &[PathBuf],
+) -> usize {
     say!("");
     say!(
         "batch {batch}: {} taken from the inbox",
@@ -249,7 +255,7 @@ fn take(args: &LadderArgs, parts: &Parts, inbox: &mut Inbox, batch: u64, ready: 
             "cagematch: {}: cannot make the folder: {e}; the batch waits",
             shown(&parts.staging)
         );
-        return;
+        return 0;
     }
     for path in ready {
         let to = parts.staging.join(path.file_name().unwrap_or_default());
@@ -261,7 +267,7 @@ fn take(args: &LadderArgs, parts: &Parts, inbox: &mut Inbox, batch: u64, ready: 
         Ok(listing) => listing,
         Err(e) => {
             eprintln!("cagematch: {e}");
-            return;
+            return 0;
         }
     };
     // Not bots at all: no check to run.
@@ -272,22 +278,24 @@ fn take(args: &LadderArgs, parts: &Parts, inbox: &mut Inbox, batch: u64, ready: 
         );
     }
     if listing.bots.is_empty() {
-        return;
+        return 0;
     }
     let verdicts = match check::folder(&check_args(args, parts, batch)) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("cagematch: batch {batch}: the check failed: {e}; its submissions go back to the inbox");
             parts.recover();
-            return;
+            return 0;
         }
     };
-    settle_verdicts(parts, inbox, &verdicts);
+    let admitted = settle_verdicts(parts, inbox, &verdicts);
     publish_check(parts, batch);
+    admitted
 }
 
-/// What each verdict means for its submission.
-fn settle_verdicts(parts: &Parts, inbox: &mut Inbox, verdicts: &[Verdict]) {
+/// What each verdict means for its submission; how many were admitted.
+fn settle_verdicts(parts: &Parts, inbox: &mut Inbox, verdicts: &[Verdict]) -> usize {
+    let mut admitted = 0;
     for v in verdicts {
         match (&v.status, &v.moved_to) {
             (_, Some(to)) => {
@@ -307,7 +315,7 @@ fn settle_verdicts(parts: &Parts, inbox: &mut Inbox, verdicts: &[Verdict]) {
                 );
             }
             (Status::Ok | Status::Slow, None) => {
-                parts.admit(&v.path, &v.name);
+                admitted += usize::from(parts.admit(&v.path, &v.name));
             }
             (Status::Ignored, None) => parts.reject(&v.path, &v.reason),
             // The game failed, not the bot (or the move aside did): back in the inbox,
@@ -329,6 +337,7 @@ fn settle_verdicts(parts: &Parts, inbox: &mut Inbox, verdicts: &[Verdict]) {
             }
         }
     }
+    admitted
 }
 
 fn check_args(args: &LadderArgs, parts: &Parts, batch: u64) -> CheckArgs {
@@ -362,11 +371,14 @@ fn publish_check(parts: &Parts, batch: u64) {
     }
 }
 
-/// Plays what the ladder is missing (when it has two bots to play), then publishes. A
-/// failure is said in one line and the watch goes on: the next batch tries again.
-fn play_and_publish(args: &LadderArgs, parts: &Parts, batch: u64) {
+/// Plays what the ladder is missing (`play`: something new was admitted, or the watch
+/// just started; when it has two bots to play), then publishes. A failure is said in
+/// one line and the watch goes on: the next batch tries again.
+fn play_and_publish(args: &LadderArgs, parts: &Parts, batch: u64, play: bool) {
     let bots = crate::botfile::bots_in(&parts.entries).map_or(0, |b| b.len());
-    if bots >= 2 {
+    if !play {
+        say!("ladder: nothing admitted; the standings stand");
+    } else if bots >= 2 {
         let once = LadderArgs {
             dir: args.dir.clone(),
             headless: true,

@@ -7,7 +7,7 @@
 //! 2. **near** — the other half against the opponents whose rating is closest to its
 //!    own in units of their joint uncertainty (whose intervals overlap its own most:
 //!    where a game says most about the order);
-//! 3. **wide** — up to as many pairs again, one at a time, while its 95% interval is
+//! 3. **wide** — up to half as many pairs again, one at a time, while its 95% interval is
 //!    wider than the median active version's;
 //! 4. **trickle** — one pair between the active version with the fewest counted games
 //!    and its nearest rival, so old versions keep playing and the ladder stays
@@ -30,9 +30,14 @@ fn pairs(games: u32) -> usize {
     (games as usize).div_ceil(2).max(1)
 }
 
-/// The slots of a version's block: spread and near (`pairs`), wide (`pairs`), trickle.
+/// The wide stage's most pairs: half the budget's again.
+fn wide_pairs(games: u32) -> usize {
+    pairs(games).div_ceil(2)
+}
+
+/// The slots of a version's block: spread and near (`pairs`), wide, trickle.
 fn slots(games: u32) -> usize {
-    2 * pairs(games) + 1
+    pairs(games) + wide_pairs(games) + 1
 }
 
 /// Match ids per version.
@@ -42,7 +47,7 @@ pub fn block(games: u32) -> usize {
 
 /// The trickle slot: the one whose pair need not hold the block's version.
 fn is_trickle(games: u32, slot: usize) -> bool {
-    slot == 2 * pairs(games)
+    slot == pairs(games) + wide_pairs(games)
 }
 
 /// The plan after `done` for `versions` versions, `active` of them playing.
@@ -143,8 +148,9 @@ impl Block<'_> {
         }
         // Wide: one pair at a time while its interval is wider than the median's (over
         // once the trickle pair, planned after it, has a game).
-        let trickled = self.played.contains_key(&self.first(2 * p));
-        for slot in (p..2 * p).filter(|_| !trickled) {
+        let trickle = p + wide_pairs(self.games);
+        let trickled = self.played.contains_key(&self.first(trickle));
+        for slot in (p..trickle).filter(|_| !trickled) {
             if self.is_played(slot) {
                 met.extend(self.opponent(slot));
                 continue;
@@ -161,7 +167,7 @@ impl Block<'_> {
             return 2 * usize::from(others.len() >= 2);
         }
         // Trickle: the active version with the fewest counted games, and its nearest.
-        let slot = 2 * p;
+        let slot = trickle;
         if others.len() >= 2 && !self.is_played(slot) {
             let pair = match self.played.get(&self.first(slot)) {
                 Some(&(pair, _)) => pair,
