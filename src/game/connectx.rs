@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 const EMPTY: u8 = 0;
+/// The deepest adjudication search: 7 columns to 6 plies is 117,649 positions at most,
+/// a few milliseconds a move, on the referee's side (no bot's clock runs).
+const MAX_ADJUDICATE: usize = 6;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "camelCase")]
@@ -19,6 +22,9 @@ pub struct Config {
     /// An opening: this many random plies (an even number, so seat 1 still moves
     /// first) played from the match's keyed seed before the bots move; 0 for none.
     pub opening_plies: usize,
+    /// Adjudication: after each move, a game one side wins by force within this many
+    /// plies (whatever the other does) ends there with that side the winner; 0: never.
+    pub adjudicate_plies: usize,
 }
 
 impl Default for Config {
@@ -29,6 +35,7 @@ impl Default for Config {
             inarow: 4,
             episode_steps: 1000,
             opening_plies: 0,
+            adjudicate_plies: 0,
         }
     }
 }
@@ -51,7 +58,15 @@ impl ConnectX {
             inarow,
             episode_steps,
             opening_plies,
+            adjudicate_plies,
         } = config;
+        if adjudicate_plies > MAX_ADJUDICATE {
+            return Err(SettingError::range(
+                "adjudicatePlies",
+                format!("0 to {MAX_ADJUDICATE}"),
+                adjudicate_plies,
+            ));
+        }
         if !(1..=100).contains(&columns) || !(1..=100).contains(&rows) {
             return Err(SettingError::range(
                 "columns and rows",
@@ -148,6 +163,71 @@ impl ConnectX {
         })
     }
 
+    /// Whether `mark`, to move, wins by force within `plies` plies (its moves and the
+    /// replies between), whatever the other side plays.
+    fn forced_win(&mut self, mark: u8, plies: usize) -> bool {
+        if plies == 0 {
+            return false;
+        }
+        (0..self.config.columns).any(|column| {
+            let Some(row) = self.drop_row(column) else {
+                return false;
+            };
+            let i = column + row * self.config.columns;
+            self.board[i] = mark;
+            let won = self.is_win(row, column, mark)
+                || (plies >= 3 && self.every_reply_loses(3 - mark, plies - 1));
+            self.board[i] = EMPTY;
+            won
+        })
+    }
+
+    /// Whether `mark`, to move, loses by force: each of its moves (it has one) wins
+    /// nothing and leaves the other side a forced win within `plies - 1` plies.
+    fn every_reply_loses(&mut self, mark: u8, plies: usize) -> bool {
+        let mut moved = false;
+        for column in 0..self.config.columns {
+            let Some(row) = self.drop_row(column) else {
+                continue;
+            };
+            moved = true;
+            let i = column + row * self.config.columns;
+            self.board[i] = mark;
+            let lost = !self.is_win(row, column, mark) && self.forced_win(3 - mark, plies - 1);
+            self.board[i] = EMPTY;
+            if !lost {
+                return false;
+            }
+        }
+        moved
+    }
+
+    /// The end a forced win within the adjudication's plies proves, if any (only where
+    /// the step limit leaves room for it to be played out).
+    fn adjudicated(&mut self) -> Option<End> {
+        let plies = self.config.adjudicate_plies;
+        if plies == 0 || self.step + plies as u64 >= self.config.episode_steps - 1 {
+            return None;
+        }
+        let mark = self.active as u8 + 1;
+        let winner = if self.forced_win(mark, plies) {
+            self.active
+        } else if self.every_reply_loses(mark, plies) {
+            1 - self.active
+        } else {
+            return None;
+        };
+        let mut scores = vec![-1.0; SEATS];
+        scores[winner] = 1.0;
+        Some(End {
+            scores,
+            reason: format!(
+                "adjudicated: seat {} wins by force within {plies} plies",
+                winner + 1
+            ),
+        })
+    }
+
     /// Starts from a given board (Kaggle's tests do), seat 0 to move.
     pub fn with_board(config: Config, board: Vec<u8>) -> Result<ConnectX, SettingError> {
         let mut game = ConnectX::new(config)?;
@@ -203,6 +283,12 @@ impl Game for ConnectX {
         config.insert("episodeSteps".into(), json!(self.config.episode_steps));
         if self.config.opening_plies > 0 {
             config.insert("openingPlies".into(), json!(self.config.opening_plies));
+        }
+        if self.config.adjudicate_plies > 0 {
+            config.insert(
+                "adjudicatePlies".into(),
+                json!(self.config.adjudicate_plies),
+            );
         }
         clock.kaggle_fields(&mut config, run_timeout);
         // ConnectX's own, older name for the move budget.
@@ -260,6 +346,9 @@ impl Game for ConnectX {
             });
         }
         self.active = 1 - self.active;
+        if self.end.is_none() {
+            self.end = self.adjudicated();
+        }
     }
 
     fn end(&self) -> Option<End> {

@@ -588,3 +588,88 @@ fn frames_decode_as_written_and_hostile_frames_stay_small() {
         Vec::<String>::new()
     );
 }
+
+// ---- Adjudication and openings (ConnectX) ----
+
+#[test]
+fn connectx_adjudication_ends_a_game_won_by_force_and_only_then() {
+    // Seat 1 has discs in columns 2 and 3 of the bottom row, seat 2 two in column 6.
+    let mut start = vec![0u8; 42];
+    start[35 + 2] = 1;
+    start[35 + 3] = 1;
+    start[35 + 6] = 2;
+    start[28 + 6] = 2;
+    let run = |plies: usize| {
+        let config = connectx::Config {
+            adjudicate_plies: plies,
+            ..Default::default()
+        };
+        let mut g = ConnectX::with_board(config, start.clone()).unwrap();
+        // Both waste a move in column 6: then seat 1, to move, makes an open three
+        // (column 1 or 4) and wins at one end or the other: three plies, by force.
+        g.apply(&[json!(6)]);
+        let after_one = g.end();
+        g.apply(&[json!(6)]);
+        (after_one, g.end())
+    };
+    let (after_one, end) = run(3);
+    assert!(
+        after_one.is_none(),
+        "seat 2 could still defend: {after_one:?}"
+    );
+    let end = end.expect("adjudicated");
+    assert_eq!(end.scores, vec![1.0, -1.0]);
+    assert_eq!(
+        end.reason,
+        "adjudicated: seat 1 wins by force within 3 plies"
+    );
+    // Not asked, or not deep enough to see it: the game goes on.
+    assert!(run(0).1.is_none());
+    assert!(run(2).1.is_none());
+    // Too deep to bound its cost: a one-line setting error.
+    let err = GameKind::Connectx
+        .create(&json!({"adjudicatePlies": 9}), 0, 2)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("adjudicatePlies"), "{err}");
+}
+
+#[test]
+fn connectx_openings_are_played_from_the_seed_and_decide_nothing() {
+    let config = |plies: usize| json!({"openingPlies": plies});
+    for seed in 0..50 {
+        let g = GameKind::Connectx.create(&config(6), seed, 2).unwrap();
+        let board = g.observation(0)["board"].clone();
+        let discs: Vec<u64> = board
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        assert_eq!(discs.iter().filter(|&&c| c == 1).count(), 3);
+        assert_eq!(discs.iter().filter(|&&c| c == 2).count(), 3);
+        assert!(g.end().is_none());
+        assert_eq!(g.to_move(), vec![0], "seat 1 moves first");
+        // The same seed, the same opening.
+        let again = GameKind::Connectx.create(&config(6), seed, 2).unwrap();
+        assert_eq!(again.observation(0)["board"], board);
+    }
+    let one = GameKind::Connectx
+        .create(&config(4), 1, 2)
+        .unwrap()
+        .observation(0)["board"]
+        .clone();
+    let two = GameKind::Connectx
+        .create(&config(4), 2, 2)
+        .unwrap()
+        .observation(0)["board"]
+        .clone();
+    assert_ne!(one, two);
+    for bad in [3, 42, 44] {
+        assert!(
+            GameKind::Connectx.create(&config(bad), 0, 2).is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -11,8 +11,20 @@ use crate::common::{cagematch_in, only_run, text};
 /// A deterministic ConnectX bot: the playable column nearest the centre.
 const CENTRE: &str = "def agent(obs, config):\n    cols = [c for c in range(config.columns) if obs.board[c] == 0]\n    return min(cols, key=lambda c: (abs(c - (config.columns - 1) / 2), c))\n";
 
-/// Plays `yaml` in `dir`; each match's (seats, first frame's state, every move) by id.
-fn games(dir: &Path, yaml: &str) -> Vec<(Vec<u64>, Value, Vec<Value>, Value)> {
+/// One match as these tests read it.
+struct Game {
+    seats: Vec<u64>,
+    /// The first frame's state.
+    start: Value,
+    /// Every action, in order.
+    moves: Vec<Value>,
+    configuration: Value,
+    /// The journal's reason for the end.
+    reason: String,
+}
+
+/// Plays `yaml` in `dir`; each match, by id.
+fn games(dir: &Path, yaml: &str) -> Vec<Game> {
     std::fs::write(dir.join("t.yaml"), yaml).unwrap();
     let out = cagematch_in(dir, &["run", "t.yaml", "--headless"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -37,12 +49,13 @@ fn games(dir: &Path, yaml: &str) -> Vec<(Vec<u64>, Value, Vec<Value>, Value)> {
                 .moves()
                 .map(|(_, m)| serde_json::to_value(m).unwrap()["action"].clone())
                 .collect();
-            (
+            Game {
                 seats,
-                record.frames[0].state.clone(),
+                start: record.frames[0].state.clone(),
                 moves,
-                record.configuration.clone(),
-            )
+                configuration: record.configuration.clone(),
+                reason: l["reason"].as_str().unwrap_or_default().to_string(),
+            }
         })
         .collect();
     std::fs::remove_dir_all(dir.join("runs")).unwrap();
@@ -62,12 +75,12 @@ fn connectx_openings_make_each_pair_a_different_game_and_both_seats_the_same_one
     let plain = games(dir.path(), &base);
     assert_eq!(plain.len(), 8);
     for g in &plain[2..] {
-        let same = &plain[(g.0 != plain[0].0) as usize];
-        assert_eq!(g.2, same.2, "deterministic bots replay one game");
+        let same = &plain[(g.seats != plain[0].seats) as usize];
+        assert_eq!(g.moves, same.moves, "deterministic bots replay one game");
     }
     // With openings: the pair's two games start alike, the pairs differ.
     let opened = games(dir.path(), &(base + "openings: {plies: 4}\n"));
-    let start = |g: &(Vec<u64>, Value, Vec<Value>, Value)| g.1["board"].clone();
+    let start = |g: &Game| g.start["board"].clone();
     let discs = |b: &Value| {
         b.as_array()
             .unwrap()
@@ -81,17 +94,17 @@ fn connectx_openings_make_each_pair_a_different_game_and_both_seats_the_same_one
             start(&pair[1]),
             "a pair shares its opening"
         );
-        assert_ne!(pair[0].0, pair[1].0, "seats swapped");
+        assert_ne!(pair[0].seats, pair[1].seats, "seats swapped");
         assert_eq!(discs(&start(&pair[0])), 4);
         assert_eq!(
-            pair[0].3["openingPlies"], 4,
+            pair[0].configuration["openingPlies"], 4,
             "the replay's configuration says so"
         );
     }
     let mut openings: Vec<String> = opened.iter().map(|g| start(g).to_string()).collect();
     openings.dedup();
     assert!(openings.len() >= 3, "four pairs, one opening: {openings:?}");
-    let mut played: Vec<String> = opened.iter().map(|g| format!("{:?}", g.2)).collect();
+    let mut played: Vec<String> = opened.iter().map(|g| format!("{:?}", g.moves)).collect();
     played.sort();
     played.dedup();
     assert!(
@@ -111,7 +124,7 @@ fn ipd_with_prob_end_hides_the_length_and_tron_starts_mirror_each_other() {
         root.join("bots/ipd/tit_for_tat.py").display()
     );
     let played = games(dir.path(), &ipd);
-    let lengths: Vec<usize> = played.iter().map(|g| g.2.len()).collect();
+    let lengths: Vec<usize> = played.iter().map(|g| g.moves.len()).collect();
     for pair in lengths.chunks(2) {
         assert_eq!(pair[0], pair[1], "a pair lasts as long: {lengths:?}");
     }
@@ -119,7 +132,7 @@ fn ipd_with_prob_end_hides_the_length_and_tron_starts_mirror_each_other() {
     distinct.sort();
     distinct.dedup();
     assert!(distinct.len() >= 2, "lengths vary: {lengths:?}");
-    let config = &played[0].3;
+    let config = &played[0].configuration;
     assert!(
         config.get("turns").is_none(),
         "the length is not told: {config}"
@@ -132,7 +145,7 @@ fn ipd_with_prob_end_hides_the_length_and_tron_starts_mirror_each_other() {
         root.join("bots/tron/random.py").display()
     );
     let played = games(dir.path(), &tron);
-    let heads: Vec<Value> = played.iter().map(|g| g.1["heads"].clone()).collect();
+    let heads: Vec<Value> = played.iter().map(|g| g.start["heads"].clone()).collect();
     for h in &heads {
         let (a, b) = (&h[0], &h[1]);
         assert_eq!(a[1], b[1], "mirrored: {h}");
@@ -189,4 +202,52 @@ fn openings_for_another_game_or_set_twice_are_one_line_errors() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(!dir.path().join("runs").exists());
     }
+}
+
+#[test]
+fn adjudication_ends_won_connectx_games_early_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("centre.py"), CENTRE).unwrap();
+    let negamax = Path::new(env!("CARGO_MANIFEST_DIR")).join("bots/connectx/negamax.py");
+    let base = format!(
+        "name: A\ngame: connectx\nbots:\n  files: [centre.py, \"{}\"]\ngames_per_pair: 4\nseed: 3\njobs: 2\noutput: runs\nopenings: {{plies: 2}}\n",
+        negamax.display()
+    );
+    let full = games(dir.path(), &base);
+    let judged = games(dir.path(), &(base + "adjudicate: {plies: 5}\n"));
+    let cut: Vec<usize> = (0..judged.len())
+        .filter(|&i| judged[i].reason.starts_with("adjudicated: seat "))
+        .collect();
+    assert!(!cut.is_empty(), "no game adjudicated");
+    for i in cut {
+        // The same game up to the move that left a forced win, then over.
+        let (j, f) = (&judged[i].moves, &full[i].moves);
+        assert!(j.len() < f.len(), "cut short: {} of {}", j.len(), f.len());
+        assert_eq!(j[..], f[..j.len()]);
+        assert_eq!(judged[i].configuration["adjudicatePlies"], 5);
+    }
+    for g in judged
+        .iter()
+        .filter(|g| !g.reason.starts_with("adjudicated"))
+    {
+        assert!(!g.reason.is_empty());
+    }
+    // For another game: a one-line error.
+    let rps = format!(
+        "name: R\ngame: rps\nbots:\n  files: [\"{}\", \"{}\"]\nadjudicate: {{plies: 3}}\n",
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("bots/rps/rock.py")
+            .display(),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("bots/rps/random.py")
+            .display()
+    );
+    std::fs::write(dir.path().join("t.yaml"), rps).unwrap();
+    let out = cagematch_in(dir.path(), &["run", "t.yaml", "--headless"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("adjudicate.plies: is for connectx"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -20,6 +20,14 @@ pub struct OpeningsSpec {
     pub prob_end: Option<f64>,
 }
 
+/// `adjudicate:` as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdjudicateSpec {
+    /// ConnectX: the deepest forced win looked for after each move.
+    pub plies: usize,
+}
+
 /// The file as written. Paths in `bots` are relative to the file's folder.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +59,9 @@ pub struct TournamentFile {
     /// it): ConnectX `plies`, Tron `random_starts`, IPD `prob_end`.
     #[serde(default)]
     pub openings: Option<OpeningsSpec>,
+    /// ConnectX: end a game a bounded search proves won (`{plies: N}`, N up to 6).
+    #[serde(default)]
+    pub adjudicate: Option<AdjudicateSpec>,
     /// A ladder's budget: each new version plays this many games against opponents
     /// chosen where they inform its rating most, instead of every other version.
     #[serde(default)]
@@ -175,6 +186,7 @@ impl TournamentFile {
             games_per_pair: default_games_per_pair(),
             games_per_version: None,
             openings: None,
+            adjudicate: None,
             ranking: None,
             format: FormatName::default(),
             champions: Vec::new(),

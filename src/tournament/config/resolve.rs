@@ -286,16 +286,19 @@ pub(super) fn place_points(
     Ok(points)
 }
 
-/// `openings:` as the game's own settings in `configuration` (where a replay and every
-/// bot's `configuration` show them): ConnectX `openingPlies`, Tron `randomStarts`, IPD
-/// `prob_end`. A field for another game, or one the configuration sets too, is refused.
+/// `openings:` and `adjudicate:` as the game's own settings in `configuration` (where a
+/// replay and every bot's `configuration` show them): ConnectX `openingPlies` and
+/// `adjudicatePlies`, Tron `randomStarts`, IPD `prob_end`. A field for another game, or
+/// one the configuration sets too, is refused.
 pub(super) fn openings(
     game: GameKind,
-    spec: &super::file::OpeningsSpec,
+    raw: &TournamentFile,
     configuration: &mut serde_json::Value,
 ) -> Result<(), (&'static str, String)> {
     use serde_json::json;
-    let given: [(&'static str, GameKind, &str, Option<serde_json::Value>); 3] = [
+    let spec = raw.openings.clone().unwrap_or_default();
+    let adjudicate = raw.adjudicate.as_ref().map(|a| json!(a.plies));
+    let given: [(&'static str, GameKind, &str, Option<serde_json::Value>); 4] = [
         (
             "openings.plies",
             GameKind::Connectx,
@@ -314,12 +317,26 @@ pub(super) fn openings(
             "prob_end",
             spec.prob_end.map(|p| json!(p)),
         ),
+        (
+            "adjudicate.plies",
+            GameKind::Connectx,
+            "adjudicatePlies",
+            adjudicate,
+        ),
     ];
     if let GameKind::Env(_) = game {
-        return Err((
-            "openings",
-            "an environment's start is one of its own settings: set it under `configuration` (e.g. OpenSpiel's useOpenings: true)".into(),
-        ));
+        let field = if raw.adjudicate.is_some() {
+            "adjudicate"
+        } else {
+            "openings"
+        };
+        if raw.openings.is_some() || raw.adjudicate.is_some() {
+            return Err((
+                field,
+                "an environment's start and end are its own settings: set them under `configuration` (e.g. OpenSpiel's useOpenings: true)".into(),
+            ));
+        }
+        return Ok(());
     }
     for (field, owner, key, value) in given {
         let Some(value) = value else { continue };
