@@ -170,6 +170,11 @@ fn look(path: &Path) -> Result<Look, String> {
         ino: meta.ino(),
     };
     if kind.is_file() {
+        if crate::botfile::is_manifest(path) {
+            // A manifest names other files, which would arrive (and be admitted) apart
+            // from it; an entrant's files come as one entry here.
+            return Err("a manifest names files of its own; submit the bot as one file, an archive or a bundle folder".into());
+        }
         return Ok(look);
     }
     if !kind.is_dir() {
@@ -237,16 +242,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("x.py")).unwrap();
         std::fs::create_dir(dir.path().join("notes")).unwrap();
+        std::fs::write(dir.path().join("m.yaml"), "command: bob\n").unwrap();
         let mut inbox = Inbox::new(dir.path(), Duration::ZERO);
         let scan = inbox.scan(Instant::now());
         let mut why: Vec<&str> = scan.refused.iter().map(|(_, w)| w.as_str()).collect();
         why.sort();
-        assert_eq!(why.len(), 2);
+        assert_eq!(why.len(), 3);
         assert!(
             why[0].starts_with("a folder that is not a bundle"),
             "{why:?}"
         );
-        assert!(why[1].starts_with("a symbolic link"), "{why:?}");
+        assert!(why[1].starts_with("a manifest names files"), "{why:?}");
+        assert!(why[2].starts_with("a symbolic link"), "{why:?}");
         let flood = tempfile::tempdir().unwrap();
         for i in 0..MAX_WAITING + 3 {
             std::fs::write(flood.path().join(format!("b{i}.py")), "").unwrap();
