@@ -41,6 +41,7 @@ pub fn run(opts: MatchArgs) -> Result<ExitCode, Error> {
         time_control,
         bots: files.iter().collect(),
         fairness: Default::default(),
+        monitor: None,
     };
     // A match and its bots on one core: a move is a pipe round trip, several times
     // cheaper when neither side has to wake another CPU (see docs/performance.md).

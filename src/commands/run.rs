@@ -267,6 +267,7 @@ fn headless(
         jobs: t.jobs,
         frames: false,
         pin: true,
+        monitor: None,
     };
     // An SPRT's progress lines say where the test stands.
     let sprt = match &t.format {
@@ -345,10 +346,14 @@ fn live(
     let export_path = export_to.unwrap_or_else(|| journal.dir.join("standings.yaml"));
     let (tx, rx) = mpsc::channel::<AppEvent>();
     let (watch_tx, watch_rx) = mpsc::channel();
+    // The bots' CPU and memory on the wall and their pages, as they play.
+    let monitor = std::sync::Arc::new(crate::cage::Monitor::default());
+    app.run.resources = crate::tui::resources::Resources::watching(monitor.clone());
     let opts = Options {
         jobs: t.jobs,
         frames: true,
         pin: true,
+        monitor: Some(monitor),
     };
     std::thread::scope(|scope| {
         let mut bridge = Bridge::new(tx.clone(), watch_rx);

@@ -38,6 +38,9 @@ pub struct MatchSpec<'a> {
     pub bots: Vec<&'a BotFile>,
     /// Off-turn freezing and run-queue forgiveness (both on, but for benchmarks).
     pub fairness: Fairness,
+    /// Where the seats' processes are registered while the match runs (a live UI's
+    /// CPU and memory), under this match id.
+    pub monitor: Option<(&'a crate::cage::Monitor, usize)>,
 }
 
 /// A seat's fault that is the runner's, as the error that ends the match unscored.
@@ -106,6 +109,13 @@ pub fn play_until(
 
     let (freeze, off_turn) = off_turn(game.turns(), spec.fairness);
     let (mut seats, bots, mut faults) = seat_bots(cage, spec, freeze, off_turn)?;
+    // Forgotten when the match ends, however it ends.
+    let _watching = spec.monitor.map(|(monitor, id)| {
+        for (seat, s) in seats.iter().enumerate() {
+            monitor.register(id, seat, s.bot.pid());
+        }
+        crate::cage::Watching { monitor, id }
+    });
     runners(&faults)?;
 
     let mut frames = vec![Frame {

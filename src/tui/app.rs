@@ -161,6 +161,7 @@ impl App {
                 if let Some(v) = self.viewer.as_mut() {
                     v.play(&self.run, dt);
                 }
+                self.run.resources.tick(now);
                 None
             }
             AppEvent::Key(key) => self.key(key),

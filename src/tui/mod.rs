@@ -11,6 +11,7 @@ mod input;
 pub mod keymap;
 pub mod live;
 pub mod match_view;
+pub mod resources;
 pub mod run_view;
 pub mod screens;
 pub mod theme;

@@ -54,6 +54,8 @@ pub struct Run {
     pub area: Rect,
     /// A head-to-head SPRT run: its test, shown with the progress.
     pub sprt: Option<crate::tournament::format::sprt::SprtSpec>,
+    /// Live CPU and memory of the running bots and the runner (a live run only).
+    pub resources: crate::tui::resources::Resources,
 }
 
 /// Which matches the matches screen lists.
@@ -113,6 +115,7 @@ impl Run {
             history: RunHistory::new(n),
             area: Rect::new(0, 0, 80, 24),
             sprt: None,
+            resources: Default::default(),
         }
     }
 

@@ -144,6 +144,7 @@ fn a_bundle_changed_while_it_plays_is_still_the_bundle_that_was_read() {
         time_control: GameKind::Connectx.default_time_control(),
         bots: vec![&read, &random],
         fairness: Default::default(),
+        monitor: None,
     };
     let record = referee::play(&cage, &spec, &mut |_| {}).expect("refereed");
     assert_eq!(record.result.faults, [None, None], "{:?}", record.result);

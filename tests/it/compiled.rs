@@ -93,6 +93,7 @@ fn play(cage: &Cage, game: GameKind, a: &BotFile, b: &BotFile, clock: TimeContro
         time_control: clock,
         bots: vec![a, b],
         fairness: Default::default(),
+        monitor: None,
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
 }
@@ -446,6 +447,7 @@ fn log_test_match(cage: &Cage, mode: &str) -> MatchRecord {
         time_control: clock,
         bots: vec![&rock, &bot],
         fairness: Default::default(),
+        monitor: None,
     };
     referee::play(cage, &spec, &mut |_| {}).expect("refereed")
 }
@@ -671,6 +673,7 @@ fn a_tournament_mixing_python_and_compiled_bots_completes() {
         jobs: 2,
         frames: false,
         pin: true,
+        monitor: None,
     };
     let mut faults = Vec::new();
     let summary = runner::run(
@@ -740,6 +743,7 @@ fn pondering(cage: &Cage, fairness: cagematch::cage::Fairness) -> (f64, f64) {
         },
         bots: vec![&ponderer, &thinker],
         fairness,
+        monitor: None,
     };
     let record = referee::play(cage, &spec, &mut |_| {}).expect("refereed");
     assert_eq!(record.result.faults, [None, None], "{:?}", record.result);

@@ -37,6 +37,7 @@ fn play_with(
         time_control: clock,
         bots: vec![a, b],
         fairness: Default::default(),
+        monitor: None,
     };
     referee::play(cage, &spec, &mut |_| {}).expect("the match is refereed")
 }
@@ -398,6 +399,7 @@ fn the_observer_sees_every_frame_as_it_happens() {
         time_control: GameKind::Tron.default_time_control(),
         bots: vec![&a, &b],
         fairness: Default::default(),
+        monitor: None,
     };
     let mut seen = Vec::new();
     let record = referee::play(&cage, &spec, &mut |f| seen.push(f.clone())).unwrap();
@@ -417,6 +419,7 @@ fn bad_game_settings_are_runner_errors_not_faults() {
         time_control: GameKind::Rps.default_time_control(),
         bots: vec![&a, &a],
         fairness: Default::default(),
+        monitor: None,
     };
     let err = referee::play(&cage, &spec, &mut |_| {})
         .unwrap_err()
@@ -642,6 +645,7 @@ fn simultaneous_seats_think_at_the_same_time() {
         time_control: clock,
         bots: vec![&sleeper, &sleeper],
         fairness: Default::default(),
+        monitor: None,
     };
     let record = referee::play(&cage, &spec, &mut |_| {
         stamps.push(std::time::Instant::now())
@@ -669,4 +673,53 @@ fn simultaneous_seats_think_at_the_same_time() {
             "round {round}: moves of {walls:?} s in a round of {took} s did not overlap"
         );
     }
+}
+
+#[test]
+fn a_running_matchs_bots_are_seen_by_the_monitor_and_forgotten_after() {
+    // One seat thinks for 0.3 s of CPU a move; the other answers at once.
+    let dir = tempfile::tempdir().unwrap();
+    let busy = dir.path().join("busy.py");
+    std::fs::write(
+        &busy,
+        "import time\ndef agent(obs, conf):\n    end = time.process_time() + 0.3\n    while time.process_time() < end:\n        pass\n    return 0\n",
+    )
+    .unwrap();
+    let busy = BotFile::read(&busy).unwrap();
+    let rock = bot("bots/rps/rock.py");
+    let cage = common::cage();
+    let monitor = cagematch::cage::Monitor::default();
+    let spec = MatchSpec {
+        game: GameKind::Rps,
+        config: json!({"episodeSteps": 8}),
+        seed: 1,
+        key: common::seed_key(),
+        time_control: GameKind::Rps.default_time_control(),
+        bots: vec![&busy, &rock],
+        fairness: Default::default(),
+        monitor: Some((&monitor, 41)),
+    };
+    let seen = std::thread::scope(|s| {
+        let play = s.spawn(|| referee::play(&cage, &spec, &mut |_| {}).expect("refereed"));
+        let mut seen = None;
+        // Both seats appear; a second sample a moment later has a rate.
+        while !play.is_finished() {
+            let now = monitor.sample();
+            if now.len() == 2 && now.values().any(|u| u.cpu_percent > 0.0) {
+                seen = Some(now);
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+        play.join().unwrap();
+        seen
+    });
+    let seen = seen.expect("the busy seat's CPU was seen while it played");
+    let busy_seat = seen[&(41, 0)];
+    assert!(busy_seat.cpu_percent > 0.0, "{seen:?}");
+    assert!(busy_seat.rss_bytes > 1024 * 1024, "{seen:?}");
+    assert!(
+        monitor.sample().is_empty(),
+        "forgotten when the match ended"
+    );
 }

@@ -66,6 +66,7 @@ fn play(
         time_control: game.default_time_control(),
         bots: seats.to_vec(),
         fairness: Default::default(),
+        monitor: None,
     };
     referee::play(cage, &spec, &mut |_| {}).expect("refereed")
 }
@@ -408,6 +409,7 @@ fn the_same_seed_gives_the_same_match_for_numpy_pandas_and_sklearn_bots() {
             time_control: GameKind::Rps.default_time_control(),
             bots: vec![&me, &other],
             fairness: Default::default(),
+            monitor: None,
         };
         let reseeded = referee::play(shared(), &spec, &mut |_| {}).expect("refereed");
         assert_ne!(moves(&first), moves(&reseeded), "{}", me.name);

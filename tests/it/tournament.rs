@@ -275,6 +275,7 @@ fn play_all(
         jobs: 2,
         frames: false,
         pin: true,
+        monitor: None,
     };
     let summary = runner::run(t, &cage, &mut journal, Vec::new(), &opts, &stop, &mut |e| {
         if let Event::Finished { done, .. } = e {
@@ -326,6 +327,7 @@ fn an_interrupted_run_resumes_to_the_same_standings() {
         jobs: 2,
         frames: false,
         pin: true,
+        monitor: None,
     };
     let rest = runner::run(
         &resumed_t,
@@ -414,6 +416,7 @@ fn faults_are_streamed_as_events_and_counted_in_the_standings() {
         jobs: 2,
         frames: true,
         pin: true,
+        monitor: None,
     };
     let (mut started, mut frames, mut faults) = (0, 0, Vec::new());
     let summary = runner::run(
@@ -621,6 +624,7 @@ fn a_dead_zygote_is_the_runners_failure_retried_and_never_scored() {
         jobs: 1,
         frames: false,
         pin: true,
+        monitor: None,
     };
     let first_zygote = cage.zygote_pid();
     let mut killed = false;
@@ -723,6 +727,7 @@ fn resume(run_dir: &Path) -> cagematch::tournament::Summary {
         jobs: 2,
         frames: false,
         pin: true,
+        monitor: None,
     };
     runner::run(
         &Tournament::from_run(&info, 2).unwrap(),
@@ -914,6 +919,7 @@ fn play_all_with(t: &Tournament, on_event: &mut dyn FnMut(Event<'_>)) {
         jobs: 2,
         frames: false,
         pin: true,
+        monitor: None,
     };
     let stop = AtomicBool::new(false);
     let _ = runner::run(t, &cage, &mut journal, Vec::new(), &opts, &stop, on_event);

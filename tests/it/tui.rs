@@ -1861,3 +1861,29 @@ fn slash_filters_the_fault_feed_with_the_standings() {
     press(&mut app, KeyCode::Esc);
     assert!(screen_has(&render(&mut app, 100, 30), "faults (1)"));
 }
+
+#[test]
+fn the_wall_and_the_bot_page_show_each_running_bots_cpu_and_memory() {
+    let mut app = tournament_app();
+    let mib = 1024 * 1024;
+    let usage = |cpu: f64, mb: u64| cagematch::cage::Usage {
+        cpu_percent: cpu,
+        rss_bytes: mb * mib,
+    };
+    // Match #3 (id 2) is running: greedy in seat 1, prints_escape_codes in seat 2.
+    app.run.resources.seats.insert((2, 0), usage(12.0, 34));
+    app.run.resources.seats.insert((2, 1), usage(3.0, 20));
+    app.run.resources.runner = Some(usage(45.0, 80));
+    press(&mut app, KeyCode::Char('4'));
+    let wall = render(&mut app, 120, 40);
+    assert_has(&wall, &["12% 34M / 3% 20M", "runner CPU 45% · 80 MiB"]);
+    press(&mut app, KeyCode::Char('1'));
+    open_bot_page(&mut app, 0);
+    let page = render(&mut app, 120, 40);
+    assert_has(&page, &["now #3: CPU 12% · 34 MiB"]);
+    // A bot not running shows no "now".
+    press(&mut app, KeyCode::Esc);
+    open_bot_page(&mut app, 1);
+    let page = render(&mut app, 120, 40);
+    assert!(!screen_has(&page, "now #"), "{page:#?}");
+}

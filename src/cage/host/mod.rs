@@ -8,6 +8,7 @@ pub mod cage;
 pub mod cgroup;
 mod dialect;
 mod exit;
+pub mod monitor;
 pub mod native;
 mod pool;
 mod process;

@@ -60,6 +60,7 @@ pub(super) fn measure(
             time_control: game.default_time_control(),
             bots: vec![&bot, &bot],
             fairness: Default::default(),
+            monitor: None,
         };
         // Pinned to one core, as a tournament's worker is (the game process and the
         // bots follow it).

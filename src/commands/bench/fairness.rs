@@ -193,6 +193,7 @@ fn play_at_once(
                             time_control: clock,
                             bots: vec![bot, bot],
                             fairness,
+                            monitor: None,
                         };
                         let record =
                             referee::play(&cage, &spec, &mut |_| {}).map_err(Error::runtime)?;

@@ -40,6 +40,7 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
             time_control: game.default_time_control(),
             bots: vec![&bot; SEATS],
             fairness: Default::default(),
+            monitor: None,
         };
         let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
         Ok(record.frames.len() as u64 - 1)

@@ -427,6 +427,7 @@ fn play_matches(
                             time_control: game.default_time_control(),
                             bots: seats.to_vec(),
                             fairness: Default::default(),
+                            monitor: None,
                         };
                         referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
                     }

@@ -68,6 +68,7 @@ fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigur
         time_control: GameKind::Rps.default_time_control(),
         bots: vec![bot, bot],
         fairness: Default::default(),
+        monitor: None,
     };
     let mut first: Option<Instant> = None;
     let mut last = Instant::now();

@@ -196,6 +196,7 @@ fn play(
         time_control: trial.clock,
         bots: Vec::new(),
         fairness: Default::default(),
+        monitor: None,
     };
     let per_move = trial.clock.per_move;
     let mut seen = Vec::new();

@@ -69,6 +69,8 @@ pub struct Options {
     /// allowed CPU, modulo). Measured on the 2-core machine: RPS 4.3 → 14.0 matches/s
     /// with one job (pipe round trips stay on one core), 15.6 → 20.7 with two.
     pub pin: bool,
+    /// Where running bots' processes are registered, for a live UI's CPU and memory.
+    pub monitor: Option<std::sync::Arc<crate::cage::Monitor>>,
 }
 
 /// How a run ended.
@@ -393,6 +395,7 @@ fn work(worker: usize, w: &Worker<'_>, tx: &mpsc::Sender<Msg>) {
             time_control: t.time_control,
             bots: m.seats.iter().map(|&s| &t.bots[s]).collect(),
             fairness: Default::default(),
+            monitor: opts.monitor.as_deref().map(|monitor| (monitor, m.id)),
         };
         let mut observe = |f: &Frame| {
             if opts.frames {

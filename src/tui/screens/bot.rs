@@ -101,10 +101,13 @@ fn last_page(run: &Run, me: &BotPage) -> u16 {
 const LOG_LINES: usize = 200;
 
 pub fn draw(run: &Run, me: &BotPage, frame: &mut Frame, area: Rect) {
-    let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(3)]).areas(area);
+    let now = now_lines(run, me.bot);
+    let height = 9 + now.len() as u16;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
     let [results, think] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    draw_results(run, me, frame, results);
+    draw_results(run, me, frame, results, now);
     draw_think(run, me, frame, think);
     let lines = page(run, me);
     let scroll = me.scroll.min(lines.len().saturating_sub(1) as u16);
@@ -120,7 +123,21 @@ pub fn draw(run: &Run, me: &BotPage, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_results(run: &Run, me: &BotPage, frame: &mut Frame, results: Rect) {
+/// While the bot plays: each running match's CPU and memory.
+fn now_lines(run: &Run, bot: usize) -> Vec<Line<'static>> {
+    let running = run.running().map(|m| (m.id, &m.seats[..]));
+    let style = Style::new().fg(run.theme().title);
+    let lines = run.resources.now(running, bot);
+    lines.into_iter().map(|l| Line::styled(l, style)).collect()
+}
+
+fn draw_results(
+    run: &Run,
+    me: &BotPage,
+    frame: &mut Frame,
+    results: Rect,
+    now: Vec<Line<'static>>,
+) {
     let t = run.theme();
     let bot = me.bot;
     let mut lines = vec![Line::styled(
@@ -160,6 +177,7 @@ fn draw_results(run: &Run, me: &BotPage, frame: &mut Frame, results: Rect) {
             Style::new().fg(if faults.is_empty() { t.text } else { t.fault }),
         ));
     }
+    lines.extend(now);
     frame.render_widget(
         Paragraph::new(lines)
             .style(Style::new().fg(t.text))

@@ -5,6 +5,7 @@ use super::Go;
 use crate::tui::board::{self, Canvas};
 use crate::tui::keymap::Action;
 use crate::tui::match_view::MatchView;
+use crate::tui::resources;
 use crate::tui::run_view::Run;
 use crate::tui::widgets::{block, body, count, fit, seated};
 use ratatui::layout::{Position, Rect};
@@ -101,8 +102,11 @@ pub fn draw(run: &Run, me: &Wall, frame: &mut Frame, area: Rect) {
     let shown = run.wall_matches();
     let running = run.running().count();
     let rects = cards(run, area);
+    let runner = run.resources.runner.map_or(String::new(), |u| {
+        format!(" · runner {}", resources::long(&u))
+    });
     let head = format!(
-        " live wall: {} running, {} shown · arrows select · enter watch · v TV mode (follows live matches)",
+        " live wall: {} running, {} shown{runner} · arrows select · enter watch · v TV mode (follows live matches)",
         running,
         shown.len().min(rects.len())
     );
@@ -138,9 +142,20 @@ fn draw_card(run: &Run, frame: &mut Frame, area: Rect, m: &MatchView, selected: 
     let t = run.theme();
     let border = if selected { t.title } else { t.border };
     let status = match &m.entry {
-        None => format!("{} ", count(m.count.saturating_sub(1), "step", "steps")),
+        None => {
+            // Each seat's CPU and memory while it plays, seat 1 first.
+            let usage: Vec<String> = (0..m.seats.len())
+                .filter_map(|seat| run.resources.seat(m.id, seat).map(resources::short))
+                .collect();
+            let steps = count(m.count.saturating_sub(1), "step", "steps");
+            match usage.is_empty() {
+                true => format!("{steps} "),
+                false => format!("{steps} · {} ", usage.join(" / ")),
+            }
+        }
         Some(e) => format!("{} ", fit(&crate::tui::widgets::clean(&e.reason), 24)),
     };
+    let status = fit(&status, (area.width as usize).saturating_sub(2));
     let mut spans = vec![Span::styled(
         format!(" #{} ", m.id + 1),
         Style::new().fg(t.muted),
