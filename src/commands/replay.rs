@@ -30,7 +30,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
         ));
     }
     let (tx, rx) = std::sync::mpsc::channel();
-    crate::tui::run(app, tx, rx, None, None, &mut |app| {
+    let then = crate::tui::run(app, tx, rx, None, None, &mut |app| {
         let path = std::path::PathBuf::from("standings.yaml");
         crate::tournament::Export::new(
             &app.run.title,
@@ -41,7 +41,10 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, Error> {
         .write(&path)?;
         Ok(path.display().to_string())
     })?;
-    Ok(ExitCode::SUCCESS)
+    match then {
+        Some(next) => super::shared::run_next(&next),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// `replay FILE --html OUT`: the replay as a page to share.

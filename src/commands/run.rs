@@ -193,10 +193,10 @@ pub fn play(
     }
     let cage = Cage::start(&t.policy()?)?;
     let tui = !args.headless && std::io::stdout().is_terminal();
-    let summary = if tui {
+    let (summary, then) = if tui {
         live(&t, &cage, &mut journal, done, theme, args.export.clone())?
     } else {
-        headless(&t, &cage, &mut journal, done)?
+        (headless(&t, &cage, &mut journal, done)?, None)
     };
     drop(cage);
     say!("");
@@ -233,7 +233,10 @@ pub fn play(
             return Ok(ExitCode::from(crate::error::RETRY));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    match then {
+        Some(next) => super::shared::run_next(&next),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn shell_path(p: &Path) -> String {
@@ -316,7 +319,7 @@ fn live(
     done: Vec<Entry>,
     theme: Theme,
     export_to: Option<PathBuf>,
-) -> Result<Summary, Error> {
+) -> Result<(Summary, Option<Vec<String>>), Error> {
     let total = t.total(&done);
     let header = live::RunHeader {
         title: t.name.clone(),
@@ -380,7 +383,7 @@ fn live(
         let summary = runner
             .join()
             .map_err(|_| Error::Runtime("the runner thread panicked".into()))?;
-        ui?;
-        Ok(summary?)
+        let then = ui?;
+        Ok((summary?, then))
     })
 }

@@ -191,3 +191,23 @@ pub fn cgroup_line(indent: &str, cgroups: &Result<String, CgroupError>) -> (Stri
         ),
     }
 }
+
+/// Runs `cagematch` with `args` in this terminal and exits as it does: what the UI asked
+/// for on closing (an SPRT from the crosstable).
+pub fn run_next(args: &[String]) -> Result<std::process::ExitCode, Error> {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| crate::cage::sanitize(a.as_bytes()))
+        .collect();
+    say!("");
+    say!("starting: cagematch {}", shown.join(" "));
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::Runtime(format!("cannot find cagematch itself: {e}")))?;
+    let status = std::process::Command::new(exe)
+        .args(args)
+        .status()
+        .map_err(|e| Error::Runtime(format!("cannot start cagematch {}: {e}", shown.join(" "))))?;
+    Ok(std::process::ExitCode::from(
+        status.code().map_or(1, |c| c.clamp(0, 255) as u8),
+    ))
+}

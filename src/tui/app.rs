@@ -55,6 +55,8 @@ pub struct App {
     pub said: Option<String>,
     /// The timeline is being dragged.
     pub dragging: bool,
+    /// The pair a first `s` on the crosstable asked an SPRT of (a second starts it).
+    pub pending_sprt: Option<[usize; 2]>,
 }
 
 /// Finished matches whose every frame stays in memory.
@@ -84,6 +86,7 @@ impl App {
             prompt: None,
             said: None,
             dragging: false,
+            pending_sprt: None,
         }
     }
 
@@ -369,8 +372,37 @@ impl App {
             }
             Go::Goto => self.prompt = Some(Prompt::Goto(String::new())),
             Go::Say(words) => self.said = Some(words),
+            Go::Sprt(pair) => return self.sprt(pair),
         }
         None
+    }
+
+    /// An SPRT between two bots, in this terminal once the UI closes: while the run
+    /// plays, a second `s` confirms (stopping it is resumable).
+    fn sprt(&mut self, [a, b]: [usize; 2]) -> Option<Effect> {
+        if let GameKind::Env(_) = self.run.game {
+            self.said =
+                Some("an environment's SPRT needs its --game-venv: run the command shown".into());
+            return None;
+        }
+        // The pair as a set: the standings may reorder the cell's two bots between keys.
+        let pair = [a.min(b), a.max(b)];
+        if self.run.state == RunState::Running && self.pending_sprt != Some(pair) {
+            self.pending_sprt = Some(pair);
+            self.said = Some(format!(
+                "s again: stop this run (cagematch run --resume finishes it) and start an SPRT of {} against {}",
+                self.run.names[a], self.run.names[b]
+            ));
+            return None;
+        }
+        let game = self.run.game.to_string();
+        let files = [self.run.files[a].clone(), self.run.files[b].clone()];
+        Some(Effect::Then(
+            ["sprt".to_string(), game]
+                .into_iter()
+                .chain(files)
+                .collect(),
+        ))
     }
 
     /// Opens the viewer on a match; asks for its replay if its frames were dropped.

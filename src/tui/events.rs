@@ -86,4 +86,7 @@ pub enum Effect {
         dir: std::path::PathBuf,
         replay: String,
     },
+    /// Close the UI (stopping the run, resumably) and run `cagematch` with these
+    /// arguments in this terminal: an SPRT started from the crosstable.
+    Then(Vec<String>),
 }

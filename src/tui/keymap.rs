@@ -235,8 +235,11 @@ pub const KEYS: &[Binding] = &[
     Binding {
         codes: &[(ch('s'), Sort)],
         keys: "s",
-        help: "dashboard: sort the standings (or click a header)",
-        on: &[(On::Screen(Dashboard), Some(("s", "sort")))],
+        help: "dashboard: sort (or click a header); crosstable: SPRT the pair",
+        on: &[
+            (On::Screen(Dashboard), Some(("s", "sort"))),
+            (On::Screen(Crosstable), Some(("s", "SPRT"))),
+        ],
         terse: false,
     },
     Binding {

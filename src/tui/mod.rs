@@ -31,7 +31,8 @@ const FRAME: Duration = Duration::from_millis(50);
 /// Events handled before a redraw, so a flood of frames cannot starve the keys.
 const BATCH: usize = 2000;
 
-/// Runs the UI until the user quits. `export` writes the standings and returns where.
+/// Runs the UI until the user quits; what to run next, if the user asked for something
+/// (`cagematch` arguments). `export` writes the standings and returns where.
 /// `watch`, if given, is told whenever the running match the viewer shows changes, so
 /// the runner streams only that match's frames (see [`live`]). When `stop` becomes true
 /// (SIGTERM), the UI closes as if the user had quit.
@@ -42,7 +43,7 @@ pub fn run(
     watch: Option<Sender<live::Watch>>,
     stop: Option<&AtomicBool>,
     export: &mut dyn FnMut(&App) -> Result<String, Error>,
-) -> Result<(), Error> {
+) -> Result<Option<Vec<String>>, Error> {
     let mut terminal = ratatui::try_init()
         .map_err(|e| Error::Runtime(format!("cannot open the terminal: {e}")))?;
     // The mouse is a convenience: a terminal that cannot report it still has every key.
@@ -77,7 +78,8 @@ pub fn run(
     };
     let start = Instant::now();
     let mut watched = None;
-    let result = (|| -> Result<(), Error> {
+    // What to run once the UI is closed (an SPRT from the crosstable), if anything.
+    let result = (|| -> Result<Option<Vec<String>>, Error> {
         loop {
             terminal
                 .draw(|f| ui::draw(&app, f))
@@ -97,7 +99,8 @@ pub fn run(
             events.push(AppEvent::Tick(start.elapsed()));
             for e in events {
                 match app.update(e) {
-                    Some(Effect::Quit) => return Ok(()),
+                    Some(Effect::Quit) => return Ok(None),
+                    Some(Effect::Then(args)) => return Ok(Some(args)),
                     Some(Effect::Load { id, dir, replay }) => {
                         match crate::replay::read_beneath(&dir, &replay) {
                             Ok(record) => {
@@ -126,7 +129,7 @@ pub fn run(
                 }
             }
             if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-                return Ok(());
+                return Ok(None);
             }
         }
     })();

@@ -221,3 +221,33 @@ fn sigterm_closes_the_ui_and_restores_the_terminal() {
     assert!(screen.contains("stopped after"), "{screen}");
     assert!(!screen.contains("┌ standings"), "the UI is gone: {screen}");
 }
+
+#[test]
+fn s_on_a_crosstable_cell_stops_the_run_and_starts_an_sprt_between_the_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tournament(dir.path(), 1000, 20);
+    let cmd = format!("{} run {}", env!("CARGO_BIN_EXE_cagematch"), file.display());
+    let tmux = Tmux::start(dir.path(), &cmd, 120, 40);
+    tmux.wait_for(" running ", 30);
+    // A few results first, so the standings (and the selected cell's pair) settle.
+    std::thread::sleep(Duration::from_secs(3));
+    tmux.keys(&["2"]);
+    tmux.wait_for("settle it (s): cagematch sprt rps", 10);
+    tmux.keys(&["s"]);
+    tmux.wait_for("s again: stop this run", 5);
+    tmux.keys(&["s"]);
+    // The run stops resumably, then the SPRT runs in the same terminal, in its own UI,
+    // until it decides; quitting it ends the command.
+    tmux.wait_for("cagematch SPRT ", 60);
+    tmux.wait_for(" finished ↑↓", 240);
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXITED 0", 30);
+    assert!(screen.contains("starting: cagematch sprt rps "), "{screen}");
+    assert!(
+        screen.contains("stopped after"),
+        "the run said how to finish: {screen}"
+    );
+    // Two run folders: the stopped tournament (resumable) and the SPRT's.
+    let runs = std::fs::read_dir(dir.path().join("runs")).unwrap().count();
+    assert_eq!(runs, 2, "{screen}");
+}

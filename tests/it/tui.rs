@@ -1800,7 +1800,7 @@ fn the_crosstable_shows_a_pairs_head_to_head() {
             "over time: ",
             "pairs by its points (0 ½ 1 1½ 2): ",
             "Elo",
-            "settle it: cagematch sprt connectx bots/connectx/",
+            "settle it (s): cagematch sprt connectx bots/connectx/",
         ],
     );
 }
@@ -1886,4 +1886,40 @@ fn the_wall_and_the_bot_page_show_each_running_bots_cpu_and_memory() {
     open_bot_page(&mut app, 1);
     let page = render(&mut app, 120, 40);
     assert!(!screen_has(&page, "now #"), "{page:#?}");
+}
+
+#[test]
+fn s_on_the_crosstable_asks_then_starts_an_sprt_of_the_selected_pair() {
+    let mut app = tournament_app();
+    press(&mut app, KeyCode::Char('2'));
+    let screen = render(&mut app, 120, 40);
+    assert_has(&screen, &["settle it (s): cagematch sprt connectx"]);
+    // While the run plays, the first `s` asks; the second starts it.
+    assert_eq!(press(&mut app, KeyCode::Char('s')), None);
+    assert!(app
+        .said
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("s again: stop this run"));
+    let (a, b) = (app.run.standings.rows[0].bot, app.run.standings.rows[1].bot);
+    let expected = vec![
+        "sprt".to_string(),
+        "connectx".to_string(),
+        app.run.files[a].clone(),
+        app.run.files[b].clone(),
+    ];
+    assert_eq!(
+        press(&mut app, KeyCode::Char('s')),
+        Some(Effect::Then(expected.clone()))
+    );
+    // A finished run: at once. A bot against itself: nothing.
+    let mut app = tournament_app();
+    finish_run(&mut app);
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('s')),
+        Some(Effect::Then(expected))
+    );
+    app.crosstable.column = app.crosstable.row;
+    assert_eq!(press(&mut app, KeyCode::Char('s')), None);
 }

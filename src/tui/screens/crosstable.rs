@@ -33,6 +33,12 @@ impl Crosstable {
             Action::Left => self.column = self.column.saturating_sub(1),
             Action::Right => self.column = (self.column + 1).min(n.saturating_sub(1)),
             Action::Open => return open_cell(run, self.row, self.column),
+            // `s` here: settle the selected pair with an SPRT.
+            Action::Sort => {
+                let rows = &run.standings.rows;
+                let (a, b) = (rows.get(self.row)?.bot, rows.get(self.column)?.bot);
+                return (a != b).then_some(Go::Sprt([a, b]));
+            }
             _ => self.row = moved(self.row, n, action),
         }
         None
@@ -264,7 +270,7 @@ fn head_to_head(
         Line::styled(pairs, Style::new().fg(t.text)),
         Line::styled(
             format!(
-                "settle it: cagematch sprt {} {} {}",
+                "settle it (s): cagematch sprt {} {} {}",
                 run.game,
                 files(a),
                 files(b)

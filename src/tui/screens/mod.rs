@@ -37,6 +37,8 @@ pub enum Go {
     Goto,
     /// A word on the status line.
     Say(String),
+    /// An SPRT between these two bots (the crosstable's `s`).
+    Sprt([usize; 2]),
 }
 
 /// The body's area on the terminal the run was last drawn on.
