@@ -126,6 +126,14 @@ fn a_watched_ladder_checks_admits_plays_and_publishes_each_batch() {
     assert!(why.contains("ZeroDivisionError"), "{why}");
     let latest = std::fs::read_to_string(dir.join("public/checks/latest.json")).unwrap();
     assert!(latest.contains("broken.py"), "{latest}");
+    // The batch's pages: the earlier matches' are the previous batch's, linked.
+    use std::os::unix::fs::MetadataExt;
+    let ino = |b: &str| {
+        std::fs::metadata(dir.join(format!("public/replays-{b}/00001.html")))
+            .unwrap()
+            .ino()
+    };
+    assert_eq!(ino("000003"), ino("000002"));
 
     // One uploaded under a hidden name is not looked at until it is renamed into
     // place; one written in pieces is taken whole.

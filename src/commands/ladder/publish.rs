@@ -108,9 +108,17 @@ fn report(
     let pages = public.join(&name);
     // Left by a batch cut short: made again whole.
     let _ = std::fs::remove_dir_all(&pages);
-    let html = super::super::report::html_with_pages(run_dir, &versions(info), entries, &pages)?;
+    // The newest earlier pages folder: its pages are linked, not drawn again.
+    let previous = newest_pages(public, &name);
+    let html = super::super::report::html_with_pages(
+        run_dir,
+        &versions(info),
+        entries,
+        &pages,
+        previous.as_deref().map(|p| public.join(p)).as_deref(),
+    )?;
     crate::files::write_replacing(&public.join("report.html"), &html, "report")?;
-    let previous = format!("replays-{:06}", batch.saturating_sub(1));
+    let previous = previous.unwrap_or_default();
     if let Ok(listing) = std::fs::read_dir(public) {
         for entry in listing.filter_map(Result::ok) {
             let n = entry.file_name().to_string_lossy().into_owned();
@@ -120,6 +128,17 @@ fn report(
         }
     }
     Ok(())
+}
+
+/// The name of the newest `replays-*` folder in `public` but `current`.
+fn newest_pages(public: &std::path::Path, current: &str) -> Option<String> {
+    std::fs::read_dir(public)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("replays-") && n != current)
+        .max()
 }
 
 /// The run as the report shows it: each active version named `name@hash`.

@@ -65,14 +65,16 @@ fn results_of(info: &crate::tournament::RunInfo, entries: &[crate::tournament::E
 
 /// The HTML report of a run (`info` as it should be shown: a ladder names its versions),
 /// with a page per match written into `pages` (a folder beside the report, which links
-/// it by its name): a watched ladder's public folder.
+/// it by its name; pages already in `reuse` are linked from there): a watched ladder's
+/// public folder.
 pub(crate) fn html_with_pages(
     run_dir: &std::path::Path,
     info: &crate::tournament::RunInfo,
     entries: &[crate::tournament::Entry],
     pages: &std::path::Path,
+    reuse: Option<&std::path::Path>,
 ) -> Result<String, Error> {
-    let written = replay_page::write_run(run_dir, entries, pages, PAGES)?;
+    let written = replay_page::write_run(run_dir, entries, pages, PAGES, reuse)?;
     let pages = pages.file_name().map(|n| html::Pages {
         dir: n.to_string_lossy().into_owned(),
         written,
@@ -103,7 +105,7 @@ fn pages(
         .map_or("report".into(), |s| s.to_string_lossy().into_owned());
     let name = format!("{stem}-replays");
     let dir = out.with_file_name(&name);
-    let written = replay_page::write_run(&args.run_dir, entries, &dir, PAGES)?;
+    let written = replay_page::write_run(&args.run_dir, entries, &dir, PAGES, None)?;
     if !written.is_empty() {
         say!(
             "wrote {} replay pages in {}",

@@ -282,12 +282,15 @@ pub fn file_name(number: usize) -> String {
 
 /// Writes a page for each played match of a run into `dir` (the `cap` newest); the
 /// numbers of the matches it wrote. A replay that cannot be read gets no page (the
-/// report still lists its match).
+/// report still lists its match). A page already in `reuse` (the previous batch's
+/// folder of a watched ladder: a played match's page never changes) is linked from
+/// there instead of drawn again, so a batch costs its new matches, not every match.
 pub fn write_run(
     run_dir: &std::path::Path,
     entries: &[crate::tournament::Entry],
     dir: &std::path::Path,
     cap: usize,
+    reuse: Option<&std::path::Path>,
 ) -> Result<std::collections::BTreeSet<usize>, crate::error::Error> {
     std::fs::create_dir_all(dir).map_err(|e| {
         crate::error::Error::Runtime(format!("cannot make {}: {e}", crate::files::shown(dir)))
@@ -297,12 +300,23 @@ pub fn write_run(
     newest.sort_by_key(|e| std::cmp::Reverse(e.id));
     let mut written = std::collections::BTreeSet::new();
     for e in newest.into_iter().take(cap) {
+        let name = file_name(e.id + 1);
+        let linked = reuse.is_some_and(|from| {
+            // symlink_metadata: a link planted there is not followed, only a page of ours.
+            let page = from.join(&name);
+            std::fs::symlink_metadata(&page).is_ok_and(|m| m.is_file())
+                && std::fs::hard_link(&page, dir.join(&name)).is_ok()
+        });
+        if linked {
+            written.insert(e.id + 1);
+            continue;
+        }
         let Ok(record) = crate::replay::read_beneath(run_dir, &e.replay) else {
             continue;
         };
         let title = format!("match {} · {}", e.id + 1, e.names.join(" vs "));
         let page = render(&record, &crate::cage::sanitize(title.as_bytes()));
-        crate::files::write_replacing(&dir.join(file_name(e.id + 1)), &page, "replay page")?;
+        crate::files::write_replacing(&dir.join(name), &page, "replay page")?;
         written.insert(e.id + 1);
     }
     Ok(written)
