@@ -142,12 +142,11 @@ fn newton(r: &Results) -> Vec<f64> {
                         .sum::<f64>()
             })
             .collect();
-        let Some(cov) = pseudo_inverse(&information(r, &theta)) else {
+        // pinv(H)·g without forming pinv(H): one elimination, not an inversion (the
+        // covariance is needed once, for the intervals, not at every step).
+        let Some(delta) = pseudo_solve(&information(r, &theta), &g) else {
             break;
         };
-        let delta: Vec<f64> = (0..n)
-            .map(|i| (0..n).map(|j| cov[i][j] * g[j]).sum())
-            .collect();
         let before = log_likelihood(r, &theta);
         let mut step = 1.0;
         let mut next = theta.clone();
@@ -227,6 +226,42 @@ fn pseudo_inverse(h: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     Some(inv)
 }
 
+/// `pinv(H)·g` = `(H + 11ᵀ/n)⁻¹·g − 1·(1ᵀg)/n`, by Gaussian elimination with partial
+/// pivoting; `None` if singular.
+fn pseudo_solve(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
+    let n = h.len();
+    let k = 1.0 / n as f64;
+    let mut a: Vec<Vec<f64>> = h
+        .iter()
+        .zip(g)
+        .map(|(row, &gi)| row.iter().map(|v| v + k).chain([gi]).collect())
+        .collect();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        let (top, rest) = a.split_at_mut(col + 1);
+        let p = &top[col];
+        for row in rest {
+            let f = row[col] / p[col];
+            if f != 0.0 {
+                for (x, y) in row[col..].iter_mut().zip(&p[col..]) {
+                    *x -= f * y;
+                }
+            }
+        }
+    }
+    let mut x = vec![0.0; n];
+    for i in (0..n).rev() {
+        let tail: f64 = (i + 1..n).map(|j| a[i][j] * x[j]).sum();
+        x[i] = (a[i][n] - tail) / a[i][i];
+    }
+    let shift = k * g.iter().sum::<f64>();
+    Some(x.into_iter().map(|v| v - shift).collect())
+}
+
 /// Standard errors of θ (natural-log strengths) from the Fisher information.
 fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
     let n = theta.len();
@@ -263,14 +298,17 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
             a[col][j] /= d;
             inv[col][j] /= d;
         }
-        for row in 0..n {
-            if row != col {
-                let f = a[row][col];
-                if f != 0.0 {
-                    for j in 0..n {
-                        a[row][j] -= f * a[col][j];
-                        inv[row][j] -= f * inv[col][j];
-                    }
+        // Rows by slices (no index checks in the inner loop, which vectorises); `a`'s
+        // columns left of `col` are already zero in every other row.
+        let (pa, pi) = (a[col].clone(), inv[col].clone());
+        for row in (0..n).filter(|&r| r != col) {
+            let f = a[row][col];
+            if f != 0.0 {
+                for (x, y) in a[row][col..].iter_mut().zip(&pa[col..]) {
+                    *x -= f * y;
+                }
+                for (x, y) in inv[row].iter_mut().zip(&pi) {
+                    *x -= f * y;
                 }
             }
         }
