@@ -23,7 +23,11 @@
 use super::plan::{pairing_games, points_of, Plan};
 use crate::tournament::journal::record::Entry;
 use crate::tournament::schedule::Scheduled;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Each slot with a game played, by its first id: its pair (the first game's seating)
+/// and which of its two games are played.
+type Played = HashMap<usize, ([usize; 2], [bool; 2])>;
 
 /// Seat-swapped pairs of games a budget of `games` buys (rounded up).
 fn pairs(games: u32) -> usize {
@@ -91,7 +95,7 @@ struct Block<'a> {
     seed: u64,
     /// Sorted.
     active: &'a [usize],
-    played: &'a BTreeMap<usize, ([usize; 2], [bool; 2])>,
+    played: &'a Played,
     matches: &'a mut Vec<Scheduled>,
     /// A game of the block is planned and not played, or a choice waits.
     open: bool,
@@ -240,16 +244,11 @@ fn wide(v: usize, others: &[usize], fit: &Fit, active: &[usize]) -> bool {
 /// Each played slot (by its first id): its pair (seat order of its first game) and which
 /// of its two games are played. A line that could not be such a game is left out
 /// (and so refused by the journal's check).
-fn played_slots(
-    done: &[Entry],
-    versions: usize,
-    games: u32,
-) -> BTreeMap<usize, ([usize; 2], [bool; 2])> {
+fn played_slots(done: &[Entry], versions: usize, games: u32) -> Played {
     let b = block(games);
-    let mut out: BTreeMap<usize, ([usize; 2], [bool; 2])> = BTreeMap::new();
-    let mut sorted: Vec<&Entry> = done.iter().collect();
-    sorted.sort_by_key(|e| e.id);
-    for e in sorted {
+    let mut out: Played = HashMap::with_capacity(done.len());
+    // In the journal's order: a slot's pair reads the same from either of its games.
+    for e in done {
         let (v, slot, game) = (e.id / b, (e.id % b) / 2, e.id % 2);
         let [x, y] = e.seats[..] else { continue };
         let pair = if game == 0 { [x, y] } else { [y, x] };
@@ -334,9 +333,56 @@ impl Fit {
     }
 }
 
+/// Recent fits by what they were made from: a choice rates from games that are all
+/// played and never change, and the runner plans again after every result, so the same
+/// fit is asked for until the choice's games are played.
+type FitKey = (usize, u64, usize);
+
+thread_local! {
+    static FITS: std::cell::RefCell<Vec<(FitKey, std::rc::Rc<Fit>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`fit`] of the games below `first`, from the memo when they are the same games.
+fn fit_below(done: &[Entry], first: usize, active: &[usize]) -> std::rc::Rc<Fit> {
+    use std::hash::{Hash, Hasher};
+    // The key holds what the fit reads: the active versions and each game below
+    // `first` (id, seats, points), in any order (a sum of per-game hashes).
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    active.hash(&mut h);
+    let mut games = 0;
+    let mut digest = 0u64;
+    for e in done.iter().filter(|e| e.id < first) {
+        let mut g = std::collections::hash_map::DefaultHasher::new();
+        let points = e.seats.first().map_or(0, |&s| points_of(e, s).to_bits());
+        (e.id, &e.seats, e.void.is_some(), points).hash(&mut g);
+        digest = digest.wrapping_add(g.finish());
+        games += 1;
+    }
+    digest.hash(&mut h);
+    let key = (first, h.finish(), games);
+    if let Some(hit) = FITS.with(|f| {
+        f.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let made = std::rc::Rc::new(fit(done, first, active));
+    FITS.with(|f| {
+        let mut f = f.borrow_mut();
+        f.push((key, made.clone()));
+        if f.len() > 8 {
+            f.remove(0);
+        }
+    });
+    made
+}
+
 /// The fit of the counted games (both seats among `active`, not void) with ids below
 /// `first`, in id order (so the sums do not depend on the journal's order).
-fn fit_below(done: &[Entry], first: usize, active: &[usize]) -> Fit {
+fn fit(done: &[Entry], first: usize, active: &[usize]) -> Fit {
     let mut games: Vec<(usize, usize, usize, f64)> = done
         .iter()
         .filter(|e| e.id < first && e.void.is_none() && e.seats.len() == 2)
