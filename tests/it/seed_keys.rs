@@ -114,6 +114,22 @@ fn bad_key_files_and_a_public_ladder_are_one_line_errors() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("a ladder is a competition"), "{err}");
+    // A watched ladder too, before it makes any of its folders.
+    let out = cagematch(
+        home.path(),
+        &[
+            "ladder",
+            dir.path().to_str().unwrap(),
+            "--watch",
+            "--seed-key",
+            "none",
+        ],
+        &[],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("a ladder is a competition"), "{err}");
+    assert!(!dir.path().join("submissions").exists());
 }
 
 /// Shards on machines without a shared home: the tournament file names the key file.

@@ -14,11 +14,7 @@ use std::process::ExitCode;
 
 /// One run of the ladder: its versions brought up to its bots, their games played.
 pub fn once(args: &LadderArgs) -> Result<ExitCode, Error> {
-    if crate::referee::public_seed_key() {
-        return Err(Error::Usage(
-            "--seed-key none: a ladder is a competition, and the public key would tell every bot its opponents' seeds; give a key file or leave it out".into(),
-        ));
-    }
+    refuse_public_key()?;
     let file = ladder_file(&args.dir)?;
     let current = Tournament::load(&file)?;
     if current.format != Format::RoundRobin {
@@ -86,6 +82,17 @@ pub fn once(args: &LadderArgs) -> Result<ExitCode, Error> {
     });
     Journal::write_info(&run_dir, &info)?;
     play_versions(&run_dir, theme, &run_args, &now)
+}
+
+/// A ladder is a competition: the public seed key would tell every bot its opponents'
+/// seeds.
+pub fn refuse_public_key() -> Result<(), Error> {
+    if crate::referee::public_seed_key() {
+        return Err(Error::Usage(
+            "--seed-key none: a ladder is a competition, and the public key would tell every bot its opponents' seeds; give a key file or leave it out".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `DIR/ladder.yaml`, which must be there.

@@ -199,6 +199,8 @@ pub fn run(args: &LadderArgs) -> Result<ExitCode, Error> {
     if args.jobs == Some(0) {
         return Err(Error::Usage("--jobs must be at least 1".into()));
     }
+    // Refused at start, not at the first batch's games.
+    super::once::refuse_public_key()?;
     let parts = Parts::of(&args.dir)?;
     crate::commands::run::install_stop_handlers();
     let waker = Waker::new(&parts.submissions, args.poll);
