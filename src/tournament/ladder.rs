@@ -10,13 +10,17 @@ use crate::error::ConfigError;
 /// The run's versions as bots: each named `name@hash` so versions are told apart in
 /// the standings, the UI and the export.
 pub fn versions(info: &RunInfo, jobs: usize) -> Result<Tournament, ConfigError> {
-    let mut t = Tournament::from_run(info, jobs)?;
-    for (bot, v) in t.bots.iter_mut().zip(&info.bots) {
-        if v.retired.is_none() {
-            bot.name = format!("{}@{}", sanitize(v.name.as_bytes()), &v.sha256[..8]);
-        }
+    Tournament::from_run(&named(info), jobs)
+}
+
+/// The run with each active version named `name@hash` (the first 8 hex digits), as the
+/// standings, the UI, the reports and the export tell versions apart.
+pub fn named(info: &RunInfo) -> RunInfo {
+    let mut shown = info.clone();
+    for v in shown.bots.iter_mut().filter(|v| v.retired.is_none()) {
+        v.name = format!("{}@{}", v.name, &v.sha256[..8]);
     }
-    Ok(t)
+    shown
 }
 
 /// Brings the versions up to the bots the ladder names now; what changed, in words.

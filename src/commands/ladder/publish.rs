@@ -87,10 +87,12 @@ pub fn all(run_dir: &Path, public: &Path, batch: u64, now: &str) -> Result<(), E
     } else {
         (None, Vec::new())
     };
-    if let Some(info) = &info {
-        report(run_dir, info, &entries, public, batch)?;
+    // One fit for the report and standings.json alike.
+    let run = info.as_ref().map(|info| (info, info.standings(&entries)));
+    if let Some((info, standings)) = &run {
+        report(run_dir, info, standings, &entries, public, batch)?;
     }
-    let json = standings_json(info.as_ref(), &entries, batch, now);
+    let json = standings_json(run.as_ref().map(|(i, s)| (*i, s)), &entries, batch, now);
     crate::files::write_replacing(&public.join("standings.json"), &json, "standings")?;
     Ok(())
 }
@@ -100,6 +102,7 @@ pub fn all(run_dir: &Path, public: &Path, batch: u64, now: &str) -> Result<(), E
 fn report(
     run_dir: &Path,
     info: &RunInfo,
+    standings: &crate::tournament::Standings,
     entries: &[Entry],
     public: &Path,
     batch: u64,
@@ -112,7 +115,8 @@ fn report(
     let previous = newest_pages(public, &name);
     let html = super::super::report::html_with_pages(
         run_dir,
-        &versions(info),
+        &crate::tournament::ladder::named(info),
+        standings,
         entries,
         &pages,
         previous.as_deref().map(|p| public.join(p)).as_deref(),
@@ -141,16 +145,12 @@ fn newest_pages(public: &std::path::Path, current: &str) -> Option<String> {
         .max()
 }
 
-/// The run as the report shows it: each active version named `name@hash`.
-fn versions(info: &RunInfo) -> RunInfo {
-    let mut shown = info.clone();
-    for v in shown.bots.iter_mut().filter(|v| v.retired.is_none()) {
-        v.name = format!("{}@{}", v.name, &v.sha256[..8]);
-    }
-    shown
-}
-
-fn standings_json(info: Option<&RunInfo>, entries: &[Entry], batch: u64, now: &str) -> String {
+fn standings_json(
+    run: Option<(&RunInfo, &crate::tournament::Standings)>,
+    entries: &[Entry],
+    batch: u64,
+    now: &str,
+) -> String {
     let clean = |s: &str| crate::cage::sanitize(s.as_bytes());
     let short = |sha: &str| sha.get(..8).unwrap_or(sha).to_string();
     let mut doc = Standings {
@@ -174,8 +174,7 @@ fn standings_json(info: Option<&RunInfo>, entries: &[Entry], batch: u64, now: &s
         report: "report.html",
         checks: "checks/latest.json",
     };
-    if let Some(info) = info {
-        let standings = info.standings(entries);
+    if let Some((info, standings)) = run {
         doc.ladder = clean(&info.name);
         doc.game = info.game.to_string();
         doc.seats = info.seats;

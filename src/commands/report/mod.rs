@@ -51,7 +51,16 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode, Error> {
 }
 
 fn results_of(info: &crate::tournament::RunInfo, entries: &[crate::tournament::Entry]) -> Results {
-    let (_, export) = crate::tournament::Export::of_run(info, entries);
+    results_with(info, &info.standings(entries), entries)
+}
+
+/// [`results_of`] with the run's standings already computed.
+fn results_with(
+    info: &crate::tournament::RunInfo,
+    standings: &crate::tournament::Standings,
+    entries: &[crate::tournament::Entry],
+) -> Results {
+    let export = crate::tournament::Export::of_standings(info, standings, entries);
     Results {
         export,
         matches: info.matches,
@@ -63,13 +72,15 @@ fn results_of(info: &crate::tournament::RunInfo, entries: &[crate::tournament::E
     }
 }
 
-/// The HTML report of a run (`info` as it should be shown: a ladder names its versions),
+/// The HTML report of a run (`info` as it should be shown: a ladder names its versions;
+/// `standings` its standings, computed once by the caller),
 /// with a page per match written into `pages` (a folder beside the report, which links
 /// it by its name; pages already in `reuse` are linked from there): a watched ladder's
 /// public folder.
 pub(crate) fn html_with_pages(
     run_dir: &std::path::Path,
     info: &crate::tournament::RunInfo,
+    standings: &crate::tournament::Standings,
     entries: &[crate::tournament::Entry],
     pages: &std::path::Path,
     reuse: Option<&std::path::Path>,
@@ -79,7 +90,7 @@ pub(crate) fn html_with_pages(
         dir: n.to_string_lossy().into_owned(),
         written,
     });
-    let results = results_of(info, entries);
+    let results = results_with(info, standings, entries);
     Ok(html::render(&results, pages.as_ref()))
 }
 

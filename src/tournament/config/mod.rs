@@ -243,7 +243,7 @@ impl Tournament {
         let game_venv = raw.game_venv.as_ref().map(|v| tidy(&base.join(v)));
         let game = resolve::game(&raw.game, base, game_venv.as_deref())
             .map_err(|(field, why)| err(field, &why))?;
-        resolve::openings(game, &raw, &mut configuration)
+        resolve::openings_and_adjudication(game, &raw, &mut configuration)
             .map_err(|(field, why)| err(field, &why))?;
         let seats = raw.seats.unwrap_or_else(|| game.default_seats());
         game.check_seats(seats).map_err(|why| err("seats", &why))?;

@@ -290,7 +290,7 @@ pub(super) fn place_points(
 /// replay and every bot's `configuration` show them): ConnectX `openingPlies` and
 /// `adjudicatePlies`, Tron `randomStarts`, IPD `prob_end`. A field for another game, or
 /// one the configuration sets too, is refused.
-pub(super) fn openings(
+pub(super) fn openings_and_adjudication(
     game: GameKind,
     raw: &TournamentFile,
     configuration: &mut serde_json::Value,

@@ -237,10 +237,7 @@ fn pseudo_solve(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
         .map(|(row, &gi)| row.iter().map(|v| v + k).chain([gi]).collect())
         .collect();
     for col in 0..n {
-        let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
+        let pivot = pivot(&a, col)?;
         a.swap(col, pivot);
         let (top, rest) = a.split_at_mut(col + 1);
         let p = &top[col];
@@ -280,6 +277,13 @@ fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
     }
 }
 
+/// The row at or below `col` with the largest entry in column `col` (partial
+/// pivoting); `None` if that entry is ~0 (the matrix is singular).
+fn pivot(a: &[Vec<f64>], col: usize) -> Option<usize> {
+    let row = (col..a.len()).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+    (a[row][col].abs() >= 1e-12).then_some(row)
+}
+
 /// Gauss–Jordan inversion with partial pivoting; `None` if singular.
 fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
     let n = a.len();
@@ -287,10 +291,7 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
         .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
         .collect();
     for col in 0..n {
-        let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
+        let pivot = pivot(&a, col)?;
         a.swap(col, pivot);
         inv.swap(col, pivot);
         let d = a[col][col];
