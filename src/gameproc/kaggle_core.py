@@ -66,6 +66,13 @@ SCHEMAS = {
 }
 
 
+# Plain values a structified action keeps as they are.
+PLAIN = frozenset((int, float, str, bool, type(None)))
+# Plain actions whose verdict an environment remembers, and the longest string of them.
+CHECKED_MAX = 1024
+CHECKED_CHARS = 64
+
+
 class Invalid(Exception):
     """A value that breaks its schema, or a specification Kaggle would refuse."""
 
@@ -314,6 +321,8 @@ class Environment:
         self.logs = []
         self.steps = []
         self.state = None
+        # Verdicts of the action schema on plain actions, by (type, value).
+        self.checked = {}
 
     @property
     def name(self):
@@ -364,9 +373,10 @@ class Environment:
         self.steps = [self.state]
         return self.state
 
-    def run_interpreter(self, state):
+    def run_interpreter(self, state, fresh=False):
+        """`fresh`: `state` is already the interpreter's own copy (see `step`)."""
         logs = []
-        args = [structify(state), self, logs]
+        args = [state if fresh else structify(state), self, logs]
         # Structified again as Kaggle does: an interpreter that sets `state[i]["status"]`
         # (an item, not the attribute) is read right only from a fresh Struct.
         new_state = structify(self.interpreter(*args[: self.interpreter.__code__.co_argcount]))
@@ -394,33 +404,44 @@ class Environment:
         """(error or None, the action with the schema's defaults)."""
         schema = self.state_schema["properties"]["action"]
         if action is not None and not isinstance(action, (dict, list)):
-            # A plain value has no defaults to fill: skip process_schema's deep copy.
-            try:
-                validate(action, schema)
-            except Invalid as e:
-                return str(e), action
-            return None, action
+            # A plain value has no defaults to fill: skip process_schema's deep copy, and
+            # remember the verdict on a short one (a game's actions are mostly a handful
+            # of values; a bot's long strings must not grow the memory).
+            key = (type(action), action)
+            cache = type(action) is not str or len(action) <= CHECKED_CHARS
+            why = self.checked.get(key, False) if cache else False
+            if why is False:
+                try:
+                    validate(action, schema)
+                    why = None
+                except Invalid as e:
+                    why = str(e)
+                if cache and len(self.checked) < CHECKED_MAX:
+                    self.checked[key] = why
+            return why, action
         return process_schema(schema, action)
 
     def step(self, actions):
         """`actions`: per seat, ["ok", action] or ["status", "TIMEOUT" | "ERROR"]. Returns
         why each seat's action broke the action schema (None where it did not)."""
-        action_state = []
+        # What Kaggle hands the interpreter, `structify([{**s, "action": None}, …])` with
+        # each seat's action or status set, made as one copy of the state.
+        action_state = structify(self.state)
         refused = []
-        for index, (kind, value) in enumerate(actions):
-            entry = {**self.state[index], "action": None}
+        for entry, (kind, value) in zip(action_state, actions):
             why = None
             if kind == "status":
-                entry["status"] = value
+                entry.action = None
+                entry.status = value
             else:
                 why, data = self.check_action(value)
                 if why:
-                    entry["status"] = "INVALID"
+                    entry.action = None
+                    entry.status = "INVALID"
                 else:
-                    entry["action"] = data
-            action_state.append(entry)
+                    entry.action = data if type(data) in PLAIN else structify(data)
             refused.append(why)
-        self.state = self.run_interpreter(action_state)
+        self.state = self.run_interpreter(action_state, fresh=True)
         if self.state[0].observation.step >= self.configuration.episodeSteps - 1:
             for s in self.state:
                 if s.status in ("ACTIVE", "INACTIVE"):
@@ -513,26 +534,24 @@ def load(source):
 
 
 class Captured:
-    """The interpreter's printed output, kept (capped) for the reply, never on the wire.
-    One pair of buffers serves every request (emptied on entry): a step makes nothing."""
+    """The environment's printed output, kept (capped) for the reply, never on the wire.
+    `sys.stdout` and `sys.stderr` are this pair of buffers for as long as the process
+    serves; a request reads and empties them only when something was printed."""
 
     def __init__(self):
         self.out, self.err = io.StringIO(), io.StringIO()
+        sys.stdout, sys.stderr = self.out, self.err
 
-    def __enter__(self):
-        for buffer in (self.out, self.err):
+    def take(self):
+        """What was printed since the last call (capped), and empty buffers."""
+        out, err = self.out, self.err
+        if not out.tell() and not err.tell():
+            return ""
+        text = (out.getvalue() + err.getvalue())[:LOG_CHARS]
+        for buffer in (out, err):
             buffer.seek(0)
             buffer.truncate()
-        self.saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = self.out, self.err
-        return self
-
-    def __exit__(self, *exc):
-        sys.stdout, sys.stderr = self.saved
-        return False
-
-    def text(self):
-        return (self.out.getvalue() + self.err.getvalue())[:LOG_CHARS]
+        return text
 
 
 def merge_plan(props):
@@ -642,10 +661,9 @@ def serve(start, read, write):
     env = None
     captured = Captured()
     try:
-        with captured as out:
-            spec, interpreter, renderer, agents = load(start["source"])
-            env = begin(start.get("configuration"), start.get("seed"), start.get("seats"))
-        reply(ready(env, out.text()))
+        spec, interpreter, renderer, agents = load(start["source"])
+        env = begin(start.get("configuration"), start.get("seed"), start.get("seats"))
+        reply(ready(env, captured.take()))
     except Invalid as e:
         reply({"error": str(e)})
         return
@@ -658,32 +676,33 @@ def serve(start, read, write):
             return
         request = json.loads(line)
         try:
-            with captured as out:
-                if "reset" in request:
-                    try:
-                        reset = request["reset"]
-                        env = begin(reset.get("configuration"), reset.get("seed"), reset.get("seats"))
-                        answer = ready(env, "")
-                    except Invalid as e:
-                        answer = {"error": str(e)}
-                elif "check" in request:
-                    err, action = env.check_action(request["check"])
-                    answer = {"invalid": err} if err else {"valid": action}
-                elif "step" in request:
-                    refused = env.step(request["step"])
-                    answer = {"state": state_of(env), "refused": refused}
-                elif "render" in request:
-                    # The drawing is for people: a renderer that fails or floods costs
-                    # the match nothing.
-                    try:
-                        text = env.render()
-                        text = text if isinstance(text, str) else repr(text)
-                    except Exception as e:
-                        text = "(the renderer failed: " + one_line(e) + ")"
-                    answer = {"text": text[:RENDER_CHARS]}
-                else:
-                    answer = {"error": "unknown request"}
-            answer["log"] = out.text()
+            # A step first: all but a handful of a match's requests are steps.
+            if "step" in request:
+                refused = env.step(request["step"])
+                answer = {"state": state_of(env), "refused": refused}
+            elif "reset" in request:
+                try:
+                    reset = request["reset"]
+                    env = begin(reset.get("configuration"), reset.get("seed"), reset.get("seats"))
+                    answer = ready(env, "")
+                except Invalid as e:
+                    answer = {"error": str(e)}
+            elif "check" in request:
+                err, action = env.check_action(request["check"])
+                answer = {"invalid": err} if err else {"valid": action}
+            elif "render" in request:
+                # The drawing is for people: a renderer that fails or floods costs
+                # the match nothing.
+                try:
+                    text = env.render()
+                    text = text if isinstance(text, str) else repr(text)
+                except Exception as e:
+                    text = "(the renderer failed: " + one_line(e) + ")"
+                answer = {"text": text[:RENDER_CHARS]}
+            else:
+                answer = {"error": "unknown request"}
+            answer["log"] = captured.take()
             reply(answer)
         except BaseException as e:
+            captured.take()
             reply({"game_error": one_line(e), "traceback": traceback.format_exc(limit=20)[-LOG_CHARS:]})

@@ -292,6 +292,61 @@ fn the_same_seed_deals_an_environments_chance_the_same() {
     assert_ne!(first, dice("12", "c.json"), "another seed, other dice");
 }
 
+/// What the game process hands an interpreter is what the bot sent, whatever it
+/// remembers of earlier verdicts: `1`, `1.0` and `True` are three actions (the last
+/// refused: the schema takes numbers and strings), `-0.0` stays `-0.0`, and a long
+/// string (never remembered) is passed on each time.
+#[test]
+fn an_interpreter_gets_each_action_as_the_bot_sent_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plays = bot(
+        dir.path(),
+        "plays.py",
+        "[1, 1.0, -0.0, 0.0, 1, 'x' * 100, 'x' * 100, True][observation.step]",
+    );
+    let one = bot(dir.path(), "one.py", "1");
+    let replay = dir.path().join("echoes.json");
+    let out = cagematch(&[
+        "match",
+        "tests/envs/echoes.py",
+        &plays,
+        &one,
+        "--replay",
+        replay.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let frames = record["frames"].as_array().unwrap();
+    let seen = &frames.last().unwrap()["state"]["observations"][0]["seen"];
+    let long = format!("str:'{}'", "x".repeat(100));
+    assert_eq!(
+        seen,
+        &serde_json::json!([
+            "int:1",
+            "float:1.0",
+            "float:-0.0",
+            "float:0.0",
+            "int:1",
+            long,
+            long,
+            // As in Kaggle, a refused action's seat is INVALID and the interpreter runs.
+            "NoneType:None"
+        ]),
+        "{seen}"
+    );
+    // `True` is no number (though `True == 1`, accepted before): refused, the mover's
+    // fault, the match over.
+    let fault = &record["result"]["faults"][0];
+    assert_eq!(fault["kind"], "illegal_action", "{fault}");
+    assert!(
+        fault["detail"]
+            .as_str()
+            .unwrap()
+            .contains("True is not of type 'number', 'string'"),
+        "{fault}"
+    );
+}
+
 /// A free-for-all of the repository's own 3-to-8-seat game: every seat is asked at
 /// once, each gets its place; a seat whose move the rules refuse is out, placed last,
 /// while the others play on; a seat count the game does not allow is a usage error.

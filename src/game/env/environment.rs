@@ -368,14 +368,14 @@ impl Environment {
         } else {
             config.clone()
         };
-        let (process, ready) = self
+        let (process, mut ready) = self
             .process_for(&config, seed, seats)
             .map_err(|e| match e {
                 GameError::Start(why) => SettingError::Shape(why),
                 other => SettingError::Shape(other.to_string()),
             })?;
         process.follow();
-        let state = State::read(ready.get("state"), seats)
+        let state = State::read(ready.get_mut("state"), seats)
             .ok_or_else(|| SettingError::Shape("the game process sent no state".into()))?;
         let configuration = ready
             .get("configuration")

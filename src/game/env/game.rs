@@ -25,26 +25,28 @@ pub(super) struct State {
 }
 
 impl State {
-    /// The state in a reply, if it has one entry per seat.
-    pub(super) fn read(v: Option<&Value>, seats: usize) -> Option<State> {
-        let v = v?;
-        let statuses: Vec<String> = v
-            .get("statuses")?
-            .as_array()?
-            .iter()
-            .map(|s| s.as_str().unwrap_or("ERROR").to_string())
+    /// The state in a reply, if it has one entry per seat (taken, not copied: a step's
+    /// observations are the largest part of a reply).
+    pub(super) fn read(v: Option<&mut Value>, seats: usize) -> Option<State> {
+        let v = v?.as_object_mut()?;
+        let mut list = |key: &str| match v.get_mut(key).map(Value::take) {
+            Some(Value::Array(items)) => Some(items),
+            _ => None,
+        };
+        let statuses: Vec<String> = list("statuses")?
+            .into_iter()
+            .map(|s| match s {
+                Value::String(s) => s,
+                _ => "ERROR".to_string(),
+            })
             .collect();
-        let rewards = v
-            .get("rewards")?
-            .as_array()?
-            .iter()
-            .map(Value::as_f64)
-            .collect();
-        let observations = v
-            .get("observations")?
-            .as_array()?
-            .iter()
-            .map(|o| o.as_object().cloned().unwrap_or_default())
+        let rewards = list("rewards")?.iter().map(Value::as_f64).collect();
+        let observations = list("observations")?
+            .into_iter()
+            .map(|o| match o {
+                Value::Object(o) => o,
+                _ => Map::new(),
+            })
             .collect::<Vec<_>>();
         (statuses.len() == seats && observations.len() == seats).then_some(State {
             statuses,
@@ -87,12 +89,17 @@ pub struct EnvGame {
 
 impl EnvGame {
     fn ask(&self, request: Value) -> Option<Value> {
+        self.ask_line(request.to_string())
+    }
+
+    /// [`EnvGame::ask`] with the request already a line of JSON.
+    fn ask_line(&self, request: String) -> Option<Value> {
         if self.failure.borrow().is_some() {
             return None;
         }
         let mut process = self.process.borrow_mut();
         let process = process.as_mut()?;
-        match process.ask(&request, self.step_deadline) {
+        match process.ask_line(request, self.step_deadline) {
             Ok(v) => Some(v),
             Err(e) => {
                 *self.failure.borrow_mut() = Some(e.to_string());
@@ -170,19 +177,30 @@ impl Game for EnvGame {
 
     fn apply(&mut self, actions: &[Value]) {
         let seats = self.seats();
-        let movers = self.state.active();
-        let mut step: Vec<Value> = (0..seats).map(|_| json!(["ok", null])).collect();
-        for (seat, action) in movers.iter().zip(actions) {
-            step[*seat] = json!(["ok", action]);
+        let mut step: Vec<Option<&Value>> = vec![None; seats];
+        for (seat, action) in self.state.active().into_iter().zip(actions) {
+            step[seat] = Some(action);
         }
-        for (seat, status) in self.dropped.iter().enumerate() {
+        // `{"step": [["ok", action] | ["status", "TIMEOUT" | "ERROR"], …]}`, written out
+        // (a step's request is a handful of bytes; a Value tree would be most of its cost).
+        let mut line = String::from(r#"{"step":["#);
+        for (seat, action) in step.into_iter().enumerate() {
+            if seat > 0 {
+                line.push(',');
+            }
             let in_play = matches!(self.state.statuses[seat].as_str(), "ACTIVE" | "INACTIVE");
-            if let (Some(status), true) = (status, in_play) {
-                step[seat] = json!(["status", status]);
+            match (self.dropped[seat], in_play) {
+                (Some(status), true) => line.push_str(&format!(r#"["status","{status}"]"#)),
+                _ => {
+                    line.push_str(r#"["ok","#);
+                    line.push_str(&action.unwrap_or(&Value::Null).to_string());
+                    line.push(']');
+                }
             }
         }
-        if let Some(reply) = self.ask(json!({ "step": step })) {
-            match State::read(reply.get("state"), seats) {
+        line.push_str("]}");
+        if let Some(mut reply) = self.ask_line(line) {
+            match State::read(reply.get_mut("state"), seats) {
                 Some(state) => self.state = state,
                 None => *self.failure.borrow_mut() = Some("the game process sent no state".into()),
             }
@@ -227,7 +245,7 @@ impl Game for EnvGame {
                 })
                 .collect();
             self.ask(json!({ "step": step }))
-                .and_then(|r| State::read(r.get("state"), self.seats()))
+                .and_then(|mut r| State::read(r.get_mut("state"), self.seats()))
                 .unwrap_or_else(|| self.state.clone())
         } else {
             self.state.clone()

@@ -138,13 +138,19 @@ impl GameProcess {
     /// Sends one request and reads its reply. A reply of `{"game_error": …}` (the
     /// environment's code raised) is [`GameError::Failed`].
     pub fn ask(&mut self, request: &Value, deadline: Duration) -> Result<Value, GameError> {
-        let mut line = request.to_string();
+        self.ask_line(request.to_string(), deadline)
+    }
+
+    /// [`GameProcess::ask`] with the request already one line of JSON (no newline).
+    pub fn ask_line(&mut self, mut line: String, deadline: Duration) -> Result<Value, GameError> {
         line.push('\n');
         if self.stdin.write_all(line.as_bytes()).is_err() {
             return Err(self.died());
         }
-        let reply = self.read_line(deadline)?;
-        let value: Value = serde_json::from_slice(&reply).map_err(|e| {
+        let end = self.read_line(deadline)?;
+        let parsed = serde_json::from_slice::<Value>(&self.pending[..end]);
+        self.pending.drain(..=end);
+        let value = parsed.map_err(|e| {
             self.kill();
             GameError::Protocol(format!("a malformed reply from the game process: {e}"))
         })?;
@@ -169,15 +175,16 @@ impl GameProcess {
         self.matches += 1;
     }
 
-    fn read_line(&mut self, deadline: Duration) -> Result<Vec<u8>, GameError> {
+    /// Reads until the pending bytes hold a whole line: where its newline is. (The bytes
+    /// stay in one buffer, reused from reply to reply.)
+    fn read_line(&mut self, deadline: Duration) -> Result<usize, GameError> {
         let until = Instant::now() + deadline;
+        let mut searched = 0;
         loop {
-            if let Some(at) = self.pending.iter().position(|&b| b == b'\n') {
-                let rest = self.pending.split_off(at + 1);
-                let mut line = std::mem::replace(&mut self.pending, rest);
-                line.pop();
-                return Ok(line);
+            if let Some(at) = self.pending[searched..].iter().position(|&b| b == b'\n') {
+                return Ok(searched + at);
             }
+            searched = self.pending.len();
             if self.pending.len() > MAX_REPLY {
                 self.kill();
                 return Err(GameError::Protocol(format!(
@@ -204,7 +211,9 @@ impl GameProcess {
             // Read straight into the pending bytes' spare room (no buffer to zero per
             // read: a step's reply is a few hundred bytes).
             let had = self.pending.len();
-            self.pending.reserve(READ_CHUNK);
+            if self.pending.capacity() - had < READ_CHUNK / 4 {
+                self.pending.reserve(READ_CHUNK);
+            }
             let room = self.pending.spare_capacity_mut();
             // SAFETY: reading at most `room.len()` bytes into our own spare capacity.
             let n = unsafe { libc::read(poll.fd, room.as_mut_ptr().cast(), room.len()) };
