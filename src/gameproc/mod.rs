@@ -11,6 +11,7 @@
 
 mod sandbox;
 mod structify;
+mod wire;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
@@ -82,6 +83,7 @@ pub fn main(_args: &[String]) -> i32 {
         )?;
         structify::install(py, &utils)?;
         sys.getattr("modules")?.set_item("kaggle_utils", utils)?;
+        wire::install(py)?;
         let core = PyModule::from_code(
             py,
             &std::ffi::CString::new(CORE).expect("no NUL in the core"),

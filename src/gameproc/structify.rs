@@ -42,6 +42,13 @@ pub fn install(py: Python<'_>, utils: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// Whether `v` is exactly a `kaggle_utils.Struct`.
+pub(super) fn is_struct(v: &Bound<'_, PyAny>) -> bool {
+    PARTS
+        .get(v.py())
+        .is_some_and(|parts| v.get_type().is(parts.class.bind(v.py())))
+}
+
 /// `structify(o)`: lists and dicts, cloned, with every dict a `Struct`.
 #[pyfunction]
 fn structify<'py>(py: Python<'py>, o: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {

@@ -459,6 +459,18 @@ fn the_game_processs_structify_makes_and_refuses_what_the_python_one_does() {
     assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
 }
 
+/// The step wire the game process writes in Rust reads and writes what its Python
+/// (`json.loads`, `state_of`, the JSON encoder) does, and leaves to Python what it
+/// cannot write the same way (`tests/envs/wire_probe.py`).
+#[test]
+fn the_game_processs_step_wire_writes_what_the_python_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = bot(dir.path(), "zero.py", "0");
+    let (out, v) = json_match("tests/envs/wire_probe.py", &zero, &zero, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(v["outcomes"], serde_json::json!(["win", "loss"]), "{v}");
+}
+
 /// A game process whose environment imports numpy starts no thread pool: OpenBLAS's
 /// idle threads spin, and would take CPU from other workers' bots.
 #[test]

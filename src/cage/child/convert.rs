@@ -15,9 +15,10 @@ const ACTION_BYTES: usize = 1024 * 1024;
 /// Tracebacks are cut to their last part, which names the failing line.
 const TRACEBACK_BYTES: usize = 8 * 1024;
 
-/// Builds the bot's view of a JSON value: objects become `Struct`s (attribute access).
-pub fn to_py<'py>(py: Python<'py>, prep: &Prepared, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
+/// A JSON scalar as `json.loads` makes it (`int` for a number without a fraction or an
+/// exponent, else `float`); `None` for an array or an object.
+pub fn scalar_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(Some(match v {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
@@ -26,6 +27,16 @@ pub fn to_py<'py>(py: Python<'py>, prep: &Prepared, v: &Value) -> PyResult<Bound
             _ => n.as_f64().unwrap_or(0.0).into_pyobject(py)?.into_any(),
         },
         Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(_) | Value::Object(_) => return Ok(None),
+    }))
+}
+
+/// Builds the bot's view of a JSON value: objects become `Struct`s (attribute access).
+pub fn to_py<'py>(py: Python<'py>, prep: &Prepared, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(scalar) = scalar_to_py(py, v)? {
+        return Ok(scalar);
+    }
+    Ok(match v {
         Value::Array(items) => {
             let list = PyList::empty(py);
             for item in items {
@@ -41,6 +52,7 @@ pub fn to_py<'py>(py: Python<'py>, prep: &Prepared, v: &Value) -> PyResult<Bound
             }
             obj
         }
+        _ => py.None().into_bound(py),
     })
 }
 
