@@ -17,8 +17,9 @@ use std::time::Instant;
 const RPS_ENV: &str = include_str!("rps_env.py");
 /// Rounds of one match (Kaggle's RPS default: 1000 steps, 999 rounds).
 const STEPS: u32 = 1000;
-/// Matches timed per way of playing (after one to warm up).
-const MATCHES: usize = 3;
+/// Matches timed per way of playing (after one to warm up), the two ways alternating so
+/// that a slow spell of a shared machine falls on both; the median of each is the figure.
+const MATCHES: usize = 5;
 
 /// The bench's environment: `rps_env.py` written to a folder of its own (kept while the
 /// environment is used) and opened.
@@ -51,30 +52,37 @@ pub(super) fn measure(
     std::fs::write(&bot, TRIVIAL_BOT).map_err(Error::runtime)?;
     let bot = crate::botfile::BotFile::read(&bot)?;
     let key = SeedKey::random().map_err(Error::runtime)?;
-    let time = |game: GameKind| -> Result<f64, Error> {
-        let spec = MatchSpec {
-            game,
-            config: json!({ "episodeSteps": STEPS }),
-            seed: 1,
-            key,
-            time_control: game.default_time_control(),
-            bots: vec![&bot, &bot],
-            fairness: Default::default(),
-            monitor: None,
-        };
-        // Pinned to one core, as a tournament's worker is (the game process and the
-        // bots follow it).
-        crate::affinity::pinned(0, || {
-            referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
-            let start = Instant::now();
-            for _ in 0..MATCHES {
-                referee::play(cage, &spec, &mut |_| {}).map_err(Error::runtime)?;
-            }
-            Ok(start.elapsed().as_secs_f64() / MATCHES as f64)
-        })
+    let spec = |game: GameKind| MatchSpec {
+        game,
+        config: json!({ "episodeSteps": STEPS }),
+        seed: 1,
+        key,
+        time_control: game.default_time_control(),
+        bots: vec![&bot, &bot],
+        fairness: Default::default(),
+        monitor: None,
     };
-    let env_match = time(env)?;
-    let builtin_match = time(GameKind::Rps)?;
+    let (env_spec, builtin_spec) = (spec(env), spec(GameKind::Rps));
+    let play = |spec: &MatchSpec<'_>| -> Result<f64, Error> {
+        let start = Instant::now();
+        referee::play(cage, spec, &mut |_| {}).map_err(Error::runtime)?;
+        Ok(start.elapsed().as_secs_f64())
+    };
+    // Pinned to one core, as a tournament's worker is (the game process and the bots
+    // follow it).
+    let (env_match, builtin_match) = crate::affinity::pinned(0, || -> Result<_, Error> {
+        play(&env_spec)?;
+        play(&builtin_spec)?;
+        let (mut envs, mut builtins) = (Vec::new(), Vec::new());
+        for _ in 0..MATCHES {
+            envs.push(play(&env_spec)?);
+            builtins.push(play(&builtin_spec)?);
+        }
+        Ok((
+            super::measure::median(envs),
+            super::measure::median(builtins),
+        ))
+    })?;
     let rounds = f64::from(STEPS - 1);
     Ok(EnvFigures {
         env_round_us: env_match * 1e6 / rounds,

@@ -326,7 +326,8 @@ fn throughput(
     Ok(out)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The middle value (the upper of the two middle ones).
+pub(super) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
