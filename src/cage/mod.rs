@@ -42,6 +42,7 @@ pub use fault::{Fault, FaultKind};
 pub use host::bot::{act_all, backstop, encoded, Bot, Loaded, Move, Question};
 pub use host::cage::{Cage, CageError};
 pub use host::cgroup::CgroupError;
+pub use host::compiled::is_kept as code_is_kept;
 pub use host::monitor::{Monitor, Usage, Watching};
 pub use host::native::{elf_interpreter, Native};
 pub use host::program::{BotSource, BundleFiles, Program};

@@ -157,10 +157,21 @@ impl SetupError {
     }
 }
 
+/// The longest code text a [`Reply::Compiled`] carries (it fits the host's 1 MiB reply
+/// frame); a longer one is not sent, and that bot compiles at every load.
+pub const MAX_CODE_TEXT: usize = 768 * 1024;
+
 /// Host → Python bot process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request<'a> {
+    /// Compile a one-file bot's source and send its code back as text ([`Reply::Compiled`]),
+    /// before anything of the bot runs; a load request follows. Asked once a run per
+    /// source, so later loads of it skip the compiler.
+    Compile {
+        name: Cow<'a, str>,
+        source: Cow<'a, str>,
+    },
     /// Seed `random`, run the source, find the agent.
     Load {
         name: Cow<'a, str>,
@@ -169,6 +180,10 @@ pub enum Request<'a> {
         /// A bundle's own modules (none for a one-file bot).
         #[serde(default, skip_serializing_if = "<[Module]>::is_empty")]
         modules: Cow<'a, [Module]>,
+        /// The source's code as an earlier [`Request::Compile`] of it sent it (run
+        /// instead of compiling the source, which still serves tracebacks).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<Cow<'a, str>>,
     },
     /// Call the agent once.
     Act(Act<'a>),
@@ -203,7 +218,15 @@ pub struct Act<'a> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reply {
-    Ready { agent: String, arity: usize },
+    /// A compile request's answer, sent before any of the bot's code ran: its code as
+    /// base64 of `marshal`, or `None` where that would be too long to keep.
+    Compiled {
+        code: Option<String>,
+    },
+    Ready {
+        agent: String,
+        arity: usize,
+    },
     Action(Value),
     Error(ErrorReply),
 }
@@ -340,6 +363,7 @@ mod tests {
             source: "x".into(),
             seed: 7,
             modules: Cow::Borrowed(&[]),
+            code: None,
         };
         assert_eq!(
             serde_json::to_value(&load).unwrap(),

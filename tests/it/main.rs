@@ -10,6 +10,7 @@ mod bundles;
 mod check_folder;
 mod cli_match;
 mod cli_run;
+mod code_cache;
 mod compiled;
 mod docs;
 mod env_tournaments;

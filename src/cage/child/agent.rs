@@ -80,14 +80,42 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
         }
     };
 
-    let loaded = match pipes.receive() {
+    let mut request = pipes.receive();
+    // The host keeps no code of this source yet: it asks for it first (nothing of the
+    // bot has run when the code goes back).
+    let mut compiled = None;
+    if let Ok(Request::Compile { name, source }) = &request {
+        match super::compiled::compile(py, prep, name, source) {
+            Ok((code, reply)) => {
+                pipes.send(&reply);
+                compiled = Some((name.clone(), source.clone(), code.unbind()));
+            }
+            Err(reply) => {
+                pipes.send(&reply);
+                // SAFETY: see Pipes::send.
+                unsafe { libc::_exit(1) }
+            }
+        }
+        request = pipes.receive();
+    }
+    let loaded = match request {
         Ok(Request::Load {
             name,
             source,
             seed,
             modules,
-        }) => load(py, prep, &name, &source, seed, &modules),
-        Ok(Request::Act(_)) => Err(Reply::error(
+            code,
+        }) => {
+            let given = match (code, compiled) {
+                (Some(text), _) => super::compiled::from_text(py, prep, &text).map(Some),
+                (None, Some((n, s, code))) if n == name && s == source => {
+                    Ok(Some(code.into_bound(py)))
+                }
+                _ => Ok(None),
+            };
+            given.and_then(|code| load(py, prep, &name, &source, seed, &modules, code))
+        }
+        Ok(Request::Act(_) | Request::Compile { .. }) => Err(Reply::error(
             ErrorKind::Protocol,
             "",
             "expected a load request",
@@ -114,7 +142,7 @@ pub fn serve(py: Python<'_>, prep: &Prepared, layers: &Layers, streams: Streams)
                 Ok(config) => act(py, prep, &agent, &question.obs, &config),
                 Err(e) => error_reply(py, prep, &e),
             },
-            Ok(Request::Load { .. }) => {
+            Ok(Request::Load { .. } | Request::Compile { .. }) => {
                 Reply::error(ErrorKind::Protocol, "", "expected an act request", "")
             }
             Err(reply) => reply,
@@ -192,7 +220,9 @@ impl ConfigView {
 
 /// Runs the bot's source and finds its agent: the last callable it defines (Kaggle's rule).
 /// Tracebacks name it `name` (its file name); a bundle's `main.py` runs as its file in
-/// the cage (`__file__`, tracebacks) with its `modules` importable. Also the bench's cold baseline, which runs it without a cage.
+/// the cage (`__file__`, tracebacks) with its `modules` importable. `code`: the source
+/// compiled already (see `compiled.rs`). Also the bench's cold baseline, which runs it
+/// without a cage.
 pub fn load(
     py: Python<'_>,
     prep: &Prepared,
@@ -200,6 +230,7 @@ pub fn load(
     source: &str,
     seed: u64,
     modules: &[Module],
+    code: Option<Bound<'_, PyAny>>,
 ) -> Result<(Agent, Reply), Reply> {
     let run = || -> PyResult<Py<PyAny>> {
         prep.random_seed.bind(py).call1((seed,))?;
@@ -224,16 +255,18 @@ pub fn load(
                 file
             }
             // Tracebacks name the bot's file (`File "greedy.py", line 4`).
-            None if !name.is_empty() => name.to_string(),
-            None => "<bot>".to_string(),
+            None => super::compiled::file_name(name).to_string(),
         };
         super::modules::remember_source(py, &prep.linecache, &file, source)?;
         globals.set_item("__builtins__", prep.builtins.bind(py))?;
         globals.set_item("__name__", "<bot>")?;
-        let code = prep
-            .compile
-            .bind(py)
-            .call1((source, file.as_str(), "exec"))?;
+        let code = match code {
+            Some(code) => code,
+            None => prep
+                .compile
+                .bind(py)
+                .call1((source, file.as_str(), "exec"))?,
+        };
         prep.exec.bind(py).call1((code, &globals))?;
         let mut last = None;
         for value in globals.values().iter() {

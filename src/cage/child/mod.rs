@@ -10,6 +10,7 @@
 //!    every system call is checked against the table in [`seccomp`].
 
 pub mod agent;
+mod compiled;
 pub mod convert;
 pub mod exec;
 pub mod files;

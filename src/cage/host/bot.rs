@@ -3,6 +3,7 @@
 //! a deadline: bytes move in `process.rs`, their meaning is read in `dialect.rs`.
 
 use super::cgroup::BotCgroup;
+use super::compiled;
 use super::dialect::{Answer, Dialect};
 use super::process::exchange::{exchange_all, Ask, Exchange};
 use super::process::{BotProcess, Wire};
@@ -124,8 +125,35 @@ impl Bot {
     ) -> Result<Loaded, Fault> {
         self.name = source.name.clone();
         let modules = source.bundle.as_ref().map_or(&[][..], |b| &b.modules[..]);
-        let request = Dialect::load(&source.name, &source.code, seed, modules);
-        let (answer, ex) = self.ask(&request, budget)?;
+        // A one-file bot's source is compiled once a run (see `compiled.rs`): the first
+        // load asks for its code first, and that costs the load.
+        let key = source
+            .bundle
+            .is_none()
+            .then(|| compiled::key(&source.name, &source.code));
+        let code = key.as_ref().and_then(compiled::get);
+        let mut compiling = None;
+        if let (Some(key), None) = (key, &code) {
+            let (answer, ex) = self.ask(&Dialect::compile(&source.name, &source.code), budget)?;
+            let Answer::Compiled(text) = answer else {
+                return Err(self.fail(Fault::new(
+                    FaultKind::Protocol,
+                    "sent a reply that is not a compile report",
+                )));
+            };
+            if let Some(text) = text {
+                compiled::keep(key, text);
+            }
+            compiling = Some(ex);
+        }
+        let left =
+            budget.saturating_sub(compiling.as_ref().map_or(Duration::ZERO, |ex| ex.charged));
+        let request = Dialect::load(&source.name, &source.code, seed, modules, code.as_deref());
+        let (answer, mut ex) = self.ask(&request, left)?;
+        if let Some(first) = compiling {
+            ex.charged += first.charged;
+            ex.wall += first.wall;
+        }
         match answer {
             Answer::Ready {
                 agent: Some(agent),

@@ -8,7 +8,7 @@ use crate::cage::fault::{Fault, FaultKind};
 use crate::cage::frame;
 use crate::cage::log::{cut, DETAIL_CHARS};
 use crate::cage::protocol::{
-    Act, ErrorKind, Module, NativeReply, NativeRequest, ReadyName, Reply, Request,
+    Act, ErrorKind, Module, NativeReply, NativeRequest, ReadyName, Reply, Request, MAX_CODE_TEXT,
 };
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -35,6 +35,8 @@ pub enum Answer {
     Action(Value),
     /// A compiled bot's `{"ready": false}`.
     NotReady,
+    /// A Python bot's source compiled, its code as text (checked), or `None`.
+    Compiled(Option<String>),
 }
 
 impl Dialect {
@@ -46,12 +48,27 @@ impl Dialect {
     }
 
     /// A Python bot's load request: its source, seed and a bundle's modules.
-    pub fn load(name: &str, source: &str, seed: u64, modules: &[Module]) -> Vec<u8> {
+    pub fn load(
+        name: &str,
+        source: &str,
+        seed: u64,
+        modules: &[Module],
+        code: Option<&str>,
+    ) -> Vec<u8> {
         frame::encode(&Request::Load {
             name: Cow::Borrowed(name),
             source: Cow::Borrowed(source),
             seed,
             modules: Cow::Borrowed(modules),
+            code: code.map(Cow::Borrowed),
+        })
+    }
+
+    /// A one-file Python bot's compile request (see `compiled.rs`).
+    pub fn compile(name: &str, source: &str) -> Vec<u8> {
+        frame::encode(&Request::Compile {
+            name: Cow::Borrowed(name),
+            source: Cow::Borrowed(source),
         })
     }
 
@@ -102,6 +119,11 @@ fn read_native(line: Value) -> Result<Answer, Fault> {
 
 fn read_python(frame: Value) -> Result<Answer, Fault> {
     match serde_json::from_value::<Reply>(frame) {
+        Ok(Reply::Compiled { code }) => Ok(Answer::Compiled(code.filter(|c| {
+            c.len() <= MAX_CODE_TEXT
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        }))),
         Ok(Reply::Ready { agent, arity }) => Ok(Answer::Ready {
             agent: Some(cut(&agent, DETAIL_CHARS)),
             arity,

@@ -6,6 +6,7 @@
 pub mod bot;
 pub mod cage;
 pub mod cgroup;
+pub(crate) mod compiled;
 mod dialect;
 mod exit;
 pub mod monitor;

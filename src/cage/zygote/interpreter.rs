@@ -261,6 +261,8 @@ pub struct Prepared {
     pub format_exception: Py<PyAny>,
     pub linecache: Py<PyDict>,
     pub random_seed: Py<PyAny>,
+    /// A bot's compiled code as text and back (see `child::compiled`).
+    pub code_text: CodeText,
     /// numpy's global generator's `seed`, when numpy is preloaded: seeded per match and
     /// seat like `random` (see [`super::numpy_rng::seed_numpy`]).
     pub numpy_seed: Option<Py<PyAny>>,
@@ -271,6 +273,29 @@ pub struct Prepared {
     pub failed: Vec<(String, String)>,
     /// Native-code or socket modules loaded as dependencies of listed packages.
     pub native: Vec<String>,
+}
+
+/// What turns a code object into text the host keeps and back: `marshal` and base64.
+pub struct CodeText {
+    pub dumps: Py<PyAny>,
+    pub loads: Py<PyAny>,
+    pub encode: Py<PyAny>,
+    pub decode: Py<PyAny>,
+    /// `types.CodeType`: what `loads` must have made.
+    pub code_type: Py<PyAny>,
+}
+
+impl CodeText {
+    fn new(py: Python<'_>) -> PyResult<CodeText> {
+        let (marshal, binascii) = (py.import("marshal")?, py.import("binascii")?);
+        Ok(CodeText {
+            dumps: marshal.getattr("dumps")?.unbind(),
+            loads: marshal.getattr("loads")?.unbind(),
+            encode: binascii.getattr("b2a_base64")?.unbind(),
+            decode: binascii.getattr("a2b_base64")?.unbind(),
+            code_type: py.import("types")?.getattr("CodeType")?.unbind(),
+        })
+    }
 }
 
 impl Prepared {
@@ -356,6 +381,7 @@ impl Prepared {
             .getattr("version")
             .and_then(|v| v.extract::<String>())
             .map_err(err)?;
+        let code_text = CodeText::new(py).map_err(err)?;
         // Objects made so far never change: keep the collector from touching (and so
         // copying) their pages in every forked bot.
         py.import("gc")
@@ -374,6 +400,7 @@ impl Prepared {
                 .map_err(|_| "linecache.cache is not a dict".to_string())?
                 .unbind(),
             random_seed: random.getattr("seed").map_err(err)?.unbind(),
+            code_text,
             numpy_seed: super::numpy_rng::seed_numpy(py, loaded, &random)
                 .map_err(|e| format!("cannot seed numpy per seat: {e}"))?,
             sys: sys.into_any().unbind(),

@@ -31,7 +31,7 @@ fn start(source: &str) -> Result<(), Error> {
         let modules: Vec<String> = DEFAULT_MODULES.iter().map(|m| m.to_string()).collect();
         let prep = Prepared::new(py, &modules, &[]).map_err(Error::runtime)?;
         let describe = |reply: &Reply| serde_json::to_string(reply).unwrap_or_default();
-        let (agent, _) = agent::load(py, &prep, "bot.py", source, 0, &[])
+        let (agent, _) = agent::load(py, &prep, "bot.py", source, 0, &[], None)
             .map_err(|r| Error::runtime(describe(&r)))?;
         let config = agent::ConfigView::default()
             .get(py, &prep, &crate::cage::encoded(&json!({})))

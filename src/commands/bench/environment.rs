@@ -79,8 +79,8 @@ pub(super) fn measure(
             builtins.push(play(&builtin_spec)?);
         }
         Ok((
-            super::measure::median(envs),
-            super::measure::median(builtins),
+            super::figures::median(envs),
+            super::figures::median(builtins),
         ))
     })?;
     let rounds = f64::from(STEPS - 1);

@@ -138,3 +138,9 @@ pub(super) struct BundleFigures {
     /// PSS of a loaded bundle bot, in KiB, or why it could not be read.
     pub(super) pss_kib: Result<f64, String>,
 }
+
+/// The middle value (the upper of the two middle ones).
+pub(super) fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}

@@ -3,7 +3,7 @@
 
 use super::baselines::{in_process, Cat, JsonLines};
 use super::cold;
-use super::figures::{Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
+use super::figures::{median, Figure, Measured, Name, Spawns, Throughput, BUDGET, TRIVIAL_BOT};
 use super::pss::pss_kib;
 use crate::affinity;
 use crate::botfile::BotFile;
@@ -324,12 +324,6 @@ fn throughput(
         });
     }
     Ok(out)
-}
-
-/// The middle value (the upper of the two middle ones).
-pub(super) fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// Times `n` calls of `once` (given the call's index), one sample each.
