@@ -192,6 +192,18 @@ impl GameProcess {
                     MAX_REPLY >> 20
                 )));
             }
+            // Read before waiting: on a worker's one core the game process has often
+            // answered by the time the request's write returns (it ran at once).
+            match self.read_some() {
+                Ok(0) => return Err(self.died()),
+                Ok(_) => continue,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) => {}
+                Err(_) => return Err(self.died()),
+            }
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 self.kill();
@@ -204,33 +216,32 @@ impl GameProcess {
             };
             let ms = left.as_millis().min(i32::MAX as u128) as i32;
             // SAFETY: one pollfd of ours.
-            let ready = unsafe { libc::poll(&mut poll, 1, ms.max(1)) };
-            if ready <= 0 {
-                continue;
-            }
-            // Read straight into the pending bytes' spare room (no buffer to zero per
-            // read: a step's reply is a few hundred bytes).
-            let had = self.pending.len();
-            if self.pending.capacity() - had < READ_CHUNK / 4 {
-                self.pending.reserve(READ_CHUNK);
-            }
-            let room = self.pending.spare_capacity_mut();
-            // SAFETY: reading at most `room.len()` bytes into our own spare capacity.
-            let n = unsafe { libc::read(poll.fd, room.as_mut_ptr().cast(), room.len()) };
-            match n {
-                0 => return Err(self.died()),
-                // SAFETY: the kernel wrote `n` bytes there.
-                n if n > 0 => unsafe { self.pending.set_len(had + n as usize) },
-                _ => {
-                    let e = std::io::Error::last_os_error();
-                    if e.kind() != std::io::ErrorKind::WouldBlock
-                        && e.kind() != std::io::ErrorKind::Interrupted
-                    {
-                        return Err(self.died());
-                    }
-                }
-            }
+            unsafe { libc::poll(&mut poll, 1, ms.max(1)) };
         }
+    }
+
+    /// One read of what the game process has sent, straight into the pending bytes'
+    /// spare room (no buffer to zero per read: a step's reply is a few hundred bytes).
+    fn read_some(&mut self) -> std::io::Result<usize> {
+        let had = self.pending.len();
+        if self.pending.capacity() - had < READ_CHUNK / 4 {
+            self.pending.reserve(READ_CHUNK);
+        }
+        let room = self.pending.spare_capacity_mut();
+        // SAFETY: reading at most `room.len()` bytes into our own spare capacity.
+        let n = unsafe {
+            libc::read(
+                self.stdout.as_raw_fd(),
+                room.as_mut_ptr().cast(),
+                room.len(),
+            )
+        };
+        if n < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: the kernel wrote `n` bytes there.
+        unsafe { self.pending.set_len(had + n as usize) };
+        Ok(n as usize)
     }
 
     /// The process ended: how, in words.
