@@ -62,12 +62,25 @@ pub fn pin_current_thread_here() -> Option<usize> {
     pin(0, index)
 }
 
-/// Gives `pid` the calling thread's CPUs if the thread is pinned narrower than `pid`.
+/// Gives `pid` the calling thread's CPUs if the thread is pinned no wider than `pid`
+/// and elsewhere (a bot forked by a zygote that was itself pinned to another core would
+/// otherwise answer every move across cores). An unpinned thread widens nothing.
 pub fn share_with(pid: libc::pid_t) {
     if let (Some(mine), Some(theirs)) = (get(0), get(pid)) {
-        if count(&mine) < count(&theirs) {
+        if count(&mine) <= count(&theirs) && !same(&mine, &theirs) {
             set(pid, &mine);
         }
+    }
+}
+
+fn same(a: &Set, b: &Set) -> bool {
+    // SAFETY: compares two plain-data sets.
+    unsafe {
+        libc::memcmp(
+            (a as *const Set).cast(),
+            (b as *const Set).cast(),
+            size_of::<Set>(),
+        ) == 0
     }
 }
 
@@ -76,14 +89,7 @@ pub fn share_with(pid: libc::pid_t) {
 pub fn follow(pid: libc::pid_t) {
     if let (Some(mine), Some(theirs)) = (get(0), get(pid)) {
         // SAFETY: compares two plain-data sets.
-        if unsafe {
-            libc::memcmp(
-                (&raw const mine).cast(),
-                (&raw const theirs).cast(),
-                size_of::<Set>(),
-            )
-        } != 0
-        {
+        if !same(&mine, &theirs) {
             set(pid, &mine);
         }
     }

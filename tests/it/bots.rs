@@ -476,3 +476,21 @@ fn a_third_party_import_without_a_venv_says_who_can_provide_it() {
     let fault = loaded(&cage, &os, 1).expect_err("os is refused");
     assert!(!fault.detail.contains("third-party"), "{}", fault.detail);
 }
+
+/// A bot runs on the CPUs of the thread that spawned it (a worker's core), wherever the
+/// zygote was started: a zygote started on another core must not leave its bots there
+/// (every move would cross cores).
+#[test]
+fn a_bot_runs_on_its_workers_core_wherever_the_zygote_started() {
+    let cpus = cagematch::affinity::allowed_cpus();
+    if cpus.len() < 2 {
+        eprintln!("one CPU: nothing to check");
+        return;
+    }
+    let cage = cagematch::affinity::pinned(1, common::cage);
+    let allowed = |pid: i32| proc_status(pid, "Cpus_allowed_list").unwrap_or_default();
+    let zygote_cpus = allowed(cage.zygote_pid());
+    assert_eq!(zygote_cpus, cpus[1].to_string());
+    let bot = cagematch::affinity::pinned(0, || cage.spawn().expect("spawn"));
+    assert_eq!(allowed(bot.pid()), cpus[0].to_string());
+}

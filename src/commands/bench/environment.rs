@@ -46,7 +46,11 @@ pub(super) fn measure(
     bench: &BenchEnv,
     game_venv: Option<&Path>,
 ) -> Result<EnvFigures, Error> {
-    let cage = &Cage::start(policy)?;
+    // Two seats kept ready, as a tournament's worker has (without a pool every match
+    // would fork its bots on its own clock, which weighs on the fastest game most).
+    let mut pooled = policy.clone();
+    pooled.pool = 2;
+    let cage = &Cage::start(&pooled)?;
     let (dir, module, env) = (&bench.dir, &bench.module, bench.game);
     let bot = dir.path().join("rock.py");
     std::fs::write(&bot, TRIVIAL_BOT).map_err(Error::runtime)?;
