@@ -14,7 +14,7 @@ mod structify;
 mod wire;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyModule};
+use pyo3::types::PyModule;
 use serde::Deserialize;
 use std::io::Write;
 use std::os::fd::FromRawFd;
@@ -83,7 +83,7 @@ pub fn main(_args: &[String]) -> i32 {
         )?;
         structify::install(py, &utils)?;
         sys.getattr("modules")?.set_item("kaggle_utils", utils)?;
-        wire::install(py)?;
+        wire::install(py, wire)?;
         let core = PyModule::from_code(
             py,
             &std::ffi::CString::new(CORE).expect("no NUL in the core"),
@@ -92,24 +92,8 @@ pub fn main(_args: &[String]) -> i32 {
         )?;
         let json = py.import("json")?;
         let start_value = json.call_method1("loads", (line.as_str(),))?;
-        let io = py.import("io")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("encoding", "utf-8")?;
-        kwargs.set_item("errors", "backslashreplace")?;
-        kwargs.set_item("line_buffering", false)?;
-        let wire_file = io.getattr("FileIO")?.call1((wire, "w", false))?;
-        let writer = io
-            .getattr("TextIOWrapper")?
-            .call((wire_file,), Some(&kwargs))?;
-        let stdin = sys.getattr("stdin")?;
-        let helpers = PyModule::from_code(
-            py,
-            c"def make(reader, writer):\n    def read():\n        return reader.readline(1 << 24)\n    def write(text):\n        writer.write(text)\n        writer.flush()\n    return read, write\n",
-            c"wire.py",
-            c"wire",
-        )?;
-        let pair = helpers.getattr("make")?.call1((stdin, writer))?;
-        let (read, write): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
+        let wire_module = sys.getattr("modules")?.get_item("cagematch_wire")?;
+        let (read, write) = (wire_module.getattr("read")?, wire_module.getattr("write")?);
         core.getattr("serve")?.call1((start_value, read, write))?;
         Ok(())
     });
@@ -122,8 +106,8 @@ pub fn main(_args: &[String]) -> i32 {
     }
 }
 
-/// The first line of stdin, read a byte at a time so nothing after it is taken from
-/// Python's `sys.stdin`, which reads the requests.
+/// The first line of stdin, read a byte at a time so nothing after it is taken from the
+/// request reader (`wire::read`), which reads the rest.
 fn start_line() -> Option<String> {
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];

@@ -1,5 +1,7 @@
-//! A step's request and reply in Rust, the game process's hot path (`kaggle_core.py`
-//! calls it as `cagematch_wire`): the request's actions read into the Python values
+//! The game process's wire in Rust, its hot path (`kaggle_core.py` calls it as
+//! `cagematch_wire`): request lines read from the pipe and replies written to it whole
+//! (no text layer between), and a step's request and reply: the actions read into the
+//! Python values
 //! `json.loads` makes of them, and the reply written straight from the environment's
 //! state — what `state_of` and Python's JSON encoder make of it — without building the
 //! merged observations as dicts first. Whatever this side would not write exactly as
@@ -11,18 +13,102 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
+use std::os::fd::RawFd;
 
 /// Nesting deeper than this is left to Python (its encoder's own limit is higher).
 const DEPTH: usize = 200;
 
-/// Adds `cagematch_wire` (`actions`, `reply`) to `sys.modules`.
-pub fn install(py: Python<'_>) -> PyResult<()> {
+/// Adds `cagematch_wire` (`read`, `write`, `actions`, `reply`) to `sys.modules`;
+/// replies go to `out` (the private copy of stdout).
+pub fn install(py: Python<'_>, out: RawFd) -> PyResult<()> {
+    *pipes() = Pipes {
+        pending: Vec::new(),
+        out,
+    };
     let module = PyModule::new(py, "cagematch_wire")?;
+    module.add_function(wrap_pyfunction!(read, &module)?)?;
+    module.add_function(wrap_pyfunction!(write, &module)?)?;
     module.add_function(wrap_pyfunction!(actions, &module)?)?;
     module.add_function(wrap_pyfunction!(reply, &module)?)?;
     py.import("sys")?
         .getattr("modules")?
         .set_item("cagematch_wire", module)
+}
+
+/// The longest request line read (a render or check request is small; a step's is a
+/// few hundred bytes).
+const MAX_LINE: usize = 16 << 20;
+
+/// The request pipe's bytes read past the last line, and where replies go.
+struct Pipes {
+    pending: Vec<u8>,
+    out: RawFd,
+}
+
+fn pipes() -> std::sync::MutexGuard<'static, Pipes> {
+    static PIPES: std::sync::Mutex<Pipes> = std::sync::Mutex::new(Pipes {
+        pending: Vec::new(),
+        out: -1,
+    });
+    PIPES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The next request line from stdin (with its newline, as `readline` gives it), or `""`
+/// once the host has closed it.
+#[pyfunction]
+fn read() -> PyResult<String> {
+    let mut pipes = pipes();
+    let pending = &mut pipes.pending;
+    let mut searched = 0;
+    loop {
+        if let Some(at) = pending[searched..].iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=searched + at).collect();
+            return String::from_utf8(line).map_err(|e| PyValueError::new_err(e.to_string()));
+        }
+        searched = pending.len();
+        if pending.len() > MAX_LINE {
+            return Err(PyValueError::new_err("a request line of more than 16 MiB"));
+        }
+        pending.reserve(4096);
+        let room = pending.spare_capacity_mut();
+        // SAFETY: reading at most `room.len()` bytes into our own spare capacity.
+        let n = unsafe { libc::read(0, room.as_mut_ptr().cast(), room.len()) };
+        match n {
+            // The host is gone: what is left, then nothing.
+            0 => {
+                let rest = std::mem::take(pending);
+                return String::from_utf8(rest).map_err(|e| PyValueError::new_err(e.to_string()));
+            }
+            // SAFETY: the kernel wrote `n` bytes there.
+            n if n > 0 => unsafe { pending.set_len(pending.len() + n as usize) },
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+}
+
+/// Writes `text` (one reply line) to the host, whole.
+#[pyfunction]
+fn write(text: &str) -> PyResult<()> {
+    let out = pipes().out;
+    let mut bytes = text.as_bytes();
+    while !bytes.is_empty() {
+        // SAFETY: writing from a live slice to our own descriptor.
+        let n = unsafe { libc::write(out, bytes.as_ptr().cast(), bytes.len()) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e.into());
+            }
+            continue;
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
 }
 
 /// `{"step": [[kind, value], …]}` (the host's request): the list of `[kind, value]`.
