@@ -36,12 +36,14 @@ pub fn everything(opts: &BenchArgs) -> Result<Measured, Error> {
     let moves = moves(&policy, &trivial, opts.moves.max(10), cpus.len() >= 2)?;
     let in_process = affinity::pinned(0, || in_process(opts.moves.max(10)))?;
     let rounds = super::rounds::measure(&policy)?;
+    // Before the figures whose bots hold more memory (numpy, the memory figure): their
+    // cgroups' teardown slows the kernel's process work for a while after.
+    let environment = super::environment::measure(&policy, &env, opts.game_venv.as_deref())?;
     let throughput = throughput(&policy, opts.matches.max(2), cpus.len().max(1), env.game)?;
     // Unavailable (e.g. /proc hidden) is reported, not fatal.
     let python = std::ffi::OsStr::new(env!("CAGEMATCH_PYTHON_EXE"));
     let memory = memory(&policy, &trivial, python).map_err(|e| e.to_string());
     let numpy = numpy_figures(&policy, opts)?;
-    let environment = super::environment::measure(&policy, &env, opts.game_venv.as_deref())?;
     let fairness = super::fairness::measure(&policy, cpus.len(), opts.fairness_matches.max(1))?;
     // Last: bots that held 50 MB leave the kernel slower to start and end processes for a
     // while (memory cgroup teardown), which would weigh on whatever came next.
