@@ -142,7 +142,7 @@ fn newton(r: &Results) -> Vec<f64> {
                         .sum::<f64>()
             })
             .collect();
-        // pinv(H)·g without forming pinv(H): one elimination, not an inversion (the
+        // pinv(H)·g without forming pinv(H): one Cholesky solve, not an inversion (the
         // covariance is needed once, for the intervals, not at every step).
         let Some(delta) = pseudo_solve(&information(r, &theta), &g) else {
             break;
@@ -209,51 +209,92 @@ fn information(r: &Results, theta: &[f64]) -> Vec<Vec<f64>> {
     info
 }
 
-/// `pinv(H) = (H + 11ᵀ/n)⁻¹ − 11ᵀ/n`, since H·1 = 0 (ratings are relative).
-fn pseudo_inverse(h: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+/// The Cholesky factor `L` (lower, row by row) of `H + 11ᵀ/n`, which is symmetric
+/// positive definite when the games connect every bot (H·1 = 0: ratings are relative);
+/// `None` if it is singular.
+fn shifted_cholesky(h: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = h.len();
     let k = 1.0 / n as f64;
-    let shifted: Vec<Vec<f64>> = h
-        .iter()
-        .map(|row| row.iter().map(|v| v + k).collect())
-        .collect();
-    let mut inv = invert(shifted)?;
-    for row in inv.iter_mut() {
-        for v in row.iter_mut() {
-            *v -= k;
+    // Each entry a dot product of two rows' leading parts.
+    let mut l: Vec<Vec<f64>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut row = vec![0.0; i + 1];
+        for j in 0..=i {
+            let dot: f64 = row[..j]
+                .iter()
+                .zip(&l.get(j).unwrap_or(&row)[..j])
+                .map(|(a, b)| a * b)
+                .sum();
+            let a = h[i][j] + k;
+            if j == i {
+                let d = a - dot;
+                if d < 1e-12 {
+                    return None;
+                }
+                row[i] = d.sqrt();
+            } else {
+                row[j] = (a - dot) / l[j][j];
+            }
         }
+        l.push(row);
     }
-    Some(inv)
+    Some(l)
 }
 
-/// `pinv(H)·g` = `(H + 11ᵀ/n)⁻¹·g − 1·(1ᵀg)/n`, by Gaussian elimination with partial
-/// pivoting; `None` if singular.
-fn pseudo_solve(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
+/// The diagonal of `pinv(H)` (each θ's variance): `(H + 11ᵀ/n)⁻¹ − 11ᵀ/n`, the inverse's
+/// diagonal from a Cholesky factor `L` (the matrix is symmetric positive definite when the
+/// games connect every bot) as the column sums of squares of `L⁻¹` — a third of a full
+/// inversion's work, which the intervals never needed; `None` if singular.
+fn pseudo_inverse_diagonal(h: &[Vec<f64>]) -> Option<Vec<f64>> {
     let n = h.len();
     let k = 1.0 / n as f64;
-    let mut a: Vec<Vec<f64>> = h
-        .iter()
-        .zip(g)
-        .map(|(row, &gi)| row.iter().map(|v| v + k).chain([gi]).collect())
-        .collect();
-    for col in 0..n {
-        let pivot = pivot(&a, col)?;
-        a.swap(col, pivot);
-        let (top, rest) = a.split_at_mut(col + 1);
-        let p = &top[col];
-        for row in rest {
-            let f = row[col] / p[col];
+    let l = shifted_cholesky(h)?;
+    // M = L⁻¹, row by row: row j is −(Σ_{i<j} L[j][i]·M[i]) / L[j][j], then 1/L[j][j].
+    let mut diagonal = vec![0.0; n];
+    let mut m: Vec<Vec<f64>> = Vec::with_capacity(n);
+    for j in 0..n {
+        let mut row = vec![0.0; j + 1];
+        for (i, prev) in m.iter().enumerate() {
+            let f = l[j][i];
             if f != 0.0 {
-                for (x, y) in row[col..].iter_mut().zip(&p[col..]) {
+                for (x, y) in row[..=i].iter_mut().zip(prev) {
                     *x -= f * y;
                 }
             }
         }
+        let d = l[j][j];
+        for x in row[..j].iter_mut() {
+            *x /= d;
+        }
+        row[j] = 1.0 / d;
+        for (s, x) in diagonal.iter_mut().zip(&row) {
+            *s += x * x;
+        }
+        m.push(row);
     }
-    let mut x = vec![0.0; n];
+    Some(diagonal.into_iter().map(|v| v - k).collect())
+}
+
+/// `pinv(H)·g` = `(H + 11ᵀ/n)⁻¹·g − 1·(1ᵀg)/n`, by the Cholesky factor (forward, then
+/// back substitution); `None` if singular.
+fn pseudo_solve(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
+    let n = h.len();
+    let k = 1.0 / n as f64;
+    let l = shifted_cholesky(h)?;
+    // L·y = g.
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        let dot: f64 = l[i][..i].iter().zip(&y[..i]).map(|(a, b)| a * b).sum();
+        y[i] = (g[i] - dot) / l[i][i];
+    }
+    // Lᵀ·x = y: column i of Lᵀ is row i of L, so subtract each solved x from what is left.
+    let mut x = y;
     for i in (0..n).rev() {
-        let tail: f64 = (i + 1..n).map(|j| a[i][j] * x[j]).sum();
-        x[i] = (a[i][n] - tail) / a[i][i];
+        x[i] /= l[i][i];
+        let xi = x[i];
+        for (v, lij) in x[..i].iter_mut().zip(&l[i][..i]) {
+            *v -= lij * xi;
+        }
     }
     let shift = k * g.iter().sum::<f64>();
     Some(x.into_iter().map(|v| v - shift).collect())
@@ -262,10 +303,10 @@ fn pseudo_solve(h: &[Vec<f64>], g: &[f64]) -> Option<Vec<f64>> {
 /// Standard errors of θ (natural-log strengths) from the Fisher information.
 fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
     let n = theta.len();
-    match pseudo_inverse(&information(r, theta)) {
-        Some(cov) => (0..n)
+    match pseudo_inverse_diagonal(&information(r, theta)) {
+        Some(variances) => (0..n)
             .map(|i| {
-                let var = cov[i][i];
+                let var = variances[i];
                 if var > 0.0 && r.games[i].iter().any(|&g| g > 0.0) {
                     var.sqrt()
                 } else {
@@ -277,49 +318,96 @@ fn standard_errors(r: &Results, theta: &[f64]) -> Vec<f64> {
     }
 }
 
-/// The row at or below `col` with the largest entry in column `col` (partial
-/// pivoting); `None` if that entry is ~0 (the matrix is singular).
-fn pivot(a: &[Vec<f64>], col: usize) -> Option<usize> {
-    let row = (col..a.len()).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
-    (a[row][col].abs() >= 1e-12).then_some(row)
-}
-
-/// Gauss–Jordan inversion with partial pivoting; `None` if singular.
-fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
-    let n = a.len();
-    let mut inv: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
-        .collect();
-    for col in 0..n {
-        let pivot = pivot(&a, col)?;
-        a.swap(col, pivot);
-        inv.swap(col, pivot);
-        let d = a[col][col];
-        for j in 0..n {
-            a[col][j] /= d;
-            inv[col][j] /= d;
-        }
-        // Rows by slices (no index checks in the inner loop, which vectorises); `a`'s
-        // columns left of `col` are already zero in every other row.
-        let (pa, pi) = (a[col].clone(), inv[col].clone());
-        for row in (0..n).filter(|&r| r != col) {
-            let f = a[row][col];
-            if f != 0.0 {
-                for (x, y) in a[row][col..].iter_mut().zip(&pa[col..]) {
-                    *x -= f * y;
-                }
-                for (x, y) in inv[row].iter_mut().zip(&pi) {
-                    *x -= f * y;
-                }
-            }
-        }
-    }
-    Some(inv)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The row at or below `col` with the largest entry in column `col` (partial
+    /// pivoting); `None` if that entry is ~0 (the matrix is singular).
+    fn pivot(a: &[Vec<f64>], col: usize) -> Option<usize> {
+        let row = (col..a.len()).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+        (a[row][col].abs() >= 1e-12).then_some(row)
+    }
+
+    /// Gauss–Jordan inversion with partial pivoting; `None` if singular.
+    fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
+        let n = a.len();
+        let mut inv: Vec<Vec<f64>> = (0..n)
+            .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+            .collect();
+        for col in 0..n {
+            let pivot = pivot(&a, col)?;
+            a.swap(col, pivot);
+            inv.swap(col, pivot);
+            let d = a[col][col];
+            for j in 0..n {
+                a[col][j] /= d;
+                inv[col][j] /= d;
+            }
+            // Rows by slices (no index checks in the inner loop, which vectorises); `a`'s
+            // columns left of `col` are already zero in every other row.
+            let (pa, pi) = (a[col].clone(), inv[col].clone());
+            for row in (0..n).filter(|&r| r != col) {
+                let f = a[row][col];
+                if f != 0.0 {
+                    for (x, y) in a[row][col..].iter_mut().zip(&pa[col..]) {
+                        *x -= f * y;
+                    }
+                    for (x, y) in inv[row].iter_mut().zip(&pi) {
+                        *x -= f * y;
+                    }
+                }
+            }
+        }
+        Some(inv)
+    }
+
+    /// The variances and the Newton step from the Cholesky factor equal what the full
+    /// inverse gives (the Gauss–Jordan inversion the intervals used before).
+    #[test]
+    fn variances_equal_the_full_inverses_diagonal() {
+        let mut r = Results::new(12);
+        let mut x: u64 = 7;
+        for _ in 0..400 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (a, b) = ((x >> 33) as usize % 12, (x >> 17) as usize % 12);
+            if a != b {
+                r.add(a, b, [0.0, 0.5, 1.0][(x >> 5) as usize % 3]);
+            }
+        }
+        let theta = newton(&r);
+        let h = information(&r, &theta);
+        let k = 1.0 / 12.0;
+        let full = invert(
+            h.iter()
+                .map(|row| row.iter().map(|v| v + k).collect())
+                .collect(),
+        )
+        .unwrap();
+        let fast = pseudo_inverse_diagonal(&h).unwrap();
+        // And the Newton step's solve: pinv(H)·g against the full inverse's product.
+        let g: Vec<f64> = (0..12).map(|i| (i as f64 - 5.5) / 3.0).collect();
+        let solved = pseudo_solve(&h, &g).unwrap();
+        let mean = g.iter().sum::<f64>() * k;
+        for i in 0..12 {
+            let want: f64 = (0..12).map(|j| full[i][j] * g[j]).sum::<f64>() - mean;
+            assert!(
+                (want - solved[i]).abs() < 1e-9,
+                "{i}: {want} vs {}",
+                solved[i]
+            );
+        }
+        for i in 0..12 {
+            assert!(
+                (full[i][i] - k - fast[i]).abs() < 1e-9,
+                "{i}: {} vs {}",
+                full[i][i] - k,
+                fast[i]
+            );
+        }
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 0.01
