@@ -146,11 +146,6 @@ pub trait Game: Send {
     }
     /// What `seat` sees (without `remainingOverageTime`, which the referee adds).
     fn observation(&self, seat: usize) -> Map<String, Value>;
-    /// [`Game::observation`] for asking the seat: the referee asks each seat once a
-    /// state, so a game that keeps the observation may hand it over instead of a copy.
-    fn take_observation(&mut self, seat: usize) -> Map<String, Value> {
-        self.observation(seat)
-    }
     /// What every seat's agent gets as `configuration`.
     fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value>;
     /// The action a bot's `None` stands for, as Kaggle's runner fills it from the action

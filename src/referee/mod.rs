@@ -208,7 +208,7 @@ impl Table<'_> {
     ) -> Result<(Vec<MoveRecord>, bool), RefereeError> {
         let mut moves = Vec::with_capacity(movers.len());
         let mut actions = Vec::with_capacity(movers.len());
-        for record in ask(self.seats, movers, &mut *game, configuration, clock) {
+        for record in ask(self.seats, movers, &*game, configuration, clock) {
             let i = record.seat;
             if let Some(fault) = &record.fault {
                 self.faults[i] = Some(fault.clone());
@@ -352,7 +352,7 @@ fn seat_bots(
 fn ask(
     seats: &mut [Seat],
     movers: &[usize],
-    game: &mut dyn Game,
+    game: &dyn Game,
     configuration: &serde_json::value::RawValue,
     clock: &TimeControl,
 ) -> Vec<MoveRecord> {
@@ -367,7 +367,7 @@ fn ask(
         {
             let asked: Vec<(Value, Duration)> = chosen
                 .iter_mut()
-                .map(|(i, seat)| question(seat, *i, &mut *game, clock))
+                .map(|(i, seat)| question(seat, *i, game, clock))
                 .collect();
             let questions = asked
                 .iter()
@@ -384,7 +384,7 @@ fn ask(
             return chosen
                 .into_iter()
                 .zip(answers)
-                .map(|((i, seat), answer)| record(seat, i, &*game, clock, answer))
+                .map(|((i, seat), answer)| record(seat, i, game, clock, answer))
                 .collect();
         }
     }
@@ -397,20 +397,15 @@ fn ask(
                 configuration,
                 budget,
             });
-            record(&mut seats[i], i, &*game, clock, answer)
+            record(&mut seats[i], i, game, clock, answer)
         })
         .collect()
 }
 
 /// Seat `i`'s next question: its observation (with its bank) and its budget.
-fn question(
-    seat: &mut Seat,
-    i: usize,
-    game: &mut dyn Game,
-    clock: &TimeControl,
-) -> (Value, Duration) {
+fn question(seat: &mut Seat, i: usize, game: &dyn Game, clock: &TimeControl) -> (Value, Duration) {
     seat.moves += 1;
-    let mut obs = game.take_observation(i);
+    let mut obs = game.observation(i);
     obs.insert("remainingOverageTime".into(), number(seat.bank));
     let budget = Duration::from_secs_f64(clock.per_move + seat.bank);
     (Value::Object(obs), budget)

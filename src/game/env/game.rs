@@ -162,11 +162,6 @@ impl Game for EnvGame {
         self.state.observations[seat].clone()
     }
 
-    /// The state's own copy (its frame is made already; the next step replaces it).
-    fn take_observation(&mut self, seat: usize) -> Map<String, Value> {
-        std::mem::take(&mut self.state.observations[seat])
-    }
-
     fn configuration(&self, clock: &TimeControl, run_timeout: u64) -> Map<String, Value> {
         let mut config = self.configuration.clone();
         clock.kaggle_fields(&mut config, run_timeout);
