@@ -292,6 +292,35 @@ fn the_same_seed_deals_an_environments_chance_the_same() {
     assert_ne!(first, dice("12", "c.json"), "another seed, other dice");
 }
 
+/// A match a fault ends before the game steps keeps, in its last frame, the position
+/// the faulting seat was asked about (the viewer shows it).
+#[test]
+fn a_fault_before_the_step_leaves_the_last_frame_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let crash = dir.path().join("crash.py");
+    std::fs::write(
+        &crash,
+        "def agent(obs, config):\n    raise ValueError('no')\n",
+    )
+    .unwrap();
+    let one = bot(dir.path(), "take_one.py", "1");
+    let replay = dir.path().join("crash.json");
+    let out = cagematch(&[
+        "match",
+        "games/takeaway.py",
+        crash.to_str().unwrap(),
+        &one,
+        "--replay",
+        replay.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let frames = record["frames"].as_array().unwrap();
+    let (first, last) = (&frames[0]["state"], &frames[frames.len() - 1]["state"]);
+    assert!(first["observations"][0].get("pile").is_some(), "{first}");
+    assert_eq!(last["observations"], first["observations"], "{last}");
+}
+
 /// What the game process hands an interpreter is what the bot sent, whatever it
 /// remembers of earlier verdicts: `1`, `1.0` and `True` are three actions (the last
 /// refused: the schema takes numbers and strings), `-0.0` stays `-0.0`, and a long
