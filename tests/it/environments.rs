@@ -32,6 +32,15 @@ fn json_match(game: &str, a: &str, b: &str, extra: &[&str]) -> (Output, Value) {
     (out, v)
 }
 
+/// Plays `game` between `a` and `b` with a replay in `dir` (the match must end well):
+/// the replay's record.
+fn replayed(dir: &Path, game: &str, a: &str, b: &str) -> Value {
+    let replay = dir.join("replay.json");
+    let out = cagematch(&["match", game, a, b, "--replay", replay.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap()
+}
+
 #[test]
 fn the_docs_environment_plays_by_its_own_rules() {
     let dir = tempfile::tempdir().unwrap();
@@ -143,17 +152,7 @@ fn a_flood_of_output_or_a_huge_state_is_bounded_and_escaped() {
 fn the_game_process_cannot_write_outside_its_scratch_folder_or_connect() {
     let dir = tempfile::tempdir().unwrap();
     let one = bot(dir.path(), "take_one.py", "1");
-    let replay = dir.path().join("escapes.json");
-    let out = cagematch(&[
-        "match",
-        "tests/envs/escapes.py",
-        &one,
-        &one,
-        "--replay",
-        replay.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let record = replayed(dir.path(), "tests/envs/escapes.py", &one, &one);
     let probe = record["frames"][0]["state"]["observations"][0]["probe"]
         .as_str()
         .unwrap()
@@ -304,17 +303,12 @@ fn a_fault_before_the_step_leaves_the_last_frame_its_position() {
     )
     .unwrap();
     let one = bot(dir.path(), "take_one.py", "1");
-    let replay = dir.path().join("crash.json");
-    let out = cagematch(&[
-        "match",
+    let record = replayed(
+        dir.path(),
         "games/takeaway.py",
         crash.to_str().unwrap(),
         &one,
-        "--replay",
-        replay.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    );
     let frames = record["frames"].as_array().unwrap();
     let (first, last) = (&frames[0]["state"], &frames[frames.len() - 1]["state"]);
     assert!(first["observations"][0].get("pile").is_some(), "{first}");
@@ -334,17 +328,7 @@ fn an_interpreter_gets_each_action_as_the_bot_sent_it() {
         "[1, 1.0, -0.0, 0.0, 1, 'x' * 100, 'x' * 100, True][observation.step]",
     );
     let one = bot(dir.path(), "one.py", "1");
-    let replay = dir.path().join("echoes.json");
-    let out = cagematch(&[
-        "match",
-        "tests/envs/echoes.py",
-        &plays,
-        &one,
-        "--replay",
-        replay.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let record: Value = serde_json::from_slice(&std::fs::read(&replay).unwrap()).unwrap();
+    let record = replayed(dir.path(), "tests/envs/echoes.py", &plays, &one);
     let frames = record["frames"].as_array().unwrap();
     let seen = &frames.last().unwrap()["state"]["observations"][0]["seen"];
     let long = format!("str:'{}'", "x".repeat(100));
