@@ -263,6 +263,9 @@ pub struct Prepared {
     pub random_seed: Py<PyAny>,
     /// A bot's compiled code as text and back (see `child::compiled`).
     pub code_text: CodeText,
+    /// The made-up bot a bot process runs before it reports ready, compiled here once
+    /// (see `child::warm`).
+    pub warm_code: Py<PyAny>,
     /// numpy's global generator's `seed`, when numpy is preloaded: seeded per match and
     /// seat like `random` (see [`super::numpy_rng::seed_numpy`]).
     pub numpy_seed: Option<Py<PyAny>>,
@@ -382,6 +385,8 @@ impl Prepared {
             .and_then(|v| v.extract::<String>())
             .map_err(err)?;
         let code_text = CodeText::new(py).map_err(err)?;
+        let warm_code = super::warm_bot::compile(&builtins_mod.getattr("compile").map_err(err)?)
+            .map_err(err)?;
         // Objects made so far never change: keep the collector from touching (and so
         // copying) their pages in every forked bot.
         py.import("gc")
@@ -401,6 +406,7 @@ impl Prepared {
                 .unbind(),
             random_seed: random.getattr("seed").map_err(err)?.unbind(),
             code_text,
+            warm_code,
             numpy_seed: super::numpy_rng::seed_numpy(py, loaded, &random)
                 .map_err(|e| format!("cannot seed numpy per seat: {e}"))?,
             sys: sys.into_any().unbind(),

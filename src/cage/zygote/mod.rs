@@ -7,6 +7,7 @@ mod fork;
 pub mod interpreter;
 mod namespaces;
 mod numpy_rng;
+mod warm_bot;
 
 use crate::cage::child::setup::MAX_CGROUPS;
 use crate::cage::control;
