@@ -51,6 +51,10 @@ pub(super) fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+pub(super) fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
 pub(super) struct Target {
     pub(super) name: &'static str,
     pub(super) goal: String,
@@ -111,11 +115,36 @@ pub(super) struct EnvFigures {
     pub(super) geese: Option<Result<GeeseFigures, String>>,
 }
 
-/// Four greedy geese: steps per second through cagematch, and through
-/// kaggle_environments' env.run (or why it could not run).
+/// Four greedy geese through cagematch, and through kaggle_environments' env.run (or
+/// why it could not run).
 pub(super) struct GeeseFigures {
+    pub(super) ours: GeeseRun,
+    pub(super) kaggle: Result<GeeseRun, String>,
+}
+
+/// One way of running the geese's matches: whole matches, and the two parts of one.
+pub(super) struct GeeseRun {
+    /// Steps per second over whole matches (the target's figure).
     pub(super) steps_per_s: f64,
-    pub(super) kaggle: Result<f64, String>,
+    /// Steps per second from the first agent's first move to the match's end: the
+    /// steps alone, without the match's start.
+    pub(super) running_steps_per_s: f64,
+    /// Milliseconds from asking for a match to its first move, per match: cagematch
+    /// starts four caged bot processes and the environment's reset; env.run makes the
+    /// environment, resets it and makes its agent runner.
+    pub(super) start_ms: f64,
+}
+
+impl GeeseRun {
+    /// From the matches' total steps, their total time and the part of it before the
+    /// first moves.
+    pub(super) fn of(steps: u64, matches: u64, total_s: f64, start_s: f64) -> GeeseRun {
+        GeeseRun {
+            steps_per_s: steps as f64 / total_s,
+            running_steps_per_s: steps as f64 / (total_s - start_s),
+            start_ms: start_s * 1e3 / matches as f64,
+        }
+    }
 }
 
 pub(super) struct NumpyFigures {

@@ -4,7 +4,7 @@
 //! (four agents in one process, no cage). Steps per second, both ways, same run; only
 //! with `--game-venv` (the environment is the package's).
 
-use super::figures::GeeseFigures;
+use super::figures::{GeeseFigures, GeeseRun};
 use crate::cage::{Cage, CagePolicy};
 use crate::referee::{self, MatchSpec, SeedKey};
 use serde_json::json;
@@ -31,7 +31,9 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
     // The public key: the same geese and food every run (match lengths, which per-match
     // costs weigh on, do not vary between runs); bench bots have nothing to hide.
     let key = SeedKey::public();
-    let play = |seed: u64| -> Result<u64, String> {
+    // A match's steps, and the time from asking for it to its first frame (its bots
+    // started and loaded, the environment reset: what comes before the first move).
+    let play = |seed: u64| -> Result<(u64, f64), String> {
         let spec = MatchSpec {
             game,
             config: json!({}),
@@ -42,47 +44,68 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
             fairness: Default::default(),
             monitor: None,
         };
-        let record = referee::play(&cage, &spec, &mut |_| {}).map_err(|e| e.to_string())?;
-        Ok(record.frames.len() as u64 - 1)
+        let asked = Instant::now();
+        let mut first = None;
+        let record = referee::play(&cage, &spec, &mut |_| {
+            first.get_or_insert_with(Instant::now);
+        })
+        .map_err(|e| e.to_string())?;
+        let started = first.map_or(0.0, |f| (f - asked).as_secs_f64());
+        Ok((record.frames.len() as u64 - 1, started))
     };
-    let ours = crate::affinity::pinned(0, || -> Result<f64, String> {
+    let ours = crate::affinity::pinned(0, || -> Result<GeeseRun, String> {
         play(0)?;
         let start = Instant::now();
-        let mut steps = 0;
+        let (mut steps, mut starting) = (0, 0.0);
         for seed in 1..=MATCHES {
-            steps += play(seed)?;
+            let (n, started) = play(seed)?;
+            steps += n;
+            starting += started;
         }
-        Ok(steps as f64 / start.elapsed().as_secs_f64())
+        let total = start.elapsed().as_secs_f64();
+        Ok(GeeseRun::of(steps, MATCHES, total, starting))
     })?;
     Ok(GeeseFigures {
-        steps_per_s: ours,
+        ours,
         kaggle: kaggle_run(venv, &path),
     })
 }
 
 /// kaggle_environments' `env.run` with four greedy agents (each its own namespace, as
-/// a goose keeps its last move): steps per second.
-fn kaggle_run(venv: &Path, bot: &Path) -> Result<f64, String> {
+/// a goose keeps its last move): the same figures. A match's start is timed to its
+/// first agent's first call (each agent wrapped to note it).
+fn kaggle_run(venv: &Path, bot: &Path) -> Result<GeeseRun, String> {
     let script = format!(
         "import time, kaggle_environments as k\n\
          source = open({bot:?}).read()\n\
+         first = []\n\
+         def noted(agent):\n\
+         \x20   def call(observation, configuration):\n\
+         \x20       if not first:\n\
+         \x20           first.append(time.perf_counter())\n\
+         \x20       return agent(observation, configuration)\n\
+         \x20   return call\n\
          def agents():\n\
          \x20   out = []\n\
          \x20   for _ in range({SEATS}):\n\
          \x20       scope = {{}}\n\
          \x20       exec(source, scope)\n\
-         \x20       out.append(scope['agent'])\n\
+         \x20       out.append(noted(scope['agent']))\n\
          \x20   return out\n\
          k.make('hungry_geese').run(agents())\n\
-         steps, t = 0, time.perf_counter()\n\
+         steps, starting, t = 0, 0.0, time.perf_counter()\n\
          import random\n\
          for n in range({MATCHES}):\n\
          \x20   random.seed(n)\n\
+         \x20   first.clear()\n\
+         \x20   asked = time.perf_counter()\n\
          \x20   env = k.make('hungry_geese')\n\
          \x20   env.run(agents())\n\
+         \x20   starting += first[0] - asked\n\
          \x20   steps += len(env.steps) - 1\n\
-         print(steps / (time.perf_counter() - t))\n",
+         print(steps, time.perf_counter() - t, starting)\n",
         bot = bot.display().to_string()
     );
-    super::kaggle_baseline::python_figure(venv, &script)
+    let [steps, total, starting] = super::kaggle_baseline::python_figures(venv, &script)?;
+    Ok(GeeseRun::of(steps as u64, MATCHES, total, starting))
 }

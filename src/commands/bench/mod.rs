@@ -245,8 +245,8 @@ fn environment_targets(e: &figures::EnvFigures) -> Vec<Target> {
         });
     }
     if let Some(Ok(g)) = &e.geese {
-        if let Ok(kaggle) = g.kaggle {
-            let speedup = g.steps_per_s / kaggle;
+        if let Ok(kaggle) = &g.kaggle {
+            let speedup = g.ours.steps_per_s / kaggle.steps_per_s;
             targets.push(Target {
                 name: "4-seat hungry geese steps/s vs kaggle env.run",
                 goal: "≥ 10×".into(),

@@ -1,6 +1,6 @@
 //! Printing `cagematch bench`: a table for people, one JSON object for scripts.
 
-use super::figures::{round1, us, Figure, Measured, Target};
+use super::figures::{round1, round2, us, Figure, Measured, Target};
 use crate::game::GameKind;
 use serde_json::{json, Value};
 
@@ -70,9 +70,15 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 },
                 "hungry_geese_4_seats": match &m.environment.geese {
                     Some(Ok(g)) => json!({
-                        "steps_per_s": round1(g.steps_per_s),
-                        "kaggle_env_run_steps_per_s": match &g.kaggle {
-                            Ok(v) => json!(round1(*v)),
+                        "steps_per_s": round1(g.ours.steps_per_s),
+                        "running_steps_per_s": round1(g.ours.running_steps_per_s),
+                        "start_ms": round2(g.ours.start_ms),
+                        "kaggle_env_run": match &g.kaggle {
+                            Ok(k) => json!({
+                                "steps_per_s": round1(k.steps_per_s),
+                                "running_steps_per_s": round1(k.running_steps_per_s),
+                                "start_ms": round2(k.start_ms),
+                            }),
                             Err(e) => json!({"unavailable": e}),
                         },
                     }),
@@ -231,21 +237,24 @@ fn environment_table(e: &super::figures::EnvFigures) {
     match &e.geese {
         Some(Ok(g)) => {
             say!(
-                "\n{:<58} {:>11}",
+                "\n{:<46} {:>9} {:>11} {:>10}",
                 "a free-for-all: 4-seat hungry geese, greedy geese",
-                "steps/s"
+                "steps/s",
+                "running",
+                "start ms"
             );
-            say!(
-                "{:<58} {:>11.1}",
-                "through cagematch (4 caged bots)",
-                g.steps_per_s
-            );
+            let row = |what: &str, r: &super::figures::GeeseRun| {
+                say!(
+                    "{:<46} {:>9.1} {:>11.1} {:>10.2}",
+                    what,
+                    r.steps_per_s,
+                    r.running_steps_per_s,
+                    r.start_ms
+                );
+            };
+            row("through cagematch (4 caged bots)", &g.ours);
             match &g.kaggle {
-                Ok(v) => say!(
-                    "{:<58} {:>11.1}",
-                    "baseline: kaggle_environments' env.run",
-                    v
-                ),
+                Ok(k) => row("baseline: kaggle_environments' env.run", k),
                 Err(why) => say!("baseline: kaggle_environments' env.run: {why}"),
             }
         }
