@@ -124,6 +124,8 @@ pub(super) struct GeeseFigures {
 
 /// One way of running the geese's matches: whole matches, and the two parts of one.
 pub(super) struct GeeseRun {
+    /// The matches' steps (both ways play the same matches, so the same steps).
+    pub(super) steps: u64,
     /// Steps per second over whole matches (the target's figure).
     pub(super) steps_per_s: f64,
     /// Steps per second from the first agent's first move to the match's end: the
@@ -140,6 +142,7 @@ impl GeeseRun {
     /// first moves.
     pub(super) fn of(steps: u64, matches: u64, total_s: f64, start_s: f64) -> GeeseRun {
         GeeseRun {
+            steps,
             steps_per_s: steps as f64 / total_s,
             running_steps_per_s: steps as f64 / (total_s - start_s),
             start_ms: start_s * 1e3 / matches as f64,

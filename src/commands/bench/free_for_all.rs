@@ -65,16 +65,20 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
         let total = start.elapsed().as_secs_f64();
         Ok(GeeseRun::of(steps, MATCHES, total, starting))
     })?;
+    // env.run plays the same matches: the game seeds the referee hands the game process.
+    let seeds: Vec<u64> = (1..=MATCHES).map(|s| key.seat_seed(s, SEATS)).collect();
     Ok(GeeseFigures {
         ours,
-        kaggle: kaggle_run(venv, &path),
+        kaggle: kaggle_run(venv, &path, &seeds),
     })
 }
 
 /// kaggle_environments' `env.run` with four greedy agents (each its own namespace, as
-/// a goose keeps its last move): the same figures. A match's start is timed to its
-/// first agent's first call (each agent wrapped to note it).
-fn kaggle_run(venv: &Path, bot: &Path) -> Result<GeeseRun, String> {
+/// a goose keeps its last move), the same figures. Python's `random` is seeded with each
+/// match's game seed just before `run` (whose reset places the geese and food), as the
+/// game process seeds it before its reset: the same matches, step for step. A match's
+/// start is timed to its first agent's first call (each agent wrapped to note it).
+fn kaggle_run(venv: &Path, bot: &Path, seeds: &[u64]) -> Result<GeeseRun, String> {
     let script = format!(
         "import time, kaggle_environments as k\n\
          source = open({bot:?}).read()\n\
@@ -95,12 +99,13 @@ fn kaggle_run(venv: &Path, bot: &Path) -> Result<GeeseRun, String> {
          k.make('hungry_geese').run(agents())\n\
          steps, starting, t = 0, 0.0, time.perf_counter()\n\
          import random\n\
-         for n in range({MATCHES}):\n\
-         \x20   random.seed(n)\n\
+         for seed in {seeds:?}:\n\
          \x20   first.clear()\n\
          \x20   asked = time.perf_counter()\n\
          \x20   env = k.make('hungry_geese')\n\
-         \x20   env.run(agents())\n\
+         \x20   players = agents()\n\
+         \x20   random.seed(seed)\n\
+         \x20   env.run(players)\n\
          \x20   starting += first[0] - asked\n\
          \x20   steps += len(env.steps) - 1\n\
          print(steps, time.perf_counter() - t, starting)\n",

@@ -70,11 +70,13 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 },
                 "hungry_geese_4_seats": match &m.environment.geese {
                     Some(Ok(g)) => json!({
+                        "steps": g.ours.steps,
                         "steps_per_s": round1(g.ours.steps_per_s),
                         "running_steps_per_s": round1(g.ours.running_steps_per_s),
                         "start_ms": round2(g.ours.start_ms),
                         "kaggle_env_run": match &g.kaggle {
                             Ok(k) => json!({
+                                "steps": k.steps,
                                 "steps_per_s": round1(k.steps_per_s),
                                 "running_steps_per_s": round1(k.running_steps_per_s),
                                 "start_ms": round2(k.start_ms),
@@ -254,7 +256,18 @@ fn environment_table(e: &super::figures::EnvFigures) {
             };
             row("through cagematch (4 caged bots)", &g.ours);
             match &g.kaggle {
-                Ok(k) => row("baseline: kaggle_environments' env.run", k),
+                Ok(k) => {
+                    row("baseline: kaggle_environments' env.run", k);
+                    if k.steps == g.ours.steps {
+                        say!("(the same matches both ways: {} steps)", k.steps);
+                    } else {
+                        say!(
+                            "(not the same matches: {} steps through cagematch, {} through env.run)",
+                            g.ours.steps,
+                            k.steps
+                        );
+                    }
+                }
                 Err(why) => say!("baseline: kaggle_environments' env.run: {why}"),
             }
         }
