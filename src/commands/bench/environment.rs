@@ -67,10 +67,12 @@ pub(super) fn measure(
         monitor: None,
     };
     let (env_spec, builtin_spec) = (spec(env), spec(GameKind::Rps));
-    let play = |spec: &MatchSpec<'_>| -> Result<f64, Error> {
+    // A match's time, and the part of it its rounds spent on the seats' exchanges.
+    let play = |spec: &MatchSpec<'_>| -> Result<(f64, f64), Error> {
         let start = Instant::now();
-        referee::play(cage, spec, &mut |_| {}).map_err(Error::runtime)?;
-        Ok(start.elapsed().as_secs_f64())
+        let record = referee::play(cage, spec, &mut |_| {}).map_err(Error::runtime)?;
+        let exchanges = super::rounds::slowest_exchanges_us(&record) / 1e6;
+        Ok((start.elapsed().as_secs_f64(), exchanges))
     };
     // Pinned to one core, as a tournament's worker is (the game process and the bots
     // follow it).
@@ -82,16 +84,22 @@ pub(super) fn measure(
             envs.push(play(&env_spec)?);
             builtins.push(play(&builtin_spec)?);
         }
-        Ok((
-            super::figures::median(envs),
-            super::figures::median(builtins),
-        ))
+        let medians = |runs: Vec<(f64, f64)>| {
+            let (times, exchanges) = runs.into_iter().unzip();
+            (
+                super::figures::median(times),
+                super::figures::median(exchanges),
+            )
+        };
+        Ok((medians(envs), medians(builtins)))
     })?;
-    let rounds = f64::from(STEPS - 1);
+    let per_round = |seconds: f64| seconds * 1e6 / f64::from(STEPS - 1);
     Ok(EnvFigures {
-        env_round_us: env_match * 1e6 / rounds,
-        builtin_round_us: builtin_match * 1e6 / rounds,
-        env_matches_per_s: 1.0 / env_match,
+        env_round_us: per_round(env_match.0),
+        builtin_round_us: per_round(builtin_match.0),
+        env_seats_us: per_round(env_match.1),
+        builtin_seats_us: per_round(builtin_match.1),
+        env_matches_per_s: 1.0 / env_match.0,
         kaggle: game_venv.map(|venv| kaggle_run(venv, module)),
         geese: game_venv.map(|venv| super::free_for_all::measure(policy, venv)),
     })

@@ -107,6 +107,11 @@ pub(super) struct EnvFigures {
     pub(super) env_round_us: f64,
     /// The same, the built-in RPS.
     pub(super) builtin_round_us: f64,
+    /// Of `env_round_us`, the seats' exchange (the slower seat's, request written to
+    /// reply read); the rest is the game's step and the referee.
+    pub(super) env_seats_us: f64,
+    /// The same, the built-in RPS.
+    pub(super) builtin_seats_us: f64,
     /// Matches per second: the environment through cagematch.
     pub(super) env_matches_per_s: f64,
     /// With `--game-venv`: kaggle_environments' env.run, or why it could not run.
@@ -119,6 +124,10 @@ pub(super) struct EnvFigures {
 /// why it could not run).
 pub(super) struct GeeseFigures {
     pub(super) ours: GeeseRun,
+    /// Per step through cagematch, the exchange with the four seats (asked at once on
+    /// one core: the slowest seat's, request written to reply read); the rest of a
+    /// running step is the game's step and the referee's work.
+    pub(super) seats_exchange_us: f64,
     pub(super) kaggle: Result<GeeseRun, String>,
 }
 
@@ -138,6 +147,11 @@ pub(super) struct GeeseRun {
 }
 
 impl GeeseRun {
+    /// Microseconds a step takes once the match runs.
+    pub(super) fn running_step_us(&self) -> f64 {
+        1e6 / self.running_steps_per_s
+    }
+
     /// From the matches' total steps, their total time and the part of it before the
     /// first moves.
     pub(super) fn of(steps: u64, matches: u64, total_s: f64, start_s: f64) -> GeeseRun {

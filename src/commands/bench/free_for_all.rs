@@ -31,9 +31,11 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
     // The public key: the same geese and food every run (match lengths, which per-match
     // costs weigh on, do not vary between runs); bench bots have nothing to hide.
     let key = SeedKey::public();
-    // A match's steps, and the time from asking for it to its first frame (its bots
-    // started and loaded, the environment reset: what comes before the first move).
-    let play = |seed: u64| -> Result<(u64, f64), String> {
+    // A match's steps, the time from asking for it to its first frame (its bots started
+    // and loaded, the environment reset: what comes before the first move), and its
+    // steps' exchanges with the seats (each the slowest seat's: all four are asked at
+    // once, on one core, so the slowest answers after every seat has run).
+    let play = |seed: u64| -> Result<(u64, f64, f64), String> {
         let spec = MatchSpec {
             game,
             config: json!({}),
@@ -51,23 +53,26 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
         })
         .map_err(|e| e.to_string())?;
         let started = first.map_or(0.0, |f| (f - asked).as_secs_f64());
-        Ok((record.frames.len() as u64 - 1, started))
+        let exchanges = super::rounds::slowest_exchanges_us(&record) / 1e6;
+        Ok((record.frames.len() as u64 - 1, started, exchanges))
     };
-    let ours = crate::affinity::pinned(0, || -> Result<GeeseRun, String> {
+    let (ours, exchanging) = crate::affinity::pinned(0, || -> Result<(GeeseRun, f64), String> {
         play(0)?;
         let start = Instant::now();
-        let (mut steps, mut starting) = (0, 0.0);
+        let (mut steps, mut starting, mut exchanging) = (0, 0.0, 0.0);
         for seed in 1..=MATCHES {
-            let (n, started) = play(seed)?;
+            let (n, started, exchanges) = play(seed)?;
             steps += n;
             starting += started;
+            exchanging += exchanges;
         }
         let total = start.elapsed().as_secs_f64();
-        Ok(GeeseRun::of(steps, MATCHES, total, starting))
+        Ok((GeeseRun::of(steps, MATCHES, total, starting), exchanging))
     })?;
     // env.run plays the same matches: the game seeds the referee hands the game process.
     let seeds: Vec<u64> = (1..=MATCHES).map(|s| key.seat_seed(s, SEATS)).collect();
     Ok(GeeseFigures {
+        seats_exchange_us: exchanging * 1e6 / ours.steps.max(1) as f64,
         ours,
         kaggle: kaggle_run(venv, &path, &seeds),
     })

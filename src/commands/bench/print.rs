@@ -62,6 +62,8 @@ pub fn json(m: &Measured, targets: &[Target]) {
                 "rounds": 999,
                 "env_round_us": round1(m.environment.env_round_us),
                 "builtin_round_us": round1(m.environment.builtin_round_us),
+                "env_seats_us": round1(m.environment.env_seats_us),
+                "builtin_seats_us": round1(m.environment.builtin_seats_us),
                 "env_matches_per_s": round1(m.environment.env_matches_per_s),
                 "kaggle_env_run_matches_per_s": match &m.environment.kaggle {
                     Some(Ok(v)) => json!(round1(*v)),
@@ -74,6 +76,7 @@ pub fn json(m: &Measured, targets: &[Target]) {
                         "steps_per_s": round1(g.ours.steps_per_s),
                         "running_steps_per_s": round1(g.ours.running_steps_per_s),
                         "start_ms": round2(g.ours.start_ms),
+                        "seats_exchange_us": round1(g.seats_exchange_us),
                         "kaggle_env_run": match &g.kaggle {
                             Ok(k) => json!({
                                 "steps": k.steps,
@@ -226,6 +229,13 @@ fn environment_table(e: &super::figures::EnvFigures) {
         e.builtin_round_us,
         1e6 / (e.builtin_round_us * 999.0)
     );
+    say!(
+        "of a round, the seats' exchange {:.1}µs (built-in {:.1}µs); the game's step and the referee {:.1}µs (built-in {:.1}µs)",
+        e.env_seats_us,
+        e.builtin_seats_us,
+        e.env_round_us - e.env_seats_us,
+        e.builtin_round_us - e.builtin_seats_us
+    );
     match &e.kaggle {
         Some(Ok(v)) => say!(
             "{:<58} {:>11} {:>11.2}",
@@ -270,6 +280,12 @@ fn environment_table(e: &super::figures::EnvFigures) {
                 }
                 Err(why) => say!("baseline: kaggle_environments' env.run: {why}"),
             }
+            let step = g.ours.running_step_us();
+            say!(
+                "a running step through cagematch: {step:.0}µs = the four seats' exchange {:.0}µs (asked at once, on one core) + the game's step and the referee {:.0}µs",
+                g.seats_exchange_us,
+                step - g.seats_exchange_us
+            );
         }
         Some(Err(why)) => say!("\na free-for-all (4-seat hungry geese): {why}"),
         None => {}

@@ -8,7 +8,7 @@ use crate::botfile::BotFile;
 use crate::cage::{Cage, CagePolicy};
 use crate::error::Error;
 use crate::game::GameKind;
-use crate::referee::{self, MatchRecord, MatchSpec, SeedKey};
+use crate::referee::{self, MatchRecord, MatchSpec, MoveRecord, SeedKey};
 use crate::replay;
 use serde_json::json;
 use std::time::Instant;
@@ -95,21 +95,29 @@ fn one(cage: &Cage, bot: &BotFile, key: SeedKey, seed: u64) -> Result<RoundFigur
 /// (sum over rounds of the slower seat's round trip, each seat's sum), in µs, from the
 /// timings the referee recorded (think + overhead = the move's wall time).
 fn seat_times(record: &MatchRecord) -> (f64, [f64; 2]) {
-    let mut slower = 0.0;
     let mut seats = [0.0; 2];
-    for frame in &record.frames {
-        let mut worst: f64 = 0.0;
-        for m in &frame.moves {
-            let wall = m
-                .timing
-                .as_ref()
-                .map_or(0.0, |t| (t.think_ms + t.overhead_ms) * 1e3);
-            worst = worst.max(wall);
-            if let Some(s) = seats.get_mut(m.seat) {
-                *s += wall;
-            }
+    for m in record.frames.iter().flat_map(|f| &f.moves) {
+        if let Some(s) = seats.get_mut(m.seat) {
+            *s += wall_us(m);
         }
-        slower += worst;
     }
-    (slower, seats)
+    (slowest_exchanges_us(record), seats)
+}
+
+/// The sum over a match's rounds of the slowest seat's exchange (request written to
+/// reply read), in µs: seats asked at once on one core all run before the slowest
+/// answers, so it is what the round spent on its seats.
+pub(super) fn slowest_exchanges_us(record: &MatchRecord) -> f64 {
+    record
+        .frames
+        .iter()
+        .map(|f| f.moves.iter().map(wall_us).fold(0.0, f64::max))
+        .sum()
+}
+
+/// A move's wall time as the referee recorded it (think + overhead), in µs.
+fn wall_us(m: &MoveRecord) -> f64 {
+    m.timing
+        .as_ref()
+        .map_or(0.0, |t| (t.think_ms + t.overhead_ms) * 1e3)
 }
