@@ -158,6 +158,21 @@ pub fn cagematch_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("run cagematch")
 }
 
+/// `cagematch bench` with small counts and `--json`: a report's shape, not the
+/// machine's speed.
+pub const SMALL_BENCH: &[&str] = &[
+    "bench",
+    "--spawns",
+    "10",
+    "--moves",
+    "50",
+    "--matches",
+    "4",
+    "--fairness-matches",
+    "2",
+    "--json",
+];
+
 /// A process's output as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -96,23 +96,12 @@ fn an_eight_bot_hungry_geese_tournament_in_the_terminal_and_headless() {
 #[test]
 fn the_bench_plays_the_same_geese_matches_as_env_run() {
     let venv = games_venv();
-    let out = common::cagematch_in(
-        root(),
-        &[
-            "bench",
-            "--spawns",
-            "10",
-            "--moves",
-            "50",
-            "--matches",
-            "4",
-            "--fairness-matches",
-            "2",
-            "--json",
-            "--game-venv",
-            venv.to_str().unwrap(),
-        ],
-    );
+    let args = [
+        common::SMALL_BENCH,
+        &["--game-venv", venv.to_str().unwrap()],
+    ]
+    .concat();
+    let out = common::cagematch_in(root(), &args);
     assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let e = &v["environment"];

@@ -335,18 +335,7 @@ fn check_calls_a_move_near_its_budget_slow_with_the_margin_said() {
 fn bench_json_reports_every_figure_and_target() {
     // Small counts: this checks the report's shape, not the machine's speed (the
     // figures are in the README; tests never assert timings).
-    let out = cagematch(&[
-        "bench",
-        "--spawns",
-        "10",
-        "--moves",
-        "50",
-        "--matches",
-        "4",
-        "--fairness-matches",
-        "2",
-        "--json",
-    ]);
+    let out = cagematch(crate::common::SMALL_BENCH);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     for (section, n) in [("spawn", 4), ("move", 7), ("throughput", 3)] {
