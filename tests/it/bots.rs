@@ -56,6 +56,18 @@ fn state_survives_between_moves_and_prints_are_kept_per_move() {
 }
 
 #[test]
+fn the_configuration_is_a_fresh_copy_every_move() {
+    let cage = cage();
+    let mut bot = loaded(&cage, &good("changes_configuration.py"), 0).unwrap();
+    // The same configuration every move, as a match sends it.
+    let config = json!({"signs": 3, "rows": [1]});
+    for step in 0..3 {
+        let m = bot.act(&json!({"step": step}), &config, BUDGET).unwrap();
+        assert_eq!(m.action, json!([null, 3, [1]]), "move {step}");
+    }
+}
+
+#[test]
 fn tracebacks_name_bot_lines() {
     let cage = cage();
     let mut bot = loaded(&cage, &good("traceback.py"), 0).unwrap();

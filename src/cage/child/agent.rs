@@ -189,13 +189,14 @@ pub struct Agent {
     arity: usize,
 }
 
-/// The configuration as the bot sees it, built once and handed again while the host's
-/// text stays the same (a game's configuration does not change during a match). As in
-/// Kaggle, a bot that changes the object it was given sees its change next move; nothing
-/// of it goes back to the host.
+/// The configuration as the bot sees it: parsed once while the host's text stays the
+/// same (a game's configuration does not change during a match), and made into fresh
+/// objects every move, as kaggle_environments' `Agent.act` hands each move a new
+/// `structify` of it — a bot that changes what it was given finds the configuration
+/// whole at its next move. Nothing of it goes back to the host.
 #[derive(Default)]
 pub struct ConfigView {
-    last: Option<(String, Py<PyAny>)>,
+    last: Option<(String, Value)>,
 }
 
 impl ConfigView {
@@ -205,16 +206,16 @@ impl ConfigView {
         prep: &Prepared,
         config: &RawValue,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if let Some((text, object)) = &self.last {
-            if text == config.get() {
-                return Ok(object.bind(py).clone());
-            }
+        let fresh = !matches!(&self.last, Some((text, _)) if text == config.get());
+        if fresh {
+            let value: Value = serde_json::from_str(config.get())
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            self.last = Some((config.get().to_owned(), value));
         }
-        let value: Value = serde_json::from_str(config.get())
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        let object = to_py(py, prep, &value)?;
-        self.last = Some((config.get().to_owned(), object.clone().unbind()));
-        Ok(object)
+        match &self.last {
+            Some((_, value)) => to_py(py, prep, value),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 }
 
