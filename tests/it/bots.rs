@@ -60,10 +60,10 @@ fn the_configuration_is_a_fresh_copy_every_move() {
     let cage = cage();
     let mut bot = loaded(&cage, &good("changes_configuration.py"), 0).unwrap();
     // The same configuration every move, as a match sends it.
-    let config = json!({"signs": 3, "rows": [1]});
+    let config = json!({"signs": 3, "rows": [1], "inner": {"a": 1, "b": [2]}});
     for step in 0..3 {
         let m = bot.act(&json!({"step": step}), &config, BUDGET).unwrap();
-        assert_eq!(m.action, json!([null, 3, [1]]), "move {step}");
+        assert_eq!(m.action, json!([null, 3, [1], 1]), "move {step}");
     }
 }
 

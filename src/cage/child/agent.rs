@@ -3,7 +3,7 @@
 //! under the seccomp table in `seccomp.rs`: it reads and writes its two pipes and runs
 //! Python on memory it already has.
 
-use super::convert::{action_value, error_reply, to_py};
+use super::convert::{action_value, error_reply, fresh_copy, to_py};
 use super::setup::{FD_LOG, FD_LOG_ERR, FD_REPLY, FD_REQUEST};
 use crate::cage::frame;
 use crate::cage::layers::Layers;
@@ -189,14 +189,15 @@ pub struct Agent {
     arity: usize,
 }
 
-/// The configuration as the bot sees it: parsed once while the host's text stays the
-/// same (a game's configuration does not change during a match), and made into fresh
-/// objects every move, as kaggle_environments' `Agent.act` hands each move a new
-/// `structify` of it — a bot that changes what it was given finds the configuration
-/// whole at its next move. Nothing of it goes back to the host.
+/// The configuration as the bot sees it: built once while the host's text stays the
+/// same (a game's configuration does not change during a match) and kept out of the
+/// bot's reach, and handed as a fresh copy every move, as kaggle_environments'
+/// `Agent.act` hands each move a new `structify` of it — a bot that changes what it was
+/// given finds the configuration whole at its next move. Nothing of it goes back to the
+/// host.
 #[derive(Default)]
 pub struct ConfigView {
-    last: Option<(String, Value)>,
+    last: Option<(String, Py<PyAny>)>,
 }
 
 impl ConfigView {
@@ -206,14 +207,15 @@ impl ConfigView {
         prep: &Prepared,
         config: &RawValue,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let fresh = !matches!(&self.last, Some((text, _)) if text == config.get());
-        if fresh {
+        let known = matches!(&self.last, Some((text, _)) if text == config.get());
+        if !known {
             let value: Value = serde_json::from_str(config.get())
                 .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-            self.last = Some((config.get().to_owned(), value));
+            let template = to_py(py, prep, &value)?;
+            self.last = Some((config.get().to_owned(), template.unbind()));
         }
         match &self.last {
-            Some((_, value)) => to_py(py, prep, value),
+            Some((_, template)) => fresh_copy(py, prep, template.bind(py)),
             None => Ok(py.None().into_bound(py)),
         }
     }

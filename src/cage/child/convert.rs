@@ -56,6 +56,36 @@ pub fn to_py<'py>(py: Python<'py>, prep: &Prepared, v: &Value) -> PyResult<Bound
     })
 }
 
+/// A fresh copy of what [`to_py`] made: every `Struct` and list new, as a second
+/// `to_py` of the same JSON would give (the scalars, immutable, shared, as Kaggle's
+/// `structify` shares them), but copied in C instead of built from JSON.
+pub fn fresh_copy<'py>(
+    py: Python<'py>,
+    prep: &Prepared,
+    v: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let struct_class = prep.struct_class.bind(py);
+    if v.get_type().is(struct_class) {
+        // `Struct(v)`: dict's own merge of the entries.
+        let copy = struct_class.call1((v,))?;
+        let entries = copy.cast::<PyDict>()?;
+        for (key, item) in v.cast::<PyDict>()?.iter() {
+            if item.get_type().is(struct_class) || item.is_exact_instance_of::<PyList>() {
+                entries.set_item(key, fresh_copy(py, prep, &item)?)?;
+            }
+        }
+        return Ok(copy);
+    }
+    if let Ok(list) = v.cast_exact::<PyList>() {
+        let copy = PyList::empty(py);
+        for item in list.iter() {
+            copy.append(fresh_copy(py, prep, &item)?)?;
+        }
+        return Ok(copy.into_any());
+    }
+    Ok(v.clone())
+}
+
 /// What an action has used of its caps so far, and the one class besides `dict` that
 /// reads as a dict (our `Struct`; a bot's class of the same name does not).
 struct Budget {
