@@ -71,6 +71,19 @@ pub fn play(
     play_until(cage, spec, observe, &AtomicBool::new(false))
 }
 
+/// The seed a match's game is made with. An environment's chance is keyed like the
+/// seats' seeds: a tournament's seed is often public, and must tell no bot the cards an
+/// organiser's game will deal. (The built-in games keep the match seed: their replays
+/// and exports stay what they were.) An opening's too (a start, a length), for the same
+/// reason.
+pub fn game_seed(spec: &MatchSpec<'_>) -> u64 {
+    match spec.game {
+        crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, spec.bots.len()),
+        game if game.has_opening(&spec.config) => spec.key.seat_seed(spec.seed, spec.bots.len()),
+        _ => spec.seed,
+    }
+}
+
 /// [`play`], abandoning the match at the next step once `stop` is set (a move under way
 /// finishes first: at most one move's time).
 pub fn play_until(
@@ -86,18 +99,9 @@ pub fn play_until(
             field,
             why,
         })?;
-    // An environment's chance is keyed like the seats' seeds: a tournament's seed is often
-    // public, and must tell no bot the cards an organiser's game will deal. (The built-in
-    // games keep the match seed: their replays and exports stay what they were.)
-    // An opening's too (a start, a length), for the same reason.
-    let game_seed = match spec.game {
-        crate::game::GameKind::Env(_) => spec.key.seat_seed(spec.seed, spec.bots.len()),
-        game if game.has_opening(&spec.config) => spec.key.seat_seed(spec.seed, spec.bots.len()),
-        _ => spec.seed,
-    };
     let mut game = spec
         .game
-        .create(&spec.config, game_seed, spec.bots.len())
+        .create(&spec.config, game_seed(spec), spec.bots.len())
         .map_err(|reason| RefereeError::Config {
             game: spec.game,
             reason,

@@ -296,19 +296,10 @@ fn the_same_seed_deals_an_environments_chance_the_same() {
 #[test]
 fn a_fault_before_the_step_leaves_the_last_frame_its_position() {
     let dir = tempfile::tempdir().unwrap();
-    let crash = dir.path().join("crash.py");
-    std::fs::write(
-        &crash,
-        "def agent(obs, config):\n    raise ValueError('no')\n",
-    )
-    .unwrap();
+    // Raises ValueError on its first move.
+    let crash = bot(dir.path(), "crash.py", "int('no')");
     let one = bot(dir.path(), "take_one.py", "1");
-    let record = replayed(
-        dir.path(),
-        "games/takeaway.py",
-        crash.to_str().unwrap(),
-        &one,
-    );
+    let record = replayed(dir.path(), "games/takeaway.py", &crash, &one);
     let frames = record["frames"].as_array().unwrap();
     let (first, last) = (&frames[0]["state"], &frames[frames.len() - 1]["state"]);
     assert!(first["observations"][0].get("pile").is_some(), "{first}");

@@ -207,17 +207,16 @@ impl ConfigView {
         prep: &Prepared,
         config: &RawValue,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let known = matches!(&self.last, Some((text, _)) if text == config.get());
-        if !known {
-            let value: Value = serde_json::from_str(config.get())
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-            let template = to_py(py, prep, &value)?;
-            self.last = Some((config.get().to_owned(), template.unbind()));
-        }
-        match &self.last {
-            Some((_, template)) => fresh_copy(py, prep, template.bind(py)),
-            None => Ok(py.None().into_bound(py)),
-        }
+        let template = match &self.last {
+            Some((text, template)) if text == config.get() => template,
+            _ => {
+                let value: Value = serde_json::from_str(config.get())
+                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+                let template = to_py(py, prep, &value)?.unbind();
+                &self.last.insert((config.get().to_owned(), template)).1
+            }
+        };
+        fresh_copy(py, prep, template.bind(py))
     }
 }
 

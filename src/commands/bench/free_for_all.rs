@@ -35,17 +35,18 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
     // and loaded, the environment reset: what comes before the first move), and its
     // steps' exchanges with the seats (each the slowest seat's: all four are asked at
     // once, on one core, so the slowest answers after every seat has run).
+    let spec = |seed: u64| MatchSpec {
+        game,
+        config: json!({}),
+        seed,
+        key,
+        time_control: game.default_time_control(),
+        bots: vec![&bot; SEATS],
+        fairness: Default::default(),
+        monitor: None,
+    };
     let play = |seed: u64| -> Result<(u64, f64, f64), String> {
-        let spec = MatchSpec {
-            game,
-            config: json!({}),
-            seed,
-            key,
-            time_control: game.default_time_control(),
-            bots: vec![&bot; SEATS],
-            fairness: Default::default(),
-            monitor: None,
-        };
+        let spec = spec(seed);
         let asked = Instant::now();
         let mut first = None;
         let record = referee::play(&cage, &spec, &mut |_| {
@@ -70,7 +71,9 @@ pub(super) fn measure(policy: &CagePolicy, venv: &Path) -> Result<GeeseFigures, 
         Ok((GeeseRun::of(steps, MATCHES, total, starting), exchanging))
     })?;
     // env.run plays the same matches: the game seeds the referee hands the game process.
-    let seeds: Vec<u64> = (1..=MATCHES).map(|s| key.seat_seed(s, SEATS)).collect();
+    let seeds: Vec<u64> = (1..=MATCHES)
+        .map(|s| referee::game_seed(&spec(s)))
+        .collect();
     Ok(GeeseFigures {
         seats_exchange_us: exchanging * 1e6 / ours.steps.max(1) as f64,
         ours,
